@@ -1,0 +1,96 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { defaultConfig, type Config } from './config.js';
+import { openDatabase, type Db } from './db/client.js';
+import auth from './http/auth.js';
+import idempotency from './http/idempotency.js';
+import metrics from './http/metrics.js';
+import openapi from './http/openapi.js';
+import problemDetails, { problem } from './http/problem.js';
+import { createServices, type Services } from './services.js';
+import { registerRoutes } from './routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  /** An already-open database (tests, benchmarks); otherwise opened from config. */
+  db?: Db;
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The whole application as a function: the server, the tests and the scripts all call this. */
+export async function buildApp(
+  config: Config = defaultConfig,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const db =
+    options.db ??
+    openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
+
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    // Accept a caller's x-request-id when it is sane, so one id follows a request across systems.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // Unknown properties must be a 400, not silently dropped (Fastify's default strips them).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', db);
+  app.decorate('services', createServices(db));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (!options.db) app.addHook('onClose', async () => db.$client.close());
+
+  await app.register(problemDetails);
+  await app.register(helmet, {
+    // Swagger UI needs inline styles and scripts of its own; the API serves only JSON otherwise.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // Per key when authenticated, else per address.
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    enableDraftSpec: true,
+    errorResponseBuilder: (_request, context) => {
+      const body = problem(429, `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}`, 'SCRUTINY_RATE_LIMITED');
+      return Object.assign(new Error(body.detail), { statusCode: 429, code: 'SCRUTINY_RATE_LIMITED' });
+    },
+  });
+  await app.register(metrics);
+  await app.register(openapi);
+  await app.register(auth, { apiKeys: app.services.apiKeys, publicRead: config.publicRead });
+  await app.register(idempotency, { db });
+  await registerRoutes(app, config);
+  return app;
+}

@@ -1,0 +1,96 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+// One schema for the environment, parsed once at start-up. A bad value stops the process
+// with a message naming the variable, before anything listens or touches the database.
+
+const Bool = Type.Enum(['true', 'false']);
+
+export const EnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_SYNCHRONOUS: Type.Optional(Type.Enum(['FULL', 'NORMAL', 'EXTRA'])),
+  LOG_LEVEL: Type.Optional(
+    Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ),
+  PUBLIC_READ: Type.Optional(Bool),
+  SCAN_CRON: Type.Optional(Type.String({ minLength: 9 })),
+  SCAN_ON_START: Type.Optional(Bool),
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  IMPORT_BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  /** SQLite `synchronous`: FULL makes every acknowledged write survive power loss. */
+  databaseSynchronous: 'FULL' | 'NORMAL' | 'EXTRA';
+  logLevel: string;
+  publicRead: boolean;
+  scanCron: string;
+  scanOnStart: boolean;
+  /** Scheduler off entirely (tests, one-off tools); not an environment variable. */
+  scheduler: boolean;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  importBodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const defaultConfig: Config = {
+  port: 3000,
+  host: '0.0.0.0',
+  databasePath: './data/scrutiny.sqlite',
+  databaseSynchronous: 'FULL',
+  logLevel: 'info',
+  publicRead: true,
+  // 05:30 every day, Europe/London: before officers start work, after any late-night edits.
+  scanCron: '30 5 * * *',
+  scanOnStart: true,
+  scheduler: true,
+  corsOrigins: [],
+  rateLimitPerMinute: 600,
+  bodyLimitBytes: 1024 * 1024,
+  importBodyLimitBytes: 6 * 1024 * 1024,
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.properties)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const firstError = Value.Errors(EnvSchema, known)[0];
+  if (firstError) {
+    const variable = firstError.instancePath.replace(/^\//, '') || 'environment';
+    throw new ConfigError(
+      `Invalid ${variable}=${JSON.stringify(known[variable])}: ${firstError.message}`,
+    );
+  }
+  const e = known as Static<typeof EnvSchema>;
+  const port = e.PORT === undefined ? defaultConfig.port : Number(e.PORT);
+  if (port > 65535) throw new ConfigError(`Invalid PORT=${e.PORT}: must be 0–65535`);
+  return {
+    ...defaultConfig,
+    port,
+    host: e.HOST ?? defaultConfig.host,
+    databasePath: e.DATABASE_PATH ?? defaultConfig.databasePath,
+    databaseSynchronous: e.DATABASE_SYNCHRONOUS ?? defaultConfig.databaseSynchronous,
+    logLevel: e.LOG_LEVEL ?? defaultConfig.logLevel,
+    publicRead: e.PUBLIC_READ === undefined ? true : e.PUBLIC_READ === 'true',
+    scanCron: e.SCAN_CRON ?? defaultConfig.scanCron,
+    scanOnStart: e.SCAN_ON_START === undefined ? true : e.SCAN_ON_START === 'true',
+    corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : [],
+    rateLimitPerMinute: Number(e.RATE_LIMIT_PER_MINUTE ?? defaultConfig.rateLimitPerMinute),
+    bodyLimitBytes: Number(e.BODY_LIMIT_BYTES ?? defaultConfig.bodyLimitBytes),
+    importBodyLimitBytes: Number(e.IMPORT_BODY_LIMIT_BYTES ?? defaultConfig.importBodyLimitBytes),
+  };
+}

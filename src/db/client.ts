@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  /** File path, or ':memory:' for tests. */
+  path: string;
+  synchronous?: 'FULL' | 'NORMAL' | 'EXTRA';
+  /** Apply pending migrations on open (the server and CLI do; `readonly` tools do not). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+/** The committed drizzle-kit output, found from this file whether run from src/ or dist/. */
+export function migrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'migrations');
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('migrations folder not found');
+}
+
+export function openDatabase(options: OpenOptions): Db {
+  if (options.path !== ':memory:' && !options.readonly) {
+    mkdirSync(dirname(resolve(options.path)), { recursive: true });
+  }
+  const sqlite = new Database(options.path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
+  // WAL lets readers (the cron command, backups) run beside the server's writer; the busy
+  // timeout makes a second process wait for the write lock instead of failing at once.
+  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  // FULL: a commit is fsynced before it is acknowledged, so it survives power loss.
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (options.migrate ?? true) migrate(db, { migrationsFolder: migrationsFolder() });
+  return db;
+}
+
+/** True when every committed migration has been applied to this database. */
+export function migrationsApplied(db: Db): boolean {
+  const applied = db.$client
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'",
+    )
+    .get() as { n: number };
+  if (applied.n === 0) return false;
+  const { n } = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as {
+    n: number;
+  };
+  return n >= journalEntries();
+}
+
+// The journal does not change while the process runs.
+let cachedJournalEntries: number | undefined;
+function journalEntries(): number {
+  if (cachedJournalEntries === undefined) {
+    const journal = JSON.parse(
+      readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'),
+    ) as { entries: unknown[] };
+    cachedJournalEntries = journal.entries.length;
+  }
+  return cachedJournalEntries;
+}

@@ -1,0 +1,365 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+// The data model at a glance. Columns are snake_case in SQLite and camelCase in TypeScript.
+// Timestamps are ISO 8601 UTC text; calendar dates are YYYY-MM-DD text (both sort correctly
+// as strings, which keeps range filters index-friendly).
+
+const nowUtc = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const timestamps = {
+  createdAt: text('created_at').notNull().default(nowUtc),
+  updatedAt: text('updated_at').notNull().default(nowUtc),
+};
+/** Incremented on every update; the ETag is derived from it. */
+const version = integer('version').notNull().default(1);
+
+export const committees = sqliteTable(
+  'committees',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    kind: text('kind', {
+      enum: ['scrutiny', 'policy_and_performance_board', 'executive', 'council', 'other'],
+    }).notNull(),
+    authority: text('authority'),
+    contactName: text('contact_name'),
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    despatchClearDays: integer('despatch_clear_days').notNull().default(5),
+    reminderWorkingDays: integer('reminder_working_days').notNull().default(10),
+    timezone: text('timezone').notNull().default('Europe/London'),
+    version,
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('committees_slug_unique').on(t.slug)],
+);
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    title: text('title'),
+    kind: text('kind', { enum: ['councillor', 'co_optee', 'officer', 'partner'] }).notNull(),
+    role: text('role'),
+    organisation: text('organisation'),
+    email: text('email'),
+    version,
+    ...timestamps,
+  },
+  (t) => [index('people_name_idx').on(t.name), index('people_kind_idx').on(t.kind)],
+);
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    committeeId: integer('committee_id')
+      .notNull()
+      .references(() => committees.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    role: text('role', { enum: ['chair', 'vice_chair', 'member', 'co_opted'] }).notNull(),
+    from: text('from'),
+    to: text('to'),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.committeeId, t.personId] }),
+    index('memberships_person_idx').on(t.personId),
+  ],
+);
+
+export const meetings = sqliteTable(
+  'meetings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    committeeId: integer('committee_id')
+      .notNull()
+      .references(() => committees.id),
+    /** As given by the caller, with its offset. */
+    startsAt: text('starts_at').notNull(),
+    /** The same instant in UTC, for ordering. */
+    startsAtUtc: text('starts_at_utc').notNull(),
+    /**
+     * Derived from startsAt, the committee's time zone and clear days, and the holiday
+     * calendar. Stored (and recomputed whenever any of those change) so that overdue filters
+     * and reports can be answered by an indexed query instead of a scan of every meeting.
+     */
+    localDate: text('local_date').notNull(),
+    agendaDespatchBy: text('agenda_despatch_by').notNull(),
+    venue: text('venue'),
+    status: text('status', { enum: ['scheduled', 'held', 'cancelled', 'postponed'] })
+      .notNull()
+      .default('scheduled'),
+    externalId: text('external_id'),
+    minutesApprovedOn: text('minutes_approved_on'),
+    version,
+    ...timestamps,
+  },
+  (t) => [
+    index('meetings_committee_starts_idx').on(t.committeeId, t.startsAtUtc),
+    index('meetings_committee_local_date_idx').on(t.committeeId, t.status, t.localDate),
+    uniqueIndex('meetings_committee_external_id_unique').on(t.committeeId, t.externalId),
+  ],
+);
+
+export const attendance = sqliteTable(
+  'attendance',
+  {
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    status: text('status', { enum: ['present', 'apologies', 'absent', 'substitute'] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.meetingId, t.personId] }),
+    index('attendance_person_idx').on(t.personId),
+  ],
+);
+
+export const visibilityValues = ['public', 'exempt', 'confidential'] as const;
+
+export const agendaItems = sqliteTable(
+  'agenda_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    number: text('number'),
+    title: text('title').notNull(),
+    minutes: text('minutes'),
+    position: integer('position').notNull().default(0),
+    visibility: text('visibility', { enum: visibilityValues }).notNull().default('public'),
+    /** Schedule 12A Local Government Act 1972 paragraph (1–7); required when not public. */
+    exemptParagraph: integer('exempt_paragraph'),
+    version,
+    ...timestamps,
+  },
+  (t) => [
+    index('agenda_items_meeting_idx').on(t.meetingId, t.position),
+    check(
+      'agenda_items_exempt_paragraph_check',
+      sql`${t.exemptParagraph} IS NULL OR ${t.exemptParagraph} BETWEEN 1 AND 7`,
+    ),
+  ],
+);
+
+export const declarations = sqliteTable(
+  'declarations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => agendaItems.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    kind: text('kind', {
+      enum: ['disclosable_pecuniary', 'other_registrable', 'non_registrable'],
+    }).notNull(),
+    detail: text('detail'),
+    ...timestamps,
+  },
+  (t) => [index('declarations_item_idx').on(t.itemId), index('declarations_person_idx').on(t.personId)],
+);
+
+export const resolutions = sqliteTable(
+  'resolutions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => agendaItems.id),
+    number: text('number'),
+    text: text('text').notNull(),
+    kind: text('kind', {
+      enum: ['noted', 'agreed', 'recommendation', 'request', 'referral', 'other'],
+    }).notNull(),
+    voteFor: integer('vote_for'),
+    voteAgainst: integer('vote_against'),
+    voteAbstentions: integer('vote_abstentions'),
+    voteMethod: text('vote_method'),
+    version,
+    ...timestamps,
+  },
+  (t) => [index('resolutions_item_idx').on(t.itemId)],
+);
+
+export const actionKinds = ['update', 'information', 'recommendation', 'task'] as const;
+export const actionStatuses = ['open', 'in_progress', 'responded', 'closed', 'withdrawn'] as const;
+export const dueRules = ['meeting', 'date', 'quarter', 'next_meeting'] as const;
+export const executiveResponses = [
+  'pending',
+  'accepted',
+  'partially_accepted',
+  'accepted_in_principle',
+  'not_accepted',
+] as const;
+
+export const actions = sqliteTable(
+  'actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    committeeId: integer('committee_id')
+      .notNull()
+      .references(() => committees.id),
+    /** The meeting the action was raised at. */
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    itemId: integer('item_id').references(() => agendaItems.id),
+    resolutionId: integer('resolution_id').references(() => resolutions.id),
+    kind: text('kind', { enum: actionKinds }).notNull(),
+    title: text('title').notNull(),
+    detail: text('detail'),
+    requestedById: integer('requested_by_id').references(() => people.id),
+    ownerId: integer('owner_id').references(() => people.id),
+    ownerText: text('owner_text'),
+    dueRule: text('due_rule', { enum: dueRules }).notNull(),
+    /** For `meeting` the named meeting; for `next_meeting` the meeting it is currently due at. */
+    dueMeetingId: integer('due_meeting_id').references(() => meetings.id),
+    /** For `date` the date given; for `quarter` the quarter's last day. */
+    dueDate: text('due_date'),
+    dueQuarter: text('due_quarter'),
+    status: text('status', { enum: actionStatuses }).notNull().default('open'),
+    rag: text('rag', { enum: ['red', 'amber', 'green'] }),
+    response: text('response'),
+    respondedOn: text('responded_on'),
+    respondedMeetingId: integer('responded_meeting_id').references(() => meetings.id),
+    /** Own visibility; the effective one is the stricter of this and the item's. */
+    visibility: text('visibility', { enum: visibilityValues }).notNull().default('public'),
+    directedTo: text('directed_to'),
+    receivedOn: text('received_on'),
+    noticeOn: text('notice_on'),
+    executiveResponse: text('executive_response', { enum: executiveResponses }),
+    /** s9FE deadline, derived from receivedOn/noticeOn on every write (filters need it in SQL). */
+    responseDueOn: text('response_due_on'),
+    responseReason: text('response_reason'),
+    version,
+    ...timestamps,
+  },
+  (t) => [
+    index('actions_committee_status_idx').on(t.committeeId, t.status, t.id),
+    index('actions_meeting_idx').on(t.meetingId),
+    index('actions_due_meeting_idx').on(t.dueMeetingId),
+    index('actions_owner_idx').on(t.ownerId),
+    index('actions_status_idx').on(t.status, t.id),
+    index('actions_kind_idx').on(t.kind),
+    index('actions_due_date_idx').on(t.dueDate),
+    index('actions_item_idx').on(t.itemId),
+    index('actions_resolution_idx').on(t.resolutionId),
+  ],
+);
+
+export const actionUpdates = sqliteTable(
+  'action_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    text: text('text').notNull(),
+    rag: text('rag', { enum: ['red', 'amber', 'green'] }),
+    authorId: integer('author_id').references(() => people.id),
+    /** Who recorded it: the API key's name or the script. */
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [index('action_updates_action_idx').on(t.actionId, t.id)],
+);
+
+export const overdueFlags = sqliteTable(
+  'overdue_flags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    flaggedOn: text('flagged_on').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  // One flag per (action, meeting): the unique index is what makes concurrent scans safe.
+  (t) => [
+    uniqueIndex('overdue_flags_action_meeting_unique').on(t.actionId, t.meetingId),
+    index('overdue_flags_meeting_idx').on(t.meetingId),
+  ],
+);
+
+/**
+ * Changes to the shipped bank-holiday calendar: a council closure day (`isHoliday` true) or
+ * a shipped holiday the council works through (`isHoliday` false).
+ */
+export const holidays = sqliteTable('holidays', {
+  date: text('date').primaryKey(),
+  name: text('name').notNull(),
+  isHoliday: integer('is_holiday', { mode: 'boolean' }).notNull().default(true),
+  ...timestamps,
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** First characters of the key, shown in lists so a key can be recognised. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the whole key; the key itself is never stored. */
+    hash: text('hash').notNull(),
+    scopes: text('scopes').notNull(),
+    createdAt: text('created_at').notNull().default(nowUtc),
+    revokedAt: text('revoked_at'),
+    lastUsedAt: text('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash)],
+);
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull().default(nowUtc),
+    actor: text('actor').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    operation: text('operation', { enum: ['create', 'update', 'delete', 'withdraw'] }).notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_events_entity_idx').on(t.entityType, t.entityId, t.id)],
+);
+
+export const idempotencyRecords = sqliteTable(
+  'idempotency_records',
+  {
+    /** The caller (key name or "anonymous") scopes the key, so callers cannot collide. */
+    actor: text('actor').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    responseBody: text('response_body').notNull(),
+    responseHeaders: text('response_headers', { mode: 'json' }).notNull(),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.key] })],
+);

@@ -1,0 +1,52 @@
+import createError from '@fastify/error';
+
+// Every error the service can raise, defined once with a stable code. Domain code and
+// repositories throw these; only the problem-details plugin turns them into HTTP responses.
+// Messages are printf-style (%s) and become the problem's `detail`.
+
+export const NotFoundError = createError('SCRUTINY_NOT_FOUND', '%s %s was not found', 404);
+export const ConflictError = createError('SCRUTINY_CONFLICT', '%s', 409);
+export const ReferencedError = createError(
+  'SCRUTINY_REFERENCED',
+  '%s %s cannot be deleted while %s refer to it',
+  409,
+);
+export const IllegalTransitionError = createError(
+  'SCRUTINY_ILLEGAL_TRANSITION',
+  'An action cannot move from %s to %s',
+  409,
+);
+export const PreconditionFailedError = createError(
+  'SCRUTINY_PRECONDITION_FAILED',
+  'If-Match %s does not match the current ETag %s',
+  412,
+);
+export const IdempotencyMismatchError = createError(
+  'SCRUTINY_IDEMPOTENCY_KEY_REUSED',
+  'Idempotency-Key %s was already used with a different request body',
+  422,
+);
+
+/** A single bad field, reported as one entry of the problem's `errors[]`. */
+export interface FieldError {
+  /** JSON Pointer to the field, e.g. "/body/dueQuarter" */
+  pointer: string;
+  detail: string;
+}
+
+/** Validation failure raised outside the schema validator (domain rules on input). */
+export class InvalidFieldError extends Error {
+  readonly code = 'SCRUTINY_VALIDATION';
+  readonly statusCode = 400;
+  constructor(
+    readonly errors: FieldError[],
+    message = errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '),
+  ) {
+    super(message);
+    this.name = 'InvalidFieldError';
+  }
+}
+
+export function invalidField(pointer: string, detail: string): InvalidFieldError {
+  return new InvalidFieldError([{ pointer, detail }]);
+}

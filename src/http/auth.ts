@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import createError from '@fastify/error';
+import type { Visibility } from '../domain/visibility.js';
+import type { ApiKeyRepository, Scope } from '../modules/api-keys/repository.js';
+
+// Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
+// anonymous callers get `read` only when PUBLIC_READ is on.
+
+export const UnauthorizedError = createError(
+  'SCRUTINY_UNAUTHORIZED',
+  'A valid API key is required: send Authorization: Bearer <key>',
+  401,
+);
+export const ForbiddenError = createError(
+  'SCRUTINY_FORBIDDEN',
+  'This API key lacks the %s scope',
+  403,
+);
+
+export interface Auth {
+  name: string;
+  keyId: number | null;
+  scopes: ReadonlySet<Scope>;
+  visibilities: readonly Visibility[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Auth;
+  }
+  interface FastifyContextConfig {
+    /** The scope a caller needs; routes without one are open (health, docs). */
+    scope?: Scope;
+  }
+}
+
+/** admin implies write and every read; read:confidential implies read:exempt. */
+function expand(granted: Iterable<Scope>): Set<Scope> {
+  const scopes = new Set(granted);
+  if (scopes.has('admin')) ['write', 'read', 'read:exempt', 'read:confidential'].forEach((s) => scopes.add(s as Scope));
+  if (scopes.has('read:confidential')) scopes.add('read:exempt');
+  if (scopes.has('read:exempt') || scopes.has('write')) scopes.add('read');
+  return scopes;
+}
+
+function visibilitiesFor(scopes: ReadonlySet<Scope>): Visibility[] {
+  const v: Visibility[] = ['public'];
+  if (scopes.has('read:exempt')) v.push('exempt');
+  if (scopes.has('read:confidential')) v.push('confidential');
+  return v;
+}
+
+export interface AuthOptions {
+  apiKeys: ApiKeyRepository;
+  publicRead: boolean;
+}
+
+export default fp<AuthOptions>(
+  async function auth(app: FastifyInstance, { apiKeys, publicRead }) {
+    const anonymous: Auth = {
+      name: 'anonymous',
+      keyId: null,
+      scopes: new Set<Scope>(publicRead ? ['read'] : []),
+      visibilities: ['public'],
+    };
+    app.decorateRequest('auth', null as unknown as Auth);
+
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      request.auth = anonymous;
+      const header = request.headers.authorization;
+      if (header !== undefined) {
+        const match = /^Bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim());
+        const key = match?.[1] ? apiKeys.authenticate(match[1]) : undefined;
+        if (!key) throw new UnauthorizedError();
+        const scopes = expand(key.scopes);
+        request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+      }
+      const needed = request.routeOptions.config.scope;
+      if (needed && !request.auth.scopes.has(needed)) {
+        if (request.auth.keyId === null) throw new UnauthorizedError();
+        throw new ForbiddenError(needed);
+      }
+    });
+  },
+  { name: 'auth' },
+);

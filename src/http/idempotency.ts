@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../db/client.js';
+import { idempotencyRecords } from '../db/schema.js';
+import { IdempotencyMismatchError, invalidField } from '../errors.js';
+
+// Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header): a retry with the same
+// key and body gets the first response again and creates nothing; the same key with another
+// body is refused. Keys are scoped to the caller so two clients cannot collide.
+
+const REPLAYED_HEADERS = ['location', 'etag', 'content-type'] as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency?: { key: string; bodyHash: string };
+  }
+}
+
+function fingerprint(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(request.method)
+    .update('\0')
+    .update(request.url)
+    .update('\0')
+    .update(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null))
+    .digest('hex');
+}
+
+export default fp<{ db: Db }>(
+  async function idempotency(app: FastifyInstance, { db }) {
+    const find = db
+      .select()
+      .from(idempotencyRecords)
+      .where(
+        and(
+          eq(idempotencyRecords.actor, sql.placeholder('actor')),
+          eq(idempotencyRecords.key, sql.placeholder('key')),
+        ),
+      )
+      .prepare();
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method !== 'POST') return;
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) return;
+      if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+        throw invalidField('/headers/idempotency-key', 'must be 1–255 visible ASCII characters');
+      }
+      const bodyHash = fingerprint(request);
+      const previous = find.get({ actor: request.auth.name, key });
+      if (previous) {
+        if (previous.bodyHash !== bodyHash) throw new IdempotencyMismatchError(key);
+        const headers = previous.responseHeaders as Record<string, string>;
+        for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+        reply.header('idempotent-replayed', 'true');
+        return reply.code(previous.statusCode).send(previous.responseBody);
+      }
+      request.idempotency = { key, bodyHash };
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const pending = request.idempotency;
+      if (!pending || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+      const headers = Object.fromEntries(
+        REPLAYED_HEADERS.filter((h) => reply.hasHeader(h)).map((h) => [h, String(reply.getHeader(h))]),
+      );
+      db.insert(idempotencyRecords)
+        .values({
+          actor: request.auth.name,
+          key: pending.key,
+          method: request.method,
+          path: request.url,
+          bodyHash: pending.bodyHash,
+          statusCode: reply.statusCode,
+          responseBody: payload,
+          responseHeaders: headers,
+        })
+        .onConflictDoNothing()
+        .run();
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['auth'] },
+);

@@ -1,0 +1,116 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { InvalidFieldError, type FieldError } from '../errors.js';
+
+// RFC 9457 problem details: the one error shape. Every thrown error reaches this handler;
+// coded errors keep their status and message, anything else is a 500 without internals.
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function problemType(code: string | undefined, status: number): string {
+  const slug = (code ?? `HTTP_${status}`)
+    .replace(/^(SCRUTINY|FST|FASTIFY)_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
+  return `urn:scrutiny-tracker:problem:${slug}`;
+}
+
+export function problem(status: number, detail: string, code?: string, errors?: FieldError[]): Problem {
+  return {
+    type: problemType(code, status),
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    ...(code ? { code } : {}),
+    ...(errors ? { errors } : {}),
+  };
+}
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Ajv's findings as JSON Pointers into the request, e.g. `/body/title`. */
+function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    let pointer = `/${context}${issue.instancePath}`;
+    let detail = issue.message ?? 'is invalid';
+    if (issue.keyword === 'required') pointer += `/${String(issue.params.missingProperty)}`;
+    if (issue.keyword === 'additionalProperties') {
+      pointer += `/${String(issue.params.additionalProperty)}`;
+      detail = 'is not a known field';
+    }
+    return { pointer, detail };
+  });
+}
+
+function toProblem(error: FastifyError | InvalidFieldError, request: FastifyRequest): Problem {
+  if (error instanceof InvalidFieldError) {
+    return problem(400, 'The request has invalid fields', error.code, error.errors);
+  }
+  if (error.validation) {
+    const errors = fieldErrors(error.validationContext ?? 'body', error.validation as AjvIssue[]);
+    const names = errors.map((e) => e.pointer).join(', ');
+    return problem(400, `The request has invalid fields: ${names}`, 'SCRUTINY_VALIDATION', errors);
+  }
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    return problem(status, 'The server could not complete the request', error.code);
+  }
+  return problem(status, error.message, error.code);
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+export default fp(
+  async function problemDetails(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const body = { ...toProblem(error, request), instance: request.url };
+      if (body.status === 401 && !reply.hasHeader('www-authenticate')) {
+        reply.header('www-authenticate', 'Bearer realm="scrutiny-tracker"');
+      }
+      return sendProblem(reply, body);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, {
+        ...problem(404, `No route ${request.method} ${request.url.split('?')[0]}`, 'SCRUTINY_ROUTE_NOT_FOUND'),
+        instance: request.url,
+      }),
+    );
+  },
+  { name: 'problem-details' },
+);

@@ -1,0 +1,74 @@
+import { Type, type TSchema } from 'typebox';
+
+// Building blocks shared by every module's schemas.
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })),
+    ),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+const problemDescriptions: Record<number, string> = {
+  400: 'Invalid input; `errors[]` names each bad field',
+  401: 'Missing or invalid credentials',
+  403: 'The API key lacks the scope this operation needs',
+  404: 'No such record, or not visible to this caller',
+  409: 'Conflicts with the current state of the record',
+  412: 'If-Match does not match the current ETag',
+  422: 'Idempotency-Key reused with a different body',
+  429: 'Rate limit exceeded',
+};
+
+/** Documented problem responses for a route, always including 400, 401, 403 and 429. */
+export function problemResponses(...statuses: number[]): Record<number, TSchema> {
+  const all = [...new Set([400, 401, 403, 429, ...statuses])].sort();
+  return Object.fromEntries(
+    all.map((status) => [
+      status,
+      Type.Ref('Problem', { description: problemDescriptions[status] ?? 'Error' }),
+    ]),
+  );
+}
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
+
+export const DateString = (options: Record<string, unknown> = {}) =>
+  Type.String({ format: 'date', maxLength: 10, ...options });
+export const DateTimeString = (options: Record<string, unknown> = {}) =>
+  Type.String({ format: 'date-time', maxLength: 40, ...options });
+export const Text = (maxLength: number, options: Record<string, unknown> = {}) =>
+  Type.String({ maxLength, ...options });
+export const NonEmpty = (maxLength: number, options: Record<string, unknown> = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', ...options });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Timestamps = {
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
+
+export const ListQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+};
+
+export function SortQuery(fields: readonly string[]) {
+  const values = fields.flatMap((f) => [f, `-${f}`]);
+  return Type.Optional(Type.Enum(values, { description: 'Field to sort by; `-field` for descending' }));
+}
+
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    data: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+  });
+}

@@ -1,0 +1,81 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { auditEvents } from '../../db/schema.js';
+import type { Actor } from '../../http/context.js';
+import { toPage, type Page } from '../../http/pagination.js';
+import { decodeCursor } from '../../http/pagination.js';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Operation = 'create' | 'update' | 'delete' | 'withdraw';
+
+/**
+ * Records one change. Called inside the transaction that makes the change, so the event
+ * and the change commit or roll back together.
+ */
+export function recordAudit(
+  tx: Tx | Db,
+  actor: Actor,
+  entityType: string,
+  entityId: number | string,
+  operation: Operation,
+  before: unknown,
+  after: unknown,
+): void {
+  tx.insert(auditEvents)
+    .values({
+      actor: actor.name,
+      entityType,
+      entityId: String(entityId),
+      operation,
+      before: before ?? null,
+      after: after ?? null,
+      requestId: actor.requestId ?? null,
+    })
+    .run();
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  operation: Operation;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}
+
+const newestFirst = { field: 'id', descending: true };
+
+/** One record's history, newest first. Visibility is checked by the caller on the record. */
+export function listHistory(
+  db: Db,
+  entityType: string,
+  entityId: number,
+  limit: number,
+  cursor?: string,
+): Page<AuditEvent> {
+  const after = cursor ? decodeCursor(cursor, newestFirst).i : undefined;
+  const rows = db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entityType, entityType),
+        eq(auditEvents.entityId, String(entityId)),
+        after === undefined ? undefined : lt(auditEvents.id, after),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(limit + 1)
+    .all()
+    .map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      operation: r.operation,
+      before: r.before,
+      after: r.after,
+      requestId: r.requestId,
+    }));
+  return toPage(rows, limit, newestFirst, (r) => r.id);
+}

@@ -1,0 +1,167 @@
+import { and, eq } from 'drizzle-orm';
+import { IANAZone } from 'luxon';
+import type { Db } from '../../db/client.js';
+import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
+import { ConflictError, invalidField } from '../../errors.js';
+import type { Actor } from '../../http/context.js';
+import { recordAudit } from '../audit/repository.js';
+import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
+import {
+  countWhere,
+  deleteAudited,
+  insertAudited,
+  mustFind,
+  nowIso,
+  updateAudited,
+  type Tx,
+} from '../shared/crud.js';
+import type { CreateCommittee, ListCommitteesQuery, PutMembership, UpdateCommittee } from './schemas.js';
+
+export type CommitteeRow = typeof committees.$inferSelect;
+
+const sortColumns = { id: committees.id, name: committees.name, createdAt: committees.createdAt };
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100) || 'committee';
+}
+
+function checkTimezone(timezone: string | undefined) {
+  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+    throw invalidField('/body/timezone', 'is not an IANA time zone, e.g. Europe/London');
+  }
+}
+
+export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, committeeId: number) => void) {
+  const byId = (tx: Tx | Db, id: number) => tx.select().from(committees).where(eq(committees.id, id)).get();
+
+  function assertSlugFree(tx: Tx, slug: string, exceptId?: number) {
+    const existing = tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get();
+    if (existing && existing.id !== exceptId) {
+      throw new ConflictError(`A committee with slug "${slug}" already exists (id ${existing.id})`);
+    }
+  }
+
+  return {
+    get(id: number): CommitteeRow {
+      return mustFind(byId(db, id), 'Committee', id);
+    },
+
+    list(query: ListCommitteesQuery): Page<CommitteeRow> {
+      const limit = query.limit ?? 50;
+      const sort = parseSort(query.sort);
+      const column = sortColumns[sort.field as keyof typeof sortColumns];
+      const page = keyset(sort, column, committees.id, query.cursor);
+      const rows = db
+        .select()
+        .from(committees)
+        .where(
+          and(
+            page.where,
+            query.kind ? eq(committees.kind, query.kind) : undefined,
+            query.authority ? eq(committees.authority, query.authority) : undefined,
+          ),
+        )
+        .orderBy(...page.orderBy)
+        .limit(limit + 1)
+        .all();
+      return toPage(rows, limit, sort, (r) => r[sort.field as keyof typeof sortColumns]);
+    },
+
+    create(actor: Actor, input: CreateCommittee): CommitteeRow {
+      checkTimezone(input.timezone);
+      return db.transaction((tx) => {
+        const slug = input.slug ?? slugify(input.name);
+        assertSlugFree(tx, slug);
+        return insertAudited(tx, actor, 'committee', committees, { ...input, slug });
+      });
+    },
+
+    update(actor: Actor, id: number, input: UpdateCommittee, check: (row: CommitteeRow) => void): CommitteeRow {
+      checkTimezone(input.timezone);
+      return db.transaction((tx) => {
+        const before = mustFind(byId(tx, id), 'Committee', id);
+        check(before);
+        if (input.slug) assertSlugFree(tx, input.slug, id);
+        const after = updateAudited(tx, actor, 'committee', committees, before, input);
+        // Time zone and clear days feed every meeting's agendaDespatchBy.
+        if (
+          after.timezone !== before.timezone ||
+          after.despatchClearDays !== before.despatchClearDays
+        ) {
+          onScheduleChanged(tx, id);
+        }
+        return after;
+      });
+    },
+
+    remove(actor: Actor, id: number, check: (row: CommitteeRow) => void): void {
+      db.transaction((tx) => {
+        const before = mustFind(byId(tx, id), 'Committee', id);
+        check(before);
+        deleteAudited(tx, actor, 'committee', 'Committee', committees, before, [
+          { label: 'meetings', count: (t) => countWhere(t, meetings, eq(meetings.committeeId, id)) },
+          { label: 'actions', count: (t) => countWhere(t, actions, eq(actions.committeeId, id)) },
+          { label: 'members', count: (t) => countWhere(t, memberships, eq(memberships.committeeId, id)) },
+        ]);
+      });
+    },
+
+    members(id: number) {
+      mustFind(byId(db, id), 'Committee', id);
+      return db
+        .select({
+          committeeId: memberships.committeeId,
+          personId: memberships.personId,
+          role: memberships.role,
+          from: memberships.from,
+          to: memberships.to,
+          createdAt: memberships.createdAt,
+          updatedAt: memberships.updatedAt,
+          person: { id: people.id, name: people.name, kind: people.kind },
+        })
+        .from(memberships)
+        .innerJoin(people, eq(people.id, memberships.personId))
+        .where(eq(memberships.committeeId, id))
+        .orderBy(memberships.role, people.name)
+        .all();
+    },
+
+    putMember(actor: Actor, id: number, personId: number, input: PutMembership): { created: boolean } {
+      if (input.from && input.to && input.to < input.from) {
+        throw invalidField('/body/to', 'must not be before from');
+      }
+      return db.transaction((tx) => {
+        mustFind(byId(tx, id), 'Committee', id);
+        mustFind(tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).get(), 'Person', personId);
+        const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
+        const before = tx.select().from(memberships).where(key).get();
+        const values = { role: input.role, from: input.from ?? null, to: input.to ?? null };
+        const entity = `${id}:${personId}`;
+        if (before) {
+          const after = tx.update(memberships).set({ ...values, updatedAt: nowIso() }).where(key).returning().get();
+          recordAudit(tx, actor, 'membership', entity, 'update', before, after);
+          return { created: false };
+        }
+        const after = tx.insert(memberships).values({ committeeId: id, personId, ...values }).returning().get();
+        recordAudit(tx, actor, 'membership', entity, 'create', null, after);
+        return { created: true };
+      });
+    },
+
+    removeMember(actor: Actor, id: number, personId: number): void {
+      db.transaction((tx) => {
+        const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
+        const before = mustFind(tx.select().from(memberships).where(key).get(), 'Membership', `${id}:${personId}`);
+        tx.delete(memberships).where(key).run();
+        recordAudit(tx, actor, 'membership', `${id}:${personId}`, 'delete', before, null);
+      });
+    },
+  };
+}
+
+export type CommitteeRepository = ReturnType<typeof createCommitteeRepository>;

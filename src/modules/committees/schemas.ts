@@ -1,0 +1,82 @@
+import { Type, type Static } from 'typebox';
+import { Email, Slug } from '../shared/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+
+export const committeeKinds = ['scrutiny', 'policy_and_performance_board', 'executive', 'council', 'other'] as const;
+
+const fields = {
+  name: NonEmpty(200),
+  slug: Slug,
+  kind: Type.Enum(committeeKinds),
+  authority: Nullable(Text(200)),
+  contactName: Nullable(Text(200)),
+  contactEmail: Nullable(Email),
+  contactPhone: Nullable(Text(50)),
+  despatchClearDays: Type.Integer({ minimum: 0, maximum: 30, default: 5 }),
+  reminderWorkingDays: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
+  timezone: Type.String({ maxLength: 64, default: 'Europe/London', description: 'IANA time zone' }),
+};
+
+export const CommitteeSchema = Type.Object(
+  { id: Type.Integer(), ...fields, ...Timestamps },
+  { $id: 'Committee', additionalProperties: false },
+);
+export type Committee = Static<typeof CommitteeSchema>;
+
+export const CreateCommitteeSchema = Type.Object(
+  {
+    ...fields,
+    slug: Type.Optional(Slug),
+    authority: Type.Optional(fields.authority),
+    contactName: Type.Optional(fields.contactName),
+    contactEmail: Type.Optional(fields.contactEmail),
+    contactPhone: Type.Optional(fields.contactPhone),
+    despatchClearDays: Type.Optional(fields.despatchClearDays),
+    reminderWorkingDays: Type.Optional(fields.reminderWorkingDays),
+    timezone: Type.Optional(fields.timezone),
+  },
+  { additionalProperties: false },
+);
+export type CreateCommittee = Static<typeof CreateCommitteeSchema>;
+
+export const UpdateCommitteeSchema = Type.Partial(CreateCommitteeSchema, { additionalProperties: false, minProperties: 1 });
+export type UpdateCommittee = Static<typeof UpdateCommitteeSchema>;
+
+export const committeeSortFields = ['id', 'name', 'createdAt'] as const;
+export const ListCommitteesQuery = Type.Object(
+  {
+    ...ListQuery,
+    kind: Type.Optional(Type.Enum(committeeKinds)),
+    authority: Type.Optional(Text(200)),
+    sort: SortQuery(committeeSortFields),
+  },
+  { additionalProperties: false },
+);
+export type ListCommitteesQuery = Static<typeof ListCommitteesQuery>;
+
+export const membershipRoles = ['chair', 'vice_chair', 'member', 'co_opted'] as const;
+export const MembershipSchema = Type.Object(
+  {
+    committeeId: Type.Integer(),
+    personId: Type.Integer(),
+    role: Type.Enum(membershipRoles),
+    from: Nullable(Type.String({ format: 'date' })),
+    to: Nullable(Type.String({ format: 'date' })),
+    person: Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() }),
+    ...Timestamps,
+  },
+  { $id: 'Membership', additionalProperties: false },
+);
+export const PutMembershipSchema = Type.Object(
+  {
+    role: Type.Enum(membershipRoles),
+    from: Type.Optional(Nullable(Type.String({ format: 'date', maxLength: 10 }))),
+    to: Type.Optional(Nullable(Type.String({ format: 'date', maxLength: 10 }))),
+  },
+  { additionalProperties: false },
+);
+export type PutMembership = Static<typeof PutMembershipSchema>;
+export const MembersParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  personId: Type.Integer({ minimum: 1 }),
+});

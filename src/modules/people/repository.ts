@@ -1,0 +1,2 @@
+import type { Db } from '../../db/client.js';
+export function createPersonRepository(_db: Db) { return {}; }

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { actionRoutes } from './modules/actions/routes.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { committeeRoutes } from './modules/committees/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { holidayRoutes } from './modules/holidays/routes.js';
+import { importRoutes } from './modules/imports/routes.js';
+import { itemRoutes } from './modules/items/routes.js';
+import { meetingRoutes } from './modules/meetings/routes.js';
+import { personRoutes } from './modules/people/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
+import { resolutionRoutes } from './modules/resolutions/routes.js';
+
+/** The API's resources, in the order a reader meets them in the design. */
+export async function registerRoutes(app: FastifyInstance, config: Config) {
+  await app.register(healthRoutes);
+  await app.register(
+    async (v1) => {
+      await v1.register(committeeRoutes);
+      await v1.register(personRoutes);
+      await v1.register(meetingRoutes);
+      await v1.register(itemRoutes);
+      await v1.register(resolutionRoutes);
+      await v1.register(actionRoutes);
+      await v1.register(reportRoutes);
+      await v1.register(holidayRoutes);
+      await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });
+      await v1.register(apiKeyRoutes);
+    },
+    { prefix: '/v1' },
+  );
+}

@@ -1,0 +1,31 @@
+import type { Db } from './db/client.js';
+import { createActionRepository } from './modules/actions/repository.js';
+import { createApiKeyRepository } from './modules/api-keys/repository.js';
+import { createCommitteeRepository } from './modules/committees/repository.js';
+import { createHolidayRepository } from './modules/holidays/repository.js';
+import { createItemRepository } from './modules/items/repository.js';
+import { createMeetingRepository } from './modules/meetings/repository.js';
+import { createPersonRepository } from './modules/people/repository.js';
+import { createResolutionRepository } from './modules/resolutions/repository.js';
+import { createScanService } from './jobs/overdue-scan.js';
+
+/**
+ * Every repository and job over one database, wired in dependency order. Routes, the
+ * scheduler and the command-line scripts all go through these.
+ */
+export function createServices(db: Db) {
+  const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
+  const meetings = createMeetingRepository(db, holidays);
+  const committees = createCommitteeRepository(db, (tx, committeeId) =>
+    meetings.recomputeSchedule(tx, committeeId),
+  );
+  const people = createPersonRepository(db);
+  const items = createItemRepository(db, meetings);
+  const resolutions = createResolutionRepository(db, items);
+  const actions = createActionRepository(db, { holidays, meetings, items });
+  const scans = createScanService(db, { holidays, actions });
+  const apiKeys = createApiKeyRepository(db);
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, apiKeys };
+}
+
+export type Services = ReturnType<typeof createServices>;

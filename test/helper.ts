@@ -1,0 +1,62 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Test } from 'tap';
+import { buildApp } from '../src/app.js';
+import { defaultConfig, type Config } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { scriptActor } from '../src/http/context.js';
+import type { Scope } from '../src/modules/api-keys/repository.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  /** Bearer keys by purpose. */
+  keys: { admin: string; writer: string; reader: string; exempt: string; confidential: string };
+  /** inject() with a key: defaults to the admin key; pass `as: null` for anonymous. */
+  request: (options: InjectOptions & { as?: string | null }) => ReturnType<FastifyInstance['inject']>;
+}
+
+/** The real app on a fresh in-memory database, closed when the test ends. */
+export async function build(t: Test, config: Partial<Config> = {}): Promise<TestApp> {
+  const db = openDatabase({ path: ':memory:' });
+  const app = await buildApp(
+    { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config },
+    { db, logger: false },
+  );
+  t.teardown(async () => {
+    await app.close();
+    db.$client.close();
+  });
+  const make = (name: string, scopes: Scope[]) =>
+    app.services.apiKeys.create(scriptActor('test'), name, scopes).key;
+  const keys = {
+    admin: make('test-admin', ['admin']),
+    writer: make('test-writer', ['write']),
+    reader: make('test-reader', ['read']),
+    exempt: make('test-exempt', ['read', 'read:exempt']),
+    confidential: make('test-confidential', ['read', 'read:confidential']),
+  };
+  const request: TestApp['request'] = ({ as, headers, ...options }) => {
+    const key = as === undefined ? keys.admin : as;
+    return app.inject({
+      ...options,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    });
+  };
+  return { app, keys, request };
+}
+
+/** Creates a committee and returns its id. */
+export async function committee(api: TestApp, body: Record<string, unknown> = {}): Promise<number> {
+  const res = await api.request({
+    method: 'POST',
+    url: '/v1/committees',
+    payload: { name: 'Children and Young People Scrutiny Committee', kind: 'scrutiny', ...body },
+  });
+  if (res.statusCode !== 201) throw new Error(`committee: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
+
+export async function meeting(api: TestApp, committeeId: number, body: Record<string, unknown>): Promise<number> {
+  const res = await api.request({ method: 'POST', url: `/v1/committees/${committeeId}/meetings`, payload: body });
+  if (res.statusCode !== 201) throw new Error(`meeting: ${res.statusCode} ${res.body}`);
+  return res.json().id;
+}
