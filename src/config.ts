@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { Cron } from 'croner';
 
 // One schema for the environment, parsed once at start-up. A bad value stops the process
 // with a message naming the variable, before anything listens or touches the database.
@@ -76,6 +77,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = known as Static<typeof EnvSchema>;
+  if (e.SCAN_CRON !== undefined) {
+    try {
+      new Cron(e.SCAN_CRON, { paused: true }).stop();
+    } catch (err) {
+      throw new ConfigError(`Invalid SCAN_CRON=${JSON.stringify(e.SCAN_CRON)}: ${(err as Error).message}`);
+    }
+  }
   const port = e.PORT === undefined ? defaultConfig.port : Number(e.PORT);
   if (port > 65535) throw new ConfigError(`Invalid PORT=${e.PORT}: must be 0–65535`);
   return {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
@@ -11,7 +11,7 @@ export interface TestApp {
   /** Bearer keys by purpose. */
   keys: { admin: string; writer: string; reader: string; exempt: string; confidential: string };
   /** inject() with a key: defaults to the admin key; pass `as: null` for anonymous. */
-  request: (options: InjectOptions & { as?: string | null }) => ReturnType<FastifyInstance['inject']>;
+  request: (options: InjectOptions & { as?: string | null }) => Promise<LightMyRequestResponse>;
 }
 
 /** The real app on a fresh in-memory database, closed when the test ends. */

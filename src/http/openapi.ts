@@ -25,6 +25,8 @@ function documentRoute(route: RouteOptions) {
     }
   }
   const scope = route.config?.scope;
+  // Operations endpoints are deliberately open: load balancers and Prometheus carry no key.
+  if (!scope) schema.security = [];
   if (scope) {
     // Anonymous callers may read public data when PUBLIC_READ is on; everything else needs a key.
     schema.security = scope === 'read' ? [{}, { apiKey: [] }] : [{ apiKey: [] }];

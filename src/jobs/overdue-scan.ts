@@ -1,2 +1,73 @@
 import type { Db } from '../db/client.js';
-export function createScanService(_db: Db, _deps: unknown) { return {}; }
+import { overdueFlags } from '../db/schema.js';
+import { todayIn } from '../domain/clock.js';
+import { visibilities as allVisibilities } from '../domain/visibility.js';
+import type { Actor } from '../http/context.js';
+import { recordAudit } from '../modules/audit/repository.js';
+import type { HolidayRepository } from '../modules/holidays/repository.js';
+import { buildOverdueReport, type OverdueReport } from './overdue-report.js';
+
+// The scan: flag every action overdue as of a day against its committee's next meeting.
+// The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`.
+
+export interface ScanRequest {
+  asOf?: string;
+  committeeId?: number;
+}
+
+export interface ScanResult {
+  report: OverdueReport;
+  /** Flags this run added; the rest already existed. */
+  flagsRecorded: number;
+}
+
+export function createScanService(db: Db, { holidays }: { holidays: HolidayRepository; actions?: unknown }) {
+  return {
+    /** The report as it stands, recording nothing. */
+    report(actor: Actor, request: ScanRequest = {}): OverdueReport {
+      return buildOverdueReport(db, holidays, {
+        asOf: request.asOf ?? todayIn('Europe/London'),
+        committeeId: request.committeeId,
+        visibilities: actor.visibilities,
+      });
+    },
+
+    /**
+     * Records the flags, then returns the report as the caller may see it. The write is one
+     * IMMEDIATE transaction (it takes the write lock before reading), and the unique
+     * (action, meeting) index with ON CONFLICT DO NOTHING makes a flag appear once however many
+     * scans run, in however many processes.
+     */
+    scan(actor: Actor, request: ScanRequest = {}): ScanResult {
+      const asOf = request.asOf ?? todayIn('Europe/London');
+      const flagsRecorded = db.transaction(
+        (tx) => {
+          // Every action is scanned, whatever the caller may read: flags are facts about actions.
+          const full = buildOverdueReport(tx, holidays, { asOf, committeeId: request.committeeId, visibilities: allVisibilities });
+          let added = 0;
+          for (const entry of full.meetings) {
+            if (!entry.meeting) continue;
+            for (const action of entry.overdue) {
+              const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
+              const row = tx
+                .insert(overdueFlags)
+                .values({ actionId: action.id, meetingId: entry.meeting.id, flaggedOn: asOf, reason })
+                .onConflictDoNothing()
+                .returning()
+                .get();
+              if (row) {
+                recordAudit(tx, actor, 'overdue_flag', row.id, 'create', null, row);
+                added++;
+              }
+            }
+          }
+          return added;
+        },
+        { behavior: 'immediate' },
+      );
+      return { report: this.report(actor, { asOf, committeeId: request.committeeId }), flagsRecorded };
+    },
+  };
+}
+
+export type ScanService = ReturnType<typeof createScanService>;

@@ -1,2 +1,109 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-export const actionRoutes: FastifyPluginAsyncTypebox = async () => {};
+import { Type } from 'typebox';
+import { actorOf } from '../../http/context.js';
+import { checkIfMatch, setEtag } from '../../http/etag.js';
+import { created, sendPage } from '../../http/links.js';
+import { IdParams, ListOf, ListQuery, problemResponses } from '../../http/schemas.js';
+import { listHistory } from '../audit/repository.js';
+import { HistorySchema } from '../audit/schemas.js';
+import {
+  ActionSchema,
+  ActionUpdateSchema,
+  AsOfQuery,
+  CreateActionSchema,
+  CreateActionUpdateSchema,
+  ListActionsQuery,
+  UpdateActionSchema,
+} from './schemas.js';
+
+const tags = ['actions'];
+
+export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const actions = app.services.actions;
+
+  app.get('/actions', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'listActions', tags, summary: 'List and search follow-up actions',
+      querystring: ListActionsQuery,
+      response: { 200: ListOf(ActionSchema), ...problemResponses() },
+    },
+  }, async (request, reply) => sendPage(request, reply, actions.list(actorOf(request), request.query)));
+
+  app.post('/actions', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'createAction', tags,
+      summary: 'Record a follow-up raised at a meeting; with no due given it is due at the next meeting',
+      body: CreateActionSchema,
+      response: { 201: ActionSchema, ...problemResponses(422) },
+    },
+  }, async (request, reply) => {
+    const action = actions.create(actorOf(request), request.body);
+    setEtag(reply, action);
+    return created(reply, `/v1/actions/${action.id}`, action);
+  });
+
+  app.get('/actions/:id', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getAction', tags, summary: 'Get an action with its due date and overdue state',
+      params: IdParams, querystring: AsOfQuery,
+      response: { 200: ActionSchema, ...problemResponses(404) },
+    },
+  }, async (request, reply) => {
+    const action = actions.get(actorOf(request), request.params.id, request.query.asOf);
+    setEtag(reply, action);
+    return action;
+  });
+
+  app.patch('/actions/:id', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'updateAction', tags,
+      summary: 'Update an action, respond to it, close, reopen or withdraw it',
+      params: IdParams, body: UpdateActionSchema,
+      response: { 200: ActionSchema, ...problemResponses(404, 409, 412) },
+    },
+  }, async (request, reply) => {
+    const action = actions.update(actorOf(request), request.params.id, request.body, (row) =>
+      checkIfMatch(request, row),
+    );
+    setEtag(reply, action);
+    return action;
+  });
+
+  app.get('/actions/:id/updates', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'listActionUpdates', tags, summary: "The action's progress updates, oldest first",
+      params: IdParams,
+      response: { 200: Type.Object({ data: Type.Array(ActionUpdateSchema) }), ...problemResponses(404) },
+    },
+  }, async (request) => ({ data: actions.updates(actorOf(request), request.params.id) }));
+
+  app.post('/actions/:id/updates', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'createActionUpdate', tags, summary: 'Add a progress update (and optionally a new RAG)',
+      params: IdParams, body: CreateActionUpdateSchema,
+      response: { 201: ActionUpdateSchema, ...problemResponses(404, 422) },
+    },
+  }, async (request, reply) => {
+    const update = actions.addUpdate(actorOf(request), request.params.id, request.body);
+    return created(reply, `/v1/actions/${request.params.id}/updates`, update);
+  });
+
+  app.get('/actions/:id/history', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getActionHistory', tags, summary: 'Every change to the action, newest first',
+      params: IdParams, querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      response: { 200: HistorySchema, ...problemResponses(404) },
+    },
+  }, async (request, reply) => {
+    actions.assertVisible(actorOf(request), request.params.id);
+    const page = listHistory(app.db, 'action', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    return sendPage(request, reply, page);
+  });
+};

@@ -1,2 +1,79 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-export const reportRoutes: FastifyPluginAsyncTypebox = async () => {};
+import { Type } from 'typebox';
+import { todayIn } from '../../domain/clock.js';
+import { actorOf } from '../../http/context.js';
+import { sendPage } from '../../http/links.js';
+import { problem, sendProblem } from '../../http/problem.js';
+import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
+import { contentTypes, negotiate, render } from '../../jobs/report-formats.js';
+import { ActionSchema } from '../actions/schemas.js';
+import { createReportRepository } from './repository.js';
+import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
+
+const tags = ['reports'];
+const reportContent = {
+  'application/json': { schema: Type.Ref('OverdueReport') },
+  'text/csv': { schema: Type.String() },
+  'text/markdown': { schema: Type.String() },
+  'text/html': { schema: Type.String() },
+};
+
+export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(OverdueReportSchema);
+  const { scans, committees } = app.services;
+  const reports = createReportRepository(app.db);
+
+  app.get('/reports/overdue', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getOverdueReport', tags,
+      summary: 'Overdue and due-soon actions per committee before its next meeting (JSON, CSV, Markdown or HTML)',
+      querystring: ReportQuery,
+      response: { 200: { description: 'The report', content: reportContent }, ...problemResponses(404, 406) },
+    },
+  }, async (request, reply) => {
+    const format = negotiate(request.query.format, request.headers.accept);
+    if (!format) return sendProblem(reply, problem(406, 'Supported formats: application/json, text/csv, text/markdown, text/html', 'SCRUTINY_NOT_ACCEPTABLE'));
+    if (request.query.committeeId) committees.get(request.query.committeeId);
+    const report = scans.report(actorOf(request), request.query);
+    reply.header('vary', 'accept');
+    return reply.type(contentTypes[format]).send(format === 'json' ? report : render(report, format));
+  });
+
+  app.post('/scans/overdue', {
+    config: { scope: 'admin' },
+    schema: {
+      operationId: 'runOverdueScan', tags,
+      summary: 'Run the overdue scan now: record flags, then return the report',
+      body: Type.Optional(ScanBody),
+      response: { 200: Type.Ref('OverdueReport'), ...problemResponses(404) },
+    },
+  }, async (request) => {
+    const body = request.body ?? {};
+    if (body.committeeId) committees.get(body.committeeId);
+    const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf ?? todayIn('Europe/London'), committeeId: body.committeeId });
+    request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
+    return report;
+  });
+
+  app.get('/flags', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'listFlags', tags, summary: 'Overdue flags, newest first',
+      querystring: FlagsQuery,
+      response: { 200: ListOf(FlagSchema), ...problemResponses() },
+    },
+  }, async (request, reply) => sendPage(request, reply, reports.flags(actorOf(request), request.query)));
+
+  app.get('/meetings/:id/action-log', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getMeetingActionLog', tags: ['meetings'],
+      summary: 'Everything due at (or flagged at) this meeting, answered or not',
+      params: IdParams, querystring: ActionLogQuery,
+      response: { 200: Type.Object({ data: Type.Array(ActionSchema) }), ...problemResponses(404) },
+    },
+  }, async (request) => ({
+    data: reports.actionLog(actorOf(request), request.params.id, request.query.asOf ?? todayIn('Europe/London')),
+  }));
+};

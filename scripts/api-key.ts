@@ -1,0 +1,36 @@
+import { scriptActor } from '../src/http/context.js';
+import { scopes, type Scope } from '../src/modules/api-keys/repository.js';
+import { args, openServices, run, UsageError } from './cli.js';
+
+const usage = 'npm run api-key -- create --name NAME --scopes read,write | list | revoke ID';
+
+await run('api-key', usage, () => {
+  const { values, positionals } = args({ name: { type: 'string' }, scopes: { type: 'string' } }, true);
+  const [command, id] = positionals;
+  const actor = scriptActor('api-key');
+  const { db, services } = openServices();
+  try {
+    if (command === 'create') {
+      if (!values.name?.trim()) throw new UsageError('--name is required');
+      const wanted = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = wanted.filter((s) => !(scopes as readonly string[]).includes(s));
+      if (wanted.length === 0 || unknown.length > 0) {
+        throw new UsageError(`--scopes must be a comma list of ${scopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+      }
+      const created = services.apiKeys.create(actor, values.name.trim(), wanted as Scope[]);
+      // The key alone on stdout, so `KEY=$(npm run -s api-key -- create …)` works; it is never shown again.
+      process.stdout.write(`${created.key}\n`);
+      process.stderr.write(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}. Store it now: it cannot be shown again.\n`);
+    } else if (command === 'list') {
+      process.stdout.write(`${JSON.stringify(services.apiKeys.list(), null, 2)}\n`);
+    } else if (command === 'revoke') {
+      if (!id || !/^[1-9][0-9]*$/.test(id)) throw new UsageError('revoke needs the key id');
+      const revoked = services.apiKeys.revoke(actor, Number(id));
+      process.stdout.write(`${JSON.stringify(revoked, null, 2)}\n`);
+    } else {
+      throw new UsageError(`unknown command ${command ?? '(none)'}`);
+    }
+  } finally {
+    db.$client.close();
+  }
+});

@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { isLocalDate } from '../src/domain/local-date.js';
+import { todayIn } from '../src/domain/clock.js';
+import { scriptActor } from '../src/http/context.js';
+import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
+import { args, openServices, run, UsageError } from './cli.js';
+
+// The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
+// report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
+
+const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html] [--out FILE] [--dry-run]';
+
+await run('overdue-report', usage, () => {
+  const { values } = args({
+    'as-of': { type: 'string' },
+    committee: { type: 'string' },
+    format: { type: 'string', default: 'json' },
+    out: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  });
+  const asOf = values['as-of'] ?? todayIn('Europe/London');
+  if (!isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
+  if (!(reportFormats as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format must be one of ${reportFormats.join(', ')}: ${values.format}`);
+  }
+  let committeeId: number | undefined;
+  if (values.committee !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(values.committee)) throw new UsageError(`--committee must be a committee id: ${values.committee}`);
+    committeeId = Number(values.committee);
+  }
+  const { db, services } = openServices();
+  try {
+    if (committeeId !== undefined) services.committees.get(committeeId);
+    const actor = scriptActor('overdue-report');
+    const report = values['dry-run']
+      ? services.scans.report(actor, { asOf, committeeId })
+      : services.scans.scan(actor, { asOf, committeeId }).report;
+    const output = render(report, values.format as ReportFormat);
+    if (values.out) writeFileSync(values.out, output);
+    else process.stdout.write(output);
+  } finally {
+    db.$client.close();
+  }
+});

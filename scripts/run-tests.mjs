@@ -1,0 +1,19 @@
+// Runs the tap suite and ends with the line CI reads: "N passed, N failed".
+import { spawn } from 'node:child_process';
+
+const child = spawn('npx', ['tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+child.on('close', (code) => {
+  // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
+  const summary = [...tail.matchAll(/# \{ ([^}]*)\}/g)].pop()?.[1] ?? '';
+  const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(summary)?.[1] ?? 0);
+  const passed = field('pass');
+  const failed = field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0);
+  const skipped = field('skip') + field('todo');
+  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.exit(code ?? 1);
+});

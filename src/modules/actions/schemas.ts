@@ -1,0 +1,147 @@
+import { Type, type Static } from 'typebox';
+import { actionKinds, actionStatuses, dueRules, executiveResponses, visibilityValues } from '../../db/schema.js';
+import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Rag = Type.Enum(['red', 'amber', 'green']);
+const Quarter = Type.String({
+  maxLength: 10,
+  description: 'Local-government financial quarter, e.g. "2024-25 Q3" (Q1 = April–June)',
+  examples: ['2024-25 Q3'],
+});
+
+export const ActionSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    committeeId: Type.Integer(),
+    meetingId: Type.Integer({ description: 'The meeting the action was raised at' }),
+    itemId: Nullable(Type.Integer()),
+    resolutionId: Nullable(Type.Integer()),
+    kind: Type.Enum(actionKinds),
+    title: Type.String(),
+    detail: Nullable(Type.String()),
+    requestedById: Nullable(Type.Integer()),
+    ownerId: Nullable(Type.Integer()),
+    ownerText: Nullable(Type.String()),
+    dueRule: Type.Enum(dueRules),
+    dueMeetingId: Nullable(Type.Integer()),
+    dueDate: Nullable(Type.String({ format: 'date', description: 'The effective due-by date' })),
+    dueQuarter: Nullable(Type.String()),
+    status: Type.Enum(actionStatuses),
+    rag: Nullable(Rag),
+    response: Nullable(Type.String()),
+    respondedOn: Nullable(Type.String({ format: 'date' })),
+    respondedMeetingId: Nullable(Type.Integer()),
+    visibility: Type.Enum(visibilityValues, { description: "The stricter of the action's own and its item's" }),
+    directedTo: Nullable(Type.String()),
+    receivedOn: Nullable(Type.String({ format: 'date' })),
+    noticeOn: Nullable(Type.String({ format: 'date' })),
+    responseDueOn: Nullable(Type.String({ format: 'date', description: 'Executive response due (LGA 2000 s9FE)' })),
+    executiveResponse: Nullable(Type.Enum(executiveResponses)),
+    responseReason: Nullable(Type.String()),
+    overdue: Type.Boolean(),
+    timesFlagged: Type.Integer(),
+    ...Timestamps,
+  },
+  { $id: 'Action', additionalProperties: false },
+);
+export type Action = Static<typeof ActionSchema>;
+
+const writable = {
+  itemId: Nullable(Id),
+  resolutionId: Nullable(Id),
+  kind: Type.Enum(actionKinds),
+  title: NonEmpty(300),
+  detail: Nullable(Text(10000)),
+  requestedById: Nullable(Id),
+  ownerId: Nullable(Id),
+  ownerText: Nullable(Text(300)),
+  dueMeetingId: Nullable(Id),
+  dueDate: Nullable(DateString()),
+  dueQuarter: Nullable(Quarter),
+  rag: Nullable(Rag),
+  visibility: Type.Enum(visibilityValues),
+  directedTo: Nullable(Text(300)),
+  receivedOn: Nullable(DateString()),
+  noticeOn: Nullable(DateString()),
+  executiveResponse: Nullable(Type.Enum(executiveResponses)),
+  responseReason: Nullable(Text(10000)),
+};
+const optional = <T extends Record<string, import('typebox').TSchema>>(o: T) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: ReturnType<typeof Type.Optional<T[K]>> };
+
+export const CreateActionSchema = Type.Object(
+  {
+    meetingId: Id,
+    committeeId: Type.Optional(Id),
+    ...optional(writable),
+    kind: writable.kind,
+    title: writable.title,
+  },
+  { additionalProperties: false },
+);
+export type CreateAction = Static<typeof CreateActionSchema>;
+
+export const UpdateActionSchema = Type.Object(
+  {
+    ...optional(writable),
+    status: Type.Optional(Type.Enum(actionStatuses)),
+    response: Type.Optional(Nullable(Text(20000))),
+    respondedOn: Type.Optional(Nullable(DateString())),
+    respondedMeetingId: Type.Optional(Nullable(Id)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAction = Static<typeof UpdateActionSchema>;
+
+export const actionSortFields = ['id', 'createdAt', 'updatedAt', 'dueDate', 'title'] as const;
+const Bool = Type.Enum(['true', 'false']);
+export const ListActionsQuery = Type.Object(
+  {
+    ...ListQuery,
+    committeeId: Type.Optional(Id),
+    meetingId: Type.Optional(Id),
+    dueMeetingId: Type.Optional(Id),
+    itemId: Type.Optional(Id),
+    status: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: `^(${actionStatuses.join('|')})(,(${actionStatuses.join('|')}))*$`,
+        description: 'Comma-separated statuses',
+      }),
+    ),
+    kind: Type.Optional(Type.Enum(actionKinds)),
+    ownerId: Type.Optional(Id),
+    overdue: Type.Optional(Bool),
+    asOf: Type.Optional(DateString({ description: 'The day `overdue` is judged on; default today (Europe/London)' })),
+    dueBefore: Type.Optional(DateString()),
+    dueAfter: Type.Optional(DateString()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full text over title, detail and response' })),
+    sort: SortQuery(actionSortFields),
+  },
+  { additionalProperties: false },
+);
+export type ListActionsQuery = Static<typeof ListActionsQuery>;
+
+export const AsOfQuery = Type.Object(
+  { asOf: Type.Optional(DateString({ description: 'The day `overdue` is judged on; default today (Europe/London)' })) },
+  { additionalProperties: false },
+);
+
+export const ActionUpdateSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    actionId: Type.Integer(),
+    text: Type.String(),
+    rag: Nullable(Rag),
+    authorId: Nullable(Type.Integer()),
+    recordedBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ActionUpdate', additionalProperties: false },
+);
+export const CreateActionUpdateSchema = Type.Object(
+  { text: NonEmpty(10000), rag: Type.Optional(Nullable(Rag)), authorId: Type.Optional(Nullable(Id)) },
+  { additionalProperties: false },
+);
+export type CreateActionUpdate = Static<typeof CreateActionUpdateSchema>;

@@ -1,0 +1,17 @@
+import { Type } from 'typebox';
+import { ListOf } from '../../http/schemas.js';
+
+export const AuditEventSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Type.String({ format: 'date-time' }),
+    actor: Type.String({ description: "The API key's name, or the script that made the change" }),
+    operation: Type.Enum(['create', 'update', 'delete', 'withdraw']),
+    before: Type.Unknown(),
+    after: Type.Unknown(),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'AuditEvent', additionalProperties: false },
+);
+
+export const HistorySchema = ListOf(AuditEventSchema);

@@ -1,0 +1,62 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { actions, agendaItems, meetings, overdueFlags } from '../../db/schema.js';
+import type { Actor } from '../../http/context.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { mustFind } from '../shared/crud.js';
+import { present } from '../actions/repository.js';
+import { selectActions, visibleTo } from '../actions/query.js';
+
+const newestFirst = { field: 'id', descending: true };
+
+/** Flags and action logs: reads over what the scan recorded, filtered by visibility. */
+export function createReportRepository(db: Db) {
+  return {
+    flags(actor: Actor, query: { meetingId?: number; actionId?: number; limit?: number; cursor?: string }) {
+      const limit = query.limit ?? 50;
+      const before = query.cursor ? decodeCursor(query.cursor, newestFirst).i : undefined;
+      const rows = db
+        .select({
+          id: overdueFlags.id,
+          actionId: overdueFlags.actionId,
+          meetingId: overdueFlags.meetingId,
+          flaggedOn: overdueFlags.flaggedOn,
+          reason: overdueFlags.reason,
+          createdAt: overdueFlags.createdAt,
+        })
+        .from(overdueFlags)
+        .innerJoin(actions, eq(actions.id, overdueFlags.actionId))
+        .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
+        .where(
+          and(
+            inArray(actions.visibility, [...actor.visibilities]),
+            or(isNull(actions.itemId), inArray(agendaItems.visibility, [...actor.visibilities])),
+            query.meetingId ? eq(overdueFlags.meetingId, query.meetingId) : undefined,
+            query.actionId ? eq(overdueFlags.actionId, query.actionId) : undefined,
+            before === undefined ? undefined : lt(overdueFlags.id, before),
+          ),
+        )
+        .orderBy(desc(overdueFlags.id))
+        .limit(limit + 1)
+        .all();
+      return toPage(rows, limit, newestFirst, (r) => r.id);
+    },
+
+    /**
+     * Everything due at a meeting, answered or not, plus anything flagged overdue at it: the
+     * "action log" item of that meeting's agenda.
+     */
+    actionLog(actor: Actor, meetingId: number, asOf: string) {
+      mustFind(db.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId)).get(), 'Meeting', meetingId);
+      const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
+      return selectActions(db)
+        .where(and(visibleTo(actor.visibilities), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
+        .orderBy(asc(actions.id))
+        .all()
+        .map((row) => {
+          const { version: _version, ...action } = present(row, asOf);
+          return action;
+        });
+    },
+  };
+}

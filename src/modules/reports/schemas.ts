@@ -1,0 +1,82 @@
+import { Type } from 'typebox';
+import { DateString, ListQuery, Nullable } from '../../http/schemas.js';
+import { reportFormats } from '../../jobs/report-formats.js';
+
+const ReportedAction = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  kind: Type.String(),
+  owner: Nullable(Type.String()),
+  dueRule: Type.String(),
+  dueMeetingId: Nullable(Type.Integer()),
+  dueDate: Nullable(Type.String({ format: 'date' })),
+  daysOverdue: Type.Optional(Type.Integer({ description: 'Calendar days from the due-by date to asOf' })),
+  timesFlagged: Type.Integer({ description: 'How many meetings it has been flagged overdue at' }),
+  status: Type.String(),
+  rag: Nullable(Type.String()),
+});
+
+export const OverdueReportSchema = Type.Object(
+  {
+    asOf: Type.String({ format: 'date' }),
+    meetings: Type.Array(
+      Type.Object({
+        committee: Type.Object({ id: Type.Integer(), name: Type.String() }),
+        meeting: Nullable(
+          Type.Object({
+            id: Type.Integer(),
+            startsAt: Type.String(),
+            agendaDespatchBy: Type.String({ format: 'date' }),
+            venue: Nullable(Type.String()),
+          }),
+        ),
+        overdue: Type.Array(ReportedAction),
+        dueSoon: Type.Array(ReportedAction),
+      }),
+    ),
+  },
+  { $id: 'OverdueReport' },
+);
+
+export const ReportQuery = Type.Object(
+  {
+    asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    format: Type.Optional(Type.Enum(reportFormats, { description: 'Overrides the Accept header' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScanBody = Type.Object(
+  {
+    asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const FlagSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    actionId: Type.Integer(),
+    meetingId: Type.Integer(),
+    flaggedOn: Type.String({ format: 'date' }),
+    reason: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'OverdueFlag', additionalProperties: false },
+);
+
+export const FlagsQuery = Type.Object(
+  {
+    ...ListQuery,
+    meetingId: Type.Optional(Type.Integer({ minimum: 1 })),
+    actionId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ActionLogQuery = Type.Object(
+  { asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })) },
+  { additionalProperties: false },
+);

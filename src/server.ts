@@ -1,0 +1,43 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+
+// Process entry: config → app → listen; the scheduler; graceful shutdown on SIGTERM/SIGINT.
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`scrutiny-tracker: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const app = await buildApp(config);
+  let scheduler: Scheduler | undefined;
+  if (config.scheduler) {
+    scheduler = startScheduler(app.services.scans, app.log, { cron: config.scanCron, runOnStart: config.scanOnStart });
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // close() stops accepting, waits for in-flight requests, then the onClose hook closes the database.
+    await scheduler?.stop();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`scrutiny-tracker: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
