@@ -1,0 +1,122 @@
+import { InvalidFieldError, invalidField } from '../errors.js';
+import { agendaDespatchBy } from './calendar.js';
+import { quarterEndDate } from './financial-quarter.js';
+import type { HolidayCalendar } from './holiday-calendar.js';
+import { instantMillis, isLocalDate, type LocalDate } from './local-date.js';
+
+// Due-rule resolution (DESIGN.md "Due rules"). An action is due by exactly one of a named
+// meeting, a date or a financial quarter; with none, by the committee's next meeting after the
+// one it was raised at. Every rule ends in one effective due-by date, which overdue.ts uses.
+
+export const DUE_RULES = ['meeting', 'date', 'quarter', 'next_meeting'] as const;
+export type DueRule = (typeof DUE_RULES)[number];
+
+export const MEETING_STATUSES = ['scheduled', 'held', 'cancelled', 'postponed'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+/** What resolution needs of a meeting; `localDate` is localDateOf(startsAt, committee's zone). */
+export interface MeetingForDue {
+  id: number;
+  startsAt: string;
+  localDate: LocalDate;
+  status: MeetingStatus;
+}
+
+/** The due fields as given by the caller; null and absent both mean "not given". */
+export interface DueFields {
+  dueMeetingId?: number | null;
+  dueDate?: LocalDate | null;
+  dueQuarter?: string | null;
+}
+
+export interface DueContext {
+  /** The meeting the action was raised at. */
+  raisedAt: Pick<MeetingForDue, 'startsAt'>;
+  /** The committee's meetings, in any order; a named due meeting must be one of them. */
+  meetings: readonly MeetingForDue[];
+  despatchClearDays: number;
+  calendar: HolidayCalendar;
+  /** JSON Pointer to the object holding the due fields, for errors; "/body" by default. */
+  pointer?: string;
+}
+
+export interface ResolvedDue {
+  dueRule: DueRule;
+  dueMeetingId: number | null;
+  /** The effective due-by date: the due meeting's agendaDespatchBy, the date or quarter end. */
+  dueDate: LocalDate | null;
+  dueQuarter: string | null;
+}
+
+const DUE_FIELDS = ['dueMeetingId', 'dueDate', 'dueQuarter'] as const;
+
+export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue {
+  const pointer = context.pointer ?? '/body';
+  const given = DUE_FIELDS.filter((name) => fields[name] != null);
+  if (given.length > 1) {
+    const detail =
+      `give at most one of dueMeetingId, dueDate and dueQuarter (got ${given.join(' and ')})`;
+    throw new InvalidFieldError(given.map((name) => ({ pointer: `${pointer}/${name}`, detail })));
+  }
+  const despatchBy = (meeting: MeetingForDue): LocalDate =>
+    agendaDespatchBy(meeting.localDate, context.despatchClearDays, context.calendar);
+
+  if (fields.dueMeetingId != null) {
+    const id = fields.dueMeetingId;
+    const meeting = context.meetings.find((m) => m.id === id);
+    if (meeting === undefined) {
+      const detail = `meeting ${id} is not a meeting of this committee`;
+      throw invalidField(`${pointer}/dueMeetingId`, detail);
+    }
+    // A meeting named explicitly stays the due meeting even if it is cancelled: the person who
+    // named it chose it, and moving it silently would hide that the plan changed.
+    return { dueRule: 'meeting', dueMeetingId: id, dueDate: despatchBy(meeting), dueQuarter: null };
+  }
+  if (fields.dueDate != null) {
+    if (!isLocalDate(fields.dueDate)) {
+      throw invalidField(`${pointer}/dueDate`, 'must be a calendar date, YYYY-MM-DD');
+    }
+    return { dueRule: 'date', dueMeetingId: null, dueDate: fields.dueDate, dueQuarter: null };
+  }
+  if (fields.dueQuarter != null) {
+    const dueDate = quarterEndDate(fields.dueQuarter, `${pointer}/dueQuarter`);
+    return { dueRule: 'quarter', dueMeetingId: null, dueDate, dueQuarter: fields.dueQuarter };
+  }
+  const next = nextMeetingAfter(context.meetings, context.raisedAt);
+  return {
+    dueRule: 'next_meeting',
+    dueMeetingId: next?.id ?? null,
+    dueDate: next === null ? null : despatchBy(next),
+    dueQuarter: null,
+  };
+}
+
+/** Scheduled meetings in the order they happen; ties (same instant) by id. */
+function scheduledInOrder<M extends MeetingForDue>(meetings: readonly M[]): M[] {
+  return meetings
+    .filter((m) => m.status === 'scheduled')
+    .map((m) => ({ meeting: m, at: instantMillis(m.startsAt) }))
+    .sort((a, b) => a.at - b.at || a.meeting.id - b.meeting.id)
+    .map(({ meeting }) => meeting);
+}
+
+/**
+ * The first scheduled meeting that starts strictly after `after`. Held, cancelled and postponed
+ * meetings are passed over: an action due at a cancelled meeting moves to the following one, and
+ * one still unanswered when its meeting is held moves on to the next (keeping its flags).
+ */
+export function nextMeetingAfter<M extends MeetingForDue>(
+  meetings: readonly M[],
+  after: Pick<MeetingForDue, 'startsAt'>,
+): M | null {
+  const from = instantMillis(after.startsAt);
+  return scheduledInOrder(meetings).find((m) => instantMillis(m.startsAt) > from) ?? null;
+}
+
+/** The committee's next meeting as of a day: its first scheduled meeting on or after that day. */
+export function nextMeetingAsOf<M extends MeetingForDue>(
+  meetings: readonly M[],
+  asOf: LocalDate,
+): M | null {
+  return scheduledInOrder(meetings).find((m) => m.localDate >= asOf) ?? null;
+}

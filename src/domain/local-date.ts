@@ -1,0 +1,77 @@
+import { DateTime, IANAZone } from 'luxon';
+
+// Calendar dates cross the domain boundary as `YYYY-MM-DD` strings. Inside, they are luxon
+// DateTimes at midnight UTC: UTC has no clock changes, so adding a day is always 24 hours and
+// date arithmetic never drifts. Time zones matter only when an instant becomes a local date.
+
+/** A calendar date, `YYYY-MM-DD`. Such strings sort chronologically, so `<` compares them. */
+export type LocalDate = string;
+
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar date written `YYYY-MM-DD` ("2024-02-30" is false). */
+export function isLocalDate(value: string): boolean {
+  return LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+}
+
+/**
+ * The date as a luxon DateTime at midnight UTC. Throws RangeError for a malformed date: input
+ * from callers is validated by the HTTP schemas, so reaching here with one is a programming error.
+ */
+export function toDateTime(date: LocalDate): DateTime<true> {
+  const parsed = LOCAL_DATE.test(date) ? DateTime.fromISO(date, { zone: 'utc' }) : null;
+  if (parsed === null || !parsed.isValid) {
+    throw new RangeError(`Not a YYYY-MM-DD calendar date: ${JSON.stringify(date)}`);
+  }
+  return parsed;
+}
+
+export function fromDateTime(value: DateTime<true>): LocalDate {
+  return value.toISODate();
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return fromDateTime(toDateTime(date).plus({ days }));
+}
+
+/** Calendar days from `from` to `to`: positive when `to` is later. */
+export function daysFromTo(from: LocalDate, to: LocalDate): number {
+  return Math.round(toDateTime(to).diff(toDateTime(from), 'days').days);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function weekdayOf(date: LocalDate): number {
+  return toDateTime(date).weekday;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/**
+ * The local calendar date of an instant in a time zone: a meeting at 18:30 BST is on that day
+ * whatever its UTC instant (2024-07-15T23:30:00Z is 16 July in London). An ISO string without an
+ * offset is read as wall-clock time in `timeZone`.
+ */
+export function localDateOf(instant: string, timeZone: string): LocalDate {
+  if (!isValidTimeZone(timeZone)) {
+    throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`);
+  }
+  const parsed = DateTime.fromISO(instant, { zone: timeZone });
+  if (!parsed.isValid) {
+    throw new RangeError(`Not an ISO 8601 date-time: ${JSON.stringify(instant)}`);
+  }
+  return parsed.toISODate();
+}
+
+/**
+ * Milliseconds since the epoch, for ordering instants written with different offsets
+ * (string order is wrong across a clock change). A string without an offset is read as UTC.
+ */
+export function instantMillis(instant: string): number {
+  const parsed = DateTime.fromISO(instant, { zone: 'utc' });
+  if (!parsed.isValid) {
+    throw new RangeError(`Not an ISO 8601 date-time: ${JSON.stringify(instant)}`);
+  }
+  return parsed.toMillis();
+}
