@@ -63,6 +63,8 @@ export default fp<{ db: Db }>(
     app.addHook('onSend', async (request, reply, payload) => {
       const pending = request.idempotency;
       if (!pending || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+      // A response marked no-store (a new API key's secret) must not be kept for replay.
+      if (reply.getHeader('cache-control') === 'no-store') return payload;
       const headers = Object.fromEntries(
         REPLAYED_HEADERS.filter((h) => reply.hasHeader(h)).map((h) => [h, String(reply.getHeader(h))]),
       );

@@ -63,7 +63,7 @@ interface AjvIssue {
 
 /** Ajv's findings as JSON Pointers into the request, e.g. `/body/title`. */
 function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
-  return issues.map((issue) => {
+  const all = issues.map((issue) => {
     let pointer = `/${context}${issue.instancePath}`;
     let detail = issue.message ?? 'is invalid';
     if (issue.keyword === 'required') pointer += `/${String(issue.params.missingProperty)}`;
@@ -71,8 +71,18 @@ function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
       pointer += `/${String(issue.params.additionalProperty)}`;
       detail = 'is not a known field';
     }
-    return { pointer, detail };
+    return { pointer, detail, keyword: issue.keyword };
   });
+  // One entry per field. A nullable field that fails reports "must be null" and "must match a
+  // schema in anyOf" beside the real reason: keep the reason.
+  const byPointer = new Map<string, string[]>();
+  for (const { pointer, detail, keyword } of all) {
+    const noise = keyword === 'anyOf' || (keyword === 'type' && detail === 'must be null');
+    const details = byPointer.get(pointer) ?? [];
+    if (!noise && !details.includes(detail)) details.push(detail);
+    byPointer.set(pointer, details);
+  }
+  return [...byPointer].map(([pointer, details]) => ({ pointer, detail: details.join('; ') || 'is invalid' }));
 }
 
 function toProblem(error: FastifyError | InvalidFieldError, request: FastifyRequest): Problem {

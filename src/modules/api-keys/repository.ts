@@ -42,6 +42,12 @@ export function createApiKeyRepository(db: Db) {
     .where(eq(apiKeys.hash, sql.placeholder('hash')))
     .prepare();
 
+  const touch = db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`${sql.placeholder('at')}` })
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare();
+
   return {
     create(actor: Actor, name: string, keyScopes: Scope[]): ApiKeyRecord & { key: string } {
       const secret = randomBytes(32).toString('base64url');
@@ -83,6 +89,12 @@ export function createApiKeyRepository(db: Db) {
     authenticate(key: string): ApiKeyRecord | undefined {
       const row = byHash.get({ hash: hashKey(key) });
       if (!row || row.revokedAt) return undefined;
+      // Record use at most once a minute per key: enough to spot stale keys, cheap on hot paths.
+      const now = Date.now();
+      if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > 60_000) {
+        row.lastUsedAt = new Date(now).toISOString();
+        touch.run({ id: row.id, at: row.lastUsedAt });
+      }
       return toRecord(row);
     },
   };

@@ -1,2 +1,106 @@
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-export function createPersonRepository(_db: Db) { return {}; }
+import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
+import type { Actor } from '../../http/context.js';
+import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Reference, type Tx } from '../shared/crud.js';
+import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
+
+export type PersonRow = typeof people.$inferSelect;
+
+const sortColumns = { id: people.id, name: people.name, createdAt: people.createdAt };
+
+/** `q` is a substring, not a pattern: a name search for "50%" must not match everything. */
+function likeSubstring(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function createPersonRepository(db: Db) {
+  const byId = (tx: Tx | Db, id: number) => tx.select().from(people).where(eq(people.id, id)).get();
+
+  /**
+   * What stops a person being deleted. Declarations and actions on business the caller may
+   * not read are counted under a neutral label, so a 409 never reveals which exempt record
+   * names them.
+   */
+  function references(actor: Actor, id: number): Reference[] {
+    const visible = actor.visibilities as (typeof agendaItems.$inferSelect)['visibility'][];
+    const itemVisible = (itemId: typeof actions.itemId | typeof declarations.itemId) =>
+      or(isNull(itemId), inArray(sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${itemId})`, visible))!;
+    const actionVisible = and(inArray(actions.visibility, visible), itemVisible(actions.itemId))!;
+    const namedIn = or(eq(actions.requestedById, id), eq(actions.ownerId, id))!;
+    const declared = eq(declarations.personId, id);
+    const authored = (t: Tx, where: typeof actionVisible | undefined) =>
+      t.select({ n: sql<number>`count(*)` }).from(actionUpdates)
+        .innerJoin(actions, eq(actions.id, actionUpdates.actionId))
+        .where(and(eq(actionUpdates.authorId, id), where)).get()?.n ?? 0;
+    return [
+      { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
+      { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
+      { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, itemVisible(declarations.itemId))!) },
+      { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
+      { label: 'action updates', count: (t) => authored(t, actionVisible) },
+      {
+        label: 'other records',
+        count: (t) =>
+          countWhere(t, declarations, and(declared, sql`NOT ${itemVisible(declarations.itemId)}`)!) +
+          countWhere(t, actions, and(namedIn, sql`NOT ${actionVisible}`)!) +
+          authored(t, sql`NOT ${actionVisible}`),
+      },
+    ];
+  }
+
+  return {
+    get(id: number): PersonRow {
+      return mustFind(byId(db, id), 'Person', id);
+    },
+
+    /** For other modules checking a personId they were given. */
+    exists(id: number, tx: Tx | Db = db): boolean {
+      return tx.select({ id: people.id }).from(people).where(eq(people.id, id)).get() !== undefined;
+    },
+
+    list(query: ListPeopleQuery): Page<PersonRow> {
+      const limit = query.limit ?? 50;
+      const sort = parseSort(query.sort);
+      const field = sort.field as keyof typeof sortColumns;
+      const page = keyset(sort, sortColumns[field], people.id, query.cursor);
+      const rows = db
+        .select()
+        .from(people)
+        .where(
+          and(
+            page.where,
+            query.kind ? eq(people.kind, query.kind) : undefined,
+            query.q ? sql`${people.name} LIKE ${likeSubstring(query.q)} ESCAPE '\\'` : undefined,
+          ),
+        )
+        .orderBy(...page.orderBy)
+        .limit(limit + 1)
+        .all();
+      return toPage(rows, limit, sort, (r) => r[field]);
+    },
+
+    create(actor: Actor, input: CreatePerson): PersonRow {
+      return db.transaction((tx) => insertAudited(tx, actor, 'person', people, input));
+    },
+
+    update(actor: Actor, id: number, input: UpdatePerson, check: (row: PersonRow) => void): PersonRow {
+      return db.transaction((tx) => {
+        const before = mustFind(byId(tx, id), 'Person', id);
+        check(before);
+        return updateAudited(tx, actor, 'person', people, before, input);
+      });
+    },
+
+    remove(actor: Actor, id: number, check: (row: PersonRow) => void): void {
+      db.transaction((tx) => {
+        const before = mustFind(byId(tx, id), 'Person', id);
+        check(before);
+        deleteAudited(tx, actor, 'person', 'Person', people, before, references(actor, id));
+      });
+    },
+  };
+}
+
+export type PersonRepository = ReturnType<typeof createPersonRepository>;

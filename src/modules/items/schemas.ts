@@ -1,0 +1,74 @@
+import { Type, type Static } from 'typebox';
+import { visibilityValues } from '../../db/schema.js';
+import { ListQuery, NonEmpty, Nullable, Text, Timestamps } from '../../http/schemas.js';
+
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+// Schedule 12A Local Government Act 1972 lists seven descriptions of exempt information.
+const ExemptParagraph = Type.Integer({
+  minimum: 1,
+  maximum: 7,
+  description: 'Schedule 12A paragraph (1–7); required unless the item is public, null when it is',
+});
+
+export const ItemSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    meetingId: Type.Integer(),
+    number: Nullable(Type.String({ description: 'As printed on the agenda: "16", "5a"' })),
+    title: Type.String(),
+    minutes: Nullable(Type.String()),
+    position: Type.Integer({ description: 'Order on the agenda' }),
+    visibility: Type.Enum(visibilityValues),
+    exemptParagraph: Nullable(ExemptParagraph),
+    ...Timestamps,
+  },
+  { $id: 'AgendaItem', additionalProperties: false },
+);
+export type Item = Static<typeof ItemSchema>;
+
+export const CreateItemSchema = Type.Object(
+  {
+    number: Type.Optional(Nullable(Text(20, { minLength: 1 }))),
+    title: NonEmpty(500),
+    minutes: Type.Optional(Nullable(Text(100_000))),
+    position: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100_000, description: 'Defaults to after the last item' }),
+    ),
+    visibility: Type.Optional(Type.Enum(visibilityValues, { default: 'public' })),
+    exemptParagraph: Type.Optional(Nullable(ExemptParagraph)),
+  },
+  { additionalProperties: false },
+);
+export type CreateItem = Static<typeof CreateItemSchema>;
+
+export const UpdateItemSchema = Type.Partial(CreateItemSchema, { additionalProperties: false, minProperties: 1 });
+export type UpdateItem = Static<typeof UpdateItemSchema>;
+
+export const ListItemsQuery = Type.Object({ ...ListQuery }, { additionalProperties: false });
+export type ListItemsQuery = Static<typeof ListItemsQuery>;
+
+export const declarationKinds = ['disclosable_pecuniary', 'other_registrable', 'non_registrable'] as const;
+
+export const DeclarationSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    itemId: Type.Integer(),
+    personId: Type.Integer(),
+    person: Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() }),
+    kind: Type.Enum(declarationKinds),
+    detail: Nullable(Type.String()),
+    ...Timestamps,
+  },
+  { $id: 'Declaration', additionalProperties: false },
+);
+export type Declaration = Static<typeof DeclarationSchema>;
+
+export const CreateDeclarationSchema = Type.Object(
+  { personId: Id, kind: Type.Enum(declarationKinds), detail: Type.Optional(Nullable(Text(2000))) },
+  { additionalProperties: false },
+);
+export type CreateDeclaration = Static<typeof CreateDeclarationSchema>;
+
+/** `limit` and `cursor` for the `…/history` routes, which return the shared HistorySchema. */
+export const HistoryQuery = ListItemsQuery;
+export type HistoryQuery = Static<typeof HistoryQuery>;

@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox';
+import { Email } from '../shared/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+
+export const personKinds = ['councillor', 'co_optee', 'officer', 'partner'] as const;
+
+const fields = {
+  name: NonEmpty(200),
+  title: Nullable(Text(100, { description: 'e.g. "Councillor", "Dr"' })),
+  kind: Type.Enum(personKinds),
+  role: Nullable(Text(300, { description: `e.g. "Director of Children's Services", "Roman Catholic Church Representative"` })),
+  organisation: Nullable(Text(300)),
+  email: Nullable(Email),
+};
+
+export const PersonSchema = Type.Object(
+  { id: Type.Integer(), ...fields, ...Timestamps },
+  { $id: 'Person', additionalProperties: false },
+);
+export type Person = Static<typeof PersonSchema>;
+
+export const CreatePersonSchema = Type.Object(
+  {
+    name: fields.name,
+    kind: fields.kind,
+    title: Type.Optional(fields.title),
+    role: Type.Optional(fields.role),
+    organisation: Type.Optional(fields.organisation),
+    email: Type.Optional(fields.email),
+  },
+  { additionalProperties: false },
+);
+export type CreatePerson = Static<typeof CreatePersonSchema>;
+
+export const UpdatePersonSchema = Type.Partial(CreatePersonSchema, { additionalProperties: false, minProperties: 1 });
+export type UpdatePerson = Static<typeof UpdatePersonSchema>;
+
+export const personSortFields = ['id', 'name', 'createdAt'] as const;
+export const ListPeopleQuery = Type.Object(
+  {
+    ...ListQuery,
+    kind: Type.Optional(Type.Enum(personKinds)),
+    q: Type.Optional(Text(200, { minLength: 1, description: 'Part of the name, any case' })),
+    sort: SortQuery(personSortFields),
+  },
+  { additionalProperties: false },
+);
+export type ListPeopleQuery = Static<typeof ListPeopleQuery>;

@@ -1,0 +1,77 @@
+import t from 'tap';
+import { build } from '../helper.js';
+
+t.test('health, readiness and metrics', async (t) => {
+  const api = await build(t);
+  t.same((await api.request({ method: 'GET', url: '/healthz', as: null })).json(), { status: 'ok' });
+  t.same((await api.request({ method: 'GET', url: '/readyz', as: null })).json(), { status: 'ready' });
+  await api.request({ method: 'GET', url: '/v1/committees', as: null });
+  const metrics = await api.request({ method: 'GET', url: '/metrics', as: null });
+  t.equal(metrics.statusCode, 200);
+  t.match(metrics.headers['content-type'], /text\/plain/);
+  t.match(metrics.body, /http_requests_total\{method="GET",route="\/v1\/committees",status_code="200"\} 1/);
+  t.match(metrics.body, /http_request_duration_seconds_bucket/);
+});
+
+t.test('readiness fails when the database is gone', async (t) => {
+  const api = await build(t);
+  api.app.db.$client.close();
+  const res = await api.request({ method: 'GET', url: '/readyz', as: null });
+  t.equal(res.statusCode, 503);
+  t.match(res.headers['content-type'], /problem\+json/);
+});
+
+t.test('x-request-id is accepted, echoed, or generated', async (t) => {
+  const api = await build(t);
+  const given = await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'agenda-42' } });
+  t.equal(given.headers['x-request-id'], 'agenda-42');
+  const made = await api.request({ method: 'GET', url: '/healthz' });
+  t.match(made.headers['x-request-id'], /^[0-9a-f-]{36}$/);
+  const hostile = await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'x\u00e9<script>' } });
+  t.not(hostile.headers['x-request-id'], 'x\u00e9<script>');
+});
+
+t.test('security headers, no CORS unless configured, unknown routes are problems', async (t) => {
+  const api = await build(t);
+  const res = await api.request({ method: 'GET', url: '/v1/committees', headers: { origin: 'https://evil.example' } });
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.ok(res.headers['strict-transport-security']);
+  t.ok(res.headers['content-security-policy']);
+  t.notOk(res.headers['access-control-allow-origin']);
+  const cors = await build(t, { corsOrigins: ['https://intranet.example.gov.uk'] });
+  const allowed = await cors.request({ method: 'GET', url: '/v1/committees', headers: { origin: 'https://intranet.example.gov.uk' } });
+  t.equal(allowed.headers['access-control-allow-origin'], 'https://intranet.example.gov.uk');
+  const missing = await api.request({ method: 'GET', url: '/v1/nothing-here' });
+  t.equal(missing.statusCode, 404);
+  t.match(missing.headers['content-type'], /problem\+json/);
+});
+
+t.test('rate limiting answers 429 as a problem with RateLimit headers', async (t) => {
+  const api = await build(t, { rateLimitPerMinute: 3 });
+  const statuses: number[] = [];
+  let last;
+  for (let i = 0; i < 4; i++) {
+    last = await api.request({ method: 'GET', url: '/v1/committees', as: null });
+    statuses.push(last.statusCode);
+  }
+  t.same(statuses, [200, 200, 200, 429]);
+  t.match(last!.headers['content-type'], /problem\+json/);
+  t.ok(last!.headers['ratelimit-limit'] ?? last!.headers['ratelimit-policy'], 'RateLimit headers');
+  t.equal(last!.json().status, 429);
+});
+
+t.test('bodies over the limit are refused with 413', async (t) => {
+  const api = await build(t, { bodyLimitBytes: 1024 });
+  const res = await api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'x'.repeat(5000), kind: 'other' } });
+  t.equal(res.statusCode, 413);
+  t.match(res.headers['content-type'], /problem\+json/);
+});
+
+t.test('malformed JSON and wrong content types are 4xx problems', async (t) => {
+  const api = await build(t);
+  const broken = await api.request({ method: 'POST', url: '/v1/committees', payload: '{"name":', headers: { 'content-type': 'application/json' } });
+  t.equal(broken.statusCode, 400);
+  t.match(broken.headers['content-type'], /problem\+json/);
+  const xml = await api.request({ method: 'POST', url: '/v1/committees', payload: '<a/>', headers: { 'content-type': 'application/xml' } });
+  t.equal(xml.statusCode, 415);
+});

@@ -1,0 +1,68 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { build } from '../helper.js';
+
+t.test('admins create, list and revoke keys; a revoked key stops working at once', async (t) => {
+  const api = await build(t);
+  const created = await api.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'Clerk', scopes: ['write'] } });
+  t.equal(created.statusCode, 201);
+  const { key, id, prefix } = created.json();
+  t.match(key, /^st_[A-Za-z0-9_-]{40,}$/);
+  t.ok(key.startsWith(prefix));
+  t.equal(created.headers['cache-control'], 'no-store');
+
+  const listed = await api.request({ method: 'GET', url: '/v1/api-keys' });
+  t.notOk(listed.body.includes(key), 'the secret is never listed');
+  t.ok(listed.json().data.some((k: { id: number }) => k.id === id));
+
+  const stored = api.app.db.$client.prepare('SELECT hash FROM api_keys WHERE id = ?').get(id) as { hash: string };
+  t.not(stored.hash, key, 'stored hashed');
+
+  const use = () => api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'Audit', kind: 'other' }, as: key });
+  t.equal((await use()).statusCode, 201);
+  t.equal((await api.request({ method: 'DELETE', url: `/v1/api-keys/${id}` })).statusCode, 204);
+  t.equal((await use()).statusCode, 401, 'revoked');
+});
+
+t.test('key management needs admin; scopes are checked', async (t) => {
+  const api = await build(t);
+  t.equal((await api.request({ method: 'GET', url: '/v1/api-keys', as: api.keys.writer })).statusCode, 403);
+  t.equal((await api.request({ method: 'GET', url: '/v1/api-keys', as: null })).statusCode, 401);
+  const bad = await api.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'x', scopes: ['superuser'] } });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.json().errors[0].pointer, /^\/body\/scopes/);
+});
+
+t.test('anonymous reads follow PUBLIC_READ', async (t) => {
+  const open = await build(t);
+  t.equal((await open.request({ method: 'GET', url: '/v1/committees', as: null })).statusCode, 200);
+  const closed = await build(t, { publicRead: false });
+  const res = await closed.request({ method: 'GET', url: '/v1/committees', as: null });
+  t.equal(res.statusCode, 401);
+  t.match(res.headers['www-authenticate'], /^Bearer/);
+  t.equal((await closed.request({ method: 'GET', url: '/v1/committees', as: closed.keys.reader })).statusCode, 200);
+});
+
+t.test('npm run api-key prints the new key alone on stdout', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { ...process.env, DATABASE_PATH: join(dir, 'db.sqlite') };
+  const cli = (...args: string[]) => spawnSync('node', ['--import', 'tsx', 'scripts/api-key.ts', ...args], { env, encoding: 'utf8' });
+  const created = cli('create', '--name', 'Nightly cron', '--scopes', 'admin');
+  t.equal(created.status, 0, created.stderr);
+  t.match(created.stdout, /^st_[A-Za-z0-9_-]+\n$/, 'only the key');
+  const listed = JSON.parse(execFileSync('node', ['--import', 'tsx', 'scripts/api-key.ts', 'list'], { env, encoding: 'utf8' }));
+  t.equal(listed[0].name, 'Nightly cron');
+  t.notOk(JSON.stringify(listed).includes(created.stdout.trim()));
+  const bad = cli('create', '--name', 'x', '--scopes', 'root');
+  t.not(bad.status, 0);
+  t.equal(bad.stdout, '');
+  t.match(bad.stderr, /scopes/);
+  const revoked = cli('revoke', String(listed[0].id));
+  t.equal(revoked.status, 0);
+  t.ok(JSON.parse(revoked.stdout).revokedAt);
+  t.end();
+});
