@@ -3,6 +3,7 @@ import { createActionRepository } from './modules/actions/repository.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
+import { createImportRepository } from './modules/imports/repository.js';
 import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
@@ -24,8 +25,9 @@ export function createServices(db: Db) {
   const resolutions = createResolutionRepository(db, items);
   const actions = createActionRepository(db, { holidays, meetings, items });
   const scans = createScanService(db, { holidays, actions });
+  const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db);
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, apiKeys };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, imports, apiKeys };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -66,14 +66,16 @@ export function visibleTo(visibilities: readonly Visibility[]): SQL {
  * progress past the due-by date, or a recommendation whose executive response is late.
  */
 export function overdueAsOf(asOf: string): SQL {
-  return or(
+  // NULLs (no due date, no executive response) make the comparison NULL, not false: coalesce so
+  // that `NOT overdueAsOf(...)` (overdue=false) is true for them rather than dropping them.
+  return sql`coalesce(${or(
     and(inArray(actions.status, ['open', 'in_progress']), lt(effectiveDueDate, asOf)),
     and(
       inArray(actions.status, ['open', 'in_progress', 'responded']),
       eq(actions.executiveResponse, 'pending'),
       lt(actions.responseDueOn, asOf),
     ),
-  )!;
+  )!}, 0)`;
 }
 
 export function selectActions(db: Db | Tx) {

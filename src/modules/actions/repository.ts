@@ -154,30 +154,33 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     },
 
     create(actor: Actor, input: CreateAction) {
-      return db.transaction((tx) => {
-        const meeting = tx.select().from(meetings).where(eq(meetings.id, input.meetingId)).get();
-        if (!meeting) throw invalidField('/body/meetingId', `meeting ${input.meetingId} does not exist`);
-        if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
-          throw invalidField('/body/committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
-        }
-        const { itemId, itemVisibility } = origin(tx, actor, meeting.id, input.itemId, input.resolutionId);
-        checkVisibility(actor, input.visibility, itemVisibility);
-        checkPerson(tx, 'requestedById', input.requestedById);
-        checkPerson(tx, 'ownerId', input.ownerId);
-        checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-        const due = dueOf(tx, meeting.committeeId, meeting.id, input);
-        const isRecommendation = input.kind === 'recommendation';
-        const row = insertAudited(tx, actor, 'action', actions, {
-          ...input,
-          committeeId: meeting.committeeId,
-          itemId,
-          ...due,
-          visibility: input.visibility ?? stricter('public', itemVisibility),
-          executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
-          responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
-        });
-        return present(findVisible(tx, actor, row.id), todayIn(LONDON));
+      return db.transaction((tx) => this.createIn(tx, actor, input));
+    },
+
+    /** For callers that create actions as part of a larger write (the minutes import). */
+    createIn(tx: Tx, actor: Actor, input: CreateAction) {
+      const meeting = tx.select().from(meetings).where(eq(meetings.id, input.meetingId)).get();
+      if (!meeting) throw invalidField('/body/meetingId', `meeting ${input.meetingId} does not exist`);
+      if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
+        throw invalidField('/body/committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
+      }
+      const { itemId, itemVisibility } = origin(tx, actor, meeting.id, input.itemId, input.resolutionId);
+      checkVisibility(actor, input.visibility, itemVisibility);
+      checkPerson(tx, 'requestedById', input.requestedById);
+      checkPerson(tx, 'ownerId', input.ownerId);
+      checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
+      const due = dueOf(tx, meeting.committeeId, meeting.id, input);
+      const isRecommendation = input.kind === 'recommendation';
+      const row = insertAudited(tx, actor, 'action', actions, {
+        ...input,
+        committeeId: meeting.committeeId,
+        itemId,
+        ...due,
+        visibility: input.visibility ?? stricter('public', itemVisibility),
+        executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
+        responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
       });
+      return present(findVisible(tx, actor, row.id), todayIn(LONDON));
     },
 
     update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {

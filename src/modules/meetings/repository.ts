@@ -136,15 +136,20 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
       return db.transaction((tx) => {
         const before = mustFind(byId(tx, id), 'Meeting', id);
         check(before);
-        const committee = committeeOf(tx, before.committeeId);
-        if (input.externalId !== undefined) assertExternalIdFree(tx, before.committeeId, input.externalId, id);
-        const changes = input.startsAt ? { ...input, ...schedule(tx, committee, input.startsAt) } : input;
-        const after = updateAudited(tx, actor, 'meeting', meetings, before, changes);
-        if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
-          moveNextMeetingActions(tx, actor, before.committeeId);
-        }
-        return after;
+        return this.updateIn(tx, actor, before, input);
       });
+    },
+
+    /** For callers that change a meeting as part of a larger write (the minutes import). */
+    updateIn(tx: Tx, actor: Actor, before: MeetingRow, input: UpdateMeeting): MeetingRow {
+      const committee = committeeOf(tx, before.committeeId);
+      if (input.externalId !== undefined) assertExternalIdFree(tx, before.committeeId, input.externalId, before.id);
+      const changes = input.startsAt ? { ...input, ...schedule(tx, committee, input.startsAt) } : input;
+      const after = updateAudited(tx, actor, 'meeting', meetings, before, changes);
+      if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
+        moveNextMeetingActions(tx, actor, before.committeeId);
+      }
+      return after;
     },
 
     remove(actor: Actor, id: number, check: (row: MeetingRow) => void): void {

@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
-import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
+import { IdParams, ListOf, ListQuery, problemResponses } from '../../http/schemas.js';
+import { listHistory } from '../audit/repository.js';
+import { HistorySchema } from '../audit/schemas.js';
 import {
   AttendanceSchema,
   CreateMeetingSchema,
@@ -98,4 +100,17 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: AttendanceSchema, ...problemResponses(404) },
     },
   }, async (request) => ({ data: meetings.putAttendance(actorOf(request), request.params.id, request.body) }));
+
+  app.get('/meetings/:id/history', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getMeetingHistory', tags, summary: 'Every change to the meeting, newest first',
+      params: IdParams, querystring: Type.Object(ListQuery, { additionalProperties: false }),
+      response: { 200: HistorySchema, ...problemResponses(404) },
+    },
+  }, async (request, reply) => {
+    meetings.get(request.params.id);
+    const page = listHistory(app.db, 'meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    return sendPage(request, reply, page);
+  });
 };

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { scriptActor } from '../src/http/context.js';
+import { parseMinutes } from '../src/import/index.js';
+import { args, openServices, run, UsageError } from './cli.js';
+
+// Prints the draft read from a minutes text file; with --commit, saves it against a committee
+// through the same code as POST /v1/imports/minutes.
+
+const usage = 'npm run import-minutes -- FILE [--committee ID] [--commit] [--starts-at ISO]';
+
+await run('import-minutes', usage, () => {
+  const { values, positionals } = args(
+    { committee: { type: 'string' }, commit: { type: 'boolean', default: false }, 'starts-at': { type: 'string' } },
+    true,
+  );
+  const [file] = positionals;
+  if (!file) throw new UsageError('give the minutes file');
+  if (values.committee !== undefined && !/^[1-9][0-9]*$/.test(values.committee)) {
+    throw new UsageError(`--committee must be a committee id: ${values.committee}`);
+  }
+  if (values.commit && values.committee === undefined) throw new UsageError('--commit needs --committee ID');
+  const draft = parseMinutes(readFileSync(file, 'utf8'));
+  if (!values.commit) {
+    process.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
+    return;
+  }
+  const { db, services } = openServices();
+  try {
+    const committed = services.imports.commit(scriptActor('import-minutes'), draft, {
+      committeeId: Number(values.committee),
+      startsAt: values['starts-at'],
+    });
+    process.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
+  } finally {
+    db.$client.close();
+  }
+});
