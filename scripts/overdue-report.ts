@@ -8,7 +8,12 @@ import { args, openServices, run, UsageError } from './cli.js';
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
 // report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
 
-const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html] [--out FILE] [--dry-run]';
+const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html] [--out FILE] [--dry-run] [--include exempt|confidential]';
+
+// The printed report goes into agenda packs, so by default it shows public business only: the
+// same as an anonymous GET /v1/reports/overdue. --include widens it for a Part 2 pack. The scan
+// itself always flags every overdue action, whatever is printed.
+const widen = { exempt: ['public', 'exempt'], confidential: ['public', 'exempt', 'confidential'] } as const;
 
 await run('overdue-report', usage, () => {
   const { values } = args({
@@ -17,11 +22,16 @@ await run('overdue-report', usage, () => {
     format: { type: 'string', default: 'json' },
     out: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    include: { type: 'string' },
   });
   const asOf = values['as-of'] ?? todayIn('Europe/London');
   if (!isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
   if (!(reportFormats as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${reportFormats.join(', ')}: ${values.format}`);
+  }
+  const include = values.include;
+  if (include !== undefined && include !== 'exempt' && include !== 'confidential') {
+    throw new UsageError(`--include must be exempt or confidential: ${include}`);
   }
   let committeeId: number | undefined;
   if (values.committee !== undefined) {
@@ -31,7 +41,7 @@ await run('overdue-report', usage, () => {
   const { db, services } = openServices();
   try {
     if (committeeId !== undefined) services.committees.get(committeeId);
-    const actor = scriptActor('overdue-report');
+    const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
     const report = values['dry-run']
       ? services.scans.report(actor, { asOf, committeeId })
       : services.scans.scan(actor, { asOf, committeeId }).report;

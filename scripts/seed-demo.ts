@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { committees } from '../src/db/schema.js';
+import { scriptActor } from '../src/http/context.js';
+import { parseMinutes } from '../src/import/index.js';
+import { openServices, run } from './cli.js';
+
+// Fills a database with a demo council: committees, their coming meetings, and minutes written
+// for this project (scripts/demo/) imported through the same code as POST /v1/imports/minutes,
+// then the overdue scan. Running it again adds nothing.
+
+interface Manifest {
+  authority: string;
+  committees: { name: string; kind: 'scrutiny' | 'policy_and_performance_board'; contactName: string; contactEmail: string; minutes: string; meetings: string[] }[];
+}
+
+await run('seed:demo', 'npm run seed:demo', () => {
+  const dir = new URL('./demo/', import.meta.url);
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
+  const actor = scriptActor('seed-demo');
+  const { db, services } = openServices();
+  try {
+    const summary = manifest.committees.map((entry) => {
+      const existing = db.select().from(committees).where(eq(committees.name, entry.name)).get();
+      const committee =
+        existing ??
+        services.committees.create(actor, {
+          name: entry.name,
+          kind: entry.kind,
+          authority: manifest.authority,
+          contactName: entry.contactName,
+          contactEmail: entry.contactEmail,
+        });
+      if (!existing) entry.meetings.forEach((startsAt) => services.meetings.create(actor, committee.id, { startsAt }));
+      const draft = parseMinutes(readFileSync(new URL(entry.minutes, dir), 'utf8'));
+      const committed = services.imports.commit(actor, draft, { committeeId: committee.id });
+      return { committee: committee.name, committeeId: committee.id, ...committed };
+    });
+    const { report, flagsRecorded } = services.scans.scan(actor);
+    process.stdout.write(`${JSON.stringify({ imported: summary, scan: { asOf: report.asOf, flagsRecorded } }, null, 2)}\n`);
+  } finally {
+    db.$client.close();
+  }
+});
