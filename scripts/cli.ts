@@ -22,14 +22,15 @@ export function openServices(): { db: Db; services: ReturnType<typeof createServ
   return { db, services: createServices(db) };
 }
 
-/** Runs a command: exit 0 on success, 2 for bad usage, 1 for anything else, reason on stderr. */
+/** Runs a command: exit 0 on success, 2 for bad usage, 1 for anything else, a one-line reason on stderr. */
 export async function run(name: string, usage: string, main: () => Promise<void> | void) {
   try {
     await main();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${name}: ${message.split('\n')[0]}\n`);
-    if (err instanceof UsageError) process.stderr.write(`usage: ${usage}\n`);
+    // One line: the reason, and for bad usage how to call the command.
+    const hint = err instanceof UsageError ? ` (usage: ${usage})` : '';
+    process.stderr.write(`${name}: ${message.split('\n')[0]}${hint}\n`);
     process.exitCode = err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
   }
 }

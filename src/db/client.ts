@@ -28,10 +28,19 @@ export function migrationsFolder(): string {
   throw new Error('migrations folder not found');
 }
 
+/**
+ * Creates the database's directory one level at a time. Node's recursive mkdirSync never returns
+ * for a parent that reports ENOENT while its own parent exists (e.g. /proc/nope): the server and
+ * the cron job must fail with a reason instead of hanging.
+ */
+function ensureDirectory(dir: string) {
+  if (existsSync(dir) || dirname(dir) === dir) return;
+  ensureDirectory(dirname(dir));
+  mkdirSync(dir);
+}
+
 export function openDatabase(options: OpenOptions): Db {
-  if (options.path !== ':memory:' && !options.readonly) {
-    mkdirSync(dirname(resolve(options.path)), { recursive: true });
-  }
+  if (options.path !== ':memory:' && !options.readonly) ensureDirectory(dirname(resolve(options.path)));
   const sqlite = new Database(options.path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,

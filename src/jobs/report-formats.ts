@@ -136,8 +136,19 @@ export function negotiate(format: string | undefined, accept: string | undefined
   if (format) return (reportFormats as readonly string[]).includes(format) ? (format as ReportFormat) : undefined;
   if (!accept) return 'json';
   const order: [string, ReportFormat][] = [['application/json', 'json'], ['text/csv', 'csv'], ['text/markdown', 'md'], ['text/html', 'html'], ['*/*', 'json'], ['application/*', 'json'], ['text/*', 'html']];
-  const wanted = accept.split(',').map((p) => p.split(';')[0]!.trim().toLowerCase());
-  for (const type of wanted) {
+  // Media ranges by quality (RFC 9110 §12.5.1), highest first, list order breaking ties;
+  // q=0 means "not acceptable".
+  const wanted = accept
+    .split(',')
+    .map((part, index) => {
+      const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      const quality = q === undefined ? 1 : Number(q.slice(2));
+      return { type, quality: Number.isFinite(quality) ? quality : 0, index };
+    })
+    .filter((range) => range.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { type } of wanted) {
     const hit = order.find(([t]) => t === type);
     if (hit) return hit[1];
   }
