@@ -1,0 +1,125 @@
+import { detectActionCue, isAnsweredInMeeting, type CueContext } from './action-cues.js';
+import { classifyActionKind, deriveActionTitle } from './action-title.js';
+import { dueHintFor } from './due-hints.js';
+import { isProgressStatement, progressIndex } from './progress.js';
+import type { Sentence } from './sentences.js';
+import type { DraftAction, DraftProgress, DraftResolution } from './types.js';
+
+// Candidate follow-ups of one item: from its discussion sentences and from its resolutions.
+// A sentence reporting that something has been done is progress, never a new action — unless
+// a later clause of it asks for something further ("…had been circulated and a further
+// update would be provided in March").
+
+export interface ItemFollowUps {
+  actions: DraftAction[];
+  progress: DraftProgress[];
+}
+
+function withOptional(action: DraftAction, requestedBy?: string, owner?: string): DraftAction {
+  if (requestedBy) action.requestedBy = requestedBy;
+  if (owner) action.owner = owner;
+  return action;
+}
+
+// Minutes that keep an action column write the follow-up on its own line: "ACTION: JS to circulate…".
+const ACTION_LINE = /^(?:ACTION|Action)(?: (?:BY|by|POINT|point|OWNER|owner))? ?[:–-] ?(.*)$/;
+
+/** The clause holding the cue: from the last break (";", " – ", ":") before it. */
+function clauseAround(text: string, index: number): string {
+  const before = text.slice(0, index);
+  const cut = Math.max(before.lastIndexOf('; '), before.lastIndexOf(' – '), before.lastIndexOf(' — '), before.lastIndexOf(': '));
+  return cut >= 0 ? text.slice(cut + 2).trim() : text;
+}
+
+export function discussionFollowUps(
+  itemIndex: number,
+  sentences: readonly Sentence[],
+  meetingDate: string | null,
+  context: CueContext = {},
+): ItemFollowUps {
+  const actions: DraftAction[] = [];
+  const progress: DraftProgress[] = [];
+  sentences.forEach((sentence, k) => {
+    const text = sentence.text;
+    const actionLine = ACTION_LINE.exec(text);
+    if (actionLine) {
+      const body = (actionLine[1] ?? '').trim();
+      const owner = /^(.{2,60}?) to [a-z]/.exec(body)?.[1];
+      const previous = actions[actions.length - 1];
+      if (!/ to [a-z]/.test(body) && body.split(' ').length <= 5) {
+        // "ACTION: J Saltmarsh" names who owes the request minuted just above.
+        if (previous && body !== '') previous.owner = body.replace(/[.;]$/, '');
+        return;
+      }
+      actions.push(
+        withOptional(
+          { itemIndex, resolutionIndex: null, kind: classifyActionKind(body), title: deriveActionTitle(body), detail: text, sourceSentence: text, dueHint: dueHintFor(body, meetingDate) },
+          undefined,
+          owner,
+        ),
+      );
+      return;
+    }
+    const isProgress = isProgressStatement(text);
+    if (isProgress) progress.push({ itemIndex, sourceSentence: text });
+    const cue = detectActionCue(text, 'discussion', context);
+    if (!cue) return;
+    if (isProgress) {
+      const done = progressIndex(text);
+      const later = text.slice(Math.max(done, 0));
+      if (cue.index <= done || !/\b(?:further|additional|another|more|new)\b/i.test(later)) return;
+    }
+    if (cue.answerable) {
+      // The answer can follow in the same sentence ("…; the Manager explained that…") or after it.
+      const restOfSentence = text.slice(cue.index + 10).split(/;| – | — /).slice(1);
+      const following = [...restOfSentence, ...sentences.slice(k + 1).filter((s) => s.paragraph === sentence.paragraph).map((s) => s.text)];
+      if (isAnsweredInMeeting(following)) return;
+    }
+    actions.push(
+      withOptional(
+        {
+          itemIndex,
+          resolutionIndex: null,
+          kind: classifyActionKind(text),
+          title: deriveActionTitle(clauseAround(text, cue.index)),
+          detail: text,
+          sourceSentence: text,
+          dueHint: dueHintFor(text, meetingDate, cue.index),
+        },
+        cue.requestedBy,
+        cue.owner,
+      ),
+    );
+  });
+  return { actions, progress };
+}
+
+/** Requests, recommendations and referrals among an item's resolutions become actions. */
+export function resolutionFollowUps(
+  resolutions: ReadonlyArray<{ index: number; resolution: DraftResolution }>,
+  meetingDate: string | null,
+  context: CueContext = {},
+): DraftAction[] {
+  const actions: DraftAction[] = [];
+  for (const { index, resolution } of resolutions) {
+    const { kind, text, itemIndex } = resolution;
+    if (kind !== 'request' && kind !== 'recommendation' && kind !== 'referral') continue;
+    const cue = detectActionCue(text, 'resolution', context);
+    actions.push(
+      withOptional(
+        {
+          itemIndex,
+          resolutionIndex: index,
+          kind: kind === 'request' ? classifyActionKind(text) : 'recommendation',
+          title: deriveActionTitle(text),
+          detail: text,
+          sourceSentence: text,
+          dueHint: dueHintFor(text, meetingDate),
+        },
+        cue?.requestedBy,
+        cue?.owner,
+      ),
+    );
+  }
+  return actions;
+}

@@ -1,0 +1,128 @@
+import {
+  negated,
+  otherRecipient,
+  recipientIsCommittee,
+  wordBefore,
+  type ActionCue,
+  type CueContext,
+  type CueMode,
+} from './cue-context.js';
+import { clauseBefore, displayName, INFO_NOUN, lastMatch, OWNER_SUBJECT, REQUESTER_SUBJECT } from './cue-words.js';
+
+// Cues with a person in them: someone asks ("Members requested further information") or
+// someone promises ("Officers would provide…", "The Director undertook to circulate…").
+
+// --- 1. "Members requested further information", "The Board asked for a breakdown", "requested that … be provided"
+const REQUEST =
+  /\b(requested|requests|request|asked|sought|called for|wished to (?:receive|see|have)|would (?:like|welcome)(?: to (?:receive|see|have))?|made a request|request was made|requests were made|was a request|were requests|expressed a wish)\b/gi;
+const REQUEST_NOUN_SUBJECT = /^(?:committee|board|panel|members|council|cabinet|group|forum|commission|sub-committee|chair)$/;
+const OBJECT =
+  /^(?: for| sight of| to (?:see|receive|have|be provided with|be sent|be given))?(?: that)? (?:(?:a|an|the|some|any|a copy of the|copies of the) )?((?:(?:regular|written|detailed|full|further|more|additional|up-to-date|updated|clearer|specific|quarterly|annual|six-monthly|comprehensive|separate|short|brief|local|ward-level|comparative|benchmarking) )*)(?:[\w'-]+ ){0,2}?(copy|copies|breakdowns?|updates?|reports?|briefing(?: note)?s?|notes?|lists?|summary|analysis|sight|maps?|(?:site )?visits?|presentations?|statistics|comparisons?|timelines?|(?:written )?responses?|costings|examples|plan|information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|evidence|feedback)\b/i;
+const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|evidence)$/i;
+const POLITE_REQUEST =
+  /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
+const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
+
+export function requestCue(sentence: string, mode: CueMode = 'discussion'): ActionCue | null {
+  REQUEST.lastIndex = 0;
+  for (let m = REQUEST.exec(sentence); m !== null; m = REQUEST.exec(sentence)) {
+    const before = wordBefore(sentence, m.index);
+    const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 240);
+    if (['not', "n't", 'never', 'no', 'had', 'been', 'being', 'as', 'previously', 'originally', 'earlier', 'already'].includes(before)) continue;
+    if ((before === 'was' || before === 'were') && !/^ that\b/i.test(after)) continue;
+    // A resolution may open with the verb itself: "(b) request a further update in six months".
+    const opensResolution = mode === 'resolution' && m.index === 0;
+    if (/^requests?$/i.test(m[1] ?? '') && !REQUEST_NOUN_SUBJECT.test(before) && !opensResolution) continue;
+    if (/^ to /i.test(after) && !/^ to (?:see|receive|have|be provided|be sent|be given|be kept)/i.test(after)) continue;
+    const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, m.index)));
+    if (/^ that\b/i.test(after)) {
+      if (/\b(?:be|was|is) (?:noted|recorded|minuted)\b|\bthanks\b/i.test(after.slice(0, 160))) continue;
+      return { rule: 'request', index: m.index, answerable: false, ...(requestedBy ? { requestedBy } : {}) };
+    }
+    // "asked if the figures could be circulated" is a polite request, not a question.
+    if (QUESTION_OBJECT.test(after)) {
+      if (POLITE_REQUEST.test(after.slice(0, 200))) return { rule: 'request', index: m.index, answerable: false, ...(requestedBy ? { requestedBy } : {}) };
+      continue;
+    }
+    const object = OBJECT.exec(after);
+    if (!object) continue;
+    const answerable = ANSWERABLE_HEAD.test(object[2] ?? '') && !/\b(?:further|more|additional|written|detailed|regular|full)\b/i.test(object[1] ?? '');
+    return { rule: 'request', index: m.index, answerable, ...(requestedBy ? { requestedBy } : {}) };
+  }
+  return null;
+}
+
+// --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
+const PROMISE =
+  /\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(provide|circulate|re-circulate|send|share|forward|e-?mail|supply|give|prepare|produce|present|submit|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\b))\b/gi;
+const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
+const TRANSMIT = /^(?:provide|supply|give|prepare|produce|present|submit)$/i;
+const CIRCULATE = /^(?:circulate|re-circulate|send|share|forward|e-?mail)$/i;
+const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
+const AUDIENCE_OBJECT = /^ (?:the |all |ward )?(?:committee|board|panel|members|councillors|chair|sub-committee|commission)\b/i;
+
+// An officer's outright undertaking is a follow-up whatever the verb ("agreed to strengthen the
+// section on young carers"), but not an anaphoric "agreed to do so".
+const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed to)\s(?:also |then |now |further |personally )?(?!do\b|so\b|this\b)([a-z]+)\b/gi;
+const MEMBERS_SUBJECT = /\b(?:members|the committee|the board|the panel|councillors|the sub-committee|it)\s*$/i;
+
+export function undertakingCue(sentence: string): ActionCue | null {
+  UNDERTAKING.lastIndex = 0;
+  for (let m = UNDERTAKING.exec(sentence); m !== null; m = UNDERTAKING.exec(sentence)) {
+    const clause = clauseBefore(sentence, m.index);
+    if (MEMBERS_SUBJECT.test(clause)) continue;
+    const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
+    if (owner === undefined || /^(?:members?|committee|board|panel)$/i.test(owner)) continue;
+    return { rule: 'promise', index: m.index, answerable: false, owner };
+  }
+  return null;
+}
+
+// In a resolution the subjunctive carries the request: "the Section 151 Officer report the
+// final outturn position to Cabinet", "officers circulate the revised figures".
+export function subjunctivePromise(sentence: string, context: CueContext): ActionCue | null {
+  const m = new RegExp(`(${OWNER_SUBJECT.source}) (provide|circulate|send|share|forward|supply|submit|present|report(?: back)?|bring|prepare|produce|write to|update|investigate|review|consult|arrange)\\b`, 'g').exec(sentence);
+  if (!m) return null;
+  const verb = (m[m.length - 1] ?? '').toLowerCase();
+  const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 120);
+  const ok = /^(?:report|bring|present|submit)/.test(verb) ? recipientIsCommittee(after, context) || INFO_NOUN.test(after) : true;
+  if (!ok) return null;
+  const owner = displayName(m[1]);
+  return { rule: 'promise', index: m.index, answerable: false, ...(owner ? { owner } : {}) };
+}
+
+export function promiseCue(sentence: string, context: CueContext): ActionCue | null {
+  PROMISE.lastIndex = 0;
+  for (let m = PROMISE.exec(sentence); m !== null; m = PROMISE.exec(sentence)) {
+    const modal = (m[1] ?? '').toLowerCase();
+    const verb = (m[2] ?? '').toLowerCase();
+    const clause = clauseBefore(sentence, m.index);
+    const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 120);
+    if (negated(clause) && !STRONG_PROMISE.test(modal)) continue;
+    const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
+    const ownerAdjacent = owner !== undefined && new RegExp(`${escape(owner.replace(/^The /, ''))}'?\\s*$`, 'i').test(clause);
+    if (modal === 'to' && !ownerAdjacent) continue;
+    const strong = STRONG_PROMISE.test(modal);
+    const recipientOk = recipientIsCommittee(after, context) || AUDIENCE_OBJECT.test(after);
+    const infoObject = INFO_NOUN.test(after.slice(0, 100));
+    let ok = false;
+    if (TRANSMIT.test(verb)) ok = infoObject || strong || (recipientOk && owner !== undefined);
+    else if (CIRCULATE.test(verb)) ok = owner !== undefined || strong || infoObject;
+    else if (verb === 'report') ok = recipientOk;
+    else if (/^(?:report back|come back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
+    else if (/^bring/.test(verb)) ok = recipientOk || infoObject;
+    else if (/^(?:update|advise|inform)$/.test(verb)) ok = AUDIENCE_OBJECT.test(after);
+    else if (verb === 'let') ok = /^ (?:the |all )?\w+ (?:have|know|see)\b/i.test(after);
+    else if (verb === 'keep') ok = AUDIENCE_OBJECT.test(after) && /\b(?:informed|updated|up to date|up-to-date|apprised|briefed|abreast)\b/i.test(after);
+    else if (verb === 'respond') ok = owner !== undefined || strong;
+    else if (CHECK.test(verb)) ok = owner !== undefined || strong;
+    else ok = strong; // liaise, contact, discuss, arrange, … only when promised outright
+    if (ok) return { rule: 'promise', index: m.index, answerable: false, ...(owner ? { owner } : {}) };
+  }
+  return null;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+

@@ -1,0 +1,143 @@
+import { resolutionFollowUps, discussionFollowUps } from './actions.js';
+import { applyAttendanceSentences, extractAttendance } from './attendance.js';
+import { extractDeclarations } from './declarations.js';
+import { applyExemptVisibility } from './exempt.js';
+import { chooseLayout, layoutSignals } from './layout.js';
+import { MINUTES_TEXT_MAX_CHARS } from './limits.js';
+import { extractMeeting } from './meeting-header.js';
+import { normaliseMinutesText } from './normalise.js';
+import { trimBlankLines, type SplitMinutes } from './raw-item.js';
+import { findResolutionBlocks, parseResolutionBlock } from './resolutions.js';
+import { segmentSentences } from './sentences.js';
+import { splitModernGovMinutes } from './split-moderngov.js';
+import { findNumberedHeadings, splitNumberedMinutes } from './split-numbered.js';
+import { findCapsHeadings, splitUnnumberedMinutes } from './split-unnumbered.js';
+import type { DraftAction, DraftItem, DraftProgress, DraftResolution, MinutesDraft, MinutesLayout, ParseMinutesOptions } from './types.js';
+import { warningsFor } from './warnings.js';
+
+// Minutes text → a draft of the meeting, its items, resolutions, declarations and candidate
+// follow-ups. Pure and total: any string gives a draft (possibly empty) and never an
+// exception; what could not be read is said in `warnings`.
+
+const DEFAULT_TIME_ZONE = 'Europe/London';
+
+function emptyDraft(layout: MinutesLayout, warnings: string[]): MinutesDraft {
+  return {
+    layout,
+    meeting: { committeeName: null, date: null, time: null, startsAt: null, venue: null },
+    attendance: [],
+    items: [],
+    resolutions: [],
+    declarations: [],
+    actions: [],
+    progress: [],
+    warnings,
+  };
+}
+
+/** Binary or encoded data has few letters; minutes are mostly words. */
+export function looksLikeText(text: string): boolean {
+  const sample = text.slice(0, 200_000);
+  let letters = 0;
+  let visible = 0;
+  for (const ch of sample) {
+    if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') continue;
+    visible++;
+    if (/\p{L}/u.test(ch)) letters++;
+  }
+  return visible === 0 || letters / visible >= 0.55;
+}
+
+function split(lines: string[], layout: MinutesLayout): SplitMinutes {
+  if (layout === 'moderngov') return splitModernGovMinutes(lines);
+  if (layout === 'numbered') return splitNumberedMinutes(lines, findNumberedHeadings(lines));
+  if (layout === 'report') return { headerLines: lines.slice(0, 60), items: [], meetingLines: [] };
+  // A fragment: a Modern.gov meeting line at the top is its header; the rest is one item.
+  const first = lines.findIndex((l) => l !== '');
+  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
+  const body = headerLike ? lines.slice(first + 1) : lines;
+  const rest = trimBlankLines(body);
+  return {
+    headerLines: headerLike ? [lines[first] ?? ''] : [],
+    items: rest.length > 0 ? [{ number: null, title: '', lines: rest }] : [],
+    meetingLines: [],
+  };
+}
+
+function parse(input: string, timeZone: string): MinutesDraft {
+  const warnings: string[] = [];
+  let text = input;
+  if (text.length > MINUTES_TEXT_MAX_CHARS) {
+    warnings.push(`The text is longer than ${MINUTES_TEXT_MAX_CHARS} characters; only the first ${MINUTES_TEXT_MAX_CHARS} were read.`);
+    text = text.slice(0, MINUTES_TEXT_MAX_CHARS);
+  }
+  if (text.replace(/[\s\u200B-\u200D\u2060\uFEFF\u00AD]/g, '') === '') {
+    return emptyDraft('empty', [...warnings, 'The text is empty: there were no minutes to read.']);
+  }
+  if (!looksLikeText(text)) {
+    return emptyDraft('empty', [...warnings, 'The text does not look like minutes (it is mostly not letters, perhaps a binary file); nothing was read.']);
+  }
+  const { lines, truncatedItems } = normaliseMinutesText(text);
+  const headings = findNumberedHeadings(lines);
+  let layout = chooseLayout(layoutSignals(lines, headings), lines.some((l) => l !== ''));
+  if (layout === 'empty') return emptyDraft('empty', [...warnings, 'The text is empty: there were no minutes to read.']);
+  const capsHeadings = layout === 'fragment' ? findCapsHeadings(lines) : [];
+  if (capsHeadings.length >= 2) layout = 'unnumbered';
+  const parts =
+    layout === 'numbered'
+      ? splitNumberedMinutes(lines, headings)
+      : layout === 'unnumbered'
+        ? splitUnnumberedMinutes(lines, capsHeadings)
+        : split(lines, layout);
+  const { meeting, itemNumber } = extractMeeting(parts.headerLines, parts.meetingLines, timeZone);
+  const attendance = layout === 'report' ? [] : extractAttendance(parts.headerLines);
+
+  const items: DraftItem[] = [];
+  const resolutions: DraftResolution[] = [];
+  const actions: DraftAction[] = [];
+  const progress: DraftProgress[] = [];
+  const context = { committeeName: meeting.committeeName };
+  const itemSentences: Array<{ number: string | null; title: string; sentences: string[] }> = [];
+  parts.items.forEach((raw, itemIndex) => {
+    const number = raw.number ?? (parts.items.length === 1 ? itemNumber : null);
+    items.push({ number, title: raw.title, minutes: raw.lines.join('\n'), position: itemIndex + 1, visibility: 'public' });
+    const blocks = findResolutionBlocks(raw.lines);
+    const inBlock = new Set<number>();
+    const itemResolutions: Array<{ index: number; resolution: DraftResolution }> = [];
+    for (const block of blocks) {
+      for (let i = block.start; i < block.end; i++) inBlock.add(i);
+      for (const parsed of parseResolutionBlock(block, context)) {
+        const resolution: DraftResolution = { itemIndex, ...parsed };
+        itemResolutions.push({ index: resolutions.length, resolution });
+        resolutions.push(resolution);
+      }
+    }
+    const discussion = raw.lines.map((line, i) => (inBlock.has(i) ? '' : line));
+    const sentences = segmentSentences(discussion);
+    const followUps = discussionFollowUps(itemIndex, sentences, meeting.date, context);
+    actions.push(...followUps.actions, ...resolutionFollowUps(itemResolutions, meeting.date, context));
+    progress.push(...followUps.progress);
+    itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
+  });
+  applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
+  applyExemptVisibility(items);
+  const declarations = extractDeclarations(itemSentences);
+  warnings.push(...warningsFor({ layout, meeting, items, truncatedItems, lines, headerLines: parts.headerLines }));
+  return { layout, meeting, attendance, items, resolutions, declarations, actions, progress, warnings };
+}
+
+/**
+ * Read minutes text into a draft. Never throws: on any input it returns a draft, empty if
+ * nothing could be read, with `warnings` saying why.
+ */
+export function parseMinutes(text: string, options: ParseMinutesOptions = {}): MinutesDraft {
+  const input = typeof text === 'string' ? text : '';
+  const timeZone = typeof options?.timeZone === 'string' && options.timeZone !== '' ? options.timeZone : DEFAULT_TIME_ZONE;
+  try {
+    return parse(input, timeZone);
+  } catch (error) {
+    // A parser bug must not become a 500: the caller still gets a (empty) draft and a reason.
+    const reason = error instanceof Error ? error.message : String(error);
+    return emptyDraft('empty', [`The minutes could not be read (${reason.slice(0, 200)}).`]);
+  }
+}

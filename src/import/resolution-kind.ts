@@ -1,0 +1,30 @@
+import { detectActionCue, type CueContext } from './action-cues.js';
+import type { ResolutionKind } from './types.js';
+
+// What a resolution does, read from its wording. A resolution that asks for something to come
+// back ("an update be provided") is a request even when it also notes a report; a
+// recommendation is addressed to another body; a referral sends the matter elsewhere.
+
+const OTHER_BODY =
+  /\b(?:to|by|that) (?:the )?(?:cabinet|executive|executive board|council|full council|mayor|leader|cabinet member|portfolio holder|health and wellbeing board|secretary of state|government|minister|integrated care board|icb|nhs)\b/i;
+const RECOMMENDS = /\brecommends?\b(?: to| that)|\bbe recommended\b|\brecommendations? (?:be|are|is) (?:made|submitted|forwarded|sent|referred|put)\b|\bmake (?:the following )?recommendations?\b/i;
+const REFERRAL = /\bbe referred\b|\brefers?\b (?:the|this|it|these)\b|\breferred (?:to|back to)\b/i;
+// "the Committee's comments be forwarded to the Cabinet Member": the view goes to another body.
+const VIEWS_SENT_ON =
+  /\b(?:comments|views|concerns|observations|findings|feedback)\b.{0,60}?\bbe (?:forwarded|sent|submitted|passed|reported|conveyed|made) (?:on )?to (?!(?:this|the) (?:committee|board|panel)\b)/i;
+const NOTED = /\b(?:be|is|are|was|were|being|been) (?:duly )?(?:noted|received|acknowledged|welcomed)\b|\b(?:notes|note|noted|welcomes|welcomed)\b(?: the| that| with| progress|,)|\breceived and noted\b/i;
+const AGREED =
+  /\b(?:be|is|are|was|were) (?:approved|agreed|endorsed|adopted|supported|accepted|confirmed|ratified|signed|appointed|established|elected|re-appointed|authorised|delegated|amended|granted|refused|deferred|withdrawn|set up|formed)\b|\b(?:approves?|agrees?|endorses?|adopts?|supports?|accepts?|confirms?|appoints?|authorises?|delegates?|ratifies?)\b/i;
+
+export function inferResolutionKind(text: string, opener: string, preamble: string, cueContext: CueContext = {}): ResolutionKind {
+  const context = `${preamble} ${text}`;
+  if (RECOMMENDS.test(context) || (/^recommended$/i.test(opener) && OTHER_BODY.test(context))) return 'recommendation';
+  if (REFERRAL.test(text) || VIEWS_SENT_ON.test(text)) return 'referral';
+  if (detectActionCue(text, 'resolution', cueContext) !== null) return 'request';
+  if (NOTED.test(text)) return 'noted';
+  if (AGREED.test(text)) return 'agreed';
+  if (/^recommended$/i.test(opener)) return 'recommendation';
+  if (/^noted$/i.test(opener)) return 'noted';
+  if (/^(?:agreed|approved|endorsed)$/i.test(opener)) return 'agreed';
+  return 'other';
+}

@@ -1,0 +1,144 @@
+import { splitEnumerated } from './enumerators.js';
+import type { CueContext } from './action-cues.js';
+import { inferResolutionKind } from './resolution-kind.js';
+import type { ResolutionKind } from './types.js';
+
+// Resolutions as councils write them: "RESOLVED: That …", "RESOLVED that …", "RESOLVED –",
+// "Resolved – (a) … (b) …", "Resolved that: (1) … (2) …", "RESOLVED: That 1. … 2. …",
+// "It was RESOLVED that …", "The Committee RESOLVED to …", Welsh "RECOMMENDED – (1) THAT …"
+// and "AGREED: …". A block runs from the opener over the list lines that belong to it.
+
+export interface ResolutionBlock {
+  /** Index of the opener's line in the item's lines. */
+  start: number;
+  /** Index after the block's last line. */
+  end: number;
+  opener: string;
+  body: string;
+}
+
+export interface ParsedResolution {
+  number: string | null;
+  text: string;
+  kind: ResolutionKind;
+}
+
+// At the start of a line: the word in capitals followed by anything but a letter, or
+// capitalised and followed by a separator, "that", "to" or a list marker.
+const OPENER_CAPITALS = /^(RESOLVED|RECOMMENDED|AGREED|DECIDED|NOTED|DECISION)(?![A-Za-z])/;
+// "The minutes … were AGREED as a correct record": the subject comes first, so the whole line is the text.
+const OPENER_PASSIVE = /\b(?:was|were|is|are) (AGREED|APPROVED|NOTED|RESOLVED|ENDORSED)\b/;
+const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided)(?= ?[:–—,-]| (?:that|That|THAT|to|unanimously|accordingly)\b| ?\(| ?\d\.|$)|(Decision)(?= ?:))/;
+// Within a line: "it was (unanimously) resolved", "the Committee RESOLVED", "it was AGREED".
+const OPENER_INLINE =
+  /\b(?:it was|the (?:committee|board|panel|sub-committee|cabinet|council|commission|forum|group|meeting)|members)(?: (?:duly|then|further|therefore|unanimously|accordingly|subsequently|also))* (resolved|RESOLVED|Resolved|AGREED|RECOMMENDED|NOTED)\b/i;
+const LIST_LINE = /^(?:- )?(?:\((?:\d{1,2}|[A-Za-z]|[ivx]{1,5})\)|\d{1,2}[.)]|[a-z]\)|[ivx]{1,5}\))\s/;
+const VOTE_LINE = /^\(?(?:unanimous(?:ly)?|carried|lost|for:? ?\d|\d+ (?:for|votes))/i;
+const MAX_BLOCK_LINES = 40;
+
+export function findOpener(line: string): { opener: string; rest: string } | null {
+  const text = line.replace(/^- /, '').replace(/^\d{1,4}\.\d{1,3}\.? /, '');
+  if (text.length > 3000) return null;
+  const atStart = OPENER_CAPITALS.exec(text) ?? OPENER_CAPITALISED.exec(text);
+  if (atStart) return { opener: atStart[1] ?? atStart[2] ?? '', rest: text.slice(atStart[0].length) };
+  const inline = OPENER_INLINE.exec(text);
+  if (inline) {
+    const word = inline[1] ?? '';
+    const lowerCaseWord = word === word.toLowerCase() || word === 'Resolved';
+    const rest = text.slice(inline.index + inline[0].length);
+    // "The Committee NOTED the report": keep the verb, it is the decision.
+    const keepVerb = /^(?:NOTED|AGREED)$/.test(word) && !/^ ?(?:that|to|[:–—-])/i.test(rest);
+    if (!lowerCaseWord || /resolved/i.test(word)) return { opener: word, rest: keepVerb ? word.toLowerCase() + rest : rest };
+  }
+  // "…seconded by Councillor B and RESOLVED that…": the capitals alone mark the decision.
+  const capitals = /(?:^|[ ,;(])(RESOLVED)\b(?! (?:to be|by)\b)/.exec(text);
+  if (capitals) return { opener: 'RESOLVED', rest: text.slice(capitals.index + capitals[0].length) };
+  const passive = OPENER_PASSIVE.exec(text);
+  if (passive) return { opener: passive[1] ?? '', rest: text };
+  return null;
+}
+
+function stripSeparators(text: string): string {
+  return text.replace(/^(?: ?(?:unanimously|accordingly))? ?[:–—,-]{0,2} ?/, '');
+}
+
+function continues(line: string, body: string, inSubList: boolean): boolean {
+  if (line === '') return false;
+  if (findOpener(line)) return false;
+  if (LIST_LINE.test(line)) return true;
+  if (/^[a-z]/.test(line.replace(/^- /, ''))) return true;
+  const trimmed = body.trimEnd();
+  if (trimmed === '' || /(?::|\bthat|\bTHAT|\bThat|;|,|\band|\bor)$/.test(trimmed)) return true;
+  return inSubList && line.startsWith('- ');
+}
+
+/** Resolution blocks in one item's lines, in order. */
+export function findResolutionBlocks(lines: readonly string[]): ResolutionBlock[] {
+  const blocks: ResolutionBlock[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const found = findOpener(lines[i] ?? '');
+    if (!found) {
+      i++;
+      continue;
+    }
+    let body = stripSeparators(found.rest);
+    let inSubList = /:$/.test(body.trimEnd());
+    let j = i + 1;
+    while (j < lines.length && j - i < MAX_BLOCK_LINES) {
+      let k = j;
+      while (k < lines.length && lines[k] === '') k++;
+      const next = lines[k] ?? '';
+      if (k >= lines.length || VOTE_LINE.test(next.replace(/^- /, ''))) {
+        if (k < lines.length) j = k + 1;
+        break;
+      }
+      if (!continues(next, body, inSubList)) break;
+      const text = next;
+      body += '\n' + text;
+      if (/:$/.test(text)) inSubList = true;
+      else if (LIST_LINE.test(next)) inSubList = false;
+      j = k + 1;
+    }
+    blocks.push({ start: i, end: j, opener: found.opener, body: body.trim() });
+    i = j;
+  }
+  return blocks;
+}
+
+function cleanResolutionText(text: string): string {
+  const t = text
+    .replace(/^- /, '')
+    .replace(/\s*\n(?:- )?\s*/g, ' ')
+    .replace(/^(?:that|THAT|That)\b:? ?/, '')
+    .replace(/(?:;|,)? ?(?:and|or)$/i, '')
+    .replace(/[;,]$/, '')
+    .trim();
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** Split a block into its numbered sub-resolutions, each with an inferred kind. */
+export function parseResolutionBlock(block: ResolutionBlock, context: CueContext = {}): ParsedResolution[] {
+  const { preamble, parts } = splitEnumerated(block.body.replace(/\n- (?=\(|\d{1,2}[.)]|[a-z]\) )/g, '\n'));
+  const bullets = block.body.split(/\n- /);
+  if (parts.length === 0 && bullets.length >= 3) {
+    // "The Committee RESOLVED to:" followed by bullets: each bullet is a resolution, unnumbered.
+    const lead = bullets[0] ?? '';
+    return bullets
+      .slice(1)
+      .map((b) => cleanResolutionText(b))
+      .filter((text) => text !== '')
+      .map((text) => ({ number: null, text, kind: inferResolutionKind(text, block.opener, lead, context) }));
+  }
+  if (parts.length === 0) {
+    const text = cleanResolutionText(block.body);
+    if (text === '') return [];
+    return [{ number: null, text, kind: inferResolutionKind(text, block.opener, '', context) }];
+  }
+  return parts
+    .map((part) => {
+      const text = cleanResolutionText(part.text);
+      return { number: part.marker, text, kind: inferResolutionKind(text, block.opener, preamble, context) };
+    })
+    .filter((r) => r.text !== '');
+}

@@ -1,0 +1,106 @@
+import { isHeadingText, parseBareItemNumber, parseNumberedHeading, type NumberedHeading } from './headings.js';
+import { isUpperCaseDominant } from './page-furniture.js';
+import { trimBlankLines, type RawItem, type SplitMinutes } from './raw-item.js';
+
+// Numbered minutes: each item starts at a heading line carrying its minute number. Numbers
+// rise through a document, so of all the lines that look like headings we keep the longest
+// rising run — a stray "3 Children's Centres" in a list cannot break the sequence.
+
+export interface HeadingAt {
+  line: number;
+  /** Lines the heading occupies (2 when the number stands alone above the heading). */
+  span: number;
+  heading: NumberedHeading;
+}
+
+const MAX_CANDIDATES = 1500;
+const MAX_GAP = 60;
+
+function nextNonBlank(lines: readonly string[], from: number): number {
+  let i = from;
+  while (i < lines.length && lines[i] === '') i++;
+  return i;
+}
+
+function candidateHeadings(lines: readonly string[]): HeadingAt[] {
+  const found: HeadingAt[] = [];
+  for (let i = 0; i < lines.length && found.length < MAX_CANDIDATES; i++) {
+    const line = lines[i] ?? '';
+    if (line === '' || line.startsWith('- ')) continue;
+    const heading = parseNumberedHeading(line);
+    if (heading) {
+      found.push({ line: i, span: 1, heading });
+      continue;
+    }
+    const bare = parseBareItemNumber(line);
+    if (bare === null) continue;
+    const j = nextNonBlank(lines, i + 1);
+    const title = lines[j] ?? '';
+    if (j - i > 2 || !isHeadingText(title) || parseBareItemNumber(title) !== null) continue;
+    const value = Number(/\d+/.exec(bare)?.[0] ?? NaN);
+    found.push({ line: i, span: j - i + 1, heading: { number: bare, value, prefix: '', title, rest: null } });
+  }
+  return found;
+}
+
+/** Longest run of candidates whose numbers rise (same prefix, bounded gaps). */
+export function risingHeadings(candidates: readonly HeadingAt[]): HeadingAt[] {
+  const n = candidates.length;
+  const best = new Array<number>(n).fill(1);
+  const prev = new Array<number>(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const ci = candidates[i];
+    if (!ci) continue;
+    for (let j = Math.max(0, i - 200); j < i; j++) {
+      const cj = candidates[j];
+      if (!cj || cj.heading.prefix !== ci.heading.prefix) continue;
+      const gap = ci.heading.value - cj.heading.value;
+      const sameNumberSubItem = gap === 0 && cj.heading.number !== ci.heading.number;
+      if (!(gap > 0 && gap <= MAX_GAP) && !sameNumberSubItem) continue;
+      if ((best[j] ?? 0) + 1 > (best[i] ?? 0)) {
+        best[i] = (best[j] ?? 0) + 1;
+        prev[i] = j;
+      }
+    }
+  }
+  let end = -1;
+  for (let i = 0; i < n; i++) if (end < 0 || (best[i] ?? 0) > (best[end] ?? 0)) end = i;
+  const chain: HeadingAt[] = [];
+  for (let i = end; i >= 0; i = prev[i] ?? -1) {
+    const c = candidates[i];
+    if (c) chain.unshift(c);
+  }
+  return chain;
+}
+
+export function findNumberedHeadings(lines: readonly string[]): HeadingAt[] {
+  return risingHeadings(candidateHeadings(lines));
+}
+
+/** A long upper-case heading wrapped onto the next line(s) of a PDF. */
+function continueHeading(lines: readonly string[], at: HeadingAt, limit: number): HeadingAt {
+  if (at.heading.rest !== null || !isUpperCaseDominant(at.heading.title)) return at;
+  let title = at.heading.title;
+  let span = at.span;
+  for (let k = 0; k < 2; k++) {
+    const next = lines[at.line + span];
+    if (next === undefined || next === '' || at.line + span >= limit) break;
+    if (!isUpperCaseDominant(next) || next.length > 120 || /^[-(]/.test(next) || /^RESOLVED|^RECOMMENDED|^AGREED/.test(next)) break;
+    if (parseNumberedHeading(next) !== null || parseBareItemNumber(next) !== null) break;
+    title += ' ' + next;
+    span++;
+  }
+  return { ...at, span, heading: { ...at.heading, title } };
+}
+
+export function splitNumberedMinutes(lines: readonly string[], headings: readonly HeadingAt[]): SplitMinutes {
+  const firstLine = headings[0]?.line ?? lines.length;
+  const items: RawItem[] = headings.map((raw, k) => {
+    const limit = headings[k + 1]?.line ?? lines.length;
+    const at = continueHeading(lines, raw, limit);
+    const body = lines.slice(at.line + at.span, limit);
+    if (at.heading.rest) body.unshift(at.heading.rest);
+    return { number: at.heading.number, title: at.heading.title, lines: trimBlankLines(body) };
+  });
+  return { headerLines: trimBlankLines(lines.slice(0, firstLine)), items, meetingLines: [] };
+}

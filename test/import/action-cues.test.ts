@@ -1,0 +1,86 @@
+import t from 'tap';
+import { detectActionCue, isAnsweredInMeeting } from '../../src/import/action-cues.js';
+
+const actions: Array<[string, string]> = [
+  ['Members stated that the support was not clear and requested more information.', 'request'],
+  ['The Board asked for a breakdown of exclusions by school.', 'request'],
+  ['Members requested that feedback be provided to the committee on partners\' responses.', 'request'],
+  ['It was requested that a further report be brought to the Panel.', 'request'],
+  ["Officers' would provide this feedback to all the staff.", 'promise'],
+  ['The Director undertook to circulate the updated risk register.', 'promise'],
+  ['Officers to report back to the next meeting on the consultation.', 'promise'],
+  ['The Chief Finance Officer said he would let Members have the full cost breakdown.', 'promise'],
+  ['The Assistant Director agreed to strengthen the section on young carers.', 'promise'],
+  ['It was agreed that further information would be provided to Members.', 'future_delivery'],
+  ['An update would be provided to members on the progress of the helpline.', 'future_delivery'],
+  ['Update reports would be submitted to the Board at future meetings.', 'future_delivery'],
+  ['Additional data would be available in Q3.', 'future_delivery'],
+  ['The slides would be circulated.', 'future_delivery'],
+  ['Members asked that the Committee be kept informed of progress with the pilot.', 'request'],
+  ['Members would be kept informed of the outcome of the bid.', 'kept_informed'],
+  ['The Panel would receive the annual report at its next meeting.', 'committee_to_receive'],
+  ['The Cabinet Member agreed to attend a future meeting.', 'promise'],
+  ['The Cabinet Member would provide a written answer.', 'promise'],
+  ['The Portfolio Holder be invited to attend the next meeting.', 'invitation'],
+  ['A written response would be provided to the question raised by Councillor Smith.', 'future_delivery'],
+  ['Councillor Lee asked if the figures could be circulated to Members.', 'request'],
+  ['The Service Manager would check whether the figures included agency staff and confirm to Members.', 'promise'],
+  ['The Panel asked officers to bring a report on the outcome of the review to a future meeting.', 'promise'],
+];
+
+const notActions: string[] = [
+  'The briefing note had been circulated to all Members on 2 February.',
+  'The figures were emailed to Members after the last meeting.',
+  'Members were requested to consider the performance information, where further information could be reported at a future meeting of the Board.',
+  'Support would be provided to smaller providers to help them prepare their tenders.',
+  'The market position statement would be shared with providers in the spring.',
+  'The review would be presented to the Childrens Improvement Board on 8 September.',
+  'Members asked whether the framework would pay the Real Living Wage.',
+  'Members requested reassurance on how carers were being kept up to date.',
+  'Officers explained that parents and carers were kept up to date.',
+  'The authority would be looking at how the reform could be applied.',
+  'They would also see the final Plan before it was published.',
+  'It was felt that the NHS should be approached to assist with funding.',
+  'No further information would be provided.',
+  'At the last meeting Members requested a breakdown of costs.',
+  'Members noted that action 12 remained outstanding and asked that it be carried forward.',
+  'Members agreed to add a review of public toilets to the work programme.',
+  'The Cabinet Member agreed to do so.',
+  'Parents would be kept informed of changes.',
+  'Members asked for additional funding for the service.',
+  'Members were informed that an update would be given at the Council meeting in July.',
+  "Further information on this would be available from the council's website.",
+  'Officers would continue to monitor the situation.',
+  'It was explained that the data would be shared with partners through the Safeguarding Partnership.',
+  'A number of Members requested that their objections be recorded.',
+  'Members asked whether the service could cope with demand.',
+];
+
+t.test('sentences that ask for or promise something to come back', async (t) => {
+  for (const [sentence, rule] of actions) t.equal(detectActionCue(sentence)?.rule, rule, sentence);
+});
+
+t.test('sentences that do not', async (t) => {
+  for (const sentence of notActions) t.equal(detectActionCue(sentence), null, sentence);
+});
+
+t.test('resolution wording makes the subjunctive a request', async (t) => {
+  t.ok(detectActionCue('an update be provided on the progress of recruitment', 'resolution'));
+  t.equal(detectActionCue('an update be provided on the progress of recruitment', 'discussion'), null);
+  t.ok(detectActionCue('the Board receive a progress report in quarter 3', 'resolution'));
+  t.ok(detectActionCue('the Section 151 Officer report the final outturn to Cabinet', 'resolution', { committeeName: 'Cabinet' }));
+});
+
+t.test('who asked and who owes', async (t) => {
+  t.equal(detectActionCue('Councillor Oduya requested a breakdown of unmet hours by ward.')?.requestedBy, 'Councillor Oduya');
+  t.equal(detectActionCue('The Head of Commissioning would provide a briefing note.')?.owner, 'Head of Commissioning');
+  t.equal(detectActionCue('The Cabinet Member would provide a written answer.')?.owner, 'The Cabinet Member');
+});
+
+t.test('a bare request for information may have been answered on the spot', async (t) => {
+  t.equal(detectActionCue('Members requested information on vacancies.')?.answerable, true);
+  t.equal(detectActionCue('Members requested further information on vacancies.')?.answerable, false);
+  t.ok(isAnsweredInMeeting(['The Service Manager confirmed that there were 14.']));
+  t.notOk(isAnsweredInMeeting(['The Director advised that the figures would be circulated to the Committee.']), 'a promise is not an answer');
+  t.notOk(isAnsweredInMeeting(['Members thanked officers.']));
+});

@@ -1,0 +1,56 @@
+import t from 'tap';
+import { discussionFollowUps, resolutionFollowUps } from '../../src/import/actions.js';
+import { segmentSentences } from '../../src/import/sentences.js';
+
+const followUps = (lines: string[], date: string | null = '2024-01-23') => discussionFollowUps(0, segmentSentences(lines), date);
+
+t.test('progress is reported, not raised again', async (t) => {
+  const r = followUps(['The briefing note had been circulated to Members. Officers would circulate the slides.']);
+  t.same(r.progress.map((p) => p.sourceSentence), ['The briefing note had been circulated to Members.']);
+  t.same(r.actions.map((a) => a.sourceSentence), ['Officers would circulate the slides.']);
+});
+
+t.test('a sentence that reports progress raises an action only for something further', async (t) => {
+  t.equal(followUps(['The figures had been circulated and would be circulated again to Members.']).actions.length, 0);
+  const r = followUps(['The note had been circulated and a further update would be provided to the Panel in March.']);
+  t.equal(r.actions.length, 1);
+  t.equal(r.progress.length, 1);
+});
+
+t.test('a bare request answered on the spot is not an action; one answered with a promise is', async (t) => {
+  t.equal(followUps(['Members requested information on vacancies. The Service Manager confirmed that there were 14.']).actions.length, 0);
+  t.equal(followUps(['Members requested information on vacancies.', '', 'The Service Manager confirmed that there were 14.']).actions.length, 1, 'an answer in another paragraph does not count');
+  t.equal(followUps(['Members requested figures on uptake. The Director advised that these figures would be circulated to the Committee.']).actions.length, 2);
+  t.equal(followUps(['Members requested clarification regarding the funding; the Finance Manager explained that the grant was ring-fenced.']).actions.length, 0);
+});
+
+t.test('"ACTION:" lines', async (t) => {
+  const r = followUps(['Cllr Hussain asked for the figures by month.', 'ACTION: Chief Inspector Dunn to provide a monthly breakdown to the Sub-Committee.', 'Members requested sight of the needs assessment.', 'ACTION: J Saltmarsh']);
+  t.same(r.actions.map((a) => [a.owner ?? null, a.kind]), [[null, 'information'], ['Chief Inspector Dunn', 'information'], ['J Saltmarsh', 'information']]);
+});
+
+t.test('actions carry kind, title, due hint and who asked', async (t) => {
+  const [a] = followUps(['Councillor Oduya requested a breakdown of unmet hours by ward, to be provided before the next meeting.']).actions;
+  t.same(a, {
+    itemIndex: 0,
+    resolutionIndex: null,
+    kind: 'information',
+    title: 'Breakdown of unmet hours by ward',
+    detail: 'Councillor Oduya requested a breakdown of unmet hours by ward, to be provided before the next meeting.',
+    sourceSentence: 'Councillor Oduya requested a breakdown of unmet hours by ward, to be provided before the next meeting.',
+    dueHint: { rule: 'next_meeting' },
+    requestedBy: 'Councillor Oduya',
+  });
+});
+
+t.test('only requests, recommendations and referrals among resolutions become actions', async (t) => {
+  const actions = resolutionFollowUps(
+    [
+      { index: 0, resolution: { itemIndex: 2, number: '1', text: 'The report be noted', kind: 'noted' } },
+      { index: 1, resolution: { itemIndex: 2, number: '2', text: 'An update be provided in Q3', kind: 'request' } },
+      { index: 2, resolution: { itemIndex: 2, number: '3', text: 'Cabinet be recommended to adopt the strategy', kind: 'recommendation' } },
+    ],
+    '2024-07-15',
+  );
+  t.same(actions.map((a) => [a.resolutionIndex, a.kind, a.dueHint]), [[1, 'update', { rule: 'quarter', quarter: '2024-25 Q3' }], [2, 'recommendation', null]]);
+});

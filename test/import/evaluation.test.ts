@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import t from 'tap';
+import { belowBar, evaluate, loadEvaluationSet, QUALITY_BAR } from '../../scripts/eval-import.js';
+import { normaliseForMatch, precisionOf, recallOf, scoreDraft, type ExpectedMinutes } from '../../src/import/evaluation.js';
+import { parseMinutes } from '../../src/import/index.js';
+
+const docs = loadEvaluationSet();
+const result = evaluate(docs);
+
+t.test('the labelled set: at least eight of our own documents, plus the seeds when present', async (t) => {
+  t.ok(docs.filter((d) => !d.name.startsWith('seed:')).length >= 8);
+  const seedsPresent = existsSync(new URL('../../../shared/seeds/', import.meta.url));
+  t.equal(docs.some((d) => d.name.startsWith('seed:')), seedsPresent);
+});
+
+t.test(`precision and recall stay at or above ${QUALITY_BAR}`, async (t) => {
+  t.same(belowBar(result.overall), []);
+  for (const key of ['items', 'resolutions', 'actions'] as const) {
+    t.ok(precisionOf(result.overall[key]) >= QUALITY_BAR, `${key} precision`);
+    t.ok(recallOf(result.overall[key]) >= QUALITY_BAR, `${key} recall`);
+  }
+});
+
+t.test('labelled metadata, warnings, visibility, declarations and attendance', async (t) => {
+  for (const doc of docs) {
+    const { expected } = doc;
+    const draft = result.documents.find((d) => d.name === doc.name)!.draft;
+    if (expected.layout) t.equal(draft.layout, expected.layout, `${doc.name} layout`);
+    for (const [field, value] of Object.entries(expected.meeting ?? {})) {
+      t.equal(draft.meeting[field as keyof typeof draft.meeting], value, `${doc.name} meeting.${field}`);
+    }
+    for (const w of expected.warnings ?? []) t.ok(draft.warnings.some((x) => x.includes(w)), `${doc.name} warns about "${w}"`);
+    if (expected.exempt) {
+      const exempt = draft.items.filter((i) => i.visibility === 'exempt').map((i) => i.number);
+      t.same(exempt, expected.exempt, `${doc.name} exempt items`);
+    }
+    for (const d of expected.declarations ?? []) {
+      const found = draft.declarations.find((x) => x.personName.includes(d.person));
+      t.ok(found, `${doc.name} declaration by ${d.person}`);
+      if (d.item !== undefined) t.equal(found && found.itemIndex !== null ? draft.items[found.itemIndex]?.number : null, d.item, `${doc.name} ${d.person} item`);
+      if (d.kind) t.equal(found?.kind, d.kind, `${doc.name} ${d.person} kind`);
+    }
+    for (const a of expected.attendance ?? []) {
+      const found = draft.attendance.find((x) => x.name === a.name);
+      t.equal(found?.status, a.status, `${doc.name} attendance ${a.name}`);
+      if (a.substituteFor) t.equal(found?.substituteFor, a.substituteFor);
+      if (a.kind) t.equal(found?.kind, a.kind);
+    }
+  }
+});
+
+t.test('labelled kinds, due hints and people mostly agree', async (t) => {
+  const mismatches = result.documents.flatMap((d) => d.mismatches.map((m) => `${d.name}: ${m}`));
+  t.ok(mismatches.length <= 3, mismatches.join('\n'));
+});
+
+t.test('the scoring itself can fail', async (t) => {
+  const text = 'Budget\n\nMinutes:\n\nOfficers would circulate the figures. The slides had been circulated.\n\nRESOLVED: That the report be noted.';
+  const expected: ExpectedMinutes = {
+    items: [{ number: null, title: 'Budget' }],
+    resolutions: [{ text: 'the report be noted' }],
+    actions: [{ sentence: 'Officers would circulate the figures' }],
+    progress: ['slides had been circulated'],
+  };
+  const draft = parseMinutes(text);
+  const good = scoreDraft(draft, expected);
+  t.same([good.items.matched, good.resolutions.matched, good.actions.matched, good.progress.matched], [1, 1, 1, 1]);
+  const duplicated = scoreDraft({ ...draft, actions: [...draft.actions, ...draft.actions] }, expected);
+  t.equal(precisionOf(duplicated.actions), 0.5, 'a duplicate action costs precision');
+  const wrongTitle = scoreDraft({ ...draft, items: draft.items.map((i) => ({ ...i, title: 'Budgets' })) }, expected);
+  t.equal(recallOf(wrongTitle.items), 0);
+  const wrongItem = scoreDraft(draft, { ...expected, resolutions: [{ item: '7', text: 'the report be noted' }] });
+  t.equal(wrongItem.resolutions.matched, 0);
+  t.equal(normaliseForMatch('  Children’s  “Plan” – 2024. '), 'children\'s "plan" - 2024');
+});

@@ -1,0 +1,46 @@
+import t from 'tap';
+import { isHeadingText, parseBareItemNumber, parseNumberedHeading, splitRunOnHeading } from '../../src/import/headings.js';
+
+t.test('numbered headings in their printed forms', async (t) => {
+  t.match(parseNumberedHeading('20 APOLOGIES FOR ABSENCE'), { number: '20', title: 'APOLOGIES FOR ABSENCE', rest: null });
+  t.match(parseNumberedHeading('19.  Apologies for Absence'), { number: '19', title: 'Apologies for Absence' });
+  t.match(parseNumberedHeading('233  DECLARATIONS OF INTEREST – None were declared.'), { number: '233', title: 'DECLARATIONS OF INTEREST', rest: 'None were declared.' });
+  t.match(parseNumberedHeading('CYP12 MINUTES'), { number: 'CYP12', prefix: 'CYP', value: 12 });
+  t.match(parseNumberedHeading('Minute 52 – Apologies for Absence'), { number: '52', title: 'Apologies for Absence' });
+  t.match(parseNumberedHeading('5a. Budget Update'), { number: '5a', value: 5 });
+  t.match(parseNumberedHeading('27 CABINET RESPONSE – COLLECTIVE ACTION'), { title: 'CABINET RESPONSE – COLLECTIVE ACTION', rest: null });
+});
+
+t.test('lines that only look like headings', async (t) => {
+  t.equal(parseNumberedHeading('13.1 The Committee noted the report'), null, 'paragraph number');
+  t.equal(parseNumberedHeading('2.0 RECOMMENDATION: That'), null, 'report section number');
+  t.equal(parseNumberedHeading('8 January 2024'), null, 'a date');
+  t.equal(parseNumberedHeading('2024 BUDGET ROUND'), null, 'a year');
+  t.equal(parseNumberedHeading('87 performance indicators were reported'), null, 'a sentence');
+  t.equal(parseNumberedHeading('1. The report be noted.'), null, 'a numbered sub-resolution');
+  t.equal(parseNumberedHeading('Q3 Performance Report'), null, 'a quarter');
+});
+
+t.test('bare item numbers and heading text', async (t) => {
+  t.equal(parseBareItemNumber('16.'), '16');
+  t.equal(parseBareItemNumber('Item 6'), '6');
+  t.equal(parseBareItemNumber('5a'), '5a');
+  t.equal(parseBareItemNumber('16. Budget'), null);
+  t.ok(isHeadingText('Children\'s Social Care'));
+  t.ok(isHeadingText('EXECUTIVE BOARD MINUTES'));
+  t.notOk(isHeadingText('Councillors raised concerns'));
+  t.notOk(isHeadingText('The report was noted.'));
+  t.same(splitRunOnHeading('MINUTES – The minutes were agreed.'), { title: 'MINUTES', rest: 'The minutes were agreed.' });
+});
+
+t.test('sentence-case headings without a verb', async (t) => {
+  t.ok(isHeadingText('Minutes of the previous meeting'));
+  t.match(parseNumberedHeading('5. Minutes of the last meeting'), { number: '5', title: 'Minutes of the last meeting' });
+  t.notOk(isHeadingText('Members noted the report'));
+  t.notOk(isHeadingText('Concerns were raised about the'));
+});
+
+t.test('"Agenda Item 5" numbering', async (t) => {
+  t.match(parseNumberedHeading('Agenda Item 5: Budget Scrutiny'), { number: '5', title: 'Budget Scrutiny' });
+  t.equal(parseBareItemNumber('Agenda item 7'), '7');
+});

@@ -1,0 +1,43 @@
+import t from 'tap';
+import { extractMeeting } from '../../src/import/meeting-header.js';
+
+const zone = 'Europe/London';
+
+t.test('Modern.gov heading line and Venue label', async (t) => {
+  const { meeting } = extractMeeting(['Agenda and minutes', 'Housing Panel - Monday, 20th November, 2023 7.00 pm', 'Venue: Room 2, Quay House', 'Contact: Tom'], [], zone);
+  t.same(meeting, { committeeName: 'Housing Panel', date: '2023-11-20', time: '19:00', startsAt: '2023-11-20T19:00:00+00:00', venue: 'Room 2, Quay House' });
+});
+
+t.test('single-item "Meeting:" line', async (t) => {
+  const r = extractMeeting([], ['Meeting: 02/03/2022 - Cabinet (Item 45.)'], zone);
+  t.match(r.meeting, { committeeName: 'Cabinet', date: '2022-03-02', time: null, startsAt: null });
+  t.equal(r.itemNumber, '45');
+});
+
+t.test('printed minutes: "meeting of … held at … on … at …"', async (t) => {
+  const { meeting } = extractMeeting(
+    ['COUNTY BOROUGH COUNCIL', 'MINUTES of a meeting of the Communities Scrutiny Committee held in the Council Chamber, Civic Offices on Monday, 16 October 20232.00pm'],
+    [],
+    zone,
+  );
+  t.same(meeting, { committeeName: 'Communities Scrutiny Committee', date: '2023-10-16', time: '14:00', startsAt: '2023-10-16T14:00:00+01:00', venue: 'Council Chamber, Civic Offices' });
+});
+
+t.test('a title line, "this Committee" and a date on the next line', async (t) => {
+  const { meeting } = extractMeeting(['CHILDREN SCRUTINY COMMITTEE', '', 'At a meeting of this Committee held on', '8 January 2024', '(Present) Councillor T Long'], [], zone);
+  t.match(meeting, { committeeName: 'CHILDREN SCRUTINY COMMITTEE', date: '2024-01-08', time: null, venue: null });
+});
+
+t.test('labels, and the authority name is not the committee', async (t) => {
+  const { meeting } = extractMeeting(['ASHCOMBE VALE DISTRICT COUNCIL', 'Overview and Scrutiny Panel', 'Date: Thursday 19 September 2024', 'Time: 7.00 pm', 'Venue: Council Chamber'], [], zone);
+  t.same(meeting, { committeeName: 'Overview and Scrutiny Panel', date: '2024-09-19', time: '19:00', startsAt: '2024-09-19T19:00:00+01:00', venue: 'Council Chamber' });
+});
+
+t.test('a report header', async (t) => {
+  const { meeting } = extractMeeting(['REPORT TO: Children, Young People and Families Policy and', '', 'Performance Board', 'DATE: 11 September 2023'], [], zone);
+  t.match(meeting, { committeeName: 'Children, Young People and Families Policy and Performance Board', date: '2023-09-11' });
+});
+
+t.test('nothing stated, nothing guessed', async (t) => {
+  t.same(extractMeeting([], [], zone).meeting, { committeeName: null, date: null, time: null, startsAt: null, venue: null });
+});

@@ -1,0 +1,63 @@
+import t from 'tap';
+import {
+  collapseBlankLines,
+  dropDocumentLists,
+  expandPipeTables,
+  normaliseCharacters,
+  normaliseLine,
+  normaliseMinutesText,
+} from '../../src/import/normalise.js';
+import { removePageFurniture } from '../../src/import/page-furniture.js';
+
+t.test('characters: line breaks, odd spaces, invisible characters, quotes', async (t) => {
+  t.equal(normaliseCharacters('a\r\nb\rc'), 'a\nb\nc');
+  t.equal(normaliseCharacters('RESOLVED:\u00A0 That'), 'RESOLVED:  That');
+  t.equal(normaliseCharacters('Chil\u200Bdren\uFEFF'), 'Children');
+  t.equal(normaliseCharacters('Children\u2019s \u201Cplan\u201D'), 'Children\'s "plan"');
+  t.equal(normaliseCharacters('one<br>two<br />three'), 'one\ntwo\nthree');
+  t.equal(normaliseCharacters('a\u0000b\tc'), 'a b c');
+});
+
+t.test('a line loses link-label noise and gains a plain bullet', async (t) => {
+  t.same(normaliseLine('MINUTES pdf icon PDF 336 KB'), { line: 'MINUTES' });
+  t.same(normaliseLine('Budget (PDF, 1.2 MB)'), { line: 'Budget' });
+  t.same(normaliseLine('·       Working well in partnership;'), { line: '- Working well in partnership;' });
+  t.same(normaliseLine('* **Resolved that:**'), { line: '- Resolved that:' });
+  t.same(normaliseLine('-The children\'s outcome'), { line: '- The children\'s outcome' });
+  t.same(normaliseLine('*'), { line: '' });
+  t.same(normaliseLine('No. Item'), { line: '' });
+  t.same(normaliseLine('RECOMMENDED – (1) T H A T the report be noted'), { line: 'RECOMMENDED – (1) THAT the report be noted' });
+  t.same(normaliseLine('Councillors J R R Smith'), { line: 'Councillors J R R Smith' }, 'initials are not words');
+});
+
+t.test('a Modern.gov cut-off is removed and reported', async (t) => {
+  t.same(normaliseLine('Clarity was provided over the consultant employed  ...  view the full minutes text for item 5.'), {
+    line: 'Clarity was provided over the consultant employed',
+    truncatedItem: '5',
+  });
+});
+
+t.test('document lists under "Additional documents:" are dropped, the minutes kept', async (t) => {
+  const lines = ['Title', 'Additional documents:', '', 'Appendix 1, item 8. PDF 400 KB', 'Appendix 2, item 8. pdf icon PDF 12 KB', '', 'Minutes:', 'Text'];
+  t.same(dropDocumentLists(lines), ['Title', 'Minutes:', 'Text']);
+  t.same(dropDocumentLists(['Supporting documents:', 'Report, item 45. PDF 612 KB']), []);
+});
+
+t.test('pipe tables become one line per cell', async (t) => {
+  t.same(expandPipeTables(['| No. | Item |', '| --- | --- |', '| 1. | Apologies |', 'plain']), ['No.', 'Item', '', '1.', 'Apologies', '', 'plain']);
+});
+
+t.test('repeated page headers are kept only where they first appear', async (t) => {
+  const lines = ['CYP SCRUTINY COMMITTEE', 'text one', 'CYP SCRUTINY COMMITTEE', 'text two', 'Page 3', 'CYP SCRUTINY COMMITTEE', 'None.', 'None.', 'None.'];
+  t.same(removePageFurniture(lines), ['CYP SCRUTINY COMMITTEE', 'text one', '', 'text two', '', '', 'None.', 'None.', 'None.']);
+});
+
+t.test('blank lines collapse', async (t) => {
+  t.same(collapseBlankLines(['', 'a', '', '', 'b', '']), ['a', '', 'b']);
+});
+
+t.test('the whole pipeline', async (t) => {
+  const { lines, truncatedItems } = normaliseMinutesText('1.\r\n\r\nMINUTES pdf icon PDF 9 KB\r\n\r\n\u00A0\r\n\r\nMinutes:\r\n\r\nText ... view the full minutes text for item 1.');
+  t.same(lines, ['1.', '', 'MINUTES', '', 'Minutes:', '', 'Text']);
+  t.same(truncatedItems, ['1']);
+});

@@ -1,0 +1,26 @@
+import t from 'tap';
+import { findNumberedHeadings, risingHeadings, splitNumberedMinutes, type HeadingAt } from '../../src/import/split-numbered.js';
+
+t.test('items between rising minute numbers', async (t) => {
+  const lines = ['COMMITTEE', 'Present: Councillor A', '', '20 APOLOGIES FOR ABSENCE', 'None.', '21 MINUTES – The minutes were agreed.', '22 CHILDREN\'S SERVICES', 'The report covered:', '1. Fostering', '23 WORK PROGRAMME', 'Agreed.'];
+  const headings = findNumberedHeadings(lines);
+  const { headerLines, items } = splitNumberedMinutes(lines, headings);
+  t.same(headerLines, ['COMMITTEE', 'Present: Councillor A']);
+  t.same(items.map((i) => i.number), ['20', '21', '22', '23'], 'a "1. Fostering" list entry does not break the run');
+  t.same(items[1]?.lines, ['The minutes were agreed.']);
+  t.same(items[2]?.lines, ['The report covered:', '1. Fostering']);
+});
+
+t.test('a wrapped upper-case heading and a number on its own line', async (t) => {
+  const lines = ['25 QUARTER 2 PERFORMANCE REPORT', 'AND BUDGET MONITORING', 'Text.', '26', 'WORK PROGRAMME', 'Agreed.'];
+  const { items } = splitNumberedMinutes(lines, findNumberedHeadings(lines));
+  t.same(items.map((i) => [i.number, i.title, i.lines]), [
+    ['25', 'QUARTER 2 PERFORMANCE REPORT AND BUDGET MONITORING', ['Text.']],
+    ['26', 'WORK PROGRAMME', ['Agreed.']],
+  ]);
+});
+
+t.test('the longest rising run wins', async (t) => {
+  const at = (line: number, value: number): HeadingAt => ({ line, span: 1, heading: { number: String(value), value, prefix: '', title: 'X', rest: null } });
+  t.same(risingHeadings([at(0, 90), at(1, 4), at(2, 5), at(3, 6)]).map((h) => h.heading.value), [4, 5, 6]);
+});
