@@ -26,6 +26,11 @@ async function main() {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // A client that never finishes its request must not keep the process alive for ever.
+    setTimeout(() => {
+      app.log.error('in-flight requests did not finish within 15 s; exiting');
+      process.exit(1);
+    }, 15_000).unref();
     // close() stops accepting, waits for in-flight requests, then the onClose hook closes the database.
     await scheduler?.stop();
     await app.close();

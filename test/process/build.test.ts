@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import t from 'tap';
+import { getJson, processEnv, root, runCommand, startServer, tempDir } from './helper.js';
+
+// The Dockerfile cannot be built on these machines, so every command in it is run here outside
+// Docker (issue 2, "Running it"): `npm run build` from a clean tree, then the run stage — only
+// what the Dockerfile copies into it — started with its CMD on a fresh database, and probed
+// with its HEALTHCHECK. Everything is read from the Dockerfile so the two cannot drift apart.
+
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const runStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+/** The run stage's `COPY --from=build /app/<from> ./<to>` lines. */
+const copies = [...runStage.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)(\S+)$/gm)].flatMap((m) => {
+  const sources = m[1]!.trim().split(/\s+/).map((s) => s.replace(/^\/app\//, ''));
+  const target = m[2]!.replace(/^\.\/?/, '');
+  return sources.map((from) => ({ from, to: target === '' ? from : target }));
+});
+const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runStage)?.[1] ?? 'null') as string[] | null;
+const healthcheck = /^\s*CMD node -e "(.*)"$/m.exec(runStage.slice(runStage.indexOf('HEALTHCHECK')))?.[1];
+
+/** `import … from 'x'`, `export … from 'x'`, `import 'x'`, `import('x')` in compiled ESM. */
+const importSpecifier = /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return jsFiles(path);
+    return entry.name.endsWith('.js') ? [path] : [];
+  });
+}
+
+t.test('the Dockerfile names what the test runs', async (t) => {
+  t.ok(copies.some((c) => c.from === 'dist'), 'the run stage copies dist/');
+  t.ok(copies.some((c) => c.from === 'node_modules'), 'the run stage copies node_modules/');
+  t.same(cmd?.slice(0, 1), ['node'], 'CMD runs node');
+  t.ok(healthcheck, 'HEALTHCHECK runs a node one-liner');
+  t.match(dockerfile, /RUN npm run build && npm prune --omit=dev/, 'the build stage builds, then drops devDependencies');
+});
+
+t.test('a fresh clone has every file the build copies: nothing under src/ or migrations/ is git-ignored', async (t) => {
+  // `COPY src ./src` in a CI or Docker build works from a clone, where ignored files do not exist.
+  try {
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd: root, stdio: 'ignore' });
+  } catch {
+    t.plan(0, 'not a git checkout');
+    return;
+  }
+  const ignored = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', 'src', 'migrations'], { cwd: root, encoding: 'utf8' });
+  t.same(ignored.split('\n').filter(Boolean), [], 'no ignored file under src/ or migrations/');
+});
+
+t.test('npm run build, then the run stage starts on a fresh database and serves', async (t) => {
+  const build = await runCommand('npm', ['run', 'build'], processEnv(':unused:'), { timeoutMs: 120_000 });
+  t.equal(build.code, 0, `npm run build succeeds: ${build.stdout.slice(-2000)} ${build.stderr.slice(-2000)}`);
+  t.ok(existsSync(join(root, cmd?.at(-1) ?? 'dist/src/server.js')), 'the entry point CMD names was built');
+  t.ok(existsSync(join(root, 'dist', 'src', 'domain', 'data', 'bank-holidays-england-and-wales.json')), 'the bank-holiday data is in dist/');
+
+  // `npm prune --omit=dev` leaves only dependencies: everything dist/src imports must be one.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const builtins = new Set(builtinModules);
+  const needed = new Set<string>();
+  for (const file of jsFiles(join(root, 'dist', 'src'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(importSpecifier)) {
+      const spec = (m[1] ?? m[2] ?? m[3])!;
+      if (/^[./]/.test(spec) || spec.startsWith('node:') || builtins.has(spec)) continue;
+      needed.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    }
+  }
+  t.same([...needed].filter((name) => !(name in pkg.dependencies)), [], 'every package the server imports is a production dependency');
+
+  // The run stage: only what the Dockerfile copies, in a directory of its own.
+  const app = tempDir(t, 'scrutiny-run-stage-');
+  for (const { from, to } of copies) {
+    if (from === 'node_modules') symlinkSync(join(root, 'node_modules'), join(app, to), 'dir');
+    else cpSync(join(root, from), join(app, to), { recursive: true });
+  }
+  const databasePath = join(tempDir(t), 'volume', 'data', 'scrutiny.sqlite');
+  const env = processEnv(databasePath, { NODE_ENV: 'production' });
+  const server = await startServer(t, env, { args: cmd!.slice(1), cwd: app });
+
+  const ready = await getJson(`${server.url}/readyz`);
+  t.same([ready.status, ready.body], [200, { status: 'ready' }], '/readyz: migrations applied on the fresh database');
+  const health = await getJson(`${server.url}/healthz`);
+  t.same([health.status, health.body], [200, { status: 'ok' }], '/healthz');
+  const docs = await fetch(`${server.url}/docs`);
+  t.equal(docs.status, 200, '/docs serves Swagger UI');
+  t.match(await docs.text(), /swagger/i);
+  const openapi = await getJson(`${server.url}/openapi.json`);
+  t.equal(openapi.status, 200, '/openapi.json');
+  const christmas = await getJson(`${server.url}/v1/holidays/2024-12-25`);
+  t.match([christmas.status, christmas.body], [200, { source: 'bank_holiday' }], 'the shipped bank-holiday data loads');
+
+  const { port } = new URL(server.url);
+  const probe = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port }, { timeoutMs: 10_000 });
+  t.equal(probe.code, 0, 'the HEALTHCHECK command passes against the running server');
+
+  server.child.kill('SIGTERM');
+  t.same(await server.exited, { code: 0, signal: null }, 'SIGTERM stops it cleanly');
+  const down = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port }, { timeoutMs: 10_000 });
+  t.equal(down.code, 1, 'and the HEALTHCHECK fails once it is down');
+
+  const db = new Database(databasePath, { readonly: true });
+  t.teardown(() => db.close());
+  t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'the database the built server created is sound');
+});

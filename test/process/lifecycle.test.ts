@@ -1,0 +1,174 @@
+import Database from 'better-sqlite3';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { openDatabase } from '../../src/db/client.js';
+import { scriptActor } from '../../src/http/context.js';
+import { createServices } from '../../src/services.js';
+import { getJson, processEnv, root, runCommand, sleep, seedAdminKey, startServer, tempDir, tsxArgs, within } from './helper.js';
+
+// The process as an operator runs it (issue 2, "Running it"): graceful shutdown, refusal of a
+// bad configuration, db:migrate, and the scan at start-up. The built path the Dockerfile runs
+// is in build.test.ts.
+
+const migrationCount = (JSON.parse(readFileSync(join(root, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+
+/** A POST whose body is sent in two halves, so the request stays in flight as long as we like. */
+function slowPost(url: string, key: string, path: string, body: unknown) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const half = Math.floor(payload.length / 2);
+  const req = httpRequest(`${url}${path}`, {
+    method: 'POST',
+    agent: false,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': payload.length },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+  });
+  req.write(payload.subarray(0, half));
+  return { response, finish: () => req.end(payload.subarray(half)) };
+}
+
+/** Resolves true when a new TCP connection to the port is refused, false when accepted. */
+function connectionRefused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+t.test('SIGTERM finishes in-flight requests, refuses new connections, closes the database, exits 0', async (t) => {
+  const dir = tempDir(t);
+  const databasePath = join(dir, 'scrutiny.sqlite');
+  const env = processEnv(databasePath);
+  const key = seedAdminKey(databasePath, 'lifecycle-test');
+  const server = await startServer(t, env);
+
+  const committee = slowPost(server.url, key, '/v1/committees', { name: 'Corporate Policy and Performance Board', kind: 'policy_and_performance_board' });
+  const person = slowPost(server.url, key, '/v1/people', { name: 'Councillor A. Example', kind: 'councillor' });
+  // Both requests have reached the router (their headers are in): they are in flight.
+  for (const path of ['/v1/committees', '/v1/people']) {
+    await waitUntil(() => server.logs.some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === path), `${path} arrived`);
+  }
+
+  server.child.kill('SIGTERM');
+  await server.waitForLog(/^shutting down/, 5_000);
+  let refused = false;
+  for (let i = 0; i < 40 && !refused; i++) {
+    refused = await connectionRefused(server.url);
+    if (!refused) await sleep(50);
+  }
+  t.ok(refused, 'new connections are refused once shutdown has begun');
+  // Shutdown waits for in-flight requests however long they take, not for a fixed grace period.
+  await sleep(1_500);
+  t.equal(server.child.exitCode, null, 'the process waits for the in-flight requests');
+
+  committee.finish();
+  person.finish();
+  const settled = (response: Promise<{ status: number; body: string }>) => response.catch((err: Error) => ({ status: 0, body: err.message }));
+  const [created, createdPerson] = await Promise.all([settled(committee.response), settled(person.response)]);
+  t.equal(created.status, 201, `the in-flight committee write completed: ${created.body}`);
+  t.equal(createdPerson.status, 201, `the in-flight person write completed: ${createdPerson.body}`);
+
+  const exit = await within(server.exited, 5_000, 'the process to exit after its last request');
+  t.same(exit, { code: 0, signal: null }, 'the process exits 0 within a few seconds of the last request');
+
+  const db = new Database(databasePath);
+  t.teardown(() => db.close());
+  t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  const id = (JSON.parse(created.body) as { id: number }).id;
+  t.match(db.prepare('SELECT name FROM committees WHERE id = ?').get(id), { name: 'Corporate Policy and Performance Board' }, 'the write made during shutdown is stored');
+});
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(20);
+  }
+}
+
+t.test('a bad configuration value stops the process with a message naming the variable', async (t) => {
+  const dir = tempDir(t);
+  const cases = [
+    { variable: 'PORT', value: 'abc' },
+    { variable: 'PUBLIC_READ', value: 'maybe' },
+    { variable: 'SCAN_CRON', value: 'not a cron' },
+    { variable: 'DATABASE_SYNCHRONOUS', value: 'OFF' },
+  ];
+  const server = (env: NodeJS.ProcessEnv) => runCommand(process.execPath, [...tsxArgs, 'src/server.ts'], env, { timeoutMs: 30_000 });
+  // mkdir under /proc fails with ENOENT although /proc exists, on which Node's recursive
+  // mkdirSync loops for ever: the server must stop with the reason instead.
+  const unmakeable = process.platform === 'linux' ? server(processEnv('/proc/scrutiny-nope/scrutiny.sqlite')) : undefined;
+  const results = await Promise.all(cases.map(({ variable, value }) => server(processEnv(join(dir, variable, 'scrutiny.sqlite'), { [variable]: value }))));
+  cases.forEach(({ variable, value }, i) => {
+    const result = results[i]!;
+    t.not(result.code, 0, `${variable}=${value}: non-zero exit`);
+    t.equal(result.signal, null, `${variable}=${value}: exited by itself`);
+    t.match(result.stderr, new RegExp(`\\b${variable}\\b`), `${variable}=${value}: stderr names the variable`);
+    t.notMatch(result.stdout, /Server listening/, `${variable}=${value}: never listened`);
+    t.notOk(existsSync(join(dir, variable)), `${variable}=${value}: the database was not touched`);
+  });
+  if (unmakeable) {
+    const result = await unmakeable;
+    t.not(result.code, 0, 'a DATABASE_PATH that cannot be created: non-zero exit, no hang');
+    t.match(result.stderr, /\/proc\/scrutiny-nope/, 'a DATABASE_PATH that cannot be created: stderr names the path');
+  }
+});
+
+t.test('npm run db:migrate on a fresh path creates the database and applies every migration', async (t) => {
+  const databasePath = join(tempDir(t), 'new', 'directory', 'scrutiny.sqlite');
+  const env = processEnv(databasePath);
+  const result = await runCommand('npm', ['run', '-s', 'db:migrate'], env, { timeoutMs: 30_000 });
+  t.equal(result.code, 0, `exits 0; stderr: ${result.stderr}`);
+  t.equal(result.stdout, 'migrations applied\n', 'prints "migrations applied" and nothing else');
+  const db = new Database(databasePath, { readonly: true });
+  t.teardown(() => db.close());
+  t.equal((db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n, migrationCount, 'each migration recorded once');
+  t.ok(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actions'").get(), 'the schema exists');
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal', 'the database is in WAL mode');
+});
+
+t.test('SCAN_ON_START=true flags an overdue action shortly after start-up', async (t) => {
+  const databasePath = join(tempDir(t), 'scrutiny.sqlite');
+  const db = openDatabase({ path: databasePath });
+  const services = createServices(db);
+  const actor = scriptActor('lifecycle-test');
+  const committee = services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
+  const raisedAt = services.meetings.create(actor, committee.id, { startsAt: '2024-01-15T18:30:00+00:00', status: 'held' });
+  // The start-up scan runs as of the real today, so the next meeting must be after it.
+  const next = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  const nextMeeting = services.meetings.create(actor, committee.id, { startsAt: `${next}T18:30:00Z`, status: 'scheduled' });
+  const action = services.actions.create(actor, { meetingId: raisedAt.id, kind: 'information', title: 'Circulate the waiting-list figures', dueDate: '2024-02-01' });
+  const key = services.apiKeys.create(actor, 'lifecycle-scan', ['admin']).key;
+  const flagsBefore = (db.$client.prepare('SELECT count(*) AS n FROM overdue_flags').get() as { n: number }).n;
+  db.$client.close();
+  t.equal(flagsBefore, 0, 'no flag before the server starts');
+
+  const env = processEnv(databasePath, { SCAN_ON_START: 'true' });
+  const server = await startServer(t, env);
+  let flags: Array<{ actionId: number; meetingId: number }> = [];
+  for (let i = 0; i < 50 && flags.length === 0; i++) {
+    const res = await getJson(`${server.url}/v1/flags`, key);
+    t.equal(res.status, 200);
+    flags = (res.body as { data: typeof flags }).data;
+    if (flags.length === 0) await sleep(100);
+  }
+  t.match(flags, [{ actionId: action.id, meetingId: nextMeeting.id }], 'the overdue action is flagged against the next meeting');
+  t.equal(flags.length, 1, 'exactly once');
+  await server.waitForLog(/^overdue scan finished$/, 1_000);
+  server.child.kill('SIGINT');
+  t.same(await server.exited, { code: 0, signal: null }, 'SIGINT shuts it down cleanly too');
+});
