@@ -1,12 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { scriptActor } from '../src/http/context.js';
-import { parseMinutes } from '../src/import/index.js';
+import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
 import { args, openServices, run, UsageError } from './cli.js';
 
 // Prints the draft read from a minutes text file; with --commit, saves it against a committee
 // through the same code as POST /v1/imports/minutes.
 
 const usage = 'npm run import-minutes -- FILE [--committee ID] [--commit] [--starts-at ISO]';
+
+/** The file's text; like the API, refuses rather than silently cuts text past the parser's limit. */
+function readMinutes(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new Error(`cannot read ${file}: ${reason}`);
+  }
+  if (text.length > MINUTES_TEXT_MAX_CHARS) {
+    throw new Error(`${file} is ${text.length} characters long; at most ${MINUTES_TEXT_MAX_CHARS} can be imported at once: split it`);
+  }
+  return text;
+}
 
 await run('import-minutes', usage, () => {
   const { values, positionals } = args(
@@ -15,11 +30,11 @@ await run('import-minutes', usage, () => {
   );
   const [file] = positionals;
   if (!file) throw new UsageError('give the minutes file');
-  if (values.committee !== undefined && !/^[1-9][0-9]*$/.test(values.committee)) {
+  if (values.committee !== undefined && !/^[1-9][0-9]{0,14}$/.test(values.committee)) {
     throw new UsageError(`--committee must be a committee id: ${values.committee}`);
   }
   if (values.commit && values.committee === undefined) throw new UsageError('--commit needs --committee ID');
-  const draft = parseMinutes(readFileSync(file, 'utf8'));
+  const draft = parseMinutes(readMinutes(file));
   if (!values.commit) {
     process.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
     return;
@@ -29,6 +44,7 @@ await run('import-minutes', usage, () => {
     const committed = services.imports.commit(scriptActor('import-minutes'), draft, {
       committeeId: Number(values.committee),
       startsAt: values['starts-at'],
+      startsAtField: '--starts-at',
     });
     process.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
   } finally {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { committees } from '../src/db/schema.js';
 import { scriptActor } from '../src/http/context.js';
 import { parseMinutes } from '../src/import/index.js';
@@ -8,6 +9,21 @@ import { openServices, run } from './cli.js';
 // Fills a database with a demo council: committees, their coming meetings, and minutes written
 // for this project (scripts/demo/) imported through the same code as POST /v1/imports/minutes,
 // then the overdue scan. Running it again adds nothing.
+
+/**
+ * The manifest's meetings, then more at the same interval (in the committee's local time) until
+ * one is a quarter ahead of today: the demo keeps a coming meeting, so the scan has something to
+ * flag actions for, whenever it is run.
+ */
+function meetingsToSchedule(given: string[], today: DateTime): string[] {
+  const all = [...given];
+  const zone = 'Europe/London';
+  const last = () => DateTime.fromISO(all[all.length - 1]!, { zone });
+  const horizon = today.plus({ months: 3 });
+  const step = all.length > 1 ? { weeks: Math.max(4, Math.round(last().diff(DateTime.fromISO(all[all.length - 2]!, { zone }), 'weeks').weeks)) } : { weeks: 8 };
+  while (all.length > 0 && last() < horizon) all.push(last().plus(step).toUTC().toISO({ suppressMilliseconds: true })!);
+  return all;
+}
 
 interface Manifest {
   authority: string;
@@ -31,7 +47,9 @@ await run('seed:demo', 'npm run seed:demo', () => {
           contactName: entry.contactName,
           contactEmail: entry.contactEmail,
         });
-      if (!existing) entry.meetings.forEach((startsAt) => services.meetings.create(actor, committee.id, { startsAt }));
+      if (!existing) {
+        for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) services.meetings.create(actor, committee.id, { startsAt });
+      }
       const draft = parseMinutes(readFileSync(new URL(entry.minutes, dir), 'utf8'));
       const committed = services.imports.commit(actor, draft, { committeeId: committee.id });
       return { committee: committee.name, committeeId: committee.id, ...committed };

@@ -1,7 +1,7 @@
 import { type ActionCue, type CueContext, type CueMode } from './cue-context.js';
 import { BACK_REFERENCE } from './cue-words.js';
 import { promiseCue, requestCue, subjunctivePromise, undertakingCue } from './cues-asked.js';
-import { committeeToReceiveCue, futureDeliveryCue, invitationCue, keptInformedCue, reportBackCue } from './cues-delivery.js';
+import { committeeToReceiveCue, futureDeliveryCue, invitationCue, keptInformedCue, programmeAdditionCue, reportBackCue } from './cues-delivery.js';
 import { MAX_SENTENCE_CHARS } from './limits.js';
 
 // Does this sentence ask for, or promise, something to come back to the committee? Each rule
@@ -32,6 +32,7 @@ export function detectActionCue(sentence: string, mode: CueMode = 'discussion', 
     committeeToReceiveCue(text, mode) ??
     futureDeliveryCue(text, mode, context) ??
     invitationCue(text) ??
+    programmeAdditionCue(text) ??
     (mode === 'resolution' ? subjunctivePromise(text, context) : null)
   );
 }
@@ -41,14 +42,33 @@ const ANSWER = new RegExp(
     '\\b(?:was|were) (?:explained|confirmed|clarified|outlined|provided|given|reported|advised|described|set out)\\b',
     '\\bit was (?:reported|confirmed|noted|explained|advised|clarified|stated|highlighted|outlined|acknowledged|indicated)\\b',
     '\\b(?:advised|confirmed|explained|responded|reported|stated|informed|clarified|acknowledged|outlined|indicated|replied|assured|said)(?: (?:members|the committee|the board|the panel))? that\\b',
-    '\\b(?:officers?|[Tt]he [\\w\' ]{0,60}?(?:[Dd]irector|[Hh]ead|[Mm]anager|[Oo]fficer|[Hh]older|[Mm]ember|[Cc]hair|[Ll]ead)[\\w\' ]{0,40}?) (?:advised|confirmed|explained|responded|reported|stated|informed|clarified|acknowledged|outlined|noted|indicated|replied|assured)\\b',
+    '\\b(?:officers?|[Tt]he [\\w\' ]{0,60}?(?:[Dd]irector|[Hh]ead|[Mm]anager|[Oo]fficer|[Hh]older|[Mm]ember|[Cc]hair|[Ll]ead)[\\w\' ]{0,40}?) (?:advised|confirmed|explained|responded|reported|stated|informed|clarified|acknowledged|outlined|noted|indicated|replied|assured|said)\\b',
     '\\b(?:in response|in reply|responded|replied)\\b',
   ].join('|'),
   'i',
 );
 
-/** Did the meeting answer a bare request on the spot (in the sentences after it)? */
-export function isAnsweredInMeeting(followingSentences: readonly string[]): boolean {
+// Pointing members to what they already have answers even a request for "more information":
+// "the numbers were in Appendix 2 to the report", "talked Members through them".
+const ANSWERED_FROM_PAPERS = new RegExp(
+  [
+    '\\b(?:is|are|was|were|had been) (?:already |all )?(?:set out |included |contained |shown |given |provided |available )?in (?:the )?(?:report|appendix|appendices|agenda|presentation|papers|slides|briefing)\\b',
+    '\\b(?:talked|took|walked|went) (?:members|councillors|the (?:committee|board|panel))(?: \\w+){0,2} through\\b',
+    '\\b(?:referred|directed|pointed) (?:members|councillors|the (?:committee|board|panel)) to (?:the )?(?:report|appendix|paragraph|table|page|slide)\\b',
+  ].join('|'),
+  'i',
+);
+
+/**
+ * Did the meeting answer a request on the spot (in the sentences after it)? A bare request for
+ * information is answered by any explanation; a request for more is answered only by pointing
+ * to the papers the meeting already had.
+ */
+export function isAnsweredInMeeting(followingSentences: readonly string[], bareRequest = true): boolean {
   // "…advised that the figures would be circulated" promises an answer; it does not give one.
-  return followingSentences.some((s) => ANSWER.test(s.slice(0, MAX_SENTENCE_CHARS)) && detectActionCue(s) === null);
+  return followingSentences.some((s) => {
+    const text = s.slice(0, MAX_SENTENCE_CHARS);
+    const answers = ANSWERED_FROM_PAPERS.test(text) || (bareRequest && ANSWER.test(text));
+    return answers && detectActionCue(s) === null;
+  });
 }

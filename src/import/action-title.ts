@@ -9,18 +9,49 @@ const HEAD_NOUN =
   /\b(updates?|information|details?|reports?|briefing(?: note)?s?|notes?|data|figures|breakdowns?|feedback|responses?|clarification|summary|lists?|analysis|presentations?|cop(?:y|ies)|statistics|comparisons?|timelines?|costings|evidence|explanation|(?:site )?visits?)\b/i;
 const TOPIC = /\b(?:on|about|regarding|in relation to|relating to|concerning|into|of|for|around|detailing|setting out|showing)\b /i;
 
-/** The kind of follow-up a sentence asks for. */
-export function classifyActionKind(text: string): ActionKind {
+/**
+ * The kind of follow-up a sentence asks for. With `cueIndex`, a resolution holding several
+ * decisions ("the work programme be agreed, and that the officer arranges a visit") is read
+ * from the clause that holds the cue.
+ */
+export function classifyActionKind(sentence: string, cueIndex = 0): ActionKind {
+  const text = cueClause(sentence, cueIndex);
   if (
-    /\bupdates?\b|\bprogress\b|report(?:ed|ing)? back|further report|work ?programme|forward plan|\bkept (?:informed|updated|up to date|abreast)|come back|brought back|bring back|return to/i.test(text) ||
-    /\b(?:be|been|being) (?:reported|presented|submitted|brought) (?:to|before)\b|\breceive an? (?:\w+ )?report\b|\breport (?:on )?(?:the|its|their) .{0,80}\bto\b|\breports? (?:be|would be|will be|to be) (?:submitted|presented|brought)/i.test(text)
+    /\bupdates?\b|\bprogress\b|report(?:s|ed|ing)? back|further report|work ?programme|forward plan|\bkept (?:informed|updated|up to date|abreast)|come back|brought back|bring back|return to/i.test(text) ||
+    /\b(?:be|been|being) (?:reported|presented|submitted|brought) (?:to|before)\b|\breceive an? (?:\w+ )?report\b|\breport (?:on )?(?:the|its|their) .{0,80}\bto\b|\breports? (?:be|would be|will be|to be) (?:submitted|presented|brought)/i.test(text) ||
+    // "report performance to the Panel on a six-monthly basis", "the addition of an item on…"
+    /\breport(?:s|ed|ing)? (?:[\w-]+ ){1,4}to the (?:committee|board|panel|sub-committee|commission)\b|\bon an? (?:six-monthly|quarterly|monthly|annual|regular|half-yearly) basis\b|\b(?:addition|inclusion) of an? (?:item|report)\b|\badd(?:ing)? an? (?:item|report)\b/i.test(text) ||
+    // "bring a report on home care capacity to a future meeting"
+    /\b(?:bring|brings|present|presents|submit|submits|take|takes) an? (?:[\w-]+ ){0,2}report\b.{0,120}\bto (?:a|the|its) (?:future|next|later|\w+ \d{4}|[A-Z]\w+) meeting\b/i.test(text)
   ) {
     return 'update';
   }
-  if (/\b(?:information|details?|data|figures|breakdown|briefing|note|clarification|feedback|cop(?:y|ies)|statistics|numbers|list|summary|analysis|response|answer|explanation|circulat\w*|slides|presentation|map|comparison|costings?|evidence|sight of|assessment|results|findings|survey|reports? (?:on|about|into|detailing|setting out))\b/i.test(text)) {
+  if (
+    /\b(?:information|details?|data|figures|breakdown|briefing|note|clarification|feedback|cop(?:y|ies)|statistics|numbers|list|summary|analysis|response|answer|explanation|circulat\w*|slides|presentation|map|comparison|costings?|evidence|sight of|assessment|results|findings|survey|reports? (?:on|about|into|detailing|setting out))\b/i.test(text) ||
+    // Whatever is provided, shared or sent to members is information: "the modelling be shared with Members".
+    /\b(?:provide[sd]?|providing|share[sd]?|sharing|sen[dt]s?|sending|suppl(?:y|ies|ied)|forward(?:s|ed)?|e-?mail(?:s|ed)?)\b|\bthe number of\b/i.test(text)
+  ) {
     return 'information';
   }
   return 'task';
+}
+
+const CLAUSE_BREAKS = ['; ', ', and that ', ' and that ', ', subject to ', ' subject to '];
+
+/** From the last clause break before the cue to the end; the whole sentence without a cue. */
+export function cueClause(sentence: string, cueIndex: number): string {
+  if (cueIndex <= 0) return sentence;
+  const before = sentence.slice(0, cueIndex);
+  let cut = -1;
+  let width = 0;
+  for (const b of CLAUSE_BREAKS) {
+    const at = before.lastIndexOf(b);
+    if (at > cut) {
+      cut = at;
+      width = b.length;
+    }
+  }
+  return cut >= 0 ? sentence.slice(cut + width) : sentence;
 }
 
 function truncate(text: string): string {

@@ -1,7 +1,8 @@
 import { detectActionCue, isAnsweredInMeeting, type CueContext } from './action-cues.js';
+import { parseActionLine } from './action-lines.js';
 import { classifyActionKind, deriveActionTitle } from './action-title.js';
 import { dueHintFor } from './due-hints.js';
-import { isProgressStatement, progressIndex } from './progress.js';
+import { isProgressStatement, raisesSomethingNew } from './progress.js';
 import type { Sentence } from './sentences.js';
 import type { DraftAction, DraftProgress, DraftResolution } from './types.js';
 
@@ -21,9 +22,6 @@ function withOptional(action: DraftAction, requestedBy?: string, owner?: string)
   return action;
 }
 
-// Minutes that keep an action column write the follow-up on its own line: "ACTION: JS to circulate…".
-const ACTION_LINE = /^(?:ACTION|Action)(?: (?:BY|by|POINT|point|OWNER|owner))? ?[:–-] ?(.*)$/;
-
 /** The clause holding the cue: from the last break (";", " – ", ":") before it. */
 function clauseAround(text: string, index: number): string {
   const before = text.slice(0, index);
@@ -41,21 +39,22 @@ export function discussionFollowUps(
   const progress: DraftProgress[] = [];
   sentences.forEach((sentence, k) => {
     const text = sentence.text;
-    const actionLine = ACTION_LINE.exec(text);
+    const actionLine = parseActionLine(text);
     if (actionLine) {
-      const body = (actionLine[1] ?? '').trim();
-      const owner = /^(.{2,60}?) to [a-z]/.exec(body)?.[1];
       const previous = actions[actions.length - 1];
-      if (!/ to [a-z]/.test(body) && body.split(' ').length <= 5) {
+      if (actionLine.ownerOnly) {
         // "ACTION: J Saltmarsh" names who owes the request minuted just above.
-        if (previous && body !== '') previous.owner = body.replace(/[.;]$/, '');
+        if (previous && actionLine.what !== '') previous.owner = actionLine.what.replace(/[.;]$/, '');
         return;
       }
+      const { what, due } = actionLine;
+      // A due column reads as a deadline: "15 December 2023" → "by 15 December 2023".
+      const dueText = due ? `${what} by ${due.replace(/^by /i, '')}` : what;
       actions.push(
         withOptional(
-          { itemIndex, resolutionIndex: null, kind: classifyActionKind(body), title: deriveActionTitle(body), detail: text, sourceSentence: text, dueHint: dueHintFor(body, meetingDate) },
+          { itemIndex, resolutionIndex: null, kind: classifyActionKind(what), title: deriveActionTitle(what), detail: text, sourceSentence: text, dueHint: dueHintFor(dueText, meetingDate) },
           undefined,
-          owner,
+          actionLine.owner,
         ),
       );
       return;
@@ -64,16 +63,12 @@ export function discussionFollowUps(
     if (isProgress) progress.push({ itemIndex, sourceSentence: text });
     const cue = detectActionCue(text, 'discussion', context);
     if (!cue) return;
-    if (isProgress) {
-      const done = progressIndex(text);
-      const later = text.slice(Math.max(done, 0));
-      if (cue.index <= done || !/\b(?:further|additional|another|more|new)\b/i.test(later)) return;
-    }
-    if (cue.answerable) {
+    if (isProgress && !raisesSomethingNew(text, cue.index)) return;
+    if (cue.rule === 'request') {
       // The answer can follow in the same sentence ("…; the Manager explained that…") or after it.
       const restOfSentence = text.slice(cue.index + 10).split(/;| – | — /).slice(1);
       const following = [...restOfSentence, ...sentences.slice(k + 1).filter((s) => s.paragraph === sentence.paragraph).map((s) => s.text)];
-      if (isAnsweredInMeeting(following)) return;
+      if (isAnsweredInMeeting(following, cue.answerable)) return;
     }
     actions.push(
       withOptional(
@@ -110,7 +105,7 @@ export function resolutionFollowUps(
         {
           itemIndex,
           resolutionIndex: index,
-          kind: kind === 'request' ? classifyActionKind(text) : 'recommendation',
+          kind: kind === 'request' ? classifyActionKind(text, cue?.index ?? 0) : 'recommendation',
           title: deriveActionTitle(text),
           detail: text,
           sourceSentence: text,

@@ -24,7 +24,7 @@ export function recipientIsCommittee(after: string, context: CueContext = {}): b
 }
 
 export interface ActionCue {
-  rule: 'request' | 'promise' | 'kept_informed' | 'report_back' | 'committee_to_receive' | 'future_delivery' | 'invitation';
+  rule: 'request' | 'promise' | 'kept_informed' | 'report_back' | 'committee_to_receive' | 'future_delivery' | 'invitation' | 'programme_addition';
   /** Where in the sentence the cue was found. */
   index: number;
   requestedBy?: string;
@@ -62,3 +62,18 @@ export function otherRecipient(after: string, context: CueContext = {}): boolean
   return /^,? (?:back |out |round |on )?(?:to|with) /i.test(after);
 }
 
+
+// Who something is sent to: the first "to …"/"with …" after the verb that names a recipient
+// rather than a purpose ("to help", "to ensure").
+const RECIPIENT_AFTER = /(?:^|\s)(?:to|with) (?=(?:the|all|a|an|our|local|each|every|relevant|partner|other)\b|[A-Z]|[a-z]+[^s\W]s\b)/;
+const MEMBER_RECIPIENT = /^\s?(?:to|with) (?:him|her|them|(?:the )?(?:Councillors?|Cllrs?\.?|County Councillor|Mr|Mrs|Ms|Miss|Dr) [A-Z])/;
+
+/** "…would share the findings with schools": sent to someone who is not the committee or a member. */
+export function sentElsewhere(after: string, context: CueContext = {}): boolean {
+  const head = after.slice(0, 120);
+  const m = RECIPIENT_AFTER.exec(head);
+  if (!m) return false;
+  const rest = head.slice(m.index);
+  if (MEMBER_RECIPIENT.test(rest)) return false;
+  return otherRecipient(rest.replace(/^\s/, ' '), context);
+}

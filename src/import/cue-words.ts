@@ -8,9 +8,12 @@ export const INFO_NOUN =
 const AUDIENCE =
   '(?:meeting|committee|board|panel|sub-committee|commission|forum|members?|councillors?|chair(?:man|person)?|vice-chair|scrutiny|work ?programme|forward (?:plan|work programme)|work plan|agenda|cllr\\.?|councillor)';
 
-/** "to the Committee", "to all ward councillors", "at the next meeting", "in the next report". */
+/**
+ * "to the Committee", "to all ward councillors", "at the next meeting", "in the next report",
+ * "in the quarter 3 report" (a periodic report comes to the committee that receives the series).
+ */
 export const COMMITTEE_RECIPIENT = new RegExp(
-  `\\b(?:(?:to|with|for|at|before|on|into|onto|in) (?:(?:the|all|this|a|an|its|their|each|individual|ward|relevant|interested|elected|every|future|next|subsequent|further|following|later|forthcoming|relevant|appropriate|committee's|board's|panel's) ){0,3}${AUDIENCE}\\b|\\bin (?:the|a|its|their) (?:next|future|further|subsequent|following|forthcoming|quarterly|annual|regular|six-monthly|half-yearly)\\b)`,
+  `\\b(?:(?:to|with|for|at|before|on|into|onto|in) (?:(?:the|all|this|a|an|its|their|each|individual|ward|relevant|interested|elected|every|future|next|subsequent|further|following|later|forthcoming|relevant|appropriate|committee's|board's|panel's) ){0,3}${AUDIENCE}\\b|\\bin (?:the|a|its|their) (?:next|future|further|subsequent|following|forthcoming|quarterly|annual|regular|six-monthly|half-yearly)\\b|\\bin (?:the|its|their) (?:Q[1-4]|quarter (?:[1-4]|one|two|three|four)|(?:first|second|third|fourth) quarter|mid-year|half-year|year-end|outturn)(?: [\\w-]+){0,2} (?:report|update|monitoring)\\b)`,
   'i',
 );
 
@@ -21,6 +24,10 @@ function eitherCase(words: readonly string[]): string {
 
 const TITLE_TAIL = "(?: of(?: (?:[A-Z][\\w'&-]*|and|for|the|of))+)?";
 const NAMED_PERSON = "(?:Councillors?|Cllrs?\\.?|County Councillor|Mr|Mrs|Ms|Miss|Dr) [A-Z][\\w'-]+(?: [A-Z][\\w'-]+)?";
+// "The CSM will circulate…", "the ICB would provide…": an officer or a body by its initials,
+// counted only as the subject of a promise or an answer (or at the end of the clause before one).
+const INITIALS =
+  "(?:[Tt]he )?(?!(?:AGREED|NOTED|THAT|AND|THE|FOR|NOT|ALL|ANY)\\b)[A-Z]{2,6}(?= (?:would|will|shall|agreed|undertook|offered|promised|to|said|confirmed|advised|explained|stated|reported)\\b|\\s*$)";
 
 /** Someone who can owe an answer: officers, a director, the portfolio holder, a named person. */
 // A capitalised job title, "Chief Finance Officer", "Head of Service" aside: checked first so
@@ -31,16 +38,18 @@ export const OWNER_SUBJECT = new RegExp(
   `\\b(?:${JOB_TITLE}|(?:${eitherCase(['the '])})?(?:${eitherCase(['executive ', 'assistant ', 'deputy ', 'strategic ', 'interim ', 'corporate '])})?(?:${eitherCase(['directors', 'director'])})${TITLE_TAIL}|(?:${eitherCase(['heads', 'head'])}) of(?: (?:[A-Z][\\w'&-]*|and|for|the|of|service))+|(?:${eitherCase([
     'officers', 'officer', 'service managers', 'service manager', 'managers', 'manager', 'chief executive', 'chief officer',
     'portfolio holder', 'cabinet member', 'lead member', 'executive member', 'chairman', 'chairperson', 'chair', 'vice-chair',
+    'vice-convener', 'convener', 'convenor', 'provost',
     'clerk', 'democratic services', 'scrutiny officer', 'lead officer', 'commissioner', 'consultant', 'representatives',
     'representative', 'he', 'she', 'they', 'the service', 'the department', 'the team', 'the council', 'the authority',
-  ])})|${NAMED_PERSON})\\b`,
+    'the Council', 'the Authority', 'the Town Clerk', 'the Mayor', 'the Leader',
+  ])})|${NAMED_PERSON}|${INITIALS})\\b`,
   'g',
 );
 
 /** Who asked: members, the committee, a named councillor. */
 export const REQUESTER_SUBJECT = new RegExp(
   `\\b(?:(?:${eitherCase(['a', 'one', 'several', 'some', 'the', 'other'])}) )?(?:${eitherCase([
-    'members', 'member', 'committee', 'board', 'panel', 'sub-committee', 'chairman', 'chairperson', 'chair', 'vice-chair',
+    'members', 'member', 'committee', 'board', 'panel', 'sub-committee', 'chairman', 'chairperson', 'chair', 'vice-chair', 'convener', 'convenor',
   ])})\\b|${NAMED_PERSON}`,
   'g',
 );
@@ -56,18 +65,28 @@ export function clauseBefore(sentence: string, index: number): string {
   return cut >= 0 ? window.slice(cut + 1) : window;
 }
 
+// "…had written to the Police and Crime Commissioner and would share…", "…expanded to 14
+// officers and offered to…": the object of a preposition is not who asks or owes ("for" is
+// left out: "an action was agreed for officers to arrange…" names them).
+const AFTER_PREPOSITION =
+  /\b(?:to|with|from|by|into|about|towards|against|between|among|than) (?:the |a |an |all |its |their |\d+ )?(?:[A-Z][\w'&-]* (?:(?:and|of|for|&) )?){0,5}$/;
+
 /**
- * The last match of a global regex in the text. A pronoun ("…said he would…") stands for the
- * last named subject before it, when there is one.
+ * The last match of a global regex in the text that is not the object of a preposition. A
+ * pronoun ("…said he would…") stands for the last named subject before it, when there is one.
  */
 export function lastMatch(re: RegExp, text: string): string | undefined {
   re.lastIndex = 0;
   let last: string | undefined;
   let lastNamed: string | undefined;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0] === '') {
+      re.lastIndex++;
+      continue;
+    }
+    if (AFTER_PREPOSITION.test(text.slice(Math.max(0, m.index - 60), m.index))) continue;
     last = m[0];
     if (!/^(?:he|she|they)$/i.test(m[0])) lastNamed = m[0];
-    if (m[0] === '') re.lastIndex++;
   }
   return last !== undefined && /^(?:he|she|they)$/i.test(last) ? (lastNamed ?? last) : last;
 }

@@ -2,6 +2,7 @@ import {
   negated,
   otherRecipient,
   recipientIsCommittee,
+  sentElsewhere,
   wordBefore,
   type ActionCue,
   type CueContext,
@@ -17,8 +18,8 @@ const REQUEST =
   /\b(requested|requests|request|asked|sought|called for|wished to (?:receive|see|have)|would (?:like|welcome)(?: to (?:receive|see|have))?|made a request|request was made|requests were made|was a request|were requests|expressed a wish)\b/gi;
 const REQUEST_NOUN_SUBJECT = /^(?:committee|board|panel|members|council|cabinet|group|forum|commission|sub-committee|chair)$/;
 const OBJECT =
-  /^(?: for| sight of| to (?:see|receive|have|be provided with|be sent|be given))?(?: that)? (?:(?:a|an|the|some|any|a copy of the|copies of the) )?((?:(?:regular|written|detailed|full|further|more|additional|up-to-date|updated|clearer|specific|quarterly|annual|six-monthly|comprehensive|separate|short|brief|local|ward-level|comparative|benchmarking) )*)(?:[\w'-]+ ){0,2}?(copy|copies|breakdowns?|updates?|reports?|briefing(?: note)?s?|notes?|lists?|summary|analysis|sight|maps?|(?:site )?visits?|presentations?|statistics|comparisons?|timelines?|(?:written )?responses?|costings|examples|plan|information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|evidence|feedback)\b/i;
-const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|evidence)$/i;
+  /^(?: for| sight of| to (?:see|receive|have|be provided with|be sent|be given))?(?: that)? (?:(?:a|an|the|some|any|a copy of the|copies of the) )?((?:(?:regular|written|detailed|full|further|more|additional|up-to-date|updated|clearer|specific|quarterly|annual|six-monthly|comprehensive|separate|short|brief|local|ward-level|comparative|benchmarking) )*)(?:[\w'-]+ ){0,2}?(copy|copies|breakdowns?|updates?|reports?|briefing(?: note)?s?|notes?|lists?|summary|analysis|sight|maps?|(?:site )?visits?|presentations?|statistics|comparisons?|timelines?|(?:written )?responses?|costings|examples|plan|information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number(?= of\b)|evidence|feedback)\b/i;
+const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
 const POLITE_REQUEST =
   /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
 const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
@@ -59,6 +60,10 @@ const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|commit
 const TRANSMIT = /^(?:provide|supply|give|prepare|produce|present|submit)$/i;
 const CIRCULATE = /^(?:circulate|re-circulate|send|share|forward|e-?mail)$/i;
 const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
+// …including "An action was agreed for officers to arrange a visit".
+const ASKED_BEFORE_OWNER =
+  /(?:\b(?:asked|requested|instructed|tasked|directed|invited|called (?:on|upon))\b|\bactions? (?:was|were) (?:agreed|recorded|raised|placed|taken|given) (?:for|on)\b)[^.;]{0,80}$/i;
+const AGREED_THAT = /\b(?:it was|members|the (?:committee|board|panel|sub-committee|meeting)) (?:also |further )?(?:agreed|resolved) that\b[^.;]{0,80}$/i;
 const AUDIENCE_OBJECT = /^ (?:the |all |ward )?(?:committee|board|panel|members|councillors|chair|sub-committee|commission)\b/i;
 
 // An officer's outright undertaking is a follow-up whatever the verb ("agreed to strengthen the
@@ -79,9 +84,14 @@ export function undertakingCue(sentence: string): ActionCue | null {
 }
 
 // In a resolution the subjunctive carries the request: "the Section 151 Officer report the
-// final outturn position to Cabinet", "officers circulate the revised figures".
+// final outturn position to Cabinet", "officers circulate the revised figures" — and so does
+// the present tense many councils write instead: "the Assistant Director writes to all head
+// teachers", "the Head of Service reports back to the Committee".
+const SUBJUNCTIVE_VERB =
+  '(provides?|circulates?|sends?|shares?|forwards?|suppl(?:y|ies)|submits?|presents?|reports?(?: back)?|brings?|prepares?|produces?|writes? to|updates?|investigates?|reviews?|consults?|arranges?)';
+
 export function subjunctivePromise(sentence: string, context: CueContext): ActionCue | null {
-  const m = new RegExp(`(${OWNER_SUBJECT.source}) (provide|circulate|send|share|forward|supply|submit|present|report(?: back)?|bring|prepare|produce|write to|update|investigate|review|consult|arrange)\\b`, 'g').exec(sentence);
+  const m = new RegExp(`(${OWNER_SUBJECT.source}) ${SUBJUNCTIVE_VERB}\\b`, 'g').exec(sentence);
   if (!m) return null;
   const verb = (m[m.length - 1] ?? '').toLowerCase();
   const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 120);
@@ -102,13 +112,16 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
     const ownerAdjacent = owner !== undefined && new RegExp(`${escape(owner.replace(/^The /, ''))}'?\\s*$`, 'i').test(clause);
     if (modal === 'to' && !ownerAdjacent) continue;
-    const strong = STRONG_PROMISE.test(modal);
+    // "The Committee asked officers to provide…", "It was agreed that officers would arrange…":
+    // someone was asked, or the meeting agreed, so the promise is as good as an undertaking.
+    const asked = modal === 'to' && ASKED_BEFORE_OWNER.test(clause);
+    const strong = STRONG_PROMISE.test(modal) || asked || (modal !== 'to' && AGREED_THAT.test(clause));
     const recipientOk = recipientIsCommittee(after, context) || AUDIENCE_OBJECT.test(after);
     const infoObject = INFO_NOUN.test(after.slice(0, 100));
     let ok = false;
     if (TRANSMIT.test(verb)) ok = infoObject || strong || (recipientOk && owner !== undefined);
-    else if (CIRCULATE.test(verb)) ok = owner !== undefined || strong || infoObject;
-    else if (verb === 'report') ok = recipientOk;
+    else if (CIRCULATE.test(verb)) ok = (owner !== undefined || strong || infoObject || recipientOk) && (recipientOk || !sentElsewhere(after, context));
+    else if (verb === 'report') ok = recipientOk || strong;
     else if (/^(?:report back|come back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
     else if (/^bring/.test(verb)) ok = recipientOk || infoObject;
     else if (/^(?:update|advise|inform)$/.test(verb)) ok = AUDIENCE_OBJECT.test(after);

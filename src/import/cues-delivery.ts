@@ -56,9 +56,10 @@ const COMMITTEE_TO_RECEIVE =
   /\b(?:committee|board|panel|members|sub-committee|commission|forum|councillors)\s(?:to|would|will|should|shall|agreed to|requested to|asked to|wished to|wanted to|would like to|be invited to)\s(?:also\s|further\s)?(receive|see|be provided with|be given|be sent|have sight of|be updated|be briefed|be presented with|consider|review|revisit|scrutinise|return to)\b/gi;
 const LATER = /\b(?:next|future|further|subsequent|later|forthcoming|in (?:\w+ )?months?(?:'|') time|in (?:six|three|twelve|\d+) months|in the (?:new year|autumn|spring|summer|winter)|Q[1-4]|quarter [1-4]|annually|in due course)\b/i;
 
-// Resolution wording drops the modal: "the Board receive a progress report in quarter 3".
+// Resolution wording drops the modal: "the Board receive a progress report in quarter 3", or
+// puts it in the present tense: "the Committee receives an update at its meeting in January".
 const COMMITTEE_RECEIVE_SUBJUNCTIVE =
-  /\b(?:committee|board|panel|sub-committee|commission|forum)\s(?:also\s|further\s)?(receive|see|be provided with|be given|be sent|have sight of|be updated|be briefed|be presented with|consider|review|revisit)\b/gi;
+  /\b(?:committee|board|panel|sub-committee|commission|forum)\s(?:also\s|further\s)?(receives?|sees?|be provided with|is provided with|be given|be sent|has sight of|have sight of|be updated|be briefed|be presented with|considers?|reviews?|revisits?)\b/gi;
 
 export function committeeToReceiveCue(sentence: string, mode: CueMode): ActionCue | null {
   const patterns = mode === 'resolution' ? [COMMITTEE_TO_RECEIVE, COMMITTEE_RECEIVE_SUBJUNCTIVE] : [COMMITTEE_TO_RECEIVE];
@@ -77,7 +78,7 @@ function committeeReceives(sentence: string, pattern: RegExp): ActionCue | null 
     if (negated(clauseBefore(sentence, m.index))) continue;
     const ok = /^(?:be updated|be briefed)$/.test(verb)
       ? true
-      : /^(?:consider|review|revisit|scrutinise|return to)$/.test(verb)
+      : /^(?:considers?|reviews?|revisits?|scrutinise|return to)$/.test(verb)
         ? LATER.test(sentence)
         : INFO_NOUN.test(after);
     if (ok) return { rule: 'committee_to_receive', index: m.index, answerable: false };
@@ -122,13 +123,31 @@ export function futureDeliveryCue(sentence: string, mode: CueMode, context: CueC
 }
 
 // --- 7. "the Portfolio Holder be invited to attend the next meeting", "the Chair write to the Minister"
-const INVITATION = /\b(?:be invited to (?:attend|a future|the next|present|provide|report|update|come)|(?:would|will|to|agreed to) attend (?:a|the) (?:future|next|later|subsequent)|(?:chair(?:man)?|committee|board|panel) (?:to |would |will |should )?write to)\b/gi;
+// Resolutions also write it in the present tense: "the Director of Finance attends the next meeting".
+const INVITATION = /\b(?:be invited to (?:attend|a future|the next|present|provide|report|update|come)|(?:(?:would|will|to|agreed to) attend|attends) (?:a|the) (?:future|next|later|subsequent)|(?:chair(?:man)?|convener|convenor|committee|board|panel) (?:to |would |will |should )?write to)\b/gi;
 
 export function invitationCue(sentence: string): ActionCue | null {
   INVITATION.lastIndex = 0;
   const m = INVITATION.exec(sentence);
   if (!m || negated(clauseBefore(sentence, m.index))) return null;
   return { rule: 'invitation', index: m.index, answerable: false };
+}
+
+// --- 8. "subject to the addition of an item on the estates strategy", "adding an item on X to
+// the June meeting": an item added to the committee's programme is a report to come back.
+const PROGRAMME_ADDITION =
+  /\b(?:(?:the )?(?:addition|inclusion) of|add(?:ing)?|include|schedule)\s(?:an?\s|a further\s|the\s)?(?:item|report|update|briefing|session|presentation)s?\s(?:on|about|regarding|relating to|in relation to|covering)\b/gi;
+// ("including a report on…" describes an agenda; it adds nothing to one.)
+const PROGRAMME = /\b(?:work ?programme|forward (?:work )?(?:plan|programme)|work plan|agenda|meeting)\b/i;
+
+export function programmeAdditionCue(sentence: string): ActionCue | null {
+  PROGRAMME_ADDITION.lastIndex = 0;
+  for (let m = PROGRAMME_ADDITION.exec(sentence); m !== null; m = PROGRAMME_ADDITION.exec(sentence)) {
+    if (negated(clauseBefore(sentence, m.index))) continue;
+    if (!PROGRAMME.test(sentence)) continue;
+    return { rule: 'programme_addition', index: m.index, answerable: false };
+  }
+  return null;
 }
 
 /**

@@ -16,6 +16,10 @@ const WORD_NUMBER: Record<string, number> = {
 const MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December)';
 const BY_DATE = new RegExp(`\\b(?:by|before|on|no later than|until|in|during|by the end of|at the end of|end of) (?:(\\d{1,2})(?:st|nd|rd|th)? )?${MONTH}(?:,? (\\d{4}))?\\b`, 'i');
 const IN_MONTHS = /\bin (\d{1,2}|three|six|nine|twelve|eighteen) months(?:'|'s)?(?: time)?\b/i;
+// "at its June meeting", "to the Board's July meeting": the end of that month.
+const MONTH_MEETING = new RegExp(`\\b(?:its|their|the|this|[A-Z][\\w-]*'s?) ${MONTH}(?: (\\d{4}))? (?:meeting|committee|board|panel)\\b`, 'i');
+// "by 31/03/2025", "due 15.12.2023" (UK order).
+const BY_NUMERIC_DATE = /\b(?:by|before|on|no later than|until|due)\s(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b/i;
 
 /** "2024-25 Q3" for a date's own financial quarter. */
 export function financialQuarterOf(date: DateTime): { startYear: number; quarter: number } {
@@ -40,14 +44,15 @@ function quarterHint(m: RegExpExecArray, meetingDate: DateTime | null): DueHint 
   return { rule: 'quarter', quarter: quarterLabel(startYear, quarter) };
 }
 
-function dateHint(m: RegExpExecArray, meetingDate: DateTime | null): DueHint | null {
-  const month = monthNumber(m[2] ?? '') ?? 0;
-  let year = m[3] ? Number(m[3]) : null;
+/** A day (or, without one, the month's last day) of a named month; with no year, the next such month. */
+function dateHint(dayText: string | undefined, monthName: string | undefined, yearText: string | undefined, meetingDate: DateTime | null): DueHint | null {
+  const month = monthNumber(monthName ?? '') ?? 0;
+  let year = yearText ? Number(yearText) : null;
   if (year === null) {
     if (!meetingDate) return null;
     year = month < meetingDate.month ? meetingDate.year + 1 : meetingDate.year;
   }
-  const day = m[1] ? Number(m[1]) : DateTime.fromObject({ year, month }).daysInMonth ?? 28;
+  const day = dayText ? Number(dayText) : DateTime.fromObject({ year, month }).daysInMonth ?? 28;
   const date = isoDate(year, month, day);
   return date ? { rule: 'date', date } : null;
 }
@@ -83,9 +88,18 @@ function hintIn(sentence: string, meetingDateIso: string | null): DueHint | null
   // A date or quarter already past at the meeting describes the topic, not the deadline.
   const future = (date: string): boolean => meetingDateIso === null || date > meetingDateIso;
   const byDate = BY_DATE.exec(sentence);
-  const dated = byDate ? dateHint(byDate, meeting) : null;
+  const dated = byDate ? dateHint(byDate[1], byDate[2], byDate[3], meeting) : null;
   const deadlineWord = /^(?:by|before|no later than|until)\b/i.test(byDate?.[0] ?? '');
   if (dated?.rule === 'date' && future(dated.date) && (deadlineWord || meetingDateIso !== null)) return dated;
+  const monthMeeting = MONTH_MEETING.exec(sentence);
+  const atMeeting = monthMeeting ? dateHint(undefined, monthMeeting[1], monthMeeting[2], meeting) : null;
+  if (atMeeting?.rule === 'date' && future(atMeeting.date)) return atMeeting;
+  const numeric = BY_NUMERIC_DATE.exec(sentence);
+  if (numeric) {
+    const year = (numeric[3] ?? '').length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
+    const date = isoDate(year, Number(numeric[2]), Number(numeric[1]));
+    if (date && future(date)) return { rule: 'date', date };
+  }
   const quarter = QUARTER.exec(sentence);
   const quartered = quarter ? quarterHint(quarter, meeting) : null;
   if (quartered?.rule === 'quarter' && (meeting === null || quarterEnd(quartered.quarter) > (meetingDateIso ?? ''))) return quartered;

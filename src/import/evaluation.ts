@@ -107,6 +107,24 @@ export function attributeMismatches(draft: MinutesDraft, expected: ExpectedMinut
   return out;
 }
 
+/** What a draft missed and what it said that no label supports, for `eval-import --verbose`. */
+export function unmatchedFindings(draft: MinutesDraft, expected: ExpectedMinutes): string[] {
+  const out: string[] = [];
+  const report = <P, E>(what: string, predicted: readonly P[], labels: readonly E[], fits: (p: P, e: E) => boolean, showP: (p: P) => string, showE: (e: E) => string): void => {
+    const { pairs } = matchCount(predicted, labels, fits);
+    const hitP = new Set(pairs.map(([p]) => p));
+    const hitE = new Set(pairs.map(([, e]) => e));
+    for (const e of labels) if (!hitE.has(e)) out.push(`missed ${what}: ${showE(e)}`);
+    for (const p of predicted) if (!hitP.has(p)) out.push(`false ${what}: ${showP(p)}`);
+  };
+  const inItem = (p: { itemIndex: number }, item: string | null | undefined): boolean => item === undefined || sameNumber(itemNumberOf(draft, p.itemIndex), item);
+  report('item', draft.items, expected.items, (p, e) => sameNumber(p.number, e.number) && normaliseForMatch(p.title) === normaliseForMatch(e.title), (p) => `${p.number ?? '-'} ${p.title}`, (e) => `${e.number ?? '-'} ${e.title}`);
+  report('resolution', draft.resolutions, expected.resolutions, (p, e) => normaliseForMatch(p.text).includes(normaliseForMatch(e.text)) && inItem(p, e.item), (p) => `[${itemNumberOf(draft, p.itemIndex) ?? '-'}] ${p.text}`, (e) => `[${e.item ?? '-'}] ${e.text}`);
+  report('action', draft.actions, expected.actions, (p, e) => normaliseForMatch(p.sourceSentence).includes(normaliseForMatch(e.sentence)) && inItem(p, e.item), (p) => `[${itemNumberOf(draft, p.itemIndex) ?? '-'}] ${p.sourceSentence}`, (e) => `[${e.item ?? '-'}] ${e.sentence}`);
+  report('progress', draft.progress, expected.progress ?? [], (p, e) => normaliseForMatch(p.sourceSentence).includes(normaliseForMatch(e)), (p) => p.sourceSentence, (e) => e);
+  return out;
+}
+
 export function addScores(a: Score, b: Score): Score {
   return { matched: a.matched + b.matched, predicted: a.predicted + b.predicted, expected: a.expected + b.expected };
 }

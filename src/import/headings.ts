@@ -2,14 +2,19 @@ import { isUpperCaseDominant } from './page-furniture.js';
 
 // How an agenda item announces itself. Numbered minutes put the minute number and heading on
 // one line ("20 APOLOGIES FOR ABSENCE", "19.  Apologies for Absence", "233  HEADING – text",
-// "CYP12 MINUTES"); paragraph numbers ("13.1 The Committee…") never start an item.
+// "CYP12 MINUTES"), and many councils number minutes within a series or a year ("OSC/23/45
+// WORK PROGRAMME", "10/24 Apologies"); paragraph numbers ("13.1 The Committee…") never start
+// an item.
 
 export interface NumberedHeading {
   /** As printed, without a trailing stop: "20", "5a", "CYP12". */
   number: string;
   /** Numeric part, for checking that minute numbers rise. */
   value: number;
-  /** Letter prefix of the minute number ("CYP" in "CYP12"), or ''. */
+  /**
+   * The series the number belongs to, so that only numbers of one series must rise: the letter
+   * prefix ("CYP" in "CYP12", "OSC/23/" in "OSC/23/45"), the year suffix ("/24" in "10/24"), or ''.
+   */
   prefix: string;
   title: string;
   /** Text run on after the heading ("233 HEADING – the text starts here"), if any. */
@@ -17,6 +22,9 @@ export interface NumberedHeading {
 }
 
 const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?([A-Z]{2,6})?(\d{1,4})([a-z])?[.):]? +(\S.*)$/;
+// "OSC/23/45 TITLE" (committee code and year, then the minute) and "10/24 Title" (minute, then year).
+const SERIES_LINE =
+  /^(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{1,8}\/\d{2,4}\/)(\d{1,4})|(\d{1,4})(\/\d{2,4}(?:-\d{2})?))([a-z])?[.):]? +(\S.*)$/;
 const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}[a-z]?)[.)]?$/i;
 const SMALL_WORDS = new Set([
   'a', 'an', 'and', 'as', 'at', 'by', 'for', 'from', 'in', 'into', 'of', 'on', 'or', 'the', 'to',
@@ -61,8 +69,35 @@ export function splitRunOnHeading(text: string): { title: string; rest: string |
   return { title: text.trim().replace(/:$/, ''), rest: null };
 }
 
+/**
+ * "OSC/23/45 WORK PROGRAMME", "Minute 10/24 – Apologies", "24/045 Allotments": a number within
+ * a series. "10/24" can be minute 10 of 2024 or, as town and parish councils number them,
+ * minute 24 of a year "10"; both readings are returned, the likelier first (a zero-padded or
+ * three-digit second part is the minute), and the splitter keeps whichever rises.
+ */
+export function seriesReadings(line: string): NumberedHeading[] {
+  if (line.length > 400) return [];
+  const m = SERIES_LINE.exec(line);
+  if (!m) return [];
+  const body = (m[6] ?? '').replace(/^[-–—:] ?/, '');
+  const { title, rest } = splitRunOnHeading(body);
+  if (!isHeadingText(title)) return [];
+  const letter = m[5] ?? '';
+  const lead = m[1];
+  if (lead !== undefined) return [{ number: `${lead}${m[2] ?? ''}${letter}`, value: Number(m[2]), prefix: lead, title, rest }];
+  const first = m[3] ?? '';
+  const second = (m[4] ?? '').slice(1);
+  const number = `${first}${letter}/${second}`;
+  const minuteFirst: NumberedHeading = { number, value: Number(first), prefix: `/${second}`, title, rest };
+  if (!/^\d+$/.test(second)) return [minuteFirst];
+  const yearFirst: NumberedHeading = { number, value: Number(second), prefix: `${first}/`, title, rest };
+  return /^0|^\d{3}$/.test(second) ? [yearFirst, minuteFirst] : [minuteFirst, yearFirst];
+}
+
 export function parseNumberedHeading(line: string): NumberedHeading | null {
   if (line.length > 400) return null;
+  const series = seriesReadings(line)[0];
+  if (series) return series;
   const m = NUMBERED_LINE.exec(line);
   if (!m) return null;
   const prefix = (m[1] ?? '').toUpperCase();

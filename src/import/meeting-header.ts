@@ -14,7 +14,8 @@ const WEEKDAY = '(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?';
 const MODERNGOV_LINE = new RegExp(`^(.{3,200}?) [-–—] (${WEEKDAY}\\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \\d{4}.*)$`);
 const MEETING_LINE = /^meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
 const MEETING_OF = /\bmeeting of (?:the )?(.{3,150}?),?\s(?:held|which was held|convened|at |on |in )/i;
-const LABEL = /^(venue|place|location|date|time|date of meeting|meeting date|report to|committee|meeting) ?: ?(.*)$/i;
+// Welsh councils print both languages: "Amser / Time: 10.00 y.b. / 10.00 a.m.".
+const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|report to|committee|meeting) ?: ?(.*)$/iu;
 const COMMITTEE_WORDS =
   /\b(?:committee|board|panel|cabinet|council|commission|forum|sub-committee|scrutiny|executive|assembly|partnership)\b/i;
 // "Ashcombe Vale District Council" heads the page but is the authority, not the committee.

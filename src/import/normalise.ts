@@ -38,20 +38,65 @@ export function normaliseCharacters(raw: string): string {
 
 const PIPE_SEPARATOR_ROW = /^[|:\-+ ]+$/;
 
-/** A table drawn with pipes becomes one line per non-empty cell, one paragraph per row. */
+// An action log drawn as a table: a header row naming an "Action" column, and perhaps who owns
+// it and when it is due.
+const ACTION_HEADER = /^(?:actions?(?: (?:required|agreed|point|arising|to be taken))?|agreed actions?)$/i;
+const OWNER_HEADER = /^(?:owner|lead(?: officer| member)?|responsible(?: officer)?|by whom|who|action by|assigned to|officer)$/i;
+const DUE_HEADER = /^(?:due(?: date| by)?|deadline|by when|date due|target date|when|timescale|completion date|by)$/i;
+
+interface ActionColumns {
+  action: number;
+  owner: number;
+  due: number;
+}
+
+function cellsOf(row: string): string[] {
+  return row.replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+}
+
+/** The columns of an action table, from its header row; null for any other table. */
+export function actionTableColumns(headerCells: readonly string[]): ActionColumns | null {
+  const plain = headerCells.map((c) => c.replace(/\*\*|__/g, '').replace(/[.:]$/, '').trim());
+  const action = plain.findIndex((c) => ACTION_HEADER.test(c));
+  if (action < 0) return null;
+  return { action, owner: plain.findIndex((c) => OWNER_HEADER.test(c)), due: plain.findIndex((c) => DUE_HEADER.test(c)) };
+}
+
+/** One row of an action table as an "ACTION:" line that the action rules read. */
+export function actionRowLine(cells: readonly string[], columns: ActionColumns): string | null {
+  const action = cells[columns.action] ?? '';
+  if (action === '') return null;
+  const owner = columns.owner >= 0 ? (cells[columns.owner] ?? '') : '';
+  const due = columns.due >= 0 ? (cells[columns.due] ?? '') : '';
+  return `ACTION: ${action}${owner !== '' ? ` – Owner: ${owner}` : ''}${due !== '' ? ` – Due: ${due}` : ''}`;
+}
+
+/**
+ * A table drawn with pipes becomes one line per non-empty cell, one paragraph per row — except
+ * an action table, whose rows become "ACTION: … – Owner: … – Due: …" lines.
+ */
 export function expandPipeTables(lines: string[]): string[] {
   const out: string[] = [];
+  let inTable = false;
+  let columns: ActionColumns | null = null;
   for (const line of lines) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('|') || trimmed.indexOf('|', 1) < 0) {
+      inTable = false;
+      columns = null;
       out.push(line);
       continue;
     }
     if (PIPE_SEPARATOR_ROW.test(trimmed)) continue;
-    for (const cell of trimmed.split('|')) {
-      const text = cell.trim();
-      if (text !== '') out.push(text);
+    const cells = cellsOf(trimmed);
+    if (!inTable) {
+      inTable = true;
+      columns = actionTableColumns(cells);
+      if (columns) continue;
     }
+    const actionLine = columns ? actionRowLine(cells, columns) : null;
+    if (actionLine !== null) out.push(actionLine);
+    else for (const text of cells) if (text !== '') out.push(text);
     out.push('');
   }
   return out;

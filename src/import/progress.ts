@@ -31,3 +31,16 @@ export function progressIndex(sentence: string): number {
   const m = PERFECT.exec(sentence) ?? PAST_CIRCULATED.exec(sentence) ?? PAST_SENT.exec(sentence) ?? MEMBERS_RECEIVED.exec(sentence);
   return m ? m.index : -1;
 }
+
+// "…had been issued in January and that results would be available in Q1": a second reported
+// clause, or a contrast, carries something new rather than more of what was done.
+const FURTHER = /\b(?:further|additional|another|more|new)\b/i;
+const NEW_CLAUSE = /\band that\b|;|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b/i;
+
+/** A progress sentence still raises the action cued at `cueIndex` when the cue is about something new. */
+export function raisesSomethingNew(sentence: string, cueIndex: number): boolean {
+  const done = progressIndex(sentence);
+  if (done < 0) return true;
+  if (cueIndex <= done) return false;
+  return FURTHER.test(sentence.slice(done)) || NEW_CLAUSE.test(sentence.slice(done, cueIndex));
+}

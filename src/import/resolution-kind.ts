@@ -8,6 +8,10 @@ import type { ResolutionKind } from './types.js';
 const OTHER_BODY =
   /\b(?:to|by|that) (?:the )?(?:cabinet|executive|executive board|council|full council|mayor|leader|cabinet member|portfolio holder|health and wellbeing board|secretary of state|government|minister|integrated care board|icb|nhs)\b/i;
 const RECOMMENDS = /\brecommends?\b(?: to| that)|\bbe recommended\b|\brecommendations? (?:be|are|is) (?:made|submitted|forwarded|sent|referred|put)\b|\bmake (?:the following )?recommendations?\b/i;
+// "the draft Strategy be endorsed and recommended to Cabinet for approval", "recommends it to
+// the Executive Board": what is recommended sits between the verb and the body it goes to.
+const RECOMMENDED_TO_BODY =
+  /\brecommend(?:s|ed)?\b[^.;]{0,80}?\bto (?:the )?(?:cabinet|executive|executive board|council|full council|mayor|leader|cabinet member|portfolio holder|health and wellbeing board|secretary of state|government|minister|integrated care board|icb)\b/i;
 const REFERRAL = /\bbe referred\b|\brefers?\b (?:the|this|it|these)\b|\breferred (?:to|back to)\b/i;
 // "the Committee's comments be forwarded to the Cabinet Member": the view goes to another body.
 const VIEWS_SENT_ON =
@@ -16,13 +20,18 @@ const NOTED = /\b(?:be|is|are|was|were|being|been) (?:duly )?(?:noted|received|a
 const AGREED =
   /\b(?:be|is|are|was|were) (?:approved|agreed|endorsed|adopted|supported|accepted|confirmed|ratified|signed|appointed|established|elected|re-appointed|authorised|delegated|amended|granted|refused|deferred|withdrawn|set up|formed)\b|\b(?:approves?|agrees?|endorses?|adopts?|supports?|accepts?|confirms?|appoints?|authorises?|delegates?|ratifies?)\b/i;
 
+// A list under "The Board:" puts the verb first, in the past tense: "(3) approved the budget".
+const PAST_DECISION = /^(?:approved|agreed|endorsed|adopted|supported|accepted|confirmed|ratified|appointed|authorised|delegated|elected)\b/i;
+
 export function inferResolutionKind(text: string, opener: string, preamble: string, cueContext: CueContext = {}): ResolutionKind {
   const context = `${preamble} ${text}`;
-  if (RECOMMENDS.test(context) || (/^recommended$/i.test(opener) && OTHER_BODY.test(context))) return 'recommendation';
+  if (RECOMMENDS.test(context) || RECOMMENDED_TO_BODY.test(text) || (/^recommended$/i.test(opener) && OTHER_BODY.test(context))) return 'recommendation';
   if (REFERRAL.test(text) || VIEWS_SENT_ON.test(text)) return 'referral';
   if (detectActionCue(text, 'resolution', cueContext) !== null) return 'request';
   if (NOTED.test(text)) return 'noted';
-  if (AGREED.test(text)) return 'agreed';
+  if (AGREED.test(text) || PAST_DECISION.test(text)) return 'agreed';
+  // Town and parish councils resolve in the infinitive: "RESOLVED: to accept the quote".
+  if (/^to (?!note\b|receive\b)[a-z]+\b/i.test(text)) return 'agreed';
   if (/^recommended$/i.test(opener)) return 'recommendation';
   if (/^noted$/i.test(opener)) return 'noted';
   if (/^(?:agreed|approved|endorsed)$/i.test(opener)) return 'agreed';

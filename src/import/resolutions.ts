@@ -32,6 +32,17 @@ const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided)(?= ?[:–�
 // Within a line: "it was (unanimously) resolved", "the Committee RESOLVED", "it was AGREED".
 const OPENER_INLINE =
   /\b(?:it was|the (?:committee|board|panel|sub-committee|cabinet|council|commission|forum|group|meeting)|members)(?: (?:duly|then|further|therefore|unanimously|accordingly|subsequently|also))* (resolved|RESOLVED|Resolved|AGREED|RECOMMENDED|NOTED)\b/i;
+// "The Board:" on its own line, then "(1) noted the report; (2) agreed that…": the body's
+// decisions as a list, common in Health and Wellbeing Board minutes.
+// Scottish councils write "The Committee agreed:-" over the list.
+const OPENER_BODY_COLON =
+  /^(?:The )?(Committee|Board|Panel|Sub-Committee|Cabinet|Commission|Forum|Group|Council)(?: (?:then|therefore|accordingly|unanimously))?(?: (?:agreed|decided|resolved))? ?:-?$/i;
+// …under a "Decision" subheading, where "The Committee agreed to note the update" is the decision.
+const DECISION_HEADING = /^decisions? ?:?$/i;
+const AGREED_AFTER_HEADING = /^(?:The )?(?:Committee|Board|Panel|Sub-Committee|Cabinet|Commission|Forum|Group|Council) (?:unanimously )?(?:agreed|decided|resolved)\b ?(?:to |that |:-? ?)?/i;
+// "The Board noted the progress report." as a paragraph of its own: the decision, unlabelled.
+const OPENER_PLAIN_DECISION =
+  /^The (?:Committee|Board|Panel|Sub-Committee|Cabinet|Commission|Forum|Group) (noted|endorsed|approved|agreed|received|accepted|welcomed) (?:the|its) (?:[\w'-]+ ){0,6}?(?:report|update|presentation|plan|strategy|minutes|work programme|briefing|position)s?\.?$/;
 const LIST_LINE = /^(?:- )?(?:\((?:\d{1,2}|[A-Za-z]|[ivx]{1,5})\)|\d{1,2}[.)]|[a-z]\)|[ivx]{1,5}\))\s/;
 const VOTE_LINE = /^\(?(?:unanimous(?:ly)?|carried|lost|for:? ?\d|\d+ (?:for|votes))/i;
 const MAX_BLOCK_LINES = 40;
@@ -41,6 +52,10 @@ export function findOpener(line: string): { opener: string; rest: string } | nul
   if (text.length > 3000) return null;
   const atStart = OPENER_CAPITALS.exec(text) ?? OPENER_CAPITALISED.exec(text);
   if (atStart) return { opener: atStart[1] ?? atStart[2] ?? '', rest: text.slice(atStart[0].length) };
+  const bodyColon = OPENER_BODY_COLON.exec(text);
+  if (bodyColon) return { opener: 'RESOLVED', rest: '' };
+  const plain = OPENER_PLAIN_DECISION.exec(text);
+  if (plain) return { opener: (plain[1] ?? '').toUpperCase(), rest: text.slice(text.indexOf(plain[1] ?? '')) };
   const inline = OPENER_INLINE.exec(text);
   if (inline) {
     const word = inline[1] ?? '';
@@ -56,6 +71,18 @@ export function findOpener(line: string): { opener: string; rest: string } | nul
   const passive = OPENER_PASSIVE.exec(text);
   if (passive) return { opener: passive[1] ?? '', rest: text };
   return null;
+}
+
+/** The line under a "Decision" subheading that says what the body agreed. */
+function afterDecisionHeading(lines: readonly string[], i: number): { opener: string; rest: string } | null {
+  let p = i - 1;
+  while (p >= 0 && lines[p] === '') p--;
+  if (p < 0 || !DECISION_HEADING.test(lines[p] ?? '')) return null;
+  const m = AGREED_AFTER_HEADING.exec(lines[i] ?? '');
+  if (!m) return null;
+  const rest = (lines[i] ?? '').slice(m[0].length);
+  // "agreed to note the update": keep "note" as the decision's verb.
+  return { opener: 'AGREED', rest };
 }
 
 function stripSeparators(text: string): string {
@@ -77,7 +104,7 @@ export function findResolutionBlocks(lines: readonly string[]): ResolutionBlock[
   const blocks: ResolutionBlock[] = [];
   let i = 0;
   while (i < lines.length) {
-    const found = findOpener(lines[i] ?? '');
+    const found = findOpener(lines[i] ?? '') ?? afterDecisionHeading(lines, i);
     if (!found) {
       i++;
       continue;

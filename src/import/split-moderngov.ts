@@ -14,10 +14,19 @@ const MEETING_LINE = /^meeting ?:/i;
 const INLINE_NUMBER = /^(?:item )?(\d{1,3}[a-z]?)[.)]? +(\S.*)$/i;
 const ITEM_IN_MEETING_LINE = /\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)/i;
 
+// A decisions page ("Issue - meetings", Cabinet decisions) anchors items on "Decision:" alone on
+// its line; printed minutes that write "Decision: That …" keep their own layout.
+const DECISION_MARKER_LINE = /^decisions? ?:$/i;
+
+/** "Minutes:" markers, or, on a page with none, "Decision:" markers on lines of their own. */
 export function countMinutesMarkers(lines: readonly string[]): number {
-  let n = 0;
-  for (const line of lines) if (MINUTES_MARKER.test(line)) n++;
-  return n;
+  let minutes = 0;
+  let decisions = 0;
+  for (const line of lines) {
+    if (MINUTES_MARKER.test(line)) minutes++;
+    else if (DECISION_MARKER_LINE.test(line)) decisions++;
+  }
+  return minutes > 0 ? minutes : decisions;
 }
 
 interface Anchor {

@@ -1,4 +1,4 @@
-import { isHeadingText, parseBareItemNumber, parseNumberedHeading, type NumberedHeading } from './headings.js';
+import { isHeadingText, parseBareItemNumber, parseNumberedHeading, seriesReadings, type NumberedHeading } from './headings.js';
 import { isUpperCaseDominant } from './page-furniture.js';
 import { trimBlankLines, type RawItem, type SplitMinutes } from './raw-item.js';
 
@@ -27,6 +27,12 @@ function candidateHeadings(lines: readonly string[]): HeadingAt[] {
   for (let i = 0; i < lines.length && found.length < MAX_CANDIDATES; i++) {
     const line = lines[i] ?? '';
     if (line === '' || line.startsWith('- ')) continue;
+    // A series number ("24/045") may have two readings; the rising run decides between them.
+    const readings = seriesReadings(line);
+    if (readings.length > 0) {
+      for (const heading of readings) found.push({ line: i, span: 1, heading });
+      continue;
+    }
     const heading = parseNumberedHeading(line);
     if (heading) {
       found.push({ line: i, span: 1, heading });

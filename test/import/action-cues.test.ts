@@ -26,6 +26,16 @@ const actions: Array<[string, string]> = [
   ['Councillor Lee asked if the figures could be circulated to Members.', 'request'],
   ['The Service Manager would check whether the figures included agency staff and confirm to Members.', 'promise'],
   ['The Panel asked officers to bring a report on the outcome of the review to a future meeting.', 'promise'],
+  ['Councillor Whitlock asked for the number of households waiting more than 12 months, by ward.', 'request'],
+  ["The CSM will circulate the partnership's updated strategic assessment to Panel members by the end of November.", 'promise'],
+  ['The Strategic Finance Manager advised that an update on its use would be included in the quarter 3 report.', 'future_delivery'],
+  ['The Panel AGREED the work programme, subject to adding an item on the estates strategy to the June meeting.', 'programme_addition'],
+  ['Members supported the inclusion of a report on school transport in the work programme.', 'programme_addition'],
+  ['The Director would send a copy to Ms Lowe.', 'promise'],
+  ['The Committee asked officers to provide examples of how the allowance would be assessed.', 'promise'],
+  ['It was agreed that officers would arrange a visit for Panel members.', 'promise'],
+  ['An action was agreed for officers to arrange a visit for Panel members in the autumn term.', 'promise'],
+  ["The Mayor said that the Council would write to the County Council's highways team.", 'promise'],
 ];
 
 const notActions: string[] = [
@@ -54,6 +64,14 @@ const notActions: string[] = [
   'It was explained that the data would be shared with partners through the Safeguarding Partnership.',
   'A number of Members requested that their objections be recorded.',
   'Members asked whether the service could cope with demand.',
+  'It would be included in the Cabinet report.',
+  'Officers explained the inclusion of a report on fees in the budget book.',
+  'The CSM will circulate the strategy to partners.',
+  'The Director would share the findings with schools.',
+  'Officers would arrange a meeting with providers.',
+  'The Committee considered its agenda, including a report on the budget.',
+  'Members asked officers to continue their work with schools.',
+  'It was agreed that the Council would continue to support the scheme.',
 ];
 
 t.test('sentences that ask for or promise something to come back', async (t) => {
@@ -71,10 +89,29 @@ t.test('resolution wording makes the subjunctive a request', async (t) => {
   t.ok(detectActionCue('the Section 151 Officer report the final outturn to Cabinet', 'resolution', { committeeName: 'Cabinet' }));
 });
 
+t.test('resolutions in the present tense: "the Committee receives", "the Director writes to"', async (t) => {
+  t.equal(detectActionCue('the Committee receives an update on permanent exclusions at its meeting in January 2027', 'resolution')?.rule, 'committee_to_receive');
+  t.equal(detectActionCue('the Assistant Director writes to all secondary head teachers on behalf of the Committee', 'resolution')?.rule, 'promise');
+  t.equal(detectActionCue('the Head of Neighbourhood Services reports back to the Committee on the trial of smart bins', 'resolution')?.rule, 'promise');
+  t.equal(detectActionCue('the scrutiny officer arranges a site visit to the recycling facility', 'resolution')?.rule, 'promise');
+  t.equal(detectActionCue('the Committee notes the report', 'resolution'), null);
+  t.equal(detectActionCue('the Director of Finance attends the next meeting to explain the action being taken', 'resolution')?.rule, 'invitation');
+  t.equal(detectActionCue('The Committee receives the quarterly report from the Police.', 'discussion'), null, 'only resolution wording drops the modal');
+});
+
 t.test('who asked and who owes', async (t) => {
   t.equal(detectActionCue('Councillor Oduya requested a breakdown of unmet hours by ward.')?.requestedBy, 'Councillor Oduya');
   t.equal(detectActionCue('The Head of Commissioning would provide a briefing note.')?.owner, 'Head of Commissioning');
   t.equal(detectActionCue('The Cabinet Member would provide a written answer.')?.owner, 'The Cabinet Member');
+  t.equal(detectActionCue('The CSM will circulate the assessment to Panel members.')?.owner, 'The CSM', 'an officer by initials');
+  t.equal(
+    detectActionCue('The Portfolio Holder said that he had written to the Police and Crime Commissioner and would share the reply with the Panel.')?.owner,
+    'The Portfolio Holder',
+    'the object of "written to" is not who owes the reply',
+  );
+  t.ok(detectActionCue('the Convener write to the Scottish Government seeking clarity on funding', 'resolution'), 'Scottish chairs are conveners');
+  t.equal(detectActionCue('The Convener would write to the Minister about teacher numbers.')?.owner, 'Convener');
+  t.equal(detectActionCue('The Commissioner said the Rural Crime Team had been expanded to 14 officers and offered to arrange a briefing for Panel members.')?.owner, 'The Commissioner');
 });
 
 t.test('a bare request for information may have been answered on the spot', async (t) => {
@@ -83,4 +120,12 @@ t.test('a bare request for information may have been answered on the spot', asyn
   t.ok(isAnsweredInMeeting(['The Service Manager confirmed that there were 14.']));
   t.notOk(isAnsweredInMeeting(['The Director advised that the figures would be circulated to the Committee.']), 'a promise is not an answer');
   t.notOk(isAnsweredInMeeting(['Members thanked officers.']));
+  t.ok(isAnsweredInMeeting(['The Service Manager said there were 14 vacancies.']));
+});
+
+t.test('a request for more information is answered only by pointing to the papers', async (t) => {
+  t.ok(isAnsweredInMeeting(['The CSM said the numbers were in Appendix 2 to the report and talked Members through them.'], false));
+  t.ok(isAnsweredInMeeting(['Officers referred Members to the table at paragraph 4.3.'], false));
+  t.notOk(isAnsweredInMeeting(['The Service Manager confirmed that there were 14.'], false), 'an explanation does not answer a request for more');
+  t.notOk(isAnsweredInMeeting(['The data would be set out in the next report to the Committee.'], false), 'a promise is not an answer');
 });

@@ -15,4 +15,13 @@ t.test('kinds', async (t) => {
   t.equal(classifyActionKind('the outcome would be reported to the Committee'), 'update');
   t.equal(classifyActionKind('Members requested a breakdown of exclusions'), 'information');
   t.equal(classifyActionKind('The Repairs Manager agreed to arrange a visit'), 'task');
+  t.equal(classifyActionKind('the Head of Service reports back to the Committee on the trial'), 'update');
+  t.equal(classifyActionKind('the Commissioner be asked to report performance against the framework to the Panel'), 'update');
+  t.equal(classifyActionKind('the work programme be agreed, subject to the addition of an item on the estates strategy'), 'update');
+  t.equal(classifyActionKind('the Trust would share its improvement trajectory with Members'), 'information');
+  t.equal(classifyActionKind('Officers would provide the current waiting times to Members'), 'information');
+  t.equal(classifyActionKind('The Head of Market Development agreed to bring a report on home care capacity to a future meeting'), 'update');
+  const twoDecisions = 'the work programme be agreed, and that the officer arranges a site visit';
+  t.equal(classifyActionKind(twoDecisions, twoDecisions.indexOf('the officer')), 'task', 'read from the clause with the cue');
+  t.equal(classifyActionKind(twoDecisions), 'update', 'the whole resolution mentions the work programme');
 });

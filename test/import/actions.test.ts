@@ -54,3 +54,27 @@ t.test('only requests, recommendations and referrals among resolutions become ac
   );
   t.same(actions.map((a) => [a.resolutionIndex, a.kind, a.dueHint]), [[1, 'update', { rule: 'quarter', quarter: '2024-25 Q3' }], [2, 'recommendation', null]]);
 });
+
+t.test('an action table row gives owner and due date', async (t) => {
+  const [a] = followUps(['ACTION: Provide the number of households by ward – Owner: Director of Housing – Due: 15 December 2023'], '2023-11-22').actions;
+  t.match(a, { kind: 'information', owner: 'Director of Housing', dueHint: { rule: 'date', date: '2023-12-15' } });
+  const [b] = followUps(['ACTION: Share the audit results with the Committee – Owner: Director of Housing – Due: Next meeting'], '2023-11-22').actions;
+  t.same(b?.dueHint, { rule: 'next_meeting' });
+});
+
+t.test('a progress sentence with a second reported clause raises that clause', async (t) => {
+  const r = followUps(['The Head of Housing reported that the survey had been issued to 2,000 households in January and that results would be available in Q1 of 2022/23.'], '2022-03-02');
+  t.equal(r.progress.length, 1);
+  t.match(r.actions, [{ kind: 'information', dueHint: { rule: 'quarter', quarter: '2022-23 Q1' } }]);
+});
+
+t.test('a request for more answered from the papers is not an action', async (t) => {
+  const r = followUps(['Cllr. Pryor asked for more information on the number of fixed penalty notices by ward. The CSM said the numbers were in Appendix 2 to the report and talked Members through them.']);
+  t.same(r.actions, []);
+});
+
+t.test('a resolution with several decisions takes its kind from the clause with the request', async (t) => {
+  const text = 'the work programme be agreed, and that the scrutiny officer arranges a site visit to the recycling facility';
+  const [a] = resolutionFollowUps([{ index: 0, resolution: { itemIndex: 0, number: null, text, kind: 'request' } }], '2026-10-08');
+  t.equal(a?.kind, 'task');
+});

@@ -29,3 +29,11 @@ t.test('words after the cue come first', async (t) => {
   const s = 'A programme had been launched in October, and the first results would be available in quarter 4.';
   t.same(dueHintFor(s, '2024-01-23', s.indexOf('would')), { rule: 'quarter', quarter: '2023-24 Q4' });
 });
+
+t.test("a named month's meeting and numeric dates", async (t) => {
+  t.same(dueHintFor('The Commissioner would provide an update at its June meeting.', '2024-03-07'), { rule: 'date', date: '2024-06-30' });
+  t.same(dueHintFor("A further update be brought to the Board's July meeting.", '2022-03-02'), { rule: 'date', date: '2022-07-31' });
+  t.same(dueHintFor('An item be added to the February meeting.', '2023-11-22'), { rule: 'date', date: '2024-02-29' }, 'the next February');
+  t.same(dueHintFor('Figures to be circulated by 31/03/2025.', '2024-09-19'), { rule: 'date', date: '2025-03-31' });
+  t.equal(dueHintFor('The scheme began on 02/03/2023.', '2023-10-03'), null, 'a past date');
+});

@@ -51,7 +51,15 @@ t.test('labelled metadata, warnings, visibility, declarations and attendance', a
 
 t.test('labelled kinds, due hints and people mostly agree', async (t) => {
   const mismatches = result.documents.flatMap((d) => d.mismatches.map((m) => `${d.name}: ${m}`));
-  t.ok(mismatches.length <= 3, mismatches.join('\n'));
+  // Every labelled attribute (a kind, a due hint, who asked, who owes) may disagree; at most 1 in 20 does.
+  const labelled = docs.reduce(
+    (n, d) =>
+      n +
+      d.expected.resolutions.filter((r) => r.kind).length +
+      d.expected.actions.reduce((k, a) => k + [a.kind, a.dueHint, a.requestedBy, a.owner].filter(Boolean).length, 0),
+    0,
+  );
+  t.ok(mismatches.length <= Math.max(3, labelled / 20), `${mismatches.length} of ${labelled}:\n${mismatches.join('\n')}`);
 });
 
 t.test('the scoring itself can fail', async (t) => {

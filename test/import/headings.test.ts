@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isHeadingText, parseBareItemNumber, parseNumberedHeading, splitRunOnHeading } from '../../src/import/headings.js';
+import { isHeadingText, parseBareItemNumber, parseNumberedHeading, seriesReadings, splitRunOnHeading } from '../../src/import/headings.js';
 
 t.test('numbered headings in their printed forms', async (t) => {
   t.match(parseNumberedHeading('20 APOLOGIES FOR ABSENCE'), { number: '20', title: 'APOLOGIES FOR ABSENCE', rest: null });
@@ -43,4 +43,19 @@ t.test('sentence-case headings without a verb', async (t) => {
 t.test('"Agenda Item 5" numbering', async (t) => {
   t.match(parseNumberedHeading('Agenda Item 5: Budget Scrutiny'), { number: '5', title: 'Budget Scrutiny' });
   t.equal(parseBareItemNumber('Agenda item 7'), '7');
+});
+
+t.test('minute numbers within a series or a year', async (t) => {
+  t.match(parseNumberedHeading('OSC/23/45 BUDGET MONITORING – QUARTER 2'), { number: 'OSC/23/45', value: 45, prefix: 'OSC/23/', title: 'BUDGET MONITORING – QUARTER 2' });
+  t.match(parseNumberedHeading('10/24 Apologies for Absence and Substitutions'), { number: '10/24', value: 10, prefix: '/24', title: 'Apologies for Absence and Substitutions' });
+  t.match(parseNumberedHeading('Minute 45/2023 – Work Programme'), { number: '45/2023', value: 45, title: 'Work Programme' });
+  t.match(parseNumberedHeading('12/23-24 FINANCE UPDATE – The report was noted.'), { number: '12/23-24', title: 'FINANCE UPDATE', rest: 'The report was noted.' });
+  t.equal(parseNumberedHeading('02/03/2022 Cabinet meeting'), null, 'a date is not a minute number');
+  t.equal(parseNumberedHeading('3/4 of respondents agreed with the proposal'), null, 'a fraction in a sentence');
+});
+
+t.test('"24/045": year first, as town and parish councils number minutes', async (t) => {
+  t.same(seriesReadings('24/045 Allotments').map((h) => [h.number, h.value, h.prefix]), [['24/045', 45, '24/'], ['24/045', 24, '/045']], 'a padded minute reads year first');
+  t.same(seriesReadings('10/24 Minutes').map((h) => [h.value, h.prefix]), [[10, '/24'], [24, '10/']], 'otherwise minute first, with the other reading kept');
+  t.same(seriesReadings('OSC/23/41 MINUTES').length, 1);
 });

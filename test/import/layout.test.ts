@@ -22,3 +22,8 @@ t.test('report labels do not win over minutes', async (t) => {
   t.equal(chooseLayout(s, true), 'numbered');
   t.equal(chooseLayout({ ...s, resolutions: 0 }, true), 'report');
 });
+
+t.test('a decisions page anchors on "Decision:" lines of their own', async (t) => {
+  t.equal(layoutOf('118.\n\nBusiness Plan\n\nDecision:\n\nCabinet RESOLVED to approve the Plan.\n\n119.\n\nLand at Hatch Lane\n\nDecision:\n\nCabinet RESOLVED to approve the disposal.'), 'moderngov');
+  t.equal(layoutOf('20 BUDGET\nDecision: That the budget be approved.\n21 WORK PROGRAMME\nDecision: That the work programme be agreed.'), 'numbered', 'printed minutes writing "Decision: That …"');
+});

@@ -41,3 +41,12 @@ t.test('a report header', async (t) => {
 t.test('nothing stated, nothing guessed', async (t) => {
   t.same(extractMeeting([], [], zone).meeting, { committeeName: null, date: null, time: null, startsAt: null, venue: null });
 });
+
+t.test('bilingual labels: "Amser / Time:"', async (t) => {
+  const { meeting } = extractMeeting(
+    ['SCRUTINY COMMITTEE', 'Dyddiad / Date: Dydd Iau, 9 Tachwedd 2023 / Thursday, 9 November 2023', 'Amser / Time: 10.00 y.b. / 10.00 a.m.', 'Lleoliad / Venue: Council Chamber, County Hall'],
+    [],
+    zone,
+  );
+  t.match(meeting, { date: '2023-11-09', time: '10:00', venue: 'Council Chamber, County Hall' });
+});

@@ -2,6 +2,8 @@ import t from 'tap';
 import {
   collapseBlankLines,
   dropDocumentLists,
+  actionRowLine,
+  actionTableColumns,
   expandPipeTables,
   normaliseCharacters,
   normaliseLine,
@@ -45,6 +47,26 @@ t.test('document lists under "Additional documents:" are dropped, the minutes ke
 
 t.test('pipe tables become one line per cell', async (t) => {
   t.same(expandPipeTables(['| No. | Item |', '| --- | --- |', '| 1. | Apologies |', 'plain']), ['No.', 'Item', '', '1.', 'Apologies', '', 'plain']);
+});
+
+t.test('an action table becomes one "ACTION:" line per row', async (t) => {
+  const table = [
+    '| No. | Item | Action | Owner | Due |',
+    '| --- | --- | --- | --- | --- |',
+    '| 1 | 5 | Share the audit results with the Committee | Director of Housing | Next meeting |',
+    '| 2 | 6 | Circulate the equality impact assessment | | |',
+    'The meeting ended at 9.52pm.',
+  ];
+  t.same(expandPipeTables(table), [
+    'ACTION: Share the audit results with the Committee – Owner: Director of Housing – Due: Next meeting',
+    '',
+    'ACTION: Circulate the equality impact assessment',
+    '',
+    'The meeting ended at 9.52pm.',
+  ]);
+  t.same(actionTableColumns(['Ref', 'Action required', 'Lead officer', 'Deadline']), { action: 1, owner: 2, due: 3 });
+  t.equal(actionTableColumns(['No.', 'Item']), null, 'an agenda table is not an action table');
+  t.equal(actionRowLine(['1', '', 'Director'], { action: 1, owner: 2, due: -1 }), null, 'a row with no action');
 });
 
 t.test('repeated page headers are kept only where they first appear', async (t) => {

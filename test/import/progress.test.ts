@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isProgressStatement, progressIndex } from '../../src/import/progress.js';
+import { isProgressStatement, progressIndex, raisesSomethingNew } from '../../src/import/progress.js';
 
 t.test('something already circulated, sent, provided or done', async (t) => {
   for (const s of [
@@ -31,4 +31,15 @@ t.test('discussion in the meeting and things still to do are not progress', asyn
 t.test('where the statement sits', async (t) => {
   t.equal(progressIndex('The note had been circulated and more would follow.'), 9);
   t.equal(progressIndex('Nothing here.'), -1);
+});
+
+t.test('a progress sentence can still raise something new', async (t) => {
+  const survey = 'It was reported that the survey had been issued to 2,000 households in January and that results would be available in Q1.';
+  t.ok(raisesSomethingNew(survey, survey.indexOf('would be available')), 'a second reported clause');
+  const further = 'The note had been circulated and a further update would be provided in March.';
+  t.ok(raisesSomethingNew(further, further.indexOf('would be provided')));
+  const same = 'The figures had been circulated to Members and would be circulated again with the minutes.';
+  t.notOk(raisesSomethingNew(same, same.indexOf('would be circulated')), 'more of what was done');
+  const before = 'Members requested the figures which had been circulated.';
+  t.notOk(raisesSomethingNew(before, 0), 'a cue before the progress');
 });

@@ -60,6 +60,35 @@ t.test('kinds', async (t) => {
   t.equal(inferResolutionKind('the meeting be adjourned until 7pm', 'RESOLVED', ''), 'other');
   t.equal(inferResolutionKind('the Section 151 Officer report the outturn to Cabinet in June', 'RESOLVED', '', { committeeName: 'Cabinet' }), 'request');
   t.equal(inferResolutionKind('the Section 151 Officer report the outturn to Cabinet in June', 'RESOLVED', '', { committeeName: 'Scrutiny Panel' }), 'other');
+  t.equal(inferResolutionKind('the draft Sufficiency Strategy be endorsed and recommended to Cabinet for approval', 'RESOLVED', ''), 'recommendation');
+  t.equal(inferResolutionKind('the Board endorses the draft Carers Strategy and recommends it to the Executive Board for approval', 'RESOLVED', ''), 'recommendation');
+  t.equal(inferResolutionKind('the recommended option be adopted', 'RESOLVED', ''), 'agreed', 'a recommended option is not a recommendation to another body');
+});
+
+t.test('"The Board:" and a list of decisions; a plain "The Board noted the report."', async (t) => {
+  t.same(resolve(['The Board:', '(1) noted the submission of the plan;', '(2) agreed that quarterly reports be brought to the Board; and', '(3) approved the budget.']), [
+    ['1', 'Noted the submission of the plan', 'noted'],
+    ['2', 'Agreed that quarterly reports be brought to the Board', 'request'],
+    ['3', 'Approved the budget.', 'agreed'],
+  ]);
+  t.same(resolve(['The Board noted the progress report.']), [[null, 'Noted the progress report.', 'noted']]);
+  t.same(resolve(['The Board noted that the strategy had been shared with partners.']), [], 'a noted fact is discussion, not a decision');
+  t.same(resolve(['Board members discussed the discharge fund:', '- spending was on track']), []);
+});
+
+t.test('Scottish minutes: "Decision" and "The Committee agreed:-"', async (t) => {
+  t.same(resolve(['Decision', '', 'The Committee agreed:-', '', '(1) to note the report; and', '', '(2) that the Convener write to the Minister.']), [
+    ['1', 'To note the report', 'noted'],
+    ['2', 'The Convener write to the Minister.', 'request'],
+  ]);
+  t.same(resolve(['Decision', '', 'The Committee agreed to note the update.']), [[null, 'Note the update.', 'noted']]);
+  t.same(resolve(['The Committee agreed to note the update.']), [], 'without the subheading it is discussion');
+});
+
+t.test('infinitive resolutions of town and parish councils', async (t) => {
+  t.equal(inferResolutionKind('to accept the quote from Fenland Play Surfaces Ltd', 'RESOLVED', ''), 'agreed');
+  t.equal(inferResolutionKind('to increase allotment rents by 5% from 1 October 2024', 'RESOLVED', ''), 'agreed');
+  t.equal(inferResolutionKind('to note the report', 'RESOLVED', ''), 'noted');
 });
 
 t.test('moved, seconded and RESOLVED', async (t) => {

@@ -24,3 +24,19 @@ t.test('the longest rising run wins', async (t) => {
   const at = (line: number, value: number): HeadingAt => ({ line, span: 1, heading: { number: String(value), value, prefix: '', title: 'X', rest: null } });
   t.same(risingHeadings([at(0, 90), at(1, 4), at(2, 5), at(3, 6)]).map((h) => h.heading.value), [4, 5, 6]);
 });
+
+t.test('minute numbers within a series rise on their last number', async (t) => {
+  const lines = ['PANEL', '', '10/24 Apologies for Absence', 'None.', '', '11/24 Minutes', 'The minutes of 02/03/2024 were agreed.', '', '12/24 Work Programme', 'Agreed.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['10/24', 'Apologies for Absence'],
+    ['11/24', 'Minutes'],
+    ['12/24', 'Work Programme'],
+  ]);
+  const coded = ['OSC/23/41 APOLOGIES', 'None.', 'OSC/23/42 MINUTES', 'Agreed.', 'OSC/23/43 WORK PROGRAMME', 'Agreed.'];
+  t.same(findNumberedHeadings(coded).map((h) => h.heading.number), ['OSC/23/41', 'OSC/23/42', 'OSC/23/43']);
+});
+
+t.test('the rising run picks the reading of a series number', async (t) => {
+  const lines = ['TOWN COUNCIL', '24/45 Apologies', 'None.', '24/46 Minutes', 'Agreed.', '24/47 Allotments', 'Rents rise.'];
+  t.same(findNumberedHeadings(lines).map((h) => [h.heading.number, h.heading.value]), [['24/45', 45], ['24/46', 46], ['24/47', 47]]);
+});

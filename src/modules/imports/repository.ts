@@ -1,10 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import createError from '@fastify/error';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
+import { parseFinancialQuarter } from '../../domain/financial-quarter.js';
+import { isLocalDate, localDateOf } from '../../domain/local-date.js';
 import { invalidField } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
-import type { DraftAction, MinutesDraft } from '../../import/index.js';
+import type { DraftAction, DueHint, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
@@ -18,7 +21,12 @@ export interface CommitOptions {
   committeeId: number;
   /** Overrides the date and time read from the minutes (ISO 8601 with offset). */
   startsAt?: string;
+  /** How to name `startsAt` in errors: "/body/startsAt" (default), "/querystring/startsAt", "--starts-at". */
+  startsAtField?: string;
 }
+
+/** A draft with no agenda items (empty text, binary garbage) has nothing to save. */
+export const NothingToImportError = createError('SCRUTINY_NOTHING_TO_IMPORT', '%s', 422);
 
 export interface CommitResult {
   created: boolean;
@@ -29,14 +37,56 @@ export interface CommitResult {
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+// The years the rest of the service can do calendar arithmetic in (see SUPPORTED_YEARS).
+const supportedYear = (year: number) => year >= 1900 && year <= 2999;
+
+/** When the meeting started: the caller's startsAt, else the date (and time) the minutes give, in the committee's zone. */
 function startsAtOf(draft: MinutesDraft, options: CommitOptions, timeZone: string): string {
-  if (options.startsAt) return options.startsAt;
-  if (draft.meeting.startsAt) return draft.meeting.startsAt;
-  if (draft.meeting.date) {
-    // Minutes without a time: noon local time keeps the meeting on its own date in any zone.
-    return DateTime.fromISO(`${draft.meeting.date}T12:00`, { zone: timeZone }).toISO()!;
+  const field = options.startsAtField ?? '/body/startsAt';
+  if (options.startsAt !== undefined) {
+    const given = DateTime.fromISO(options.startsAt, { setZone: true });
+    if (!ISO_WITH_OFFSET.test(options.startsAt) || !given.isValid) {
+      throw invalidField(field, 'must be an ISO 8601 date and time with an offset, e.g. 2024-07-15T18:30:00+01:00');
+    }
+    if (!supportedYear(given.year)) throw invalidField(field, 'must be in the years 1900–2999');
+    return options.startsAt;
   }
-  throw invalidField('/body/startsAt', 'the minutes give no meeting date: send startsAt');
+  const { date, time } = draft.meeting;
+  if (!date) throw invalidField(field, 'the minutes give no meeting date: give the date and time the meeting started');
+  // Minutes without a time: noon local time keeps the meeting on its own date in any zone.
+  const local = DateTime.fromISO(`${date}T${time ?? '12:00'}`, { zone: timeZone });
+  if (!local.isValid || !supportedYear(local.year)) {
+    throw invalidField(field, `the minutes' date ${date} cannot be used: give the date and time the meeting started`);
+  }
+  return local.toISO({ suppressMilliseconds: true });
+}
+
+const itemTitle = (item: { title: string }) => cut(item.title || 'Untitled item', 500);
+
+/** A due hint the due rules accept; anything else falls back to the committee's next meeting. */
+function usableHint(hint: DueHint | null): DueHint | null {
+  if (hint?.rule === 'quarter') {
+    try {
+      const { startYear } = parseFinancialQuarter(hint.quarter);
+      return supportedYear(startYear) ? hint : null;
+    } catch {
+      return null;
+    }
+  }
+  if (hint?.rule === 'date') return isLocalDate(hint.date) && supportedYear(Number(hint.date.slice(0, 4))) ? hint : null;
+  return hint;
+}
+
+/** The attendee a declaration's "Councillor Smith" means, when exactly one attendee has that surname. */
+function attendeeNamed(draft: MinutesDraft, name: string): string | null {
+  const wanted = name.trim().toLowerCase();
+  const exact = draft.attendance.find((a) => a.name.trim().toLowerCase() === wanted);
+  if (exact) return exact.name;
+  const surname = (full: string) => full.trim().split(/\s+/).pop()?.toLowerCase() ?? '';
+  if (/\s/.test(wanted)) return null;
+  const matches = [...new Set(draft.attendance.filter((a) => surname(a.name) === wanted).map((a) => a.name))];
+  return matches.length === 1 ? matches[0]! : null;
 }
 
 export function createImportRepository(db: Db, deps: { meetings: MeetingRepository; actions: ActionRepository }) {
@@ -46,8 +96,8 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
     return found ?? insertAudited(tx, actor, 'person', people, { name: clean, kind, organisation: organisation ?? null });
   }
 
-  function actionInput(action: DraftAction, meetingId: number, itemIds: number[], resolutionIds: number[]) {
-    const hint = action.dueHint;
+  function actionInput(action: DraftAction, meetingId: number, itemIds: number[], resolutionIds: (number | null)[]) {
+    const hint = usableHint(action.dueHint);
     const detail = [action.detail, action.requestedBy ? `Requested by ${action.requestedBy}.` : '', `From the minutes: "${action.sourceSentence}"`]
       .filter(Boolean)
       .join('\n\n');
@@ -68,9 +118,28 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
     commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
       return db.transaction((tx) => {
         const committee = mustFind(tx.select().from(committees).where(eq(committees.id, options.committeeId)).get(), 'Committee', options.committeeId);
+        if (draft.items.length === 0) {
+          throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
+        }
         const startsAt = startsAtOf(draft, options, committee.timezone);
         const warnings: string[] = [];
         const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
+
+        const already = (meetingId: number, why = 'These minutes were already imported'): CommitResult => ({
+          created: false, meetingId, counts, warnings: [`${why}: nothing was saved`],
+        });
+        const titles = draft.items.map(itemTitle);
+        // The same minutes imported before with another start time (startsAt given once, read
+        // from the text the other time): a meeting that day holding exactly these items.
+        const sameDay = tx
+          .select({ id: meetings.id })
+          .from(meetings)
+          .where(and(eq(meetings.committeeId, committee.id), eq(meetings.localDate, localDateOf(startsAt, committee.timezone))))
+          .all();
+        for (const { id } of sameDay) {
+          const held = tx.select({ title: agendaItems.title }).from(agendaItems).where(eq(agendaItems.meetingId, id)).orderBy(asc(agendaItems.position), asc(agendaItems.id)).all();
+          if (held.length === titles.length && held.every((row, i) => row.title === titles[i])) return already(id);
+        }
 
         const startsAtUtc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
         let meeting = tx
@@ -80,8 +149,12 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           .get();
         if (meeting) {
           const hasItems = tx.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meeting.id)).get();
-          if (hasItems) return { created: false, meetingId: meeting.id, counts, warnings: ['These minutes were already imported: nothing was saved'] };
-          if (meeting.status !== 'held') meeting = deps.meetings.updateIn(tx, actor, meeting, { status: 'held', venue: meeting.venue ?? draft.meeting.venue });
+          // Another set of minutes for the same meeting: refused rather than merged.
+          if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
+          if (meeting.status !== 'held') {
+            const venue = meeting.venue ?? (draft.meeting.venue ? cut(draft.meeting.venue, 300) : null);
+            meeting = deps.meetings.updateIn(tx, actor, meeting, { status: 'held', venue });
+          }
         } else {
           meeting = deps.meetings.createIn(tx, actor, committee.id, {
             startsAt,
@@ -103,23 +176,29 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
 
         const itemIds = draft.items.map((item) => {
           const exempt = item.visibility !== 'public';
-          if (exempt && !item.exemptParagraph) warnings.push(`Item ${item.number ?? item.title} is exempt but the minutes do not name its Schedule 12A paragraph: set exemptParagraph`);
+          const paragraph = Number.isInteger(item.exemptParagraph) && item.exemptParagraph! >= 1 && item.exemptParagraph! <= 7 ? item.exemptParagraph! : null;
+          if (exempt && paragraph === null) warnings.push(`Item ${item.number ?? item.title} is exempt but the minutes do not name its Schedule 12A paragraph: set exemptParagraph`);
           counts.items++;
           return insertAudited(tx, actor, 'item', agendaItems, {
             meetingId,
             number: item.number ? cut(item.number, 20) : null,
-            title: cut(item.title || 'Untitled item', 500),
+            title: itemTitle(item),
             minutes: cut(item.minutes, 100_000),
             position: item.position,
             visibility: item.visibility,
-            exemptParagraph: exempt ? (item.exemptParagraph ?? null) : null,
+            exemptParagraph: exempt ? paragraph : null,
           }).id;
         });
 
         const resolutionIds = draft.resolutions.map((r) => {
+          const itemId = itemIds[r.itemIndex];
+          if (itemId === undefined) {
+            warnings.push(`Resolution "${cut(r.text, 60)}" belongs to no item of these minutes: not saved`);
+            return null;
+          }
           counts.resolutions++;
           return insertAudited(tx, actor, 'resolution', resolutions, {
-            itemId: itemIds[r.itemIndex]!,
+            itemId,
             number: r.number ? cut(r.number, 20) : null,
             text: cut(r.text, 20_000),
             kind: r.kind,
@@ -132,13 +211,16 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
             warnings.push(`Declaration by ${d.personName} names no item of these minutes: not saved`);
             continue;
           }
-          const person = personFor(tx, actor, d.personName);
+          const person = personFor(tx, actor, attendeeNamed(draft, d.personName) ?? d.personName);
           insertAudited(tx, actor, 'declaration', declarations, { itemId, personId: person.id, kind: d.kind, detail: cut(d.detail, 2000) });
           counts.declarations++;
         }
 
         const admin = { ...actor, visibilities: ['public', 'exempt', 'confidential'] as const };
         for (const action of draft.actions) {
+          if (action.dueHint && !usableHint(action.dueHint)) {
+            warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
+          }
           deps.actions.createIn(tx, admin, actionInput(action, meetingId, itemIds, resolutionIds));
           counts.actions++;
         }

@@ -1,5 +1,6 @@
+import createError from '@fastify/error';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { DateTimeString, problemResponses } from '../../http/schemas.js';
 import { parseMinutes, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
@@ -7,10 +8,20 @@ import { invalidField } from '../../errors.js';
 
 const tags = ['imports'];
 
+/** Text past the parser's limit is refused outright: a silently truncated import would lose items. */
+export const MinutesTooLongError = createError(
+  'SCRUTINY_MINUTES_TOO_LONG',
+  'The minutes are %s characters long; at most %s characters can be imported at once: split the document and import each part',
+  413,
+);
+
+const MinutesText = (options: Record<string, unknown> = {}) =>
+  Type.String({ maxLength: MINUTES_TEXT_MAX_CHARS, ...options });
+
 const ImportBody = Type.Object(
   {
-    text: Type.String({ maxLength: MINUTES_TEXT_MAX_CHARS, description: 'The minutes as plain text' }),
-    committeeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Required to commit' })),
+    text: MinutesText({ description: `The minutes as plain text, at most ${MINUTES_TEXT_MAX_CHARS} characters (413 beyond)` }),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'Required to commit' })),
     commit: Type.Optional(Type.Boolean({ description: 'Save the draft against the committee (default false)' })),
     startsAt: Type.Optional(DateTimeString({ description: 'Meeting start, when the minutes do not give it' })),
   },
@@ -18,7 +29,7 @@ const ImportBody = Type.Object(
 );
 const ImportQuery = Type.Object(
   {
-    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })),
     commit: Type.Optional(Type.Boolean()),
     startsAt: Type.Optional(DateTimeString()),
   },
@@ -37,6 +48,17 @@ const ImportResult = Type.Object({
   ]),
 });
 
+type ImportBody = Static<typeof ImportBody>;
+
+/** The minutes text of a parsed but not yet validated body, whichever form it came in. */
+function textOf(body: unknown): string | null {
+  if (typeof body === 'string') return body;
+  if (body !== null && typeof body === 'object' && typeof (body as { text?: unknown }).text === 'string') {
+    return (body as { text: string }).text;
+  }
+  return null;
+}
+
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {
   app.post('/imports/minutes', {
     bodyLimit: importBodyLimit,
@@ -44,20 +66,50 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     schema: {
       operationId: 'importMinutes', tags,
       summary: 'Read minutes text into a draft of the meeting and its follow-ups; optionally save it',
-      description: 'Send `text/plain` (with `committeeId`, `commit`, `startsAt` as query parameters) or JSON `{ text, committeeId?, commit?, startsAt? }`.',
+      description:
+        'Send `text/plain` (with `committeeId`, `commit`, `startsAt` as query parameters) or JSON `{ text, committeeId?, commit?, startsAt? }`. ' +
+        'Without `commit` nothing is saved and the answer is 200 with the draft. With `commit` the draft is saved in one transaction: ' +
+        '201 with `Location` of the meeting, or 200 with `committed.created: false` when these minutes were already imported. ' +
+        `Text over ${MINUTES_TEXT_MAX_CHARS} characters is refused with 413.`,
       querystring: ImportQuery,
-      body: Type.Union([ImportBody, Type.String({ maxLength: MINUTES_TEXT_MAX_CHARS })]),
+      // One schema per media type, so that a JSON body is validated as an object and its errors
+      // name its fields (/body/committeeId), while plain text stays a string.
+      body: {
+        content: {
+          'application/json': { schema: ImportBody },
+          'text/plain': { schema: MinutesText({ description: 'The minutes as plain text' }) },
+        },
+      },
       response: { 200: ImportResult, 201: ImportResult, ...problemResponses(404, 413, 415, 422) },
     },
+    // Before validation, so that an over-long paste is a 413 rather than a schema error.
+    preValidation: async (request) => {
+      const text = textOf(request.body);
+      if (text !== null && text.length > MINUTES_TEXT_MAX_CHARS) {
+        throw new MinutesTooLongError(text.length.toLocaleString('en-GB'), MINUTES_TEXT_MAX_CHARS.toLocaleString('en-GB'));
+      }
+    },
   }, async (request, reply) => {
-    const body = typeof request.body === 'string' ? { text: request.body } : request.body;
-    const options = { ...request.query, ...(typeof request.body === 'string' ? {} : request.body) };
+    const raw = request.body as unknown;
+    const isText = typeof raw === 'string';
+    // A body of another media type never reaches here (415); a missing one does.
+    if (raw === undefined || raw === null || (!isText && typeof raw !== 'object')) {
+      throw invalidField('/body', 'send the minutes as text/plain, or as JSON { "text": "…" }');
+    }
+    const body: ImportBody = isText ? { text: raw } : (raw as ImportBody);
+    // Options come from the query string for plain text; a JSON body's own fields win.
+    const options = { ...request.query, ...(isText ? {} : body) };
+    /** Where a field was (or should have been) given: the query string for plain text. */
+    const where = (field: 'committeeId' | 'startsAt') =>
+      isText || (body[field] === undefined && request.query[field] !== undefined) ? `/querystring/${field}` : `/body/${field}`;
+
     const draft = parseMinutes(body.text);
     if (!options.commit) return { draft, committed: null };
-    if (!options.committeeId) throw invalidField('/body/committeeId', 'is required to commit a draft');
+    if (!options.committeeId) throw invalidField(where('committeeId'), 'is required to commit a draft');
     const committed = app.services.imports.commit(actorOf(request), draft, {
       committeeId: options.committeeId,
       startsAt: options.startsAt,
+      startsAtField: where('startsAt'),
     });
     if (committed.created) reply.code(201).header('location', `/v1/meetings/${committed.meetingId}`);
     return { draft, committed };
