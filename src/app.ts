@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,10 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { defaultConfig, type Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
+import groupCommit from './http/group-commit.js';
 import idempotency from './http/idempotency.js';
+import { lazyCompilers } from './http/lazy-compilers.js';
 import metrics from './http/metrics.js';
 import openapi from './http/openapi.js';
-import problemDetails, { problem } from './http/problem.js';
+import problemDetails, { problem, sendProblem } from './http/problem.js';
+import securityHeaders from './http/security-headers.js';
 import { createServices, type Services } from './services.js';
 import { registerRoutes } from './routes.js';
 
@@ -54,6 +56,12 @@ export async function buildApp(
     // Unknown properties must be a 400, not silently dropped (Fastify's default strips them).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Each route's schemas are compiled when it is first called, not all before listening.
+    schemaController: { compilersFactory: lazyCompilers() },
+    // The router's own refusals (a malformed %-escape, a path parameter over the length limit)
+    // bypass the error handler: answer them in the one error shape too.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(reply, { ...problem(error.statusCode ?? 400, error.message, error.code), instance: request.url }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', db);
@@ -64,7 +72,7 @@ export async function buildApp(
   if (!options.db) app.addHook('onClose', async () => db.$client.close());
 
   await app.register(problemDetails);
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     // Swagger UI needs inline styles and scripts of its own; the API serves only JSON otherwise.
     contentSecurityPolicy: {
       directives: {
@@ -91,6 +99,7 @@ export async function buildApp(
   await app.register(openapi);
   await app.register(auth, { apiKeys: app.services.apiKeys, publicRead: config.publicRead });
   await app.register(idempotency, { db });
+  await app.register(groupCommit, { db });
   await registerRoutes(app, config);
   return app;
 }

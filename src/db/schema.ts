@@ -258,6 +258,8 @@ export const actions = sqliteTable(
     index('actions_due_meeting_idx').on(t.dueMeetingId),
     index('actions_owner_idx').on(t.ownerId),
     index('actions_status_idx').on(t.status, t.id),
+    // The overdue report's late executive responses (s9FE), without reading every answered action.
+    index('actions_committee_response_idx').on(t.committeeId, t.executiveResponse, t.responseDueOn),
     index('actions_kind_idx').on(t.kind),
     index('actions_due_date_idx').on(t.dueDate),
     index('actions_item_idx').on(t.itemId),
@@ -350,7 +352,7 @@ export const auditEvents = sqliteTable(
 export const idempotencyRecords = sqliteTable(
   'idempotency_records',
   {
-    /** The caller (key name or "anonymous") scopes the key, so callers cannot collide. */
+    /** The caller (`key:<api key id>`, or "anonymous") scopes the key, so callers cannot collide. */
     actor: text('actor').notNull(),
     key: text('key').notNull(),
     method: text('method').notNull(),

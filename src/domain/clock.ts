@@ -1,7 +1,20 @@
 import { DateTime } from 'luxon';
 import type { LocalDate } from './local-date.js';
 
+// Every request that does not name a day asks for today's; working it out through luxon's time
+// zone rules costs more than the rest of a simple read, so each zone's current day is kept with
+// the instants it starts and ends (23 or 25 hours apart across a clock change).
+const currentDay = new Map<string, { from: number; until: number; date: LocalDate }>();
+
 /** Today's date where the committee sits (Europe/London by default), not in UTC. */
 export function todayIn(timeZone: string, now: Date = new Date()): LocalDate {
-  return DateTime.fromJSDate(now, { zone: timeZone }).toISODate()!;
+  const instant = now.getTime();
+  const known = currentDay.get(timeZone);
+  if (known !== undefined && instant >= known.from && instant < known.until) return known.date;
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  if (local.isValid) {
+    const from = local.startOf('day');
+    currentDay.set(timeZone, { from: from.toMillis(), until: from.plus({ days: 1 }).toMillis(), date: local.toISODate() });
+  }
+  return local.toISODate()!;
 }

@@ -14,15 +14,29 @@ export function isLocalDate(value: string): boolean {
   return LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
 
+// Parsing is the expensive part of luxon, and reports and working-day loops meet the same few
+// thousand dates again and again: DateTimes are immutable, so each date is parsed once.
+const parsedDates = new Map<LocalDate, DateTime<true>>();
+const parsedInstants = new Map<string, number>();
+const MAX_CACHED_DATES = 50_000;
+const DAY_MS = 86_400_000;
+// 1000-01-01 and 9999-12-31: inside these, a date is its epoch day and back without luxon.
+const FIRST_FOUR_DIGIT_MS = Date.UTC(1000, 0, 1);
+const LAST_FOUR_DIGIT_MS = Date.UTC(9999, 11, 31);
+
 /**
  * The date as a luxon DateTime at midnight UTC. Throws RangeError for a malformed date: input
  * from callers is validated by the HTTP schemas, so reaching here with one is a programming error.
  */
 export function toDateTime(date: LocalDate): DateTime<true> {
+  const cached = parsedDates.get(date);
+  if (cached !== undefined) return cached;
   const parsed = LOCAL_DATE.test(date) ? DateTime.fromISO(date, { zone: 'utc' }) : null;
   if (parsed === null || !parsed.isValid) {
     throw new RangeError(`Not a YYYY-MM-DD calendar date: ${JSON.stringify(date)}`);
   }
+  if (parsedDates.size >= MAX_CACHED_DATES) parsedDates.clear();
+  parsedDates.set(date, parsed);
   return parsed;
 }
 
@@ -30,13 +44,18 @@ export function fromDateTime(value: DateTime<true>): LocalDate {
   return value.toISODate();
 }
 
+/** Midnight UTC is a whole number of days since the epoch, so days are added as milliseconds. */
 export function addDays(date: LocalDate, days: number): LocalDate {
-  return fromDateTime(toDateTime(date).plus({ days }));
+  const ms = toDateTime(date).toMillis() + days * DAY_MS;
+  if (!Number.isInteger(days) || ms < FIRST_FOUR_DIGIT_MS || ms > LAST_FOUR_DIGIT_MS) {
+    return fromDateTime(toDateTime(date).plus({ days }));
+  }
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** Calendar days from `from` to `to`: positive when `to` is later. */
 export function daysFromTo(from: LocalDate, to: LocalDate): number {
-  return Math.round(toDateTime(to).diff(toDateTime(from), 'days').days);
+  return Math.round((toDateTime(to).toMillis() - toDateTime(from).toMillis()) / DAY_MS);
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -69,9 +88,14 @@ export function localDateOf(instant: string, timeZone: string): LocalDate {
  * (string order is wrong across a clock change). A string without an offset is read as UTC.
  */
 export function instantMillis(instant: string): number {
+  // Due resolution orders a committee's whole schedule on every write; its instants repeat.
+  const cached = parsedInstants.get(instant);
+  if (cached !== undefined) return cached;
   const parsed = DateTime.fromISO(instant, { zone: 'utc' });
   if (!parsed.isValid) {
     throw new RangeError(`Not an ISO 8601 date-time: ${JSON.stringify(instant)}`);
   }
+  if (parsedInstants.size >= MAX_CACHED_DATES) parsedInstants.clear();
+  parsedInstants.set(instant, parsed.toMillis());
   return parsed.toMillis();
 }

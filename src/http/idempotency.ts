@@ -18,6 +18,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Whose keys these are: the API key's id, not its name — names are not unique, and a replay
+ * must never hand one key a response (perhaps of exempt business) made for another.
+ */
+function ownerOf(request: FastifyRequest): string {
+  return request.auth.keyId === null ? request.auth.name : `key:${request.auth.keyId}`;
+}
+
 function fingerprint(request: FastifyRequest): string {
   return createHash('sha256')
     .update(request.method)
@@ -49,7 +57,7 @@ export default fp<{ db: Db }>(
         throw invalidField('/headers/idempotency-key', 'must be 1–255 visible ASCII characters');
       }
       const bodyHash = fingerprint(request);
-      const previous = find.get({ actor: request.auth.name, key });
+      const previous = find.get({ actor: ownerOf(request), key });
       if (previous) {
         if (previous.bodyHash !== bodyHash) throw new IdempotencyMismatchError(key);
         const headers = previous.responseHeaders as Record<string, string>;
@@ -70,7 +78,7 @@ export default fp<{ db: Db }>(
       );
       db.insert(idempotencyRecords)
         .values({
-          actor: request.auth.name,
+          actor: ownerOf(request),
           key: pending.key,
           method: request.method,
           path: request.url,

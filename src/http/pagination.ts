@@ -65,13 +65,19 @@ export function keyset(
   const orderBy = column === idColumn ? [direction(idColumn)] : [direction(column), direction(idColumn)];
   if (!cursor) return { where: undefined, orderBy };
   const { v, i } = decodeCursor(cursor, sort);
+  return { where: keysetAfter(sort, column, idColumn, v, i), orderBy };
+}
+
+/**
+ * The rows after the one with sort value `v` and id `i`, in the sort's order. The values may be
+ * sql.placeholder()s, so a prepared statement can serve every page.
+ */
+export function keysetAfter(sort: SortSpec, column: AnyColumn | SQL, idColumn: AnyColumn, v: unknown, i: unknown): SQL | undefined {
   const beyond = sort.descending ? lt : gt;
   const op = sql.raw(sort.descending ? '<' : '>');
-  const where =
-    column === idColumn
-      ? beyond(idColumn, i)
-      : or(sql`${column} ${op} ${v}`, and(sql`${column} = ${v}`, beyond(idColumn, i)));
-  return { where, orderBy };
+  return column === idColumn
+    ? beyond(idColumn, i)
+    : or(sql`${column} ${op} ${v}`, and(sql`${column} = ${v}`, beyond(idColumn, i)));
 }
 
 /** Trims the extra row fetched to learn whether there is a next page. */

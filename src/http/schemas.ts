@@ -41,10 +41,16 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
+/**
+ * Years 1900–2999. Calendar arithmetic (working days, despatch dates, the s9FE two months, a
+ * time zone's shift of the local date) must stay within four-digit years: "9999-12-31" is a
+ * valid date format-wise, but the day after it is not one this service can name.
+ */
+export const SUPPORTED_YEARS = '^(19|2[0-9])[0-9]{2}-';
 export const DateString = (options: Record<string, unknown> = {}) =>
-  Type.String({ format: 'date', maxLength: 10, ...options });
+  Type.String({ format: 'date', maxLength: 10, pattern: SUPPORTED_YEARS, ...options });
 export const DateTimeString = (options: Record<string, unknown> = {}) =>
-  Type.String({ format: 'date-time', maxLength: 40, ...options });
+  Type.String({ format: 'date-time', maxLength: 40, pattern: SUPPORTED_YEARS, ...options });
 export const Text = (maxLength: number, options: Record<string, unknown> = {}) =>
   Type.String({ maxLength, ...options });
 export const NonEmpty = (maxLength: number, options: Record<string, unknown> = {}) =>

@@ -1,10 +1,11 @@
 import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { actions, committees, meetings, people } from '../db/schema.js';
+import { addWorkingDays } from '../domain/calendar.js';
 import { classifyOverdue } from '../domain/overdue.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
-import { selectActions, visibleTo } from '../modules/actions/query.js';
+import { reportableAsOf, selectActions, toActionRow, visibleTo } from '../modules/actions/query.js';
 import type { Tx } from '../modules/shared/crud.js';
 
 // The overdue report (DESIGN.md "Overdue: when and what"): per committee, its next meeting as
@@ -70,16 +71,24 @@ export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, sco
       .orderBy(asc(meetings.startsAtUtc), asc(meetings.id))
       .limit(1)
       .get();
+    // The due-soon window's end, as classifyOverdue computes it; the SQL then skips every
+    // action that cannot be reported (finished, or due beyond the window), which at scale is most.
+    const { reminderWorkingDays } = committee;
+    const horizon = Number.isInteger(reminderWorkingDays) && reminderWorkingDays >= 0
+      ? addWorkingDays(scope.asOf, reminderWorkingDays, calendar)
+      : undefined;
     const candidates = selectActions(db)
       .where(
         and(
-          eq(actions.committeeId, committee.id),
-          inArray(actions.status, ['open', 'in_progress', 'responded']),
+          horizon === undefined
+            ? and(eq(actions.committeeId, committee.id), inArray(actions.status, ['open', 'in_progress', 'responded']))
+            : reportableAsOf(committee.id, scope.asOf, horizon),
           visibleTo(scope.visibilities),
         ),
       )
       .orderBy(asc(actions.id))
-      .all();
+      .values()
+      .map(toActionRow);
     const overdue: ReportedAction[] = [];
     const dueSoon: ReportedAction[] = [];
     for (const action of candidates) {

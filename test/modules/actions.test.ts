@@ -308,3 +308,17 @@ t.test('an action on an exempt item is invisible without the scope', async (t) =
   }
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: api.keys.exempt })).statusCode, 200);
 });
+
+t.test("an action's visibility can be tightened, never loosened", async (t) => {
+  const api = await build(t);
+  const { a } = await setup(api);
+  const action = await create(api, { meetingId: a });
+  const tightened = await patch(api, action.id, { visibility: 'exempt' });
+  t.equal(tightened.statusCode, 200);
+  t.equal(tightened.json().visibility, 'exempt');
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: null })).statusCode, 404);
+  const loosened = await patch(api, action.id, { visibility: 'public' });
+  t.equal(loosened.statusCode, 400);
+  t.same(pointers(loosened.json()), ['/body/visibility']);
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: null })).statusCode, 404, 'still hidden');
+});

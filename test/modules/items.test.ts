@@ -197,3 +197,17 @@ t.test('an item with resolutions cannot be deleted; its history is newest first'
   const second = await api.request({ method: 'GET', url: `/v1/items/${id}/history?limit=1&cursor=${first.json().nextCursor}` });
   t.match(second.json(), { data: [{ operation: 'create', before: null }], nextCursor: null });
 });
+
+t.test('only an admin may make exempt business public', async (t) => {
+  const api = await build(t);
+  const meetingId = await setUp(api);
+  const id = await item(api, meetingId, { title: 'Commercial terms', visibility: 'exempt', exemptParagraph: 3 });
+  // A key that can read exempt business and write, but is not an admin.
+  const editor = api.app.services.apiKeys.create({ name: 'test', visibilities: ['public'] }, 'editor', ['write', 'read:exempt']).key;
+  const refused = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, as: editor, payload: { visibility: 'public' } });
+  t.equal(refused.statusCode, 400);
+  t.same(pointers(refused.json()), ['/body/visibility']);
+  t.equal((await api.request({ method: 'GET', url: `/v1/items/${id}`, as: null })).statusCode, 404, 'still hidden');
+  const declassified = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, payload: { visibility: 'public' } });
+  t.equal(declassified.statusCode, 200, 'admin may declassify');
+});

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, meetings, people, resolutions } from '../../db/schema.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
@@ -9,11 +9,12 @@ import { isOverdue } from '../../domain/overdue.js';
 import { isLooser, stricter, type Visibility } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
-import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
+import { parseSort, toPage, type Page } from '../../http/pagination.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
 import { insertAudited, updateAudited, type Tx } from '../shared/crud.js';
-import { actionColumns, overdueAsOf, selectActions, visibleTo, type ActionRow } from './query.js';
+import { listActionsStatements } from './list-query.js';
+import { actionByIdStatements, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 
 interface Deps {
@@ -23,13 +24,6 @@ interface Deps {
 }
 
 const LONDON = 'Europe/London';
-const sortColumns = {
-  id: actions.id,
-  createdAt: actions.createdAt,
-  updatedAt: actions.updatedAt,
-  dueDate: sql`coalesce(${actionColumns.dueDate}, '')`,
-  title: actions.title,
-} as const;
 
 /** An action as the API returns it: the row plus `overdue` as of the given day. */
 export function present(row: ActionRow, asOf: string): Action & { version: number } {
@@ -37,8 +31,11 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
 }
 
 export function createActionRepository(db: Db, { holidays }: Deps) {
-  function findVisible(tx: Db | Tx, actor: Actor, id: number): ActionRow {
-    const row = selectActions(tx).where(and(eq(actions.id, id), visibleTo(actor.visibilities))).get();
+  const actionById = actionByIdStatements(db);
+  const listRows = listActionsStatements(db);
+
+  function findVisible(_tx: Db | Tx, actor: Actor, id: number): ActionRow {
+    const row = actionById(actor.visibilities, id);
     if (!row) throw new NotFoundError('Action', id);
     return row;
   }
@@ -87,8 +84,14 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
   function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null) {
     let item = itemId ?? null;
     if (resolutionId != null) {
-      const r = tx.select({ itemId: resolutions.itemId }).from(resolutions).where(eq(resolutions.id, resolutionId)).get();
-      if (!r) throw invalidField('/body/resolutionId', `resolution ${resolutionId} does not exist`);
+      const r = tx
+        .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility })
+        .from(resolutions)
+        .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
+        .where(eq(resolutions.id, resolutionId))
+        .get();
+      // A resolution of an item the caller may not read answers exactly as a missing one.
+      if (!r || !actor.visibilities.includes(r.visibility)) throw invalidField('/body/resolutionId', `resolution ${resolutionId} does not exist`);
       if (item != null && r.itemId !== item) throw invalidField('/body/resolutionId', `resolution ${resolutionId} is not of item ${item}`);
       item = r.itemId;
     }
@@ -123,32 +126,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
       const asOf = query.asOf ?? todayIn(LONDON);
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const column = sortColumns[sort.field as keyof typeof sortColumns];
-      const page = keyset(sort, column as never, actions.id, query.cursor);
-      const statuses = query.status?.split(',') as Action['status'][] | undefined;
-      const dueDate = actionColumns.dueDate;
-      const rows = selectActions(db)
-        .where(
-          and(
-            visibleTo(actor.visibilities),
-            page.where,
-            query.committeeId ? eq(actions.committeeId, query.committeeId) : undefined,
-            query.meetingId ? eq(actions.meetingId, query.meetingId) : undefined,
-            query.dueMeetingId ? eq(actions.dueMeetingId, query.dueMeetingId) : undefined,
-            query.itemId ? eq(actions.itemId, query.itemId) : undefined,
-            statuses ? inArray(actions.status, statuses) : undefined,
-            query.kind ? eq(actions.kind, query.kind) : undefined,
-            query.ownerId ? eq(actions.ownerId, query.ownerId) : undefined,
-            query.dueBefore ? lte(dueDate, query.dueBefore) : undefined,
-            query.dueAfter ? gte(dueDate, query.dueAfter) : undefined,
-            query.overdue === 'true' ? overdueAsOf(asOf) : undefined,
-            query.overdue === 'false' ? sql`NOT (${overdueAsOf(asOf)})` : undefined,
-            query.q ? sql`${actions.id} IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH ${ftsQuery(query.q)})` : undefined,
-          ),
-        )
-        .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
+      const rows = listRows(actor.visibilities, query, sort, asOf, limit + 1);
       const result = toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
       return { data: result.data.map((r) => present(r, asOf)), nextCursor: result.nextCursor };
     },
@@ -205,6 +183,10 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
         if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
           const { itemId, itemVisibility } = origin(tx, actor, before.meetingId, input.itemId ?? before.itemId, input.resolutionId ?? before.resolutionId);
           checkVisibility(actor, input.visibility ?? before.visibility, itemVisibility);
+          // DESIGN.md: an action's visibility can be tightened, never loosened.
+          if (input.visibility !== undefined && isLooser(input.visibility, before.visibility)) {
+            throw invalidField('/body/visibility', `cannot be loosened from ${before.visibility}`);
+          }
           changes.itemId = itemId;
         }
         checkPerson(tx, 'requestedById', input.requestedById);
@@ -252,11 +234,5 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
   };
 }
 
-/** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
-function ftsQuery(q: string): string {
-  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) throw invalidField('/querystring/q', 'must contain a letter or digit');
-  return words.slice(0, 20).map((w) => `"${w}"*`).join(' ');
-}
 
 export type ActionRepository = ReturnType<typeof createActionRepository>;

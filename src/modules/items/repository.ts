@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
-import type { Visibility } from '../../domain/visibility.js';
+import { isLooser, type Visibility } from '../../domain/visibility.js';
 import { InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../http/pagination.js';
@@ -108,6 +108,10 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
         const before = visibleIn(tx, actor, id);
         check(before);
         const visibility = input.visibility ?? before.visibility;
+        // Declassifying Part 2 business is a deliberate decision, not an edit: admins only.
+        if (isLooser(visibility, before.visibility) && !actor.admin) {
+          throw invalidField('/body/visibility', `only an admin key may make ${before.visibility} business ${visibility}`);
+        }
         // Making an item public drops its paragraph unless the caller says otherwise (then 400).
         const exemptParagraph =
           input.exemptParagraph !== undefined ? input.exemptParagraph : visibility === 'public' ? null : before.exemptParagraph;

@@ -53,13 +53,15 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
    * meeting after the one it was raised at. Runs in the transaction that changed a meeting, so a
    * cancelled, postponed or held meeting never leaves an action pointing at it.
    */
-  function moveNextMeetingActions(tx: Tx, actor: Actor, committeeId: number) {
-    const schedule = tx
+  function moveNextMeetingActions(tx: Tx, actor: Actor, committeeId: number, leaving?: number) {
+    const all = tx
       .select({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status })
       .from(meetings)
       .where(eq(meetings.committeeId, committeeId))
       .all();
-    const raisedAt = new Map(schedule.map((m) => [m.id, m]));
+    const raisedAt = new Map(all.map((m) => [m.id, m]));
+    // A meeting about to be deleted is no longer anyone's next meeting.
+    const schedule = all.filter((m) => m.id !== leaving);
     const affected = tx
       .select()
       .from(actions)
@@ -156,6 +158,8 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
       db.transaction((tx) => {
         const before = mustFind(byId(tx, id), 'Meeting', id);
         check(before);
+        // Next-meeting actions due at it move on first: the row cannot go while they point at it.
+        moveNextMeetingActions(tx, actor, before.committeeId, id);
         deleteAudited(tx, actor, 'meeting', 'Meeting', meetings, before, [
           { label: 'agenda items', count: (t) => countWhere(t, agendaItems, eq(agendaItems.meetingId, id)) },
           { label: 'actions raised at it', count: (t) => countWhere(t, actions, eq(actions.meetingId, id)) },
@@ -164,10 +168,10 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
             count: (t) =>
               countWhere(t, actions, and(eq(actions.dueMeetingId, id), ne(actions.dueRule, 'next_meeting'))!),
           },
+          { label: 'actions answered at it', count: (t) => countWhere(t, actions, eq(actions.respondedMeetingId, id)) },
           { label: 'overdue flags', count: (t) => countWhere(t, overdueFlags, eq(overdueFlags.meetingId, id)) },
           { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.meetingId, id)) },
         ]);
-        moveNextMeetingActions(tx, actor, before.committeeId);
       });
     },
 

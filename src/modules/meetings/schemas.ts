@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateString, ListQuery, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+import { DateString, ListQuery, Nullable, SortQuery, SUPPORTED_YEARS, Text, Timestamps } from '../../http/schemas.js';
 
 export const meetingStatuses = ['scheduled', 'held', 'cancelled', 'postponed'] as const;
 
@@ -7,6 +7,7 @@ export const meetingStatuses = ['scheduled', 'held', 'cancelled', 'postponed'] a
 const StartsAt = Type.String({
   format: 'date-time',
   maxLength: 40,
+  pattern: SUPPORTED_YEARS,
   description: 'ISO 8601 date-time with offset; the local date is taken in the committee time zone',
 });
 

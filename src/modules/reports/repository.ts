@@ -5,7 +5,7 @@ import type { Actor } from '../../http/context.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
-import { selectActions, visibleTo } from '../actions/query.js';
+import { selectActions, toActionRow, visibleTo } from '../actions/query.js';
 
 const newestFirst = { field: 'id', descending: true };
 
@@ -52,9 +52,9 @@ export function createReportRepository(db: Db) {
       return selectActions(db)
         .where(and(visibleTo(actor.visibilities), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
         .orderBy(asc(actions.id))
-        .all()
-        .map((row) => {
-          const { version: _version, ...action } = present(row, asOf);
+        .values()
+        .map((values) => {
+          const { version: _version, ...action } = present(toActionRow(values), asOf);
           return action;
         });
     },

@@ -6,6 +6,7 @@ import { sendPage } from '../../http/links.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
 import { contentTypes, negotiate, render } from '../../jobs/report-formats.js';
+import { createReportThread } from '../../jobs/report-thread.js';
 import { ActionSchema } from '../actions/schemas.js';
 import { createReportRepository } from './repository.js';
 import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
@@ -22,6 +23,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
   const { scans, committees } = app.services;
   const reports = createReportRepository(app.db);
+  // A worker needs the database file; an in-memory database (tests) is built on the main thread.
+  const reportThread = app.db.$client.memory ? undefined : createReportThread(app.db.$client.name);
+  if (reportThread) app.addHook('onClose', () => reportThread.close());
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -35,8 +39,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const format = negotiate(request.query.format, request.headers.accept);
     if (!format) return sendProblem(reply, problem(406, 'Supported formats: application/json, text/csv, text/markdown, text/html', 'SCRUTINY_NOT_ACCEPTABLE'));
     if (request.query.committeeId) committees.get(request.query.committeeId);
-    const report = scans.report(actorOf(request), request.query);
     reply.header('vary', 'accept');
+    if (reportThread && !request.query.committeeId) {
+      // Every committee at once is the one report too big for the event loop.
+      const body = await reportThread.render({ asOf: request.query.asOf ?? todayIn('Europe/London'), visibilities: [...actorOf(request).visibilities], format });
+      return reply.type(contentTypes[format]).send(body);
+    }
+    const report = scans.report(actorOf(request), request.query);
     return reply.type(contentTypes[format]).send(format === 'json' ? report : render(report, format));
   });
 

@@ -1,0 +1,1 @@
+CREATE INDEX `actions_committee_response_idx` ON `actions` (`committee_id`,`executive_response`,`response_due_on`);

@@ -1,0 +1,116 @@
+import { cpus, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fetchEtags, loadFixtures } from './fixtures.js';
+import { prepareDatabase } from './generate.js';
+import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
+import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
+import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
+import { sqliteFloor } from './sqlite-floor.js';
+import { meets, render, targetOf, type Row } from './table.js';
+
+// npm run bench -- [--actions 200000] [--duration 5] [--warmup 1] [--runs 3] [--json FILE]
+//                  [--only REGEX] [--cpu-prof DIR] [--no-build]
+// Generates (or reuses) the database, starts the real server on it and a bare Fastify route
+// beside it, drives both with autocannon, times the same queries on raw better-sqlite3, and
+// prints one table. Progress goes to stderr, the table to stdout.
+
+const { values } = parseArgs({
+  options: {
+    actions: { type: 'string', default: '200000' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const actions = Number(values.actions);
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const runs = Number(values.runs);
+const only = values.only ? new RegExp(values.only, 'i') : undefined;
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+// --no-build still measures an existing build; without one, the TypeScript through tsx.
+const compiled = values['no-build'] ? hasBuild() : build();
+log(compiled ? 'measuring dist/src/server.js' : 'measuring src/server.ts through tsx (no build)');
+const runDir = join(tmpdir(), `scrutiny-bench-run-${process.pid}`);
+const db = prepareDatabase(actions, runDir);
+log(db.generatedMs === null ? `using the cached ${actions.toLocaleString('en-GB')}-action database` : `generated ${actions.toLocaleString('en-GB')} actions in ${(db.generatedMs / 1000).toFixed(1)} s`);
+const key = createAdminKey(db.path, compiled);
+const fixtures = loadFixtures(db.path, db.anchor);
+const entry = serverEntry(compiled);
+const nodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+
+// Start-up: a fresh process each time, spawn to the first 200 from /readyz.
+const startups: number[] = [];
+let server: Running | undefined;
+for (let i = 0; i < runs; i++) {
+  if (server) await stop(server);
+  server = await startServer(entry, db.path, nodeFlags);
+  startups.push(server.readyMs);
+}
+const app = server!;
+const bare = await startBareServer();
+const memory = sampleMemory(app.child.pid!);
+const etags = await fetchEtags(app.url, key, fixtures.patchIds);
+log(`ready in ${startups.map((ms) => ms.toFixed(0)).join(', ')} ms; ${etags.size} ETags fetched for PATCH`);
+
+const chosen = scenarios(fixtures, key, etags).filter((s) => s.server === 'bare' || !only || only.test(s.name));
+const { report, probe } = allCommitteeReport(fixtures, key);
+const idleProbe: Scenario = { ...probe, name: 'GET /healthz alone (idle reference)', target: undefined };
+const results = new Map<string, Measurement[]>();
+const record = (name: string, m: Measurement) => results.set(name, [...(results.get(name) ?? []), m]);
+const urlOf = (s: Scenario) => (s.server === 'bare' ? bare.url : app.url);
+
+// Rounds interleave the scenarios, so the baseline and each scenario see the same machine.
+for (let round = 1; round <= runs; round++) {
+  for (const s of chosen) {
+    log(`round ${round}/${runs}: ${s.name}`);
+    record(s.name, await measure(urlOf(s), s, duration, warmup));
+  }
+  if (!only || only.test(report.name)) {
+    log(`round ${round}/${runs}: ${report.name}, with ${probe.name.trim()}`);
+    const [r, p] = await measureTogether(app.url, report, probe, duration, warmup);
+    record(report.name, r);
+    record(probe.name, p);
+    record(idleProbe.name, await measure(app.url, idleProbe, duration, 0));
+  }
+}
+const rss = memory.stop();
+await Promise.all([stop(app), stop(bare)]);
+
+log('raw better-sqlite3 floor');
+const floor = only ? [] : sqliteFloor(db.path, fixtures, Math.min(duration, 2) * 1000, runs);
+rmSync(runDir, { recursive: true, force: true });
+
+const bareName = chosen.find((s) => s.server === 'bare')!.name;
+const bareRps = medianOf(results.get(bareName)!).rps;
+const rows: Row[] = [];
+for (const s of [...chosen, report, probe, idleProbe]) {
+  const measured = results.get(s.name);
+  if (!measured) continue;
+  const m = medianOf(measured);
+  const ratio = m.rps / bareRps;
+  const bad = Object.entries(m.statuses).filter(([code]) => !code.startsWith('2'));
+  rows.push({
+    scenario: `${s.name} (c=${s.connections})`,
+    rps: m.rps, p50: m.p50, p99: m.p99, ratio,
+    target: targetOf(s.target), met: meets(s.target, m.rps, m.p99, ratio),
+    note: m.failures > 0 ? `${m.failures} failed responses (${bad.map(([c, n]) => `${c}×${n}`).join(', ') || 'socket errors'})` : undefined,
+  });
+}
+rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
+rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
+for (const f of floor) rows.push({ scenario: f.name, rps: f.opsPerSecond, p50: f.p50, p99: f.p99, ratio: f.opsPerSecond / bareRps });
+
+const table = render(rows);
+process.stdout.write(`\n${actions.toLocaleString('en-GB')} actions, ${duration} s per scenario after ${warmup} s warm-up, median of ${runs} run(s), ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n\n${table}\n`);
+if (values.json) {
+  writeFileSync(values.json, `${JSON.stringify({ actions, duration, warmup, runs, cpus: cpus().length, node: process.version, at: new Date().toISOString(), generatedMs: db.generatedMs, rows }, null, 2)}\n`);
+  log(`wrote ${values.json}`);
+}

@@ -1,0 +1,125 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+// The processes the benchmark measures: the real server (the compiled build, as `npm start`
+// runs it) and the bare Fastify baseline, each on its own port, plus what is read about them
+// from outside: time to ready and resident memory.
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const COMPILED_SERVER = join(ROOT, 'dist', 'src', 'server.js');
+const COMPILED_API_KEY = join(ROOT, 'dist', 'scripts', 'api-key.js');
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  /** Milliseconds from spawn to the first successful readiness probe. */
+  readyMs: number;
+}
+
+export function hasBuild(): boolean {
+  return existsSync(COMPILED_SERVER);
+}
+
+/** `npm run build`, so the measured server is the production path; false when it failed. */
+export function build(): boolean {
+  const result = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return result.status === 0 && existsSync(COMPILED_SERVER);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** `node <entry>` for compiled JavaScript, through tsx for TypeScript. */
+function nodeArgs(entry: string): string[] {
+  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : ['--enable-source-maps', entry];
+}
+
+async function waitUntilOk(url: string, child: ChildProcess, started: number, timeoutMs = 60_000): Promise<number> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (performance.now() - started < timeoutMs) {
+    if (exited) throw new Error(`${url}: the process exited before it was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return performance.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${url}: not ready after ${timeoutMs} ms`);
+}
+
+function spawnAndWait(entry: string, env: Record<string, string>, probePath: string, port: number, nodeFlags: string[] = []): Promise<Running> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs(entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return waitUntilOk(url + probePath, child, started).then((readyMs) => ({ child, url, readyMs }));
+}
+
+export function serverEntry(compiled: boolean): string {
+  return compiled ? COMPILED_SERVER : join(ROOT, 'src', 'server.ts');
+}
+
+export async function startServer(entry: string, databasePath: string, nodeFlags: string[] = []): Promise<Running> {
+  return spawnAndWait(entry, {
+    DATABASE_PATH: databasePath,
+    DATABASE_SYNCHRONOUS: 'FULL',
+    SCAN_ON_START: 'false',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+  }, '/readyz', await freePort(), nodeFlags);
+}
+
+export async function startBareServer(): Promise<Running> {
+  return spawnAndWait(join(import.meta.dirname, 'bare-server.ts'), {}, '/healthz', await freePort());
+}
+
+export async function stop(running: Running): Promise<void> {
+  if (running.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => running.child.once('exit', resolve));
+  running.child.kill('SIGTERM');
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** An admin key, made by the project's own command. */
+export function createAdminKey(databasePath: string, compiled: boolean): string {
+  const entry = compiled && existsSync(COMPILED_API_KEY) ? COMPILED_API_KEY : join(ROOT, 'scripts', 'api-key.ts');
+  const result = spawnSync(process.execPath, [...nodeArgs(entry), 'create', '--name', 'bench', '--scopes', 'admin'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  const key = result.stdout.trim();
+  if (result.status !== 0 || !key) throw new Error(`api-key create failed: ${result.stderr}`);
+  return key;
+}
+
+/** Samples VmRSS from /proc while running; `stop()` returns the samples in MB. */
+export function sampleMemory(pid: number, everyMs = 100) {
+  const samples: number[] = [];
+  const timer = setInterval(() => {
+    try {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) samples.push(Number(kb) / 1024);
+    } catch {
+      // the process has gone
+    }
+  }, everyMs);
+  return { stop: () => (clearInterval(timer), samples) };
+}

@@ -1,0 +1,122 @@
+import type { RequestDefinition } from 'autocannon';
+import type { Fixtures } from './fixtures.js';
+import { plusDays } from './random.js';
+
+// The HTTP scenarios of issue 6. Each varies its target per request (ids, committees, search
+// words), so no single cached row or page makes a figure look better than real use.
+
+export interface Target {
+  /** Minimum share of the bare route's requests/s. */
+  ratio?: number;
+  minRps?: number;
+  maxP99?: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** Which server it runs against. */
+  server: 'app' | 'bare';
+  connections: number;
+  requests: RequestDefinition[];
+  target?: Target;
+}
+
+/** Cycles through a list, one item per call. */
+function cycle<T>(items: readonly T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+}
+
+export function scenarios(f: Fixtures, key: string, etags: Map<number, string>): Scenario[] {
+  const auth = { authorization: `Bearer ${key}` };
+  const json = { ...auth, 'content-type': 'application/json' };
+  const get = (name: string, connections: number, nextPath: () => string, target?: Target, server: Scenario['server'] = 'app'): Scenario => ({
+    name,
+    server,
+    connections,
+    target,
+    requests: [{ method: 'GET', headers: auth, setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+  });
+
+  const readId = cycle(f.readIds);
+  const committee = cycle(f.committeeIds);
+  const search = cycle(f.searches);
+  const meeting = cycle(f.meetings);
+  const asOf = f.anchor;
+
+  // POST: a mix of the due rules a clerk uses; no due given means "the next meeting".
+  let posted = 0;
+  const postBody = () => {
+    const m = meeting();
+    const n = posted++;
+    const body: Record<string, unknown> = {
+      meetingId: m.id,
+      kind: (['update', 'information', 'task'] as const)[n % 3],
+      title: `Officers to circulate a briefing note on housing repairs, request ${n}`,
+      detail: 'Members asked for the figures by ward and for the trend over three years.',
+      ownerText: 'Head of Housing',
+    };
+    if (m.itemIds.length > 0 && n % 4 !== 0) body.itemId = m.itemIds[n % m.itemIds.length];
+    if (n % 4 === 1) body.dueDate = plusDays(asOf, 30 + (n % 60));
+    if (n % 4 === 2) body.dueQuarter = '2027-28 Q1';
+    return JSON.stringify(body);
+  };
+
+  // PATCH: each request takes an action nobody else is changing, with its current ETag, and
+  // puts it back with the new ETag from the response, so If-Match never fails.
+  const pool = [...etags.entries()];
+  let patched = 0;
+  const patch: RequestDefinition = {
+    method: 'PATCH',
+    setupRequest: (req, context) => {
+      const taken = pool.shift();
+      if (!taken) throw new Error('PATCH pool ran dry');
+      context.taken = taken;
+      const n = patched++;
+      const body = JSON.stringify({ rag: (['red', 'amber', 'green'] as const)[n % 3], detail: `Progress reviewed with the lead officer (${n}).` });
+      return { ...req, path: `/v1/actions/${taken[0]}`, headers: { ...json, 'if-match': taken[1] }, body };
+    },
+    onResponse: (status, _body, context, headers) => {
+      const [id, etag] = context.taken as [number, string];
+      if (status === 200 && headers.etag) pool.push([id, headers.etag]);
+      else if (status !== 412) pool.push([id, etag]);
+    },
+  };
+
+  return [
+    get('bare route: GET /v1/actions/{id} (memory)', 10, () => `/v1/actions/${readId()}`, undefined, 'bare'),
+    get('GET /v1/actions/{id}', 10, () => `/v1/actions/${readId()}`, { ratio: 0.5 }),
+    get('GET /v1/actions?committeeId&status=open&limit=50', 10, () => `/v1/actions?committeeId=${committee()}&status=open&limit=50`, { ratio: 0.2 }),
+    get('GET /v1/actions?q=…', 10, () => `/v1/actions?q=${encodeURIComponent(search())}`),
+    {
+      name: 'POST /v1/actions',
+      server: 'app',
+      connections: 24,
+      target: { minRps: 2000, maxP99: 20 },
+      requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: '/v1/actions', headers: json, body: postBody() }) }],
+    },
+    { name: 'PATCH /v1/actions/{id} (If-Match)', server: 'app', connections: 24, target: { minRps: 2000, maxP99: 20 }, requests: [patch] },
+    get('GET /v1/reports/overdue?committeeId', 4, () => `/v1/reports/overdue?committeeId=${committee()}&asOf=${asOf}`, { maxP99: 20 }),
+  ];
+}
+
+/** The all-committee report, and the stream of cheap requests that shows the event loop meanwhile. */
+export function allCommitteeReport(f: Fixtures, key: string): { report: Scenario; probe: Scenario } {
+  const auth = { authorization: `Bearer ${key}` };
+  return {
+    report: {
+      name: 'GET /v1/reports/overdue (all committees)',
+      server: 'app',
+      connections: 1,
+      target: { maxP99: 1000 },
+      requests: [{ method: 'GET', path: `/v1/reports/overdue?asOf=${f.anchor}`, headers: auth }],
+    },
+    probe: {
+      name: '  GET /healthz meanwhile (event-loop delay proxy)',
+      server: 'app',
+      connections: 1,
+      target: { maxP99: 50 },
+      requests: [{ method: 'GET', path: '/healthz' }],
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { actions } from '../../db/schema.js';
+import type { Visibility } from '../../domain/visibility.js';
+import { invalidField } from '../../errors.js';
+import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../http/pagination.js';
+import { actionColumns, overdueAsOf, selectActions, toActionRow, visibleTo, type ActionRow } from './query.js';
+import type { ListActionsQuery } from './schemas.js';
+
+// GET /v1/actions as prepared statements: one per shape of query (which filters are given, how
+// many statuses, the sort, whether there is a cursor, the caller's visibilities), every value a
+// placeholder. Building and compiling the SQL afresh cost more than running it for a page of 50.
+
+export const sortColumns = {
+  id: actions.id,
+  createdAt: actions.createdAt,
+  updatedAt: actions.updatedAt,
+  dueDate: sql`coalesce(${actionColumns.dueDate}, '')`,
+  title: actions.title,
+} as const;
+
+/** The optional filters compared for equality, in the order they appear in the WHERE clause. */
+const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId'] as const;
+const MAX_SHAPES = 256;
+
+/** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
+export function ftsQuery(q: string): string {
+  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) throw invalidField('/querystring/q', 'must contain a letter or digit');
+  return words.slice(0, 20).map((w) => `"${w}"*`).join(' ');
+}
+
+export function listActionsStatements(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+
+  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number) {
+    const column = sortColumns[sort.field as keyof typeof sortColumns];
+    const dueDate = actionColumns.dueDate;
+    const where: (SQL | undefined)[] = [
+      visibleTo(visibilities),
+      hasCursor ? keysetAfter(sort, column as never, actions.id, p('cursorValue'), p('cursorId')) : undefined,
+      ...equalities.map((name) => (query[name] ? eq(actions[name], p(name)) : undefined)),
+      statusCount > 0 ? inArray(actions.status, Array.from({ length: statusCount }, (_, i) => p(`status${i}`))) : undefined,
+      query.kind ? eq(actions.kind, p('kind')) : undefined,
+      query.ownerId ? eq(actions.ownerId, p('ownerId')) : undefined,
+      query.dueBefore ? lte(dueDate, p('dueBefore')) : undefined,
+      query.dueAfter ? gte(dueDate, p('dueAfter')) : undefined,
+      query.overdue === 'true' ? overdueAsOf(p('asOf')) : undefined,
+      query.overdue === 'false' ? sql`NOT (${overdueAsOf(p('asOf'))})` : undefined,
+      query.q ? sql`${actions.id} IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
+    ];
+    return selectActions(db)
+      .where(and(...where))
+      .orderBy(...keyset(sort, column as never, actions.id, undefined).orderBy)
+      .limit(p('limit'))
+      .prepare();
+  }
+  const statements = new Map<string, ReturnType<typeof build>>();
+
+  /** Up to `limit` rows matching the query, in the sort's order, after the cursor's row. */
+  return (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): ActionRow[] => {
+    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+    const statuses = query.status?.split(',') ?? [];
+    const fts = query.q ? ftsQuery(query.q) : undefined;
+    const shape = JSON.stringify([
+      visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
+      !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
+    ]);
+    let statement = statements.get(shape);
+    if (statement === undefined) {
+      if (statements.size >= MAX_SHAPES) statements.delete(statements.keys().next().value!);
+      statement = build(visibilities, query, sort, cursor !== undefined, statuses.length);
+      statements.set(shape, statement);
+    }
+    const values: Record<string, unknown> = { limit, asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
+    for (const name of equalities) values[name] = query[name];
+    statuses.forEach((status, i) => (values[`status${i}`] = status));
+    return statement.values(values).map(toActionRow);
+  };
+}

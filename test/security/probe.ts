@@ -1,0 +1,106 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { TestApp } from '../helper.js';
+import type { Level } from './seed.js';
+
+// Callers of the leak matrix, with what DESIGN.md says each may do and see — written out here,
+// not derived from src/http/auth.ts, so a change to scope expansion shows up as a failure.
+
+export type CallerName = 'anonymous' | 'reader' | 'writer' | 'exempt' | 'confidential' | 'admin';
+
+export interface Caller {
+  name: CallerName;
+  key: (api: TestApp) => string | null;
+  scopes: readonly string[];
+  sees: readonly Level[];
+}
+
+export const callers: readonly Caller[] = [
+  { name: 'anonymous', key: () => null, scopes: ['read'], sees: ['public'] },
+  { name: 'reader', key: (api) => api.keys.reader, scopes: ['read'], sees: ['public'] },
+  { name: 'writer', key: (api) => api.keys.writer, scopes: ['read', 'write'], sees: ['public'] },
+  { name: 'exempt', key: (api) => api.keys.exempt, scopes: ['read', 'read:exempt'], sees: ['public', 'exempt'] },
+  {
+    name: 'confidential', key: (api) => api.keys.confidential,
+    scopes: ['read', 'read:exempt', 'read:confidential'], sees: ['public', 'exempt', 'confidential'],
+  },
+  {
+    name: 'admin', key: (api) => api.keys.admin,
+    scopes: ['read', 'read:exempt', 'read:confidential', 'write', 'admin'], sees: ['public', 'exempt', 'confidential'],
+  },
+];
+
+export function fillPath(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    if (params[name] === undefined) throw new Error(`no value for {${name}} in ${template}`);
+    return encodeURIComponent(String(params[name]));
+  });
+}
+
+/** A cursor is opaque to clients but readable to a leak hunter: base64url JSON. */
+function decodedCursor(cursor: unknown): string {
+  return typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+}
+
+export interface Fetched {
+  first: LightMyRequestResponse;
+  /** Every page's body, headers and decoded cursor: all the text a caller received. */
+  text: string;
+  /** Parsed JSON of every page (empty unless the response was JSON). */
+  pages: unknown[];
+}
+
+/** GETs a URL and, for a JSON list, follows `nextCursor` to the end. */
+export async function fetchAll(
+  api: TestApp,
+  url: string,
+  as: string | null,
+  headers: Record<string, string> = {},
+): Promise<Fetched> {
+  const first = await api.request({ method: 'GET', url, as, headers });
+  const texts: string[] = [];
+  const pages: unknown[] = [];
+  let res = first;
+  let current = url;
+  for (let page = 0; page < 50; page++) {
+    texts.push(res.body, JSON.stringify(res.headers));
+    const isJson = String(res.headers['content-type'] ?? '').includes('json');
+    const body: unknown = isJson ? res.json() : undefined;
+    if (isJson) pages.push(body);
+    const cursor = res.statusCode === 200 && isJson ? (body as { nextCursor?: unknown }).nextCursor : undefined;
+    texts.push(decodedCursor(cursor));
+    if (typeof cursor !== 'string') break;
+    const next = new URL(current, 'http://x');
+    next.searchParams.set('cursor', cursor);
+    current = `${next.pathname}${next.search}`;
+    res = await api.request({ method: 'GET', url: current, as, headers });
+    if (res.statusCode !== 200) throw new Error(`page ${page + 2} of ${url}: ${res.statusCode} ${res.body}`);
+  }
+  return { first, text: texts.join('\n'), pages };
+}
+
+/** A problem body with the record's id masked, to compare "hidden" with "missing". */
+export function maskedProblem(res: LightMyRequestResponse, id: string | number): unknown {
+  const body = res.json() as Record<string, unknown>;
+  const mask = (v: unknown) => (typeof v === 'string' ? v.replace(new RegExp(`(^|[^0-9])${id}(?![0-9])`, 'g'), '$1{id}') : v);
+  const errors = Array.isArray(body.errors)
+    ? body.errors.map((e: Record<string, unknown>) => ({ ...e, detail: mask(e.detail) }))
+    : body.errors;
+  const instance = typeof body.instance === 'string' ? body.instance.replace(new RegExp(`/${id}(?=[/?]|$)`), '/{id}') : body.instance;
+  return { ...body, detail: mask(body.detail), instance, errors };
+}
+
+const VOLATILE_HEADERS = new Set(['date', 'x-request-id', 'content-length', 'ratelimit', 'ratelimit-policy', 'ratelimit-remaining', 'ratelimit-reset', 'x-ratelimit-remaining', 'x-ratelimit-reset']);
+
+/** The header names of a response, without those whose presence varies by request. */
+export function headerNames(res: LightMyRequestResponse): string[] {
+  return Object.keys(res.headers).filter((h) => !VOLATILE_HEADERS.has(h)).sort();
+}
+
+export function isProblem(res: LightMyRequestResponse): boolean {
+  if (!String(res.headers['content-type'] ?? '').startsWith('application/problem+json')) return false;
+  const body = res.json() as Record<string, unknown>;
+  return (
+    typeof body.type === 'string' && typeof body.title === 'string' &&
+    body.status === res.statusCode && typeof body.detail === 'string'
+  );
+}
