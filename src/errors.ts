@@ -50,3 +50,10 @@ export class InvalidFieldError extends Error {
 export function invalidField(pointer: string, detail: string): InvalidFieldError {
   return new InvalidFieldError([{ pointer, detail }]);
 }
+
+/** The group of writes a response depends on could not be committed (disk full, I/O error). */
+export const CommitFailedError = createError(
+  'SCRUTINY_COMMIT_FAILED',
+  'The change could not be saved durably (%s); nothing from this request was kept',
+  503,
+);

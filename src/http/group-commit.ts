@@ -1,15 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
+import { CommitFailedError } from '../errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk (an fsync, milliseconds),
 // so one transaction per request caps writes at a few hundred a second. Instead, the write
 // requests that arrive together share one outer transaction: each repository transaction inside
 // it becomes a SAVEPOINT (better-sqlite3 nests them), so a failing request still rolls back
-// alone, and one COMMIT — one fsync — makes the whole group durable. Nothing is answered before
-// the data it shows is durable: every response waits for the group that was open while it ran.
+// alone, and one COMMIT — one fsync — makes the whole group durable.
+//
+// Nothing is answered before the data it shows is durable. Groups run one after another and are
+// numbered. A request notes the first group that could have been open while it ran (the open one
+// when it arrived, else the next); before its response is sent it waits for every group from
+// that one on. Reads are included: on the shared connection a read sees a group's uncommitted
+// rows, so a read answered during a group that then fails to commit would show data that never
+// existed. If any of those groups failed, the response is a 503 instead.
 
 interface Group {
+  seq: number;
   committed: Promise<void>;
 }
 
@@ -19,14 +27,17 @@ export default fp<{ db: Db }>(
   async function groupCommit(app: FastifyInstance, { db }) {
     const sqlite = db.$client;
     let open: Group | undefined;
-    const joined = new WeakMap<FastifyRequest, Group>();
+    let nextSeq = 1;
+    /** The number of the last group whose COMMIT failed (0: none). */
+    let lastFailed: { seq: number; reason: string } = { seq: 0, reason: '' };
+    const firstGroup = new WeakMap<FastifyRequest, number>();
     const failed = new WeakSet<FastifyRequest>();
 
     function begin(): Group {
       sqlite.exec('BEGIN IMMEDIATE');
       let resolve!: () => void;
       let reject!: (err: unknown) => void;
-      const group: Group = { committed: new Promise<void>((res, rej) => ((resolve = res), (reject = rej))) };
+      const group: Group = { seq: nextSeq++, committed: new Promise<void>((res, rej) => ((resolve = res), (reject = rej))) };
       group.committed.catch(() => undefined); // awaited by each request; never unhandled
       // After the I/O callbacks of this turn of the event loop: every request that arrived
       // with this one has run its handler by then.
@@ -37,32 +48,41 @@ export default fp<{ db: Db }>(
           resolve();
         } catch (err) {
           if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          lastFailed = { seq: group.seq, reason: err instanceof Error ? err.message : String(err) };
+          app.log.error({ err, group: group.seq }, 'group commit failed; its requests are answered 503');
           reject(err);
         }
       });
       return group;
     }
 
-    app.addHook('preHandler', async (request) => {
-      if (!WRITES.has(request.method)) return;
+    app.addHook('onRequest', (request, _reply, done) => {
+      firstGroup.set(request, open?.seq ?? nextSeq);
+      done();
+    });
+
+    app.addHook('preHandler', (request, _reply, done) => {
       // Code outside any request (a script sharing the connection) may hold a transaction: then
       // the request's writes simply join it, as they would without grouping.
-      if (!open && !sqlite.inTransaction) open = begin();
-      if (open) joined.set(request, open);
+      if (WRITES.has(request.method) && !open && !sqlite.inTransaction) open = begin();
+      done();
     });
 
     // Registered after idempotency, so a stored replay record commits in the same group.
-    app.addHook('onSend', async (request, _reply, payload) => {
-      if (failed.has(request)) return payload; // the error response for a failed commit
-      const groups = [joined.get(request), open].filter((g): g is Group => g !== undefined);
-      if (groups.length === 0) return payload;
-      try {
-        await Promise.all(groups.map((g) => g.committed));
-      } catch (err) {
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      if (failed.has(request)) return done(null, payload); // the error response for a failed commit
+      const first = firstGroup.get(request) ?? nextSeq;
+      const fail = (reason: string) => {
         failed.add(request);
-        throw err;
-      }
-      return payload;
+        done(new CommitFailedError(reason));
+      };
+      // Groups before the open one have settled; a failure among those since `first` counts.
+      if (lastFailed.seq >= first) return fail(lastFailed.reason);
+      if (!open || open.seq < first) return done(null, payload);
+      open.committed.then(
+        () => done(null, payload),
+        (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
+      );
     });
   },
   { name: 'group-commit', dependencies: ['idempotency'] },
