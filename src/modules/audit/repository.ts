@@ -1,5 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { insertRow } from '../../db/prepared.js';
 import { auditEvents } from '../../db/schema.js';
 import type { Actor } from '../../http/context.js';
 import { toPage, type Page } from '../../http/pagination.js';
@@ -21,17 +22,16 @@ export function recordAudit(
   before: unknown,
   after: unknown,
 ): void {
-  tx.insert(auditEvents)
-    .values({
-      actor: actor.name,
-      entityType,
-      entityId: String(entityId),
-      operation,
-      before: before ?? null,
-      after: after ?? null,
-      requestId: actor.requestId ?? null,
-    })
-    .run();
+  // Every write records one: the insert is prepared once (db/prepared.ts).
+  insertRow(tx, auditEvents, {
+    actor: actor.name,
+    entityType,
+    entityId: String(entityId),
+    operation,
+    before: before ?? null,
+    after: after ?? null,
+    requestId: actor.requestId ?? null,
+  });
 }
 
 export interface AuditEvent {

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { holidays } from '../../db/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../http/context.js';
@@ -18,12 +19,20 @@ export interface HolidayEntry {
 export function createHolidayRepository(db: Db, onCalendarChanged: (tx: Tx) => void) {
   let cached: HolidayCalendar | undefined;
 
+  // Writes read the calendar as their transaction sees it; almost always it is the same rows
+  // as last time, so the calendar built from them last time is reused.
+  let lastLoaded: { changes: string; calendar: HolidayCalendar } | undefined;
+
   function load(from: Tx | Db): HolidayCalendar {
-    const changes = from.select().from(holidays).all();
-    return HolidayCalendar.englandAndWales({
+    const changes = preparedQuery(from, 'holidays:all', () => from.select().from(holidays).prepare()).all();
+    const key = JSON.stringify(changes);
+    if (lastLoaded?.changes === key) return lastLoaded.calendar;
+    const calendar = HolidayCalendar.englandAndWales({
       added: changes.filter((c) => c.isHoliday).map((c) => ({ date: c.date, title: c.name })),
       removed: changes.filter((c) => !c.isHoliday).map((c) => c.date),
     });
+    lastLoaded = { changes: key, calendar };
+    return calendar;
   }
 
   const shippedDates = new Set(ENGLAND_AND_WALES_BANK_HOLIDAYS.map((h) => h.date));

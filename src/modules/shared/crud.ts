@@ -1,6 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
+import { insertReturning, updateReturning } from '../../db/prepared.js';
 import { NotFoundError, ReferencedError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
 import { recordAudit, type Operation } from '../audit/repository.js';
@@ -10,6 +11,21 @@ import { recordAudit, type Operation } from '../audit/repository.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
+
+const runners = new WeakMap<Db['$client'], (work: () => unknown) => unknown>();
+
+/**
+ * `db.transaction(work)` for the hot write paths: the same BEGIN (or SAVEPOINT inside a group
+ * commit) on the same connection, committed when `work` returns and rolled back when it throws,
+ * but without building drizzle's transaction object and better-sqlite3's wrapper on every call —
+ * together some 10 µs, a few percent of a whole write request. `work` gets the database itself,
+ * which runs every statement on that connection inside the transaction just as a `tx` would.
+ */
+export function transaction<T>(db: Db, work: (tx: Tx) => T): T {
+  let run = runners.get(db.$client);
+  if (run === undefined) runners.set(db.$client, (run = db.$client.transaction((inner: () => unknown) => inner())));
+  return run(() => work(db as unknown as Tx)) as T;
+}
 
 export function nowIso(): string {
   return new Date().toISOString();
@@ -22,7 +38,7 @@ export function insertAudited<T extends SQLiteTable>(
   table: T,
   values: T['$inferInsert'],
 ): T['$inferSelect'] {
-  const row = tx.insert(table).values(values).returning().get() as unknown as T['$inferSelect'] & { id: number };
+  const row = insertReturning(tx, table, values) as T['$inferSelect'] & { id: number };
   recordAudit(tx, actor, entityType, row.id, 'create', null, row);
   return row;
 }
@@ -36,13 +52,8 @@ export function updateAudited<T extends Versioned>(
   changes: Partial<T['$inferInsert']>,
   operation: Operation = 'update',
 ): T['$inferSelect'] {
-  const set = { ...changes, version: sql`${table.version} + 1`, updatedAt: nowIso() };
-  const after = tx
-    .update(table)
-    .set(set as never)
-    .where(eq(table.id, before.id))
-    .returning()
-    .get() as T['$inferSelect'];
+  const set = { ...changes, updatedAt: nowIso() } as Partial<T['$inferInsert']>;
+  const after = updateReturning(tx, table, before.id, set, { version: sql`${table.version} + 1` })!;
   recordAudit(tx, actor, entityType, before.id, operation, before, after);
   return after;
 }

@@ -1,0 +1,173 @@
+import { Column, eq, getTableColumns, getTableName, is, Param, Placeholder, sql, SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from './client.js';
+
+// Hot-path helpers over drizzle. Building a query's SQL and mapping its rows through drizzle's
+// generic per-field checks cost several times what SQLite spends running a small query, so the
+// write path and the action reads build each query shape once, with placeholders, and decode
+// raw rows directly. test/db/prepared.test.ts holds them to drizzle's own results.
+
+type Session = object;
+type Connection = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+type Row = Record<string, unknown>;
+const MAX_SHAPES = 500;
+const prepared = new WeakMap<Session, Map<string, unknown>>();
+
+/**
+ * The query `build` makes, prepared once per database connection and `key`. A transaction shares
+ * its database's connection (drizzle's session), so a query prepared in one transaction serves
+ * every later one, and `db` and `tx` share one cache.
+ */
+export function preparedQuery<T>(db: Connection, key: string, build: () => T): T {
+  const session = (db as unknown as { session: Session }).session;
+  let shapes = prepared.get(session);
+  if (shapes === undefined) prepared.set(session, (shapes = new Map()));
+  let query = shapes.get(key) as T | undefined;
+  if (query === undefined) {
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, (query = build()));
+  }
+  return query;
+}
+
+interface Shape {
+  key: string;
+  template: Record<string, Placeholder | SQL | null>;
+  params: Row;
+}
+
+/**
+ * The shape of a set of column values for a prepared insert or update: undefined values are left
+ * out (drizzle then writes the column's default, or leaves it unchanged), nulls are written as
+ * literal nulls (through a placeholder drizzle would pass null to the column's encoder, storing
+ * JSON "null" or boolean false), and every other value becomes a placeholder. `fixed` are SQL
+ * expressions without parameters, part of the statement. Undefined when a value is itself an SQL
+ * expression or a column, which cannot be a parameter.
+ */
+function shapeOf(values: Row, fixed: Record<string, SQL> = {}): Shape | undefined {
+  const template: Shape['template'] = {};
+  const params: Row = {};
+  let key = '';
+  for (const name in values) {
+    const value = values[name];
+    if (value === undefined || name in fixed) continue;
+    if (typeof value === 'object' && (is(value, SQL) || is(value, Column) || is(value, Placeholder) || is(value, Param))) return undefined;
+    if (value === null) {
+      template[name] = null;
+      key += `${name}=null,`;
+    } else {
+      template[name] = sql.placeholder(name);
+      params[name] = value;
+      key += `${name},`;
+    }
+  }
+  for (const name in fixed) {
+    template[name] = fixed[name]!;
+    key += `${name}=sql,`;
+  }
+  return { key, template, params };
+}
+
+const preparable = new WeakMap<SQLiteTable, boolean>();
+
+/**
+ * Whether writes to the table can be prepared once: not when a column computes its default or
+ * its on-update value in JavaScript (`$defaultFn`, `$onUpdateFn`), which drizzle evaluates while
+ * building the statement — a prepared statement would repeat the first value forever.
+ */
+function writesPreparable(table: SQLiteTable): boolean {
+  let ok = preparable.get(table);
+  if (ok === undefined) {
+    ok = Object.values(getTableColumns(table)).every((c) => c.defaultFn === undefined && c.onUpdateFn === undefined);
+    preparable.set(table, ok);
+  }
+  return ok;
+}
+
+/** Inserts a row and returns it exactly as `db.insert(table).values(values).returning().get()` does. */
+export function insertReturning<T extends SQLiteTable>(db: Connection, table: T, values: T['$inferInsert']): T['$inferSelect'] {
+  const shape = writesPreparable(table) ? shapeOf(values as Row) : undefined;
+  if (shape === undefined) return db.insert(table).values(values).returning().get() as T['$inferSelect'];
+  const query = preparedQuery(db, `${getTableName(table)}:insert-returning:${shape.key}`, () =>
+    db.insert(table).values(shape.template as never).returning().prepare(),
+  );
+  return tableRowMapper(table)((query.values(shape.params) as unknown[][])[0]!);
+}
+
+/** Inserts a row, as `db.insert(table).values(values).run()` does. */
+export function insertRow<T extends SQLiteTable>(db: Connection, table: T, values: T['$inferInsert']): void {
+  const shape = writesPreparable(table) ? shapeOf(values as Row) : undefined;
+  if (shape === undefined) {
+    db.insert(table).values(values).run();
+    return;
+  }
+  preparedQuery(db, `${getTableName(table)}:insert:${shape.key}`, () => db.insert(table).values(shape.template as never).prepare()).run(shape.params);
+}
+
+/**
+ * Updates the row with this id and returns it, as `db.update(table).set({ ...values, ...fixed })
+ * .where(eq(table.id, id)).returning().get()` does; undefined when there is no such row.
+ */
+export function updateReturning<T extends SQLiteTable & { id: SQLiteColumn }>(
+  db: Connection,
+  table: T,
+  id: number,
+  values: Partial<T['$inferInsert']>,
+  fixed: Record<string, SQL> = {},
+): T['$inferSelect'] | undefined {
+  const shape = writesPreparable(table) ? shapeOf(values as Row, fixed) : undefined;
+  if (shape === undefined || 'rowId' in shape.params) {
+    return db.update(table).set({ ...values, ...fixed } as never).where(eq(table.id, id)).returning().get() as T['$inferSelect'] | undefined;
+  }
+  const query = preparedQuery(db, `${getTableName(table)}:update-returning:${shape.key}`, () =>
+    db.update(table).set(shape.template as never).where(eq(table.id, sql.placeholder('rowId'))).returning().prepare(),
+  );
+  const [raw] = query.values({ ...shape.params, rowId: id }) as unknown[][];
+  return raw === undefined ? undefined : tableRowMapper(table)(raw);
+}
+
+type Decoder = { mapFromDriverValue(value: unknown): unknown };
+
+/** The decoder drizzle's own row mapping uses for a selected field. */
+function decoderOf(field: unknown): Decoder {
+  if (is(field, Column)) return field;
+  if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
+  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder: Decoder }).decoder;
+  throw new TypeError('rowMapper maps flat selections of columns and sql`` expressions only');
+}
+
+/**
+ * Decodes raw rows (`.values()`) of a flat selection exactly as drizzle's own mapping does —
+ * null stays null, anything else goes through the column's (or sql`` expression's) decoder —
+ * without its per-field type checks.
+ */
+export function rowMapper<R>(fields: Record<string, unknown>): (values: unknown[]) => R {
+  const keys = Object.keys(fields);
+  const decoders = Object.values(fields).map(decoderOf);
+  return (values) => {
+    const row: Row = {};
+    for (let i = 0; i < keys.length; i++) {
+      const value = values[i];
+      row[keys[i]!] = value === null ? null : decoders[i]!.mapFromDriverValue(value);
+    }
+    return row as R;
+  };
+}
+
+const tableMappers = new WeakMap<SQLiteTable, (values: unknown[]) => unknown>();
+
+/** rowMapper for a whole table row (`select()` or `returning()` without arguments). */
+export function tableRowMapper<T extends SQLiteTable>(table: T): (values: unknown[]) => T['$inferSelect'] {
+  let mapper = tableMappers.get(table);
+  if (mapper === undefined) tableMappers.set(table, (mapper = rowMapper(getTableColumns(table))));
+  return mapper as (values: unknown[]) => T['$inferSelect'];
+}
+
+/** The row with this id, read by a prepared statement and decoded as `select().from(table)` would. */
+export function rowById<T extends SQLiteTable & { id: SQLiteColumn }>(db: Connection, table: T, id: number): T['$inferSelect'] | undefined {
+  const query = preparedQuery(db, `${getTableName(table)}:by-id`, () =>
+    db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare(),
+  );
+  const [values] = query.values({ id }) as unknown[][];
+  return values === undefined ? undefined : tableRowMapper(table)(values);
+}
