@@ -29,4 +29,7 @@ EXPOSE 3000
 # Migrations are applied when the server opens the database at start.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/src/server.js"]
+# The server's bundle (npm run build:server). A small young generation, and no pretenuring: V8
+# otherwise moves each request's short-lived rows straight to the old generation, where they
+# pile up as garbage (about 60 MB of resident memory under report load) until a full collection.
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "--no-allocation-site-pretenuring", "dist/server/server.js"]

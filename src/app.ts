@@ -65,15 +65,17 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', db);
-  app.decorate('services', createServices(db));
-  app.addHook('onRequest', async (request, reply) => {
+  app.decorate('services', createServices(db, { actionReadCacheEntries: config.actionReadCacheEntries }));
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   if (!options.db) app.addHook('onClose', async () => db.$client.close());
 
   await app.register(problemDetails);
   await app.register(securityHeaders, {
-    // Swagger UI needs inline styles and scripts of its own; the API serves only JSON otherwise.
+    // For the /docs pages: Swagger UI needs inline styles and scripts of its own. The API's JSON
+    // gets a stricter, shorter set (see security-headers.ts).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

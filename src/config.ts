@@ -22,6 +22,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   IMPORT_BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  ACTION_CACHE_ENTRIES: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$' })),
 });
 
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   importBodyLimitBytes: number;
+  /** Rendered actions kept between requests (0: none); emptied by any write. */
+  actionReadCacheEntries: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +64,7 @@ export const defaultConfig: Config = {
   rateLimitPerMinute: 600,
   bodyLimitBytes: 1024 * 1024,
   importBodyLimitBytes: 6 * 1024 * 1024,
+  actionReadCacheEntries: 20_000,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -100,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(e.RATE_LIMIT_PER_MINUTE ?? defaultConfig.rateLimitPerMinute),
     bodyLimitBytes: Number(e.BODY_LIMIT_BYTES ?? defaultConfig.bodyLimitBytes),
     importBodyLimitBytes: Number(e.IMPORT_BODY_LIMIT_BYTES ?? defaultConfig.importBodyLimitBytes),
+    actionReadCacheEntries: Number(e.ACTION_CACHE_ENTRIES ?? defaultConfig.actionReadCacheEntries),
   };
 }

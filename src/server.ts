@@ -17,9 +17,6 @@ async function main() {
   }
   const app = await buildApp(config);
   let scheduler: Scheduler | undefined;
-  if (config.scheduler) {
-    scheduler = startScheduler(app.services.scans, app.log, { cron: config.scanCron, runOnStart: config.scanOnStart });
-  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -40,6 +37,10 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // After listening: working out the next run in Europe/London is not needed to serve.
+  if (config.scheduler && !closing) {
+    scheduler = startScheduler(app.services.scans, app.log, { cron: config.scanCron, runOnStart: config.scanOnStart });
+  }
 }
 
 main().catch((err: unknown) => {

@@ -14,7 +14,7 @@ import { createScanService } from './jobs/overdue-scan.js';
  * Every repository and job over one database, wired in dependency order. Routes, the
  * scheduler and the command-line scripts all go through these.
  */
-export function createServices(db: Db) {
+export function createServices(db: Db, options: { actionReadCacheEntries?: number } = {}) {
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
   const committees = createCommitteeRepository(db, (tx, committeeId) =>
@@ -23,7 +23,7 @@ export function createServices(db: Db) {
   const people = createPersonRepository(db);
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
-  const actions = createActionRepository(db, { holidays, meetings, items });
+  const actions = createActionRepository(db, { holidays, meetings, items, readCacheEntries: options.actionReadCacheEntries });
   const scans = createScanService(db, { holidays, actions });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db);

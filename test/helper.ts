@@ -14,9 +14,9 @@ export interface TestApp {
   request: (options: InjectOptions & { as?: string | null }) => Promise<LightMyRequestResponse>;
 }
 
-/** The real app on a fresh in-memory database, closed when the test ends. */
+/** The real app on a fresh in-memory database (or `config.databasePath`), closed when the test ends. */
 export async function build(t: Test, config: Partial<Config> = {}): Promise<TestApp> {
-  const db = openDatabase({ path: ':memory:' });
+  const db = openDatabase({ path: config.databasePath ?? ':memory:' });
   const app = await buildApp(
     { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config },
     { db, logger: false },

@@ -37,7 +37,7 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 // --no-build still measures an existing build; without one, the TypeScript through tsx.
 const compiled = values['no-build'] ? hasBuild() : build();
-log(compiled ? 'measuring dist/src/server.js' : 'measuring src/server.ts through tsx (no build)');
+log(compiled ? 'measuring dist/server/server.js' : 'measuring src/server.ts through tsx (no build)');
 const runDir = join(tmpdir(), `scrutiny-bench-run-${process.pid}`);
 const db = prepareDatabase(actions, runDir);
 log(db.generatedMs === null ? `using the cached ${actions.toLocaleString('en-GB')}-action database` : `generated ${actions.toLocaleString('en-GB')} actions in ${(db.generatedMs / 1000).toFixed(1)} s`);

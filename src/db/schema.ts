@@ -40,7 +40,11 @@ export const committees = sqliteTable(
     version,
     ...timestamps,
   },
-  (t) => [uniqueIndex('committees_slug_unique').on(t.slug)],
+  (t) => [
+    uniqueIndex('committees_slug_unique').on(t.slug),
+    index('committees_kind_idx').on(t.kind),
+    index('committees_authority_idx').on(t.authority),
+  ],
 );
 
 export const people = sqliteTable(
@@ -242,6 +246,11 @@ export const actions = sqliteTable(
     respondedMeetingId: integer('responded_meeting_id').references(() => meetings.id),
     /** Own visibility; the effective one is the stricter of this and the item's. */
     visibility: text('visibility', { enum: visibilityValues }).notNull().default('public'),
+    /**
+     * The item's visibility (null without an item), kept here by triggers (migration 0004) so
+     * that every visibility check reads the action's row, or an index, and never joins the item.
+     */
+    itemVisibility: text('item_visibility', { enum: visibilityValues }),
     directedTo: text('directed_to'),
     receivedOn: text('received_on'),
     noticeOn: text('notice_on'),
@@ -253,13 +262,21 @@ export const actions = sqliteTable(
     ...timestamps,
   },
   (t) => [
-    index('actions_committee_status_idx').on(t.committeeId, t.status, t.id),
+    // A committee's actions by status in id order, with what the visibility check reads: a page
+    // of keys (list-query.ts) comes from this index alone, without reading the rows.
+    index('actions_committee_status_idx').on(t.committeeId, t.status, t.id, t.visibility, t.itemVisibility),
     index('actions_meeting_idx').on(t.meetingId),
     index('actions_due_meeting_idx').on(t.dueMeetingId),
     index('actions_owner_idx').on(t.ownerId),
     index('actions_status_idx').on(t.status, t.id),
     // The overdue report's late executive responses (s9FE), without reading every answered action.
     index('actions_committee_response_idx').on(t.committeeId, t.executiveResponse, t.responseDueOn),
+    // The overdue report's actions being worked, with every column it reads (the due meeting's
+    // date and the owner's name aside): a committee's report reads this small index, not a
+    // thousand rows scattered through the table. Partial, so finished actions cost it nothing.
+    index('actions_report_idx')
+      .on(t.committeeId, t.dueRule, t.dueDate, t.dueMeetingId, t.executiveResponse, t.responseDueOn, t.status, t.visibility, t.itemVisibility, t.ownerId, t.ownerText, t.kind, t.rag, t.title)
+      .where(sql`${t.status} IN ('open', 'in_progress')`),
     index('actions_kind_idx').on(t.kind),
     index('actions_due_date_idx').on(t.dueDate),
     index('actions_item_idx').on(t.itemId),

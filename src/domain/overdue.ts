@@ -38,37 +38,37 @@ export interface OverdueClassification {
   reasons: OverdueReason[];
 }
 
-interface Deadline {
-  reason: OverdueReason;
-  date: LocalDate;
-}
-
-/** Deadlines that still bind an action in its current status. */
-function deadlinesOf(action: OverdueSubject): Deadline[] {
-  const deadlines: Deadline[] = [];
+/**
+ * The deadlines that still bind an action in its current status: its own due-by date while it
+ * is being worked, and the executive's response date (s9FE). The executive's statutory duty is
+ * separate from the action's status: a recommendation marked `responded` (say, an officer's
+ * reply) is still late if the executive has not formally responded. Closed and withdrawn actions
+ * are done with, so they are never overdue. Two named dates rather than a list: a report
+ * classifies every unfinished action, and the lists were most of what it allocated.
+ */
+function deadlinesOf(action: OverdueSubject): { due: LocalDate | null; response: LocalDate | null; beingWorked: boolean } {
   const beingWorked = action.status === 'open' || action.status === 'in_progress';
-  if (beingWorked && action.dueDate != null) {
-    deadlines.push({ reason: 'due_date_passed', date: action.dueDate });
-  }
-  // The executive's statutory duty is separate from the action's status: a recommendation marked
-  // `responded` (say, an officer's reply) is still late if the executive has not formally
-  // responded. Closed and withdrawn actions are done with, so they are never overdue.
+  const due = beingWorked ? (action.dueDate ?? null) : null;
   const stillLive = beingWorked || action.status === 'responded';
-  if (stillLive && action.executiveResponse === 'pending' && action.responseDueOn != null) {
-    deadlines.push({ reason: 'executive_response_late', date: action.responseDueOn });
-  }
-  return deadlines.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const response = stillLive && action.executiveResponse === 'pending' ? (action.responseDueOn ?? null) : null;
+  return { due, response, beingWorked };
 }
 
-/** Missed deadlines as of the day, earliest first. */
-function missedAsOf(action: OverdueSubject, asOf: LocalDate): Deadline[] {
-  toDateTime(asOf);
-  return deadlinesOf(action).filter((d) => d.date < asOf);
+// A report classifies hundreds of actions against the same day, window and calendar (which is
+// immutable), so the end of the window is worked out once rather than day by day each time.
+let lastHorizon: { asOf: LocalDate; days: number; calendar: HolidayCalendar; date: LocalDate } | undefined;
+function dueSoonHorizon(asOf: LocalDate, days: number, calendar: HolidayCalendar): LocalDate {
+  if (lastHorizon?.asOf !== asOf || lastHorizon.days !== days || lastHorizon.calendar !== calendar) {
+    lastHorizon = { asOf, days, calendar, date: addWorkingDays(asOf, days, calendar) };
+  }
+  return lastHorizon.date;
 }
 
 /** Whether the action is overdue as of the day — the `overdue` field on every action. */
 export function isOverdue(action: OverdueSubject, asOf: LocalDate): boolean {
-  return missedAsOf(action, asOf).length > 0;
+  toDateTime(asOf);
+  const { due, response } = deadlinesOf(action);
+  return (due !== null && due < asOf) || (response !== null && response < asOf);
 }
 
 /**
@@ -81,27 +81,24 @@ export function classifyOverdue(
   asOf: LocalDate,
   settings: DueSoonSettings,
 ): OverdueClassification {
-  const missed = missedAsOf(action, asOf);
-  const [firstMissed] = missed;
-  if (firstMissed !== undefined) {
-    return {
-      overdue: true,
-      dueSoon: false,
-      dueBy: firstMissed.date,
-      daysOverdue: daysFromTo(firstMissed.date, asOf),
-      reasons: missed.map((d) => d.reason),
-    };
+  toDateTime(asOf);
+  const { due, response, beingWorked } = deadlinesOf(action);
+  const dueMissed = due !== null && due < asOf;
+  const responseMissed = response !== null && response < asOf;
+  if (dueMissed || responseMissed) {
+    // Earliest first; on the same day the action's own date comes first.
+    const responseFirst = responseMissed && (!dueMissed || response < due);
+    const firstMissed = responseFirst ? response : due!;
+    const reasons: OverdueReason[] = responseFirst ? ['executive_response_late'] : ['due_date_passed'];
+    if (dueMissed && responseMissed) reasons.push(responseFirst ? 'due_date_passed' : 'executive_response_late');
+    return { overdue: true, dueSoon: false, dueBy: firstMissed, daysOverdue: daysFromTo(firstMissed, asOf), reasons };
   }
   const { calendar, reminderWorkingDays } = settings;
   if (!Number.isInteger(reminderWorkingDays) || reminderWorkingDays < 0) {
     throw new RangeError(`reminderWorkingDays must be an integer ≥ 0: ${reminderWorkingDays}`);
   }
-  const [next] = deadlinesOf(action);
+  const next = due === null ? response : response === null || due <= response ? due : response;
   // Due soon only while the action is being worked (open or in progress), as DESIGN.md says.
-  const beingWorked = action.status === 'open' || action.status === 'in_progress';
-  const dueSoon =
-    beingWorked &&
-    next !== undefined &&
-    next.date <= addWorkingDays(asOf, reminderWorkingDays, calendar);
-  return { overdue: false, dueSoon, dueBy: next?.date ?? null, daysOverdue: null, reasons: [] };
+  const dueSoon = beingWorked && next !== null && next <= dueSoonHorizon(asOf, reminderWorkingDays, calendar);
+  return { overdue: false, dueSoon, dueBy: next, daysOverdue: null, reasons: [] };
 }

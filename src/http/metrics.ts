@@ -31,14 +31,22 @@ export default fp(
     });
     app.decorate('metrics', registry);
 
-    app.addHook('onResponse', async (request, reply) => {
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
-      };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
+    // The labelled series, found once per (method, route, status): prom-client would otherwise
+    // hash the label object on every request.
+    const series = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }>();
+    app.addHook('onResponse', (request, reply, done) => {
+      const method = request.method;
+      const route = request.routeOptions.url ?? 'unmatched';
+      const status = String(reply.statusCode);
+      const key = `${method} ${route} ${status}`;
+      let found = series.get(key);
+      if (found === undefined) {
+        const labels = { method, route, status_code: status };
+        series.set(key, (found = { count: requests.labels(labels), time: duration.labels(labels) }));
+      }
+      found.count.inc();
+      found.time.observe(reply.elapsedTime / 1000);
+      done();
     });
 
     app.get(

@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
-import { buildOverdueReport } from './overdue-report.js';
-import { render, type ReportFormat } from './report-formats.js';
+import { reportCommittee, reportPlan } from './overdue-report.js';
+import { compactJson, writers, type ReportFormat } from './report-formats.js';
 
 // The worker thread behind report-thread.ts: its own read-only connection to the database file,
 // so building every committee's report never blocks the server's event loop. It sees committed
@@ -15,22 +15,90 @@ export interface ReportRequest {
   committeeId?: number;
   visibilities: Visibility[];
   format: ReportFormat;
+  /** Set to 1 by the server when the client has gone: the report is abandoned at the next committee. */
+  cancelled: Int32Array;
 }
 
-export type ReportReply = { id: number; body: string } | { id: number; error: string };
+/** Memory of an earlier report, handed back by the server once it has been sent. */
+export interface RecycledBuffer {
+  recycle: ArrayBuffer;
+}
+
+/** The rendered report: `length` bytes of UTF-8 at the start of `body`, handed over rather than copied. */
+export type ReportReply = { id: number; body: ArrayBuffer; length: number } | { id: number; error: string };
 
 const db = openDatabase({ path: (workerData as { databasePath: string }).databasePath, readonly: true, migrate: false });
 
-parentPort!.on('message', (request: ReportRequest) => {
+const utf8 = new TextEncoder();
+
+/**
+ * The report's bytes, encoded straight into one buffer as each piece is written. Reports are
+ * megabytes, and memory outside the JS heap is only given back when the garbage collector
+ * happens to run: so the buffer a report was sent from comes back from the server and is
+ * written over by the next, instead of every report leaving one more behind (each committee's
+ * part encoded apart, then joined, left two).
+ */
+class Output {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(buffer: ArrayBuffer | undefined) {
+    this.bytes = new Uint8Array(buffer ?? new ArrayBuffer(1 << 20));
+  }
+
+  write(text: string) {
+    const { read, written } = utf8.encodeInto(text, this.bytes.subarray(this.length));
+    this.length += written;
+    if (read === text.length) return;
+    // Out of room: twice the size, or what the rest needs at three bytes a UTF-16 code unit.
+    const rest = text.slice(read);
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + rest.length * 3));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+    this.length += utf8.encodeInto(rest, this.bytes.subarray(this.length)).written;
+  }
+}
+
+let spare: ArrayBuffer | undefined;
+
+/**
+ * The report in its format, written one committee at a time: each committee's part is built and
+ * written before the next is read, so this thread's heap only ever holds one committee's actions
+ * (the whole report, tens of megabytes of objects at scale, never exists). JSON is written as the
+ * route's schema serialiser would write it, the other formats exactly as `render` writes them.
+ */
+function writeReport(request: ReportRequest): Output {
+  const writer = request.format === 'json' ? compactJson : writers[request.format];
+  // A fresh calendar each time: holidays may have changed since the last report.
+  const calendar = createHolidayRepository(db, () => undefined).calendar();
+  const out = new Output(spare);
+  spare = undefined;
+  out.write(writer.head(request.asOf));
+  let written = 0;
+  for (const planned of reportPlan(db, request)) {
+    if (Atomics.load(request.cancelled, 0) === 1) {
+      spare = out.bytes.buffer as ArrayBuffer;
+      throw new Error('report cancelled: the client has gone');
+    }
+    const entry = reportCommittee(db, calendar, planned, request);
+    if (entry) out.write(writer.meeting(entry, request.asOf, written++));
+  }
+  out.write(writer.tail(request.asOf, written));
+  return out;
+}
+
+parentPort!.on('message', (message: ReportRequest | RecycledBuffer) => {
+  if ('recycle' in message) {
+    // Keep the larger: it fits more of the reports to come.
+    if (message.recycle.byteLength > (spare?.byteLength ?? 0)) spare = message.recycle;
+    return;
+  }
   try {
-    // A fresh calendar each time: holidays may have changed since the last report.
-    const holidays = createHolidayRepository(db, () => undefined);
-    const report = buildOverdueReport(db, holidays, request);
-    // The report's objects hold exactly the schema's properties, in the order the route's schema
-    // serialiser writes them (required ones first, then daysOverdue), so this is the same text.
-    const body = request.format === 'json' ? JSON.stringify(report) : render(report, request.format);
-    parentPort!.postMessage({ id: request.id, body } satisfies ReportReply);
+    // One read transaction: every committee's part comes from the same snapshot.
+    const out = db.transaction(() => writeReport(message));
+    const body = out.bytes.buffer as ArrayBuffer;
+    parentPort!.postMessage({ id: message.id, body, length: out.length } satisfies ReportReply, [body]);
   } catch (err) {
-    parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies ReportReply);
+    parentPort!.postMessage({ id: message.id, error: err instanceof Error ? err.message : String(err) } satisfies ReportReply);
   }
 });

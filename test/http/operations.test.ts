@@ -35,8 +35,16 @@ t.test('security headers, no CORS unless configured, unknown routes are problems
   const api = await build(t);
   const res = await api.request({ method: 'GET', url: '/v1/committees', headers: { origin: 'https://evil.example' } });
   t.equal(res.headers['x-content-type-options'], 'nosniff');
-  t.ok(res.headers['strict-transport-security']);
-  t.ok(res.headers['content-security-policy']);
+  t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+  t.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+  t.equal(res.headers['x-frame-options'], 'DENY');
+  t.equal(res.headers['referrer-policy'], 'no-referrer');
+  t.equal(res.headers['cross-origin-resource-policy'], 'same-origin');
+  t.notOk(res.headers['x-xss-protection'], 'no legacy browser headers on JSON');
+  // The documentation page runs Swagger UI's inline script and styles: its own, wider CSP.
+  const docs = await api.request({ method: 'GET', url: '/docs/', as: null });
+  t.match(docs.headers['content-security-policy'], /script-src 'self' 'unsafe-inline'/);
+  t.equal(docs.headers['x-content-type-options'], 'nosniff');
   t.notOk(res.headers['access-control-allow-origin']);
   const cors = await build(t, { corsOrigins: ['https://intranet.example.gov.uk'] });
   const allowed = await cors.request({ method: 'GET', url: '/v1/committees', headers: { origin: 'https://intranet.example.gov.uk' } });

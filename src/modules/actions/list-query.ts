@@ -4,7 +4,7 @@ import { actions } from '../../db/schema.js';
 import type { Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../http/pagination.js';
-import { actionColumns, overdueAsOf, selectActions, toActionRow, visibleTo, type ActionRow } from './query.js';
+import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, visibleTo, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 
 // GET /v1/actions as prepared statements: one per shape of query (which filters are given, how
@@ -33,7 +33,7 @@ export function ftsQuery(q: string): string {
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
-  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number) {
+  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean) {
     const column = sortColumns[sort.field as keyof typeof sortColumns];
     const dueDate = actionColumns.dueDate;
     const where: (SQL | undefined)[] = [
@@ -49,7 +49,8 @@ export function listActionsStatements(db: Db) {
       query.overdue === 'false' ? sql`NOT (${overdueAsOf(p('asOf'))})` : undefined,
       query.q ? sql`${actions.id} IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
     ];
-    return selectActions(db)
+    const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
+    return (keysOnly ? selectActionKeys(db, column as SQL, usesDueDate) : selectActions(db))
       .where(and(...where))
       .orderBy(...keyset(sort, column as never, actions.id, undefined).orderBy)
       .limit(p('limit'))
@@ -57,24 +58,35 @@ export function listActionsStatements(db: Db) {
   }
   const statements = new Map<string, ReturnType<typeof build>>();
 
-  /** Up to `limit` rows matching the query, in the sort's order, after the cursor's row. */
-  return (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): ActionRow[] => {
+  /**
+   * Up to `limit` rows matching the query, in the sort's order, after the cursor's row: whole
+   * rows, or with `keysOnly` each row's id and sort value (`[id, value]`), which an index can
+   * often answer without reading the rows themselves.
+   */
+  function run(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number, keysOnly: boolean): unknown[][] {
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
     const shape = JSON.stringify([
-      visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
+      keysOnly, visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
       !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
     ]);
     let statement = statements.get(shape);
     if (statement === undefined) {
       if (statements.size >= MAX_SHAPES) statements.delete(statements.keys().next().value!);
-      statement = build(visibilities, query, sort, cursor !== undefined, statuses.length);
+      statement = build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly);
       statements.set(shape, statement);
     }
     const values: Record<string, unknown> = { limit, asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
     for (const name of equalities) values[name] = query[name];
     statuses.forEach((status, i) => (values[`status${i}`] = status));
-    return statement.values(values).map(toActionRow);
+    return statement.values(values) as unknown[][];
+  }
+
+  return {
+    rows: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): ActionRow[] =>
+      run(visibilities, query, sort, asOf, limit, false).map(toActionRow),
+    keys: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number) =>
+      run(visibilities, query, sort, asOf, limit, true) as [id: number, sortValue: string | number | null][],
   };
 }

@@ -1,13 +1,15 @@
-import { and, Column, eq, inArray, is, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { actions, agendaItems, meetings, overdueFlags } from '../../db/schema.js';
+import { rowMapper } from '../../db/prepared.js';
+import { actions, meetings, overdueFlags, people } from '../../db/schema.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../shared/crud.js';
 
 // How actions are read: one SELECT that joins the due meeting (for the effective due-by date)
-// and the item (for the effective visibility), and counts flags. Lists, single reads, the
-// report and the action log all use it, so they can never disagree.
+// and counts flags; the item's visibility is on the action's row (migration 0004). Lists, single reads, the
+// report and the action log all use it (the report fewer of its columns), so they can never
+// disagree.
 
 const dueMeeting = alias(meetings, 'due_meeting');
 
@@ -16,7 +18,7 @@ export const effectiveDueDate = sql<string | null>`CASE WHEN ${actions.dueRule} 
 
 const rank = (column: SQL | typeof actions.visibility) =>
   sql`CASE ${column} WHEN 'confidential' THEN 2 WHEN 'exempt' THEN 1 ELSE 0 END`;
-export const effectiveVisibility = sql<Visibility>`CASE WHEN ${rank(sql`${agendaItems.visibility}`)} > ${rank(actions.visibility)} THEN ${agendaItems.visibility} ELSE ${actions.visibility} END`;
+export const effectiveVisibility = sql<Visibility>`CASE WHEN ${rank(sql`${actions.itemVisibility}`)} > ${rank(actions.visibility)} THEN ${actions.itemVisibility} ELSE ${actions.visibility} END`;
 
 export const actionColumns = {
   id: actions.id,
@@ -57,7 +59,7 @@ export const actionColumns = {
 export function visibleTo(visibilities: readonly Visibility[]): SQL {
   return and(
     inArray(actions.visibility, [...visibilities]),
-    or(isNull(actions.itemId), inArray(agendaItems.visibility, [...visibilities])),
+    or(isNull(actions.itemVisibility), inArray(actions.itemVisibility, [...visibilities])),
   )!;
 }
 
@@ -78,27 +80,31 @@ export function overdueAsOf(asOf: string | Placeholder): SQL {
   )!}, 0)`;
 }
 
+// Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE.
+const beingWorked = sql`${actions.status} IN ('open', 'in_progress')`;
+
 /**
- * Every action of a committee the overdue report can list as of a day: being worked with a
- * deadline on or before `horizon` (the end of the due-soon window), or a responded recommendation
- * whose executive response is late. A superset of what domain/overdue.ts `classifyOverdue`
- * reports, so the report classifies the few rows that matter instead of every unfinished action.
- * The committee is repeated in each branch so SQLite answers each from its own index.
+ * Every action of a committee the overdue report can list as of a day, as the two halves of a
+ * UNION ALL: being worked with a deadline on or before `horizon` (the end of the due-soon
+ * window), and responded recommendations whose executive response is late. Together a superset
+ * of what domain/overdue.ts `classifyOverdue` reports, so the report classifies the few rows that
+ * matter instead of every unfinished action. Apart, each half is one range of an index; OR'd in
+ * one WHERE, SQLite read every action of the committee instead.
  */
-export function reportableAsOf(committeeId: number, asOf: string, horizon: string): SQL {
-  return or(
+export function reportableAsOf(committeeId: number | Placeholder, asOf: string | Placeholder, horizon: string | Placeholder): [beingWorked: SQL, responseLate: SQL] {
+  return [
     and(
       eq(actions.committeeId, committeeId),
-      inArray(actions.status, ['open', 'in_progress']),
+      beingWorked,
       or(lte(effectiveDueDate, horizon), and(eq(actions.executiveResponse, 'pending'), lte(actions.responseDueOn, horizon))),
-    ),
+    )!,
     and(
       eq(actions.committeeId, committeeId),
       eq(actions.executiveResponse, 'pending'),
       lt(actions.responseDueOn, asOf),
       eq(actions.status, 'responded'),
-    ),
-  )!;
+    )!,
+  ];
 }
 
 export function selectActions(db: Db | Tx) {
@@ -106,34 +112,74 @@ export function selectActions(db: Db | Tx) {
     .select(actionColumns)
     .from(actions)
     .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
-    .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
     .$dynamic();
 }
 
-
 export type ActionRow = ReturnType<ReturnType<typeof selectActions>['all']>[number];
+
+/**
+ * The same FROM and joins as `selectActions`, selecting only the id and a sort value: a page's
+ * keys. For the common filters (committee and status) SQLite answers from the index alone.
+ */
+export function selectActionKeys(db: Db | Tx, sortValue: SQL | SQLiteColumn, usesDueDate: boolean) {
+  const keys = db.select({ id: actions.id, sortValue: sql`${sortValue}` }).from(actions).$dynamic();
+  // SQLite drops an unused join from the plan only after choosing the index, and the due
+  // meeting's join would then stop the index from covering the query: add it only when used.
+  return usesDueDate ? keys.leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId)) : keys;
+}
+
+/** Whole action rows by id (a JSON array of ids), in id order: the rows a page lacks. */
+export function actionsByIdsStatement(db: Db) {
+  const statement = selectActions(db)
+    .where(sql`${actions.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
+    .orderBy(actions.id)
+    .prepare();
+  return (ids: readonly number[]): ActionRow[] => statement.values({ ids: JSON.stringify(ids) }).map(toActionRow);
+}
+
+const owner = alias(people, 'owner');
+
+/**
+ * What the overdue report needs of an action, through the same joins and expressions as
+ * `selectActions` (plus the owner's name): every unfinished action of every committee passes
+ * through the report, and the columns it never shows (detail, response, …) were most of the
+ * reading and the memory.
+ */
+export const reportColumns = {
+  id: actions.id,
+  title: actions.title,
+  kind: actions.kind,
+  ownerId: actions.ownerId,
+  ownerText: actions.ownerText,
+  ownerName: owner.name,
+  dueRule: actions.dueRule,
+  dueMeetingId: actions.dueMeetingId,
+  dueDate: effectiveDueDate,
+  timesFlagged: actionColumns.timesFlagged,
+  status: actions.status,
+  rag: actions.rag,
+  executiveResponse: actions.executiveResponse,
+  responseDueOn: actions.responseDueOn,
+};
+
+export function selectReportRows(db: Db | Tx) {
+  return db
+    .select(reportColumns)
+    .from(actions)
+    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+    .leftJoin(owner, eq(owner.id, actions.ownerId))
+    .$dynamic();
+}
+
+export type ReportRow = ReturnType<ReturnType<typeof selectReportRows>['all']>[number];
 
 /**
  * An action row from the raw values of `selectActions` (`.values()`), decoded column by column
  * exactly as drizzle's own mapping does for a flat selection, but without its generic per-field
  * type checks: for a page of 50 actions those cost more than SQLite's work.
  */
-export const toActionRow: (values: unknown[]) => ActionRow = (() => {
-  const keys = Object.keys(actionColumns);
-  type Decoder = { mapFromDriverValue(value: unknown): unknown };
-  // A column decodes its own values; an sql`` expression carries drizzle's (internal) decoder.
-  const decoders: Decoder[] = Object.values(actionColumns).map((field) =>
-    is(field, Column) ? field : (field as unknown as { decoder: Decoder }).decoder,
-  );
-  return (values: unknown[]) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const value = values[i];
-      row[keys[i]!] = value === null ? null : decoders[i]!.mapFromDriverValue(value);
-    }
-    return row as ActionRow;
-  };
-})();
+export const toActionRow = rowMapper<ActionRow>(actionColumns);
+export const toReportRow = rowMapper<ReportRow>(reportColumns);
 
 /**
  * The single-action read, prepared once per set of visibilities a caller can hold: it is the

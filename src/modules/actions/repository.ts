@@ -1,38 +1,71 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { actions, actionUpdates, agendaItems, meetings, people, resolutions } from '../../db/schema.js';
+import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
+import { actions, actionUpdates, agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
-import { resolveDue, type DueFields } from '../../domain/due.js';
+import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
 import { responseDueOn } from '../../domain/executive-response.js';
 import { todayIn } from '../../domain/clock.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { isLooser, stricter, type Visibility } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
-import { parseSort, toPage, type Page } from '../../http/pagination.js';
+import { encodeCursor, parseSort, toPage, type Page } from '../../http/pagination.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import type { MeetingRepository } from '../meetings/repository.js';
-import { insertAudited, updateAudited, type Tx } from '../shared/crud.js';
+import type { MeetingRepository, MeetingRow } from '../meetings/repository.js';
+import { insertAudited, transaction, updateAudited, type Tx } from '../shared/crud.js';
 import { listActionsStatements } from './list-query.js';
-import { actionByIdStatements, type ActionRow } from './query.js';
+import { actionByIdStatements, actionColumns, actionsByIdsStatement, type ActionRow } from './query.js';
+import { createActionReadCache } from './read-cache.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 
 interface Deps {
   holidays: HolidayRepository;
   meetings: MeetingRepository;
   items: unknown;
+  /** How many rendered actions to keep between requests (0: none); see read-cache.ts. */
+  readCacheEntries?: number;
+}
+
+/**
+ * A string as UTF-8 in a buffer of its own: Buffer.from would slice small strings out of a
+ * shared 8 KB pool, and one cached action could then keep a whole pool slab alive.
+ */
+function utf8(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
+/** Writes one action as the API does (ActionSchema's serialiser). */
+export type RenderAction = (action: Action) => string;
+
+/** An action already written as JSON (UTF-8), with what its ETag needs. */
+export interface RenderedAction {
+  id: number;
+  version: number;
+  json: Buffer;
 }
 
 const LONDON = 'Europe/London';
+
+/** The ActionRow fields read straight from the action's column of the same name. */
+const COLUMN_FIELDS = (Object.keys(actionColumns) as (keyof typeof actionColumns)[]).filter(
+  (key): key is keyof typeof actionColumns & keyof typeof actions.$inferSelect => actionColumns[key] === (actions as unknown as Record<string, unknown>)[key],
+);
+/** The columns the other fields are derived from (with the due meeting, and the flags). */
+const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
 
 /** An action as the API returns it: the row plus `overdue` as of the given day. */
 export function present(row: ActionRow, asOf: string): Action & { version: number } {
   return { ...row, overdue: isOverdue(row, asOf) };
 }
 
-export function createActionRepository(db: Db, { holidays }: Deps) {
+export function createActionRepository(db: Db, { holidays, readCacheEntries = 20_000 }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
+  const rowsByIds = actionsByIdsStatement(db);
+  const cache = createActionReadCache(db, readCacheEntries);
 
   function findVisible(_tx: Db | Tx, actor: Actor, id: number): ActionRow {
     const row = actionById(actor.visibilities, id);
@@ -40,21 +73,38 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     return row;
   }
 
-  function committeeMeetings(tx: Tx, committeeId: number) {
-    return tx
-      .select({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status })
-      .from(meetings)
-      .where(eq(meetings.committeeId, committeeId))
-      .all();
+  const scheduleFields = { id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status };
+  const toScheduleRow = rowMapper<MeetingForDue>(scheduleFields);
+
+  /**
+   * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
+   * meeting named as due, and every meeting from the day before the raising one on (the next
+   * meeting is one that starts after it). A committee keeps years of meetings; reading them all
+   * on every write cost more than the rest of the write. The day's margin makes this a superset
+   * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
+   */
+  function scheduleFor(tx: Tx, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined) {
+    const query = preparedQuery(tx, 'meetings:schedule-from', () =>
+      tx
+        .select(scheduleFields)
+        .from(meetings)
+        .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), gte(meetings.startsAtUtc, sql`date(${sql.placeholder('from')}, '-1 day')`)))
+        .prepare(),
+    );
+    const schedule = query.values({ committeeId, from: raisedAtUtc }).map(toScheduleRow);
+    if (dueMeetingId != null && !schedule.some((m) => m.id === dueMeetingId)) {
+      const named = rowById(tx, meetings, dueMeetingId);
+      if (named?.committeeId === committeeId) schedule.push(named);
+    }
+    return schedule;
   }
 
-  function dueOf(tx: Tx, committeeId: number, raisedAtId: number, fields: DueFields) {
-    const schedule = committeeMeetings(tx, committeeId);
-    const raisedAt = schedule.find((m) => m.id === raisedAtId)!;
-    const committee = tx.query.committees.findFirst({ where: (c, { eq: e }) => e(c.id, committeeId) }).sync()!;
+  function dueOf(tx: Tx, raisedAt: MeetingRow, fields: DueFields) {
+    const committeeId = raisedAt.committeeId;
+    const committee = rowById(tx, committees, committeeId)!;
     const due = resolveDue(fields, {
       raisedAt,
-      meetings: schedule,
+      meetings: scheduleFor(tx, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
       despatchClearDays: committee.despatchClearDays,
       calendar: holidays.calendarIn(tx),
     });
@@ -69,27 +119,40 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
 
   function checkPerson(tx: Tx, field: string, id: number | null | undefined) {
     if (id == null) return;
-    if (!tx.select({ id: people.id }).from(people).where(eq(people.id, id)).get()) {
-      throw invalidField(`/body/${field}`, `person ${id} does not exist`);
-    }
+    if (!rowById(tx, people, id)) throw invalidField(`/body/${field}`, `person ${id} does not exist`);
   }
 
   function checkMeetingOfCommittee(tx: Tx, field: string, id: number | null | undefined, committeeId: number) {
     if (id == null) return;
-    const m = tx.select({ committeeId: meetings.committeeId }).from(meetings).where(eq(meetings.id, id)).get();
+    const m = rowById(tx, meetings, id);
     if (!m || m.committeeId !== committeeId) throw invalidField(`/body/${field}`, `meeting ${id} is not a meeting of committee ${committeeId}`);
+  }
+
+  /**
+   * The action as findVisible would read it after an update, from its row before (`current`) and
+   * the updated columns: saves reading it again. Undefined when the update changed a column that
+   * one of query.ts's derived fields (the effective due date, the effective visibility) is
+   * computed from; then it is read again.
+   */
+  function rowAfterUpdate(current: ActionRow, after: typeof actions.$inferSelect, changes: object): ActionRow | undefined {
+    if (DERIVATION_INPUTS.some((column) => column in changes)) return undefined;
+    const row: Record<string, unknown> = { ...current };
+    for (const key of COLUMN_FIELDS) row[key] = after[key];
+    return row as ActionRow;
   }
 
   /** The item and resolution an action hangs from, checked against the meeting and the caller. */
   function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null) {
     let item = itemId ?? null;
     if (resolutionId != null) {
-      const r = tx
-        .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility })
-        .from(resolutions)
-        .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
-        .where(eq(resolutions.id, resolutionId))
-        .get();
+      const [r] = preparedQuery(tx, 'resolutions:item-visibility', () =>
+        tx
+          .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility })
+          .from(resolutions)
+          .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
+          .where(eq(resolutions.id, sql.placeholder('resolutionId')))
+          .prepare(),
+      ).all({ resolutionId });
       // A resolution of an item the caller may not read answers exactly as a missing one.
       if (!r || !actor.visibilities.includes(r.visibility)) throw invalidField('/body/resolutionId', `resolution ${resolutionId} does not exist`);
       if (item != null && r.itemId !== item) throw invalidField('/body/resolutionId', `resolution ${resolutionId} is not of item ${item}`);
@@ -97,7 +160,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     }
     let itemVisibility: Visibility = 'public';
     if (item != null) {
-      const row = tx.select().from(agendaItems).where(eq(agendaItems.id, item)).get();
+      const row = rowById(tx, agendaItems, item);
       if (!row || !actor.visibilities.includes(row.visibility)) throw invalidField('/body/itemId', `item ${item} does not exist`);
       if (row.meetingId !== meetingId) throw invalidField('/body/itemId', `item ${item} is not on meeting ${meetingId}`);
       itemVisibility = row.visibility;
@@ -126,18 +189,70 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
       const asOf = query.asOf ?? todayIn(LONDON);
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const rows = listRows(actor.visibilities, query, sort, asOf, limit + 1);
+      const rows = listRows.rows(actor.visibilities, query, sort, asOf, limit + 1);
       const result = toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
       return { data: result.data.map((r) => present(r, asOf)), nextCursor: result.nextCursor };
     },
 
+    /** `get`, written as JSON: from the read cache when it holds the action. */
+    getRendered(actor: Actor, id: number, asOf: string, render: RenderAction): RenderedAction {
+      if (!cache.usable(actor.visibilities)) {
+        const row = findVisible(db, actor, id);
+        return { id, version: row.version, json: utf8(render(present(row, asOf))) };
+      }
+      let entry = cache.get(id, asOf);
+      if (entry === undefined) {
+        const row = findVisible(db, actor, id);
+        entry = { visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf };
+        cache.set(id, entry);
+      } else if (!cache.visibleTo(entry, actor.visibilities)) {
+        throw new NotFoundError('Action', id);
+      }
+      return { id, version: entry.version, json: entry.json };
+    },
+
+    /**
+     * `list`, each action written as JSON. With the read cache, SQL picks the page's ids (and the
+     * cursor's sort value) as always; only the actions not already rendered are read in full.
+     */
+    listRendered(actor: Actor, query: ListActionsQuery, render: RenderAction): Page<Buffer> {
+      if (!cache.usable(actor.visibilities)) {
+        const page = this.list(actor, query);
+        return { data: page.data.map((a) => utf8(render(a))), nextCursor: page.nextCursor };
+      }
+      const asOf = query.asOf ?? todayIn(LONDON);
+      const limit = query.limit ?? 50;
+      const sort = parseSort(query.sort);
+      const keys = listRows.keys(actor.visibilities, query, sort, asOf, limit + 1);
+      const page = keys.length > limit ? keys.slice(0, limit) : keys;
+      const json = new Map<number, Buffer>();
+      const missing: number[] = [];
+      for (const [id] of page) {
+        const entry = cache.get(id, asOf);
+        if (entry) json.set(id, entry.json);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        for (const row of rowsByIds(missing)) {
+          const entry = { visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf };
+          cache.set(row.id, entry);
+          json.set(row.id, entry.json);
+        }
+      }
+      const last = page[page.length - 1];
+      return {
+        data: page.map(([id]) => json.get(id)!),
+        nextCursor: keys.length > limit && last ? encodeCursor(sort, last[1], last[0]) : null,
+      };
+    },
+
     create(actor: Actor, input: CreateAction) {
-      return db.transaction((tx) => this.createIn(tx, actor, input));
+      return transaction(db, (tx) => this.createIn(tx, actor, input));
     },
 
     /** For callers that create actions as part of a larger write (the minutes import). */
     createIn(tx: Tx, actor: Actor, input: CreateAction) {
-      const meeting = tx.select().from(meetings).where(eq(meetings.id, input.meetingId)).get();
+      const meeting = rowById(tx, meetings, input.meetingId);
       if (!meeting) throw invalidField('/body/meetingId', `meeting ${input.meetingId} does not exist`);
       if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
         throw invalidField('/body/committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
@@ -147,7 +262,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
       checkPerson(tx, 'requestedById', input.requestedById);
       checkPerson(tx, 'ownerId', input.ownerId);
       checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-      const due = dueOf(tx, meeting.committeeId, meeting.id, input);
+      const due = dueOf(tx, meeting, input);
       const isRecommendation = input.kind === 'recommendation';
       const row = insertAudited(tx, actor, 'action', actions, {
         ...input,
@@ -155,6 +270,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
         itemId,
         ...due,
         visibility: input.visibility ?? stricter('public', itemVisibility),
+        itemVisibility: itemId == null ? null : itemVisibility,
         executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
         responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
       });
@@ -162,10 +278,10 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     },
 
     update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const current = findVisible(tx, actor, id);
         check(current);
-        const before = tx.select().from(actions).where(eq(actions.id, id)).get()!;
+        const before = rowById(tx, actions, id)!;
         const changes: Partial<typeof actions.$inferInsert> = { ...input };
         const status = input.status ?? before.status;
         if (input.status && input.status !== before.status) {
@@ -188,14 +304,14 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
             throw invalidField('/body/visibility', `cannot be loosened from ${before.visibility}`);
           }
           changes.itemId = itemId;
+          changes.itemVisibility = itemId == null ? null : itemVisibility;
         }
         checkPerson(tx, 'requestedById', input.requestedById);
-        checkPerson(tx, 'ownerId', input.ownerId);
         checkPerson(tx, 'ownerId', input.ownerId);
         checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, before.committeeId);
         checkMeetingOfCommittee(tx, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
         if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
-          Object.assign(changes, dueOf(tx, before.committeeId, before.meetingId, input));
+          Object.assign(changes, dueOf(tx, rowById(tx, meetings, before.meetingId)!, input));
         }
         if ('receivedOn' in input || 'noticeOn' in input) {
           const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;
@@ -203,8 +319,8 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
           changes.responseDueOn = receivedOn ? responseDueOn(receivedOn, noticeOn) : null;
         }
         const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
-        updateAudited(tx, actor, 'action', actions, before, changes, operation);
-        return present(findVisible(tx, actor, id), todayIn(LONDON));
+        const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
+        return present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), todayIn(LONDON));
       });
     },
 
@@ -219,13 +335,13 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     },
 
     addUpdate(actor: Actor, id: number, input: CreateActionUpdate) {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const current = findVisible(tx, actor, id);
         checkPerson(tx, 'authorId', input.authorId);
         const update = insertAudited(tx, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
         // A RAG given with an update is the action's new RAG: the timeline and the action agree.
         if (input.rag) {
-          const before = tx.select().from(actions).where(eq(actions.id, current.id)).get()!;
+          const before = rowById(tx, actions, current.id)!;
           updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
         }
         return update;

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { todayIn } from '../../domain/clock.js';
 import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
-import { contentTypes, negotiate, render } from '../../jobs/report-formats.js';
+import { compactJson, contentTypes, negotiate, render, write } from '../../jobs/report-formats.js';
 import { createReportThread } from '../../jobs/report-thread.js';
 import { ActionSchema } from '../actions/schemas.js';
 import { createReportRepository } from './repository.js';
@@ -25,7 +26,15 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reports = createReportRepository(app.db);
   // A worker needs the database file; an in-memory database (tests) is built on the main thread.
   const reportThread = app.db.$client.memory ? undefined : createReportThread(app.db.$client.name);
-  if (reportThread) app.addHook('onClose', () => reportThread.close());
+  if (reportThread) {
+    app.addHook('onClose', () => reportThread.close());
+    // Started once the server listens (never for inject-only apps), so the first whole report
+    // does not also wait for the worker to load its modules and open the database.
+    app.addHook('onListen', (done) => {
+      reportThread.start();
+      done();
+    });
+  }
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -41,12 +50,25 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.query.committeeId) committees.get(request.query.committeeId);
     reply.header('vary', 'accept');
     if (reportThread && !request.query.committeeId) {
-      // Every committee at once is the one report too big for the event loop.
-      const body = await reportThread.render({ asOf: request.query.asOf ?? todayIn('Europe/London'), visibilities: [...actorOf(request).visibilities], format });
-      return reply.type(contentTypes[format]).send(body);
+      // Every committee at once is the one report too big for the event loop. A client that
+      // gives up on it (closes the connection first) cancels it: the worker moves on to the next.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const asOf = request.query.asOf ?? todayIn('Europe/London');
+      try {
+        const body = await reportThread.render({ asOf, visibilities: [...actorOf(request).visibilities], format }, gone.signal);
+        // Once written to the socket, its memory goes back to the worker for the next report.
+        reply.raw.once('finish', () => reportThread.recycle(body));
+        return reply.type(contentTypes[format]).send(body);
+      } catch (err) {
+        // 499 (nginx's "client closed request"), outside the documented responses: no one reads
+        // it, but the request log and metrics say what happened.
+        if (gone.signal.aborted) return (reply as FastifyReply).code(499).send();
+        throw err;
+      }
     }
     const report = scans.report(actorOf(request), request.query);
-    return reply.type(contentTypes[format]).send(format === 'json' ? report : render(report, format));
+    return reply.type(contentTypes[format]).send(format === 'json' ? write(compactJson, report) : render(report, format));
   });
 
   app.post('/scans/overdue', {

@@ -1,0 +1,72 @@
+import { LRUCache } from 'lru-cache';
+import type { Db } from '../../db/client.js';
+import { changeCounters } from '../../db/changes.js';
+import { visibilities as allVisibilities, type Visibility } from '../../domain/visibility.js';
+
+// Actions as the API writes them, kept between requests. Reading a page of fifty actions means
+// fifty row lookups and some 1,500 column values turned into JavaScript, then written out as
+// JSON again: most of a list request's time. The SQL still decides which actions a request gets
+// (filters, visibility, order) every time; only the rendering of each one is reused.
+//
+// An entry is only ever as old as the last write. Every request first checks the change counters
+// (db/changes.ts): rows this connection has changed, and commits by other processes (the CLI
+// import, a scan, a restore). Any change empties the cache. Nothing is cached from inside a
+// transaction: that could be a group's uncommitted work.
+
+export interface CachedAction {
+  /** The stricter of the action's own visibility and its item's. */
+  visibility: Visibility;
+  version: number;
+  /**
+   * The action as ActionSchema writes it, `overdue` judged as of `asOf`, in UTF-8: the
+   * serialiser's string is a rope of hundreds of pieces, which V8 would flatten again every time
+   * a page joined it; bytes are copied once into each response.
+   */
+  json: Buffer;
+  asOf: string;
+}
+
+/** Visibility sets are nested (confidential implies exempt implies public) for every API key. */
+function isNested(held: readonly Visibility[]): boolean {
+  return held.every((v, i) => v === allVisibilities[i]);
+}
+
+export function createActionReadCache(db: Db, maxEntries: number) {
+  const sqlite = db.$client;
+  const changes = changeCounters(sqlite);
+  const entries = maxEntries > 0 ? new LRUCache<number, CachedAction>({ max: maxEntries }) : undefined;
+  let stamp = '';
+
+  return {
+    /**
+     * Whether this request may use the cache; empties it first if anything has been written since
+     * it was filled. False inside a transaction, when disabled, and for a caller whose
+     * visibilities are not the usual nested set (then the rows' own SQL check applies).
+     */
+    usable(held: readonly Visibility[]): boolean {
+      if (entries === undefined || sqlite.inTransaction || !isNested(held)) return false;
+      const now = `${changes.local()}:${changes.others()}`;
+      if (now !== stamp) {
+        entries.clear();
+        stamp = now;
+      }
+      return true;
+    },
+    get(id: number, asOf: string): CachedAction | undefined {
+      const entry = entries!.get(id);
+      return entry?.asOf === asOf ? entry : undefined;
+    },
+    set(id: number, entry: CachedAction): void {
+      entries!.set(id, entry);
+    },
+    /** Whether a caller holding these (nested) visibilities may see the entry. */
+    visibleTo(entry: CachedAction, held: readonly Visibility[]): boolean {
+      return held.includes(entry.visibility);
+    },
+    get size() {
+      return entries?.size ?? 0;
+    },
+  };
+}
+
+export type ActionReadCache = ReturnType<typeof createActionReadCache>;

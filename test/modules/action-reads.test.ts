@@ -1,0 +1,147 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { build, committee, meeting, type TestApp } from '../helper.js';
+
+// How actions are read fast without ever being read wrong: the item's visibility kept on the
+// action by triggers (migration 0004), and rendered actions reused between requests until
+// anything — this process or another — writes (src/modules/actions/read-cache.ts).
+
+const HELD = '2024-07-15T18:30:00+01:00';
+const NEXT = '2024-09-02T18:30:00+01:00';
+
+async function setup(api: TestApp) {
+  const committeeId = await committee(api);
+  const meetingId = await meeting(api, committeeId, { startsAt: HELD, status: 'held' });
+  await meeting(api, committeeId, { startsAt: NEXT });
+  const item = async (number: string, extra: Record<string, unknown> = {}) => {
+    const res = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { number, title: `Item ${number}`, ...extra } });
+    t.equal(res.statusCode, 201, res.body);
+    return res.json().id as number;
+  };
+  const action = async (title: string, extra: Record<string, unknown> = {}) => {
+    const res = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'update', title, ...extra } });
+    t.equal(res.statusCode, 201, res.body);
+    return res.json().id as number;
+  };
+  return { committeeId, meetingId, item, action };
+}
+
+const itemVisibilityOf = (api: TestApp, id: number) =>
+  api.app.db.$client.prepare('SELECT item_visibility FROM actions WHERE id = ?').pluck().get(id);
+
+t.test('the item\'s visibility travels with the action, whoever writes', async (t) => {
+  const api = await build(t);
+  const { meetingId, item, action } = await setup(api);
+  const open = await item('5');
+  const other = await item('6');
+  const id = await action('Report back on the school places forecast', { itemId: open });
+  t.equal(itemVisibilityOf(api, id), 'public');
+  t.equal(itemVisibilityOf(api, await action('No item')), null);
+
+  // The item made exempt: its action is exempt to readers at once, in reads and in lists.
+  const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${open}`, payload: { visibility: 'exempt', exemptParagraph: 3 } });
+  t.equal(tightened.statusCode, 200, tightened.body);
+  t.equal(itemVisibilityOf(api, id), 'exempt');
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 404);
+  const listed = await api.request({ method: 'GET', url: `/v1/actions?meetingId=${meetingId}`, as: api.keys.reader });
+  t.notOk(listed.json().data.some((a: { id: number }) => a.id === id), 'not in a public reader\'s list');
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.exempt })).json().visibility, 'exempt');
+
+  // Moved to a public item (its own visibility is still public): public again.
+  t.equal((await api.request({ method: 'PATCH', url: `/v1/actions/${id}`, payload: { itemId: other } })).statusCode, 200);
+  t.equal(itemVisibilityOf(api, id), 'public');
+
+  // Another writer (a script, the sqlite3 shell) that leaves the column out or gets it wrong.
+  const sqlite = api.app.db.$client;
+  sqlite.prepare('UPDATE agenda_items SET visibility = ?, exempt_paragraph = 3 WHERE id = ?').run('confidential', other);
+  t.equal(itemVisibilityOf(api, id), 'confidential', 'an item changed outside the API');
+  sqlite.prepare('UPDATE actions SET item_visibility = ? WHERE id = ?').run('public', id);
+  t.equal(itemVisibilityOf(api, id), 'confidential', 'a wrong value is put right');
+  const raw = sqlite.prepare(`INSERT INTO actions (committee_id, meeting_id, item_id, kind, title, due_rule, status, visibility)
+    SELECT m.committee_id, i.meeting_id, i.id, 'task', 'Inserted by a script', 'none', 'open', 'public'
+    FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = ?`).run(other);
+  t.equal(itemVisibilityOf(api, Number(raw.lastInsertRowid)), 'confidential', 'an insert that leaves it out');
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${raw.lastInsertRowid}`, as: api.keys.exempt })).statusCode, 404);
+});
+
+// The two databases were filled a few milliseconds apart: only the timestamps may differ.
+const sameTimes = (body: string) => body.replace(/"(createdAt|updatedAt)":"[^"]+"/g, '"$1":"…"');
+
+t.test('a read served from the cache is the same bytes as one built afresh', async (t) => {
+  const cached = await build(t);
+  const uncached = await build(t, { actionReadCacheEntries: 0 });
+  for (const api of [cached, uncached]) {
+    const { item, action } = await setup(api);
+    const exempt = await item('7', { visibility: 'exempt', exemptParagraph: 3 });
+    for (let i = 1; i <= 12; i++) {
+      await action(`Circulate the ward figures for "damp & mould" (${i})`, {
+        ...(i % 3 === 0 ? { itemId: exempt } : {}),
+        ...(i % 4 === 0 ? { dueDate: '2024-08-01', detail: 'Members asked for the trend\nover three years — by ward.' } : {}),
+        ...(i % 5 === 0 ? { kind: 'recommendation', receivedOn: '2024-07-20' } : {}),
+      });
+    }
+  }
+  const urls = [
+    '/v1/actions/3?asOf=2024-08-15',
+    '/v1/actions/3',
+    '/v1/actions?limit=5',
+    '/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15',
+    '/v1/actions?status=open&committeeId=1&limit=50',
+    '/v1/actions?q=ward&limit=4',
+    '/v1/actions?overdue=true&asOf=2024-09-30',
+  ];
+  for (const url of urls) {
+    for (const as of ['admin', 'reader', 'exempt'] as const) {
+      const fresh = await uncached.request({ method: 'GET', url, as: uncached.keys[as] });
+      const first = await cached.request({ method: 'GET', url, as: cached.keys[as] });
+      const again = await cached.request({ method: 'GET', url, as: cached.keys[as] });
+      t.equal(first.statusCode, fresh.statusCode, `${url} as ${as}`);
+      t.equal(sameTimes(first.body), sameTimes(fresh.body), `${url} as ${as}: cache filled`);
+      t.equal(again.body, first.body, `${url} as ${as}: from the cache`);
+      t.equal(again.headers.etag, fresh.headers.etag);
+      t.equal(again.headers.link, fresh.headers.link);
+      t.equal(again.headers['content-type'], fresh.headers['content-type']);
+    }
+  }
+  // Following a cursor gives the same pages either way.
+  const next = (api: TestApp, body: { nextCursor: string | null }) =>
+    api.request({ method: 'GET', url: `/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15&cursor=${encodeURIComponent(body.nextCursor!)}` });
+  const a = await cached.request({ method: 'GET', url: '/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15' });
+  const b = await uncached.request({ method: 'GET', url: '/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15' });
+  t.equal(sameTimes((await next(cached, a.json())).body), sameTimes((await next(uncached, b.json())).body));
+});
+
+t.test('a cached action changes as soon as anything is written, here or by another process', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-reads-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'tracker.sqlite');
+  const api = await build(t, { databasePath: path });
+  const { action } = await setup(api);
+  const id = await action('Provide the waiting-list figures');
+  const title = async () => (await api.request({ method: 'GET', url: `/v1/actions/${id}` })).json().title;
+  t.equal(await title(), 'Provide the waiting-list figures');
+  t.equal(await title(), 'Provide the waiting-list figures', 'now cached');
+
+  // Through the API.
+  await api.request({ method: 'PATCH', url: `/v1/actions/${id}`, payload: { title: 'Provide the waiting-list figures by ward' } });
+  t.equal(await title(), 'Provide the waiting-list figures by ward');
+
+  // Through a second connection to the same file: the command-line import, a scan, a script.
+  const other = new Database(path);
+  t.teardown(() => other.close());
+  other.pragma('busy_timeout = 5000');
+  other.prepare('UPDATE actions SET title = ? WHERE id = ?').run('Changed by another process', id);
+  // data_version is read once per turn of the event loop: the next turn sees the change.
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(await title(), 'Changed by another process');
+
+  // A key revoked by another process stops working at once too.
+  const keyId = other.prepare("SELECT id FROM api_keys WHERE name = 'test-reader'").pluck().get();
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 200);
+  other.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(new Date().toISOString(), keyId);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 401);
+});
