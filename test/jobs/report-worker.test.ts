@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -32,6 +32,22 @@ const AWKWARD = [
   'Short "q"',
   '\u0001\u001f',
 ];
+
+/** The test app's database copied into a file of its own (a worker needs a file), removed after. */
+function copyToFile(t: Test, api: TestApp, name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, name);
+  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
+  return path;
+}
+
+/** A report worker on that file, closed after. */
+function workerOn(t: Test, path: string) {
+  const thread = createReportThread(path);
+  t.teardown(() => thread.close());
+  return thread;
+}
 
 async function post(api: TestApp, body: Record<string, unknown>): Promise<number> {
   const res = await api.request({ method: 'POST', url: '/v1/actions', payload: { kind: 'update', ...body } });
@@ -92,10 +108,7 @@ t.test('the worker writes every format byte for byte as the route does on the ma
   const committees = await seed(api);
 
   // The same data in a file, where the route hands whole reports to the worker.
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'copy.sqlite');
-  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
+  const path = copyToFile(t, api, 'copy.sqlite');
   const fileDb = openDatabase({ path });
   const fileApp = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 }, { db: fileDb, logger: false });
   t.teardown(async () => {
@@ -145,12 +158,8 @@ t.test('the worker writes every format byte for byte as the route does on the ma
 
 t.test('an empty report, and one committee, are written the same way too', async (t) => {
   const api = await build(t);
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'empty.sqlite');
-  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
-  const thread = createReportThread(path);
-  t.teardown(() => thread.close());
+  const path = copyToFile(t, api, 'empty.sqlite');
+  const thread = workerOn(t, path);
   for (const format of reportFormats) {
     const fromRoute = await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&format=${format}` });
     const fromWorker = await thread.render({ asOf: AS_OF, visibilities: ['public', 'exempt', 'confidential'], format });
@@ -158,9 +167,7 @@ t.test('an empty report, and one committee, are written the same way too', async
   }
 
   const committeeId = await seed(api).then((ids) => ids[1]!);
-  api.app.db.$client.exec(`VACUUM INTO '${join(dir, 'one.sqlite')}'`);
-  const one = createReportThread(join(dir, 'one.sqlite'));
-  t.teardown(() => one.close());
+  const one = workerOn(t, copyToFile(t, api, 'one.sqlite'));
   for (const format of reportFormats) {
     const fromRoute = await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&committeeId=${committeeId}&format=${format}` });
     const fromWorker = await one.render({ asOf: AS_OF, committeeId, visibilities: ['public', 'exempt', 'confidential'], format });
@@ -185,12 +192,8 @@ t.test('a worker that dies fails its reports, and the next report starts a new o
 t.test('a report whose client has gone is abandoned, and the worker goes on to the next', async (t) => {
   const api = await build(t);
   await seed(api);
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'copy.sqlite');
-  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
-  const thread = createReportThread(path);
-  t.teardown(() => thread.close());
+  const path = copyToFile(t, api, 'copy.sqlite');
+  const thread = workerOn(t, path);
   const gone = new AbortController();
   gone.abort();
   await t.rejects(thread.render({ asOf: AS_OF, visibilities: ['public'], format: 'csv' }, gone.signal), /cancelled/);
@@ -201,12 +204,8 @@ t.test('a report whose client has gone is abandoned, and the worker goes on to t
 t.test('the memory of a report once sent is written over by the next, which comes out the same', async (t) => {
   const api = await build(t);
   await seed(api);
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'copy.sqlite');
-  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
-  const thread = createReportThread(path);
-  t.teardown(() => thread.close());
+  const path = copyToFile(t, api, 'copy.sqlite');
+  const thread = workerOn(t, path);
   const request = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'html' as const };
   const first = await thread.render(request);
   const copy = Buffer.from(first);

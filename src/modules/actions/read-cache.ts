@@ -63,9 +63,6 @@ export function createActionReadCache(db: Db, maxEntries: number) {
     visibleTo(entry: CachedAction, held: readonly Visibility[]): boolean {
       return held.includes(entry.visibility);
     },
-    get size() {
-      return entries?.size ?? 0;
-    },
   };
 }
 

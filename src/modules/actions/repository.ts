@@ -181,10 +181,6 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries = 20
   return {
     today: () => todayIn(LONDON),
 
-    get(actor: Actor, id: number, asOf = todayIn(LONDON)) {
-      return present(findVisible(db, actor, id), asOf);
-    },
-
     list(actor: Actor, query: ListActionsQuery): Page<Action> {
       const asOf = query.asOf ?? todayIn(LONDON);
       const limit = query.limit ?? 50;
