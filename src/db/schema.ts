@@ -382,3 +382,16 @@ export const idempotencyRecords = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.actor, t.key] })],
 );
+
+/**
+ * Actions whose entry in the full-text index (actions_fts) is out of date, queued by triggers
+ * and indexed when the transaction that changed them commits (db/search-index.ts). `indexed`
+ * rows keep the text the index still holds, which FTS5 needs to remove it.
+ */
+export const actionsFtsPending = sqliteTable('actions_fts_pending', {
+  id: integer('id').primaryKey(),
+  indexed: integer('indexed', { mode: 'boolean' }).notNull(),
+  title: text('title'),
+  detail: text('detail'),
+  response: text('response'),
+});
