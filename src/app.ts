@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultConfig, type Config } from './config.js';
+import { startCheckpointer, type Checkpointer } from './db/checkpointer.js';
 import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
@@ -70,7 +71,20 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
     done();
   });
-  if (!options.db) app.addHook('onClose', async () => db.$client.close());
+  if (!options.db) {
+    app.addHook('onClose', async () => db.$client.close());
+    // Once listening (never for inject-only apps): checkpoints on a worker thread (see checkpointer.ts).
+    if (!db.$client.memory) {
+      let checkpointer: Checkpointer | undefined;
+      app.addHook('onListen', (done) => {
+        checkpointer = startCheckpointer(db.$client, {
+          onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
+        });
+        done();
+      });
+      app.addHook('onClose', async () => checkpointer?.close());
+    }
+  }
 
   await app.register(problemDetails);
   await app.register(securityHeaders, {

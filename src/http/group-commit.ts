@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
+import { checkpointerOf } from '../db/checkpointer.js';
+import { flushSearchIndex } from '../db/search-index.js';
 import { CommitFailedError } from '../errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk (an fsync, milliseconds),
@@ -44,6 +46,8 @@ export default fp<{ db: Db }>(
       setImmediate(() => {
         open = undefined;
         try {
+          // The group's changed actions into the full-text index, in its transaction.
+          flushSearchIndex(sqlite);
           sqlite.exec('COMMIT');
           resolve();
         } catch (err) {
@@ -51,6 +55,12 @@ export default fp<{ db: Db }>(
           lastFailed = { seq: group.seq, reason: err instanceof Error ? err.message : String(err) };
           app.log.error({ err, group: group.seq }, 'group commit failed; its requests are answered 503');
           reject(err);
+          return;
+        }
+        try {
+          checkpointerOf(sqlite)?.afterCommit();
+        } catch (err) {
+          app.log.warn({ err }, 'checkpoint after commit failed; the worker carries on');
         }
       });
       return group;

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-threads.js';
 import type { RecycledBuffer, ReportReply, ReportRequest } from './report-worker.js';
 
 // Builds overdue reports on a worker thread. Every committee's report reads tens of thousands
@@ -24,22 +25,13 @@ export type ReportThread = {
   close(): Promise<void>;
 };
 
-// Run from dist/ the worker is compiled JavaScript (the server's bundle has one of its own beside
-// it). Under tsx (development, tests) it is the TypeScript, and a worker thread does not inherit
-// tsx's loader on Node 20: register it first.
-const typescript = import.meta.url.endsWith('.ts');
-const workerFile = new URL(`./report-worker${typescript ? '.ts' : '.js'}`, import.meta.url);
-
 // The worker holds one committee's actions at a time (the rendered report lives outside its
 // heap), so a small heap suffices; left to itself V8 would let the garbage of each report pile up
 // to a hundred megabytes and more of the process's resident memory before collecting it.
 const resourceLimits = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 function spawnWorker(databasePath: string): Worker {
-  const workerData = { databasePath };
-  if (!typescript) return new Worker(workerFile, { workerData, resourceLimits });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile.href)}); })`, { eval: true, workerData, resourceLimits });
+  return startWorker(import.meta.url, 'report-worker', { workerData: { databasePath }, resourceLimits });
 }
 
 export function createReportThread(databasePath: string): ReportThread {

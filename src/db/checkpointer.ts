@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-threads.js';
+import type { CheckpointSettings } from './checkpoint-worker.js';
+
+// Checkpoints off the event loop. In WAL mode every commit appends pages to the log, and by
+// default the connection that commits copies them into the database once the log passes 1,000
+// pages: a few megabytes written to random places in the database file and synced, inside
+// whichever request happened to commit then. On the server that stalled every request waiting
+// behind it and made most of the writes' p99. Here the server's connection does not checkpoint
+// by itself; a worker thread with a connection of its own copies what has been committed, every
+// few milliseconds, so nothing waits for the bulk of it.
+//
+// One part stays with the server. The log starts again from its beginning only when a write
+// begins and every frame in it has been copied, which under a steady stream of writes never
+// happens by itself: the worker is always a few milliseconds behind. A log that only grows makes
+// every commit extend the file, which costs the file system more than overwriting it. So after a
+// commit, once the log is long (`restartFrames`), the server copies the last few milliseconds'
+// frames itself, a small pass, and its next write reuses the log from the start.
+//
+// Readers look pages up only in the part of the log not yet copied, so frequent checkpoints also
+// keep reads cheap. Should the worker fail, the connection checkpoints for itself again.
+
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** Frames (4 KiB pages) of log after which the server catches up and the log restarts. */
+  restartFrames?: number;
+  /** Told when the worker fails and the connection is back to checkpointing itself. */
+  onFailure?: (err: Error) => void;
+}
+
+export interface Checkpointer {
+  /** Call after a commit, outside any transaction: checkpoints the rest if the log is long. */
+  afterCommit(): void;
+  close(): Promise<void>;
+}
+
+const running = new WeakMap<Database.Database, Checkpointer>();
+
+/** The checkpointer started for this connection, if any. */
+export function checkpointerOf(sqlite: Database.Database): Checkpointer | undefined {
+  return running.get(sqlite);
+}
+
+export function startCheckpointer(sqlite: Database.Database, options: CheckpointerOptions = {}): Checkpointer {
+  const restartFrames = options.restartFrames ?? 2048;
+  const logFrames = new Int32Array(new SharedArrayBuffer(4));
+  const workerData: CheckpointSettings = { databasePath: sqlite.name, intervalMs: options.intervalMs ?? 10, logFrames };
+  const catchUp = sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  // A log that grew long under a burst of writes is cut back to this on disk once it restarts.
+  sqlite.pragma(`journal_size_limit = ${restartFrames * 2 * 4096}`);
+  let closing = false;
+  let failed = false;
+  const worker: Worker = startWorker(import.meta.url, 'checkpoint-worker', {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+  });
+  worker.unref();
+  const stopped = () => {
+    running.delete(sqlite);
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  };
+  const fallBack = (err: Error) => {
+    if (closing || failed) return;
+    failed = true;
+    stopped();
+    options.onFailure?.(err);
+  };
+  worker.on('error', fallBack);
+  worker.on('exit', (code) => fallBack(new Error(`checkpoint worker exited with code ${code}`)));
+
+  const checkpointer: Checkpointer = {
+    afterCommit() {
+      if (Atomics.load(logFrames, 0) < restartFrames || sqlite.inTransaction) return;
+      // Busy (the worker is mid-pass) is not an error: the next commit tries again.
+      catchUp.get();
+      Atomics.store(logFrames, 0, 0);
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('close');
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
+      stopped();
+    },
+  };
+  running.set(sqlite, checkpointer);
+  return checkpointer;
+}
