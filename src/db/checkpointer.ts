@@ -16,7 +16,9 @@ import type { CheckpointSettings } from './checkpoint-worker.js';
 // happens by itself: the worker is always a few milliseconds behind. A log that only grows makes
 // every commit extend the file, which costs the file system more than overwriting it. So after a
 // commit, once the log is long (`restartFrames`), the server copies the last few milliseconds'
-// frames itself, a small pass, and its next write reuses the log from the start.
+// frames itself, a small pass (the group just committed waits for it, about a millisecond,
+// every few thousand frames), and its next write reuses the log from the start. It has to be
+// then: by the next turn of the event loop the next group has begun.
 //
 // Readers look pages up only in the part of the log not yet copied, so frequent checkpoints also
 // keep reads cheap. Should the worker fail, the connection checkpoints for itself again.
@@ -54,6 +56,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   sqlite.pragma(`journal_size_limit = ${restartFrames * 2 * 4096}`);
   let closing = false;
   let failed = false;
+  let exited = false;
   const worker: Worker = startWorker(import.meta.url, 'checkpoint-worker', {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
@@ -70,7 +73,10 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     options.onFailure?.(err);
   };
   worker.on('error', fallBack);
-  worker.on('exit', (code) => fallBack(new Error(`checkpoint worker exited with code ${code}`)));
+  worker.on('exit', (code) => {
+    exited = true;
+    fallBack(new Error(`checkpoint worker exited with code ${code}`));
+  });
 
   const checkpointer: Checkpointer = {
     afterCommit() {
@@ -82,11 +88,13 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     async close() {
       if (closing) return;
       closing = true;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.postMessage('close');
-      const timer = setTimeout(() => void worker.terminate(), 2000);
-      await exited;
-      clearTimeout(timer);
+      if (!exited) {
+        const gone = new Promise((resolve) => worker.once('exit', resolve));
+        worker.postMessage('close');
+        const timer = setTimeout(() => void worker.terminate(), 2000);
+        await gone;
+        clearTimeout(timer);
+      }
       stopped();
     },
   };

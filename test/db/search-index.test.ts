@@ -78,7 +78,7 @@ t.test('a transaction that rolls back leaves neither the change nor its queue en
   consistent(t, db);
 });
 
-t.test('a bare statement outside any transaction is indexed by the next commit, or on next open', async (t) => {
+t.test('a bare statement outside any transaction is indexed on next open, or by the next transaction that writes', async (t) => {
   const dir = t.testdir();
   const path = `${dir}/scrutiny.sqlite`;
   const { db, sqlite, add } = open(t, path);
@@ -90,8 +90,10 @@ t.test('a bare statement outside any transaction is indexed by the next commit, 
   t.same(search(again, 'lighting'), [id], 'openDatabase indexes what was left queued');
   consistent(t, again);
   again.$client.prepare('UPDATE actions SET title = ? WHERE id = ?').run('Street lighting repairs', id);
-  again.$client.transaction(() => undefined)();
-  t.same(search(again, 'repairs'), [id], 'any later transaction indexes it');
+  again.$client.transaction(() => again.$client.prepare('SELECT count(*) FROM actions').get())();
+  t.same(search(again, 'repairs'), [], 'a transaction that only reads writes nothing, the index included');
+  again.$client.transaction(() => again.$client.prepare("UPDATE committees SET name = 'Housing Panel'").run())();
+  t.same(search(again, 'repairs'), [id], 'the next transaction that writes indexes it');
   consistent(t, again);
 });
 
@@ -106,6 +108,34 @@ t.test('flushSearchIndex inside a transaction that then rolls back undoes the in
   t.same(search(db, 'cameras'), []);
   t.same(search(db, 'enforcement'), [id]);
   consistent(t, db);
+});
+
+t.test('inside a group: a request rolled back to its savepoint leaves nothing queued, the others are indexed', async (t) => {
+  const { db, sqlite, add } = open(t);
+  sqlite.exec('BEGIN IMMEDIATE'); // as the group commit does
+  const kept = sqlite.transaction(() => add('Allotment waiting list'))();
+  t.throws(() => sqlite.transaction(() => {
+    add('Allotment rent review');
+    throw new Error('refused');
+  })());
+  flushSearchIndex(sqlite);
+  sqlite.exec('COMMIT');
+  t.same(search(db, 'allotment'), [kept]);
+  consistent(t, db);
+});
+
+t.test('through the API: a group whose indexing fails is answered 503 and keeps nothing, queue included', async (t) => {
+  const api = await build(t);
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2026-03-02T18:30:00Z', status: 'held' });
+  const sqlite = api.app.db.$client;
+  sqlite.exec("CREATE TRIGGER refuse_indexing BEFORE DELETE ON actions_fts_pending BEGIN SELECT RAISE(ABORT, 'indexing refused'); END");
+  const res = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'task', title: 'Officers to report on grass cutting' } });
+  t.equal(res.statusCode, 503);
+  t.equal(res.json().code, 'SCRUTINY_COMMIT_FAILED');
+  t.equal(sqlite.prepare('SELECT count(*) FROM actions').pluck().get(), 0);
+  sqlite.exec('DROP TRIGGER refuse_indexing');
+  consistent(t, api.app.db);
 });
 
 t.test('through the API: a group of concurrent writes is searchable once answered', async (t) => {
