@@ -270,7 +270,11 @@ export const actions = sqliteTable(
     index('actions_owner_idx').on(t.ownerId),
     index('actions_status_idx').on(t.status, t.id),
     // The overdue report's late executive responses (s9FE), without reading every answered action.
-    index('actions_committee_response_idx').on(t.committeeId, t.executiveResponse, t.responseDueOn),
+    // Partial: only recommendations have an executive response, so other actions cost it nothing
+    // (the report asks for executive_response = 'pending', which SQLite knows implies NOT NULL).
+    index('actions_committee_response_idx')
+      .on(t.committeeId, t.executiveResponse, t.responseDueOn)
+      .where(sql`${t.executiveResponse} IS NOT NULL`),
     // The overdue report's actions being worked, with every column it reads (the due meeting's
     // date and the owner's name aside): a committee's report reads this small index, not a
     // thousand rows scattered through the table. Partial, so finished actions cost it nothing.

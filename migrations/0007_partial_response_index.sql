@@ -1,0 +1,2 @@
+DROP INDEX `actions_committee_response_idx`;--> statement-breakpoint
+CREATE INDEX `actions_committee_response_idx` ON `actions` (`committee_id`,`executive_response`,`response_due_on`) WHERE "actions"."executive_response" IS NOT NULL;
