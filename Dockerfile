@@ -32,4 +32,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
 # The server's bundle (npm run build:server). A small young generation, and no pretenuring: V8
 # otherwise moves each request's short-lived rows straight to the old generation, where they
 # pile up as garbage (about 60 MB of resident memory under report load) until a full collection.
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "--no-allocation-site-pretenuring", "dist/server/server.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "--max-old-space-size=160", "--no-allocation-site-pretenuring", "dist/server/server.js"]

@@ -31,6 +31,7 @@ export interface BuildOptions {
   logger?: boolean | Record<string, unknown>;
 }
 
+const CHECKPOINTER_DELAY_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The whole application as a function: the server, the tests and the scripts all call this. */
@@ -73,16 +74,24 @@ export async function buildApp(
   });
   if (!options.db) {
     app.addHook('onClose', async () => db.$client.close());
-    // Once listening (never for inject-only apps): checkpoints on a worker thread (see checkpointer.ts).
+    // A second after listening (never for inject-only apps), so that starting its thread does
+    // not compete with start-up: checkpoints on a worker thread (see checkpointer.ts). Until
+    // then the connection checkpoints for itself, as SQLite does by default.
     if (!db.$client.memory) {
       let checkpointer: Checkpointer | undefined;
+      let timer: NodeJS.Timeout | undefined;
       app.addHook('onListen', (done) => {
-        checkpointer = startCheckpointer(db.$client, {
-          onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
-        });
+        timer = setTimeout(() => {
+          checkpointer = startCheckpointer(db.$client, {
+            onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
+          });
+        }, CHECKPOINTER_DELAY_MS).unref();
         done();
       });
-      app.addHook('onClose', async () => checkpointer?.close());
+      app.addHook('onClose', async () => {
+        clearTimeout(timer);
+        await checkpointer?.close();
+      });
     }
   }
 

@@ -64,7 +64,12 @@ const chosen = scenarios(fixtures, key, etags).filter((s) => s.server === 'bare'
 const { report, probe } = allCommitteeReport(fixtures, key);
 const idleProbe: Scenario = { ...probe, name: 'GET /healthz alone (idle reference)', target: undefined };
 const results = new Map<string, Measurement[]>();
-const record = (name: string, m: Measurement) => results.set(name, [...(results.get(name) ?? []), m]);
+const record = (name: string, m: Measurement) => {
+  results.set(name, [...(results.get(name) ?? []), m]);
+  // Each round's figure as well as the medians: a cold first round shows here.
+  const rss = memory.peakSinceLast();
+  log(`  ${name}: ${Math.round(m.rps).toLocaleString('en-GB')} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.failures ? `, ${m.failures} failed` : ''}${rss ? `; server peak ${rss.toFixed(0)} MB` : ''}`);
+};
 const urlOf = (s: Scenario) => (s.server === 'bare' ? bare.url : app.url);
 
 // Rounds interleave the scenarios, so the baseline and each scenario see the same machine.

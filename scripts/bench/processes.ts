@@ -41,7 +41,7 @@ export function freePort(): Promise<number> {
 
 /** `node <entry>` for compiled JavaScript (with the flags `npm start` and the Dockerfile use), through tsx for TypeScript. */
 function nodeArgs(entry: string): string[] {
-  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : ['--enable-source-maps', '--max-semi-space-size=4', '--no-allocation-site-pretenuring', entry];
+  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : ['--enable-source-maps', '--max-semi-space-size=4', '--max-old-space-size=160', '--no-allocation-site-pretenuring', entry];
 }
 
 async function waitUntilOk(url: string, child: ChildProcess, started: number, timeoutMs = 60_000): Promise<number> {
@@ -122,5 +122,14 @@ export function sampleMemory(pid: number, everyMs = 100) {
       // the process has gone
     }
   }, everyMs);
-  return { stop: () => (clearInterval(timer), samples) };
+  let marked = 0;
+  return {
+    /** The highest sample since the last call (or the start), in MB. */
+    peakSinceLast: () => {
+      const peak = Math.max(0, ...samples.slice(marked));
+      marked = samples.length;
+      return peak;
+    },
+    stop: () => (clearInterval(timer), samples),
+  };
 }
