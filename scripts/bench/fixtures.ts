@@ -7,8 +7,10 @@ import { seeded } from './random.js';
 export interface Fixtures {
   anchor: string;
   committeeIds: number[];
-  /** Random existing action ids, for reads. */
+  /** Random existing action ids, for reads: a working set that fits the server's action cache. */
   readIds: number[];
+  /** Many more random ids, read in turn: more than the cache holds, so nearly every read misses it. */
+  coldReadIds: number[];
   /** Open or in-progress actions, for PATCH. */
   patchIds: number[];
   /** Recently held meetings and their public items, for POST. */
@@ -32,6 +34,7 @@ export function loadFixtures(path: string, anchor: string): Fixtures {
       anchor,
       committeeIds,
       readIds: Array.from({ length: 20_000 }, () => rnd.pick(ids)),
+      coldReadIds: Array.from({ length: 100_000 }, () => rnd.pick(ids)),
       patchIds: [...new Set(Array.from({ length: 6_000 }, () => rnd.pick(working)))].slice(0, 5_000),
       meetings: recent.map((id) => ({ id, itemIds: items.all(id) as number[] })),
       // Single words with many hits, phrases with few, and a prefix.
