@@ -82,9 +82,12 @@ export async function buildApp(
       let timer: NodeJS.Timeout | undefined;
       app.addHook('onListen', (done) => {
         timer = setTimeout(() => {
-          checkpointer = startCheckpointer(db.$client, {
-            onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
-          });
+          const onFailure = (err: unknown) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself');
+          try {
+            checkpointer = startCheckpointer(db.$client, { onFailure });
+          } catch (err) {
+            onFailure(err);
+          }
         }, CHECKPOINTER_DELAY_MS).unref();
         done();
       });

@@ -68,7 +68,7 @@ const record = (name: string, m: Measurement) => {
   results.set(name, [...(results.get(name) ?? []), m]);
   // Each round's figure as well as the medians: a cold first round shows here.
   const rss = memory.peakSinceLast();
-  log(`  ${name}: ${Math.round(m.rps).toLocaleString('en-GB')} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.failures ? `, ${m.failures} failed` : ''}${rss ? `; server peak ${rss.toFixed(0)} MB` : ''}`);
+  log(`  ${name}: ${Math.round(m.rps).toLocaleString('en-GB')} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.failures ? `, ${m.failures} failed` : ''}${rss ? `; app server peak ${rss.toFixed(0)} MB` : ''}`);
 };
 const urlOf = (s: Scenario) => (s.server === 'bare' ? bare.url : app.url);
 

@@ -51,9 +51,6 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   const logFrames = new Int32Array(new SharedArrayBuffer(4));
   const workerData: CheckpointSettings = { databasePath: sqlite.name, intervalMs: options.intervalMs ?? 10, logFrames };
   const catchUp = sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  sqlite.pragma('wal_autocheckpoint = 0');
-  // A log that grew long under a burst of writes is cut back to this on disk once it restarts.
-  sqlite.pragma(`journal_size_limit = ${restartFrames * 2 * 4096}`);
   let closing = false;
   let failed = false;
   let exited = false;
@@ -62,6 +59,11 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
   });
   worker.unref();
+  // Only once there is a worker: a connection that neither checkpoints nor has one would grow
+  // its log for ever.
+  sqlite.pragma('wal_autocheckpoint = 0');
+  // A log that grew long under a burst of writes is cut back to this on disk once it restarts.
+  sqlite.pragma(`journal_size_limit = ${restartFrames * 2 * 4096}`);
   const stopped = () => {
     running.delete(sqlite);
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);

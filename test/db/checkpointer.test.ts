@@ -94,3 +94,14 @@ t.test('the server starts it a moment after listening and stops it on close', as
   t.equal(checkpointerOf(sqlite), undefined);
   t.notOk(sqlite.open, 'the database is closed');
 });
+
+t.test('a server closed within its first second never starts one', async (t) => {
+  const databasePath = `${t.testdir()}/scrutiny.sqlite`;
+  const app = await buildApp({ ...defaultConfig, databasePath, scheduler: false, scanOnStart: false }, { logger: false });
+  const sqlite = app.db.$client;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.close();
+  await new Promise((r) => setTimeout(r, 1200)); // past the start delay
+  t.equal(checkpointerOf(sqlite), undefined);
+  t.notOk(sqlite.open);
+});
