@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 // What has changed in the database since a moment: the two counters the in-memory caches
-// (authenticated keys, rendered actions) check before trusting what they hold.
+// (authenticated keys, rendered actions) check before trusting what they hold, and by which a
+// transaction knows whether it wrote anything (search-index.ts).
 
 export interface ChangeCounters {
   /**
@@ -16,6 +17,12 @@ export interface ChangeCounters {
    * that turn: within one turn the server acts as of one instant.
    */
   others(): number;
+  /**
+   * Both at once, for a cache to compare with the stamp it was filled under; undefined inside a
+   * transaction, whose reads may be uncommitted work (a group that could still roll back): a
+   * cache must neither use nor keep anything then.
+   */
+  stamp(): string | undefined;
 }
 
 const counters = new WeakMap<Database.Database, ChangeCounters>();
@@ -30,6 +37,7 @@ export function changeCounters(sqlite: Database.Database): ChangeCounters {
   let fresh = false;
   found = {
     local: () => totalChanges.get() as number,
+    stamp: () => (sqlite.inTransaction ? undefined : `${found!.local()}:${found!.others()}`),
     others() {
       if (!fresh) {
         version = dataVersion.get() as number;

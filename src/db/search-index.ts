@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { changeCounters } from './changes.js';
 
 // The full-text index of actions (actions_fts) is updated at commit, not statement by statement.
 // Triggers queue each changed action in actions_fts_pending (migration 0006); this indexes the
@@ -33,7 +34,6 @@ const INDEX_QUEUED = `
   ) ORDER BY pass`;
 
 interface Statements {
-  changes: Database.Statement;
   anyQueued: Database.Statement;
   index: Database.Statement;
   clear: Database.Statement;
@@ -46,7 +46,6 @@ function statementsFor(sqlite: Database.Database): Statements {
   let s = prepared.get(sqlite);
   if (s === undefined) {
     s = {
-      changes: sqlite.prepare('SELECT total_changes()').pluck(),
       anyQueued: sqlite.prepare('SELECT 1 FROM actions_fts_pending LIMIT 1').pluck(),
       index: sqlite.prepare(INDEX_QUEUED),
       clear: sqlite.prepare('DELETE FROM actions_fts_pending'),
@@ -65,9 +64,8 @@ export function searchIndexQueued(sqlite: Database.Database): boolean {
  * connection deferSearchIndex was not applied to (one to a database without the queue).
  */
 export function flushSearchIndex(sqlite: Database.Database): void {
-  if (!deferring.has(sqlite)) return;
+  if (!deferring.has(sqlite) || !searchIndexQueued(sqlite)) return;
   const s = statementsFor(sqlite);
-  if (s.anyQueued.get() === undefined) return;
   s.index.run();
   s.clear.run();
 }
@@ -86,12 +84,12 @@ export function deferSearchIndex(sqlite: Database.Database): void {
   sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
     const nested = transaction(fn);
     const outermost = transaction(function (this: unknown, ...args: unknown[]) {
-      const changes = statementsFor(sqlite).changes;
-      const before = changes.get();
+      const changes = changeCounters(sqlite);
+      const before = changes.local();
       const result = fn.apply(this, args);
       // Only a transaction that wrote can have queued anything (what a bare statement left is
       // indexed on open): a read-only one must not become a write.
-      if (changes.get() !== before) flushSearchIndex(sqlite);
+      if (changes.local() !== before) flushSearchIndex(sqlite);
       return result;
     });
     // The same shape as better-sqlite3's: each behaviour is a function carrying all four.

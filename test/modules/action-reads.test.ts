@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { createActionReadCache } from '../../src/modules/actions/read-cache.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // How actions are read fast without ever being read wrong: the item's visibility kept on the
@@ -101,6 +104,7 @@ t.test('a read served from the cache is the same bytes as one built afresh', asy
       t.equal(first.statusCode, fresh.statusCode, `${url} as ${as}`);
       t.equal(sameTimes(first.body), sameTimes(fresh.body), `${url} as ${as}: cache filled`);
       t.equal(again.body, first.body, `${url} as ${as}: from the cache`);
+      if (/^\/v1\/actions\/\d/.test(url) && fresh.statusCode === 200) t.ok(fresh.headers.etag, `${url}: a single action has an ETag`);
       t.equal(again.headers.etag, fresh.headers.etag);
       t.equal(again.headers.link, fresh.headers.link);
       t.equal(again.headers['content-type'], fresh.headers['content-type']);
@@ -144,4 +148,19 @@ t.test('a cached action changes as soon as anything is written, here or by anoth
   other.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(new Date().toISOString(), keyId);
   await new Promise((resolve) => setImmediate(resolve));
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 401);
+});
+
+t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transaction or for an unusual visibility set', async (t) => {
+  const db = openDatabase({ path: ':memory:' });
+  t.teardown(() => db.$client.close());
+  t.equal(loadConfig({ ACTION_CACHE_ENTRIES: '0' }).actionReadCacheEntries, 0);
+  t.equal(loadConfig({}).actionReadCacheEntries, 20_000);
+  t.notOk(createActionReadCache(db, 0).usable(['public']), 'off');
+  const cache = createActionReadCache(db, 10);
+  t.ok(cache.usable(['public']));
+  t.ok(cache.usable(['public', 'exempt', 'confidential']));
+  t.notOk(cache.usable(['public', 'confidential']), 'not a nested set: the SQL checks each row');
+  db.$client.exec('BEGIN');
+  t.notOk(cache.usable(['public']), 'inside a transaction');
+  db.$client.exec('ROLLBACK');
 });

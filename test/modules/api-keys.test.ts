@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { scriptActor } from '../../src/http/context.js';
 import { build } from '../helper.js';
 
 t.test('admins create, list and revoke keys; a revoked key stops working at once', async (t) => {
@@ -65,4 +66,22 @@ t.test('npm run api-key prints the new key alone on stdout', (t) => {
   t.equal(revoked.status, 0);
   t.ok(JSON.parse(revoked.stdout).revokedAt);
   t.end();
+});
+
+t.test('a key read inside a transaction that rolls back is not remembered as it was there', async (t) => {
+  // Inside a group commit a revocation (or a new key) is uncommitted until the group commits; if
+  // the group fails, neither may outlive it in the authentication cache.
+  const api = await build(t);
+  const keys = api.app.services.apiKeys;
+  const { key, id } = keys.create(scriptActor('test'), 'Clerk', ['write']);
+  t.ok(keys.authenticate(key), 'works, and is remembered');
+  const sqlite = api.app.db.$client;
+  sqlite.exec('BEGIN IMMEDIATE');
+  keys.revoke(scriptActor('test'), id);
+  t.equal(keys.authenticate(key), undefined, 'revoked as the transaction sees it');
+  const phantom = keys.create(scriptActor('test'), 'Never committed', ['read']);
+  t.ok(keys.authenticate(phantom.key));
+  sqlite.exec('ROLLBACK');
+  t.ok(keys.authenticate(key), 'the revocation was rolled back: the key works again');
+  t.equal(keys.authenticate(phantom.key), undefined, 'the key created in it never existed');
 });

@@ -31,11 +31,19 @@ function isNested(held: readonly Visibility[]): boolean {
   return held.every((v, i) => v === allVisibilities[i]);
 }
 
+/**
+ * Bytes held at most, whatever the entry count: an action with long detail and response
+ * renders to 30 KB or more, and twenty thousand of those would not fit the server's memory.
+ */
+const MAX_BYTES = 32 * 1024 * 1024;
+
 export function createActionReadCache(db: Db, maxEntries: number) {
-  const sqlite = db.$client;
-  const changes = changeCounters(sqlite);
-  const entries = maxEntries > 0 ? new LRUCache<number, CachedAction>({ max: maxEntries }) : undefined;
-  let stamp = '';
+  const changes = changeCounters(db.$client);
+  const entries =
+    maxEntries > 0
+      ? new LRUCache<number, CachedAction>({ max: maxEntries, maxSize: MAX_BYTES, sizeCalculation: (entry) => entry.json.length + 64 })
+      : undefined;
+  let filledUnder = '';
 
   return {
     /**
@@ -44,11 +52,12 @@ export function createActionReadCache(db: Db, maxEntries: number) {
      * visibilities are not the usual nested set (then the rows' own SQL check applies).
      */
     usable(held: readonly Visibility[]): boolean {
-      if (entries === undefined || sqlite.inTransaction || !isNested(held)) return false;
-      const now = `${changes.local()}:${changes.others()}`;
-      if (now !== stamp) {
+      if (entries === undefined || !isNested(held)) return false;
+      const now = changes.stamp();
+      if (now === undefined) return false;
+      if (now !== filledUnder) {
         entries.clear();
-        stamp = now;
+        filledUnder = now;
       }
       return true;
     },

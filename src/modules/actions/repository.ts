@@ -12,7 +12,7 @@ import { invalidField, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../http/pagination.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import type { MeetingRepository, MeetingRow } from '../meetings/repository.js';
+import type { MeetingRow } from '../meetings/repository.js';
 import { insertAudited, transaction, updateAudited, type Tx } from '../shared/crud.js';
 import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionColumns, actionsByIdsStatement, type ActionRow } from './query.js';
@@ -21,10 +21,8 @@ import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, Update
 
 interface Deps {
   holidays: HolidayRepository;
-  meetings: MeetingRepository;
-  items: unknown;
-  /** How many rendered actions to keep between requests (0: none); see read-cache.ts. */
-  readCacheEntries?: number;
+  /** Rendered actions kept between requests (0: none); the server passes ACTION_CACHE_ENTRIES. */
+  readCacheEntries: number;
 }
 
 /**
@@ -61,7 +59,7 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
   return { ...row, overdue: isOverdue(row, asOf) };
 }
 
-export function createActionRepository(db: Db, { holidays, readCacheEntries = 20_000 }: Deps) {
+export function createActionRepository(db: Db, { holidays, readCacheEntries }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
   const rowsByIds = actionsByIdsStatement(db);

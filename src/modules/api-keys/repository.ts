@@ -44,12 +44,11 @@ export function createApiKeyRepository(db: Db) {
     .prepare();
 
   // Keys already looked up, by the secret presented: every request authenticates, and hashing
-  // and reading the key each time was a tenth of a simple read's cost. An entry holds while no
-  // key has been created or revoked here (`generation`) and no other process has committed
-  // anything (the CLI's `api-key revoke` included).
+  // and reading the key each time was a tenth of a simple read's cost. An entry holds while
+  // nothing has been written, here or by another process (the CLI's `api-key revoke` included),
+  // and nothing is cached from inside a transaction, which could still roll back.
   const checked = new Map<string, { row: typeof apiKeys.$inferSelect; stamp: string }>();
-  const others = changeCounters(db.$client).others;
-  let generation = 0;
+  const changes = changeCounters(db.$client);
   const MAX_CHECKED = 1000;
 
   const touch = db
@@ -62,7 +61,6 @@ export function createApiKeyRepository(db: Db) {
     create(actor: Actor, name: string, keyScopes: Scope[]): ApiKeyRecord & { key: string } {
       const secret = randomBytes(32).toString('base64url');
       const prefix = `st_${secret.slice(0, 8)}`;
-      generation++;
       const key = `${prefix}_${secret.slice(8)}`;
       return db.transaction((tx) => {
         const row = tx
@@ -81,7 +79,6 @@ export function createApiKeyRepository(db: Db) {
     },
 
     revoke(actor: Actor, id: number): ApiKeyRecord {
-      generation++;
       return db.transaction((tx) => {
         const before = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
         if (!before) throw new NotFoundError('API key', id);
@@ -99,13 +96,13 @@ export function createApiKeyRepository(db: Db) {
 
     /** The live key for a presented secret, or undefined (unknown or revoked). */
     authenticate(key: string): ApiKeyRecord | undefined {
-      const stamp = `${generation}:${others()}`;
-      let row = checked.get(key)?.stamp === stamp ? checked.get(key)!.row : undefined;
+      const stamp = changes.stamp();
+      let row = stamp !== undefined && checked.get(key)?.stamp === stamp ? checked.get(key)!.row : undefined;
       if (row === undefined) {
         row = byHash.get({ hash: hashKey(key) });
         if (!row) return undefined;
         if (checked.size >= MAX_CHECKED) checked.clear();
-        checked.set(key, { row, stamp });
+        if (stamp !== undefined) checked.set(key, { row, stamp });
       }
       if (row.revokedAt) return undefined;
       // Record use at most once a minute per key: enough to spot stale keys, cheap on hot paths.
