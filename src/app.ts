@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultConfig, type Config } from './config.js';
-import { startCheckpointer, type Checkpointer } from './db/checkpointer.js';
+import { startCheckpointerLater } from './db/checkpointer.js';
 import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
@@ -74,27 +74,17 @@ export async function buildApp(
   });
   if (!options.db) {
     app.addHook('onClose', async () => db.$client.close());
-    // A second after listening (never for inject-only apps), so that starting its thread does
-    // not compete with start-up: checkpoints on a worker thread (see checkpointer.ts). Until
-    // then the connection checkpoints for itself, as SQLite does by default.
+    // Checkpoints on a worker thread (db/checkpointer.ts), started a second after listening
+    // (never for inject-only apps), once start-up is over.
     if (!db.$client.memory) {
-      let checkpointer: Checkpointer | undefined;
-      let timer: NodeJS.Timeout | undefined;
+      let checkpointer: { close(): Promise<void> } | undefined;
       app.addHook('onListen', (done) => {
-        timer = setTimeout(() => {
-          const onFailure = (err: unknown) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself');
-          try {
-            checkpointer = startCheckpointer(db.$client, { onFailure });
-          } catch (err) {
-            onFailure(err);
-          }
-        }, CHECKPOINTER_DELAY_MS).unref();
+        checkpointer = startCheckpointerLater(db.$client, CHECKPOINTER_DELAY_MS, {
+          onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
+        });
         done();
       });
-      app.addHook('onClose', async () => {
-        clearTimeout(timer);
-        await checkpointer?.close();
-      });
+      app.addHook('onClose', async () => checkpointer?.close());
     }
   }
 

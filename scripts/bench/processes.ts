@@ -39,9 +39,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `node <entry>` for compiled JavaScript (with the flags `npm start` and the Dockerfile use), through tsx for TypeScript. */
+/** The Node flags of `npm start` (the Dockerfile's CMD has the same: test/process/build.test.ts). */
+const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
+/** `node <entry>` for compiled JavaScript (as `npm start` runs it), through tsx for TypeScript. */
 function nodeArgs(entry: string): string[] {
-  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : ['--enable-source-maps', '--max-semi-space-size=4', '--max-old-space-size=160', '--no-allocation-site-pretenuring', entry];
+  return entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [...START_FLAGS, entry];
 }
 
 async function waitUntilOk(url: string, child: ChildProcess, started: number, timeoutMs = 60_000): Promise<number> {

@@ -103,3 +103,25 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   running.set(sqlite, checkpointer);
   return checkpointer;
 }
+
+/**
+ * Starts the checkpointer `delayMs` from now (the server: after start-up, so that starting its
+ * thread does not compete with it). Until then the connection checkpoints for itself, as SQLite
+ * does by default; a checkpointer that cannot start is reported to `onFailure` and leaves it so.
+ */
+export function startCheckpointerLater(sqlite: Database.Database, delayMs: number, options: CheckpointerOptions = {}): { close(): Promise<void> } {
+  let checkpointer: Checkpointer | undefined;
+  const timer = setTimeout(() => {
+    try {
+      checkpointer = startCheckpointer(sqlite, options);
+    } catch (err) {
+      options.onFailure?.(err instanceof Error ? err : new Error(String(err)));
+    }
+  }, delayMs).unref();
+  return {
+    async close() {
+      clearTimeout(timer);
+      await checkpointer?.close();
+    },
+  };
+}

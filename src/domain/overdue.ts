@@ -20,6 +20,8 @@ export interface DueSoonSettings {
   calendar: HolidayCalendar;
   /** The committee's `reminderWorkingDays`. */
   reminderWorkingDays: number;
+  /** dueSoonHorizon(asOf, these settings), when the caller has already worked it out. */
+  horizon?: LocalDate;
 }
 
 /** Which deadline was missed: the action's own due-by date, or the s9FE response period. */
@@ -54,14 +56,16 @@ function deadlinesOf(action: OverdueSubject): { due: LocalDate | null; response:
   return { due, response, beingWorked };
 }
 
-// A report classifies hundreds of actions against the same day, window and calendar (which is
-// immutable), so the end of the window is worked out once rather than day by day each time.
-let lastHorizon: { asOf: LocalDate; days: number; calendar: HolidayCalendar; date: LocalDate } | undefined;
-function dueSoonHorizon(asOf: LocalDate, days: number, calendar: HolidayCalendar): LocalDate {
-  if (lastHorizon?.asOf !== asOf || lastHorizon.days !== days || lastHorizon.calendar !== calendar) {
-    lastHorizon = { asOf, days, calendar, date: addWorkingDays(asOf, days, calendar) };
+/**
+ * The last day that counts as due soon as of `asOf`: the committee's reminder window in working
+ * days. A report classifying hundreds of actions works it out once and passes it to
+ * classifyOverdue in `settings.horizon`.
+ */
+export function dueSoonHorizon(asOf: LocalDate, { calendar, reminderWorkingDays }: DueSoonSettings): LocalDate {
+  if (!Number.isInteger(reminderWorkingDays) || reminderWorkingDays < 0) {
+    throw new RangeError(`reminderWorkingDays must be an integer ≥ 0: ${reminderWorkingDays}`);
   }
-  return lastHorizon.date;
+  return addWorkingDays(asOf, reminderWorkingDays, calendar);
 }
 
 /** Whether the action is overdue as of the day — the `overdue` field on every action. */
@@ -93,12 +97,9 @@ export function classifyOverdue(
     if (dueMissed && responseMissed) reasons.push(responseFirst ? 'due_date_passed' : 'executive_response_late');
     return { overdue: true, dueSoon: false, dueBy: firstMissed, daysOverdue: daysFromTo(firstMissed, asOf), reasons };
   }
-  const { calendar, reminderWorkingDays } = settings;
-  if (!Number.isInteger(reminderWorkingDays) || reminderWorkingDays < 0) {
-    throw new RangeError(`reminderWorkingDays must be an integer ≥ 0: ${reminderWorkingDays}`);
-  }
+  const horizon = settings.horizon ?? dueSoonHorizon(asOf, settings);
   const next = due === null ? response : response === null || due <= response ? due : response;
   // Due soon only while the action is being worked (open or in progress), as DESIGN.md says.
-  const dueSoon = beingWorked && next !== null && next <= dueSoonHorizon(asOf, reminderWorkingDays, calendar);
+  const dueSoon = beingWorked && next !== null && next <= horizon;
   return { overdue: false, dueSoon, dueBy: next, daysOverdue: null, reasons: [] };
 }

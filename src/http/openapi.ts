@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemSchema } from './schemas.js';
+import { DOCS_PREFIX, isDocsPath } from './security-headers.js';
 
 // OpenAPI 3.1 generated from the route schemas. Every route must carry an operationId, a tag
 // and a summary: a route without them fails at registration, so the document cannot drift
@@ -40,7 +41,7 @@ export default fp(
   async function openapi(app: FastifyInstance) {
     app.addSchema(ProblemSchema);
     app.addHook('onRoute', (route) => {
-      if (route.method === 'HEAD' || route.url.startsWith('/docs')) return;
+      if (route.method === 'HEAD' || isDocsPath(route.url)) return;
       documentRoute(route);
     });
     await app.register(swagger, {
@@ -69,7 +70,7 @@ export default fp(
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
     app.get(
       '/openapi.json',
       { schema: { hide: true } },

@@ -36,11 +36,16 @@ const API_HEADERS: Header[] = [
 /** The prefix of the routes that serve HTML (the API documentation). */
 export const DOCS_PREFIX = '/docs';
 
+/** Swagger UI's pages and assets (not, say, /docsearch). */
+export function isDocsPath(url: string): boolean {
+  return url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`) || url.startsWith(`${DOCS_PREFIX}?`);
+}
+
 export default fp<HelmetOptions>(
   async function securityHeaders(app: FastifyInstance, options) {
     const docs = recordHeaders(options);
     app.addHook('onRequest', (request, reply, done) => {
-      for (const header of request.url.startsWith(DOCS_PREFIX) ? docs : API_HEADERS) {
+      for (const header of isDocsPath(request.url) ? docs : API_HEADERS) {
         if ('set' in header) reply.raw.setHeader(...header.set);
         else reply.raw.removeHeader(header.remove);
       }

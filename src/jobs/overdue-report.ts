@@ -1,10 +1,9 @@
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { preparedQuery } from '../db/prepared.js';
-import { actions, committees, meetings } from '../db/schema.js';
-import { addWorkingDays } from '../domain/calendar.js';
+import { committees, meetings } from '../db/schema.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
-import { classifyOverdue } from '../domain/overdue.js';
+import { classifyOverdue, dueSoonHorizon } from '../domain/overdue.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { reportableAsOf, selectReportRows, toReportRow, visibleTo, type ReportRow } from '../modules/actions/query.js';
@@ -101,22 +100,17 @@ const ownerOf = (action: ReportRow) => (action.ownerId === null ? action.ownerTe
  * and due soon, or undefined when it has neither a meeting nor anything to report.
  */
 export function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, next }: PlannedCommittee, scope: ReportScope): ReportedMeeting | undefined {
-  const { reminderWorkingDays } = committee;
-  const settings = { calendar, reminderWorkingDays };
-  // The due-soon window's end, as classifyOverdue computes it; the SQL then skips every action
-  // that cannot be reported (finished, or due beyond the window), which at scale is most. A
-  // committee whose window classifyOverdue would refuse gets every unfinished action, so that
-  // the refusal surfaces as before.
-  const rows = Number.isInteger(reminderWorkingDays) && reminderWorkingDays >= 0
-    ? reportableRows(db, scope.visibilities).values({ committeeId: committee.id, asOf: scope.asOf, horizon: addWorkingDays(scope.asOf, reminderWorkingDays, calendar) })
-    : selectReportRows(db)
-        .where(and(eq(actions.committeeId, committee.id), inArray(actions.status, ['open', 'in_progress', 'responded']), visibleTo(scope.visibilities)))
-        .values();
+  // The due-soon window's end, once for the committee: the SQL skips every action that cannot be
+  // reported (finished, or due beyond the window), which at scale is most, and the classifier
+  // reuses it.
+  const settings = { calendar, reminderWorkingDays: committee.reminderWorkingDays };
+  const horizon = dueSoonHorizon(scope.asOf, settings);
+  const rows = reportableRows(db, scope.visibilities).values({ committeeId: committee.id, asOf: scope.asOf, horizon });
   const overdue: ReportedAction[] = [];
   const dueSoon: ReportedAction[] = [];
   for (const values of rows) {
     const action = toReportRow(values);
-    const c = classifyOverdue(action, scope.asOf, settings);
+    const c = classifyOverdue(action, scope.asOf, { ...settings, horizon });
     if (!c.overdue && !c.dueSoon) continue;
     const reported: ReportedAction = {
       id: action.id,

@@ -4,6 +4,7 @@ import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
 import { reportCommittee, reportPlan } from './overdue-report.js';
 import { compactJson, writers, type ReportFormat } from './report-formats.js';
+import { ReportOutput } from './report-output.js';
 
 // The worker thread behind report-thread.ts: its own read-only connection to the database file,
 // so building every committee's report never blocks the server's event loop. It sees committed
@@ -29,36 +30,6 @@ export type ReportReply = { id: number; body: ArrayBuffer; length: number } | { 
 
 const db = openDatabase({ path: (workerData as { databasePath: string }).databasePath, readonly: true, migrate: false });
 
-const utf8 = new TextEncoder();
-
-/**
- * The report's bytes, encoded straight into one buffer as each piece is written. Reports are
- * megabytes, and memory outside the JS heap is only given back when the garbage collector
- * happens to run: so the buffer a report was sent from comes back from the server and is
- * written over by the next, instead of every report leaving one more behind (each committee's
- * part encoded apart, then joined, left two).
- */
-class Output {
-  bytes: Uint8Array;
-  length = 0;
-
-  constructor(buffer: ArrayBuffer | undefined) {
-    this.bytes = new Uint8Array(buffer ?? new ArrayBuffer(1 << 20));
-  }
-
-  write(text: string) {
-    const { read, written } = utf8.encodeInto(text, this.bytes.subarray(this.length));
-    this.length += written;
-    if (read === text.length) return;
-    // Out of room: twice the size, or what the rest needs at three bytes a UTF-16 code unit.
-    const rest = text.slice(read);
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + rest.length * 3));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-    this.length += utf8.encodeInto(rest, this.bytes.subarray(this.length)).written;
-  }
-}
-
 let spare: ArrayBuffer | undefined;
 
 /**
@@ -67,21 +38,24 @@ let spare: ArrayBuffer | undefined;
  * (the whole report, tens of megabytes of objects at scale, never exists). JSON is written as the
  * route's schema serialiser would write it, the other formats exactly as `render` writes them.
  */
-function writeReport(request: ReportRequest): Output {
+function writeReport(request: ReportRequest): ReportOutput {
   const writer = request.format === 'json' ? compactJson : writers[request.format];
   // A fresh calendar each time: holidays may have changed since the last report.
   const calendar = createHolidayRepository(db, () => undefined).calendar();
-  const out = new Output(spare);
+  const out = new ReportOutput(spare);
   spare = undefined;
-  out.write(writer.head(request.asOf));
   let written = 0;
-  for (const planned of reportPlan(db, request)) {
-    if (Atomics.load(request.cancelled, 0) === 1) {
-      spare = out.bytes.buffer as ArrayBuffer;
-      throw new Error('report cancelled: the client has gone');
+  try {
+    out.write(writer.head(request.asOf));
+    for (const planned of reportPlan(db, request)) {
+      if (Atomics.load(request.cancelled, 0) === 1) throw new Error('report cancelled: the client has gone');
+      const entry = reportCommittee(db, calendar, planned, request);
+      if (entry) out.write(writer.meeting(entry, request.asOf, written++));
     }
-    const entry = reportCommittee(db, calendar, planned, request);
-    if (entry) out.write(writer.meeting(entry, request.asOf, written++));
+  } catch (err) {
+    // The memory goes back to being the spare, whatever stopped the report.
+    spare = out.bytes.buffer as ArrayBuffer;
+    throw err;
   }
   out.write(writer.tail(request.asOf, written));
   return out;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { HolidayCalendar } from '../../src/domain/calendar.js';
 import {
   classifyOverdue,
+  dueSoonHorizon,
   isOverdue,
   type OverdueClassification,
   type OverdueSubject,
@@ -134,4 +135,12 @@ t.test('properties', async (t) => {
     ),
     'an open action is overdue exactly when its due-by date is before the day',
   );
+});
+
+t.test('the due-soon window: worked out by dueSoonHorizon, or passed in once for a whole report', async (t) => {
+  t.equal(dueSoonHorizon(asOf, settings), '2024-09-09', 'ten working days over the bank holiday');
+  t.throws(() => dueSoonHorizon(asOf, { ...settings, reminderWorkingDays: 2.5 }), RangeError);
+  const open = action('open', '2024-09-20');
+  t.equal(classifyOverdue(open, asOf, settings).dueSoon, false, 'beyond the window');
+  t.equal(classifyOverdue(open, asOf, { ...settings, horizon: '2024-09-20' }).dueSoon, true, 'a horizon given is the one used');
 });

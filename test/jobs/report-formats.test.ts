@@ -1,4 +1,8 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OverdueReport } from '../../src/jobs/overdue-report.js';
+import { render } from '../../src/jobs/report-formats.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // The overdue report as CSV, Markdown and HTML, chosen by Accept or ?format=.
@@ -182,4 +186,17 @@ t.test('an empty report still renders in every format', async (t) => {
   t.match((await get(api, '&format=md')).body, /No overdue or due-soon actions/);
   t.match((await get(api, '&format=html')).body, /<\/html>/);
   t.same((await get(api, '')).json(), { asOf: AS_OF, meetings: [] });
+});
+
+t.test('CSV, Markdown and HTML are byte for byte what the whole-report renderers wrote before reports were streamed', async (t) => {
+  // overdue-report.json is the admin's report over the report-worker test's data (quotes, markup,
+  // pipes, control characters, non-BMP and lone surrogates included); the .csv, .md and .html
+  // beside it were written from it by render() as it stood before the per-committee writers
+  // (commit 14e4f56). A change to any writer shows here, whichever thread runs it.
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'reports');
+  const report = JSON.parse(readFileSync(join(dir, 'overdue-report.json'), 'utf8')) as OverdueReport;
+  for (const format of ['csv', 'md', 'html'] as const) {
+    const expected = readFileSync(join(dir, `overdue-report.${format}`));
+    t.ok(Buffer.from(render(report, format)).equals(expected), `${format}: ${expected.length} bytes as before`);
+  }
 });

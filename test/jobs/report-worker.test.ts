@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/client.js';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { visibilities as allVisibilities, type Visibility } from '../../src/domain/visibility.js';
 import { contentTypes, reportFormats } from '../../src/jobs/report-formats.js';
+import { ReportOutput } from '../../src/jobs/report-output.js';
 import { createReportThread } from '../../src/jobs/report-thread.js';
 import { OverdueReportSchema } from '../../src/modules/reports/schemas.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
@@ -211,9 +212,24 @@ t.test('the memory of a report once sent is written over by the next, which come
   const copy = Buffer.from(first);
   thread.recycle(first);
   t.equal(first.buffer.byteLength, 0, 'handed back to the worker');
-  thread.recycle(Buffer.from('not from the worker'));
+  const foreign = Buffer.from('not from the worker, and still readable after');
+  thread.recycle(foreign);
+  t.equal(foreign.toString(), 'not from the worker, and still readable after', 'only the worker\'s own memory is taken back');
   const small = await thread.render({ ...request, format: 'csv', visibilities: ['public'] });
   thread.recycle(small);
   const again = await thread.render(request);
   t.ok(again.equals(copy), 'the same report, written into recycled memory');
+});
+
+t.test('a report written into a buffer too small for it grows, whatever the characters at the edge', async (t) => {
+  // Reports are written into the recycled memory of the last one; a larger report grows it. The
+  // text is cut wherever the buffer ends: in a multi-byte character, between surrogates.
+  const pieces = [...AWKWARD, '🚌🚌🚌', 'é'.repeat(7), '\ud83d', '\ude8c tail'];
+  for (const size of [1, 2, 3, 5, 16]) {
+    const out = new ReportOutput(new ArrayBuffer(size));
+    for (const piece of pieces) out.write(piece);
+    // Each piece is encoded on its own (a lone surrogate as U+FFFD), as each write is.
+    const expected = Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')));
+    t.ok(Buffer.from(out.bytes.buffer, 0, out.length).equals(expected), `from ${size} bytes: ${expected.length} bytes, as Buffer.from writes them`);
+  }
 });
