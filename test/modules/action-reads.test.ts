@@ -125,13 +125,24 @@ t.test('a cached action changes as soon as anything is written, here or by anoth
   const api = await build(t, { databasePath: path });
   const { action } = await setup(api);
   const id = await action('Provide the waiting-list figures');
-  const title = async () => (await api.request({ method: 'GET', url: `/v1/actions/${id}` })).json().title;
+  const byId = async () => (await api.request({ method: 'GET', url: `/v1/actions/${id}` })).json().title;
+  const listed = async () => (await api.request({ method: 'GET', url: '/v1/actions?status=open&limit=5' })).json().data[0].title;
+  // Read by id and in a list page (each cached on its own), the same title both ways.
+  const title = async () => {
+    const [one, inList] = [await byId(), await listed()];
+    t.equal(inList, one, 'the list page agrees with the action');
+    return one;
+  };
   t.equal(await title(), 'Provide the waiting-list figures');
   t.equal(await title(), 'Provide the waiting-list figures', 'now cached');
 
   // Through the API.
   await api.request({ method: 'PATCH', url: `/v1/actions/${id}`, payload: { title: 'Provide the waiting-list figures by ward' } });
   t.equal(await title(), 'Provide the waiting-list figures by ward');
+  // A new action joins a cached page at once.
+  const later = await action('Circulate the voids figures');
+  const page = async () => (await api.request({ method: 'GET', url: '/v1/actions?status=open&limit=5' })).json().data.map((a: { id: number }) => a.id);
+  t.same(await page(), [id, later]);
 
   // Through a second connection to the same file: the command-line import, a scan, a script.
   const other = new Database(path);

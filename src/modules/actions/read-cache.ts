@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/client.js';
+import type { PageJson } from '../../http/links.js';
 import { changeCounters } from '../../db/changes.js';
 import { visibilities as allVisibilities, type Visibility } from '../../domain/visibility.js';
 
@@ -37,11 +38,22 @@ function isNested(held: readonly Visibility[]): boolean {
  */
 const MAX_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Whole list pages as sent, for the same query again (a dashboard polling a committee's open
+ * actions): the page's keys query and its assembly skipped too. Emptied with the actions.
+ */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
+
+
 export function createActionReadCache(db: Db, maxEntries: number) {
   const changes = changeCounters(db.$client);
   const entries =
     maxEntries > 0
       ? new LRUCache<number, CachedAction>({ max: maxEntries, maxSize: MAX_BYTES, sizeCalculation: (entry) => entry.json.length + 64 })
+      : undefined;
+  const pages =
+    maxEntries > 0
+      ? new LRUCache<string, PageJson>({ max: 1024, maxSize: MAX_PAGE_BYTES, sizeCalculation: (page, key) => page.body.length + key.length + 64 })
       : undefined;
   let filledUnder = '';
 
@@ -57,6 +69,7 @@ export function createActionReadCache(db: Db, maxEntries: number) {
       if (now === undefined) return false;
       if (now !== filledUnder) {
         entries.clear();
+        pages!.clear();
         filledUnder = now;
       }
       return true;
@@ -67,6 +80,14 @@ export function createActionReadCache(db: Db, maxEntries: number) {
     },
     set(id: number, entry: CachedAction): void {
       entries!.set(id, entry);
+    },
+    /**
+     * A list page, by everything that decides its content: the caller's visibilities (nested,
+     * so their count), the day overdue is judged on, and the validated query.
+     */
+    page(held: readonly Visibility[], asOf: string, query: object): { body?: PageJson; keep(page: PageJson): void } {
+      const key = `${held.length}|${asOf}|${JSON.stringify(query)}`;
+      return { body: pages!.get(key), keep: (page) => void pages!.set(key, page) };
     },
     /** Whether a caller holding these (nested) visibilities may see the entry. */
     visibleTo(entry: CachedAction, held: readonly Visibility[]): boolean {

@@ -10,6 +10,7 @@ import { isOverdue } from '../../domain/overdue.js';
 import { isLooser, stricter, type Visibility } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
+import { pageJson, type PageJson } from '../../http/links.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../http/pagination.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
@@ -206,15 +207,18 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
     },
 
     /**
-     * `list`, each action written as JSON. With the read cache, SQL picks the page's ids (and the
-     * cursor's sort value) as always; only the actions not already rendered are read in full.
+     * `list`, written as the response body. With the read cache, the same query again is answered
+     * from the page cache; otherwise SQL picks the page's ids (and the cursor's sort value) and
+     * only the actions not already rendered are read in full.
      */
-    listRendered(actor: Actor, query: ListActionsQuery, render: RenderAction): Page<Buffer> {
+    listJson(actor: Actor, query: ListActionsQuery, render: RenderAction): PageJson {
       if (!cache.usable(actor.visibilities)) {
         const page = this.list(actor, query);
-        return { data: page.data.map((a) => utf8(render(a))), nextCursor: page.nextCursor };
+        return pageJson(page.data.map((a) => utf8(render(a))), page.nextCursor);
       }
       const asOf = query.asOf ?? todayIn(LONDON);
+      const cached = cache.page(actor.visibilities, asOf, query);
+      if (cached.body) return cached.body;
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
       const keys = listRows.keys(actor.visibilities, query, sort, asOf, limit + 1);
@@ -234,10 +238,12 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
         }
       }
       const last = page[page.length - 1];
-      return {
-        data: page.map(([id]) => json.get(id)!),
-        nextCursor: keys.length > limit && last ? encodeCursor(sort, last[1], last[0]) : null,
-      };
+      const body = pageJson(
+        page.map(([id]) => json.get(id)!),
+        keys.length > limit && last ? encodeCursor(sort, last[1], last[0]) : null,
+      );
+      cached.keep(body);
+      return body;
     },
 
     create(actor: Actor, input: CreateAction) {

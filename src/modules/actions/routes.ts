@@ -20,8 +20,6 @@ import {
 
 const tags = ['actions'];
 const JSON_TYPE = 'application/json; charset=utf-8';
-const DATA_OPEN = Buffer.from('{"data":[');
-const COMMA = Buffer.from(',');
 
 /** ActionSchema's serialiser, compiled once per route by Fastify's own compiler. */
 const serializerOf = (reply: FastifyReply) =>
@@ -38,13 +36,8 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(ActionSchema), ...problemResponses() },
     },
   }, async (request, reply) => {
-    // The page is written here from actions already written as JSON (often from the read
-    // cache), exactly as the schema's serialiser would write it.
-    const page = sendPage(request, reply, actions.listRendered(actorOf(request), request.query, serializerOf(reply)));
-    const parts: Buffer[] = [DATA_OPEN];
-    page.data.forEach((json, i) => parts.push(...(i > 0 ? [COMMA, json] : [json])));
-    parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`));
-    return reply.type(JSON_TYPE).send(Buffer.concat(parts) as never); // already JSON: sent as it is
+    const page = sendPage(request, reply, actions.listJson(actorOf(request), request.query, serializerOf(reply)));
+    return reply.type(JSON_TYPE).send(page.body as never); // already JSON (pageJson): sent as it is
   });
 
   app.post('/actions', {
