@@ -13,6 +13,8 @@ declare module 'autocannon' {
   export interface Options {
     url: string;
     connections?: number;
+    /** Requests per second across all connections (open-ended when absent). */
+    overallRate?: number;
     duration?: number;
     amount?: number;
     headers?: Record<string, string>;

@@ -25,7 +25,7 @@ function measurementOf(result: Result): Measurement {
 }
 
 function run(url: string, scenario: Scenario, duration: number): Promise<Result> {
-  return autocannon({ url, connections: scenario.connections, duration, requests: scenario.requests, timeout: 30 });
+  return autocannon({ url, connections: scenario.connections, overallRate: scenario.rate, duration, requests: scenario.requests, timeout: 30 });
 }
 
 export async function measure(url: string, scenario: Scenario, duration: number, warmup: number): Promise<Measurement> {

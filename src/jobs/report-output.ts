@@ -3,19 +3,17 @@
 const utf8 = new TextEncoder();
 
 /**
- * The report's bytes, encoded straight into one buffer as each piece is written. Reports are
- * megabytes, and memory outside the JS heap is only given back when the garbage collector
- * happens to run: so the buffer a report was sent from comes back from the server and is
- * written over by the next, instead of every report leaving one more behind (each committee's
- * part encoded apart, then joined, left two).
+ * A part of a report, encoded straight into one buffer as each piece is written (each piece
+ * encoded apart and then joined would hold every part's text twice), growing when a piece does
+ * not fit.
  */
 export class ReportOutput {
   bytes: Uint8Array;
   length = 0;
 
-  /** Writes into `buffer` (a recycled report's) or a new megabyte, growing as needed. */
-  constructor(buffer: ArrayBuffer | undefined) {
-    this.bytes = new Uint8Array(buffer ?? new ArrayBuffer(1 << 20));
+  /** Writes into `buffer`, growing as needed. */
+  constructor(buffer: ArrayBuffer) {
+    this.bytes = new Uint8Array(buffer);
   }
 
   write(text: string) {

@@ -20,58 +20,54 @@ export interface ReportRequest {
   cancelled: Int32Array;
 }
 
-/** Memory of an earlier report, handed back by the server once it has been sent. */
-export interface RecycledBuffer {
-  recycle: ArrayBuffer;
-}
+/**
+ * The report arrives in parts, in order: `length` bytes of UTF-8 at the start of each `chunk`
+ * (handed over, not copied), then `end`, or an `error` at any point.
+ */
+export type ReportReply =
+  | { id: number; chunk: ArrayBuffer; length: number }
+  | { id: number; end: true }
+  | { id: number; error: string };
 
-/** The rendered report: `length` bytes of UTF-8 at the start of `body`, handed over rather than copied. */
-export type ReportReply = { id: number; body: ArrayBuffer; length: number } | { id: number; error: string };
-
-const db = openDatabase({ path: (workerData as { databasePath: string }).databasePath, readonly: true, migrate: false });
-
-let spare: ArrayBuffer | undefined;
+const { databasePath, chunkBytes } = workerData as { databasePath: string; chunkBytes: number };
+const db = openDatabase({ path: databasePath, readonly: true, migrate: false });
 
 /**
- * The report in its format, written one committee at a time: each committee's part is built and
- * written before the next is read, so this thread's heap only ever holds one committee's actions
- * (the whole report, tens of megabytes of objects at scale, never exists). JSON is written as the
- * route's schema serialiser would write it, the other formats exactly as `render` writes them.
+ * The report in its format, written one committee at a time and sent on in parts of about
+ * `chunkBytes` as it is written: this thread's heap only ever holds one committee's actions, and
+ * neither thread ever holds the whole report (ten megabytes and more at scale). JSON is written
+ * as the route's schema serialiser would write it, the other formats exactly as `render` writes
+ * them.
  */
-function writeReport(request: ReportRequest): ReportOutput {
+function writeReport(request: ReportRequest): void {
   const writer = request.format === 'json' ? compactJson : writers[request.format];
   // A fresh calendar each time: holidays may have changed since the last report.
   const calendar = createHolidayRepository(db, () => undefined).calendar();
-  const out = new ReportOutput(spare);
-  spare = undefined;
+  // Room for a part and the largest committee's text beyond it, so a part rarely grows.
+  const fresh = () => new ReportOutput(new ArrayBuffer(chunkBytes * 2));
+  let out = fresh();
+  const send = () => {
+    const chunk = out.bytes.buffer as ArrayBuffer;
+    parentPort!.postMessage({ id: request.id, chunk, length: out.length } satisfies ReportReply, [chunk]);
+    out = fresh();
+  };
   let written = 0;
-  try {
-    out.write(writer.head(request.asOf));
-    for (const planned of reportPlan(db, request)) {
-      if (Atomics.load(request.cancelled, 0) === 1) throw new Error('report cancelled: the client has gone');
-      const entry = reportCommittee(db, calendar, planned, request);
-      if (entry) out.write(writer.meeting(entry, request.asOf, written++));
-    }
-  } catch (err) {
-    // The memory goes back to being the spare, whatever stopped the report.
-    spare = out.bytes.buffer as ArrayBuffer;
-    throw err;
+  out.write(writer.head(request.asOf));
+  for (const planned of reportPlan(db, request)) {
+    if (Atomics.load(request.cancelled, 0) === 1) throw new Error('report cancelled: the client has gone');
+    const entry = reportCommittee(db, calendar, planned, request);
+    if (entry) out.write(writer.meeting(entry, request.asOf, written++));
+    if (out.length >= chunkBytes) send();
   }
   out.write(writer.tail(request.asOf, written));
-  return out;
+  send();
 }
 
-parentPort!.on('message', (message: ReportRequest | RecycledBuffer) => {
-  if ('recycle' in message) {
-    // Keep the larger: it fits more of the reports to come.
-    if (message.recycle.byteLength > (spare?.byteLength ?? 0)) spare = message.recycle;
-    return;
-  }
+parentPort!.on('message', (message: ReportRequest) => {
   try {
     // One read transaction: every committee's part comes from the same snapshot.
-    const out = db.transaction(() => writeReport(message));
-    const body = out.bytes.buffer as ArrayBuffer;
-    parentPort!.postMessage({ id: message.id, body, length: out.length } satisfies ReportReply, [body]);
+    db.transaction(() => writeReport(message));
+    parentPort!.postMessage({ id: message.id, end: true } satisfies ReportReply);
   } catch (err) {
     parentPort!.postMessage({ id: message.id, error: err instanceof Error ? err.message : String(err) } satisfies ReportReply);
   }

@@ -56,9 +56,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.raw.once('close', () => gone.abort());
       const asOf = request.query.asOf ?? todayIn('Europe/London');
       try {
+        // Streamed as the worker writes it: the whole report is never held in memory.
         const body = await reportThread.render({ asOf, visibilities: [...actorOf(request).visibilities], format }, gone.signal);
-        // Once written to the socket, its memory goes back to the worker for the next report.
-        reply.raw.once('finish', () => reportThread.recycle(body));
         return reply.type(contentTypes[format]).send(body);
       } catch (err) {
         // 499 (nginx's "client closed request"), outside the documented responses: no one reads
