@@ -10,14 +10,27 @@ import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
 import { meets, render, targetOf, type Row } from './table.js';
 
-// npm run bench -- [--actions 200000] [--duration 5] [--warmup 1] [--runs 3] [--json FILE]
-//                  [--only REGEX] [--cpu-prof DIR] [--no-build]
 // Generates (or reuses) the database, starts the real server on it and a bare Fastify route
 // beside it, drives both with autocannon, times the same queries on raw better-sqlite3, and
 // prints one table. Progress goes to stderr, the table to stdout.
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run bench -- [options]
+  --actions N     actions in the generated database (default 200000; issue 6's large run: 1000000)
+  --duration S    seconds measured per scenario and round (default 5)
+  --warmup S      seconds of warm-up before each (default 1)
+  --runs N        rounds; the table shows each figure's median (default 3)
+  --json FILE     also write the table as JSON
+  --only REGEX    only the scenarios whose name matches (the bare route always runs)
+  --cpu-prof DIR  write the server's CPU profiles (node --cpu-prof) into DIR
+  --no-build      measure the existing build instead of building first
+  --help          this text`;
+
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const options = {
     actions: { type: 'string', default: '200000' },
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
@@ -26,13 +39,33 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
-  },
-});
+    help: { type: 'boolean', default: false },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (err) {
+  usageError(err instanceof Error ? err.message : String(err));
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+for (const name of ['actions', 'duration', 'runs'] as const) {
+  if (!/^[1-9][0-9]*$/.test(values[name])) usageError(`--${name} must be a whole number above 0, not ${JSON.stringify(values[name])}`);
+}
+if (!/^[0-9]+$/.test(values.warmup)) usageError(`--warmup must be a whole number of seconds, not ${JSON.stringify(values.warmup)}`);
 const actions = Number(values.actions);
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const runs = Number(values.runs);
-const only = values.only ? new RegExp(values.only, 'i') : undefined;
+let only: RegExp | undefined;
+try {
+  only = values.only ? new RegExp(values.only, 'i') : undefined;
+} catch {
+  usageError(`--only is not a regular expression: ${values.only}`);
+}
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 // --no-build still measures an existing build; without one, the TypeScript through tsx.

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import t from 'tap';
+
+// `npm run bench` is a command people run by hand: it explains itself, and refuses options it
+// does not know (or figures that are not figures) with the reason and its usage, before building
+// or generating anything.
+
+const CWD = new URL('../..', import.meta.url).pathname;
+const bench = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: CWD, encoding: 'utf8', timeout: 60_000 });
+
+t.test('--help prints every option and exits 0', async (t) => {
+  const run = bench('--help');
+  t.equal(run.status, 0, run.stderr);
+  for (const option of ['--actions', '--duration', '--warmup', '--runs', '--json', '--only', '--cpu-prof', '--no-build']) {
+    t.match(run.stdout, option, `names ${option}`);
+  }
+});
+
+t.test('bad options are refused with the reason and the usage, exit 2', async (t) => {
+  for (const [args, reason] of [
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--runs', 'x'], /--runs must be a whole number above 0, not "x"/],
+    [['--actions', '0'], /--actions must be a whole number above 0/],
+    [['--warmup=1.5'], /--warmup must be a whole number of seconds/],
+    [['--only', '('], /--only is not a regular expression: \(/],
+  ] as const) {
+    const run = bench(...args);
+    t.equal(run.status, 2, args.join(' '));
+    t.match(run.stderr, reason, args.join(' '));
+    t.match(run.stderr, /npm run bench -- \[options\]/, 'with the usage');
+    t.notMatch(run.stderr, /at .*\(.*:\d+:\d+\)/, 'and no stack trace');
+  }
+});
