@@ -74,7 +74,7 @@ export interface PlannedCommittee {
  * The committees a report covers with their next meetings, in the report's order: soonest
  * meeting first, committees without one last, then by committee.
  */
-export function reportPlan(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'committeeId'>): PlannedCommittee[] {
+function reportPlan(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'committeeId'>): PlannedCommittee[] {
   const queries = committeeQueries(db);
   const chosen = scope.committeeId ? [queries.one.get({ id: scope.committeeId })].filter((c) => c !== undefined) : queries.all.all();
   return chosen
@@ -99,7 +99,7 @@ const ownerOf = (action: ReportRow) => (action.ownerId === null ? action.ownerTe
  * One committee's part of the report: its next meeting as of the day with the actions overdue
  * and due soon, or undefined when it has neither a meeting nor anything to report.
  */
-export function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, next }: PlannedCommittee, scope: ReportScope): ReportedMeeting | undefined {
+function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, next }: PlannedCommittee, scope: ReportScope): ReportedMeeting | undefined {
   // The due-soon window's end, once for the committee: the SQL skips every action that cannot be
   // reported (finished, or due beyond the window), which at scale is most, and the classifier
   // reuses it.
@@ -143,12 +143,17 @@ export function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { commit
   };
 }
 
-export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, scope: ReportScope): OverdueReport {
-  const calendar = holidays.calendar();
-  const result: ReportedMeeting[] = [];
+/**
+ * Each committee's part of the report, in the report's order, each built only when the caller
+ * asks for it: a caller that writes each part out as it comes never holds the whole report.
+ */
+export function* reportedMeetings(db: Db | Tx, calendar: HolidayCalendar, scope: ReportScope): Generator<ReportedMeeting> {
   for (const planned of reportPlan(db, scope)) {
     const entry = reportCommittee(db, calendar, planned, scope);
-    if (entry) result.push(entry);
+    if (entry) yield entry;
   }
-  return { asOf: scope.asOf, meetings: result };
+}
+
+export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, scope: ReportScope): OverdueReport {
+  return { asOf: scope.asOf, meetings: [...reportedMeetings(db, holidays.calendar(), scope)] };
 }

@@ -117,8 +117,11 @@ export function createReportThread(databasePath: string, { chunkBytes = 256 * 10
     },
     async close() {
       const running = worker;
-      worker = undefined;
-      if (running) await running.terminate();
+      if (!running) return;
+      // Reports still being written fail rather than wait for ever (a request in flight when the
+      // server shuts down is answered with an error).
+      failAll(new Error('report worker closed'));
+      await running.terminate();
     },
   };
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
-import { reportCommittee, reportPlan } from './overdue-report.js';
+import { reportedMeetings } from './overdue-report.js';
 import { compactJson, writers, type ReportFormat } from './report-formats.js';
 import { ReportOutput } from './report-output.js';
 
@@ -51,13 +51,17 @@ function writeReport(request: ReportRequest): void {
     parentPort!.postMessage({ id: request.id, chunk, length: out.length } satisfies ReportReply, [chunk]);
     out = fresh();
   };
+  const gone = () => {
+    if (Atomics.load(request.cancelled, 0) === 1) throw new Error('report cancelled: the client has gone');
+  };
   let written = 0;
   out.write(writer.head(request.asOf));
-  for (const planned of reportPlan(db, request)) {
-    if (Atomics.load(request.cancelled, 0) === 1) throw new Error('report cancelled: the client has gone');
-    const entry = reportCommittee(db, calendar, planned, request);
-    if (entry) out.write(writer.meeting(entry, request.asOf, written++));
+  gone();
+  // Checked after each committee's part, before the next is built.
+  for (const entry of reportedMeetings(db, calendar, request)) {
+    out.write(writer.meeting(entry, request.asOf, written++));
     if (out.length >= chunkBytes) send();
+    gone();
   }
   out.write(writer.tail(request.asOf, written));
   send();

@@ -196,6 +196,25 @@ t.test('a worker that dies fails its reports, and the next report starts a new o
   t.same(JSON.parse(body.toString('utf8')), { asOf: AS_OF, meetings: [] });
 });
 
+t.test('closing the worker settles every report still waiting; the next report starts a new one', async (t) => {
+  const api = await build(t);
+  await seed(api);
+  const thread = workerOn(t, copyToFile(t, api, 'copy.sqlite'));
+  const request = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'csv' as const };
+  const expected = (await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&format=csv` })).rawPayload;
+  const waiting = Promise.allSettled([1, 2, 3].map(() => whole(thread.render(request))));
+  await thread.close();
+  const settled = await waiting;
+  // A report the worker finished before it was stopped is whole; any other fails, none hangs.
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'rejected') t.match(String(result.reason), /report worker closed|exited/, `report ${i + 1} failed`);
+    else t.ok(result.value.equals(expected), `report ${i + 1} finished first, and whole`);
+  }
+  t.ok(settled.some((r) => r.status === 'rejected'), 'the reports still being written were failed');
+  const again = await whole(thread.render(request));
+  t.ok(again.equals(expected), 'a new worker writes the next');
+});
+
 t.test('a report whose client has gone is abandoned, and the worker goes on to the next', async (t) => {
   const api = await build(t);
   await seed(api);

@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { actions } from '../../db/schema.js';
 import type { Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
@@ -21,7 +22,6 @@ export const sortColumns = {
 
 /** The optional filters compared for equality, in the order they appear in the WHERE clause. */
 const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId'] as const;
-const MAX_SHAPES = 256;
 
 /** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
 export function ftsQuery(q: string): string {
@@ -56,7 +56,6 @@ export function listActionsStatements(db: Db) {
       .limit(p('limit'))
       .prepare();
   }
-  const statements = new Map<string, ReturnType<typeof build>>();
 
   /**
    * Up to `limit` rows matching the query, in the sort's order, after the cursor's row: whole
@@ -71,12 +70,7 @@ export function listActionsStatements(db: Db) {
       keysOnly, visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
       !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
     ]);
-    let statement = statements.get(shape);
-    if (statement === undefined) {
-      if (statements.size >= MAX_SHAPES) statements.delete(statements.keys().next().value!);
-      statement = build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly);
-      statements.set(shape, statement);
-    }
+    const statement = preparedQuery(db, `actions:list:${shape}`, () => build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly));
     const values: Record<string, unknown> = { limit, asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
     for (const name of equalities) values[name] = query[name];
     statuses.forEach((status, i) => (values[`status${i}`] = status));

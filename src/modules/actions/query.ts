@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { rowMapper } from '../../db/prepared.js';
+import { preparedQuery, rowMapper } from '../../db/prepared.js';
 import { actions, meetings, overdueFlags, people } from '../../db/schema.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../shared/crud.js';
@@ -187,13 +187,10 @@ export const toReportRow = rowMapper<ReportRow>(reportColumns);
  * connection serves the app, so inside a transaction the statement sees that transaction's writes.
  */
 export function actionByIdStatements(db: Db) {
-  const prepare = (visibilities: readonly Visibility[]) =>
-    selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), visibleTo(visibilities))).prepare();
-  const prepared = new Map<string, ReturnType<typeof prepare>>();
   return (visibilities: readonly Visibility[], id: number): ActionRow | undefined => {
-    const key = visibilities.join();
-    let statement = prepared.get(key);
-    if (statement === undefined) prepared.set(key, (statement = prepare(visibilities)));
+    const statement = preparedQuery(db, `actions:by-id:${visibilities.join()}`, () =>
+      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), visibleTo(visibilities))).prepare(),
+    );
     const [values] = statement.values({ id });
     return values === undefined ? undefined : toActionRow(values);
   };

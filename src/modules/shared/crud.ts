@@ -9,7 +9,12 @@ import { recordAudit, type Operation } from '../audit/repository.js';
 // The write path every resource shares: one transaction that changes the row, bumps its
 // version (the ETag) and records the audit event with before and after.
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * What a write runs on: drizzle's transaction object, or, inside `transaction()` below, the
+ * database itself, whose connection is then in the transaction. Neither is rolled back by hand
+ * (drizzle's `tx.rollback()` does not exist on both): a write throws and the transaction undoes it.
+ */
+export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
 
 const runners = new WeakMap<Db['$client'], (work: () => unknown) => unknown>();
@@ -24,7 +29,7 @@ const runners = new WeakMap<Db['$client'], (work: () => unknown) => unknown>();
 export function transaction<T>(db: Db, work: (tx: Tx) => T): T {
   let run = runners.get(db.$client);
   if (run === undefined) runners.set(db.$client, (run = db.$client.transaction((inner: () => unknown) => inner())));
-  return run(() => work(db as unknown as Tx)) as T;
+  return run(() => work(db)) as T;
 }
 
 export function nowIso(): string {
