@@ -5,8 +5,9 @@ import type { ReportReply, ReportRequest } from './report-worker.js';
 
 // Builds overdue reports on a worker thread. Every committee's report reads tens of thousands
 // of rows at scale — most of a second — and on the main thread that second would stall every
-// other request. Started on first use (or by start()) and kept; a crashed worker is replaced on
-// the next call.
+// other request. Started on first use (or by start()), stopped once it has been idle a while
+// (its heap and its connection's cache are tens of megabytes, and whole reports are asked for a
+// few times a day), and replaced on the next call if it crashed.
 
 export type ReportThread = {
   /**
@@ -19,6 +20,8 @@ export type ReportThread = {
   render(request: Omit<ReportRequest, 'id' | 'cancelled'>, signal?: AbortSignal): Promise<Readable>;
   /** Starts the worker now, if it is not running, so that the first report does not wait for it. */
   start(): void;
+  /** Whether a worker is running now. */
+  running(): boolean;
   close(): Promise<void>;
 };
 
@@ -28,6 +31,8 @@ export interface ReportThreadOptions {
    * held whole in memory, only the parts not yet written to the client.
    */
   chunkBytes?: number;
+  /** Milliseconds without a report after which the worker is stopped (default 30 s). */
+  idleMs?: number;
 }
 
 // The worker holds one committee's actions at a time (the rendered report lives outside its
@@ -43,10 +48,22 @@ interface Pending {
   fail(err: Error): void;
 }
 
-export function createReportThread(databasePath: string, { chunkBytes = 256 * 1024 }: ReportThreadOptions = {}): ReportThread {
+export function createReportThread(databasePath: string, { chunkBytes = 256 * 1024, idleMs = 30_000 }: ReportThreadOptions = {}): ReportThread {
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  let idle: NodeJS.Timeout | undefined;
+
+  /** Stops the worker once it has had nothing to do for `idleMs`. */
+  const stopWhenIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      const running = worker;
+      if (running === undefined || pending.size > 0) return;
+      worker = undefined;
+      void running.terminate();
+    }, idleMs).unref();
+  };
 
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.fail(err);
@@ -61,7 +78,10 @@ export function createReportThread(databasePath: string, { chunkBytes = 256 * 10
       if (!waiting) return;
       if ('chunk' in reply) return waiting.chunk(Buffer.from(reply.chunk, 0, reply.length));
       pending.delete(reply.id);
-      if (pending.size === 0) started.unref();
+      if (pending.size === 0) {
+        started.unref();
+        stopWhenIdle();
+      }
       if ('end' in reply) waiting.end();
       else waiting.fail(new Error(reply.error));
     });
@@ -76,6 +96,7 @@ export function createReportThread(databasePath: string, { chunkBytes = 256 * 10
 
   return {
     render(request, signal) {
+      clearTimeout(idle);
       worker ??= start();
       worker.ref();
       const id = nextId++;
@@ -114,8 +135,11 @@ export function createReportThread(databasePath: string, { chunkBytes = 256 * 10
     },
     start() {
       worker ??= start();
+      stopWhenIdle();
     },
+    running: () => worker !== undefined,
     async close() {
+      clearTimeout(idle);
       const running = worker;
       if (!running) return;
       // Reports still being written fail rather than wait for ever (a request in flight when the

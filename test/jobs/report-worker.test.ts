@@ -215,6 +215,22 @@ t.test('closing the worker settles every report still waiting; the next report s
   t.ok(again.equals(expected), 'a new worker writes the next');
 });
 
+t.test('an idle worker is stopped, and the next report starts a new one', async (t) => {
+  const api = await build(t);
+  await seed(api);
+  const thread = workerOn(t, copyToFile(t, api, 'copy.sqlite'), { idleMs: 100 });
+  const request = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'md' as const };
+  const first = await whole(thread.render(request));
+  t.ok(thread.running(), 'running just after a report');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  t.notOk(thread.running(), 'stopped once idle');
+  t.ok((await whole(thread.render(request))).equals(first), 'the next report is the same');
+  // A report that takes longer than the idle time is not cut short: the clock starts when none is waiting.
+  const slow = workerOn(t, copyToFile(t, api, 'slow.sqlite'), { idleMs: 1 });
+  const reports = await Promise.all([1, 2, 3, 4].map(() => whole(slow.render(request))));
+  t.ok(reports.every((r) => r.equals(first)), 'every report written whole');
+});
+
 t.test('a report whose client has gone is abandoned, and the worker goes on to the next', async (t) => {
   const api = await build(t);
   await seed(api);
