@@ -58,6 +58,11 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
   };
   const committee = cycle(f.committeeIds);
   const search = cycle(f.searches);
+  let coldSearch = 0;
+  const coldSearchPath = () => {
+    const n = coldSearch++;
+    return `/v1/actions?q=${encodeURIComponent(search())}&dueAfter=${plusDays(f.anchor, -((n * 7919) % 3650))}`;
+  };
   const meeting = cycle(f.meetings);
   const asOf = f.anchor;
 
@@ -108,7 +113,10 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     get('GET /v1/actions/{id}, ids beyond the cache', 10, () => `/v1/actions/${coldReadId()}`),
     get('GET /v1/actions?committeeId&status=open&limit=50', 10, () => `/v1/actions?committeeId=${committee()}&status=open&limit=50`, { ratio: 0.2 }),
     get('GET /v1/actions?committeeId&status=open&dueAfter&limit=50 (3,650 windows)', 10, coldListPath),
-    get('GET /v1/actions?q=…', 10, () => `/v1/actions?q=${encodeURIComponent(search())}`),
+    // Eight searches repeat, so after the first of each their pages come from the page cache;
+    // each search over a different due-date window is a new query every time.
+    get('GET /v1/actions?q=… (8 searches, pages cached)', 10, () => `/v1/actions?q=${encodeURIComponent(search())}`),
+    get('GET /v1/actions?q=…&dueAfter (3,650 windows)', 10, coldSearchPath),
     // Writes twice: as fast as they are answered (the throughput), and offered at the target's
     // 2,000 a second (the latency at that rate). At saturation p99 is queueing, and grows with
     // the connections the load generator holds open (8: 12–20 ms, 32: 30–38 ms, README).
