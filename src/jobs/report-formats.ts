@@ -18,7 +18,7 @@ export const contentTypes: Record<ReportFormat, string> = {
  * A format written piece by piece: the opening, each meeting's part in report order, and the
  * close (which may depend on how many meetings there were). The pieces joined are exactly
  * `render(report, format)`, so a report too big to hold whole can be written one committee at a
- * time, as it is built (jobs/report-worker.ts).
+ * time, as it is built (jobs/report-stream.ts).
  */
 export interface ReportWriter {
   head(asOf: string): string;
@@ -122,7 +122,7 @@ section { page-break-inside: avoid; }
  * JSON as the route's schema serialiser (fast-json-stringify) would write it: compact, and each
  * object's properties in the order the report builds them, which is the schema's (required ones
  * first, then daysOverdue). V8's own JSON.stringify writes a report in a third of the time, with
- * a fraction of the garbage; test/jobs/report-worker.test.ts holds the two byte for byte equal.
+ * a fraction of the garbage; test/jobs/report-stream.test.ts holds the two byte for byte equal.
  */
 export const compactJson: ReportWriter = {
   head: (asOf) => `{"asOf":${JSON.stringify(asOf)},"meetings":[`,

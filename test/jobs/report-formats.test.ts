@@ -189,7 +189,7 @@ t.test('an empty report still renders in every format', async (t) => {
 });
 
 t.test('CSV, Markdown and HTML are byte for byte what the whole-report renderers wrote before reports were streamed', async (t) => {
-  // overdue-report.json is the admin's report over the report-worker test's data (quotes, markup,
+  // overdue-report.json is the admin's report over the report-stream test's data (quotes, markup,
   // pipes, control characters, non-BMP and lone surrogates included); the .csv, .md and .html
   // beside it were written from it by render() as it stood before the per-committee writers
   // (commit 14e4f56). A change to any writer shows here, whichever thread runs it.

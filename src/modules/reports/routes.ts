@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { todayIn } from '../../domain/clock.js';
 import { actorOf } from '../../http/context.js';
@@ -7,7 +6,7 @@ import { sendPage } from '../../http/links.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
 import { compactJson, contentTypes, negotiate, render, write } from '../../jobs/report-formats.js';
-import { createReportThread } from '../../jobs/report-thread.js';
+import { streamReport } from '../../jobs/report-stream.js';
 import { ActionSchema } from '../actions/schemas.js';
 import { createReportRepository } from './repository.js';
 import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
@@ -24,17 +23,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
   const { scans, committees } = app.services;
   const reports = createReportRepository(app.db);
-  // A worker needs the database file; an in-memory database (tests) is built on the main thread.
-  const reportThread = app.db.$client.memory ? undefined : createReportThread(app.db.$client.name);
-  if (reportThread) {
-    app.addHook('onClose', () => reportThread.close());
-    // Started once the server listens (never for inject-only apps), so the first whole report
-    // does not also wait for the worker to load its modules and open the database.
-    app.addHook('onListen', (done) => {
-      reportThread.start();
-      done();
-    });
-  }
+  // Whole reports are streamed from a connection of their own to the database file; an in-memory
+  // database (tests) has none, and is reported in one go.
+  const databasePath = app.db.$client.memory ? undefined : app.db.$client.name;
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -49,22 +40,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!format) return sendProblem(reply, problem(406, 'Supported formats: application/json, text/csv, text/markdown, text/html', 'SCRUTINY_NOT_ACCEPTABLE'));
     if (request.query.committeeId) committees.get(request.query.committeeId);
     reply.header('vary', 'accept');
-    if (reportThread && !request.query.committeeId) {
-      // Every committee at once is the one report too big for the event loop. A client that
-      // gives up on it (closes the connection first) cancels it: the worker moves on to the next.
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
+    if (databasePath && !request.query.committeeId) {
+      // Every committee at once is the one report too big to build in one go (jobs/report-stream.ts).
       const asOf = request.query.asOf ?? todayIn('Europe/London');
-      try {
-        // Streamed as the worker writes it: the whole report is never held in memory.
-        const body = await reportThread.render({ asOf, visibilities: [...actorOf(request).visibilities], format }, gone.signal);
-        return reply.type(contentTypes[format]).send(body);
-      } catch (err) {
-        // 499 (nginx's "client closed request"), outside the documented responses: no one reads
-        // it, but the request log and metrics say what happened.
-        if (gone.signal.aborted) return (reply as FastifyReply).code(499).send();
-        throw err;
-      }
+      const body = streamReport(databasePath, { asOf, visibilities: [...actorOf(request).visibilities], format });
+      return reply.type(contentTypes[format]).send(body);
     }
     const report = scans.report(actorOf(request), request.query);
     return reply.type(contentTypes[format]).send(format === 'json' ? write(compactJson, report) : render(report, format));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
@@ -9,15 +10,14 @@ import { openDatabase } from '../../src/db/client.js';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { visibilities as allVisibilities, type Visibility } from '../../src/domain/visibility.js';
 import { contentTypes, reportFormats } from '../../src/jobs/report-formats.js';
-import { ReportOutput } from '../../src/jobs/report-output.js';
-import { createReportThread, type ReportThreadOptions } from '../../src/jobs/report-thread.js';
+import { streamReport, type ReportRequest } from '../../src/jobs/report-stream.js';
 import { OverdueReportSchema } from '../../src/modules/reports/schemas.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
-// Every committee's report is written on a worker thread (jobs/report-worker.ts), a committee at
-// a time. It must be byte for byte what the route writes on the main thread for the same data:
-// here the same database is served both ways — in memory (no worker) and from a file (the
-// worker) — and every format is compared for every caller. Neither path runs the route's
+// Every committee's report is streamed a committee at a time (jobs/report-stream.ts). It must be
+// byte for byte the report built in one go for the same data: here the same database is served
+// both ways — in memory (built in one go) and from a file (streamed) — and every format is
+// compared for every caller. Neither path runs the route's
 // response schema through fast-json-stringify (JSON.stringify is three times faster), so the
 // JSON is also compared with what that serialiser, compiled as Fastify compiles it, writes.
 
@@ -35,25 +35,18 @@ const AWKWARD = [
   '\u0001\u001f',
 ];
 
-/** The test app's database copied into a file of its own (a worker needs a file), removed after. */
+/** The test app's database copied into a file of its own (a stream reads the file), removed after. */
 function copyToFile(t: Test, api: TestApp, name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-stream-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, name);
   api.app.db.$client.exec(`VACUUM INTO '${path}'`);
   return path;
 }
 
-/** A report worker on that file, closed after. */
-function workerOn(t: Test, path: string, options?: ReportThreadOptions) {
-  const thread = createReportThread(path, options);
-  t.teardown(() => thread.close());
-  return thread;
-}
-
-/** The whole of a report the worker streams. */
-async function whole(report: Promise<Readable>): Promise<Buffer> {
-  return Buffer.concat(await (await report).toArray());
+/** The whole of a streamed report. */
+async function whole(report: Readable): Promise<Buffer> {
+  return Buffer.concat(await report.toArray());
 }
 
 async function post(api: TestApp, body: Record<string, unknown>): Promise<number> {
@@ -110,11 +103,11 @@ async function seed(api: TestApp) {
   return committees;
 }
 
-t.test('the worker writes every format byte for byte as the route does on the main thread', async (t) => {
+t.test('a streamed report is every format byte for byte as the report built in one go', async (t) => {
   const api = await build(t);
   const committees = await seed(api);
 
-  // The same data in a file, where the route hands whole reports to the worker.
+  // The same data in a file, where the route streams whole reports.
   const path = copyToFile(t, api, 'copy.sqlite');
   const fileDb = openDatabase({ path });
   const fileApp = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 }, { db: fileDb, logger: false });
@@ -127,12 +120,12 @@ t.test('the worker writes every format byte for byte as the route does on the ma
   for (const format of reportFormats) {
     for (const [caller, key] of Object.entries(callers)) {
       const request = { method: 'GET' as const, url: `/v1/reports/overdue?asOf=${AS_OF}&format=${format}`, headers: key ? { authorization: `Bearer ${key}` } : {} };
-      const [fromRoute, fromWorker] = [await api.app.inject(request), await fileApp.inject(request)];
-      t.equal(fromRoute.statusCode, 200, `${format} for ${caller}: main thread`);
-      t.equal(fromWorker.statusCode, 200, `${format} for ${caller}: worker`);
-      t.equal(fromWorker.headers['content-type'], contentTypes[format], `${format} for ${caller}: content type`);
-      t.equal(fromWorker.headers['content-type'], fromRoute.headers['content-type']);
-      t.ok(fromRoute.rawPayload.equals(fromWorker.rawPayload), `${format} for ${caller}: the same ${fromRoute.rawPayload.length} bytes`);
+      const [fromRoute, streamed] = [await api.app.inject(request), await fileApp.inject(request)];
+      t.equal(fromRoute.statusCode, 200, `${format} for ${caller}: built in one go`);
+      t.equal(streamed.statusCode, 200, `${format} for ${caller}: streamed`);
+      t.equal(streamed.headers['content-type'], contentTypes[format], `${format} for ${caller}: content type`);
+      t.equal(streamed.headers['content-type'], fromRoute.headers['content-type']);
+      t.ok(fromRoute.rawPayload.equals(streamed.rawPayload), `${format} for ${caller}: the same ${fromRoute.rawPayload.length} bytes`);
     }
   }
 
@@ -166,106 +159,81 @@ t.test('the worker writes every format byte for byte as the route does on the ma
 t.test('an empty report, and one committee, are written the same way too', async (t) => {
   const api = await build(t);
   const path = copyToFile(t, api, 'empty.sqlite');
-  const thread = workerOn(t, path);
   for (const format of reportFormats) {
     const fromRoute = await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&format=${format}` });
-    const fromWorker = await whole(thread.render({ asOf: AS_OF, visibilities: ['public', 'exempt', 'confidential'], format }));
-    t.ok(fromRoute.rawPayload.equals(fromWorker), `empty ${format}`);
+    const streamed = await whole(streamReport(path, { asOf: AS_OF, visibilities: ['public', 'exempt', 'confidential'], format }));
+    t.ok(fromRoute.rawPayload.equals(streamed), `empty ${format}`);
   }
 
   const committeeId = await seed(api).then((ids) => ids[1]!);
-  const one = workerOn(t, copyToFile(t, api, 'one.sqlite'));
+  const one = copyToFile(t, api, 'one.sqlite');
   for (const format of reportFormats) {
     const fromRoute = await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&committeeId=${committeeId}&format=${format}` });
-    const fromWorker = await whole(one.render({ asOf: AS_OF, committeeId, visibilities: ['public', 'exempt', 'confidential'], format }));
-    t.ok(fromRoute.rawPayload.equals(fromWorker), `one committee, ${format}`);
+    const streamed = await whole(streamReport(one, { asOf: AS_OF, committeeId, visibilities: ['public', 'exempt', 'confidential'], format }));
+    t.ok(fromRoute.rawPayload.equals(streamed), `one committee, ${format}`);
   }
 });
 
-t.test('a worker that dies fails its reports, and the next report starts a new one', async (t) => {
-  const api = await build(t);
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-worker-'));
+t.test('a report on a database file that is not there fails before it starts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-stream-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const thread = createReportThread(join(dir, 'missing.sqlite'));
-  t.teardown(() => thread.close());
-  // The file does not exist: the read-only worker cannot open it and exits.
-  await t.rejects(thread.render({ asOf: AS_OF, visibilities: ['public'], format: 'json' }));
-  const path = join(dir, 'missing.sqlite');
-  api.app.db.$client.exec(`VACUUM INTO '${path}'`);
-  const body = await whole(thread.render({ asOf: AS_OF, visibilities: ['public'], format: 'json' }));
-  t.same(JSON.parse(body.toString('utf8')), { asOf: AS_OF, meetings: [] });
+  t.throws(() => streamReport(join(dir, 'missing.sqlite'), { asOf: AS_OF, visibilities: ['public'], format: 'json' }));
 });
 
-t.test('closing the worker settles every report still waiting; the next report starts a new one', async (t) => {
+t.test('a report arrives a committee at a time, other work running in between, from one snapshot', async (t) => {
   const api = await build(t);
   await seed(api);
-  const thread = workerOn(t, copyToFile(t, api, 'copy.sqlite'));
-  const request = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'csv' as const };
+  const path = copyToFile(t, api, 'copy.sqlite');
+  const request: ReportRequest = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'csv' };
   const expected = (await api.request({ method: 'GET', url: `/v1/reports/overdue?asOf=${AS_OF}&format=csv` })).rawPayload;
-  const waiting = Promise.allSettled([1, 2, 3].map(() => whole(thread.render(request))));
-  await thread.close();
-  const settled = await waiting;
-  // A report the worker finished before it was stopped is whole; any other fails, none hangs.
-  for (const [i, result] of settled.entries()) {
-    if (result.status === 'rejected') t.match(String(result.reason), /report worker closed|exited/, `report ${i + 1} failed`);
-    else t.ok(result.value.equals(expected), `report ${i + 1} finished first, and whole`);
+
+  // Between two committees' parts the event loop turns: a timer set when the first part arrives
+  // fires before the last. And a write committed meanwhile (another connection, any process) is
+  // not in the report: it reads one snapshot.
+  const other = new Database(path);
+  t.teardown(() => other.close());
+  other.pragma('journal_mode = WAL');
+  const report = streamReport(path, request);
+  const order: string[] = [];
+  const chunks: Buffer[] = [];
+  for await (const chunk of report) {
+    if (chunks.length === 1) {
+      setImmediate(() => order.push('other work'));
+      other.prepare("UPDATE actions SET title = 'Changed while the report was written'").run();
+    }
+    chunks.push(chunk as Buffer);
+    order.push('part');
   }
-  t.ok(settled.some((r) => r.status === 'rejected'), 'the reports still being written were failed');
-  const again = await whole(thread.render(request));
-  t.ok(again.equals(expected), 'a new worker writes the next');
+  // (An iterator takes whatever has been pushed since its last read, so parts may arrive joined.)
+  t.ok(chunks.length >= 3, `in parts: ${chunks.length}`);
+  t.ok(order.indexOf('other work') < order.length - 1, 'other work ran before the report ended');
+  t.ok(Buffer.concat(chunks).equals(expected), 'and the report is the one from before the write');
 });
 
-t.test('an idle worker is stopped, and the next report starts a new one', async (t) => {
-  const api = await build(t);
-  await seed(api);
-  const thread = workerOn(t, copyToFile(t, api, 'copy.sqlite'), { idleMs: 100 });
-  const request = { asOf: AS_OF, visibilities: [...allVisibilities], format: 'md' as const };
-  const first = await whole(thread.render(request));
-  t.ok(thread.running(), 'running just after a report');
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  t.notOk(thread.running(), 'stopped once idle');
-  t.ok((await whole(thread.render(request))).equals(first), 'the next report is the same');
-  // A report that takes longer than the idle time is not cut short: the clock starts when none is waiting.
-  const slow = workerOn(t, copyToFile(t, api, 'slow.sqlite'), { idleMs: 1 });
-  const reports = await Promise.all([1, 2, 3, 4].map(() => whole(slow.render(request))));
-  t.ok(reports.every((r) => r.equals(first)), 'every report written whole');
-});
-
-t.test('a report whose client has gone is abandoned, and the worker goes on to the next', async (t) => {
+t.test('a report whose client has gone stops, and releases its snapshot', async (t) => {
   const api = await build(t);
   await seed(api);
   const path = copyToFile(t, api, 'copy.sqlite');
-  const thread = workerOn(t, path);
-  const gone = new AbortController();
-  gone.abort();
-  await t.rejects(thread.render({ asOf: AS_OF, visibilities: ['public'], format: 'csv' }, gone.signal), /cancelled/);
-  const body = await whole(thread.render({ asOf: AS_OF, visibilities: ['public'], format: 'json' }));
-  t.equal(JSON.parse(body.toString('utf8')).meetings.length, 4, 'the next report is written in full');
-});
-
-t.test('a report larger than a part arrives in parts, and joined they are the same report', async (t) => {
-  const api = await build(t);
-  await seed(api);
-  const path = copyToFile(t, api, 'copy.sqlite');
-  const parts = workerOn(t, path, { chunkBytes: 200 });
-  const at = `/v1/reports/overdue?asOf=${AS_OF}`;
-  for (const format of reportFormats) {
-    const fromRoute = (await api.request({ method: 'GET', url: `${at}&format=${format}` })).rawPayload;
-    const chunks = await (await parts.render({ asOf: AS_OF, visibilities: [...allVisibilities], format })).toArray();
-    t.ok(chunks.length >= 3, `${format}: ${chunks.length} parts of ${fromRoute.length} bytes`);
-    t.ok(Buffer.concat(chunks).equals(fromRoute), `${format}: the same bytes as the route's`);
-  }
-});
-
-t.test('a report written into a buffer too small for it grows, whatever the characters at the edge', async (t) => {
-  // Each part of a report is written into a buffer of a set size; a committee larger than the
-  // room left grows it. The text is cut wherever the buffer ends: in a multi-byte character, between surrogates.
-  const pieces = [...AWKWARD, '🚌🚌🚌', 'é'.repeat(7), '\ud83d', '\ude8c tail'];
-  for (const size of [1, 2, 3, 5, 16]) {
-    const out = new ReportOutput(new ArrayBuffer(size));
-    for (const piece of pieces) out.write(piece);
-    // Each piece is encoded on its own (a lone surrogate as U+FFFD), as each write is.
-    const expected = Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')));
-    t.ok(Buffer.from(out.bytes.buffer, 0, out.length).equals(expected), `from ${size} bytes: ${expected.length} bytes, as Buffer.from writes them`);
-  }
+  const other = new Database(path);
+  t.teardown(() => other.close());
+  other.pragma('journal_mode = WAL');
+  const report = streamReport(path, { asOf: AS_OF, visibilities: ['public'], format: 'json' });
+  const closed = new Promise((resolve) => report.once('close', resolve));
+  const parts: Buffer[] = [];
+  await new Promise<void>((resolve) => {
+    report.on('data', (chunk: Buffer) => {
+      parts.push(chunk);
+      // The first committee's part is out, the report's read transaction holds its snapshot.
+      if (parts.length === 2) {
+        report.destroy();
+        resolve();
+      }
+    });
+  });
+  await closed;
+  t.equal(parts.length, 2, 'nothing more after it was stopped');
+  // With the snapshot released, a checkpoint can reset the log: nothing reads it any more.
+  other.prepare("UPDATE actions SET title = 'After the report'").run();
+  const [{ busy }] = other.pragma('wal_checkpoint(TRUNCATE)') as [{ busy: number }];
+  t.equal(busy, 0, 'no reader left holding the log');
 });

@@ -1,0 +1,102 @@
+import { Readable } from 'node:stream';
+import { openDatabase, type Db } from '../db/client.js';
+import type { Visibility } from '../domain/visibility.js';
+import { createHolidayRepository } from '../modules/holidays/repository.js';
+import { reportedMeetings } from './overdue-report.js';
+import { compactJson, writers, type ReportFormat } from './report-formats.js';
+
+// Every committee's report at once, written on the server's own thread a committee at a time.
+//
+// At a million actions the whole report is ten megabytes and most of a second of work. Built in
+// one go it would stall every other request for that second, and hold the whole report as
+// objects (a hundred megabytes). Here each committee's part is built only when the client has
+// taken the last one, in a turn of the event loop of its own (a few milliseconds), and sent on:
+// other requests are answered between committees, and only one committee's part exists at a
+// time. It reads through a read-only connection of its own, opened for the report and closed
+// after, in one read transaction: every committee's part comes from the same snapshot, and only
+// committed data is shown (what a response may show, see http/group-commit.ts).
+//
+// (A worker thread did this before. It kept the server responsive too, but its heap, its own
+// copy of the code and its memory allocator's arena added some 50 MB to the server's resident
+// memory at the first whole report, and kept it.)
+
+export interface ReportRequest {
+  asOf: string;
+  committeeId?: number;
+  visibilities: Visibility[];
+  format: ReportFormat;
+}
+
+/** How SQLite's page cache is sized on the report's connection: it reads each page about once. */
+const REPORT_CACHE_KIB = 2000;
+
+/**
+ * The report in `format` as a stream, byte for byte what the route writes for a report built
+ * whole (JSON as the route's schema serialiser writes it). Opening the connection and planning
+ * happen now, so a report that cannot start throws; an error later ends the stream with it.
+ * Destroying the stream (the client has gone) stops it before the next committee.
+ */
+export function streamReport(databasePath: string, request: ReportRequest): Readable {
+  const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
+  let parts: Iterator<unknown> | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    if (db.$client.inTransaction) db.$client.exec('COMMIT');
+    db.$client.close();
+  };
+  try {
+    db.$client.pragma(`cache_size = -${REPORT_CACHE_KIB}`);
+    db.$client.exec('BEGIN');
+    // A fresh calendar each time: holidays may have changed since the last report.
+    const calendar = createHolidayRepository(db, () => undefined).calendar();
+    parts = reportedMeetings(db, calendar, request);
+  } catch (err) {
+    finish();
+    throw err;
+  }
+  const writer = request.format === 'json' ? compactJson : writers[request.format];
+  let written = 0;
+  let started = false;
+
+  /** The next piece of the report, or null at the end. */
+  function next(): string | null {
+    if (!started) {
+      started = true;
+      return writer.head(request.asOf);
+    }
+    if (finished) return null;
+    const part = parts!.next();
+    if (part.done) {
+      finish();
+      return writer.tail(request.asOf, written);
+    }
+    return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], request.asOf, written++);
+  }
+
+  return new Readable({
+    // Ask for the next part only once the last has left (any part is larger than this).
+    highWaterMark: 16 * 1024,
+    read() {
+      // A turn of the event loop of its own for each committee: requests in between are answered.
+      setImmediate(() => {
+        if (this.destroyed) return;
+        try {
+          const piece = next();
+          this.push(piece === null ? null : Buffer.from(piece, 'utf8'));
+        } catch (err) {
+          this.destroy(err as Error);
+        }
+      });
+    },
+    destroy(err, callback) {
+      try {
+        finish();
+      } catch (closeErr) {
+        return callback(err ?? (closeErr as Error));
+      }
+      callback(err);
+    },
+  });
+}
