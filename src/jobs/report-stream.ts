@@ -31,18 +31,27 @@ export interface ReportRequest {
 const REPORT_CACHE_KIB = 2000;
 
 /**
+ * The longest a report may take to be read. Its snapshot keeps the write-ahead log from being
+ * checkpointed past it, so a client that stops reading would otherwise make the log grow for as
+ * long as it held the connection open. A million actions' report is read in under a second.
+ */
+export const REPORT_MAX_MS = 60_000;
+
+/**
  * The report in `format` as a stream, byte for byte what the route writes for a report built
  * whole (JSON as the route's schema serialiser writes it). Opening the connection and planning
  * happen now, so a report that cannot start throws; an error later ends the stream with it.
  * Destroying the stream (the client has gone) stops it before the next committee.
  */
-export function streamReport(databasePath: string, request: ReportRequest): Readable {
+export function streamReport(databasePath: string, request: ReportRequest, maxMs = REPORT_MAX_MS): Readable {
   const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
   let parts: Iterator<unknown> | undefined;
   let finished = false;
+  let deadline: NodeJS.Timeout | undefined;
   const finish = () => {
     if (finished) return;
     finished = true;
+    clearTimeout(deadline);
     if (db.$client.inTransaction) db.$client.exec('COMMIT');
     db.$client.close();
   };
@@ -75,7 +84,7 @@ export function streamReport(databasePath: string, request: ReportRequest): Read
     return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], request.asOf, written++);
   }
 
-  return new Readable({
+  const stream = new Readable({
     // Ask for the next part only once the last has left (any part is larger than this).
     highWaterMark: 16 * 1024,
     read() {
@@ -99,4 +108,6 @@ export function streamReport(databasePath: string, request: ReportRequest): Read
       callback(err);
     },
   });
+  deadline = setTimeout(() => stream.destroy(new Error(`the report was not read within ${maxMs / 1000} s`)), maxMs).unref();
+  return stream;
 }

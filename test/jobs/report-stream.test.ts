@@ -174,6 +174,26 @@ t.test('an empty report, and one committee, are written the same way too', async
   }
 });
 
+t.test('a report its client stops reading is ended after the time allowed, releasing its snapshot', async (t) => {
+  const api = await build(t);
+  await seed(api);
+  const path = copyToFile(t, api, 'copy.sqlite');
+  const other = new Database(path);
+  t.teardown(() => other.close());
+  other.pragma('journal_mode = WAL');
+  const report = streamReport(path, { asOf: AS_OF, visibilities: ['public'], format: 'csv' }, 200);
+  // Nobody reads it: it stays paused after the first part.
+  const ended = new Promise<Error | undefined>((resolve) => report.once('error', resolve).once('close', () => resolve(undefined)));
+  other.prepare("UPDATE actions SET title = 'Meanwhile'").run();
+  const { busy: before } = (other.pragma('wal_checkpoint(TRUNCATE)') as [{ busy: number }])[0];
+  t.equal(before, 1, 'while it is open, its snapshot holds the log');
+  t.match(String(await ended), /not read within 0.2 s/);
+  t.ok(report.destroyed);
+  other.prepare("UPDATE actions SET title = 'Afterwards'").run();
+  const { busy: after } = (other.pragma('wal_checkpoint(TRUNCATE)') as [{ busy: number }])[0];
+  t.equal(after, 0, 'once ended, nothing holds the log');
+});
+
 t.test('a report on a database file that is not there fails before it starts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-report-stream-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
