@@ -47,7 +47,6 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
   const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
   let parts: Iterator<unknown> | undefined;
   let finished = false;
-  let deadline: NodeJS.Timeout | undefined;
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -62,7 +61,7 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     const calendar = createHolidayRepository(db, () => undefined).calendar();
     parts = reportedMeetings(db, calendar, request);
   } catch (err) {
-    finish();
+    db.$client.close();
     throw err;
   }
   const writer = request.format === 'json' ? compactJson : writers[request.format];
@@ -108,6 +107,6 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
       callback(err);
     },
   });
-  deadline = setTimeout(() => stream.destroy(new Error(`the report was not read within ${maxMs / 1000} s`)), maxMs).unref();
+  const deadline = setTimeout(() => stream.destroy(new Error(`the report was not read within ${maxMs / 1000} s`)), maxMs).unref();
   return stream;
 }
