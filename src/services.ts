@@ -12,9 +12,9 @@ import { createScanService } from './jobs/overdue-scan.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
- * scheduler and the command-line scripts all go through these.
+ * scheduler and the command-line scripts all go through these. `actionReadCacheEntries`: the
+ * server's ACTION_CACHE_ENTRIES; scripts, which read once, keep none.
  */
-/** `actionReadCacheEntries`: the server's ACTION_CACHE_ENTRIES; scripts, which read once, keep none. */
 export function createServices(db: Db, options: { actionReadCacheEntries?: number } = {}) {
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
@@ -25,7 +25,7 @@ export function createServices(db: Db, options: { actionReadCacheEntries?: numbe
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const actions = createActionRepository(db, { holidays, readCacheEntries: options.actionReadCacheEntries ?? 0 });
-  const scans = createScanService(db, { holidays, actions });
+  const scans = createScanService(db, { holidays });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db);
   return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, imports, apiKeys };

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/client.js';
 import { overdueFlags } from '../db/schema.js';
 import { todayIn } from '../domain/clock.js';
@@ -6,6 +7,8 @@ import type { Actor } from '../http/context.js';
 import { recordAudit } from '../modules/audit/repository.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { buildOverdueReport, type OverdueReport } from './overdue-report.js';
+import { compactJson, render, write, type ReportFormat } from './report-formats.js';
+import { streamReport } from './report-stream.js';
 
 // The scan: flag every action overdue as of a day against its committee's next meeting.
 // The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`.
@@ -21,7 +24,7 @@ export interface ScanResult {
   flagsRecorded: number;
 }
 
-export function createScanService(db: Db, { holidays }: { holidays: HolidayRepository; actions?: unknown }) {
+export function createScanService(db: Db, { holidays }: { holidays: HolidayRepository }) {
   return {
     /** The report as it stands, recording nothing. */
     report(actor: Actor, request: ScanRequest = {}): OverdueReport {
@@ -30,6 +33,21 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
         committeeId: request.committeeId,
         visibilities: actor.visibilities,
       });
+    },
+
+    /**
+     * The report written in `format`, as GET /v1/reports/overdue sends it (JSON as its schema's
+     * serialiser writes it). Every committee's at once from a database file is streamed a
+     * committee at a time (report-stream.ts); one committee's, or any from an in-memory
+     * database (which no second connection can open), is built in one go.
+     */
+    reportBody(actor: Actor, request: ScanRequest, format: ReportFormat): string | Readable {
+      if (request.committeeId === undefined && !db.$client.memory) {
+        const asOf = request.asOf ?? todayIn('Europe/London');
+        return streamReport(db.$client.name, { asOf, visibilities: actor.visibilities, format });
+      }
+      const report = this.report(actor, request);
+      return format === 'json' ? write(compactJson, report) : render(report, format);
     },
 
     /**

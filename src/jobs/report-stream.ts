@@ -23,7 +23,7 @@ import { compactJson, writers, type ReportFormat } from './report-formats.js';
 export interface ReportRequest {
   asOf: string;
   committeeId?: number;
-  visibilities: Visibility[];
+  visibilities: readonly Visibility[];
   format: ReportFormat;
 }
 

@@ -5,8 +5,7 @@ import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
-import { compactJson, contentTypes, negotiate, render, write } from '../../jobs/report-formats.js';
-import { streamReport } from '../../jobs/report-stream.js';
+import { contentTypes, negotiate } from '../../jobs/report-formats.js';
 import { ActionSchema } from '../actions/schemas.js';
 import { createReportRepository } from './repository.js';
 import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
@@ -23,9 +22,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
   const { scans, committees } = app.services;
   const reports = createReportRepository(app.db);
-  // Whole reports are streamed from a connection of their own to the database file; an in-memory
-  // database (tests) has none, and is reported in one go.
-  const databasePath = app.db.$client.memory ? undefined : app.db.$client.name;
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -40,14 +36,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!format) return sendProblem(reply, problem(406, 'Supported formats: application/json, text/csv, text/markdown, text/html', 'SCRUTINY_NOT_ACCEPTABLE'));
     if (request.query.committeeId) committees.get(request.query.committeeId);
     reply.header('vary', 'accept');
-    if (databasePath && !request.query.committeeId) {
-      // Every committee at once is the one report too big to build in one go (jobs/report-stream.ts).
-      const asOf = request.query.asOf ?? todayIn('Europe/London');
-      const body = streamReport(databasePath, { asOf, visibilities: [...actorOf(request).visibilities], format });
-      return reply.type(contentTypes[format]).send(body);
-    }
-    const report = scans.report(actorOf(request), request.query);
-    return reply.type(contentTypes[format]).send(format === 'json' ? write(compactJson, report) : render(report, format));
+    return reply.type(contentTypes[format]).send(scans.reportBody(actorOf(request), request.query, format));
   });
 
   app.post('/scans/overdue', {
