@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultConfig, type Config } from './config.js';
 import { startCheckpointerLater } from './db/checkpointer.js';
+import { closeSearchIndex, startSearchWorker } from './db/search.js';
 import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
@@ -72,6 +73,8 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
     done();
   });
+  // The search index's worker and connections (db/search.ts), also on a database passed in.
+  app.addHook('onClose', async () => closeSearchIndex(db));
   if (!options.db) {
     app.addHook('onClose', async () => db.$client.close());
     // Checkpoints on a worker thread (db/checkpointer.ts), started a second after listening
@@ -85,6 +88,14 @@ export async function buildApp(
         done();
       });
       app.addHook('onClose', async () => checkpointer?.close());
+      // The full-text index is kept up to date by a worker thread (db/search.ts), started at
+      // once so that an index that has to be built is ready as soon as it can be.
+      app.addHook('onListen', (done) => {
+        startSearchWorker(db, {
+          onFailure: (err) => app.log.error({ err }, 'search index worker failed; searches index for themselves'),
+        });
+        done();
+      });
     }
   }
 

@@ -57,3 +57,10 @@ export const CommitFailedError = createError(
   'The change could not be saved durably (%s); nothing from this request was kept',
   503,
 );
+
+/** A search could not wait for the full-text index to catch up (it is being built, or behind). */
+export const SearchUnavailableError = createError(
+  'SCRUTINY_SEARCH_UNAVAILABLE',
+  'Search is not available at the moment (%s); try again shortly',
+  503,
+);

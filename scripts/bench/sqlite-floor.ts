@@ -1,3 +1,4 @@
+import { searchIndexPath } from '../../src/db/search-index.js';
 import { openDatabase } from '../../src/db/client.js';
 import { addWorkingDays } from '../../src/domain/calendar.js';
 import { HolidayCalendar } from '../../src/domain/holiday-calendar.js';
@@ -47,10 +48,12 @@ export function sqliteFloor(path: string, f: Fixtures, durationMs: number, runs:
   // The server's own connection settings (WAL, synchronous=FULL, …), but no HTTP in front.
   const app = openDatabase({ path, migrate: false });
   const db = app.$client;
+  // The search index file, as the server's search connection reads it.
+  db.prepare('ATTACH ? AS search').run(searchIndexPath(path));
   try {
     const byId = db.prepare(`${ACTION_READ} WHERE a.id = ?`);
     const list = db.prepare(`${ACTION_READ} WHERE a.committee_id = ? AND a.status IN ('open') ORDER BY a.id LIMIT 51`);
-    const search = db.prepare(`${ACTION_READ} WHERE a.id IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH ?) ORDER BY a.id LIMIT 51`);
+    const search = db.prepare(`${ACTION_READ} WHERE a.id IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ?) ORDER BY a.id LIMIT 51`);
     const nextMeeting = db.prepare("SELECT * FROM meetings WHERE committee_id = ? AND status = 'scheduled' AND local_date >= ? ORDER BY starts_at_utc, id LIMIT 1");
     // The rows the report can list, by the app's own prepared statement.
     const horizon = addWorkingDays(f.anchor, 10, HolidayCalendar.englandAndWales());

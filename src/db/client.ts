@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
-import { deferSearchIndex, flushSearchIndex, searchIndexQueued } from './search-index.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -59,12 +58,6 @@ export function openDatabase(options: OpenOptions): Db {
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate ?? true) migrate(db, { migrationsFolder: migrationsFolder() });
-  // After migrating: the queue the index is built from is itself a migration (0006).
-  if (!options.readonly && migrationsApplied(db)) {
-    deferSearchIndex(sqlite);
-    // Anything a bare statement queued since the last commit (see search-index.ts).
-    if (searchIndexQueued(sqlite)) sqlite.transaction(() => flushSearchIndex(sqlite)).immediate();
-  }
   return db;
 }
 

@@ -388,14 +388,20 @@ export const idempotencyRecords = sqliteTable(
 );
 
 /**
- * Actions whose entry in the full-text index (actions_fts) is out of date, queued by triggers
- * and indexed when the transaction that changed them commits (db/search-index.ts). `indexed`
- * rows keep the text the index still holds, which FTS5 needs to remove it.
+ * Changed actions, in the order they changed, for the full-text index to catch up with
+ * (db/search-index.ts). Triggers on actions append to it; the index, kept in a file of its own
+ * and written by a worker thread, records how far it has read, and the server deletes what it
+ * has read. AUTOINCREMENT: a sequence number is never reused, even once the queue is empty.
  */
-export const actionsFtsPending = sqliteTable('actions_fts_pending', {
-  id: integer('id').primaryKey(),
-  indexed: integer('indexed', { mode: 'boolean' }).notNull(),
-  title: text('title'),
-  detail: text('detail'),
-  response: text('response'),
+export const searchQueue = sqliteTable('search_queue', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  actionId: integer('action_id').notNull(),
+});
+
+/**
+ * One row: which copy of the data the search index file belongs to. A backup is given a new
+ * value (db:backup), so an index built from other data is never used with it.
+ */
+export const searchState = sqliteTable('search_state', {
+  generation: text('generation').notNull(),
 });

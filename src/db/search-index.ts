@@ -1,108 +1,220 @@
-import type Database from 'better-sqlite3';
-import { changeCounters } from './changes.js';
+import Database from 'better-sqlite3';
 
-// The full-text index of actions (actions_fts) is updated at commit, not statement by statement.
-// Triggers queue each changed action in actions_fts_pending (migration 0006); this indexes the
-// queue in one statement just before the transaction commits: the old text out first, then the
-// current text of every queued action that still exists.
+// The full-text index of actions (title, detail, response) for GET /v1/actions?q=. It lives in a
+// file of its own beside the database (`<database>-search`), not in the database, so that writing
+// it is never part of a write's transaction: FTS5 writes and merges its segments when it commits,
+// and inside the group commit that was the largest of the stalls behind the writes' p99.
 //
-// Why: FTS5 writes its in-memory terms out as a new segment each time a savepoint or statement
-// transaction opens after the index was touched. Inside a group commit every request is a
-// savepoint, so indexing as each action was written cost a segment (and its later merging) per
-// request; indexing at commit costs one per group.
+// How it stays in step. Triggers on actions append each changed action's id to search_queue, in
+// the write's own transaction (migration 0009). An indexer reads the queue in order and, in one
+// transaction on the index file, replaces each queued action's entry with its current text (or
+// removes it, if the action is gone) and records the last sequence number it has read. So the
+// index is always the actions as of some committed point, and a search waits until that point is
+// past every change committed before it was asked (db/search.ts).
 //
-// Who flushes: the group commit (http/group-commit.ts) before its COMMIT, and every outermost
-// transaction begun with `transaction()` on a connection from openDatabase (the command line,
-// the scan, the import outside the server): see deferSearchIndex. A write made another way (a
-// bare statement in the sqlite3 shell) is indexed by whichever transaction commits next.
+// Who indexes: on the server, a worker thread (search-worker.ts); elsewhere whoever searches,
+// just before searching. The server deletes queue rows the index has durably read.
 //
-// Rebuilding the index ('rebuild', 'delete-all') must start from an empty queue: a queued
-// 'delete' of text the rebuilt index no longer holds would corrupt it (the benchmark's generator
-// drops the triggers first).
+// Which data an index belongs to. search_state in the database holds a random generation; the
+// index records the generation it was built from. A different generation (a restored backup:
+// db:backup gives the copy a new one), a queue that has moved on past rows the index never read,
+// or an index ahead of the queue means the index belongs to other data: it is emptied and built
+// again from the actions, a batch per transaction, then the queue is read from where the rebuild
+// began.
 
-// One statement, so that FTS5 writes one segment for it. Rows go in in the SELECT's order: every
-// old text out ('delete') before any current text in (NULL: an ordinary insert), so that a word
-// in both the old and the new text of an action stays indexed.
-const INDEX_QUEUED = `
-  INSERT INTO actions_fts (actions_fts, rowid, title, detail, response)
-  SELECT command, id, title, detail, response FROM (
-    SELECT 0 AS pass, 'delete' AS command, id, title, detail, response
-    FROM actions_fts_pending WHERE indexed = 1
-    UNION ALL
-    SELECT 1, NULL, a.id, a.title, a.detail, a.response
-    FROM actions_fts_pending AS p JOIN actions AS a ON a.id = p.id
-  ) ORDER BY pass`;
+const TOKENIZER = 'porter unicode61 remove_diacritics 2';
 
-interface Statements {
-  anyQueued: Database.Statement;
-  index: Database.Statement;
-  clear: Database.Statement;
+/** The search index file of the database at `databasePath`. */
+export function searchIndexPath(databasePath: string): string {
+  return `${databasePath}-search`;
 }
 
-const prepared = new WeakMap<Database.Database, Statements>();
-const deferring = new WeakSet<Database.Database>();
+/**
+ * The index's tables in `schema` (on the connection), if not there yet. Contentless: the text is
+ * kept once, in actions; `contentless_delete` lets an entry be removed by its rowid alone.
+ */
+export function createSearchSchema(sqlite: Database.Database, schema: string): void {
+  sqlite.exec(`
+    CREATE VIRTUAL TABLE IF NOT EXISTS ${schema}.actions_fts USING fts5(
+      title, detail, response, content='', contentless_delete=1, tokenize='${TOKENIZER}');
+    CREATE TABLE IF NOT EXISTS ${schema}.search_indexed (
+      generation TEXT NOT NULL,
+      -- the last queue row read
+      seq INTEGER NOT NULL,
+      -- while rebuilding: the last action id indexed so far; NULL once built
+      rebuilt_to INTEGER
+    );`);
+}
 
-function statementsFor(sqlite: Database.Database): Statements {
-  let s = prepared.get(sqlite);
-  if (s === undefined) {
-    s = {
-      anyQueued: sqlite.prepare('SELECT 1 FROM actions_fts_pending LIMIT 1').pluck(),
-      index: sqlite.prepare(INDEX_QUEUED),
-      clear: sqlite.prepare('DELETE FROM actions_fts_pending'),
-    };
-    prepared.set(sqlite, s);
+export interface IndexWriterOptions {
+  /** FULL unless said: the server forgets queue rows once they are indexed. */
+  synchronous?: 'FULL' | 'OFF';
+}
+
+/**
+ * A connection to the index file (created if missing) with the database attached as `source`,
+ * for an indexer. Its transactions must stay deferred: the database is attached read-write, and
+ * only a transaction that writes to it would take its write lock.
+ */
+export function openIndexWriter(databasePath: string, options: IndexWriterOptions = {}): Database.Database {
+  const sqlite = new Database(searchIndexPath(databasePath));
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('cache_size = -4000');
+    createSearchSchema(sqlite, 'main');
+    sqlite.prepare('ATTACH ? AS source').run(databasePath);
+  } catch (err) {
+    sqlite.close();
+    throw err;
   }
-  return s;
+  return sqlite;
 }
 
-export function searchIndexQueued(sqlite: Database.Database): boolean {
-  return statementsFor(sqlite).anyQueued.get() !== undefined;
+export interface IndexProgress {
+  /** The last queue row the index has read (committed, if the step's transaction was outermost). */
+  seq: number;
+  /** False while rebuilding or while the queue holds more than this step read. */
+  caughtUp: boolean;
 }
+
+interface State {
+  generation: string;
+  seq: number;
+  rebuilt_to: number | null;
+}
+
+type Row = [id: number, title: string, detail: string | null, response: string | null];
+
+/** What one step will do, read from the database before any of it is written to the index. */
+type Plan =
+  | { kind: 'none'; state: State }
+  | { kind: 'rebuild'; state: State; restart: boolean; rows: Row[]; last: number | null; done: boolean; head: number }
+  | { kind: 'queue'; state: State; ids: number[]; rows: Row[]; to: number; head: number };
 
 /**
- * Indexes every queued action. Call inside the transaction about to commit. Does nothing on a
- * connection deferSearchIndex was not applied to (one to a database without the queue).
+ * Brings the index in schema `index` up to date with the actions and queue in schema `source`,
+ * on one connection, a batch per step.
+ *
+ * Each step reads from the database in one short transaction, then writes the index in another.
+ * Read and written in one, the step's read snapshot would be held while FTS5 writes, merges and
+ * syncs, and no checkpoint can copy the log past a snapshot still being read: under a steady
+ * stream of writes the log then grew by thousands of frames, and the server had to copy them
+ * itself (checkpointer.ts) in one pass of 30–70 ms.
  */
-export function flushSearchIndex(sqlite: Database.Database): void {
-  if (!deferring.has(sqlite) || !searchIndexQueued(sqlite)) return;
-  const s = statementsFor(sqlite);
-  s.index.run();
-  s.clear.run();
-}
+export class SearchIndexer {
+  private readonly s;
 
-type TransactionFunction = ReturnType<Database.Database['transaction']>;
-const BEHAVIOURS = ['default', 'deferred', 'immediate', 'exclusive'] as const;
+  constructor(
+    private readonly sqlite: Database.Database,
+    index: string,
+    source: string,
+    private readonly batch = 1000,
+  ) {
+    const prepare = (sql: string) => sqlite.prepare(sql);
+    this.s = {
+      state: prepare(`SELECT generation, seq, rebuilt_to FROM ${index}.search_indexed`),
+      generation: prepare(`SELECT generation FROM ${source}.search_state`).pluck(),
+      head: prepare(`SELECT coalesce((SELECT seq FROM ${source}.sqlite_sequence WHERE name = 'search_queue'), 0)`).pluck(),
+      firstAfter: prepare(`SELECT min(seq) FROM ${source}.search_queue WHERE seq > ?`).pluck(),
+      queued: prepare(`SELECT seq, action_id FROM ${source}.search_queue WHERE seq > ? ORDER BY seq LIMIT ?`).raw(),
+      text: prepare(`SELECT id, title, detail, response FROM ${source}.actions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).raw(),
+      chunk: prepare(`SELECT id, title, detail, response FROM ${source}.actions WHERE id > ? ORDER BY id LIMIT ?`).raw(),
+      empty: prepare(`INSERT INTO ${index}.actions_fts (actions_fts) VALUES ('delete-all')`),
+      forget: prepare(`DELETE FROM ${index}.search_indexed`),
+      begin: prepare(`INSERT INTO ${index}.search_indexed (generation, seq, rebuilt_to) VALUES (?, ?, 0)`),
+      rebuiltTo: prepare(`UPDATE ${index}.search_indexed SET rebuilt_to = ?`),
+      remove: prepare(`DELETE FROM ${index}.actions_fts WHERE rowid = ?`),
+      add: prepare(`INSERT INTO ${index}.actions_fts (rowid, title, detail, response) VALUES (?, ?, ?, ?)`),
+      read: prepare(`UPDATE ${index}.search_indexed SET seq = ?`),
+    };
+  }
 
-/**
- * Makes every outermost `sqlite.transaction(...)` (drizzle's `db.transaction` uses it) index the
- * queued actions before it commits. A transaction nested in another — a savepoint, as each
- * request is inside a group commit — leaves that to the outer one.
- */
-export function deferSearchIndex(sqlite: Database.Database): void {
-  deferring.add(sqlite);
-  const transaction = sqlite.transaction.bind(sqlite);
-  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
-    const nested = transaction(fn);
-    const outermost = transaction(function (this: unknown, ...args: unknown[]) {
-      const changes = changeCounters(sqlite);
-      const before = changes.local();
-      const result = fn.apply(this, args);
-      // Only a transaction that wrote can have queued anything (what a bare statement left is
-      // indexed on open): a read-only one must not become a write.
-      if (changes.local() !== before) flushSearchIndex(sqlite);
-      return result;
-    });
-    // The same shape as better-sqlite3's: each behaviour is a function carrying all four.
-    const properties: PropertyDescriptorMap = { database: { value: sqlite, enumerable: true } };
-    for (const behaviour of BEHAVIOURS) {
-      properties[behaviour] = {
-        value: function (this: unknown, ...args: unknown[]) {
-          const chosen: TransactionFunction = sqlite.inTransaction ? nested : outermost;
-          return chosen[behaviour].apply(this, args);
-        },
-      };
+  /** One batch: a step of a rebuild, or of reading the queue. */
+  step(): IndexProgress {
+    const plan = this.sqlite.transaction(() => this.plan())();
+    if (plan.kind === 'none') return { seq: plan.state.seq, caughtUp: true };
+    return this.sqlite.transaction(() => this.apply(plan))();
+  }
+
+  /** Steps until caught up. */
+  catchUp(): IndexProgress {
+    for (;;) {
+      const progress = this.step();
+      if (progress.caughtUp) return progress;
     }
-    for (const behaviour of BEHAVIOURS) Object.defineProperties(properties[behaviour]!.value, properties);
-    return properties.default!.value as TransactionFunction;
-  }) as Database.Database['transaction'];
+  }
+
+  private plan(): Plan {
+    const s = this.s;
+    const head = s.head.get() as number;
+    const generation = s.generation.get() as string | undefined;
+    if (generation === undefined) throw new Error('search_state is empty: the database has no search generation');
+    const current = s.state.get() as State | undefined;
+    if (current === undefined || !this.belongs(current, generation, head)) {
+      return { kind: 'rebuild', state: { generation, seq: head, rebuilt_to: 0 }, restart: true, ...this.chunkFrom(0), head };
+    }
+    if (current.rebuilt_to !== null) return { kind: 'rebuild', state: current, restart: false, ...this.chunkFrom(current.rebuilt_to), head };
+    const queued = s.queued.all(current.seq, this.batch) as [seq: number, id: number][];
+    if (queued.length === 0) return { kind: 'none', state: current };
+    const ids = [...new Set(queued.map(([, id]) => id))];
+    return { kind: 'queue', state: current, ids, rows: s.text.all(JSON.stringify(ids)) as Row[], to: queued[queued.length - 1]![0], head };
+  }
+
+  private chunkFrom(after: number) {
+    const rows = this.s.chunk.all(after, this.batch) as Row[];
+    return { rows, last: rows.length > 0 ? rows[rows.length - 1]![0] : null, done: rows.length < this.batch };
+  }
+
+  private apply(plan: Exclude<Plan, { kind: 'none' }>): IndexProgress {
+    const s = this.s;
+    const { state } = plan;
+    if (plan.kind === 'rebuild' && plan.restart) {
+      s.empty.run();
+      s.forget.run();
+      s.begin.run(state.generation, state.seq);
+    } else {
+      // Another indexer (another process) may have moved the index on since the plan was read.
+      const now = s.state.get() as State | undefined;
+      if (now?.generation !== state.generation || now.seq !== state.seq || now.rebuilt_to !== state.rebuilt_to) {
+        return { seq: now?.seq ?? 0, caughtUp: false };
+      }
+    }
+    if (plan.kind === 'rebuild') {
+      for (const row of plan.rows) s.add.run(...row);
+      s.rebuiltTo.run(plan.done ? null : plan.last);
+      return { seq: state.seq, caughtUp: plan.done && state.seq >= plan.head };
+    }
+    for (const id of plan.ids) s.remove.run(id);
+    for (const row of plan.rows) s.add.run(...row);
+    s.read.run(plan.to);
+    return { seq: plan.to, caughtUp: plan.to >= plan.head };
+  }
+
+  /** Whether an index at `state` was built from this data and has missed none of its changes. */
+  private belongs(state: State, generation: string, head: number): boolean {
+    if (state.generation !== generation || state.seq > head) return false;
+    if (state.seq === head) return true;
+    // Rows after state.seq must still be queued: the server deletes only what an index has read.
+    return (this.s.firstAfter.get(state.seq) as number | null) === state.seq + 1;
+  }
 }
+
+/** What the server hands its search worker (search-worker.ts). */
+export interface SearchWorkerSettings {
+  databasePath: string;
+  /** [POKE, STOP]: the server adds to POKE after each commit and sets STOP to end the worker. */
+  control: Int32Array;
+  idleMs: number;
+}
+
+/** What the worker says: how far the index has read after a batch, or why a batch failed. */
+export interface SearchWorkerMessage {
+  seq?: number;
+  caughtUp?: boolean;
+  error?: string;
+}
+
+export const POKE = 0;
+export const STOP = 1;

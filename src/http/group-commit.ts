@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
 import { checkpointerOf } from '../db/checkpointer.js';
-import { flushSearchIndex } from '../db/search-index.js';
+import { existingSearchIndex } from '../db/search.js';
 import { CommitFailedError } from '../errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk (an fsync, milliseconds),
@@ -46,8 +46,9 @@ export default fp<{ db: Db }>(
       setImmediate(() => {
         open = undefined;
         try {
-          // The group's changed actions into the full-text index, in its transaction.
-          flushSearchIndex(sqlite);
+          // Changes the search index has read are forgotten in the same transaction.
+          const search = existingSearchIndex(db);
+          search?.trimQueue();
           sqlite.exec('COMMIT');
           resolve();
         } catch (err) {

@@ -47,7 +47,7 @@ export function listActionsStatements(db: Db) {
       query.dueAfter ? gte(dueDate, p('dueAfter')) : undefined,
       query.overdue === 'true' ? overdueAsOf(p('asOf')) : undefined,
       query.overdue === 'false' ? sql`NOT (${overdueAsOf(p('asOf'))})` : undefined,
-      query.q ? sql`${actions.id} IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
+      query.q ? sql`${actions.id} IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
     ];
     const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
     return (keysOnly ? selectActionKeys(db, column as SQL, usesDueDate) : selectActions(db))

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
+import { searchIndexOf } from '../../db/search.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
@@ -63,6 +64,13 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
 export function createActionRepository(db: Db, { holidays, readCacheEntries }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
+  /** The list's statements on the connection searches run on (search.ts), made on first use. */
+  let searchRows: { db: Db; rows: ReturnType<typeof listActionsStatements> } | undefined;
+  const rowsOn = (searchDb: Db | undefined) => {
+    if (searchDb === undefined || searchDb === db) return listRows;
+    if (searchRows?.db !== searchDb) searchRows = { db: searchDb, rows: listActionsStatements(searchDb) };
+    return searchRows.rows;
+  };
   const rowsByIds = actionsByIdsStatement(db);
   const cache = createActionReadCache(db, readCacheEntries);
 
@@ -180,11 +188,21 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
   return {
     today: () => todayIn(LONDON),
 
-    list(actor: Actor, query: ListActionsQuery): Page<Action> {
+    /**
+     * The connection to run a `?q=` list on (pass it to `list`/`listJson`), once the search index
+     * holds every change committed before the call.
+     */
+    async searchReady(): Promise<Db> {
+      const index = searchIndexOf(db);
+      if (!index) throw new Error('search needs a connection that can write');
+      return index.ready();
+    },
+
+    list(actor: Actor, query: ListActionsQuery, searchDb?: Db): Page<Action> {
       const asOf = query.asOf ?? todayIn(LONDON);
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const rows = listRows.rows(actor.visibilities, query, sort, asOf, limit + 1);
+      const rows = rowsOn(searchDb).rows(actor.visibilities, query, sort, asOf, limit + 1);
       const result = toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
       return { data: result.data.map((r) => present(r, asOf)), nextCursor: result.nextCursor };
     },
@@ -211,9 +229,9 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
      * from the page cache; otherwise SQL picks the page's ids (and the cursor's sort value) and
      * only the actions not already rendered are read in full.
      */
-    listJson(actor: Actor, query: ListActionsQuery, render: RenderAction): PageJson {
+    listJson(actor: Actor, query: ListActionsQuery, render: RenderAction, searchDb?: Db): PageJson {
       if (!cache.usable(actor.visibilities)) {
-        const page = this.list(actor, query);
+        const page = this.list(actor, query, searchDb);
         return pageJson(page.data.map((a) => utf8(render(a))), page.nextCursor);
       }
       const asOf = query.asOf ?? todayIn(LONDON);
@@ -221,7 +239,7 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
       if (cached.body) return cached.body;
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const keys = listRows.keys(actor.visibilities, query, sort, asOf, limit + 1);
+      const keys = rowsOn(searchDb).keys(actor.visibilities, query, sort, asOf, limit + 1);
       const page = keys.length > limit ? keys.slice(0, limit) : keys;
       const json = new Map<number, Buffer>();
       const missing: number[] = [];

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { SearchUnavailableError } from '../../errors.js';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
@@ -19,6 +20,8 @@ import {
 } from './schemas.js';
 
 const tags = ['actions'];
+/** How long a client is asked to wait when the search index is not ready (503). */
+const SEARCH_RETRY_AFTER_S = 5;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** ActionSchema's serialiser, compiled once per route by Fastify's own compiler. */
@@ -36,7 +39,14 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(ActionSchema), ...problemResponses() },
     },
   }, async (request, reply) => {
-    const page = sendPage(request, reply, actions.listJson(actorOf(request), request.query, serializerOf(reply)));
+    // A search waits for the full-text index to hold every change committed before it.
+    const searchDb = request.query.q
+      ? await actions.searchReady().catch((err: unknown) => {
+        if (err instanceof SearchUnavailableError) reply.header('retry-after', String(SEARCH_RETRY_AFTER_S));
+        throw err;
+      })
+      : undefined;
+    const page = sendPage(request, reply, actions.listJson(actorOf(request), request.query, serializerOf(reply), searchDb));
     return reply.type(JSON_TYPE).send(page.body as never); // already JSON (pageJson): sent as it is
   });
 
