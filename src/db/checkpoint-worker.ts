@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { LOG_FRAMES, PASSES } from './checkpointer.js';
 
 // The worker thread behind checkpointer.ts: its own connection to the database file, copying
 // committed pages from the write-ahead log into the database, so that the server's own
@@ -9,8 +10,8 @@ export interface CheckpointSettings {
   databasePath: string;
   /** Pause between checkpoints. */
   intervalMs: number;
-  /** The log's length in frames after the last checkpoint, for the server to read. */
-  logFrames: Int32Array;
+  /** For the server to read: [LOG_FRAMES] the log's length after the last pass, [PASSES] passes made. */
+  shared: Int32Array;
 }
 
 const settings = workerData as CheckpointSettings;
@@ -23,7 +24,8 @@ let timer: NodeJS.Timeout | undefined;
 
 function checkpoint() {
   const { log } = passive.get() as { log: number };
-  Atomics.store(settings.logFrames, 0, log);
+  Atomics.store(settings.shared, LOG_FRAMES, log);
+  Atomics.add(settings.shared, PASSES, 1);
   timer = setTimeout(checkpoint, settings.intervalMs);
 }
 

@@ -58,6 +58,35 @@ t.test('after a commit with a long log, the server copies the rest and the next 
   t.equal(restarts(), before + 1);
 });
 
+t.test('the server copies only just after one of the worker\'s passes, unless the log is four times too long', async (t) => {
+  const { sqlite, path, write } = open(t);
+  sqlite.pragma('synchronous = OFF'); // writes take microseconds: each step below is far shorter than a pass interval
+  sqlite.pragma('wal_checkpoint(TRUNCATE)'); // the log starts empty (the migrations wrote to it)
+  const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+  // Passes at 0, 500, 1000 ms…; each step runs 50 ms or more after one and long before the next.
+  const checkpointer = startCheckpointer(sqlite, { intervalMs: 500, restartFrames: 100 });
+  t.teardown(() => checkpointer.close());
+  // Each afterCommit stands for a commit. One made inside a transaction is only counted.
+  const commitInsideAnother = () => sqlite.transaction(() => checkpointer.afterCommit())();
+  write(60);
+  await new Promise((r) => setTimeout(r, 550)); // a pass: the log is 120–180 frames, past 100 (not 400)
+  write(50); // not copied yet: on its own, the next write could not restart the log
+  const before = restarts();
+  commitInsideAnother(); // the first commit since that pass
+  checkpointer.afterCommit(); // the second: what is left to copy may be long, so not now
+  write(1);
+  t.equal(restarts(), before, 'left to the worker: the log did not restart');
+
+  write(400);
+  await new Promise((r) => setTimeout(r, 500)); // the next pass: the log is over 400 frames
+  write(50);
+  const then = restarts();
+  commitInsideAnother();
+  checkpointer.afterCommit();
+  write(1);
+  t.equal(restarts(), then + 1, 'a log four times too long is caught up with after any commit');
+});
+
 t.test('when the worker fails, the connection checkpoints for itself again; close does the same', async (t) => {
   const { sqlite, path } = open(t);
   const failures: Error[] = [];
