@@ -11,41 +11,52 @@ import type { CheckpointSettings } from './checkpoint-worker.js';
 // by itself; a worker thread with a connection of its own copies what has been committed, every
 // few milliseconds, so nothing waits for the bulk of it.
 //
-// One part stays with the server. The log starts again from its beginning only when a write
-// begins and every frame in it has been copied, which under a steady stream of writes never
-// happens by itself: the worker is always a few milliseconds behind. A log that only grows makes
-// every commit extend the file, which costs the file system more than overwriting it. So after a
-// commit, once the log is long (`restartFrames`), the server copies the last few milliseconds'
-// frames itself, a small pass, and its next write reuses the log from the start. It has to be
-// then: by the next turn of the event loop the next group has begun. The group just committed
-// waits for that pass, and the pass is as long as the worker is behind: so the server waits
-// for a commit that comes just after one of the worker's passes (at most one commit since),
-// which leaves it only that commit's frames to copy. Done whenever the log is long instead,
-// the pass took 10–40 ms a few times a second at 2,000 writes a second, and set the writes' p99.
-// Only a log four times as long as that is caught up with at once.
+// One part needs the server. The log starts again from its beginning only when a write
+// transaction begins with every frame in it copied, which under a steady stream of writes never
+// happens by itself: the worker is always a few milliseconds behind, and the next group begins
+// as soon as a write arrives. A log that only grows makes every commit extend the file, which
+// costs the file system more than overwriting it.
+//
+// So once the log is long (`restartFrames`), the server asks the worker for a pass at once, and
+// holds back the next group until that pass, started after the last commit, has copied
+// everything: the group then begins on a fully copied log, and its commit restarts it. Writes
+// that arrive meanwhile wait a few milliseconds; nothing else does, since the event loop stays
+// free. (Copying the rest on the server's own connection instead blocked the event loop for the
+// copy and, mostly, for syncing the database file: 15–45 ms at 2,000 writes a second however few
+// frames were left, a few times a second, which set the writes' p99.) Should the worker not
+// answer within `restartWaitMs`, the server copies the rest itself, as it did before.
 //
 // Readers look pages up only in the part of the log not yet copied, so frequent checkpoints also
 // keep reads cheap. Should the worker fail, the connection checkpoints for itself again.
 
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
-/** A log this many times `restartFrames` long is caught up with after any commit. */
-const LONG_LOG_FACTOR = 4;
 
-/** Indexes into the array the worker shares: the log's length after its last pass, its passes. */
-export const LOG_FRAMES = 0;
-export const PASSES = 1;
+/** Indexes into the array shared with the worker. */
+export const LOG_FRAMES = 0; // the log's length in frames after the worker's last pass
+export const STARTED = 1; // passes begun
+export const ENDED = 2; // passes ended
+export const WANTED = 3; // the pass the server waits for (0: none); the worker posts when it has ended
+export const WAKE = 4; // added to, to wake the worker
+export const STOP = 5; // set to end the worker
 
 export interface CheckpointerOptions {
   intervalMs?: number;
-  /** Frames (4 KiB pages) of log after which the server catches up and the log restarts. */
+  /** Frames (4 KiB pages) of log after which the server restarts it. */
   restartFrames?: number;
+  /** How long the next group waits for the worker before the server copies the rest itself. */
+  restartWaitMs?: number;
   /** Told when the worker fails and the connection is back to checkpointing itself. */
   onFailure?: (err: Error) => void;
 }
 
 export interface Checkpointer {
-  /** Call after a commit, outside any transaction: checkpoints the rest if the log is long. */
+  /** Call after a commit, outside any transaction: once the log is long, asks for its restart. */
   afterCommit(): void;
+  /**
+   * Call before beginning a write transaction: while a restart is pending, a promise that
+   * resolves once the log is copied (begin then); otherwise undefined (begin now).
+   */
+  beforeBegin(): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -58,11 +69,11 @@ export function checkpointerOf(sqlite: Database.Database): Checkpointer | undefi
 
 export function startCheckpointer(sqlite: Database.Database, options: CheckpointerOptions = {}): Checkpointer {
   const restartFrames = options.restartFrames ?? 2048;
-  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const restartWaitMs = options.restartWaitMs ?? 50;
+  const shared = new Int32Array(new SharedArrayBuffer(6 * 4));
   const workerData: CheckpointSettings = { databasePath: sqlite.name, intervalMs: options.intervalMs ?? 10, shared };
-  /** The worker's passes as of the last commit, and the commits since it last changed. */
-  let passesSeen = 0;
-  let commitsSincePass = 0;
+  /** The restart asked for: the pass to wait for, and the groups waiting for it. */
+  let pending: { pass: number; done: Promise<void>; resolve: () => void; timer: NodeJS.Timeout } | undefined;
   const catchUp = sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   let closing = false;
   let failed = false;
@@ -77,8 +88,17 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   sqlite.pragma('wal_autocheckpoint = 0');
   // A log that grew long under a burst of writes is cut back to this on disk once it restarts.
   sqlite.pragma(`journal_size_limit = ${restartFrames * 2 * 4096}`);
+  /** The pending restart is over (its pass ended, or the server copied the rest itself). */
+  const settle = () => {
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    Atomics.store(shared, WANTED, 0);
+    pending.resolve();
+    pending = undefined;
+  };
   const stopped = () => {
     running.delete(sqlite);
+    settle();
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
   };
   const fallBack = (err: Error) => {
@@ -87,6 +107,9 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     stopped();
     options.onFailure?.(err);
   };
+  worker.on('message', (ended: number) => {
+    if (pending && ended >= pending.pass) settle();
+  });
   worker.on('error', fallBack);
   worker.on('exit', (code) => {
     exited = true;
@@ -95,25 +118,39 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
 
   const checkpointer: Checkpointer = {
     afterCommit() {
-      const passes = Atomics.load(shared, PASSES);
-      if (passes !== passesSeen) {
-        passesSeen = passes;
-        commitsSincePass = 0;
-      }
-      commitsSincePass++;
-      const log = Atomics.load(shared, LOG_FRAMES);
-      if (log < restartFrames || sqlite.inTransaction) return;
-      if (commitsSincePass > 1 && log < restartFrames * LONG_LOG_FACTOR) return;
-      // Busy (the worker is mid-pass) is not an error: the next commit tries again.
-      catchUp.get();
+      if (pending || sqlite.inTransaction || Atomics.load(shared, LOG_FRAMES) < restartFrames) return;
+      // The next pass to begin starts after this commit: once it has ended, all is copied.
+      const pass = Atomics.load(shared, STARTED) + 1;
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      const timer = setTimeout(() => {
+        // No answer from the worker: copy the rest here, unless a group has begun meanwhile.
+        // Busy (the worker is mid-pass) is not an error: the log restarts another time.
+        if (!sqlite.inTransaction && sqlite.open) catchUp.get();
+        settle();
+      }, restartWaitMs);
+      pending = { pass, done, resolve, timer };
       Atomics.store(shared, LOG_FRAMES, 0);
+      Atomics.store(shared, WANTED, pass);
+      Atomics.add(shared, WAKE, 1);
+      Atomics.notify(shared, WAKE);
+    },
+    beforeBegin() {
+      if (!pending) return undefined;
+      if (Atomics.load(shared, ENDED) >= pending.pass) {
+        settle();
+        return undefined;
+      }
+      return pending.done;
     },
     async close() {
       if (closing) return;
       closing = true;
       if (!exited) {
         const gone = new Promise((resolve) => worker.once('exit', resolve));
-        worker.postMessage('close');
+        Atomics.store(shared, STOP, 1);
+        Atomics.add(shared, WAKE, 1);
+        Atomics.notify(shared, WAKE);
         const timer = setTimeout(() => void worker.terminate(), 2000);
         await gone;
         clearTimeout(timer);

@@ -72,11 +72,24 @@ export default fp<{ db: Db }>(
       done();
     });
 
+    // Code outside any request (a script sharing the connection) may hold a transaction: then
+    // the request's writes simply join it, as they would without grouping.
+    const join = () => {
+      if (!open && !sqlite.inTransaction) open = begin();
+    };
+
     app.addHook('preHandler', (request, _reply, done) => {
-      // Code outside any request (a script sharing the connection) may hold a transaction: then
-      // the request's writes simply join it, as they would without grouping.
-      if (WRITES.has(request.method) && !open && !sqlite.inTransaction) open = begin();
-      done();
+      if (!WRITES.has(request.method)) return done();
+      // While the log restarts (db/checkpointer.ts) the next group waits a few milliseconds.
+      const wait = !open && !sqlite.inTransaction ? checkpointerOf(sqlite)?.beforeBegin() : undefined;
+      if (wait === undefined) {
+        join();
+        return done();
+      }
+      void wait.then(() => {
+        join();
+        done();
+      });
     });
 
     // Registered after idempotency, so a stored replay record commits in the same group.

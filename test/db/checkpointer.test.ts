@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { readFileSync, renameSync, statSync } from 'node:fs';
 import { checkpointerOf, startCheckpointer, startCheckpointerLater } from '../../src/db/checkpointer.js';
@@ -39,52 +40,65 @@ t.test('the server connection stops checkpointing itself; the worker copies ever
   t.pass('every page copied');
 });
 
-t.test('after a commit with a long log, the server copies the rest and the next write starts the log again', async (t) => {
+t.test('after a commit with a long log, the next write waits for a pass of the worker, then restarts the log', async (t) => {
   const { sqlite, path, write } = open(t);
+  sqlite.pragma('synchronous = OFF'); // writes take microseconds: each step is far shorter than a pass interval
   // The log's header counts restarts (its checkpoint sequence number, bytes 12–15).
   const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
-  const checkpointer = startCheckpointer(sqlite, { intervalMs: 300, restartFrames: 200 });
+  // Passes every 300 ms unless woken; the server copies nothing itself for 10 s.
+  const checkpointer = startCheckpointer(sqlite, { intervalMs: 300, restartFrames: 200, restartWaitMs: 10_000 });
   t.teardown(() => checkpointer.close());
   write(300);
-  await new Promise((r) => setTimeout(r, 400)); // one pass of the worker: the log is 300 frames long
+  await new Promise((r) => setTimeout(r, 400)); // a pass: the log is 300 frames long
   write(50); // frames the worker has not copied yet: on its own, the next write could not restart the log
   const before = restarts();
+  t.equal(checkpointer.beforeBegin(), undefined, 'no restart asked for yet: a group begins at once');
   checkpointer.afterCommit();
+  const wait = checkpointer.beforeBegin();
+  t.ok(wait instanceof Promise, 'the next group waits');
+  const started = performance.now();
+  await wait;
+  t.ok(performance.now() - started < 250, 'for a pass the worker made at once, not its next timed one');
+  t.equal(checkpointer.beforeBegin(), undefined, 'then groups begin at once again');
   write(1);
   t.equal(restarts(), before + 1, 'the log restarted');
   // A short log is left alone.
   checkpointer.afterCommit();
+  t.equal(checkpointer.beforeBegin(), undefined);
   write(1);
   t.equal(restarts(), before + 1);
 });
 
-t.test('the server copies only just after one of the worker\'s passes, unless the log is four times too long', async (t) => {
+t.test('the server copies the rest itself if the worker does not answer in time', async (t) => {
   const { sqlite, path, write } = open(t);
-  sqlite.pragma('synchronous = OFF'); // writes take microseconds: each step below is far shorter than a pass interval
-  sqlite.pragma('wal_checkpoint(TRUNCATE)'); // the log starts empty (the migrations wrote to it)
+  sqlite.pragma('synchronous = OFF');
   const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
-  // Passes at 0, 500, 1000 ms…; each step runs 50 ms or more after one and long before the next.
-  const checkpointer = startCheckpointer(sqlite, { intervalMs: 500, restartFrames: 100 });
+  const checkpointer = startCheckpointer(sqlite, { intervalMs: 300, restartFrames: 200, restartWaitMs: 0 });
   t.teardown(() => checkpointer.close());
-  // Each afterCommit stands for a commit. One made inside a transaction is only counted.
-  const commitInsideAnother = () => sqlite.transaction(() => checkpointer.afterCommit())();
-  write(60);
-  await new Promise((r) => setTimeout(r, 550)); // a pass: the log is 120–180 frames, past 100 (not 400)
-  write(50); // not copied yet: on its own, the next write could not restart the log
-  const before = restarts();
-  commitInsideAnother(); // the first commit since that pass
-  checkpointer.afterCommit(); // the second: what is left to copy may be long, so not now
-  write(1);
-  t.equal(restarts(), before, 'left to the worker: the log did not restart');
-
-  write(400);
-  await new Promise((r) => setTimeout(r, 500)); // the next pass: the log is over 400 frames
+  write(300);
+  await new Promise((r) => setTimeout(r, 400)); // a pass: all 300 frames copied
+  // A reader of the database file as it is now: while it reads, no checkpoint may write to the
+  // file, so the pass the server asks for copies nothing.
+  const reader = new Database(path, { readonly: true });
+  t.teardown(() => reader.open && reader.close());
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM filler').get();
   write(50);
-  const then = restarts();
-  commitInsideAnother();
-  checkpointer.afterCommit();
+  const before = restarts();
+  // At the end of a turn of the event loop, the server asks for the restart and then stays busy
+  // past restartWaitMs while the worker makes its (empty) pass; then the reader goes. In the
+  // next turn timers run before the worker's message is read: the server's own copy comes first.
+  await new Promise<void>((resolve) => setImmediate(() => {
+    checkpointer.afterCommit();
+    const until = performance.now() + 50;
+    while (performance.now() < until);
+    reader.exec('COMMIT');
+    resolve();
+  }));
+  await new Promise((r) => setImmediate(r));
+  t.equal(checkpointer.beforeBegin(), undefined, 'the restart is no longer pending');
   write(1);
-  t.equal(restarts(), then + 1, 'a log four times too long is caught up with after any commit');
+  t.equal(restarts(), before + 1, 'the server copied the rest, and the log restarted');
 });
 
 t.test('when the worker fails, the connection checkpoints for itself again; close does the same', async (t) => {
