@@ -71,6 +71,12 @@ t.test('an online backup under a stream of writes restores every acknowledged re
     )
     .get() as { n: number };
   t.equal(orphans, 0, 'no record without its audit event: the copy is one point in time');
+  // The search index file is not copied: a new generation makes one found beside a restored copy
+  // be built afresh rather than trusted (db/search-index.ts).
+  const live = new Database(databasePath, { readonly: true });
+  const generationOf = (db: Database.Database) => db.prepare('SELECT generation FROM search_state').pluck().get();
+  t.not(generationOf(copy), generationOf(live), 'the backup has a search generation of its own');
+  live.close();
 
   await t.test('a server started on the restored backup serves the records', async (t) => {
     const restoredPath = join(tempDir(t), 'restored.sqlite');
