@@ -30,20 +30,34 @@ export function searchIndexPath(databasePath: string): string {
 }
 
 /**
- * The index's tables in `schema` (on the connection), if not there yet. Contentless: the text is
- * kept once, in actions; `contentless_delete` lets an entry be removed by its rowid alone.
+ * The layout of the index's tables. An index file of another layout is emptied and built again
+ * (its user_version says which it has).
+ */
+const INDEX_FORMAT = 2;
+
+/**
+ * The index's tables in `schema` (on the connection), made if missing or of another layout.
+ * Contentless: the text is kept once, in actions; `contentless_delete` lets an entry be removed
+ * by its rowid alone. `detail=none`: no positions, only which actions hold each term. A search
+ * is each word as a prefix term, ANDed (list-query.ts): it needs no phrases, no NEAR and no
+ * column filters, and without positions the index is a fraction of the size and the worker's
+ * writes and merges a fraction of the work.
  */
 export function createSearchSchema(sqlite: Database.Database, schema: string): void {
+  if (sqlite.pragma(`${schema}.user_version`, { simple: true }) !== INDEX_FORMAT) {
+    sqlite.exec(`DROP TABLE IF EXISTS ${schema}.actions_fts; DROP TABLE IF EXISTS ${schema}.search_indexed;`);
+  }
   sqlite.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS ${schema}.actions_fts USING fts5(
-      title, detail, response, content='', contentless_delete=1, tokenize='${TOKENIZER}');
+      title, detail, response, content='', contentless_delete=1, detail=none, tokenize='${TOKENIZER}');
     CREATE TABLE IF NOT EXISTS ${schema}.search_indexed (
       generation TEXT NOT NULL,
       -- the last queue row read
       seq INTEGER NOT NULL,
       -- while rebuilding: the last action id indexed so far; NULL once built
       rebuilt_to INTEGER
-    );`);
+    );
+    PRAGMA ${schema}.user_version = ${INDEX_FORMAT};`);
 }
 
 export interface IndexWriterOptions {
@@ -62,9 +76,12 @@ export function openIndexWriter(databasePath: string, options: IndexWriterOption
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('cache_size = -4000');
     createSearchSchema(sqlite, 'main');
     sqlite.prepare('ATTACH ? AS source').run(databasePath);
+    // Small page caches: each attached database gets better-sqlite3's default of 16 MB of its own,
+    // and the database's pages are only read here, a batch at a time.
+    sqlite.pragma('main.cache_size = -4000');
+    sqlite.pragma('source.cache_size = -1000');
   } catch (err) {
     sqlite.close();
     throw err;

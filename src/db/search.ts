@@ -47,18 +47,22 @@ export interface SearchWorkerOptions {
   onFailure?: (err: Error) => void;
 }
 
-const indexes = new WeakMap<Database.Database, SearchIndex & { startWorker(options: SearchWorkerOptions): void }>();
+type IndexOfConnection = SearchIndex & { startWorker(options: SearchWorkerOptions): void };
+
+const indexes = new WeakMap<Database.Database, IndexOfConnection>();
+
+function indexFor(db: Db): IndexOfConnection {
+  let index = indexes.get(db.$client);
+  if (index === undefined) {
+    index = db.$client.memory ? inMemory(db) : inFile(db);
+    indexes.set(db.$client, index);
+  }
+  return index;
+}
 
 /** The connection's search index, made on first use; undefined on a read-only connection. */
 export function searchIndexOf(db: Db): SearchIndex | undefined {
-  const sqlite = db.$client;
-  if (sqlite.readonly) return undefined;
-  let index = indexes.get(sqlite);
-  if (index === undefined) {
-    index = sqlite.memory ? inMemory(db) : inFile(db);
-    indexes.set(sqlite, index);
-  }
-  return index;
+  return db.$client.readonly ? undefined : indexFor(db);
 }
 
 /** The connection's search index if one has been made (by a search, or a worker started). */
@@ -74,12 +78,12 @@ export async function closeSearchIndex(db: Db): Promise<void> {
 /** Hands the indexing of a database file to a worker thread (the server, once listening). */
 export function startSearchWorker(db: Db, options: SearchWorkerOptions = {}): SearchIndex {
   if (db.$client.memory || db.$client.readonly) throw new Error('a search worker needs a database file opened for writing');
-  const index = indexes.get(db.$client) ?? (searchIndexOf(db) as ReturnType<typeof indexes.get> & object);
+  const index = indexFor(db);
   index.startWorker(options);
   return index;
 }
 
-function inMemory(db: Db): SearchIndex & { startWorker(): void } {
+function inMemory(db: Db): IndexOfConnection {
   const sqlite = db.$client;
   sqlite.exec("ATTACH ':memory:' AS search");
   createSearchSchema(sqlite, 'search');
@@ -105,7 +109,7 @@ function inMemory(db: Db): SearchIndex & { startWorker(): void } {
 const DEFAULT_WAIT_MS = 10_000;
 const DEFAULT_IDLE_MS = 250;
 
-function inFile(db: Db): SearchIndex & { startWorker(options: SearchWorkerOptions): void } {
+function inFile(db: Db): IndexOfConnection {
   const sqlite = db.$client;
   const databasePath = sqlite.name;
   const trim = sqlite.prepare('DELETE FROM search_queue WHERE seq <= ?');
@@ -124,8 +128,11 @@ function inFile(db: Db): SearchIndex & { startWorker(options: SearchWorkerOption
     // The index file must exist before it can be attached read-only.
     openIndexWriter(databasePath).close();
     const opened = openDatabase({ path: databasePath, readonly: true, migrate: false });
-    opened.$client.pragma('cache_size = -2000');
+    // Small page caches, for the database and the index alike: an attached database gets
+    // better-sqlite3's default of 16 MB of its own.
     opened.$client.prepare('ATTACH ? AS search').run(searchIndexPath(databasePath));
+    opened.$client.pragma('main.cache_size = -2000');
+    opened.$client.pragma('search.cache_size = -2000');
     head = opened.$client.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_queue'), 0)").pluck();
     reader = opened;
     return reader;

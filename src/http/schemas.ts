@@ -26,6 +26,7 @@ const problemDescriptions: Record<number, string> = {
   412: 'If-Match does not match the current ETag',
   422: 'Idempotency-Key reused with a different body',
   429: 'Rate limit exceeded',
+  503: 'Temporarily unavailable (the search index is being built); try again after Retry-After seconds',
 };
 
 /** Documented problem responses for a route, always including 400, 401, 403 and 429. */

@@ -149,6 +149,14 @@ t.test('an index that belongs to other data is built again from the actions', as
     t.same(await search(db, 'repairs'), [1]);
     await consistent(t, db);
   });
+  await t.test('an index file of an older layout', async (t) => {
+    await closeSearchIndex(db);
+    const index = new Database(searchIndexPath(path));
+    // Its entries unreadable to this version, its bookkeeping up to date.
+    index.exec("INSERT INTO actions_fts (actions_fts) VALUES ('delete-all'); PRAGMA user_version = 1");
+    index.close();
+    await consistent(t, db);
+  });
   await t.test('no index file at all', async (t) => {
     await closeSearchIndex(db);
     for (const suffix of ['', '-wal', '-shm']) rmSync(searchIndexPath(path) + suffix, { force: true });

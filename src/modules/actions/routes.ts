@@ -36,7 +36,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listActions', tags, summary: 'List and search follow-up actions',
       querystring: ListActionsQuery,
-      response: { 200: ListOf(ActionSchema), ...problemResponses() },
+      response: { 200: ListOf(ActionSchema), ...problemResponses(503) },
     },
   }, async (request, reply) => {
     // A search waits for the full-text index to hold every change committed before it.
