@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -12,4 +14,18 @@ export function startWorker(from: string, name: string, options: WorkerOptions):
   if (!typescript) return new Worker(file, options);
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); })`, { ...options, eval: true });
+}
+
+/**
+ * Lowers the calling worker thread's priority (a nice value, 1–19), so that it gives way to the
+ * server's own thread when both want the processor. On Linux a nice value belongs to a thread, and
+ * this one's id is in /proc/thread-self; elsewhere, or if not allowed, nothing changes.
+ */
+export function yieldToRequests(niceness: number): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread) && thread !== process.pid) setPriority(thread, niceness);
+  } catch {
+    // not Linux, or not allowed: the default priority
+  }
 }

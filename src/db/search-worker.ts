@@ -1,6 +1,5 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldToRequests } from '../worker-threads.js';
 import { openIndexWriter, POKE, SearchIndexer, STOP, type SearchWorkerMessage, type SearchWorkerSettings } from './search-index.js';
 
 // The worker thread behind search.ts: keeps the search index file up to date with the database,
@@ -9,20 +8,8 @@ import { openIndexWriter, POKE, SearchIndexer, STOP, type SearchWorkerMessage, t
 
 const SEARCH_WORKER_NICENESS = 10;
 
-/**
- * Indexing gives way to the server's requests when both want the processor. On Linux a nice
- * value belongs to a thread, and this one's id is in /proc/thread-self; elsewhere it stays as it is.
- */
-function yieldToRequests(niceness: number) {
-  try {
-    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(thread) && thread !== process.pid) setPriority(thread, niceness);
-  } catch {
-    // not Linux, or not allowed: the default priority
-  }
-}
-
 const settings = workerData as SearchWorkerSettings;
+// Indexing gives way to the server's requests when both want the processor.
 yieldToRequests(SEARCH_WORKER_NICENESS);
 const { control } = settings;
 const sqlite = openIndexWriter(settings.databasePath);
