@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultConfig, type Config } from './config.js';
 import { startCheckpointerLater } from './db/checkpointer.js';
-import { closeSearchIndex, startSearchWorker } from './db/search.js';
+import { closeSearchIndex, searchIndexOf, startSearchWorker } from './db/search.js';
 import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
@@ -73,7 +73,9 @@ export async function buildApp(
     reply.header('x-request-id', request.id);
     done();
   });
-  // The search index's worker and connections (db/search.ts), also on a database passed in.
+  // The search index (db/search.ts) is set up now, outside any transaction (an in-memory
+  // database attaches its own); its worker and connections are closed with the app.
+  searchIndexOf(db);
   app.addHook('onClose', async () => closeSearchIndex(db));
   if (!options.db) {
     app.addHook('onClose', async () => db.$client.close());

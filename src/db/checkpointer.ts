@@ -93,6 +93,8 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     if (!pending) return;
     clearTimeout(pending.timer);
     Atomics.store(shared, WANTED, 0);
+    // The pass waited for reported the log's length before the restart the next group makes.
+    Atomics.store(shared, LOG_FRAMES, 0);
     pending.resolve();
     pending = undefined;
   };
@@ -125,9 +127,15 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
       const done = new Promise<void>((r) => (resolve = r));
       const timer = setTimeout(() => {
         // No answer from the worker: copy the rest here, unless a group has begun meanwhile.
-        // Busy (the worker is mid-pass) is not an error: the log restarts another time.
-        if (!sqlite.inTransaction && sqlite.open) catchUp.get();
-        settle();
+        // Busy (the worker is mid-pass) or failing (a full disk) only means the log restarts
+        // another time; a disk that fails also fails the next commit, which is reported.
+        try {
+          if (!sqlite.inTransaction && sqlite.open) catchUp.get();
+        } catch {
+          // see above
+        } finally {
+          settle();
+        }
       }, restartWaitMs);
       pending = { pass, done, resolve, timer };
       Atomics.store(shared, LOG_FRAMES, 0);

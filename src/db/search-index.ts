@@ -44,13 +44,18 @@ const INDEX_FORMAT = 2;
  * writes and merges a fraction of the work.
  */
 export function createSearchSchema(sqlite: Database.Database, schema: string): void {
-  if (sqlite.pragma(`${schema}.user_version`, { simple: true }) !== INDEX_FORMAT) {
-    sqlite.exec(`DROP TABLE IF EXISTS ${schema}.actions_fts; DROP TABLE IF EXISTS ${schema}.search_indexed;`);
-  }
-  sqlite.exec(`
-    CREATE VIRTUAL TABLE IF NOT EXISTS ${schema}.actions_fts USING fts5(
+  // Writes nothing when the layout is already this one: the server's search connection opens
+  // the file this way too, and must not wait for the worker's lock.
+  const current = () => sqlite.pragma(`${schema}.user_version`, { simple: true }) === INDEX_FORMAT;
+  if (current()) return;
+  sqlite.transaction(() => {
+    if (current()) return; // made meanwhile by another connection
+    sqlite.exec(`
+    DROP TABLE IF EXISTS ${schema}.actions_fts;
+    DROP TABLE IF EXISTS ${schema}.search_indexed;
+    CREATE VIRTUAL TABLE ${schema}.actions_fts USING fts5(
       title, detail, response, content='', contentless_delete=1, detail=none, tokenize='${TOKENIZER}');
-    CREATE TABLE IF NOT EXISTS ${schema}.search_indexed (
+    CREATE TABLE ${schema}.search_indexed (
       generation TEXT NOT NULL,
       -- the last queue row read
       seq INTEGER NOT NULL,
@@ -58,6 +63,7 @@ export function createSearchSchema(sqlite: Database.Database, schema: string): v
       rebuilt_to INTEGER
     );
     PRAGMA ${schema}.user_version = ${INDEX_FORMAT};`);
+  }).immediate();
 }
 
 export interface IndexWriterOptions {
@@ -155,6 +161,20 @@ export class SearchIndexer {
     return this.sqlite.transaction(() => this.apply(plan))();
   }
 
+  /**
+   * Forgets the index's bookkeeping if it does not belong to the data (the next step then builds
+   * it afresh). The server calls this before it takes any request: once writes arrive, an index
+   * ahead of an older copy of the database could look current again.
+   */
+  verify(): void {
+    this.sqlite.transaction(() => {
+      const s = this.s;
+      const state = s.state.get() as State | undefined;
+      const generation = s.generation.get() as string | undefined;
+      if (state !== undefined && (generation === undefined || !this.belongs(state, generation, s.head.get() as number))) s.forget.run();
+    }).immediate();
+  }
+
   /** Steps until caught up. */
   catchUp(): IndexProgress {
     for (;;) {
@@ -235,3 +255,6 @@ export interface SearchWorkerMessage {
 
 export const POKE = 0;
 export const STOP = 1;
+
+/** Actions the worker indexes per transaction: few enough that their texts fit its heap. */
+export const WORKER_BATCH = 250;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { yieldToRequests } from '../worker-threads.js';
-import { openIndexWriter, POKE, SearchIndexer, STOP, type SearchWorkerMessage, type SearchWorkerSettings } from './search-index.js';
+import { openIndexWriter, POKE, SearchIndexer, STOP, WORKER_BATCH, type SearchWorkerMessage, type SearchWorkerSettings } from './search-index.js';
 
 // The worker thread behind search.ts: keeps the search index file up to date with the database,
 // a batch per transaction, and says after each how far it has read. Once caught up it sleeps for
@@ -13,7 +13,7 @@ const settings = workerData as SearchWorkerSettings;
 yieldToRequests(SEARCH_WORKER_NICENESS);
 const { control } = settings;
 const sqlite = openIndexWriter(settings.databasePath);
-const indexer = new SearchIndexer(sqlite, 'main', 'source');
+const indexer = new SearchIndexer(sqlite, 'main', 'source', WORKER_BATCH);
 let told: string | undefined;
 
 while (Atomics.load(control, STOP) === 0) {

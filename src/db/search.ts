@@ -88,16 +88,16 @@ function inMemory(db: Db): IndexOfConnection {
   sqlite.exec("ATTACH ':memory:' AS search");
   createSearchSchema(sqlite, 'search');
   const indexer = new SearchIndexer(sqlite, 'search', 'main');
-  const trim = sqlite.prepare('DELETE FROM main.search_queue WHERE seq <= ?');
-  let seq = 0;
+  // The index is on this connection: what it has read, and the queue, are in the same
+  // transaction, so the queue is trimmed to what the index holds as of now.
+  const trim = sqlite.prepare('DELETE FROM main.search_queue WHERE seq <= (SELECT seq FROM search.search_indexed)');
   return {
     async ready() {
-      seq = indexer.catchUp().seq;
+      indexer.catchUp();
       return db;
     },
     trimQueue() {
-      // The index is on this connection: it reads and forgets in the same transaction.
-      if (seq > 0) trim.run(seq);
+      trim.run();
     },
     async close() {},
     startWorker() {
@@ -120,7 +120,6 @@ function inFile(db: Db): IndexOfConnection {
   let worker: { thread: Worker; control: Int32Array; waitMs: number; stopping: boolean } | undefined;
   /** What the index has durably read, and whether it had caught up with the queue then. */
   let indexed = { seq: 0, caughtUp: false };
-  let trimmed = 0;
   const waiting = new Set<{ target: number; resolve: () => void; reject: (err: Error) => void }>();
 
   function openReader(): Db {
@@ -209,19 +208,26 @@ function inFile(db: Db): IndexOfConnection {
     },
 
     trimQueue() {
-      if (indexed.seq > trimmed) {
-        trim.run(indexed.seq);
-        trimmed = indexed.seq;
-      }
+      // A seek when there is nothing to delete; repeated after a group that failed.
+      if (indexed.seq > 0) trim.run(indexed.seq);
     },
 
     startWorker(options: SearchWorkerOptions) {
       if (worker) return;
+      // Before any request: see SearchIndexer.verify.
+      const writer = openIndexWriter(databasePath);
+      try {
+        new SearchIndexer(writer, 'main', 'source').verify();
+      } finally {
+        writer.close();
+      }
       const control = new Int32Array(new SharedArrayBuffer(8));
       const workerData: SearchWorkerSettings = { databasePath, control, idleMs: options.idleMs ?? DEFAULT_IDLE_MS };
       const thread = startWorker(import.meta.url, 'search-worker', {
         workerData,
-        resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+        // A batch's texts are held in JavaScript while they are indexed (up to WORKER_BATCH long
+        // actions: ~15 MB).
+        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
       });
       thread.unref();
       worker = { thread, control, waitMs: options.waitMs ?? DEFAULT_WAIT_MS, stopping: false };

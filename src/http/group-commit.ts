@@ -87,7 +87,11 @@ export default fp<{ db: Db }>(
         return done();
       }
       void wait.then(() => {
-        join();
+        try {
+          join();
+        } catch (err) {
+          return done(err as Error);
+        }
         done();
       });
     });

@@ -74,7 +74,16 @@ export function listActionsStatements(db: Db) {
     const values: Record<string, unknown> = { limit, asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
     for (const name of equalities) values[name] = query[name];
     statuses.forEach((status, i) => (values[`status${i}`] = status));
-    return statement.values(values) as unknown[][];
+    try {
+      return statement.values(values) as unknown[][];
+    } catch (err) {
+      // A word the tokenizer splits in two (a few letters it counts as separators) is a phrase,
+      // which an index without positions (detail=none, search-index.ts) cannot search.
+      if (fts !== undefined && err instanceof Error && /detail!=full/.test(err.message)) {
+        throw invalidField('/querystring/q', 'contains a word the search cannot match; try its parts as separate words');
+      }
+      throw err;
+    }
   }
 
   return {
