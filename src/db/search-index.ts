@@ -13,7 +13,8 @@ import Database from 'better-sqlite3';
 // past every change committed before it was asked (db/search.ts).
 //
 // Who indexes: on the server, a worker thread (search-worker.ts); elsewhere whoever searches,
-// just before searching. The server deletes queue rows the index has durably read.
+// just before searching. The server deletes queue rows the index has read (see IndexWriterOptions
+// for what a power loss does to that).
 //
 // Which data an index belongs to. search_state in the database holds a random generation; the
 // index records the generation it was built from. A different generation (a restored backup:
@@ -67,8 +68,14 @@ export function createSearchSchema(sqlite: Database.Database, schema: string): v
 }
 
 export interface IndexWriterOptions {
-  /** FULL unless said: the server forgets queue rows once they are indexed. */
-  synchronous?: 'FULL' | 'OFF';
+  /**
+   * NORMAL unless said: a batch is not synced when it commits, only when the index's log is
+   * checkpointed. A power loss can then take the index back to an earlier batch than the server
+   * knew of, after the server has deleted the queue rows between; the index then no longer
+   * belongs (rows it never read are gone) and is built afresh. Syncing every batch instead made
+   * a third stream of syncs beside the server's log and the checkpoint's.
+   */
+  synchronous?: 'NORMAL' | 'OFF';
 }
 
 /**
@@ -80,7 +87,7 @@ export function openIndexWriter(databasePath: string, options: IndexWriterOption
   const sqlite = new Database(searchIndexPath(databasePath));
   try {
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    sqlite.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     sqlite.pragma('busy_timeout = 5000');
     createSearchSchema(sqlite, 'main');
     sqlite.prepare('ATTACH ? AS source').run(databasePath);

@@ -118,7 +118,10 @@ function inFile(db: Db): IndexOfConnection {
   /** Indexing on this thread: until a worker starts, or after it failed. */
   let inline: { sqlite: Database.Database; indexer: SearchIndexer } | undefined;
   let worker: { thread: Worker; control: Int32Array; waitMs: number; stopping: boolean } | undefined;
-  /** What the index has durably read, and whether it had caught up with the queue then. */
+  /**
+   * What the index has read (committed; see IndexWriterOptions for a power loss), and whether
+   * it had caught up with the queue then.
+   */
   let indexed = { seq: 0, caughtUp: false };
   const waiting = new Set<{ target: number; resolve: () => void; reject: (err: Error) => void }>();
 
