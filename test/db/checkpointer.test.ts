@@ -28,6 +28,15 @@ const until = async (done: () => boolean, what: string) => {
   if (!done()) throw new Error(`timed out waiting for ${what}`);
 };
 
+/**
+ * Waits for the worker's first pass over a log of `frames` frames (written before it started):
+ * only a checkpoint writes to the database file, and it says the log's length just after.
+ */
+const firstPass = async (path: string, frames: number) => {
+  await until(() => statSync(path).size >= frames * 4096, 'the worker\'s first pass');
+  await new Promise((r) => setTimeout(r, 50));
+};
+
 t.test('the server connection stops checkpointing itself; the worker copies every committed frame', async (t) => {
   const { sqlite, path, write } = open(t);
   const checkpointer = startCheckpointer(sqlite, { intervalMs: 5, restartFrames: 100_000 });
@@ -50,7 +59,7 @@ t.test('after a commit with a long log, the next write waits for a pass of the w
   // after 30 s unless it is woken. The server copies nothing itself for 60 s.
   const checkpointer = startCheckpointer(sqlite, { intervalMs: 30_000, restartFrames: 200, restartWaitMs: 60_000 });
   t.teardown(() => checkpointer.close());
-  await new Promise((r) => setTimeout(r, 1500)); // the worker has started and made that pass
+  await firstPass(path, 300);
   write(250); // frames the worker has not copied yet (past restartFrames again): on its own, the next write could not restart the log
   const before = restarts();
   t.equal(checkpointer.beforeBegin(), undefined, 'no restart asked for yet: a group begins at once');
@@ -74,10 +83,11 @@ t.test('the server copies the rest itself if the worker does not answer in time'
   const { sqlite, path, write } = open(t);
   sqlite.pragma('synchronous = OFF');
   const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
-  const checkpointer = startCheckpointer(sqlite, { intervalMs: 300, restartFrames: 200, restartWaitMs: 0 });
-  t.teardown(() => checkpointer.close());
   write(300);
-  await new Promise((r) => setTimeout(r, 400)); // a pass: all 300 frames copied
+  // The worker's first pass copies all 300 frames; the next would come only after 30 s.
+  const checkpointer = startCheckpointer(sqlite, { intervalMs: 30_000, restartFrames: 200, restartWaitMs: 0 });
+  t.teardown(() => checkpointer.close());
+  await firstPass(path, 300);
   // A reader of the database file as it is now: while it reads, no checkpoint may write to the
   // file, so the pass the server asks for copies nothing.
   const reader = new Database(path, { readonly: true });
