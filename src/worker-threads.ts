@@ -17,6 +17,20 @@ export function startWorker(from: string, name: string, options: WorkerOptions):
 }
 
 /**
+ * Ends a worker that loops on `Atomics.wait` over `control[wake]`: sets `control[stop]`, wakes it,
+ * and waits for it to exit, terminating it after `graceMs` if it has not.
+ */
+export async function stopLoopingWorker(worker: Worker, control: Int32Array, { stop, wake }: { stop: number; wake: number }, graceMs = 2000): Promise<void> {
+  const gone = new Promise((resolve) => worker.once('exit', resolve));
+  Atomics.store(control, stop, 1);
+  Atomics.add(control, wake, 1);
+  Atomics.notify(control, wake);
+  const timer = setTimeout(() => void worker.terminate(), graceMs);
+  await gone;
+  clearTimeout(timer);
+}
+
+/**
  * Lowers the calling worker thread's priority (a nice value, 1–19), so that it gives way to the
  * server's own thread when both want the processor. On Linux a nice value belongs to a thread, and
  * this one's id is in /proc/thread-self; elsewhere, or if not allowed, nothing changes.

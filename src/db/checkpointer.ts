@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../worker-threads.js';
+import { startWorker, stopLoopingWorker } from '../worker-threads.js';
 import type { CheckpointSettings } from './checkpoint-worker.js';
 
 // Checkpoints off the event loop. In WAL mode every commit appends pages to the log, and by
@@ -154,15 +154,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     async close() {
       if (closing) return;
       closing = true;
-      if (!exited) {
-        const gone = new Promise((resolve) => worker.once('exit', resolve));
-        Atomics.store(shared, STOP, 1);
-        Atomics.add(shared, WAKE, 1);
-        Atomics.notify(shared, WAKE);
-        const timer = setTimeout(() => void worker.terminate(), 2000);
-        await gone;
-        clearTimeout(timer);
-      }
+      if (!exited) await stopLoopingWorker(worker, shared, { stop: STOP, wake: WAKE });
       stopped();
     },
   };

@@ -102,6 +102,14 @@ export function openIndexWriter(databasePath: string, options: IndexWriterOption
   return sqlite;
 }
 
+/**
+ * The last sequence number the queue in `schema` has given (0: none). AUTOINCREMENT keeps it in
+ * sqlite_sequence, also once every row has been deleted.
+ */
+export function queueHeadSql(schema: string): string {
+  return `SELECT coalesce((SELECT seq FROM ${schema}.sqlite_sequence WHERE name = 'search_queue'), 0)`;
+}
+
 export interface IndexProgress {
   /** The last queue row the index has read (committed, if the step's transaction was outermost). */
   seq: number;
@@ -146,7 +154,7 @@ export class SearchIndexer {
     this.s = {
       state: prepare(`SELECT generation, seq, rebuilt_to FROM ${index}.search_indexed`),
       generation: prepare(`SELECT generation FROM ${source}.search_state`).pluck(),
-      head: prepare(`SELECT coalesce((SELECT seq FROM ${source}.sqlite_sequence WHERE name = 'search_queue'), 0)`).pluck(),
+      head: prepare(queueHeadSql(source)).pluck(),
       firstAfter: prepare(`SELECT min(seq) FROM ${source}.search_queue WHERE seq > ?`).pluck(),
       queued: prepare(`SELECT seq, action_id FROM ${source}.search_queue WHERE seq > ? ORDER BY seq LIMIT ?`).raw(),
       text: prepare(`SELECT id, title, detail, response FROM ${source}.actions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).raw(),

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import { SearchUnavailableError } from '../errors.js';
-import { startWorker } from '../worker-threads.js';
+import { startWorker, stopLoopingWorker } from '../worker-threads.js';
 import { openDatabase, type Db } from './client.js';
 import {
   createSearchSchema,
   openIndexWriter,
   POKE,
+  queueHeadSql,
   SearchIndexer,
   searchIndexPath,
   STOP,
@@ -135,7 +136,7 @@ function inFile(db: Db): IndexOfConnection {
     opened.$client.prepare('ATTACH ? AS search').run(searchIndexPath(databasePath));
     opened.$client.pragma('main.cache_size = -2000');
     opened.$client.pragma('search.cache_size = -2000');
-    head = opened.$client.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_queue'), 0)").pluck();
+    head = opened.$client.prepare(queueHeadSql('main')).pluck();
     reader = opened;
     return reader;
   }
@@ -252,14 +253,8 @@ function inFile(db: Db): IndexOfConnection {
       for (const w of waiting) w.reject(new SearchUnavailableError('the server is shutting down'));
       waiting.clear();
       if (worker) {
-        const { thread, control } = worker;
         worker.stopping = true;
-        const gone = new Promise((resolve) => thread.once('exit', resolve));
-        Atomics.store(control, STOP, 1);
-        Atomics.notify(control, POKE);
-        const timer = setTimeout(() => void thread.terminate(), 2000);
-        await gone;
-        clearTimeout(timer);
+        await stopLoopingWorker(worker.thread, worker.control, { stop: STOP, wake: POKE });
         worker = undefined;
       }
       inline?.sqlite.close();

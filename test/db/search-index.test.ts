@@ -3,7 +3,9 @@ import { existsSync, rmSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { searchIndexPath } from '../../src/db/search-index.js';
-import { closeSearchIndex, searchIndexOf, startSearchWorker, type SearchIndex } from '../../src/db/search.js';
+import { closeSearchIndex, existingSearchIndex, searchIndexOf, startSearchWorker, type SearchIndex } from '../../src/db/search.js';
+import { buildApp } from '../../src/app.js';
+import { defaultConfig } from '../../src/config.js';
 import { build, committee, meeting } from '../helper.js';
 
 // The full-text index lives in a file of its own, fed from a queue of changed actions
@@ -47,6 +49,14 @@ async function consistent(t: Test, db: Db, index: SearchIndex = searchIndexOf(db
   const found: Record<string, number[]> = {};
   for (const w of WORDS) found[w] = await search(db, w, index);
   t.same(found, expected(db), 'the index finds what one built afresh from the actions finds');
+}
+
+/** Changes an action's title without queueing it for the index (its trigger dropped meanwhile). */
+function retitleUnqueued(sqlite: Db['$client'], id: number, title: string) {
+  const trigger = sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_queue_after_update'").pluck().get() as string;
+  sqlite.exec('DROP TRIGGER search_queue_after_update');
+  sqlite.prepare('UPDATE actions SET title = ? WHERE id = ?').run(title, id);
+  sqlite.exec(trigger);
 }
 
 const queued = (db: Db) => db.$client.prepare('SELECT count(*) FROM search_queue').pluck().get() as number;
@@ -123,11 +133,8 @@ t.test('an index that belongs to other data is built again from the actions', as
   await consistent(t, db);
 
   await t.test('another generation (a restored backup)', async (t) => {
-    // Data the index never saw change, as a restored backup's is: the change is not queued.
-    const trigger = sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_queue_after_update'").pluck().get() as string;
-    sqlite.exec('DROP TRIGGER search_queue_after_update');
-    sqlite.prepare('UPDATE actions SET title = ? WHERE id = 2').run('Library hours');
-    sqlite.exec(trigger);
+    // Data the index never saw change, as a restored backup's is.
+    retitleUnqueued(sqlite, 2, 'Library hours');
     sqlite.exec("UPDATE search_state SET generation = 'restored'");
     t.same(await search(db, 'library'), [2]);
     await consistent(t, db);
@@ -154,11 +161,8 @@ t.test('an index that belongs to other data is built again from the actions', as
     const index = new Database(searchIndexPath(path));
     index.exec('UPDATE search_indexed SET seq = seq + 5');
     index.close();
-    // Changes the index never saw, as in an older copy of the database.
-    const trigger = sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_queue_after_update'").pluck().get() as string;
-    sqlite.exec('DROP TRIGGER search_queue_after_update');
-    sqlite.prepare('UPDATE actions SET title = ? WHERE id = 2').run('Tenure survey');
-    sqlite.exec(trigger);
+    // A change the index never saw, as in an older copy of the database.
+    retitleUnqueued(sqlite, 2, 'Tenure survey');
     const worker = startSearchWorker(db, { idleMs: 50 });
     // At once, before the worker looks: the queue moves past the index's position.
     for (let i = 0; i < 10; i++) add(`Bus stop ${i}`);
@@ -233,4 +237,29 @@ t.test('a word the tokenizer splits in two is a 400 naming q, not a 500', async 
   t.match(res.headers['content-type'], /application\/problem\+json/);
   t.equal(res.json().errors[0].pointer, '/querystring/q');
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?q=ab' })).statusCode, 200, 'ordinary words are searched');
+});
+
+t.test('the listening server indexes in its worker, with no search asking, and stops it on close', async (t) => {
+  const databasePath = `${t.testdir()}/scrutiny.sqlite`;
+  const app = await buildApp({ ...defaultConfig, databasePath, scheduler: false, scanOnStart: false }, { logger: false });
+  t.teardown(() => app.close());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const sqlite = app.db.$client;
+  sqlite.exec("INSERT INTO committees (name, slug, kind) VALUES ('Housing Scrutiny Panel', 'housing', 'scrutiny')");
+  sqlite.exec("INSERT INTO meetings (committee_id, starts_at, starts_at_utc, local_date, agenda_despatch_by) VALUES (1, '2026-03-02T18:30', '2026-03-02T18:30:00Z', '2026-03-02', '2026-02-20')");
+  sqlite.exec("INSERT INTO actions (committee_id, meeting_id, kind, title, due_rule, status, visibility) VALUES (1, 1, 'task', 'Street lighting faults', 'none', 'open', 'public')");
+  const head = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'search_queue'").pluck().get() as number;
+  const indexedUpTo = () => {
+    if (!existsSync(searchIndexPath(databasePath))) return 0;
+    const file = new Database(searchIndexPath(databasePath), { readonly: true });
+    try {
+      return (file.prepare('SELECT seq FROM search_indexed WHERE rebuilt_to IS NULL').pluck().get() as number | undefined) ?? 0;
+    } finally {
+      file.close();
+    }
+  };
+  for (let i = 0; i < 300 && indexedUpTo() < head; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(indexedUpTo(), head, 'the index file has read the queue, though nothing searched');
+  await app.close();
+  t.equal(existingSearchIndex(app.db), undefined, 'the worker and its connections are closed with the app');
 });
