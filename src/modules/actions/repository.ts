@@ -61,13 +61,15 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
   return { ...row, overdue: isOverdue(row, asOf) };
 }
 
+type ListStatements = ReturnType<typeof listActionsStatements>;
+
 export function createActionRepository(db: Db, { holidays, readCacheEntries }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
   /** The list's statements on the connection searches run on (search.ts), made on first use. */
-  let searchRows: { db: Db; rows: ReturnType<typeof listActionsStatements> } | undefined;
-  const rowsOn = (searchDb: Db | undefined) => {
-    if (searchDb === undefined || searchDb === db) return listRows;
+  let searchRows: { db: Db; rows: ListStatements } | undefined;
+  const rowsOn = (searchDb: Db): ListStatements => {
+    if (searchDb === db) return listRows;
     if (searchRows?.db !== searchDb) searchRows = { db: searchDb, rows: listActionsStatements(searchDb) };
     return searchRows.rows;
   };
@@ -185,27 +187,58 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
     }
   }
 
+  /** A page of the list, as rows, read by `statements` (the database's, or the search connection's). */
+  function listPage(statements: ListStatements, actor: Actor, query: ListActionsQuery): Page<Action> {
+    const asOf = query.asOf ?? todayIn(LONDON);
+    const limit = query.limit ?? 50;
+    const sort = parseSort(query.sort);
+    const rows = statements.rows(actor.visibilities, query, sort, asOf, limit + 1);
+    const result = toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
+    return { data: result.data.map((r) => present(r, asOf)), nextCursor: result.nextCursor };
+  }
+
+  /**
+   * A page of the list, written as the response body. With the read cache, the same query again
+   * is answered from the page cache; otherwise SQL picks the page's ids (and the cursor's sort
+   * value) and only the actions not already rendered are read in full.
+   */
+  function pageJsonOn(statements: ListStatements, actor: Actor, query: ListActionsQuery, render: RenderAction): PageJson {
+    if (!cache.usable(actor.visibilities)) {
+      const page = listPage(statements, actor, query);
+      return pageJson(page.data.map((a) => utf8(render(a))), page.nextCursor);
+    }
+    const asOf = query.asOf ?? todayIn(LONDON);
+    const cached = cache.page(actor.visibilities, asOf, query);
+    if (cached.body) return cached.body;
+    const limit = query.limit ?? 50;
+    const sort = parseSort(query.sort);
+    const keys = statements.keys(actor.visibilities, query, sort, asOf, limit + 1);
+    const page = keys.length > limit ? keys.slice(0, limit) : keys;
+    const json = new Map<number, Buffer>();
+    const missing: number[] = [];
+    for (const [id] of page) {
+      const entry = cache.get(id, asOf);
+      if (entry) json.set(id, entry.json);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      for (const row of rowsByIds(missing)) {
+        const entry = { visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf };
+        cache.set(row.id, entry);
+        json.set(row.id, entry.json);
+      }
+    }
+    const last = page[page.length - 1];
+    const body = pageJson(
+      page.map(([id]) => json.get(id)!),
+      keys.length > limit && last ? encodeCursor(sort, last[1], last[0]) : null,
+    );
+    cached.keep(body);
+    return body;
+  }
+
   return {
     today: () => todayIn(LONDON),
-
-    /**
-     * The connection to run a `?q=` list on (pass it to `list`/`listJson`), once the search index
-     * holds every change committed before the call.
-     */
-    async searchReady(): Promise<Db> {
-      const index = searchIndexOf(db);
-      if (!index) throw new Error('search needs a connection that can write');
-      return index.ready();
-    },
-
-    list(actor: Actor, query: ListActionsQuery, searchDb?: Db): Page<Action> {
-      const asOf = query.asOf ?? todayIn(LONDON);
-      const limit = query.limit ?? 50;
-      const sort = parseSort(query.sort);
-      const rows = rowsOn(searchDb).rows(actor.visibilities, query, sort, asOf, limit + 1);
-      const result = toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
-      return { data: result.data.map((r) => present(r, asOf)), nextCursor: result.nextCursor };
-    },
 
     /** `get`, written as JSON: from the read cache when it holds the action. */
     getRendered(actor: Actor, id: number, asOf: string, render: RenderAction): RenderedAction {
@@ -225,43 +258,15 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
     },
 
     /**
-     * `list`, written as the response body. With the read cache, the same query again is answered
-     * from the page cache; otherwise SQL picks the page's ids (and the cursor's sort value) and
-     * only the actions not already rendered are read in full.
+     * A page of GET /v1/actions, written as the response body. With `q`, once the search index
+     * holds every change committed before the call (db/search.ts), on the connection searches run
+     * on; it rejects with SearchUnavailableError if the index cannot catch up in time.
      */
-    listJson(actor: Actor, query: ListActionsQuery, render: RenderAction, searchDb?: Db): PageJson {
-      if (!cache.usable(actor.visibilities)) {
-        const page = this.list(actor, query, searchDb);
-        return pageJson(page.data.map((a) => utf8(render(a))), page.nextCursor);
-      }
-      const asOf = query.asOf ?? todayIn(LONDON);
-      const cached = cache.page(actor.visibilities, asOf, query);
-      if (cached.body) return cached.body;
-      const limit = query.limit ?? 50;
-      const sort = parseSort(query.sort);
-      const keys = rowsOn(searchDb).keys(actor.visibilities, query, sort, asOf, limit + 1);
-      const page = keys.length > limit ? keys.slice(0, limit) : keys;
-      const json = new Map<number, Buffer>();
-      const missing: number[] = [];
-      for (const [id] of page) {
-        const entry = cache.get(id, asOf);
-        if (entry) json.set(id, entry.json);
-        else missing.push(id);
-      }
-      if (missing.length > 0) {
-        for (const row of rowsByIds(missing)) {
-          const entry = { visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf };
-          cache.set(row.id, entry);
-          json.set(row.id, entry.json);
-        }
-      }
-      const last = page[page.length - 1];
-      const body = pageJson(
-        page.map(([id]) => json.get(id)!),
-        keys.length > limit && last ? encodeCursor(sort, last[1], last[0]) : null,
-      );
-      cached.keep(body);
-      return body;
+    listJson(actor: Actor, query: ListActionsQuery, render: RenderAction): PageJson | Promise<PageJson> {
+      if (!query.q) return pageJsonOn(listRows, actor, query, render);
+      const index = searchIndexOf(db);
+      if (!index) throw new Error('search needs a connection that can write');
+      return index.ready().then((searchDb) => pageJsonOn(rowsOn(searchDb), actor, query, render));
     },
 
     create(actor: Actor, input: CreateAction) {

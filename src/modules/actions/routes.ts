@@ -39,14 +39,15 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(ActionSchema), ...problemResponses(503) },
     },
   }, async (request, reply) => {
-    // A search waits for the full-text index to hold every change committed before it.
-    const searchDb = request.query.q
-      ? await actions.searchReady().catch((err: unknown) => {
+    // A search (q) waits for the full-text index; anything else is answered at once.
+    const listed = actions.listJson(actorOf(request), request.query, serializerOf(reply));
+    const body = listed instanceof Promise
+      ? await listed.catch((err: unknown) => {
         if (err instanceof SearchUnavailableError) reply.header('retry-after', String(SEARCH_RETRY_AFTER_S));
         throw err;
       })
-      : undefined;
-    const page = sendPage(request, reply, actions.listJson(actorOf(request), request.query, serializerOf(reply), searchDb));
+      : listed;
+    const page = sendPage(request, reply, body);
     return reply.type(JSON_TYPE).send(page.body as never); // already JSON (pageJson): sent as it is
   });
 
