@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { readFileSync, statSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import t from 'tap';
+import { startCheckpointer } from '../../src/db/checkpointer.js';
 import type { Db } from '../../src/db/client.js';
 import groupCommit from '../../src/http/group-commit.js';
 import problemDetails from '../../src/http/problem.js';
@@ -94,4 +96,40 @@ t.test('a read that saw a group\'s uncommitted rows is a 503 when that group fai
   t.equal(during?.statusCode, 503, 'the read that saw "discarded" is not answered with it');
   t.notMatch(during!.body, /discarded/);
   t.same(sqlite.prepare('SELECT text FROM notes').pluck().all(), ['kept']);
+});
+
+t.test('while the log restarts, the next group begins only once the worker has copied it, and so restarts it', async (t) => {
+  const path = `${t.testdir()}/notes.sqlite`;
+  const sqlite = new Database(path);
+  t.teardown(() => sqlite.open && sqlite.close());
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = OFF');
+  sqlite.exec('CREATE TABLE notes (text TEXT NOT NULL)');
+  const insert = sqlite.prepare('INSERT INTO notes VALUES (?)');
+  const write = (n: number) => { for (let i = 0; i < n; i++) insert.run('x'.repeat(4000)); };
+  const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+  write(300);
+  // The worker's first pass copies the 300 frames and says the log is long; the next timed one
+  // would come only after 30 s, and the server copies nothing itself for 60 s.
+  const checkpointer = startCheckpointer(sqlite, { intervalMs: 30_000, restartFrames: 200, restartWaitMs: 60_000 });
+  t.teardown(() => checkpointer.close());
+  for (let i = 0; i < 500 && statSync(path).size < 300 * 4096; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+  write(50); // frames not yet copied: a group begun now could not restart the log
+
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(problemDetails);
+  await app.register(fp(async () => undefined, { name: 'idempotency' }));
+  await app.register(groupCommit, { db: { $client: sqlite } as unknown as Db });
+  app.post<{ Body: { text: string } }>('/notes', async (request) => {
+    insert.run(request.body.text);
+    return { ok: true };
+  });
+  const before = restarts();
+  checkpointer.afterCommit(); // as after the group commit's COMMIT: the log is long
+  const res = await app.inject({ method: 'POST', url: '/notes', payload: { text: 'kept' } });
+  t.equal(res.statusCode, 200);
+  t.equal(restarts(), before + 1, 'the group waited for the worker\'s pass, and its commit restarted the log');
+  t.equal(sqlite.prepare('SELECT count(*) FROM notes WHERE text = ?').pluck().get('kept'), 1);
 });
