@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TSchema } from 'typebox';
 
 // Building blocks shared by every module's schemas.
 
@@ -38,6 +38,43 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
       Type.Ref('Problem', { description: problemDescriptions[status] ?? 'Error' }),
     ]),
   );
+}
+
+/** Where a schema keyword holds subschemas (a map of them, one, or a list). */
+const subschemaMaps = ['properties', 'patternProperties', '$defs'];
+const subschemaKeys = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains'];
+const subschemaLists = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
+
+/**
+ * A copy of a schema with every `default` removed, at any depth. Defaults belong to creation:
+ * Ajv fills them in wherever they appear, so an update schema that kept them would overwrite
+ * fields a PATCH never sent (a title edit making exempt business public). TypeBox's own
+ * non-enumerable markers are kept, so the copy is still a TypeBox schema.
+ */
+export function withoutDefaults<T extends TSchema>(schema: T): T {
+  const descriptors = Object.getOwnPropertyDescriptors(schema) as Record<string, PropertyDescriptor>;
+  delete descriptors.default;
+  const strip = (value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? withoutDefaults(value as TSchema) : value;
+  for (const [key, descriptor] of Object.entries(descriptors)) {
+    const value: unknown = descriptor.value;
+    if (subschemaMaps.includes(key) && value !== null && typeof value === 'object') {
+      descriptor.value = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, strip(sub)]));
+    } else if (subschemaKeys.includes(key)) {
+      descriptor.value = strip(value);
+    } else if (subschemaLists.includes(key) && Array.isArray(value)) {
+      descriptor.value = value.map(strip);
+    }
+  }
+  return Object.create(Object.getPrototypeOf(schema), descriptors) as T;
+}
+
+/**
+ * The body of a PATCH: every field of the create schema optional, at least one given, unknown
+ * ones refused, and no defaults — a field the request does not send is left as it is.
+ */
+export function UpdateOf<T extends TObject>(create: T) {
+  return withoutDefaults(Type.Partial(create, { additionalProperties: false, minProperties: 1 }));
 }
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });

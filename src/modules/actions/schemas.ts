@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { actionKinds, actionStatuses, dueRules, executiveResponses, visibilityValues } from '../../db/schema.js';
-import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, withoutDefaults } from '../../http/schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Rag = Type.Enum(['red', 'amber', 'green']);
@@ -82,7 +82,7 @@ export const CreateActionSchema = Type.Object(
 );
 export type CreateAction = Static<typeof CreateActionSchema>;
 
-export const UpdateActionSchema = Type.Object(
+export const UpdateActionSchema = withoutDefaults(Type.Object(
   {
     ...optional(writable),
     status: Type.Optional(Type.Enum(actionStatuses)),
@@ -91,7 +91,7 @@ export const UpdateActionSchema = Type.Object(
     respondedMeetingId: Type.Optional(Nullable(Id)),
   },
   { additionalProperties: false, minProperties: 1 },
-);
+));
 export type UpdateAction = Static<typeof UpdateActionSchema>;
 
 export const actionSortFields = ['id', 'createdAt', 'updatedAt', 'dueDate', 'title'] as const;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email, Slug } from '../shared/schemas.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 export const committeeKinds = ['scrutiny', 'policy_and_performance_board', 'executive', 'council', 'other'] as const;
 
@@ -39,7 +39,7 @@ export const CreateCommitteeSchema = Type.Object(
 );
 export type CreateCommittee = Static<typeof CreateCommitteeSchema>;
 
-export const UpdateCommitteeSchema = Type.Partial(CreateCommitteeSchema, { additionalProperties: false, minProperties: 1 });
+export const UpdateCommitteeSchema = UpdateOf(CreateCommitteeSchema);
 export type UpdateCommittee = Static<typeof UpdateCommitteeSchema>;
 
 export const committeeSortFields = ['id', 'name', 'createdAt'] as const;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { visibilityValues } from '../../db/schema.js';
-import { ListQuery, NonEmpty, Nullable, Text, Timestamps } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 // Schedule 12A Local Government Act 1972 lists seven descriptions of exempt information.
@@ -41,7 +41,7 @@ export const CreateItemSchema = Type.Object(
 );
 export type CreateItem = Static<typeof CreateItemSchema>;
 
-export const UpdateItemSchema = Type.Partial(CreateItemSchema, { additionalProperties: false, minProperties: 1 });
+export const UpdateItemSchema = UpdateOf(CreateItemSchema);
 export type UpdateItem = Static<typeof UpdateItemSchema>;
 
 export const ListItemsQuery = Type.Object({ ...ListQuery }, { additionalProperties: false });

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateString, ListQuery, Nullable, SortQuery, SUPPORTED_YEARS, Text, Timestamps } from '../../http/schemas.js';
+import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 export const meetingStatuses = ['scheduled', 'held', 'cancelled', 'postponed'] as const;
 
@@ -42,10 +42,7 @@ export const CreateMeetingSchema = Type.Object(
 );
 export type CreateMeeting = Static<typeof CreateMeetingSchema>;
 
-export const UpdateMeetingSchema = Type.Partial(CreateMeetingSchema, {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateMeetingSchema = UpdateOf(CreateMeetingSchema);
 export type UpdateMeeting = Static<typeof UpdateMeetingSchema>;
 
 export const meetingSortFields = ['startsAt', 'id'] as const;

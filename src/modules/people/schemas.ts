@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email } from '../shared/schemas.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 export const personKinds = ['councillor', 'co_optee', 'officer', 'partner'] as const;
 
@@ -32,7 +32,7 @@ export const CreatePersonSchema = Type.Object(
 );
 export type CreatePerson = Static<typeof CreatePersonSchema>;
 
-export const UpdatePersonSchema = Type.Partial(CreatePersonSchema, { additionalProperties: false, minProperties: 1 });
+export const UpdatePersonSchema = UpdateOf(CreatePersonSchema);
 export type UpdatePerson = Static<typeof UpdatePersonSchema>;
 
 export const personSortFields = ['id', 'name', 'createdAt'] as const;

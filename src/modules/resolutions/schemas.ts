@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { visibilityValues } from '../../db/schema.js';
-import { ListQuery, NonEmpty, Nullable, Text, Timestamps } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 export const resolutionKinds = ['noted', 'agreed', 'recommendation', 'request', 'referral', 'other'] as const;
 
@@ -55,10 +55,7 @@ export const CreateResolutionSchema = Type.Object(
 );
 export type CreateResolution = Static<typeof CreateResolutionSchema>;
 
-export const UpdateResolutionSchema = Type.Partial(CreateResolutionSchema, {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateResolutionSchema = UpdateOf(CreateResolutionSchema);
 export type UpdateResolution = Static<typeof UpdateResolutionSchema>;
 
 export const ListResolutionsQuery = Type.Object(

@@ -1,0 +1,368 @@
+import fc from 'fast-check';
+import t, { type Test } from 'tap';
+import { actionKinds, executiveResponses } from '../../src/db/schema.js';
+import { committeeKinds } from '../../src/modules/committees/schemas.js';
+import { meetingStatuses } from '../../src/modules/meetings/schemas.js';
+import { personKinds } from '../../src/modules/people/schemas.js';
+import { resolutionKinds } from '../../src/modules/resolutions/schemas.js';
+import { build, committee, meeting, type TestApp } from '../helper.js';
+
+// A field a PATCH does not send never changes. For every PATCH operation in the OpenAPI
+// document: create a record with a non-default value in every field, PATCH one field of its
+// update schema, and every other field of the record read back is as it was — except the
+// fields that follow from the patched one (`follows`: a meeting's despatch date from its
+// start). A PATCH route without a fixture here, or a field of its schema without values,
+// fails the test, so a new route or field cannot escape it.
+
+type Values = Record<string, fc.Arbitrary<unknown>>;
+interface Fixture<Context> {
+  /** Records the resource refers to, made once per app. */
+  setup: (api: TestApp) => Promise<Context>;
+  /** Creates a record with a non-default value in every field; returns its URL. */
+  create: (api: TestApp, context: Context) => Promise<string>;
+  /** For each field of the update schema, values a PATCH of that field alone may send. */
+  values: (context: Context) => Values;
+  /** Fields that follow from a patched field, and so may change with it. */
+  follows?: Record<string, string[]>;
+  /** Fields the record stores differently from how they were sent (not compared to the PATCH). */
+  reshaped?: string[];
+}
+
+const text = (max = 40) => fc.string({ minLength: 1, maxLength: max }).filter((s) => /\S/.test(s));
+const nullable = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
+const date = fc.constantFrom('2024-09-02', '2025-01-31', '2024-11-15');
+let unique = 0;
+const next = () => ++unique;
+
+async function created(api: TestApp, url: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await api.request({ method: 'POST', url, payload });
+  if (res.statusCode !== 201) throw new Error(`POST ${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+async function idOf(api: TestApp, url: string, payload: Record<string, unknown>): Promise<number> {
+  return (await created(api, url, payload)).id as number;
+}
+
+async function itemOn(api: TestApp, meetingId: number, visibility = 'public') {
+  const exempt = visibility === 'public' ? {} : { exemptParagraph: 3 };
+  return idOf(api, `/v1/meetings/${meetingId}/items`, { title: `Item ${next()}`, visibility, ...exempt });
+}
+
+const committeeFixture: Fixture<null> = {
+  setup: async () => null,
+  create: async (api) => {
+    const id = await committee(api, {
+      name: `Health Policy and Performance Board ${next()}`,
+      slug: `health-ppb-${next()}`,
+      kind: 'policy_and_performance_board',
+      authority: 'Halton Borough Council',
+      contactName: 'Democratic Services',
+      contactEmail: 'democratic.services@example.gov.uk',
+      contactPhone: '0151 907 8300',
+      despatchClearDays: 7,
+      reminderWorkingDays: 15,
+      timezone: 'Europe/Dublin',
+    });
+    // A meeting, whose despatch date must not move unless the schedule's inputs do.
+    await meeting(api, id, { startsAt: '2024-07-15T18:30:00+01:00' });
+    return `/v1/committees/${id}`;
+  },
+  values: () => ({
+    name: text(),
+    slug: fc.uuid(),
+    kind: fc.constantFrom(...committeeKinds),
+    authority: nullable(text()),
+    contactName: nullable(text()),
+    contactEmail: nullable(fc.constantFrom('scrutiny@example.gov.uk', 'clerk@example.org')),
+    contactPhone: nullable(text(20)),
+    despatchClearDays: fc.integer({ min: 0, max: 30 }),
+    reminderWorkingDays: fc.integer({ min: 0, max: 60 }),
+    timezone: fc.constantFrom('Europe/London', 'Europe/Dublin', 'America/New_York'),
+  }),
+};
+
+const meetingFixture: Fixture<{ committeeId: number }> = {
+  setup: async (api) => ({ committeeId: await committee(api, { despatchClearDays: 7, timezone: 'Europe/Dublin' }) }),
+  create: async (api, { committeeId }) => {
+    const id = await meeting(api, committeeId, {
+      startsAt: '2024-07-15T18:30:00+01:00',
+      venue: 'Council Chamber, Runcorn Town Hall',
+      status: 'held',
+      externalId: `mg-${next()}`,
+      minutesApprovedOn: '2024-09-09',
+    });
+    return `/v1/meetings/${id}`;
+  },
+  values: () => ({
+    startsAt: fc.constantFrom('2024-10-01T10:00:00Z', '2025-03-03T18:30:00+00:00', '2024-12-31T23:59:59-05:00'),
+    venue: nullable(text()),
+    status: fc.constantFrom(...meetingStatuses),
+    externalId: nullable(fc.uuid()),
+    minutesApprovedOn: nullable(date),
+  }),
+  follows: { startsAt: ['localDate', 'agendaDespatchBy'] },
+};
+
+const itemFixture: Fixture<{ meetingId: number }> = {
+  setup: async (api) => ({ meetingId: await meeting(api, await committee(api), { startsAt: '2024-07-15T18:30:00+01:00' }) }),
+  create: async (api, { meetingId }) => {
+    const item = await created(api, `/v1/meetings/${meetingId}/items`, {
+      number: '5a',
+      title: 'Children in care: placement sufficiency',
+      minutes: 'The Board considered the report of the Director.',
+      position: 7,
+      visibility: 'confidential',
+      exemptParagraph: 3,
+    });
+    return `/v1/items/${item.id}`;
+  },
+  values: () => ({
+    number: nullable(fc.constantFrom('1', '16', '5b')),
+    title: text(),
+    minutes: nullable(text(200)),
+    position: fc.integer({ min: 0, max: 100_000 }),
+    visibility: fc.constantFrom('public', 'exempt', 'confidential'),
+    exemptParagraph: fc.integer({ min: 1, max: 7 }),
+  }),
+  // Declassified business names no Schedule 12A paragraph.
+  follows: { visibility: ['exemptParagraph'] },
+};
+
+const personFixture: Fixture<null> = {
+  setup: async () => null,
+  create: async (api) => {
+    const id = await idOf(api, '/v1/people', {
+      name: 'Sarah Jones',
+      kind: 'officer',
+      title: 'Dr',
+      role: "Director of Children's Services",
+      organisation: 'Halton Borough Council',
+      email: 'sarah.jones@example.gov.uk',
+    });
+    return `/v1/people/${id}`;
+  },
+  values: () => ({
+    name: text(),
+    kind: fc.constantFrom(...personKinds),
+    title: nullable(text(20)),
+    role: nullable(text()),
+    organisation: nullable(text()),
+    email: nullable(fc.constantFrom('officer@example.gov.uk', 'cllr@example.org')),
+  }),
+};
+
+const vote = fc.record({
+  for: fc.integer({ min: 0, max: 60 }),
+  against: fc.integer({ min: 0, max: 60 }),
+  abstentions: fc.integer({ min: 0, max: 60 }),
+  method: text(20),
+});
+
+const resolutionFixture: Fixture<{ itemId: number }> = {
+  setup: async (api) => {
+    const meetingId = await meeting(api, await committee(api), { startsAt: '2024-07-15T18:30:00+01:00' });
+    return { itemId: await itemOn(api, meetingId) };
+  },
+  create: async (api, { itemId }) => {
+    const id = await idOf(api, `/v1/items/${itemId}/resolutions`, {
+      number: '2',
+      text: 'That the Board agrees the recommendations.',
+      kind: 'agreed',
+      vote: { for: 7, against: 2, abstentions: 1, method: 'show of hands' },
+    });
+    return `/v1/resolutions/${id}`;
+  },
+  values: () => ({
+    number: nullable(fc.constantFrom('1', 'a', '12')),
+    text: text(200),
+    kind: fc.constantFrom(...resolutionKinds),
+    vote: nullable(vote),
+  }),
+};
+
+interface ActionContext {
+  meetingId: number;
+  laterMeetings: number[];
+  itemId: number;
+  resolutions: number[];
+  people: number[];
+}
+
+const dueFields = ['dueRule', 'dueMeetingId', 'dueDate', 'dueQuarter', 'overdue'];
+const actionFixture: Fixture<ActionContext> = {
+  setup: async (api) => {
+    const committeeId = await committee(api);
+    const meetingId = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00' });
+    const laterMeetings = [
+      await meeting(api, committeeId, { startsAt: '2024-09-16T18:30:00+01:00' }),
+      await meeting(api, committeeId, { startsAt: '2024-11-18T18:30:00Z' }),
+    ];
+    const itemId = await itemOn(api, meetingId);
+    const resolution = { text: 'That the Executive be recommended to review placements.', kind: 'recommendation' };
+    const resolutions = [
+      await idOf(api, `/v1/items/${itemId}/resolutions`, resolution),
+      await idOf(api, `/v1/items/${itemId}/resolutions`, resolution),
+    ];
+    const people = [
+      await idOf(api, '/v1/people', { name: 'Cllr Ann Smith', kind: 'councillor' }),
+      await idOf(api, '/v1/people', { name: 'Sarah Jones', kind: 'officer' }),
+    ];
+    return { meetingId, laterMeetings, itemId, resolutions, people };
+  },
+  create: async (api, { meetingId, laterMeetings, itemId, resolutions, people }) => {
+    const action = await created(api, '/v1/actions', {
+      meetingId,
+      itemId,
+      resolutionId: resolutions[0],
+      kind: 'recommendation',
+      title: 'Review the placement sufficiency strategy',
+      detail: 'Including out-of-borough placements.',
+      requestedById: people[0],
+      ownerId: people[1],
+      ownerText: "Director of Children's Services",
+      dueDate: '2024-10-31',
+      rag: 'amber',
+      visibility: 'exempt',
+      directedTo: 'Executive Board',
+      receivedOn: '2024-07-22',
+      noticeOn: '2024-07-24',
+      executiveResponse: 'partially_accepted',
+      responseReason: 'Funding is under review.',
+    });
+    const url = `/v1/actions/${action.id}`;
+    const res = await api.request({
+      method: 'PATCH',
+      url,
+      payload: { status: 'in_progress', response: 'A first answer.', respondedOn: '2024-08-01', respondedMeetingId: laterMeetings[0] },
+    });
+    if (res.statusCode !== 200) throw new Error(`PATCH ${url}: ${res.statusCode} ${res.body}`);
+    return url;
+  },
+  values: ({ laterMeetings, itemId, resolutions, people }) => ({
+    // An action keeps its resolution's item: moving it elsewhere names both (not one field).
+    itemId: fc.constant(itemId),
+    resolutionId: fc.constantFrom(...resolutions),
+    kind: fc.constantFrom(...actionKinds),
+    title: text(),
+    detail: nullable(text(200)),
+    requestedById: nullable(fc.constantFrom(...people)),
+    ownerId: nullable(fc.constantFrom(...people)),
+    ownerText: nullable(text()),
+    dueMeetingId: fc.constantFrom(...laterMeetings),
+    dueDate: date,
+    dueQuarter: fc.constantFrom('2024-25 Q3', '2025-26 Q1'),
+    rag: nullable(fc.constantFrom('red', 'amber', 'green')),
+    // Tightening only: an action's visibility is never loosened.
+    visibility: fc.constantFrom('exempt', 'confidential'),
+    directedTo: nullable(text()),
+    receivedOn: date,
+    noticeOn: nullable(date),
+    executiveResponse: nullable(fc.constantFrom(...executiveResponses)),
+    responseReason: nullable(text(200)),
+    // From in_progress; responded keeps the respondedOn already recorded.
+    status: fc.constantFrom('in_progress', 'responded', 'withdrawn'),
+    response: text(200),
+    respondedOn: nullable(date),
+    respondedMeetingId: nullable(fc.constantFrom(...laterMeetings)),
+  }),
+  follows: {
+    dueMeetingId: dueFields,
+    dueDate: dueFields,
+    dueQuarter: dueFields,
+    receivedOn: ['responseDueOn'],
+    noticeOn: ['responseDueOn'],
+    status: ['overdue'],
+  },
+  // A meeting due is read from the meeting; a quarter's date is its last day.
+  reshaped: ['dueMeetingId', 'dueDate', 'dueQuarter'],
+};
+
+/** Every PATCH path of the OpenAPI document, with its fixture. A missing entry fails. */
+const fixtures: Record<string, Fixture<never>> = {
+  '/v1/committees/{id}': committeeFixture,
+  '/v1/meetings/{id}': meetingFixture,
+  '/v1/items/{id}': itemFixture,
+  '/v1/people/{id}': personFixture,
+  '/v1/resolutions/{id}': resolutionFixture,
+  '/v1/actions/{id}': actionFixture,
+} as unknown as Record<string, Fixture<never>>;
+
+/**
+ * PUT operations replace the whole representation (RFC 9110 §9.3.4): a field left out is
+ * cleared, by design. Listed here so that a new PUT is a decision, not an oversight.
+ */
+const fullReplacements = ['/v1/committees/{id}/members/{personId}', '/v1/meetings/{id}/attendance', '/v1/holidays/{date}'];
+
+interface Operation {
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; $ref?: string } }> };
+}
+
+async function openApi(t: Test) {
+  const api = await build(t);
+  await api.app.ready();
+  return api.app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+}
+
+t.test('every PATCH route has a fixture, and every PUT is a full replacement', async (t) => {
+  const doc = await openApi(t);
+  const patches = Object.keys(doc.paths).filter((path) => doc.paths[path]!.patch);
+  const puts = Object.keys(doc.paths).filter((path) => doc.paths[path]!.put);
+  t.ok(patches.length >= 6, 'the document lists the PATCH routes');
+  for (const path of patches) t.ok(fixtures[path], `PATCH ${path} has a fixture in patch-preserves.test.ts`);
+  for (const path of puts) t.ok(fullReplacements.includes(path), `PUT ${path} is a documented full replacement`);
+});
+
+t.test('no update body in the document carries a default', async (t) => {
+  const doc = await openApi(t);
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const body = item.patch?.requestBody?.content['application/json']?.schema;
+    if (body) t.notMatch(JSON.stringify(body), /"default"\s*:/, `PATCH ${path}`);
+  }
+});
+
+t.test('a PATCH of one field leaves every other field as it was', async (t) => {
+  const doc = await openApi(t);
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!item.patch) continue;
+    const fixture = fixtures[path];
+    if (!fixture) continue; // reported by the test above
+    await t.test(`PATCH ${path}`, async (t) => {
+      const api = await build(t);
+      const fields = Object.keys(item.patch!.requestBody!.content['application/json']!.schema.properties ?? {});
+      const context = await fixture.setup(api);
+      const values = fixture.values(context as never);
+      for (const field of fields) t.ok(values[field], `the fixture has values for ${field}`);
+      const patch = fc.constantFrom(...fields.filter((f) => values[f])).chain((field) =>
+        values[field]!.map((value) => ({ field, value })),
+      );
+      await fc.assert(
+        fc.asyncProperty(patch, async ({ field, value }) => {
+          const url = await fixture.create(api, context as never);
+          const before = (await api.request({ method: 'GET', url })).json();
+          const res = await api.request({ method: 'PATCH', url, payload: { [field]: value } });
+          if (res.statusCode !== 200) throw new Error(`PATCH ${url} ${JSON.stringify({ [field]: value })}: ${res.statusCode} ${res.body}`);
+          const after = (await api.request({ method: 'GET', url })).json();
+          const mayChange = new Set(['updatedAt', field, ...(fixture.follows?.[field] ?? [])]);
+          for (const key of Object.keys(before)) {
+            if (mayChange.has(key)) continue;
+            if (JSON.stringify(after[key]) !== JSON.stringify(before[key])) {
+              throw new Error(`PATCH ${JSON.stringify({ [field]: value })} changed ${key}: ${JSON.stringify(before[key])} → ${JSON.stringify(after[key])}`);
+            }
+          }
+          if (!fixture.reshaped?.includes(field) && JSON.stringify(after[field]) !== JSON.stringify(value)) {
+            throw new Error(`PATCH ${JSON.stringify({ [field]: value })} stored ${JSON.stringify(after[field])}`);
+          }
+          // The committee's meetings keep their despatch dates unless the schedule changed.
+          if (path === '/v1/committees/{id}' && !['timezone', 'despatchClearDays'].includes(field)) {
+            const meetings = await api.request({ method: 'GET', url: `${url}/meetings` });
+            for (const m of meetings.json().data) {
+              if (m.updatedAt !== m.createdAt) throw new Error(`PATCH ${field} rewrote meeting ${m.id}`);
+            }
+          }
+        }),
+        { numRuns: 25 },
+      );
+      t.pass('held for every sampled field and value');
+    });
+  }
+});
