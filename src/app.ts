@@ -10,6 +10,7 @@ import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
 import idempotency from './http/idempotency.js';
+import { instantFormat } from './http/formats.js';
 import { lazyCompilers } from './http/lazy-compilers.js';
 import metrics from './http/metrics.js';
 import openapi from './http/openapi.js';
@@ -57,7 +58,13 @@ export async function buildApp(
     },
     bodyLimit: config.bodyLimitBytes,
     // Unknown properties must be a 400, not silently dropped (Fastify's default strips them).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // No type coercion: a JSON value of the wrong type is a 400, and path, query and header
+    // text is parsed strictly before validation (http/strict-parameters.ts). One date-time
+    // format for every field, replacing ajv-formats' looser one once it is added (http/formats.ts).
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true },
+      onCreate: instantFormat,
+    },
     routerOptions: { ignoreTrailingSlash: true },
     // Each route's schemas are compiled when it is first called, not all before listening.
     schemaController: { compilersFactory: lazyCompilers() },

@@ -1,6 +1,7 @@
 import ValidatorSelector from '@fastify/ajv-compiler';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
+import { parseParameters } from './strict-parameters.js';
 
 // Fastify's own schema compilers — Ajv for requests, fast-json-stringify for responses, the
 // versions fastify itself depends on (package.json pins the same) — but each route's schemas are
@@ -10,7 +11,12 @@ import type { FastifyServerOptions } from 'fastify';
 // meta-schema) is also built on first use: a process answering only probes never needs it.
 
 type Compiled = ((data: unknown) => unknown) & { errors?: unknown };
-type Compile = (route: unknown) => Compiled;
+/** What Fastify hands a validator compiler for one part of one route. */
+interface RouteSchema {
+  schema: unknown;
+  httpPart?: 'body' | 'querystring' | 'params' | 'headers';
+}
+type Compile = (route: RouteSchema) => Compiled;
 type BuildCompile = (externalSchemas: unknown, options: unknown) => Compile;
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
@@ -22,12 +28,15 @@ export function lazyCompilers(): CompilersFactory {
   const factory = {
     buildValidator(externalSchemas: unknown, options: unknown) {
       let compile: Compile | undefined;
-      return (route: unknown) => {
+      return (route: RouteSchema) => {
         let compiled: Compiled | undefined;
+        // Ajv coerces no types (app.ts): text parameters are parsed strictly before it sees them.
+        const isText = route.httpPart !== undefined && route.httpPart !== 'body';
         // Fastify reads a failed validation's `errors` from the function it was given.
         const validate: Compiled = (data) => {
           compile ??= (buildDefaultValidator ??= ValidatorSelector() as unknown as BuildCompile)(externalSchemas, options);
           compiled ??= compile(route);
+          if (isText) parseParameters(route.schema, data);
           const result = compiled(data);
           validate.errors = compiled.errors;
           return result;
@@ -37,7 +46,7 @@ export function lazyCompilers(): CompilersFactory {
     },
     buildSerializer(externalSchemas: unknown, options: unknown) {
       let compile: Compile | undefined;
-      return (route: unknown) => {
+      return (route: RouteSchema) => {
         let compiled: Compiled | undefined;
         return (data: unknown) => {
           compile ??= (buildDefaultSerializer ??= SerializerSelector() as unknown as BuildCompile)(externalSchemas, options);
