@@ -12,7 +12,10 @@ export function setEtag(reply: FastifyReply, record: { id: number | string; vers
   reply.header('etag', etagOf(record));
 }
 
-/** Throws 412 when the request's If-Match names none of the record's current ETag. */
+/**
+ * Throws 412 when the request's If-Match names none of the record's current ETag. If-Match
+ * uses the strong comparison (RFC 9110 §13.1.1): a weak tag `W/"…"` never matches.
+ */
 export function checkIfMatch(
   request: FastifyRequest,
   record: { id: number | string; version: number },
@@ -20,7 +23,7 @@ export function checkIfMatch(
   const header = request.headers['if-match'];
   if (header === undefined) return;
   const current = etagOf(record);
-  const candidates = header.split(',').map((s) => s.trim().replace(/^W\//, ''));
+  const candidates = header.split(',').map((s) => s.trim());
   if (candidates.includes('*') || candidates.includes(current)) return;
   throw new PreconditionFailedError(header, current);
 }
