@@ -10,6 +10,7 @@ import { openDatabase, type Db } from './db/client.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
 import idempotency from './http/idempotency.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { instantFormat } from './http/formats.js';
 import { lazyCompilers } from './http/lazy-compilers.js';
 import metrics from './http/metrics.js';
@@ -70,6 +71,8 @@ export async function buildApp(
     schemaController: { compilersFactory: lazyCompilers() },
     // The router's own refusals (a malformed %-escape, a path parameter over the length limit)
     // bypass the error handler: answer them in the one error shape too.
+    // Requests Node itself refuses (malformed, headers too large) are problem+json too.
+    clientErrorHandler,
     frameworkErrors: (error, request, reply) =>
       sendProblem(reply, { ...problem(error.statusCode ?? 400, error.message, error.code), instance: request.url }),
   }).withTypeProvider<TypeBoxTypeProvider>();

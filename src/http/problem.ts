@@ -24,6 +24,7 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
@@ -32,6 +33,7 @@ const titles: Record<number, string> = {
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -98,7 +100,10 @@ function toProblem(error: FastifyError | InvalidFieldError, request: FastifyRequ
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
-    return problem(status, 'The server could not complete the request', error.code);
+    // Only this service's own codes are part of the contract; a library's (SQLITE_BUSY, ERR_…)
+    // names internals, so it stays in the log with the detail, and the type is the status's.
+    const code = error.code?.startsWith('SCRUTINY_') ? error.code : undefined;
+    return problem(status, 'The server could not complete the request', code);
   }
   return problem(status, error.message, error.code);
 }
