@@ -65,22 +65,33 @@ export default fp<AuthOptions>(
       visibilities: ['public'],
     };
     app.decorateRequest('auth', null as unknown as Auth);
+    const rejected = new WeakSet<FastifyRequest>();
 
+    // Two steps. Who is calling is settled first, in onRequest, without refusing anyone: the rate
+    // limit (a route-level onRequest hook, so it runs after this one) then counts the request
+    // against its key, or against its address when anonymous or the key is bad — a bad key must
+    // spend the address's budget, not escape it. The refusal comes after, before the body is read.
     app.addHook('onRequest', async (request: FastifyRequest) => {
       request.auth = anonymous;
       const header = request.headers.authorization;
       if (header !== undefined) {
         const match = /^Bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim());
         const key = match?.[1] ? apiKeys.authenticate(match[1]) : undefined;
-        if (!key) throw new UnauthorizedError();
-        const scopes = expand(key.scopes);
-        request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+        if (!key) rejected.add(request);
+        else {
+          const scopes = expand(key.scopes);
+          request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+        }
       }
+    });
+
+    app.addHook('preParsing', (request, _reply, _payload, done) => {
+      if (rejected.has(request)) return done(new UnauthorizedError());
       const needed = request.routeOptions.config.scope;
       if (needed && !request.auth.scopes.has(needed)) {
-        if (request.auth.keyId === null) throw new UnauthorizedError();
-        throw new ForbiddenError(needed);
+        return done(request.auth.keyId === null ? new UnauthorizedError() : new ForbiddenError(needed));
       }
+      done();
     });
   },
   { name: 'auth' },
