@@ -51,6 +51,9 @@ function visibilitiesFor(scopes: ReadonlySet<Scope>): Visibility[] {
   return v;
 }
 
+/** How long recording key use waits after finding the write lock taken. */
+const USE_RETRY_MS = 1000;
+
 export interface AuthOptions {
   apiKeys: ApiKeyRepository;
   publicRead: boolean;
@@ -67,6 +70,31 @@ export default fp<AuthOptions>(
     app.decorateRequest('auth', null as unknown as Auth);
     const rejected = new WeakSet<FastifyRequest>();
 
+    // A key's use is written after the request, not during it (api-keys/repository.ts): soon, in
+    // a transaction of its own or the open group commit's, and, while another process holds the
+    // write lock, again a second later until it can be. Best effort: it only dates the key's use.
+    let recording: NodeJS.Timeout | undefined;
+    const recordUseSoon = (delayMs: number) => {
+      if (recording) return;
+      recording = setTimeout(() => {
+        recording = undefined;
+        try {
+          if (!apiKeys.recordUse()) recordUseSoon(USE_RETRY_MS);
+        } catch (err) {
+          app.log.warn({ err }, 'could not record when API keys were last used');
+        }
+      }, delayMs);
+      recording.unref();
+    };
+    app.addHook('onClose', async () => {
+      clearTimeout(recording);
+      try {
+        apiKeys.recordUse();
+      } catch {
+        // The database may already be closed (a test's own connection); the use is only a date.
+      }
+    });
+
     // Two steps. Who is calling is settled first, in onRequest, without refusing anyone: the rate
     // limit (a route-level onRequest hook, so it runs after this one) then counts the request
     // against its key, or against its address when anonymous or the key is bad — a bad key must
@@ -81,6 +109,7 @@ export default fp<AuthOptions>(
         else {
           const scopes = expand(key.scopes);
           request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+          if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
         }
       }
     });
