@@ -1,6 +1,6 @@
 import { scriptActor } from '../src/http/context.js';
 import { scopes, type Scope } from '../src/modules/api-keys/repository.js';
-import { args, openServices, run, UsageError } from './cli.js';
+import { args, openServices, run, UsageError, writing } from './cli.js';
 
 const usage = 'npm run api-key -- create --name NAME --scopes read,write | list | revoke ID';
 
@@ -11,13 +11,14 @@ await run('api-key', usage, () => {
   const { db, services } = openServices();
   try {
     if (command === 'create') {
-      if (!values.name?.trim()) throw new UsageError('--name is required');
+      const name = values.name?.trim();
+      if (!name) throw new UsageError('--name is required');
       const wanted = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = wanted.filter((s) => !(scopes as readonly string[]).includes(s));
       if (wanted.length === 0 || unknown.length > 0) {
         throw new UsageError(`--scopes must be a comma list of ${scopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
       }
-      const created = services.apiKeys.create(actor, values.name.trim(), wanted as Scope[]);
+      const created = writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[]));
       // The key alone on stdout, so `KEY=$(npm run -s api-key -- create …)` works; it is never shown again.
       process.stdout.write(`${created.key}\n`);
       process.stderr.write(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}. Store it now: it cannot be shown again.\n`);
@@ -25,7 +26,7 @@ await run('api-key', usage, () => {
       process.stdout.write(`${JSON.stringify(services.apiKeys.list(), null, 2)}\n`);
     } else if (command === 'revoke') {
       if (!id || !/^[1-9][0-9]*$/.test(id)) throw new UsageError('revoke needs the key id');
-      const revoked = services.apiKeys.revoke(actor, Number(id));
+      const revoked = writing(db, () => services.apiKeys.revoke(actor, Number(id)));
       process.stdout.write(`${JSON.stringify(revoked, null, 2)}\n`);
     } else {
       throw new UsageError(`unknown command ${command ?? '(none)'}`);

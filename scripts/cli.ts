@@ -22,6 +22,17 @@ export function openServices(): { db: Db; services: ReturnType<typeof createServ
   return { db, services: createServices(db) };
 }
 
+/**
+ * Runs `work` holding the write lock from its first statement. Beside a running server a
+ * transaction that reads before it writes fails at once (SQLITE_BUSY_SNAPSHOT, which no busy
+ * timeout waits out) if the server commits in between; one that asks for the lock first waits
+ * for it instead (up to the busy timeout). The repositories' own transactions nest inside it.
+ * Hold it briefly: the server's writes wait while it is held (reads do not).
+ */
+export function writing<T>(db: Db, work: () => T): T {
+  return db.$client.transaction(work).immediate();
+}
+
 /** Runs a command: exit 0 on success, 2 for bad usage, 1 for anything else, a one-line reason on stderr. */
 export async function run(name: string, usage: string, main: () => Promise<void> | void) {
   try {

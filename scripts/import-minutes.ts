@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { scriptActor } from '../src/http/context.js';
 import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
-import { args, openServices, run, UsageError } from './cli.js';
+import { args, openServices, run, UsageError, writing } from './cli.js';
 
 // Prints the draft read from a minutes text file; with --commit, saves it against a committee
 // through the same code as POST /v1/imports/minutes.
@@ -41,11 +41,14 @@ await run('import-minutes', usage, () => {
   }
   const { db, services } = openServices();
   try {
-    const committed = services.imports.commit(scriptActor('import-minutes'), draft, {
-      committeeId: Number(values.committee),
-      startsAt: values['starts-at'],
-      startsAtField: '--starts-at',
-    });
+    // Parsed above, before the database was opened: the write lock is held only to save.
+    const committed = writing(db, () =>
+      services.imports.commit(scriptActor('import-minutes'), draft, {
+        committeeId: Number(values.committee),
+        startsAt: values['starts-at'],
+        startsAtField: '--starts-at',
+      }),
+    );
     process.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
   } finally {
     db.$client.close();

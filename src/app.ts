@@ -128,8 +128,9 @@ export async function buildApp(
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // Per key when authenticated, else per address.
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // Per key when authenticated, else per address (an unknown or revoked key included). The
+    // key is the one auth's onRequest hook found: it runs before this plugin's route-level hook.
+    keyGenerator: (request) => (request.auth?.keyId != null ? `key:${request.auth.keyId}` : `ip:${request.ip}`),
     enableDraftSpec: true,
     errorResponseBuilder: (_request, context) => {
       const body = problem(429, `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}`, 'SCRUTINY_RATE_LIMITED');

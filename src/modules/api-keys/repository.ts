@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
+import { isBusy, withoutWaiting } from '../../db/busy.js';
 import type { Db } from '../../db/client.js';
 import { changeCounters } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
@@ -50,6 +51,11 @@ export function createApiKeyRepository(db: Db) {
   const checked = new Map<string, { row: typeof apiKeys.$inferSelect; stamp: string }>();
   const changes = changeCounters(db.$client);
   const MAX_CHECKED = 1000;
+
+  // When each key was last used, not yet written. Authenticating is part of every read, and a
+  // read must never wait for the write lock (another process may hold it for seconds), so use is
+  // noted here and written later by recordUse().
+  const unrecordedUse = new Map<number, string>();
 
   const touch = db
     .update(apiKeys)
@@ -109,9 +115,36 @@ export function createApiKeyRepository(db: Db) {
       const now = Date.now();
       if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > 60_000) {
         row.lastUsedAt = new Date(now).toISOString();
-        touch.run({ id: row.id, at: row.lastUsedAt });
+        unrecordedUse.set(row.id, row.lastUsedAt);
       }
       return toRecord(row);
+    },
+
+    /** True when a key has been used since its use was last written. */
+    hasUnrecordedUse(): boolean {
+      return unrecordedUse.size > 0;
+    },
+
+    /**
+     * Writes the use noted by authenticate(), in one transaction, if the write lock is free now
+     * (or already held: inside a group commit it joins the group). Returns false, keeping what
+     * it could not write, when another process holds the lock: the caller tries again later.
+     */
+    recordUse(): boolean {
+      if (unrecordedUse.size === 0) return true;
+      const uses = [...unrecordedUse];
+      try {
+        withoutWaiting(db.$client, () =>
+          db.$client.transaction(() => {
+            for (const [id, at] of uses) touch.run({ id, at });
+          }).immediate(),
+        );
+      } catch (err) {
+        if (isBusy(err)) return false;
+        throw err;
+      }
+      for (const [id, at] of uses) if (unrecordedUse.get(id) === at) unrecordedUse.delete(id);
+      return true;
     },
   };
 }
