@@ -24,9 +24,12 @@ t.test('If-Match uses the strong comparison: a weak ETag never matches (RFC 9110
 
 t.test("a 500's type and body name no internal code", async (t) => {
   const api = await build(t);
-  // A route that fails as a busy SQLite database would, with the library's code.
+  // A route that fails as a damaged SQLite file would, with the library's code. (A busy
+  // database is a 503 to retry: test/http/busy-database.test.ts.)
   api.app.get('/v1/test-failure', { schema: { hide: true } }, async () => {
-    throw Object.assign(new Error('database is locked (secret internal detail)'), { code: 'SQLITE_BUSY' });
+    throw Object.assign(new Error('database disk image is malformed (secret internal detail)'), {
+      code: 'SQLITE_CORRUPT',
+    });
   });
   const res = await api.request({ method: 'GET', url: '/v1/test-failure' });
   t.equal(res.statusCode, 500);
@@ -35,7 +38,7 @@ t.test("a 500's type and body name no internal code", async (t) => {
   t.equal(body.type, 'urn:scrutiny-tracker:problem:http-500');
   t.equal(body.title, 'Internal Server Error');
   t.equal(body.code, undefined);
-  t.notMatch(res.body, /sqlite|busy|locked|secret/i, 'nothing internal in the body');
+  t.notMatch(res.body, /sqlite|corrupt|malformed|secret/i, 'nothing internal in the body');
 });
 
 /** Sends raw bytes to the listening app and returns everything it answers before closing. */
