@@ -1,4 +1,5 @@
 import t from 'tap';
+import { scriptActor } from '../../src/http/context.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // Actions: due rules, recommendation deadlines, the lifecycle, filters and search, paging,
@@ -309,16 +310,21 @@ t.test('an action on an exempt item is invisible without the scope', async (t) =
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: api.keys.exempt })).statusCode, 200);
 });
 
-t.test("an action's visibility can be tightened, never loosened", async (t) => {
+t.test("an action's visibility can be tightened, and loosened only by an admin", async (t) => {
   const api = await build(t);
   const { a } = await setup(api);
+  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'clerk', ['write', 'read:exempt']).key;
   const action = await create(api, { meetingId: a });
-  const tightened = await patch(api, action.id, { visibility: 'exempt' });
+  const tightened = await api.request({ method: 'PATCH', url: `/v1/actions/${action.id}`, as: clerk, payload: { visibility: 'exempt' } });
   t.equal(tightened.statusCode, 200);
   t.equal(tightened.json().visibility, 'exempt');
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: null })).statusCode, 404);
-  const loosened = await patch(api, action.id, { visibility: 'public' });
+  const loosened = await api.request({ method: 'PATCH', url: `/v1/actions/${action.id}`, as: clerk, payload: { visibility: 'public' } });
   t.equal(loosened.statusCode, 400);
   t.same(pointers(loosened.json()), ['/body/visibility']);
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: null })).statusCode, 404, 'still hidden');
+  // Declassifying is a deliberate decision an admin may take.
+  const declassified = await patch(api, action.id, { visibility: 'public' });
+  t.equal(declassified.statusCode, 200, declassified.body);
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${action.id}`, as: null })).statusCode, 200, 'public now');
 });

@@ -264,7 +264,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   t.match(breakdown!.detail, 'From the minutes: "Members requested a breakdown of open cases by ward."');
   t.match(backlog, { item_id: damp.id, resolution_id: resolutions[1]!.id, due_rule: 'next_meeting', due_meeting_id: next });
   t.match(arrears, { item_id: items[3]!.id, due_rule: 'quarter', due_quarter: '2026-27 Q4', due_date: '2027-03-31', due_meeting_id: null });
-  t.match(contract, { item_id: items[5]!.id, visibility: 'exempt' });
+  t.match(contract, { item_id: items[5]!.id, item_visibility: 'exempt' }, 'hidden with its exempt item');
   const viaApi = await api.request({ method: 'GET', url: `/v1/actions/${backlog!.id}` });
   t.match(viaApi.json(), { dueRule: 'next_meeting', dueMeetingId: next, itemId: damp.id, resolutionId: resolutions[1]!.id, committeeId });
 

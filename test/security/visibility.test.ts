@@ -214,6 +214,39 @@ t.test('writes naming hidden records answer as if they did not exist', async (t)
   t.equal(unchanged.json().resolutionId, seed.ids.resolution.public, 'the public action was not moved');
 });
 
+t.test('a refused delete does not name business the caller cannot read', async (t) => {
+  const api = await build(t);
+  const seed = await seedBusiness(api);
+  const created = async (url: string, payload: Record<string, unknown>) => {
+    const res = await api.request({ method: 'POST', url, payload });
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
+    return res.json().id as number;
+  };
+  const meetingAt = (startsAt: string) => created(`/v1/committees/${seed.committeeId}/meetings`, { startsAt });
+  // An item whose only action was tightened to exempt; a meeting whose only item is exempt;
+  // a meeting at which only an exempt action was raised.
+  const item = await created(`/v1/meetings/${seed.meetings.later}/items`, { title: 'Any other business' });
+  await created('/v1/actions', { meetingId: seed.meetings.later, itemId: item, kind: 'task', title: `Hidden ${LEVEL_MARKER.exempt}`, visibility: 'exempt' });
+  const withItem = await meetingAt('2024-11-18T18:30:00Z');
+  await created(`/v1/meetings/${withItem}/items`, { title: `Part 2 ${LEVEL_MARKER.exempt}`, visibility: 'exempt', exemptParagraph: 3 });
+  const withAction = await meetingAt('2024-12-09T18:30:00Z');
+  await created('/v1/actions', { meetingId: withAction, kind: 'task', title: `Hidden ${LEVEL_MARKER.exempt}`, visibility: 'exempt' });
+
+  const cases: [string, string, string][] = [
+    ['an item with a hidden action', `/v1/items/${item}`, 'actions'],
+    ['a meeting with a hidden item', `/v1/meetings/${withItem}`, 'agenda items'],
+    ['a meeting with a hidden action', `/v1/meetings/${withAction}`, 'actions raised at it'],
+  ];
+  for (const [name, url, named] of cases) {
+    const writer = await api.request({ method: 'DELETE', url, as: api.keys.writer });
+    t.equal(writer.statusCode, 409, `${name}: still refused`);
+    t.ok(isProblem(writer), `${name}: problem+json`);
+    t.match(writer.json().detail, /while other records refer to it$/, `${name}: in neutral words to a public-only writer`);
+    const admin = await api.request({ method: 'DELETE', url });
+    t.match(admin.json().detail, new RegExp(`while ${named} refer to it$`), `${name}: named to an admin`);
+  }
+});
+
 t.test('an Idempotency-Key replay never hands one key another key\'s response', async (t) => {
   const api = await build(t);
   const seed = await seedBusiness(api);

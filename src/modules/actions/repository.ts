@@ -8,7 +8,7 @@ import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due
 import { responseDueOn } from '../../domain/executive-response.js';
 import { todayIn } from '../../domain/clock.js';
 import { isOverdue } from '../../domain/overdue.js';
-import { isLooser, stricter, type Visibility } from '../../domain/visibility.js';
+import { isLooser, ownVisibilityAfter, ownVisibilityAtCreation, type Visibility } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { Actor } from '../../http/context.js';
 import { pageJson, type PageJson } from '../../http/links.js';
@@ -292,7 +292,7 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
         committeeId: meeting.committeeId,
         itemId,
         ...due,
-        visibility: input.visibility ?? stricter('public', itemVisibility),
+        visibility: ownVisibilityAtCreation(input.visibility, itemId == null ? null : itemVisibility),
         itemVisibility: itemId == null ? null : itemVisibility,
         executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
         responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
@@ -320,14 +320,28 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
           changes.respondedOn = input.respondedOn ?? before.respondedOn ?? todayIn(LONDON);
         }
         if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
-          const { itemId, itemVisibility } = origin(tx, actor, before.meetingId, input.itemId ?? before.itemId, input.resolutionId ?? before.resolutionId);
-          checkVisibility(actor, input.visibility ?? before.visibility, itemVisibility);
-          // DESIGN.md: an action's visibility can be tightened, never loosened.
-          if (input.visibility !== undefined && isLooser(input.visibility, before.visibility)) {
-            throw invalidField('/body/visibility', `cannot be loosened from ${before.visibility}`);
+          // null unlinks: `??` would read it as "unchanged".
+          const { itemId, itemVisibility } = origin(
+            tx, actor, before.meetingId,
+            input.itemId !== undefined ? input.itemId : before.itemId,
+            input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
+          );
+          if (input.visibility !== undefined && !actor.visibilities.includes(input.visibility)) {
+            throw invalidField('/body/visibility', 'is a level this API key cannot read');
           }
+          const nextItemVisibility = itemId == null ? null : itemVisibility;
+          const own = ownVisibilityAfter({
+            own: before.visibility,
+            itemVisibility: before.itemVisibility,
+            nextItemVisibility,
+            moved: itemId !== before.itemId,
+            requested: input.visibility,
+            mayDeclassify: actor.admin === true,
+          });
+          if ('refused' in own) throw invalidField('/body/visibility', own.refused);
+          changes.visibility = own.own;
           changes.itemId = itemId;
-          changes.itemVisibility = itemId == null ? null : itemVisibility;
+          changes.itemVisibility = nextItemVisibility;
         }
         checkPerson(tx, 'requestedById', input.requestedById);
         checkPerson(tx, 'ownerId', input.ownerId);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
 import { isLooser, type Visibility } from '../../domain/visibility.js';
@@ -7,7 +7,8 @@ import type { Actor } from '../../http/context.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../http/pagination.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Tx } from '../shared/crud.js';
+import { visibleTo } from '../actions/query.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
 
 export type ItemRow = typeof agendaItems.$inferSelect;
@@ -124,11 +125,17 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       db.transaction((tx) => {
         const before = visibleIn(tx, actor, id);
         check(before);
-        deleteAudited(tx, actor, 'item', 'Item', agendaItems, before, [
-          { label: 'resolutions', count: (t) => countWhere(t, resolutions, eq(resolutions.itemId, id)) },
-          { label: 'declarations of interest', count: (t) => countWhere(t, declarations, eq(declarations.itemId, id)) },
-          { label: 'actions', count: (t) => countWhere(t, actions, eq(actions.itemId, id)) },
-        ]);
+        // Its resolutions and declarations are as visible as the item; an action can be hidden.
+        const onItem = eq(actions.itemId, id);
+        const references = referencesSeenBy(
+          [
+            { label: 'resolutions', count: (t) => countWhere(t, resolutions, eq(resolutions.itemId, id)) },
+            { label: 'declarations of interest', count: (t) => countWhere(t, declarations, eq(declarations.itemId, id)) },
+            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, visibleTo(actor.visibilities))!) },
+          ],
+          [(t) => countWhere(t, actions, and(onItem, not(visibleTo(actor.visibilities)))!)],
+        );
+        deleteAudited(tx, actor, 'item', 'Item', agendaItems, before, references);
       });
     },
 

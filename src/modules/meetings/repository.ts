@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/schema.js';
@@ -10,7 +10,8 @@ import type { Actor } from '../../http/context.js';
 import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
 import { recordAudit } from '../audit/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, updateAudited, type Tx } from '../shared/crud.js';
+import { visibleTo } from '../actions/query.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateMeeting, ListMeetingsQuery, UpdateMeeting } from './schemas.js';
 
 export type MeetingRow = typeof meetings.$inferSelect;
@@ -160,18 +161,33 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
         check(before);
         // Next-meeting actions due at it move on first: the row cannot go while they point at it.
         moveNextMeetingActions(tx, actor, before.committeeId, id);
-        deleteAudited(tx, actor, 'meeting', 'Meeting', meetings, before, [
-          { label: 'agenda items', count: (t) => countWhere(t, agendaItems, eq(agendaItems.meetingId, id)) },
-          { label: 'actions raised at it', count: (t) => countWhere(t, actions, eq(actions.meetingId, id)) },
-          {
-            label: 'actions due at it',
-            count: (t) =>
-              countWhere(t, actions, and(eq(actions.dueMeetingId, id), ne(actions.dueRule, 'next_meeting'))!),
-          },
-          { label: 'actions answered at it', count: (t) => countWhere(t, actions, eq(actions.respondedMeetingId, id)) },
-          { label: 'overdue flags', count: (t) => countWhere(t, overdueFlags, eq(overdueFlags.meetingId, id)) },
-          { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.meetingId, id)) },
-        ]);
+        // A meeting is public, but some of its items and actions may be hidden from this caller.
+        const seen = visibleTo(actor.visibilities);
+        const unseen = not(seen);
+        const items = eq(agendaItems.meetingId, id);
+        const itemSeen = inArray(agendaItems.visibility, [...actor.visibilities]);
+        const raised = eq(actions.meetingId, id);
+        const due = and(eq(actions.dueMeetingId, id), ne(actions.dueRule, 'next_meeting'))!;
+        const answered = eq(actions.respondedMeetingId, id);
+        const flags = (t: Tx, which: SQL) =>
+          t.select({ n: sql<number>`count(*)` }).from(overdueFlags).innerJoin(actions, eq(actions.id, overdueFlags.actionId))
+            .where(and(eq(overdueFlags.meetingId, id), which)).get()?.n ?? 0;
+        const references = referencesSeenBy(
+          [
+            { label: 'agenda items', count: (t) => countWhere(t, agendaItems, and(items, itemSeen)!) },
+            { label: 'actions raised at it', count: (t) => countWhere(t, actions, and(raised, seen)!) },
+            { label: 'actions due at it', count: (t) => countWhere(t, actions, and(due, seen)!) },
+            { label: 'actions answered at it', count: (t) => countWhere(t, actions, and(answered, seen)!) },
+            { label: 'overdue flags', count: (t) => flags(t, seen) },
+            { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.meetingId, id)) },
+          ],
+          [
+            (t) => countWhere(t, agendaItems, and(items, not(itemSeen))!),
+            (t) => countWhere(t, actions, and(or(raised, due, answered), unseen)!),
+            (t) => flags(t, unseen),
+          ],
+        );
+        deleteAudited(tx, actor, 'meeting', 'Meeting', meetings, before, references);
       });
     },
 

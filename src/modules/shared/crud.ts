@@ -69,6 +69,15 @@ export interface Reference {
   count: (tx: Tx) => number;
 }
 
+/**
+ * What refers to a record, as the caller may be told: each visible kind under its own label and
+ * every hidden one (exempt or confidential business the caller cannot read) counted together
+ * under a neutral label, so a 409 never names hidden business. People deletion words it the same.
+ */
+export function referencesSeenBy(visible: Reference[], hidden: ((tx: Tx) => number)[]): Reference[] {
+  return [...visible, { label: 'other records', count: (tx) => hidden.reduce((n, count) => n + count(tx), 0) }];
+}
+
 /** Deletes a row unless something refers to it (409 naming what does). */
 export function deleteAudited<T extends Versioned>(
   tx: Tx,
