@@ -148,7 +148,11 @@ export function parseMinutes(text: string, options: ParseMinutesOptions = {}): M
     return parse(input, timeZone);
   } catch (error) {
     // A parser bug must not become a 500: the caller still gets a (empty) draft and a reason.
-    const reason = error instanceof Error ? error.message : String(error);
-    return emptyDraft('empty', [`The minutes could not be read (${reason.slice(0, 200)}).`]);
+    return unreadableDraft(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The draft of minutes that could not be read, saying why. */
+export function unreadableDraft(reason: string): MinutesDraft {
+  return emptyDraft('empty', [`The minutes could not be read (${reason.slice(0, 200)}).`]);
 }

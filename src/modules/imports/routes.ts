@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { DateTimeString, problemResponses } from '../../http/schemas.js';
-import { parseMinutes, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
+import { createMinutesParser, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
 import { invalidField } from '../../errors.js';
 
 const tags = ['imports'];
@@ -60,6 +60,10 @@ function textOf(body: unknown): string | null {
 }
 
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {
+  // A long text is parsed on a worker thread, so that other requests are answered meanwhile.
+  const parser = createMinutesParser();
+  app.addHook('onClose', async () => parser.close());
+
   app.post('/imports/minutes', {
     bodyLimit: importBodyLimit,
     config: { scope: 'write' },
@@ -103,7 +107,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     const where = (field: 'committeeId' | 'startsAt') =>
       isText || (body[field] === undefined && request.query[field] !== undefined) ? `/querystring/${field}` : `/body/${field}`;
 
-    const draft = parseMinutes(body.text);
+    const draft = await parser.parse(body.text);
     if (!options.commit) return { draft, committed: null };
     if (!options.committeeId) throw invalidField(where('committeeId'), 'is required to commit a draft');
     const committed = app.services.imports.commit(actorOf(request), draft, {

@@ -1,0 +1,10 @@
+import { parentPort } from 'node:worker_threads';
+import { parseMinutes } from './parse-minutes.js';
+import type { ParseRequest, ParseResult } from './parse-off-thread.js';
+
+// The worker thread behind parse-off-thread.ts: parses one text at a time, in the order sent.
+// parseMinutes never throws, so every request is answered.
+
+parentPort!.on('message', ({ id, text, options }: ParseRequest) => {
+  parentPort!.postMessage({ id, draft: parseMinutes(text, options) } satisfies ParseResult);
+});
