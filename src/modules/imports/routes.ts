@@ -114,6 +114,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       committeeId: options.committeeId,
       startsAt: options.startsAt,
       startsAtField: where('startsAt'),
+      textField: isText ? '/body' : '/body/text',
     });
     if (committed.created) reply.code(201).header('location', `/v1/meetings/${committed.meetingId}`);
     return { draft, committed };
