@@ -10,6 +10,8 @@ import type { MinutesDraft, ParseMinutesOptions } from './types.js';
 
 /** Texts up to this many characters are parsed on the caller's thread. */
 export const PARSE_INLINE_MAX_CHARS = 64 * 1024;
+/** An idle worker is ended after this long: kept, its compiled parser is warm for the next text. */
+const IDLE_WORKER_MS = 30_000;
 
 export interface ParseRequest {
   id: number;
@@ -28,17 +30,18 @@ export interface MinutesParser {
 }
 
 export function createMinutesParser({ inlineMaxChars = PARSE_INLINE_MAX_CHARS } = {}): MinutesParser {
-  /** The worker while it has texts to parse; started for the first, ended after the last. */
-  let worker: { thread: Worker; waiting: Map<number, (draft: MinutesDraft) => void> } | undefined;
+  /** The worker: started for the first long text, ended once idle for IDLE_WORKER_MS. */
+  let worker: { thread: Worker; waiting: Map<number, (draft: MinutesDraft) => void>; idle?: NodeJS.Timeout } | undefined;
   let nextId = 1;
 
   /** Answers every parse the worker still owed, and forgets it: the next parse starts another. */
-  const abandon = (reason: string) => {
+  const abandon = async (reason: string): Promise<void> => {
     if (!worker) return;
-    const { thread, waiting } = worker;
+    const { thread, waiting, idle } = worker;
     worker = undefined;
+    clearTimeout(idle);
     for (const answer of waiting.values()) answer(unreadableDraft(reason));
-    void thread.terminate();
+    await thread.terminate();
   };
 
   const start = () => {
@@ -46,21 +49,20 @@ export function createMinutesParser({ inlineMaxChars = PARSE_INLINE_MAX_CHARS } 
       // A 1 MB text parses in a few tens of MB (README, Performance).
       resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
     });
-    const started = { thread, waiting: new Map<number, (draft: MinutesDraft) => void>() };
+    const started: NonNullable<typeof worker> = { thread, waiting: new Map() };
     thread.on('message', ({ id, draft }: ParseResult) => {
       started.waiting.get(id)?.(draft);
       started.waiting.delete(id);
-      // Idle, it would only hold memory: the next long text starts a fresh one.
-      if (started.waiting.size === 0 && worker === started) {
-        worker = undefined;
-        void thread.terminate();
-      }
+      if (started.waiting.size > 0 || worker !== started) return;
+      // Idle, it neither keeps the process alive nor, after a while, holds memory.
+      thread.unref();
+      started.idle = setTimeout(() => void abandon('idle'), IDLE_WORKER_MS).unref();
     });
     thread.on('error', (err) => {
-      if (worker === started) abandon(err.message);
+      if (worker === started) void abandon(err.message);
     });
     thread.on('exit', (code) => {
-      if (worker === started) abandon(`the parser stopped with code ${code}`);
+      if (worker === started) void abandon(`the parser stopped with code ${code}`);
     });
     return started;
   };
@@ -69,15 +71,17 @@ export function createMinutesParser({ inlineMaxChars = PARSE_INLINE_MAX_CHARS } 
     parse(text, options = {}) {
       if (text.length <= inlineMaxChars) return Promise.resolve(parseMinutes(text, options));
       worker ??= start();
+      clearTimeout(worker.idle);
       const { thread, waiting } = worker;
+      thread.ref();
       const id = nextId++;
       return new Promise<MinutesDraft>((resolve) => {
         waiting.set(id, resolve);
         thread.postMessage({ id, text, options } satisfies ParseRequest);
       });
     },
-    async close() {
-      abandon('the server is shutting down');
+    close() {
+      return abandon('the server is shutting down');
     },
   };
 }
