@@ -47,6 +47,7 @@ await run('import-minutes', usage, () => {
         committeeId: Number(values.committee),
         startsAt: values['starts-at'],
         startsAtField: '--starts-at',
+        textField: file,
       }),
     );
     process.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);

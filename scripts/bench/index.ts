@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fetchEtags, loadFixtures } from './fixtures.js';
 import { prepareDatabase } from './generate.js';
+import { IMPORT_PARSE, measureImportParse } from './import-parse.js';
 import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
 import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
 import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
@@ -20,7 +21,7 @@ const USAGE = `npm run bench -- [options]
   --warmup S      seconds of warm-up before each (default 1)
   --runs N        rounds; the table shows each figure's median (default 3)
   --json FILE     also write the table as JSON
-  --only REGEX    only the scenarios whose name matches (the bare route always runs)
+  --only REGEX    only the scenarios whose name matches (the bare route always runs; 'minutes import' for the import's parse times)
   --cpu-prof DIR  write the server's CPU profiles (node --cpu-prof) into DIR
   --no-build      measure the existing build instead of building first
   --help          this text`;
@@ -119,6 +120,8 @@ for (let round = 1; round <= runs; round++) {
     record(idleProbe.name, await measure(app.url, idleProbe, duration, 0));
   }
 }
+// Last, so that its worker's memory and processor do not colour the scenarios above.
+const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
 const rss = memory.stop();
 await Promise.all([stop(app), stop(bare)]);
 
@@ -144,6 +147,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
 }
 rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
 rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
+rows.push(...importRows);
 for (const f of floor) rows.push({ scenario: f.name, rps: f.opsPerSecond, p50: f.p50, p99: f.p99, ratio: f.opsPerSecond / bareRps });
 
 const table = render(rows);

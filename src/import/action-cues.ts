@@ -60,15 +60,25 @@ const ANSWERED_FROM_PAPERS = new RegExp(
 );
 
 /**
+ * How a sentence after a request answers it: `papers` points to what the meeting already had
+ * (answers any request), `explanation` answers only a bare request for information, null none.
+ * "…advised that the figures would be circulated" promises an answer; it does not give one.
+ */
+export function answerGiven(sentence: string): 'papers' | 'explanation' | null {
+  const text = sentence.slice(0, MAX_SENTENCE_CHARS);
+  const answer = ANSWERED_FROM_PAPERS.test(text) ? 'papers' : ANSWER.test(text) ? 'explanation' : null;
+  return answer !== null && detectActionCue(sentence) === null ? answer : null;
+}
+
+/**
  * Did the meeting answer a request on the spot (in the sentences after it)? A bare request for
  * information is answered by any explanation; a request for more is answered only by pointing
  * to the papers the meeting already had.
  */
 export function isAnsweredInMeeting(followingSentences: readonly string[], bareRequest = true): boolean {
-  // "…advised that the figures would be circulated" promises an answer; it does not give one.
-  return followingSentences.some((s) => {
-    const text = s.slice(0, MAX_SENTENCE_CHARS);
-    const answers = ANSWERED_FROM_PAPERS.test(text) || (bareRequest && ANSWER.test(text));
-    return answers && detectActionCue(s) === null;
-  });
+  return followingSentences.some((s) => answers(answerGiven(s), bareRequest));
+}
+
+export function answers(answer: 'papers' | 'explanation' | null, bareRequest: boolean): boolean {
+  return answer === 'papers' || (bareRequest && answer === 'explanation');
 }

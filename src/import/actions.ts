@@ -1,4 +1,4 @@
-import { detectActionCue, isAnsweredInMeeting, type CueContext } from './action-cues.js';
+import { answerGiven, answers, detectActionCue, isAnsweredInMeeting, type CueContext } from './action-cues.js';
 import { parseActionLine } from './action-lines.js';
 import { classifyActionKind, deriveActionTitle } from './action-title.js';
 import { dueHintFor } from './due-hints.js';
@@ -14,6 +14,8 @@ import type { DraftAction, DraftProgress, DraftResolution } from './types.js';
 export interface ItemFollowUps {
   actions: DraftAction[];
   progress: DraftProgress[];
+  /** Candidates found past `maxActions`, and so not drafted. */
+  leftOut: number;
 }
 
 function withOptional(action: DraftAction, requestedBy?: string, owner?: string): DraftAction {
@@ -29,19 +31,48 @@ function clauseAround(text: string, index: number): string {
   return cut >= 0 ? text.slice(cut + 2).trim() : text;
 }
 
+type Answer = ReturnType<typeof answerGiven>;
+
+/**
+ * For each sentence, the strongest answer (papers over explanation) given after it in its own
+ * paragraph: one pass from the end, so that checking every request stays linear in the item's
+ * length (looking through all later sentences for each request was quadratic).
+ */
+function answersAfter(sentences: readonly Sentence[]): Answer[] {
+  const after: Answer[] = new Array<Answer>(sentences.length);
+  const strongest = new Map<number, Answer>();
+  for (let k = sentences.length - 1; k >= 0; k--) {
+    const { paragraph, text } = sentences[k]!;
+    const later = strongest.get(paragraph) ?? null;
+    after[k] = later;
+    if (later === 'papers') continue;
+    const own = answerGiven(text);
+    if (own !== null) strongest.set(paragraph, own);
+  }
+  return after;
+}
+
 export function discussionFollowUps(
   itemIndex: number,
   sentences: readonly Sentence[],
   meetingDate: string | null,
   context: CueContext = {},
+  maxActions = Infinity,
 ): ItemFollowUps {
   const actions: DraftAction[] = [];
   const progress: DraftProgress[] = [];
+  let answered: Answer[] | undefined;
+  let leftOut = 0;
+  // Past the cap a candidate is only counted: its title and due hint are never worked out.
+  const add = (draft: () => DraftAction) => {
+    if (actions.length < maxActions) actions.push(draft());
+    else leftOut++;
+  };
   sentences.forEach((sentence, k) => {
     const text = sentence.text;
     const actionLine = parseActionLine(text);
     if (actionLine) {
-      const previous = actions[actions.length - 1];
+      const previous = leftOut === 0 ? actions[actions.length - 1] : undefined;
       if (actionLine.ownerOnly) {
         // "ACTION: J Saltmarsh" names who owes the request minuted just above.
         if (previous && actionLine.what !== '') previous.owner = actionLine.what.replace(/[.;]$/, '');
@@ -50,7 +81,7 @@ export function discussionFollowUps(
       const { what, due } = actionLine;
       // A due column reads as a deadline: "15 December 2023" → "by 15 December 2023".
       const dueText = due ? `${what} by ${due.replace(/^by /i, '')}` : what;
-      actions.push(
+      add(() =>
         withOptional(
           { itemIndex, resolutionIndex: null, kind: classifyActionKind(what), title: deriveActionTitle(what), detail: text, sourceSentence: text, dueHint: dueHintFor(dueText, meetingDate) },
           undefined,
@@ -67,10 +98,10 @@ export function discussionFollowUps(
     if (cue.rule === 'request') {
       // The answer can follow in the same sentence ("…; the Manager explained that…") or after it.
       const restOfSentence = text.slice(cue.index + 10).split(/;| – | — /).slice(1);
-      const following = [...restOfSentence, ...sentences.slice(k + 1).filter((s) => s.paragraph === sentence.paragraph).map((s) => s.text)];
-      if (isAnsweredInMeeting(following, cue.answerable)) return;
+      answered ??= answersAfter(sentences);
+      if (isAnsweredInMeeting(restOfSentence, cue.answerable) || answers(answered[k]!, cue.answerable)) return;
     }
-    actions.push(
+    add(() =>
       withOptional(
         {
           itemIndex,
@@ -86,7 +117,7 @@ export function discussionFollowUps(
       ),
     );
   });
-  return { actions, progress };
+  return { actions, progress, leftOut };
 }
 
 /** Requests, recommendations and referrals among an item's resolutions become actions. */

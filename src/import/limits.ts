@@ -7,3 +7,7 @@ export const MINUTES_TEXT_MAX_CHARS = 1_000_000;
 // keeps every match linear even on a pasted binary file with no line breaks.
 export const MAX_SENTENCE_CHARS = 2_000;
 export const MAX_LINE_CHARS = 5_000;
+
+// An officer reviews every candidate action by hand; no real item has more than a few dozen.
+// The cap bounds the draft (and the commit) whatever the text; the warning says what it cut.
+export const MAX_ACTIONS_PER_ITEM = 100;

@@ -3,7 +3,7 @@ import { applyAttendanceSentences, extractAttendance } from './attendance.js';
 import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
-import { MINUTES_TEXT_MAX_CHARS } from './limits.js';
+import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
 import { extractMeeting } from './meeting-header.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
@@ -98,6 +98,7 @@ function parse(input: string, timeZone: string): MinutesDraft {
   const progress: DraftProgress[] = [];
   const context = { committeeName: meeting.committeeName };
   const itemSentences: Array<{ number: string | null; title: string; sentences: string[] }> = [];
+  const capWarnings: string[] = [];
   parts.items.forEach((raw, itemIndex) => {
     const number = raw.number ?? (parts.items.length === 1 ? itemNumber : null);
     items.push({ number, title: raw.title, minutes: raw.lines.join('\n'), position: itemIndex + 1, visibility: 'public' });
@@ -114,15 +115,25 @@ function parse(input: string, timeZone: string): MinutesDraft {
     }
     const discussion = raw.lines.map((line, i) => (inBlock.has(i) ? '' : line));
     const sentences = segmentSentences(discussion);
-    const followUps = discussionFollowUps(itemIndex, sentences, meeting.date, context);
-    actions.push(...followUps.actions, ...resolutionFollowUps(itemResolutions, meeting.date, context));
+    // Resolutions are the meeting's decisions: their follow-ups are kept first under the cap.
+    const decided = resolutionFollowUps(itemResolutions, meeting.date, context);
+    const kept = decided.slice(0, MAX_ACTIONS_PER_ITEM);
+    const followUps = discussionFollowUps(itemIndex, sentences, meeting.date, context, MAX_ACTIONS_PER_ITEM - kept.length);
+    actions.push(...followUps.actions, ...kept);
     progress.push(...followUps.progress);
+    const leftOut = followUps.leftOut + decided.length - kept.length;
+    if (leftOut > 0) {
+      const name = number ? `Item ${number}` : raw.title ? `The item "${raw.title.slice(0, 80)}"` : 'The item';
+      capWarnings.push(
+        `${name} has ${MAX_ACTIONS_PER_ITEM + leftOut} candidate actions; only the first ${MAX_ACTIONS_PER_ITEM} were drafted and ${leftOut} were left out: read its minutes for the rest.`,
+      );
+    }
     itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
   });
   applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
   applyExemptVisibility(items);
   const declarations = extractDeclarations(itemSentences);
-  warnings.push(...warningsFor({ layout, meeting, items, truncatedItems, lines, headerLines: parts.headerLines }));
+  warnings.push(...warningsFor({ layout, meeting, items, truncatedItems, lines, headerLines: parts.headerLines }), ...capWarnings);
   return { layout, meeting, attendance, items, resolutions, declarations, actions, progress, warnings };
 }
 
@@ -137,7 +148,11 @@ export function parseMinutes(text: string, options: ParseMinutesOptions = {}): M
     return parse(input, timeZone);
   } catch (error) {
     // A parser bug must not become a 500: the caller still gets a (empty) draft and a reason.
-    const reason = error instanceof Error ? error.message : String(error);
-    return emptyDraft('empty', [`The minutes could not be read (${reason.slice(0, 200)}).`]);
+    return unreadableDraft(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The draft of minutes that could not be read, saying why. */
+export function unreadableDraft(reason: string): MinutesDraft {
+  return emptyDraft('empty', [`The minutes could not be read (${reason.slice(0, 200)}).`]);
 }

@@ -4,7 +4,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import t from 'tap';
-import { getJson, processEnv, root, runCommand, startServer, tempDir } from './helper.js';
+import { createApiKey, getJson, processEnv, root, runCommand, startServer, tempDir } from './helper.js';
 
 // The Dockerfile cannot be built on these machines, so every command in it is run here outside
 // Docker (issue 2, "Running it"): `npm run build` from a clean tree, then the run stage — only
@@ -102,6 +102,19 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
   // Every committee's report is streamed from a connection of its own (jobs/report-stream.ts).
   const report = await getJson(`${server.url}/v1/reports/overdue?asOf=2024-08-23`);
   t.same([report.status, report.body], [200, { asOf: '2024-08-23', meetings: [] }], 'the whole report streams from the build');
+
+  // A long minutes text is parsed on a worker thread, bundled as an entry point of its own.
+  t.ok(existsSync(join(app, 'dist', 'server', 'minutes-parse-worker.js')), 'the minutes parser worker was built');
+  const key = await createApiKey(env, 'build-import', 'write');
+  const minutes = `Overview and Scrutiny Committee - Monday, 15th July 2024 6.30 pm\n\n1. Performance report\n\n${'Members asked for a report on the numbers.\n'.repeat(2000)}`;
+  const imported = await fetch(`${server.url}/v1/imports/minutes`, {
+    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain' }, body: minutes,
+  });
+  const draft = ((await imported.json()) as { draft: { items: unknown[]; actions: unknown[]; warnings: string[] } }).draft;
+  t.equal(imported.status, 200, `a ${minutes.length}-character import is answered`);
+  t.match(draft, { items: [{ number: '1', title: 'Performance report' }] }, 'with its draft, read off the event loop');
+  t.equal(draft.actions.length, 100);
+  t.ok(draft.warnings.some((w) => /candidate actions/.test(w)), 'capped, and saying so');
 
   const { port } = new URL(server.url);
   const probe = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port }, { timeoutMs: 10_000 });

@@ -1,17 +1,17 @@
 import createError from '@fastify/error';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
-import { parseFinancialQuarter } from '../../domain/financial-quarter.js';
-import { isLocalDate, localDateOf } from '../../domain/local-date.js';
-import { invalidField } from '../../errors.js';
+import { localDateOf } from '../../domain/local-date.js';
 import type { Actor } from '../../http/context.js';
-import type { DraftAction, DueHint, MinutesDraft } from '../../import/index.js';
+import { insertReturning } from '../../db/prepared.js';
+import type { DraftAction, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
 import { insertAudited, mustFind, type Tx } from '../shared/crud.js';
+import { attendeeNamed, checkItemsMayBeFiled, cut, itemTitle, paragraphOf, startsAtOf, usableHint } from './draft-values.js';
 
 // Saving a reviewed draft: the meeting, attendance, items, resolutions, declarations and
 // actions in ONE transaction, each write audited. Importing the same minutes again finds the
@@ -23,6 +23,8 @@ export interface CommitOptions {
   startsAt?: string;
   /** How to name `startsAt` in errors: "/body/startsAt" (default), "/querystring/startsAt", "--starts-at". */
   startsAtField?: string;
+  /** How to name the minutes text in errors: "/body/text" (default), "/body" for plain text, a file name. */
+  textField?: string;
 }
 
 /** A draft with no agenda items (empty text, binary garbage) has nothing to save. */
@@ -33,60 +35,6 @@ export interface CommitResult {
   meetingId: number;
   counts: { items: number; resolutions: number; declarations: number; actions: number; attendance: number };
   warnings: string[];
-}
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
-// The years the rest of the service can do calendar arithmetic in (see SUPPORTED_YEARS).
-const supportedYear = (year: number) => year >= 1900 && year <= 2999;
-
-/** When the meeting started: the caller's startsAt, else the date (and time) the minutes give, in the committee's zone. */
-function startsAtOf(draft: MinutesDraft, options: CommitOptions, timeZone: string): string {
-  const field = options.startsAtField ?? '/body/startsAt';
-  if (options.startsAt !== undefined) {
-    const given = DateTime.fromISO(options.startsAt, { setZone: true });
-    if (!ISO_WITH_OFFSET.test(options.startsAt) || !given.isValid) {
-      throw invalidField(field, 'must be an ISO 8601 date and time with an offset, e.g. 2024-07-15T18:30:00+01:00');
-    }
-    if (!supportedYear(given.year)) throw invalidField(field, 'must be in the years 1900–2999');
-    return options.startsAt;
-  }
-  const { date, time } = draft.meeting;
-  if (!date) throw invalidField(field, 'the minutes give no meeting date: give the date and time the meeting started');
-  // Minutes without a time: noon local time keeps the meeting on its own date in any zone.
-  const local = DateTime.fromISO(`${date}T${time ?? '12:00'}`, { zone: timeZone });
-  if (!local.isValid || !supportedYear(local.year)) {
-    throw invalidField(field, `the minutes' date ${date} cannot be used: give the date and time the meeting started`);
-  }
-  return local.toISO({ suppressMilliseconds: true });
-}
-
-const itemTitle = (item: { title: string }) => cut(item.title || 'Untitled item', 500);
-
-/** A due hint the due rules accept; anything else falls back to the committee's next meeting. */
-function usableHint(hint: DueHint | null): DueHint | null {
-  if (hint?.rule === 'quarter') {
-    try {
-      const { startYear } = parseFinancialQuarter(hint.quarter);
-      return supportedYear(startYear) ? hint : null;
-    } catch {
-      return null;
-    }
-  }
-  if (hint?.rule === 'date') return isLocalDate(hint.date) && supportedYear(Number(hint.date.slice(0, 4))) ? hint : null;
-  return hint;
-}
-
-/** The attendee a declaration's "Councillor Smith" means, when exactly one attendee has that surname. */
-function attendeeNamed(draft: MinutesDraft, name: string): string | null {
-  const wanted = name.trim().toLowerCase();
-  const exact = draft.attendance.find((a) => a.name.trim().toLowerCase() === wanted);
-  if (exact) return exact.name;
-  const surname = (full: string) => full.trim().split(/\s+/).pop()?.toLowerCase() ?? '';
-  if (/\s/.test(wanted)) return null;
-  const matches = [...new Set(draft.attendance.filter((a) => surname(a.name) === wanted).map((a) => a.name))];
-  return matches.length === 1 ? matches[0]! : null;
 }
 
 export function createImportRepository(db: Db, deps: { meetings: MeetingRepository; actions: ActionRepository }) {
@@ -121,6 +69,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         if (draft.items.length === 0) {
           throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
         }
+        checkItemsMayBeFiled(actor, draft, options.textField ?? '/body/text');
         const startsAt = startsAtOf(draft, options, committee.timezone);
         const warnings: string[] = [];
         const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
@@ -129,6 +78,9 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           created: false, meetingId, counts, warnings: [`${why}: nothing was saved`],
         });
         const titles = draft.items.map(itemTitle);
+        // Only items the caller may read are compared or counted: whether minutes were "already
+        // imported" must not tell a caller anything about business hidden from it.
+        const visible = inArray(agendaItems.visibility, [...actor.visibilities]);
         // The same minutes imported before with another start time (startsAt given once, read
         // from the text the other time): a meeting that day holding exactly these items.
         const sameDay = tx
@@ -137,7 +89,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           .where(and(eq(meetings.committeeId, committee.id), eq(meetings.localDate, localDateOf(startsAt, committee.timezone))))
           .all();
         for (const { id } of sameDay) {
-          const held = tx.select({ title: agendaItems.title }).from(agendaItems).where(eq(agendaItems.meetingId, id)).orderBy(asc(agendaItems.position), asc(agendaItems.id)).all();
+          const held = tx.select({ title: agendaItems.title }).from(agendaItems).where(and(eq(agendaItems.meetingId, id), visible)).orderBy(asc(agendaItems.position), asc(agendaItems.id)).all();
           if (held.length === titles.length && held.every((row, i) => row.title === titles[i])) return already(id);
         }
 
@@ -148,7 +100,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           .where(and(eq(meetings.committeeId, committee.id), eq(meetings.startsAtUtc, startsAtUtc ?? '')))
           .get();
         if (meeting) {
-          const hasItems = tx.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meeting.id)).get();
+          const hasItems = tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meeting.id), visible)).get();
           // Another set of minutes for the same meeting: refused rather than merged.
           if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
           if (meeting.status !== 'held') {
@@ -174,20 +126,28 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         }
         if (seen.size > 0) recordAudit(tx, actor, 'attendance', meetingId, 'update', [], draft.attendance);
 
+        // Each action written below reads its item's whole row (actions' createIn): with the
+        // minutes in it (up to 100 KB) that was most of a large commit. So an item is written
+        // without them, its creation audited with them, and they are filled in last, all in this
+        // one transaction, so nobody ever sees the item without its minutes.
+        const itemMinutes: Array<{ id: number; minutes: string }> = [];
         const itemIds = draft.items.map((item) => {
           const exempt = item.visibility !== 'public';
-          const paragraph = Number.isInteger(item.exemptParagraph) && item.exemptParagraph! >= 1 && item.exemptParagraph! <= 7 ? item.exemptParagraph! : null;
-          if (exempt && paragraph === null) warnings.push(`Item ${item.number ?? item.title} is exempt but the minutes do not name its Schedule 12A paragraph: set exemptParagraph`);
-          counts.items++;
-          return insertAudited(tx, actor, 'item', agendaItems, {
+          const values = {
             meetingId,
             number: item.number ? cut(item.number, 20) : null,
             title: itemTitle(item),
-            minutes: cut(item.minutes, 100_000),
+            minutes: '',
             position: item.position,
             visibility: item.visibility,
-            exemptParagraph: exempt ? paragraph : null,
-          }).id;
+            exemptParagraph: exempt ? paragraphOf(item) : null,
+          };
+          const row = insertReturning(tx, agendaItems, values);
+          const minutes = cut(item.minutes, 100_000);
+          recordAudit(tx, actor, 'item', row.id, 'create', null, { ...row, minutes });
+          if (minutes !== '') itemMinutes.push({ id: row.id, minutes });
+          counts.items++;
+          return row.id;
         });
 
         const resolutionIds = draft.resolutions.map((r) => {
@@ -216,14 +176,14 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           counts.declarations++;
         }
 
-        const admin = { ...actor, visibilities: ['public', 'exempt', 'confidential'] as const };
         for (const action of draft.actions) {
           if (action.dueHint && !usableHint(action.dueHint)) {
             warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
           }
-          deps.actions.createIn(tx, admin, actionInput(action, meetingId, itemIds, resolutionIds));
+          deps.actions.createIn(tx, actor, actionInput(action, meetingId, itemIds, resolutionIds));
           counts.actions++;
         }
+        for (const { id, minutes } of itemMinutes) tx.update(agendaItems).set({ minutes }).where(eq(agendaItems.id, id)).run();
         return { created: true, meetingId, counts, warnings };
       });
     },

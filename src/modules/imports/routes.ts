@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { DateTimeString, problemResponses } from '../../http/schemas.js';
-import { parseMinutes, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
+import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
 import { invalidField } from '../../errors.js';
 
 const tags = ['imports'];
@@ -60,6 +60,10 @@ function textOf(body: unknown): string | null {
 }
 
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {
+  // A long text is parsed on a worker thread, so that other requests are answered meanwhile.
+  const parser = createMinutesParser();
+  app.addHook('onClose', async () => parser.close());
+
   app.post('/imports/minutes', {
     bodyLimit: importBodyLimit,
     config: { scope: 'write' },
@@ -70,6 +74,10 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
         'Send `text/plain` (with `committeeId`, `commit`, `startsAt` as query parameters) or JSON `{ text, committeeId?, commit?, startsAt? }`. ' +
         'Without `commit` nothing is saved and the answer is 200 with the draft. With `commit` the draft is saved in one transaction: ' +
         '201 with `Location` of the meeting, or 200 with `committed.created: false` when these minutes were already imported. ' +
+        'Items are filed under the rules of `POST /v1/meetings/{id}/items`: a key that cannot read exempt business cannot import it, ' +
+        'and an item the minutes mark exempt must name its Schedule 12A paragraph ("paragraph 3"); otherwise 400 naming the item. ' +
+        '"Already imported" compares only the items the key can read. ' +
+        `At most ${MAX_ACTIONS_PER_ITEM} candidate actions are drafted per item (a warning says what was left out). ` +
         `Text over ${MINUTES_TEXT_MAX_CHARS} characters is refused with 413.`,
       querystring: ImportQuery,
       // One schema per media type, so that a JSON body is validated as an object and its errors
@@ -103,13 +111,14 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     const where = (field: 'committeeId' | 'startsAt') =>
       isText || (body[field] === undefined && request.query[field] !== undefined) ? `/querystring/${field}` : `/body/${field}`;
 
-    const draft = parseMinutes(body.text);
+    const draft = await parser.parse(body.text);
     if (!options.commit) return { draft, committed: null };
     if (!options.committeeId) throw invalidField(where('committeeId'), 'is required to commit a draft');
     const committed = app.services.imports.commit(actorOf(request), draft, {
       committeeId: options.committeeId,
       startsAt: options.startsAt,
       startsAtField: where('startsAt'),
+      textField: isText ? '/body' : '/body/text',
     });
     if (committed.created) reply.code(201).header('location', `/v1/meetings/${committed.meetingId}`);
     return { draft, committed };

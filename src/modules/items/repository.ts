@@ -23,7 +23,7 @@ export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
  * Exempt business names its Schedule 12A paragraph; public business has none. And a caller
  * may not file an item where it could not read it back (it would vanish from their view).
  */
-function checkExemption(actor: Reader, visibility: Visibility, exemptParagraph: number | null | undefined) {
+export function checkExemption(actor: Reader, visibility: Visibility, exemptParagraph: number | null | undefined) {
   const errors: FieldError[] = [];
   if (!isVisibleTo(actor, visibility)) {
     errors.push({ pointer: '/body/visibility', detail: `this API key cannot read ${visibility} business, so cannot file it` });
