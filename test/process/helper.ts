@@ -176,16 +176,6 @@ export function runCommand(
   });
 }
 
-/** `npm run api-key -- create …` against the configured database: the key alone on stdout. */
-export async function createApiKey(env: NodeJS.ProcessEnv, name: string, scopes: string): Promise<string> {
-  const result = await runCommand(process.execPath, [...tsxArgs, 'scripts/api-key.ts', 'create', '--name', name, '--scopes', scopes], env);
-  const key = result.stdout.trim();
-  if (result.code !== 0 || !key || key.includes('\n')) {
-    throw new Error(`api-key create failed (${result.code}): ${result.stderr}`);
-  }
-  return key;
-}
-
 /** An admin key made in this process (creating and migrating the database): quicker than the CLI. */
 export function seedAdminKey(databasePath: string, name: string): string {
   const db = openDatabase({ path: databasePath });
