@@ -1,7 +1,15 @@
 // Runs the tap suite and ends with the line CI reads: "N passed, N failed".
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
-const child = spawn('npx', ['tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Test files run side by side, one more than there are processors: much of a file's time is
+// spent waiting (for a child process, a worker thread, an fsync), and tap's own default leaves
+// one processor idle. Files share no port (servers listen on port 0), no database and no
+// directory (each makes its own temporary one), so any two can run at once.
+const args = process.argv.slice(2);
+const jobs = args.some((a) => /^(-j|--jobs)/.test(a)) ? [] : [`--jobs=${availableParallelism() + 1}`];
+
+const child = spawn('npx', ['tap', ...jobs, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);

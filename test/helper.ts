@@ -60,3 +60,29 @@ export async function meeting(api: TestApp, committeeId: number, body: Record<st
   if (res.statusCode !== 201) throw new Error(`meeting: ${res.statusCode} ${res.body}`);
   return res.json().id;
 }
+
+/**
+ * Resolves once `done()` is true, checking every 10 ms; rejects naming `what` after `timeoutMs`.
+ * For a fact another thread or process brings about: the timeout only bounds a hang, so it is
+ * generous (a busy machine can take seconds to start a thread).
+ */
+export async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The promise's value, or a rejection naming `what` after `ms` (the timer is cleared either way). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

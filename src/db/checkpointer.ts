@@ -57,6 +57,8 @@ export interface Checkpointer {
    * resolves once the log is copied (begin then); otherwise undefined (begin now).
    */
   beforeBegin(): Promise<void> | undefined;
+  /** How many passes the worker has ended: a fact to wait for, where a test would guess a time. */
+  passesEnded(): number;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,9 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
         return undefined;
       }
       return pending.done;
+    },
+    passesEnded() {
+      return Atomics.load(shared, ENDED);
     },
     async close() {
       if (closing) return;

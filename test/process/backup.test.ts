@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
-import { getJson, processEnv, runCommand, seedAdminKey, sleep, startServer, startWriteStream, tempDir, tsxArgs, within } from './helper.js';
+import { getJson, PATIENT_MS, processEnv, runCommand, seedAdminKey, startServer, startWriteStream, tempDir, tsxArgs, until, within } from './helper.js';
 
 // `npm run db:backup -- FILE` takes a consistent online backup while the server is serving
 // writes (issue 4, "Not losing data"); restoring it gives back every record acknowledged before
@@ -36,12 +36,12 @@ t.test('an online backup under a stream of writes restores every acknowledged re
   const server = await startServer(t, env);
 
   const stream = startWriteStream(server.url, key, { label: 'Backup', concurrency: 8, max: 20_000 });
-  await within(stream.firstAck, 15_000, 'the first acknowledged write');
-  await sleep(300);
+  await within(stream.firstAck, PATIENT_MS, 'the first acknowledged write');
+  await until(() => stream.acked.size >= 100, 'a hundred acknowledged writes', PATIENT_MS);
   // What the server had acknowledged when the backup started: all of it must be in the copy.
   const before = new Map(stream.acked);
   const ackedAtStart = stream.acked.size;
-  const backup = await runCommand('npm', backupCommand(backupPath), env, { timeoutMs: 30_000 });
+  const backup = await runCommand('npm', backupCommand(backupPath), env);
   const ackedDuring = stream.acked.size - ackedAtStart;
   await stream.stop();
   server.child.kill('SIGTERM');
@@ -103,7 +103,7 @@ t.test('an online backup under a stream of writes restores every acknowledged re
     const target = join(dir, 'under-steady-writes.sqlite');
     const started = Date.now();
     try {
-      const result = await runCommand('npm', backupCommand(target), env, { timeoutMs: 30_000 });
+      const result = await runCommand('npm', backupCommand(target), env);
       t.equal(result.code, 0, `db:backup succeeded; stderr: ${result.stderr}`);
     } finally {
       clearInterval(timer);
@@ -121,8 +121,8 @@ t.test('an online backup under a stream of writes restores every acknowledged re
     const target = join(dir, 'never.sqlite');
     const backupScript = (file: string) => [...tsxArgs, 'scripts/db-backup.ts', file];
     const [refused, failed] = await Promise.all([
-      runCommand(process.execPath, backupScript(existing), env, { timeoutMs: 30_000 }),
-      runCommand(process.execPath, backupScript(target), processEnv(join(dir, 'absent', 'none.sqlite')), { timeoutMs: 30_000 }),
+      runCommand(process.execPath, backupScript(existing), env),
+      runCommand(process.execPath, backupScript(target), processEnv(join(dir, 'absent', 'none.sqlite'))),
     ]);
     t.not(refused.code, 0, 'existing file: non-zero exit');
     t.equal(refused.stdout, '', 'existing file: nothing on stdout');

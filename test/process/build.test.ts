@@ -59,7 +59,7 @@ t.test('a fresh clone has every file the build copies: nothing under src/ or mig
 });
 
 t.test('npm run build, then the run stage starts on a fresh database and serves', async (t) => {
-  const build = await runCommand('npm', ['run', 'build'], processEnv(':unused:'), { timeoutMs: 120_000 });
+  const build = await runCommand('npm', ['run', 'build'], processEnv(':unused:'), { timeoutMs: 300_000 });
   t.equal(build.code, 0, `npm run build succeeds: ${build.stdout.slice(-2000)} ${build.stderr.slice(-2000)}`);
   t.ok(existsSync(join(root, cmd?.at(-1) ?? 'dist/server/server.js')), 'the entry point CMD names was built');
   t.ok(existsSync(join(root, 'dist', 'src', 'domain', 'data', 'bank-holidays-england-and-wales.json')), 'the bank-holiday data is in dist/');
@@ -117,12 +117,12 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
   t.ok(draft.warnings.some((w) => /candidate actions/.test(w)), 'capped, and saying so');
 
   const { port } = new URL(server.url);
-  const probe = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port }, { timeoutMs: 10_000 });
+  const probe = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port });
   t.equal(probe.code, 0, 'the HEALTHCHECK command passes against the running server');
 
   server.child.kill('SIGTERM');
   t.same(await server.exited, { code: 0, signal: null }, 'SIGTERM stops it cleanly');
-  const down = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port }, { timeoutMs: 10_000 });
+  const down = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port });
   t.equal(down.code, 1, 'and the HEALTHCHECK fails once it is down');
 
   const db = new Database(databasePath, { readonly: true });

@@ -10,10 +10,18 @@ import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/http/context.js';
 import { createServices } from '../../src/services.js';
 
+export { until, within } from '../helper.js';
+
 // The real process, as an operator runs it: these tests spawn `node src/server.ts` (or the
 // built dist/) on a temp database, talk to it over a real socket, and kill it however they like.
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * How long to wait for a child process to do what it will (listen, log, finish): only a bound on
+ * a hang. A busy machine can take many seconds to start Node with tsx.
+ */
+export const PATIENT_MS = 90_000;
 export const tsxArgs = ['--import', 'tsx'];
 
 /** A temp directory removed when the test ends. */
@@ -107,7 +115,7 @@ export async function startServer(
     for (const watch of watchers) watch(line);
   });
 
-  const waitForLog = (msg: RegExp, timeoutMs = 15_000) =>
+  const waitForLog = (msg: RegExp, timeoutMs = PATIENT_MS) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const seen = logs.find((l) => msg.test(String(l.msg)));
       if (seen) return resolve(seen);
@@ -132,7 +140,7 @@ export async function startServer(
       });
     });
 
-  const listening = await waitForLog(/^Server listening at /, options.timeoutMs ?? 20_000);
+  const listening = await waitForLog(/^Server listening at /, options.timeoutMs ?? PATIENT_MS);
   const url = String(listening.msg).replace(/^Server listening at /, '');
   return { child, url, exited, logs, stderr: () => stderr, waitForLog };
 }
@@ -158,24 +166,14 @@ export function runCommand(
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms; stderr: ${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? PATIENT_MS} ms; stderr: ${stderr}`));
+    }, options.timeoutMs ?? PATIENT_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
-}
-
-/** `npm run api-key -- create …` against the configured database: the key alone on stdout. */
-export async function createApiKey(env: NodeJS.ProcessEnv, name: string, scopes: string): Promise<string> {
-  const result = await runCommand(process.execPath, [...tsxArgs, 'scripts/api-key.ts', 'create', '--name', name, '--scopes', scopes], env);
-  const key = result.stdout.trim();
-  if (result.code !== 0 || !key || key.includes('\n')) {
-    throw new Error(`api-key create failed (${result.code}): ${result.stderr}`);
-  }
-  return key;
 }
 
 /** An admin key made in this process (creating and migrating the database): quicker than the CLI. */
@@ -269,19 +267,6 @@ export function startWriteStream(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The promise's value, or a rejection naming `what` after `ms` (the timer is cleared either way). */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Fetch with a Bearer key, returning status and parsed JSON (or text). */
 export async function getJson(url: string, key?: string): Promise<{ status: number; body: unknown; headers: Headers }> {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import t from 'tap';
 
 // `npm run bench` is a command people run by hand: it explains itself, and refuses options it
@@ -6,11 +6,15 @@ import t from 'tap';
 // or generating anything.
 
 const CWD = new URL('../..', import.meta.url).pathname;
+/** Runs the command to its end: its exit status and output. */
 const bench = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: CWD, encoding: 'utf8', timeout: 60_000 });
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: CWD, encoding: 'utf8', timeout: 90_000 }, (err, stdout, stderr) =>
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }));
+  });
 
 t.test('--help prints every option and exits 0', async (t) => {
-  const run = bench('--help');
+  const run = await bench('--help');
   t.equal(run.status, 0, run.stderr);
   for (const option of ['--actions', '--duration', '--warmup', '--runs', '--json', '--only', '--cpu-prof', '--no-build']) {
     t.match(run.stdout, option, `names ${option}`);
@@ -18,14 +22,17 @@ t.test('--help prints every option and exits 0', async (t) => {
 });
 
 t.test('bad options are refused with the reason and the usage, exit 2', async (t) => {
-  for (const [args, reason] of [
+  const cases = [
     [['--bogus'], /Unknown option '--bogus'/],
     [['--runs', 'x'], /--runs must be a whole number above 0, not "x"/],
     [['--actions', '0'], /--actions must be a whole number above 0/],
     [['--warmup=1.5'], /--warmup must be a whole number of seconds/],
     [['--only', '('], /--only is not a regular expression: \(/],
-  ] as const) {
-    const run = bench(...args);
+  ] as const;
+  // Independent runs, side by side.
+  const runs = await Promise.all(cases.map(([args]) => bench(...args)));
+  for (const [i, [args, reason]] of cases.entries()) {
+    const run = runs[i]!;
     t.equal(run.status, 2, args.join(' '));
     t.match(run.stderr, reason, args.join(' '));
     t.match(run.stderr, /npm run bench -- \[options\]/, 'with the usage');
