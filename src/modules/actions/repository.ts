@@ -169,7 +169,15 @@ export function createActionRepository(db: Db, { holidays, readCacheEntries }: D
     }
     let itemVisibility: Visibility = 'public';
     if (item != null) {
-      const row = rowById(tx, agendaItems, item);
+      // Only the item's place and level: its row holds the minutes (up to 100 KB), and the
+      // minutes import creates hundreds of actions on one item in one transaction.
+      const [row] = preparedQuery(tx, 'items:placement', () =>
+        tx
+          .select({ meetingId: agendaItems.meetingId, visibility: agendaItems.visibility })
+          .from(agendaItems)
+          .where(eq(agendaItems.id, sql.placeholder('itemId')))
+          .prepare(),
+      ).all({ itemId: item });
       if (!row || !actor.visibilities.includes(row.visibility)) throw invalidField('/body/itemId', `item ${item} does not exist`);
       if (row.meetingId !== meetingId) throw invalidField('/body/itemId', `item ${item} is not on meeting ${meetingId}`);
       itemVisibility = row.visibility;

@@ -5,7 +5,6 @@ import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { localDateOf } from '../../domain/local-date.js';
 import type { Actor } from '../../http/context.js';
-import { insertReturning } from '../../db/prepared.js';
 import type { DraftAction, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
@@ -126,26 +125,18 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         }
         if (seen.size > 0) recordAudit(tx, actor, 'attendance', meetingId, 'update', [], draft.attendance);
 
-        // Each action written below reads its item's whole row (actions' createIn): with the
-        // minutes in it (up to 100 KB) that was most of a large commit. So an item is written
-        // without them, its creation audited with them, and they are filled in last, all in this
-        // one transaction, so nobody ever sees the item without its minutes.
-        const itemMinutes: Array<{ id: number; minutes: string }> = [];
         const itemIds = draft.items.map((item) => {
           const exempt = item.visibility !== 'public';
           const values = {
             meetingId,
             number: item.number ? cut(item.number, 20) : null,
             title: itemTitle(item),
-            minutes: '',
+            minutes: cut(item.minutes, 100_000),
             position: item.position,
             visibility: item.visibility,
             exemptParagraph: exempt ? paragraphOf(item) : null,
           };
-          const row = insertReturning(tx, agendaItems, values);
-          const minutes = cut(item.minutes, 100_000);
-          recordAudit(tx, actor, 'item', row.id, 'create', null, { ...row, minutes });
-          if (minutes !== '') itemMinutes.push({ id: row.id, minutes });
+          const row = insertAudited(tx, actor, 'item', agendaItems, values);
           counts.items++;
           return row.id;
         });
@@ -183,7 +174,6 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           deps.actions.createIn(tx, actor, actionInput(action, meetingId, itemIds, resolutionIds));
           counts.actions++;
         }
-        for (const { id, minutes } of itemMinutes) tx.update(agendaItems).set({ minutes }).where(eq(agendaItems.id, id)).run();
         return { created: true, meetingId, counts, warnings };
       });
     },
