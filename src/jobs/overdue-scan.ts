@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { withoutWaiting } from '../db/busy.js';
 import type { Db } from '../db/client.js';
 import { overdueFlags } from '../db/schema.js';
 import { todayIn } from '../domain/clock.js';
@@ -16,6 +17,11 @@ import { streamReport } from './report-stream.js';
 export interface ScanRequest {
   asOf?: string;
   committeeId?: number;
+  /**
+   * false: when another process holds the write lock, fail at once with SQLITE_BUSY rather than
+   * wait up to the busy timeout. The server's scheduler asks this: it runs on the event loop.
+   */
+  waitForLock?: boolean;
 }
 
 export interface ScanResult {
@@ -58,7 +64,7 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
      */
     scan(actor: Actor, request: ScanRequest = {}): ScanResult {
       const asOf = request.asOf ?? todayIn('Europe/London');
-      const flagsRecorded = db.transaction(
+      const record = () => db.transaction(
         (tx) => {
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
           const full = buildOverdueReport(tx, holidays, { asOf, committeeId: request.committeeId, visibilities: allVisibilities });
@@ -83,6 +89,7 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
         },
         { behavior: 'immediate' },
       );
+      const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();
       return { report: this.report(actor, { asOf, committeeId: request.committeeId }), flagsRecorded };
     },
   };
