@@ -1,4 +1,8 @@
+import Database from 'better-sqlite3';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
@@ -42,6 +46,23 @@ export async function build(t: Test, config: Partial<Config> = {}): Promise<Test
     });
   };
   return { app, keys, request };
+}
+
+/**
+ * The app on a database file in a temporary folder, and `other`: a second connection to the same
+ * file, as another process (the command line) would hold. Both closed, the folder removed, at the end.
+ */
+export async function buildOnFile(t: Test): Promise<{ api: TestApp; other: Database.Database }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-file-'));
+  const path = join(dir, 'scrutiny.sqlite');
+  const api = await build(t, { databasePath: path });
+  const other = new Database(path);
+  t.teardown(() => {
+    if (other.inTransaction) other.exec('ROLLBACK');
+    other.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { api, other };
 }
 
 /** Creates a committee and returns its id. */

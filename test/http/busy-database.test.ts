@@ -1,41 +1,17 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { scriptActor } from '../../src/http/context.js';
 import problemDetails from '../../src/http/problem.js';
-import { build, committee, type TestApp } from '../helper.js';
+import { buildOnFile, committee, until, type TestApp } from '../helper.js';
 
 // Another process holding the write lock (the command line's import-minutes --commit, its
 // overdue-report, any BEGIN IMMEDIATE on the file): reads go on being answered, writes wait for
 // the lock without stopping the server, and a write that cannot get it in time is a 503 to retry.
 
-async function fileApp(t: Test) {
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-busy-'));
-  const path = join(dir, 'scrutiny.sqlite');
-  const api = await build(t, { databasePath: path });
-  // The other process: a second connection to the same file.
-  const other = new Database(path);
-  t.teardown(() => {
-    if (other.inTransaction) other.exec('ROLLBACK');
-    other.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { api, other };
-}
-
 const lastUsed = (api: TestApp, name: string) => api.app.services.apiKeys.list().find((k) => k.name === name)!.lastUsedAt;
 
-/** Waits for a fact another part of the server brings about in its own time. */
-async function until(fact: () => boolean) {
-  while (!fact()) await sleep(20);
-}
-
 t.test('while another process holds the write lock, reads are answered and writes wait for it', async (t) => {
-  const { api, other } = await fileApp(t);
+  const { api, other } = await buildOnFile(t);
   const id = await committee(api, { name: 'Resources Scrutiny Committee' });
   // A key never used: authenticating it is what used to write (lastUsedAt) on the read path.
   const fresh = api.app.services.apiKeys.create(scriptActor('test'), 'never-used', ['read']).key;
@@ -58,12 +34,12 @@ t.test('while another process holds the write lock, reads are answered and write
 
   other.exec('COMMIT');
   t.equal((await write).statusCode, 201, 'the write goes ahead once the lock is free');
-  await until(() => lastUsed(api, 'never-used') !== null);
+  await until(() => lastUsed(api, 'never-used') !== null, "the key's use to be written");
   t.pass('the key\'s use is written once the lock is free');
 });
 
 t.test('a write that cannot get the lock within the busy timeout is a 503 with Retry-After, and keeps nothing', async (t) => {
-  const { api, other } = await fileApp(t);
+  const { api, other } = await buildOnFile(t);
   api.app.db.$client.pragma('busy_timeout = 200');
   other.exec('BEGIN IMMEDIATE');
   const res = await api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'Place Scrutiny Committee', kind: 'scrutiny' } });

@@ -1,11 +1,7 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import t, { type Test } from 'tap';
 import { startScheduler } from '../../src/jobs/scheduler.js';
-import { build, committee, meeting, until } from '../helper.js';
+import { buildOnFile, committee, meeting, until } from '../helper.js';
 
 // The in-server scan while another process (the command line) holds the write lock: it must not
 // stop the server's thread for the busy timeout and then give up; it tries again once the lock
@@ -21,15 +17,7 @@ function collectingLog(): { log: FastifyBaseLogger; lines: Logged[] } {
 
 /** An app on a database file with one action overdue today, and a second connection to the file. */
 async function overdueOnFile(t: Test) {
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-scheduler-'));
-  const path = join(dir, 'scrutiny.sqlite');
-  const api = await build(t, { databasePath: path });
-  const other = new Database(path);
-  t.teardown(() => {
-    if (other.inTransaction) other.exec('ROLLBACK');
-    other.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { api, other } = await buildOnFile(t);
   const committeeId = await committee(api);
   const raisedAt = await meeting(api, committeeId, { startsAt: '2020-01-13T18:30:00Z', status: 'held' });
   // The next meeting, which the flag is recorded against, whatever today is.
