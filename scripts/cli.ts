@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/db/client.js';
@@ -8,16 +10,41 @@ import { createServices } from '../src/services.js';
 
 export class UsageError extends Error {}
 
-export function args<T extends ParseArgsConfig['options']>(options: T, allowPositionals = false) {
+/** Where a command writes: process.stdout in the real command, a collector in tests. */
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** What a command reads and writes besides its arguments, so tests can call it without a process. */
+export interface CommandIo {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo = (): CommandIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+/** True when the module at `moduleUrl` is the file node was asked to run (not merely imported). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
   try {
-    return parseArgs({ options, allowPositionals, strict: true });
+    return pathToFileURL(realpathSync(script)).href === moduleUrl;
+  } catch {
+    return false;
+  }
+}
+
+export function args<T extends ParseArgsConfig['options']>(options: T, allowPositionals = false, argv: string[] = process.argv.slice(2)) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-export function openServices(): { db: Db; services: ReturnType<typeof createServices> } {
-  const config = loadConfig();
+export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; services: ReturnType<typeof createServices> } {
+  const config = loadConfig(env);
   const db = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
   return { db, services: createServices(db) };
 }
@@ -33,15 +60,25 @@ export function writing<T>(db: Db, work: () => T): T {
   return db.$client.transaction(work).immediate();
 }
 
-/** Runs a command: exit 0 on success, 2 for bad usage, 1 for anything else, a one-line reason on stderr. */
-export async function run(name: string, usage: string, main: () => Promise<void> | void) {
+/**
+ * Runs a command's work and returns its exit code: 0 on success, 2 for bad usage, 1 for anything
+ * else, with a one-line reason on stderr.
+ */
+export async function execute(name: string, usage: string, io: CommandIo, work: () => Promise<void> | void): Promise<number> {
   try {
-    await main();
+    await work();
+    return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // One line: the reason, and for bad usage how to call the command.
     const hint = err instanceof UsageError ? ` (usage: ${usage})` : '';
-    process.stderr.write(`${name}: ${message.split('\n')[0]}${hint}\n`);
-    process.exitCode = err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
+    io.stderr.write(`${name}: ${message.split('\n')[0]}${hint}\n`);
+    return err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
   }
+}
+
+/** Runs a command as the process: its exit code becomes the process's (set, so stdout drains first). */
+export async function run(name: string, usage: string, main: () => Promise<void> | void) {
+  const code = await execute(name, usage, processIo(), main);
+  if (code !== 0) process.exitCode = code;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { scriptActor } from '../src/http/context.js';
 import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
-import { args, openServices, run, UsageError, writing } from './cli.js';
+import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
 
 // Prints the draft read from a minutes text file; with --commit, saves it against a committee
 // through the same code as POST /v1/imports/minutes.
@@ -23,10 +23,16 @@ function readMinutes(file: string): string {
   return text;
 }
 
-await run('import-minutes', usage, () => {
+/** The command, given its arguments (after the script's name): returns its exit code. */
+export function main(argv: string[], io: CommandIo): Promise<number> {
+  return execute('import-minutes', usage, io, () => importMinutes(argv, io));
+}
+
+function importMinutes(argv: string[], io: CommandIo) {
   const { values, positionals } = args(
     { committee: { type: 'string' }, commit: { type: 'boolean', default: false }, 'starts-at': { type: 'string' } },
     true,
+    argv,
   );
   const [file] = positionals;
   if (!file) throw new UsageError('give the minutes file');
@@ -36,10 +42,10 @@ await run('import-minutes', usage, () => {
   if (values.commit && values.committee === undefined) throw new UsageError('--commit needs --committee ID');
   const draft = parseMinutes(readMinutes(file));
   if (!values.commit) {
-    process.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
     return;
   }
-  const { db, services } = openServices();
+  const { db, services } = openServices(io.env);
   try {
     // Parsed above, before the database was opened: the write lock is held only to save.
     const committed = writing(db, () =>
@@ -50,8 +56,10 @@ await run('import-minutes', usage, () => {
         textField: file,
       }),
     );
-    process.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
   } finally {
     db.$client.close();
   }
-});
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo());

@@ -3,7 +3,7 @@ import { isLocalDate } from '../src/domain/local-date.js';
 import { todayIn } from '../src/domain/clock.js';
 import { scriptActor } from '../src/http/context.js';
 import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
-import { args, openServices, run, UsageError } from './cli.js';
+import { args, execute, isEntryPoint, openServices, processIo, UsageError, type CommandIo } from './cli.js';
 
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
 // report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
@@ -15,7 +15,12 @@ const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [
 // itself always flags every overdue action, whatever is printed.
 const widen = { exempt: ['public', 'exempt'], confidential: ['public', 'exempt', 'confidential'] } as const;
 
-await run('overdue-report', usage, () => {
+/** The command, given its arguments (after the script's name): returns its exit code. */
+export function main(argv: string[], io: CommandIo): Promise<number> {
+  return execute('overdue-report', usage, io, () => printReport(argv, io));
+}
+
+function printReport(argv: string[], io: CommandIo) {
   const { values } = args({
     'as-of': { type: 'string' },
     committee: { type: 'string' },
@@ -23,7 +28,7 @@ await run('overdue-report', usage, () => {
     out: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     include: { type: 'string' },
-  });
+  }, false, argv);
   const asOf = values['as-of'] ?? todayIn('Europe/London');
   if (!isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
   if (!(reportFormats as readonly string[]).includes(values.format)) {
@@ -38,7 +43,7 @@ await run('overdue-report', usage, () => {
     if (!/^[1-9][0-9]*$/.test(values.committee)) throw new UsageError(`--committee must be a committee id: ${values.committee}`);
     committeeId = Number(values.committee);
   }
-  const { db, services } = openServices();
+  const { db, services } = openServices(io.env);
   try {
     if (committeeId !== undefined) services.committees.get(committeeId);
     const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
@@ -47,8 +52,10 @@ await run('overdue-report', usage, () => {
       : services.scans.scan(actor, { asOf, committeeId }).report;
     const output = render(report, values.format as ReportFormat);
     if (values.out) writeFileSync(values.out, output);
-    else process.stdout.write(output);
+    else io.stdout.write(output);
   } finally {
     db.$client.close();
   }
-});
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo());

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { committees } from '../src/db/schema.js';
 import { scriptActor } from '../src/http/context.js';
 import { parseMinutes } from '../src/import/index.js';
-import { openServices, run } from './cli.js';
+import { execute, isEntryPoint, openServices, processIo, type CommandIo } from './cli.js';
 
 // Fills a database with a demo council: committees, their coming meetings, and minutes written
 // for this project (scripts/demo/) imported through the same code as POST /v1/imports/minutes,
@@ -30,11 +30,16 @@ interface Manifest {
   committees: { name: string; kind: 'scrutiny' | 'policy_and_performance_board'; contactName: string; contactEmail: string; minutes: string; meetings: string[] }[];
 }
 
-await run('seed:demo', 'npm run seed:demo', () => {
+/** The command (it takes no arguments): returns its exit code. */
+export function main(io: CommandIo): Promise<number> {
+  return execute('seed:demo', 'npm run seed:demo', io, () => seed(io));
+}
+
+function seed(io: CommandIo) {
   const dir = new URL('./demo/', import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
   const actor = scriptActor('seed-demo');
-  const { db, services } = openServices();
+  const { db, services } = openServices(io.env);
   try {
     const summary = manifest.committees.map((entry) => {
       const existing = db.select().from(committees).where(eq(committees.name, entry.name)).get();
@@ -55,8 +60,10 @@ await run('seed:demo', 'npm run seed:demo', () => {
       return { committee: committee.name, committeeId: committee.id, ...committed };
     });
     const { report, flagsRecorded } = services.scans.scan(actor);
-    process.stdout.write(`${JSON.stringify({ imported: summary, scan: { asOf: report.asOf, flagsRecorded } }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ imported: summary, scan: { asOf: report.asOf, flagsRecorded } }, null, 2)}\n`);
   } finally {
     db.$client.close();
   }
-});
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(processIo());

@@ -1,9 +1,9 @@
 import { cpus, tmpdir } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fetchEtags, loadFixtures } from './fixtures.js';
 import { prepareDatabase } from './generate.js';
+import { benchOptions } from './options.js';
 import { IMPORT_PARSE, measureImportParse } from './import-parse.js';
 import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
 import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
@@ -15,58 +15,12 @@ import { meets, render, targetOf, type Row } from './table.js';
 // beside it, drives both with autocannon, times the same queries on raw better-sqlite3, and
 // prints one table. Progress goes to stderr, the table to stdout.
 
-const USAGE = `npm run bench -- [options]
-  --actions N     actions in the generated database (default 200000; issue 6's large run: 1000000)
-  --duration S    seconds measured per scenario and round (default 5)
-  --warmup S      seconds of warm-up before each (default 1)
-  --runs N        rounds; the table shows each figure's median (default 3)
-  --json FILE     also write the table as JSON
-  --only REGEX    only the scenarios whose name matches (the bare route always runs; 'minutes import' for the import's parse times)
-  --cpu-prof DIR  write the server's CPU profiles (node --cpu-prof) into DIR
-  --no-build      measure the existing build instead of building first
-  --help          this text`;
-
-function usageError(message: string): never {
-  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
-  process.exit(2);
+const parsed = benchOptions(process.argv.slice(2));
+if ('exitCode' in parsed) {
+  (parsed.exitCode === 0 ? process.stdout : process.stderr).write(parsed.message);
+  process.exit(parsed.exitCode);
 }
-
-const options = {
-    actions: { type: 'string', default: '200000' },
-    duration: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '3' },
-    json: { type: 'string' },
-    only: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-    'no-build': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-} as const;
-let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
-try {
-  parsed = parseArgs({ options });
-} catch (err) {
-  usageError(err instanceof Error ? err.message : String(err));
-}
-const { values } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-for (const name of ['actions', 'duration', 'runs'] as const) {
-  if (!/^[1-9][0-9]*$/.test(values[name])) usageError(`--${name} must be a whole number above 0, not ${JSON.stringify(values[name])}`);
-}
-if (!/^[0-9]+$/.test(values.warmup)) usageError(`--warmup must be a whole number of seconds, not ${JSON.stringify(values.warmup)}`);
-const actions = Number(values.actions);
-const duration = Number(values.duration);
-const warmup = Number(values.warmup);
-const runs = Number(values.runs);
-let only: RegExp | undefined;
-try {
-  only = values.only ? new RegExp(values.only, 'i') : undefined;
-} catch {
-  usageError(`--only is not a regular expression: ${values.only}`);
-}
+const { values, actions, duration, warmup, runs, only } = parsed;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 // --no-build still measures an existing build; without one, the TypeScript through tsx.

@@ -1,10 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { scriptActor } from '../../src/http/context.js';
+import { main } from '../../scripts/api-key.js';
 import { build } from '../helper.js';
+import { callMain } from '../scripts/command.js';
 
 t.test('admins create, list and revoke keys; a revoked key stops working at once', async (t) => {
   const api = await build(t);
@@ -47,25 +49,27 @@ t.test('anonymous reads follow PUBLIC_READ', async (t) => {
   t.equal((await closed.request({ method: 'GET', url: '/v1/committees', as: closed.keys.reader })).statusCode, 200);
 });
 
-t.test('npm run api-key prints the new key alone on stdout', (t) => {
+t.test('npm run api-key prints the new key alone on stdout', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'keys-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...process.env, DATABASE_PATH: join(dir, 'db.sqlite') };
-  const cli = (...args: string[]) => spawnSync('node', ['--import', 'tsx', 'scripts/api-key.ts', ...args], { env, encoding: 'utf8' });
-  const created = cli('create', '--name', 'Nightly cron', '--scopes', 'admin');
+  // Creating runs the real command, for what a shell sees; the rest call its main() in-process.
+  const created = spawnSync('node', ['--import', 'tsx', 'scripts/api-key.ts', 'create', '--name', 'Nightly cron', '--scopes', 'admin'], { env, encoding: 'utf8' });
   t.equal(created.status, 0, created.stderr);
   t.match(created.stdout, /^st_[A-Za-z0-9_-]+\n$/, 'only the key');
-  const listed = JSON.parse(execFileSync('node', ['--import', 'tsx', 'scripts/api-key.ts', 'list'], { env, encoding: 'utf8' }));
+  const cli = (...args: string[]) => callMain(main, args, env);
+  const list = await cli('list');
+  t.equal(list.code, 0, list.stderr);
+  const listed = JSON.parse(list.stdout);
   t.equal(listed[0].name, 'Nightly cron');
   t.notOk(JSON.stringify(listed).includes(created.stdout.trim()));
-  const bad = cli('create', '--name', 'x', '--scopes', 'root');
-  t.not(bad.status, 0);
+  const bad = await cli('create', '--name', 'x', '--scopes', 'root');
+  t.not(bad.code, 0);
   t.equal(bad.stdout, '');
   t.match(bad.stderr, /scopes/);
-  const revoked = cli('revoke', String(listed[0].id));
-  t.equal(revoked.status, 0);
+  const revoked = await cli('revoke', String(listed[0].id));
+  t.equal(revoked.code, 0);
   t.ok(JSON.parse(revoked.stdout).revokedAt);
-  t.end();
 });
 
 t.test('a key read inside a transaction that rolls back is not remembered as it was there', async (t) => {

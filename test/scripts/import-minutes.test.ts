@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +8,13 @@ import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/http/context.js';
 import { parseMinutes } from '../../src/import/index.js';
+import { main } from '../../scripts/import-minutes.js';
+import { callMain, spawnScript, type Run } from './command.js';
 
 // `npm run import-minutes -- FILE [--committee ID] [--commit] [--starts-at ISO]`: the draft JSON
 // and nothing else on stdout; with --commit, saved through the same code as the API, and
 // idempotent. Failures: a non-zero exit and one line on stderr.
 
-const CWD = new URL('../..', import.meta.url).pathname;
 const SEEDS = new URL('../../../shared/seeds/', import.meta.url);
 
 const MINUTES = `HOUSING SCRUTINY COMMITTEE
@@ -42,19 +42,9 @@ Resolved that
 `;
 const FRAGMENT = 'The Board asked for a note on waiting times for speech and language therapy.\n\nRESOLVED: That the report be noted.\n';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(databasePath: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, DATABASE_PATH: databasePath };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import-minutes.ts', ...args], { cwd: CWD, env, timeout: 90_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The command's main() in this process; `real` runs it as a process (kept for one draft and one failure). */
+const cli = (databasePath: string, ...args: string[]) => callMain(main, args, { DATABASE_PATH: databasePath });
+const real = (databasePath: string, ...args: string[]) => spawnScript('scripts/import-minutes.ts', args, { DATABASE_PATH: databasePath });
 
 /** A temp folder with the minutes files and a database path. */
 function workspace(t: Test) {
@@ -102,7 +92,7 @@ function oneLine(t: Test, run: Run, what: string) {
 t.test('FILE alone prints the draft JSON, only, and opens no database', async (t) => {
   const ws = workspace(t);
   const path = ws.file('housing.txt', MINUTES);
-  const [run, garbage] = await Promise.all([cli(ws.db, path), cli(ws.db, ws.file('garbage.bin', randomBytes(32 * 1024)))]);
+  const [run, garbage] = await Promise.all([real(ws.db, path), cli(ws.db, ws.file('garbage.bin', randomBytes(32 * 1024)))]);
   t.equal(run.code, 0, run.stderr);
   t.equal(run.stderr, '');
   const out = JSON.parse(run.stdout);
@@ -135,12 +125,13 @@ t.test('bad usage and unreadable files: non-zero exit, one line on stderr', asyn
   const long = ws.file('long.txt', `${MINUTES}\n`.repeat(Math.ceil(1_000_001 / MINUTES.length)));
   // Independent runs, in parallel to keep the file quick.
   const [noCommittee, missing, badId, tooLong] = await Promise.all([
-    cli(ws.db, path, '--commit'),
+    real(ws.db, path, '--commit'),
     cli(ws.db, join(ws.dir, 'missing.txt')),
     cli(ws.db, path, '--committee', 'housing'),
     cli(ws.db, long),
   ]);
   t.match(oneLine(t, noCommittee, '--commit without --committee'), /--commit needs --committee/);
+  t.equal(noCommittee.code, 2, 'bad usage exits 2');
   t.match(oneLine(t, missing, 'missing file'), /missing\.txt: no such file/);
   t.match(oneLine(t, badId, 'bad committee id'), /--committee must be a committee id/);
   t.match(oneLine(t, tooLong, 'over the limit'), /at most 1000000/);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,33 +6,18 @@ import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/http/context.js';
+import { main } from '../../scripts/overdue-report.js';
+import { callMain, spawnCommand, spawnScript } from './command.js';
 
 // The cron command: `npm run overdue-report -- …` runs the same scan and prints the same report
 // as the API. Result on stdout and nothing else; failures a non-zero exit and a reason on stderr.
 
-const CWD = new URL('../..', import.meta.url).pathname;
 const A = '2024-07-15T18:30:00+01:00';
 const B = '2024-09-02T18:30:00+01:00'; // agendaDespatchBy 2024-08-22
 const AS_OF = '2024-08-23';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function spawnRun(command: string, args: string[], databasePath: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, DATABASE_PATH: databasePath };
-    // A hung command is killed rather than left running after the test.
-    const child = spawn(command, args, { cwd: CWD, env, timeout: 90_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** `node --import tsx scripts/overdue-report.ts …`: what npm runs, without npm's start-up. */
-const cli = (databasePath: string, ...args: string[]) =>
-  spawnRun(process.execPath, ['--import', 'tsx', 'scripts/overdue-report.ts', ...args], databasePath);
+/** The command's main() in this process (the first test and one bad flag run the real command). */
+const cli = (databasePath: string, ...args: string[]) => callMain(main, args, { DATABASE_PATH: databasePath });
 
 /** An app on a file database, so the test and the command see the same data. */
 async function appOn(t: Test, path: string) {
@@ -88,7 +72,7 @@ async function seeded(t: Test) {
 
 t.test('npm run overdue-report prints the same JSON as GET /v1/reports/overdue after the scan', async (t) => {
   const s = await seeded(t);
-  const run = await spawnRun('npm', ['run', '-s', 'overdue-report', '--', '--as-of', AS_OF, '--format', 'json'], s.path);
+  const run = await spawnCommand('npm', ['run', '-s', 'overdue-report', '--', '--as-of', AS_OF, '--format', 'json'], { DATABASE_PATH: s.path });
   t.equal(run.code, 0, run.stderr);
   const printed = JSON.parse(run.stdout);
   t.equal(printed.asOf, AS_OF);
@@ -160,7 +144,11 @@ t.test('a bad flag: non-zero exit, a one-line reason on stderr, nothing on stdou
     [['--bogus'], /bogus/],
     [['--committee', '999'], /999/],
   ];
-  const runs = await Promise.all(cases.map(([args]) => cli(s.path, '--as-of', AS_OF, ...args)));
+  // The unknown option through the real command: exit 2 and the line on the process's stderr.
+  const runs = await Promise.all(
+    cases.map(([args]) => (args[0] === '--bogus' ? spawnScript('scripts/overdue-report.ts', ['--as-of', AS_OF, ...args], { DATABASE_PATH: s.path }) : cli(s.path, '--as-of', AS_OF, ...args))),
+  );
+  t.equal(runs[2]!.code, 2, 'bad usage exits 2');
   for (const [i, [args, reason]] of cases.entries()) {
     const run = runs[i]!;
     t.not(run.code, 0, `${args.join(' ')} exits non-zero`);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,29 +6,21 @@ import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/http/context.js';
+import { main } from '../../scripts/seed-demo.js';
+import { callMain, spawnScript } from './command.js';
 
 // `npm run seed:demo` fills a fresh database from the demo minutes in scripts/demo/ (written for
 // the project, never the seeds): committees, meetings, resolutions and overdue actions with
 // their flags. Running it again adds nothing.
 
-const CWD = new URL('../..', import.meta.url).pathname;
 const MANIFEST = JSON.parse(readFileSync(new URL('../../scripts/demo/manifest.json', import.meta.url), 'utf8')) as {
   committees: { name: string }[];
 };
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function seed(databasePath: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, DATABASE_PATH: databasePath };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-demo.ts'], { cwd: CWD, env, timeout: 90_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real command, as a process. */
+const seed = (databasePath: string) => spawnScript('scripts/seed-demo.ts', [], { DATABASE_PATH: databasePath });
+/** The command's main() in this process. */
+const seedInProcess = (databasePath: string) => callMain((_args, io) => main(io), [], { DATABASE_PATH: databasePath });
 
 const TABLES = ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'attendance', 'people', 'actions', 'overdue_flags', 'audit_events'];
 
@@ -93,7 +84,7 @@ t.test('seed:demo fills a fresh database once; a second run adds nothing', async
   t.ok(flags.json().data.length > 0, 'flags readable');
   const snapshot = countsIn(path);
 
-  const second = await seed(path);
+  const second = await seedInProcess(path);
   t.equal(second.code, 0, second.stderr);
   const again = JSON.parse(second.stdout) as typeof summary;
   t.same(again.imported.map((i) => [i.committeeId, i.created, i.meetingId]), summary.imported.map((i) => [i.committeeId, false, i.meetingId]));
