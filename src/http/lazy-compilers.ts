@@ -1,7 +1,7 @@
 import ValidatorSelector from '@fastify/ajv-compiler';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
-import { parseParameters } from './strict-parameters.js';
+import { parametersParser } from './strict-parameters.js';
 
 // Fastify's own schema compilers — Ajv for requests, fast-json-stringify for responses, the
 // versions fastify itself depends on (package.json pins the same) — but each route's schemas are
@@ -31,12 +31,12 @@ export function lazyCompilers(): CompilersFactory {
       return (route: RouteSchema) => {
         let compiled: Compiled | undefined;
         // Ajv coerces no types (app.ts): text parameters are parsed strictly before it sees them.
-        const isText = route.httpPart !== undefined && route.httpPart !== 'body';
+        const parse = route.httpPart !== undefined && route.httpPart !== 'body' ? parametersParser(route.schema) : undefined;
         // Fastify reads a failed validation's `errors` from the function it was given.
         const validate: Compiled = (data) => {
           compile ??= (buildDefaultValidator ??= ValidatorSelector() as unknown as BuildCompile)(externalSchemas, options);
           compiled ??= compile(route);
-          if (isText) parseParameters(route.schema, data);
+          parse?.(data);
           const result = compiled(data);
           validate.errors = compiled.errors;
           return result;

@@ -31,12 +31,23 @@ function parseText(text: string, types: Set<string>): unknown {
   return text;
 }
 
-/** Replaces, in place, each text value of `data` that its property's schema wants as a number or boolean. */
-export function parseParameters(schema: unknown, data: unknown): void {
-  if (!isObject(schema) || !isObject(schema.properties) || data === null || typeof data !== 'object') return;
-  const values = data as Json;
-  for (const [name, property] of Object.entries(schema.properties)) {
-    const value = values[name];
-    if (typeof value === 'string') values[name] = parseText(value, typesOf(property));
-  }
+/**
+ * A parser for one route's path, query or header parameters: replaces, in place, each text value
+ * that its property's schema wants as a number or boolean. The schema is read once, here, not
+ * on every request.
+ */
+export function parametersParser(schema: unknown): ((data: unknown) => void) | undefined {
+  if (!isObject(schema) || !isObject(schema.properties)) return undefined;
+  const typed = Object.entries(schema.properties)
+    .map(([name, property]) => [name, typesOf(property)] as const)
+    .filter(([, types]) => !types.has('string'));
+  if (typed.length === 0) return undefined;
+  return (data) => {
+    if (data === null || typeof data !== 'object') return;
+    const values = data as Json;
+    for (const [name, types] of typed) {
+      const value = values[name];
+      if (typeof value === 'string') values[name] = parseText(value, types);
+    }
+  };
 }
