@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../http/context.js';
 import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Reference, type Tx } from '../shared/crud.js';
+import { visibleTo } from '../actions/query.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference, type Tx } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
 export type PersonRow = typeof people.$inferSelect;
@@ -24,30 +25,31 @@ export function createPersonRepository(db: Db) {
    * names them.
    */
   function references(actor: Actor, id: number): Reference[] {
-    const visible = actor.visibilities as (typeof agendaItems.$inferSelect)['visibility'][];
-    const itemVisible = (itemId: typeof actions.itemId | typeof declarations.itemId) =>
-      or(isNull(itemId), inArray(sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${itemId})`, visible))!;
-    const actionVisible = and(inArray(actions.visibility, visible), itemVisible(actions.itemId))!;
+    const declarationVisible = inArray(
+      sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${declarations.itemId})`,
+      [...actor.visibilities],
+    );
+    const actionVisible = visibleTo(actor.visibilities);
     const namedIn = or(eq(actions.requestedById, id), eq(actions.ownerId, id))!;
     const declared = eq(declarations.personId, id);
-    const authored = (t: Tx, where: typeof actionVisible | undefined) =>
+    const authored = (t: Tx, where: SQL) =>
       t.select({ n: sql<number>`count(*)` }).from(actionUpdates)
         .innerJoin(actions, eq(actions.id, actionUpdates.actionId))
         .where(and(eq(actionUpdates.authorId, id), where)).get()?.n ?? 0;
-    return [
-      { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
-      { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
-      { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, itemVisible(declarations.itemId))!) },
-      { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
-      { label: 'action updates', count: (t) => authored(t, actionVisible) },
-      {
-        label: 'other records',
-        count: (t) =>
-          countWhere(t, declarations, and(declared, sql`NOT ${itemVisible(declarations.itemId)}`)!) +
-          countWhere(t, actions, and(namedIn, sql`NOT ${actionVisible}`)!) +
-          authored(t, sql`NOT ${actionVisible}`),
-      },
-    ];
+    return referencesSeenBy(
+      [
+        { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
+        { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
+        { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, declarationVisible)!) },
+        { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
+        { label: 'action updates', count: (t) => authored(t, actionVisible) },
+      ],
+      [
+        (t) => countWhere(t, declarations, and(declared, not(declarationVisible))!),
+        (t) => countWhere(t, actions, and(namedIn, not(actionVisible))!),
+        (t) => authored(t, not(actionVisible)),
+      ],
+    );
   }
 
   return {
