@@ -83,6 +83,16 @@ export function localDateOf(instant: string, timeZone: string): LocalDate {
   return parsed.toISODate();
 }
 
+// An instant as the service takes one in, from the API or the command line: RFC 3339 with a
+// `T`, seconds and an offset (or Z), which luxon — what the service computes with — also reads
+// as a valid time. A looser reading (ajv-formats' own admits a space for the `T` and a leap
+// second, 23:59:60) passed the schema and failed later as a 500.
+const RFC3339_INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+export function isInstant(value: string): boolean {
+  return RFC3339_INSTANT.test(value) && DateTime.fromISO(value, { setZone: true }).isValid;
+}
+
 /**
  * Milliseconds since the epoch, for ordering instants written with different offsets
  * (string order is wrong across a clock change). A string without an offset is read as UTC.

@@ -3,6 +3,7 @@ import {
   addDays,
   daysFromTo,
   instantMillis,
+  isInstant,
   isLocalDate,
   localDateOf,
 } from '../../src/domain/local-date.js';
@@ -54,4 +55,21 @@ t.test('date helpers', async (t) => {
   t.equal(daysFromTo('2024-02-28', '2024-03-01'), 2, 'leap year');
   t.equal(daysFromTo('2024-03-01', '2024-02-28'), -2);
   t.equal(daysFromTo('2024-03-30', '2024-10-28'), 212);
+});
+
+t.test('isInstant: the one date-time the service takes in (API and command line)', async (t) => {
+  for (const ok of ['2024-07-15T18:30:00+01:00', '2024-07-15T17:30:00Z', '2024-07-15T17:30:00.123Z', '2024-02-29T00:00:00-05:00']) {
+    t.equal(isInstant(ok), true, ok);
+  }
+  for (const bad of [
+    '2024-12-31T23:59:60Z', // a leap second: luxon has none
+    '2024-06-01 10:00:00Z', // a space for the T
+    '2024-06-01T10:00Z', // no seconds
+    '2024-06-01T10:00:00', // no offset
+    '2024-06-01T24:00:00Z',
+    '2023-02-29T10:00:00Z', // no such day
+    '2024-06-01T10:00:00+25:00',
+  ]) {
+    t.equal(isInstant(bad), false, bad);
+  }
 });

@@ -192,15 +192,18 @@ t.test('--commit failures: unknown committee, no date, garbage; nothing saved', 
   const fragment = ws.file('fragment.txt', FRAGMENT);
 
   const garbage = ws.file('garbage.bin', randomBytes(4096));
-  const [unknown, noDate, badStart, rubbish] = await Promise.all([
+  const [unknown, noDate, badStart, noSeconds, rubbish] = await Promise.all([
     cli(ws.db, ws.file('housing.txt', MINUTES), '--commit', '--committee', '999'),
     cli(ws.db, fragment, '--commit', '--committee', id),
     cli(ws.db, fragment, '--commit', '--committee', id, '--starts-at', 'tuesday'),
+    // The API's one date-time format holds for the command line too: seconds are required.
+    cli(ws.db, fragment, '--commit', '--committee', id, '--starts-at', '2026-10-20T10:00+01:00'),
     cli(ws.db, garbage, '--commit', '--committee', id, '--starts-at', '2026-10-20T10:00:00+01:00'),
   ]);
   t.match(oneLine(t, unknown, 'unknown committee'), /Committee 999 was not found/);
   t.match(oneLine(t, noDate, 'no date'), /--starts-at: the minutes give no meeting date/);
   t.match(oneLine(t, badStart, 'bad --starts-at'), /--starts-at: must be an ISO 8601/);
+  t.match(oneLine(t, noSeconds, 'no seconds, as the API'), /--starts-at: must be an ISO 8601/);
   t.match(oneLine(t, rubbish, 'garbage'), /no agenda items/i);
   t.same(setup.counts(), before, 'nothing saved');
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { parseFinancialQuarter } from '../../domain/financial-quarter.js';
-import { isLocalDate } from '../../domain/local-date.js';
+import { isInstant, isLocalDate } from '../../domain/local-date.js';
 import { InvalidFieldError, invalidField } from '../../errors.js';
 import type { DraftItem, DueHint, MinutesDraft } from '../../import/index.js';
 import { checkExemption, type Reader } from '../items/repository.js';
@@ -11,7 +11,6 @@ import { checkExemption, type Reader } from '../items/repository.js';
 
 export const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 // The years the rest of the service can do calendar arithmetic in (see SUPPORTED_YEARS).
 export const supportedYear = (year: number) => year >= 1900 && year <= 2999;
 
@@ -19,11 +18,10 @@ export const supportedYear = (year: number) => year >= 1900 && year <= 2999;
 export function startsAtOf(draft: MinutesDraft, options: { startsAt?: string; startsAtField?: string }, timeZone: string): string {
   const field = options.startsAtField ?? '/body/startsAt';
   if (options.startsAt !== undefined) {
-    const given = DateTime.fromISO(options.startsAt, { setZone: true });
-    if (!ISO_WITH_OFFSET.test(options.startsAt) || !given.isValid) {
-      throw invalidField(field, 'must be an ISO 8601 date and time with an offset, e.g. 2024-07-15T18:30:00+01:00');
+    if (!isInstant(options.startsAt)) {
+      throw invalidField(field, 'must be an ISO 8601 date and time with seconds and an offset, e.g. 2024-07-15T18:30:00+01:00');
     }
-    if (!supportedYear(given.year)) throw invalidField(field, 'must be in the years 1900–2999');
+    if (!supportedYear(DateTime.fromISO(options.startsAt, { setZone: true }).year)) throw invalidField(field, 'must be in the years 1900–2999');
     return options.startsAt;
   }
   const { date, time } = draft.meeting;
