@@ -83,7 +83,7 @@ export interface EvaluationResult {
 }
 
 const ZERO: Score = { matched: 0, predicted: 0, expected: 0 };
-const ZERO_DOCUMENT: DocumentScore = { items: ZERO, resolutions: ZERO, actions: ZERO, progress: ZERO };
+const ZERO_DOCUMENT: DocumentScore = { items: ZERO, resolutions: ZERO, actions: ZERO, progress: ZERO, meeting: ZERO };
 
 function addDocumentScores(a: DocumentScore, b: DocumentScore): DocumentScore {
   return {
@@ -91,6 +91,7 @@ function addDocumentScores(a: DocumentScore, b: DocumentScore): DocumentScore {
     resolutions: addScores(a.resolutions, b.resolutions),
     actions: addScores(a.actions, b.actions),
     progress: addScores(a.progress, b.progress),
+    meeting: addScores(a.meeting, b.meeting),
   };
 }
 
@@ -129,9 +130,12 @@ export function formatTable(result: EvaluationResult): string {
   }
   const o = result.overall;
   lines.push(row('OVERALL (micro)', o));
-  const progress = (label: string, s: Score): string => `${label} ${precisionOf(s).toFixed(2)}/${recallOf(s).toFixed(2)}`;
-  const perSet = EVALUATION_SETS.filter((set) => result.bySet[set]).map((set) => progress(set, result.bySet[set]!.progress));
-  lines.push(`progress statements P/R (not gated): ${progress('overall', o.progress)}; ${perSet.join(', ')}`);
+  const ratio = (label: string, s: Score): string =>
+    s.predicted === 0 && s.expected === 0 ? `${label} –` : `${label} ${precisionOf(s).toFixed(2)}/${recallOf(s).toFixed(2)}`;
+  const perSet = EVALUATION_SETS.filter((set) => result.bySet[set]).map((set) => ratio(set, result.bySet[set]!.progress));
+  lines.push(`progress statements P/R (not gated): ${ratio('overall', o.progress)}; ${perSet.join(', ')}`);
+  const meeting = EVALUATION_SETS.filter((set) => result.bySet[set]).map((set) => ratio(set, result.bySet[set]!.meeting));
+  lines.push(`meeting date and committee P/R (not gated): ${ratio('overall', o.meeting)}; ${meeting.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import t from 'tap';
 import { belowBar, evaluate, loadEvaluationSet, QUALITY_BAR } from '../../scripts/eval-import.js';
-import { normaliseForMatch, precisionOf, recallOf, scoreDraft, type ExpectedMinutes } from '../../src/import/evaluation.js';
+import { addScores, normaliseForMatch, precisionOf, recallOf, scoreDraft, unmatchedFindings, type ExpectedMinutes } from '../../src/import/evaluation.js';
 import { parseMinutes } from '../../src/import/index.js';
 
 const docs = loadEvaluationSet();
@@ -80,4 +80,43 @@ t.test('the scoring itself can fail', async (t) => {
   const wrongItem = scoreDraft(draft, { ...expected, resolutions: [{ item: '7', text: 'the report be noted' }] });
   t.equal(wrongItem.resolutions.matched, 0);
   t.equal(normaliseForMatch('  Children’s  “Plan” – 2024. '), 'children\'s "plan" - 2024');
+});
+
+t.test('cue labels: alternatives, optional and negative cues, shared resolution cues, items by number, the meeting', async (t) => {
+  const text = [
+    'Ashdown Scrutiny Panel - 3 March 2025',
+    '1. Library Opening Hours',
+    'The Panel considered a report on opening hours. Officers would circulate the usage figures to Members. The consultation summary had been circulated before the meeting.',
+    'RESOLVED: That the report be noted and that a site visit be arranged.',
+  ].join('\n\n');
+  const draft = parseMinutes(text);
+  t.equal(draft.actions.length, 2, 'the draft this test is written against: the circulation and the site visit');
+  const cues: ExpectedMinutes = {
+    meeting: { date: '2025-03-03', committeeName: 'ashdown scrutiny panel' },
+    items: [{ number: '1' }],
+    resolutions: [{ text: 'that the report be noted' }, { text: 'that a site visit be arranged' }],
+    resolutionMatching: 'shared',
+    actions: [{ sentence: 'officers will send the figures', alternatives: ['would circulate the usage figures'] }],
+    optionalActions: ['a site visit be arranged'],
+    negativeActions: ['the consultation summary had been circulated'],
+  };
+  const score = scoreDraft(draft, cues);
+  t.same(score.items, { matched: 1, predicted: 1, expected: 1 }, 'an item labelled by its number alone matches on the number');
+  t.same([recallOf(score.resolutions), precisionOf(score.resolutions)], [1, 1], 'two cues found in one resolution, each with its leading "That" dropped');
+  const { resolutionMatching: _, ...oneEach } = cues;
+  t.equal(scoreDraft(draft, oneEach).resolutions.matched, 1, 'without shared cues one resolution serves one label');
+  t.same(score.actions, { matched: 1, predicted: 1, expected: 1 }, 'an alternative cue matches; the optional site visit is neither right nor wrong');
+  t.equal(precisionOf(scoreDraft(draft, { ...cues, optionalActions: [] }).actions), 0.5, 'without the optional cue the site visit is a false action');
+  t.equal(precisionOf(scoreDraft(draft, { ...cues, negativeActions: ['site visit'] }).actions), 0.5, 'a negative cue outweighs an optional one');
+  t.ok(unmatchedFindings(draft, { ...cues, negativeActions: ['site visit'] }).some((f) => f.startsWith('false action') && f.endsWith('(labelled as already done)')));
+  const rewritten = { ...draft, actions: draft.actions.map((a) => ({ ...a, sourceSentence: 'elsewhere' })) };
+  t.equal(scoreDraft(rewritten, cues).actions.matched, 1, "a cue may be found in the action's title or detail");
+  t.same(scoreDraft(draft, { ...cues, actions: [{ sentence: 'a site visit' }, { sentence: 'site visit be arranged' }] }).actions.matched, 1, 'each prediction is used once');
+  const { items: _items, ...itemsNotLabelled } = cues;
+  t.same(scoreDraft(draft, itemsNotLabelled).items, { matched: 0, predicted: 0, expected: 0 }, 'items not labelled are not scored');
+  t.equal(scoreDraft({ ...draft, items: draft.items.map((i) => ({ ...i, number: '2' })) }, cues).items.matched, 0);
+  t.same(score.meeting, { matched: 2, predicted: 2, expected: 2 }, 'the stated date and committee are found');
+  const notStated = scoreDraft(draft, { ...cues, meeting: { date: null, committeeName: null } }).meeting;
+  t.same(notStated, { matched: 0, predicted: 2, expected: 0 }, 'a date or committee the text does not state is a false finding');
+  t.equal(precisionOf(addScores({ matched: 2, predicted: 2, expected: 2, correct: 1 }, { matched: 1, predicted: 2, expected: 1 })), 0.5, 'shared cues keep their own count of right predictions when summed');
 });
