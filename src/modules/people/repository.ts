@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../http/context.js';
 import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Reference, type Tx } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference, type Tx } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
 export type PersonRow = typeof people.$inferSelect;
@@ -34,20 +34,20 @@ export function createPersonRepository(db: Db) {
       t.select({ n: sql<number>`count(*)` }).from(actionUpdates)
         .innerJoin(actions, eq(actions.id, actionUpdates.actionId))
         .where(and(eq(actionUpdates.authorId, id), where)).get()?.n ?? 0;
-    return [
-      { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
-      { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
-      { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, itemVisible(declarations.itemId))!) },
-      { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
-      { label: 'action updates', count: (t) => authored(t, actionVisible) },
-      {
-        label: 'other records',
-        count: (t) =>
-          countWhere(t, declarations, and(declared, sql`NOT ${itemVisible(declarations.itemId)}`)!) +
-          countWhere(t, actions, and(namedIn, sql`NOT ${actionVisible}`)!) +
-          authored(t, sql`NOT ${actionVisible}`),
-      },
-    ];
+    return referencesSeenBy(
+      [
+        { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
+        { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
+        { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, itemVisible(declarations.itemId))!) },
+        { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
+        { label: 'action updates', count: (t) => authored(t, actionVisible) },
+      ],
+      [
+        (t) => countWhere(t, declarations, and(declared, sql`NOT ${itemVisible(declarations.itemId)}`)!),
+        (t) => countWhere(t, actions, and(namedIn, sql`NOT ${actionVisible}`)!),
+        (t) => authored(t, sql`NOT ${actionVisible}`),
+      ],
+    );
   }
 
   return {
