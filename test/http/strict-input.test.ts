@@ -47,13 +47,33 @@ t.test('a JSON body of the wrong types is a 400 naming each field, and nothing i
 });
 
 t.test('path ids are decimal digits only', async (t) => {
-  const { api, committeeId } = await withMeeting(t);
+  const { api, committeeId, meetingId } = await withMeeting(t);
   t.equal((await api.request({ method: 'GET', url: `/v1/committees/${committeeId}` })).statusCode, 200);
   t.equal((await api.request({ method: 'GET', url: `/v1/committees/0${committeeId}` })).statusCode, 200, 'a leading zero is still digits');
   for (const id of ['0x1', '1.0', '+1', '1e0', '%201', '1%20', '0b1', '']) {
     const res = await api.request({ method: 'GET', url: `/v1/committees/${id}/members` });
     t.equal(res.statusCode, 400, `id ${JSON.stringify(id)}`);
     t.same(pointers(res), ['/params/id'], `id ${JSON.stringify(id)} names the parameter`);
+  }
+  // Every kind of record, read, edited and deleted: id 1 exists for each, so a coerced id would act.
+  const item = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Apologies' } });
+  const action = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'task', title: 'Report back' } });
+  t.same([item.json().id, action.json().id], [1, 1], 'record 1 of each kind exists');
+  const edits: Record<string, [Record<string, string>, boolean]> = {
+    meetings: [{ venue: 'Renamed' }, true],
+    items: [{ title: 'Renamed' }, true],
+    actions: [{ title: 'Renamed' }, false],
+  };
+  for (const [resource, [edit, deletable]] of Object.entries(edits)) {
+    const before = (await api.request({ method: 'GET', url: `/v1/${resource}/1` })).json();
+    for (const id of ['0x1', '1.0', '+1']) {
+      for (const [method, payload] of [['GET', undefined], ['PATCH', edit], ...(deletable ? [['DELETE', undefined] as const] : [])] as const) {
+        const res = await api.request({ method, url: `/v1/${resource}/${encodeURIComponent(id)}`, ...(payload ? { payload } : {}) });
+        t.equal(res.statusCode, 400, `${method} /v1/${resource}/${id}`);
+        t.same(pointers(res), ['/params/id'], `${method} /v1/${resource}/${id} names the parameter`);
+      }
+    }
+    t.same((await api.request({ method: 'GET', url: `/v1/${resource}/1` })).json(), before, `${resource}/1 untouched`);
   }
   const patched = await api.request({ method: 'PATCH', url: '/v1/committees/0x1', payload: { contactName: 'X' } });
   t.equal(patched.statusCode, 400, 'a write to 0x1 changes nothing');

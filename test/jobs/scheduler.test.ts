@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import t, { type Test } from 'tap';
 import { startScheduler } from '../../src/jobs/scheduler.js';
-import { buildOnFile, committee, meeting, until } from '../helper.js';
+import { buildOnFile, committee, meeting, until, within } from '../helper.js';
 
 // The in-server scan while another process (the command line) holds the write lock: it must not
 // stop the server's thread for the busy timeout and then give up; it tries again once the lock
@@ -56,10 +56,13 @@ t.test('stopping the scheduler ends a scan that is waiting for the lock', async 
   const { api, other, flags } = await overdueOnFile(t);
   const { log, lines } = collectingLog();
   other.exec('BEGIN IMMEDIATE');
-  const scheduler = startScheduler(api.app.services.scans, log, { cron: '0 0 1 1 *', runOnStart: true, busyRetryMs: 60_000 });
+  // The next try would come only after an hour: stop() must end the wait, not sit it out (the
+  // minute allowed below only bounds a hang).
+  const scheduler = startScheduler(api.app.services.scans, log, { cron: '0 0 1 1 *', runOnStart: true, busyRetryMs: 3_600_000 });
   await until(() => lines.some((l) => /waiting/.test(l.message)), 'the scan to find the lock taken');
-  await scheduler.stop();
-  t.pass('stop() returned without waiting out the retry');
+  // Free the lock first: a scan tried again once the wait is cut short would now succeed.
   other.exec('COMMIT');
-  t.equal(flags(), 0, 'and the scan did not run after it');
+  await within(scheduler.stop(), 60_000, 'stop() to end the scan waiting for the lock');
+  t.equal(flags(), 0, 'the scan did not run after stop()');
+  t.same(lines.filter((l) => /finished|failed/.test(l.message)), [], 'nor did it fail or finish');
 });

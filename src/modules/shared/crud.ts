@@ -72,10 +72,13 @@ export interface Reference {
 /**
  * What refers to a record, as the caller may be told: each visible kind under its own label and
  * every hidden one (exempt or confidential business the caller cannot read) counted together
- * under a neutral label, so a 409 never names hidden business. People deletion words it the same.
+ * under a neutral label, so a 409 never names hidden business. The neutral label is given only
+ * when nothing visible refers: a delete refused for visible records anyway would otherwise say
+ * whether hidden business refers to the record too.
  */
 export function referencesSeenBy(visible: Reference[], hidden: ((tx: Tx) => number)[]): Reference[] {
-  return [...visible, { label: 'other records', count: (tx) => hidden.reduce((n, count) => n + count(tx), 0) }];
+  const count = (tx: Tx) => (visible.some((r) => r.count(tx) > 0) ? 0 : hidden.reduce((n, counted) => n + counted(tx), 0));
+  return [...visible, { label: 'other records', count }];
 }
 
 /** Deletes a row unless something refers to it (409 naming what does). */
