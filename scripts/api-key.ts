@@ -1,4 +1,4 @@
-import { scriptActor } from '../src/http/context.js';
+import { scriptActor } from '../src/domain/actor.js';
 import { scopes, type Scope } from '../src/modules/api-keys/repository.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { scriptActor } from '../src/http/context.js';
+import { scriptActor } from '../src/domain/actor.js';
 import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
 

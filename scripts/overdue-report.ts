@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { isLocalDate } from '../src/domain/local-date.js';
 import { todayIn } from '../src/domain/clock.js';
-import { scriptActor } from '../src/http/context.js';
+import { scriptActor } from '../src/domain/actor.js';
 import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, type CommandIo } from './cli.js';
 

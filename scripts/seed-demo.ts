@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { committees } from '../src/db/schema.js';
-import { scriptActor } from '../src/http/context.js';
+import { scriptActor } from '../src/domain/actor.js';
 import { parseMinutes } from '../src/import/index.js';
 import { execute, isEntryPoint, openServices, processIo, type CommandIo } from './cli.js';
 

@@ -7,7 +7,7 @@ import type { Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { scriptActor } from '../src/http/context.js';
+import { scriptActor } from '../src/domain/actor.js';
 import type { Scope } from '../src/modules/api-keys/repository.js';
 
 export interface TestApp {

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { overdueFlags } from '../db/schema.js';
 import { todayIn } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
-import type { Actor } from '../http/context.js';
+import type { Actor } from '../domain/actor.js';
 import { recordAudit } from '../modules/audit/repository.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { buildOverdueReport, type OverdueReport } from './overdue-report.js';

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
 import { isBusy } from '../db/busy.js';
-import { scriptActor } from '../http/context.js';
+import { scriptActor } from '../domain/actor.js';
 import type { ScanService } from './overdue-scan.js';
 
 // The nightly scan inside the server. croner runs it at SCAN_CRON in Europe/London (so 05:30

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import t from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import problemDetails from '../../src/http/problem.js';
 import { buildOnFile, committee, until, type TestApp } from '../helper.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
 import { agendaItems } from '../../src/db/schema.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { createServices } from '../../src/services.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 

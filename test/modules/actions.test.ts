@@ -1,5 +1,5 @@
 import t from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // Actions: due rules, recommendation deadlines, the lifecycle, filters and search, paging,

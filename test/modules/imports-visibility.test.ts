@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // The minutes import files business under the same visibility rules as a direct write (issue 19,

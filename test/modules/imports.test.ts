@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseMinutes, type MinutesDraft } from '../../src/import/index.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // POST /v1/imports/minutes: a draft without `commit` (nothing stored), the draft saved in one

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { EnvSchema } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { createServices } from '../../src/services.js';
 
 export { until, within } from '../helper.js';

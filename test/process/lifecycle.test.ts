@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { createServices } from '../../src/services.js';
 import { getJson, PATIENT_MS, processEnv, root, runCommand, sleep, seedAdminKey, startServer, tempDir, tsxArgs, until, within } from './helper.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { createServices } from '../../src/services.js';
 import { writing } from '../../scripts/cli.js';
 

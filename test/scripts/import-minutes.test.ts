@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { parseMinutes } from '../../src/import/index.js';
 import { main } from '../../scripts/import-minutes.js';
 import { callMain, spawnScript, type Run } from './command.js';

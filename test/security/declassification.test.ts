@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // No write lowers what a record effectively is, except an admin's explicit declassification

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import t, { type Test } from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build } from '../helper.js';
 import {
   bodyValue, boundaryValue, forgedCursors, forgedEtags, forgedIdempotencyKeys, hostileStrings, rawBodies,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import type { Scope } from '../../src/modules/api-keys/repository.js';
 import { build } from '../helper.js';
 import { callers, fetchAll, type Caller } from './probe.js';

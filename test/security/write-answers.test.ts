@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import t, { type Test } from 'tap';
-import { scriptActor } from '../../src/http/context.js';
+import { scriptActor } from '../../src/domain/actor.js';
 import { build, buildOnFile, type TestApp } from '../helper.js';
 import { isProblem, maskedProblem } from './probe.js';
 import { LEVEL_MARKER, levels, seedBusiness, type Level, type Seed } from './seed.js';

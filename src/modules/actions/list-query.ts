@@ -4,7 +4,7 @@ import { preparedQuery } from '../../db/prepared.js';
 import { actions } from '../../db/schema.js';
 import type { Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
-import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../http/pagination.js';
+import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
 import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, visibleTo, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 

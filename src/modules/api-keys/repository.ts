@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { changeCounters } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
 
 export const scopes = ['read', 'read:exempt', 'read:confidential', 'write', 'admin'] as const;

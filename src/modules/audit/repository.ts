@@ -2,9 +2,9 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { insertRow } from '../../db/prepared.js';
 import { auditEvents } from '../../db/schema.js';
-import type { Actor } from '../../http/context.js';
-import { toPage, type Page } from '../../http/pagination.js';
-import { decodeCursor } from '../../http/pagination.js';
+import type { Actor } from '../../domain/actor.js';
+import { toPage, type Page } from '../../db/keyset.js';
+import { decodeCursor } from '../../db/keyset.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Operation = 'create' | 'update' | 'delete' | 'withdraw';

@@ -3,9 +3,9 @@ import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
 import { ConflictError, invalidField } from '../../errors.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
-import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
+import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import {
   countWhere,
   deleteAudited,

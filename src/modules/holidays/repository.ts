@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { holidays } from '../../db/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
 import { nowIso, type Tx } from '../shared/crud.js';
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { localDateOf } from '../../domain/local-date.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor } from '../../domain/actor.js';
 import type { DraftAction, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';

@@ -1,8 +1,8 @@
 import { and, eq, inArray, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
-import type { Actor } from '../../http/context.js';
-import { keyset, parseSort, toPage, type Page } from '../../http/pagination.js';
+import type { Actor } from '../../domain/actor.js';
+import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { visibleTo } from '../actions/query.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference, type Tx } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';

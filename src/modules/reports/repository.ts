@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, meetings, overdueFlags } from '../../db/schema.js';
-import type { Actor } from '../../http/context.js';
-import { decodeCursor, toPage } from '../../http/pagination.js';
+import type { Actor } from '../../domain/actor.js';
+import { decodeCursor, toPage } from '../../db/keyset.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
 import { selectActions, toActionRow, visibleTo } from '../actions/query.js';

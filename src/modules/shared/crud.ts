@@ -3,7 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { insertReturning, updateReturning } from '../../db/prepared.js';
 import { NotFoundError, ReferencedError } from '../../errors.js';
-import type { Actor } from '../../http/context.js';
+import type { Actor } from '../../domain/actor.js';
 import { recordAudit, type Operation } from '../audit/repository.js';
 
 // The write path every resource shares: one transaction that changes the row, bumps its
