@@ -26,13 +26,13 @@ export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
 export function checkExemption(actor: Reader, visibility: Visibility, exemptParagraph: number | null | undefined) {
   const errors: FieldError[] = [];
   if (!isVisibleTo(actor, visibility)) {
-    errors.push({ pointer: '/body/visibility', detail: `this API key cannot read ${visibility} business, so cannot file it` });
+    errors.push({ field: 'visibility', detail: `this API key cannot read ${visibility} business, so cannot file it` });
   }
   if (visibility === 'public' && exemptParagraph != null) {
-    errors.push({ pointer: '/body/exemptParagraph', detail: 'must be null for a public item' });
+    errors.push({ field: 'exemptParagraph', detail: 'must be null for a public item' });
   }
   if (visibility !== 'public' && exemptParagraph == null) {
-    errors.push({ pointer: '/body/exemptParagraph', detail: `is required for ${visibility} business (Schedule 12A paragraph 1–7)` });
+    errors.push({ field: 'exemptParagraph', detail: `is required for ${visibility} business (Schedule 12A paragraph 1–7)` });
   }
   if (errors.length > 0) throw new InvalidFieldError(errors);
 }
@@ -111,7 +111,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
         const visibility = input.visibility ?? before.visibility;
         // Declassifying Part 2 business is a deliberate decision, not an edit: admins only.
         if (isLooser(visibility, before.visibility) && !actor.admin) {
-          throw invalidField('/body/visibility', `only an admin key may make ${before.visibility} business ${visibility}`);
+          throw invalidField('visibility', `only an admin key may make ${before.visibility} business ${visibility}`);
         }
         // Making an item public drops its paragraph unless the caller says otherwise (then 400).
         const exemptParagraph =
@@ -167,7 +167,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       const id = db.transaction((tx) => {
         visibleIn(tx, actor, itemId);
         if (!tx.select({ id: people.id }).from(people).where(eq(people.id, input.personId)).get()) {
-          throw invalidField('/body/personId', `person ${input.personId} does not exist`);
+          throw invalidField('personId', `person ${input.personId} does not exist`);
         }
         return insertAudited(tx, actor, 'declaration', declarations, { ...input, itemId }).id;
       });

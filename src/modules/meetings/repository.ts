@@ -19,7 +19,7 @@ type CommitteeRow = typeof committees.$inferSelect;
 
 function utcOf(startsAt: string): string {
   const instant = DateTime.fromISO(startsAt, { setZone: true });
-  if (!instant.isValid) throw invalidField('/body/startsAt', 'is not a valid ISO 8601 date-time');
+  if (!instant.isValid) throw invalidField('startsAt', 'is not a valid ISO 8601 date-time');
   return instant.toUTC().toISO()!;
 }
 
@@ -210,7 +210,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
     putAttendance(actor: Actor, id: number, entries: { personId: number; status: (typeof attendance.$inferInsert)['status'] }[]) {
       const seen = new Set<number>();
       entries.forEach((e, i) => {
-        if (seen.has(e.personId)) throw invalidField(`/body/${i}/personId`, 'appears more than once');
+        if (seen.has(e.personId)) throw invalidField(`${i}/personId`, 'appears more than once');
         seen.add(e.personId);
       });
       db.transaction((tx) => {
@@ -221,7 +221,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
             : tx.select({ id: people.id }).from(people).where(inArray(people.id, [...seen])).all().map((p) => p.id),
         );
         entries.forEach((e, i) => {
-          if (!known.has(e.personId)) throw invalidField(`/body/${i}/personId`, `person ${e.personId} does not exist`);
+          if (!known.has(e.personId)) throw invalidField(`${i}/personId`, `person ${e.personId} does not exist`);
         });
         const before = tx.select().from(attendance).where(eq(attendance.meetingId, id)).all();
         tx.delete(attendance).where(eq(attendance.meetingId, id)).run();
