@@ -119,10 +119,12 @@ function fieldErrors(context: string, issues: AjvIssue[]): PointedFieldError[] {
     return { pointer, detail, keyword: issue.keyword };
   });
   // One entry per field. A nullable field that fails reports "must be null" and "must match a
-  // schema in anyOf" beside the real reason: keep the reason.
+  // schema in anyOf" beside the real reason, and an enum of strings "must be string" beside
+  // "must be equal to one of the allowed values": keep the reason.
+  const enums = new Set(all.filter((e) => e.keyword === 'enum').map((e) => e.pointer));
   const byPointer = new Map<string, string[]>();
   for (const { pointer, detail, keyword } of all) {
-    const noise = keyword === 'anyOf' || (keyword === 'type' && detail === 'must be null');
+    const noise = keyword === 'anyOf' || (keyword === 'type' && (detail === 'must be null' || enums.has(pointer)));
     const details = byPointer.get(pointer) ?? [];
     if (!noise && !details.includes(detail)) details.push(detail);
     byPointer.set(pointer, details);

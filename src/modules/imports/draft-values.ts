@@ -3,7 +3,8 @@ import { parseFinancialQuarter } from '../../domain/financial-quarter.js';
 import { isInstant, isLocalDate } from '../../domain/local-date.js';
 import { InvalidFieldError, invalidField } from '../../errors.js';
 import type { DraftItem, DueHint, MinutesDraft } from '../../import/index.js';
-import { checkExemption, type Reader } from '../items/repository.js';
+import type { Reader } from '../../domain/visibility.js';
+import { checkExemption } from '../items/repository.js';
 
 // What a draft's values become when saved, and which drafts may be saved at all: the meeting's
 // start, titles and paragraphs cut to the columns, due hints the due rules accept, declarants

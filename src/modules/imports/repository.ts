@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
+import { rowsVisibleTo } from '../../db/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
 import { NothingToImportError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
@@ -72,7 +73,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         const titles = draft.items.map(itemTitle);
         // Only items the caller may read are compared or counted: whether minutes were "already
         // imported" must not tell a caller anything about business hidden from it.
-        const visible = inArray(agendaItems.visibility, [...actor.visibilities]);
+        const visible = rowsVisibleTo(agendaItems.visibility, actor);
         // The same minutes imported before with another start time (startsAt given once, read
         // from the text the other time): a meeting that day holding exactly these items.
         const sameDay = tx

@@ -1,24 +1,17 @@
-import { and, asc, eq, gt, inArray, not, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
-import { isLooser, type Visibility } from '../../domain/visibility.js';
+import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
+import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { visibleTo } from '../actions/query.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
 
 export type ItemRow = typeof agendaItems.$inferSelect;
-/** What a caller may read: only `visibilities` matters here, so scripts and jobs can pass less. */
-export type Reader = Pick<Actor, 'visibilities'>;
-
-export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
-  return reader.visibilities.includes(visibility);
-}
-
 /**
  * Exempt business names its Schedule 12A paragraph; public business has none. And a caller
  * may not file an item where it could not read it back (it would vanish from their view).
@@ -82,7 +75,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       const rows = db
         .select()
         .from(agendaItems)
-        .where(and(eq(agendaItems.meetingId, meetingId), inArray(agendaItems.visibility, [...actor.visibilities]), page.where))
+        .where(and(eq(agendaItems.meetingId, meetingId), rowsVisibleTo(agendaItems.visibility, actor), page.where))
         .orderBy(...page.orderBy)
         .limit(limit + 1)
         .all();
@@ -131,9 +124,9 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
           [
             { label: 'resolutions', count: (t) => countWhere(t, resolutions, eq(resolutions.itemId, id)) },
             { label: 'declarations of interest', count: (t) => countWhere(t, declarations, eq(declarations.itemId, id)) },
-            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, visibleTo(actor.visibilities))!) },
+            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, actionsVisibleTo(actor))!) },
           ],
-          [(t) => countWhere(t, actions, and(onItem, not(visibleTo(actor.visibilities)))!)],
+          [(t) => countWhere(t, actions, and(onItem, not(actionsVisibleTo(actor)))!)],
         );
         deleteAudited(tx, actor, 'item', 'Item', agendaItems, before, references);
       });

@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { actions, agendaItems, meetings, overdueFlags } from '../../db/schema.js';
+import { actions, meetings, overdueFlags } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, toPage } from '../../db/keyset.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
-import { selectActions, toActionRow, visibleTo } from '../actions/query.js';
+import { selectActions, toActionRow } from '../actions/query.js';
 
 const newestFirst = { field: 'id', descending: true };
 
@@ -26,11 +27,9 @@ export function createReportRepository(db: Db) {
         })
         .from(overdueFlags)
         .innerJoin(actions, eq(actions.id, overdueFlags.actionId))
-        .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
         .where(
           and(
-            inArray(actions.visibility, [...actor.visibilities]),
-            or(isNull(actions.itemId), inArray(agendaItems.visibility, [...actor.visibilities])),
+            actionsVisibleTo(actor),
             query.meetingId ? eq(overdueFlags.meetingId, query.meetingId) : undefined,
             query.actionId ? eq(overdueFlags.actionId, query.actionId) : undefined,
             before === undefined ? undefined : lt(overdueFlags.id, before),
@@ -50,7 +49,7 @@ export function createReportRepository(db: Db) {
       mustFind(db.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId)).get(), 'Meeting', meetingId);
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
       return selectActions(db)
-        .where(and(visibleTo(actor.visibilities), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
+        .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
         .orderBy(asc(actions.id))
         .values()
         .map((values) => {
