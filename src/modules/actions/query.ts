@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
@@ -118,6 +118,12 @@ export function selectActions(db: Db | Tx) {
 export type ActionRow = ReturnType<ReturnType<typeof selectActions>['all']>[number];
 
 /**
+ * Every table `selectActions` reads: a write to any other cannot change what it returns. (The
+ * item's visibility is copied onto the action by triggers, migration 0004.)
+ */
+export const actionReadTables = [actions, meetings, overdueFlags].map(getTableName);
+
+/**
  * The same FROM and joins as `selectActions`, selecting only the id and a sort value: a page's
  * keys. For the common filters (committee and status) SQLite answers from the index alone.
  */
@@ -194,4 +200,24 @@ export function actionByIdStatements(db: Db) {
     const [values] = statement.values({ id });
     return values === undefined ? undefined : toActionRow(values);
   };
+}
+
+/** The ActionRow fields read straight from the action's column of the same name. */
+const COLUMN_FIELDS = (Object.keys(actionColumns) as (keyof typeof actionColumns)[]).filter(
+  (key): key is keyof typeof actionColumns & keyof typeof actions.$inferSelect => actionColumns[key] === (actions as unknown as Record<string, unknown>)[key],
+);
+/** The columns the other fields are derived from (with the due meeting, and the flags). */
+const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
+
+/**
+ * The action as `selectActions` would read it after an update, from its row before (`current`)
+ * and the updated columns: saves reading it again. Undefined when the update changed a column
+ * that one of the derived fields above (the effective due date, the effective visibility) is
+ * computed from; then it is read again.
+ */
+export function rowAfterUpdate(current: ActionRow, after: typeof actions.$inferSelect, changes: object): ActionRow | undefined {
+  if (DERIVATION_INPUTS.some((column) => column in changes)) return undefined;
+  const row: Record<string, unknown> = { ...current };
+  for (const key of COLUMN_FIELDS) row[key] = after[key];
+  return row as ActionRow;
 }
