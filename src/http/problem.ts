@@ -93,8 +93,6 @@ function partHolding(request: FastifyRequest, name: string): RequestPart {
 
 /** A domain field as a JSON Pointer into the request: `dueQuarter` → `/body/dueQuarter`. */
 function pointerOf({ field, part }: FieldError, request: FastifyRequest): string {
-  // Transitional: modules/actions still throws complete pointers ("/body/itemId") until it is rewritten.
-  if (field.startsWith('/')) return field;
   const where = part ?? partHolding(request, field.split('/')[0]!);
   return field === '' ? `/${where}` : `/${where}/${field}`;
 }

@@ -1,8 +1,9 @@
-import { and, eq, getTableName, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
 import { actions, meetings, overdueFlags, people } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../shared/crud.js';
 
@@ -54,14 +55,6 @@ export const actionColumns = {
   updatedAt: actions.updatedAt,
 };
 
-
-/** Only rows this caller may see: the action's own and its item's visibility both allowed. */
-export function visibleTo(visibilities: readonly Visibility[]): SQL {
-  return and(
-    inArray(actions.visibility, [...visibilities]),
-    or(isNull(actions.itemVisibility), inArray(actions.itemVisibility, [...visibilities])),
-  )!;
-}
 
 /**
  * Overdue as of a day, in SQL — the same rule as domain/overdue.ts `isOverdue`: open or in
@@ -195,7 +188,7 @@ export const toReportRow = rowMapper<ReportRow>(reportColumns);
 export function actionByIdStatements(db: Db) {
   return (visibilities: readonly Visibility[], id: number): ActionRow | undefined => {
     const statement = preparedQuery(db, `actions:by-id:${visibilities.join()}`, () =>
-      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), visibleTo(visibilities))).prepare(),
+      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo({ visibilities }))).prepare(),
     );
     const [values] = statement.values({ id });
     return values === undefined ? undefined : toActionRow(values);

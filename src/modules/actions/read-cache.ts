@@ -100,10 +100,6 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
     get size(): number {
       return entries?.size ?? 0;
     },
-    /** Whether a caller holding these (nested) visibilities may see the entry. */
-    visibleTo(entry: CachedAction, held: readonly Visibility[]): boolean {
-      return held.includes(entry.visibility);
-    },
   };
 }
 

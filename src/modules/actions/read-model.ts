@@ -1,6 +1,7 @@
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
+import { isVisibleTo } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
 import type { ActionRow } from './query.js';
 import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
@@ -121,7 +122,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
       if (entry === undefined) {
         entry = rendered(actions.find(actor, id), asOf);
         cache.set(id, entry);
-      } else if (!cache.visibleTo(entry, actor.visibilities)) {
+      } else if (!isVisibleTo(actor, entry.visibility)) {
         throw new NotFoundError('Action', id);
       }
       return { id, version: entry.version, json: entry.json };

@@ -7,7 +7,7 @@ import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.
 import type { Actor } from '../../domain/actor.js';
 import { responseDueOn } from '../../domain/executive-response.js';
 import { isOverdue } from '../../domain/overdue.js';
-import { ownVisibilityAfter, ownVisibilityAtCreation } from '../../domain/visibility.js';
+import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import { insertAudited, transaction, updateAudited, type Tx } from '../shared/crud.js';
@@ -89,9 +89,9 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
     /** For callers that create actions as part of a larger write (the minutes import). */
     createIn(tx: Tx, actor: Actor, input: CreateAction) {
       const meeting = rowById(tx, meetings, input.meetingId);
-      if (!meeting) throw invalidField('/body/meetingId', `meeting ${input.meetingId} does not exist`);
+      if (!meeting) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
       if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
-        throw invalidField('/body/committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
+        throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
       }
       const { itemId, itemVisibility } = origin(tx, actor, meeting.id, input.itemId, input.resolutionId);
       checkVisibility(actor, input.visibility, itemVisibility);
@@ -124,12 +124,12 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
           assertTransition(before.status, input.status);
           const givesDue = input.dueMeetingId != null || input.dueDate != null || input.dueQuarter != null;
           if (requiresNewDue(before.status, input.status) && !givesDue) {
-            throw invalidField('/body/dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
+            throw invalidField('dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
           }
         }
         if (status === 'responded' && before.status !== 'responded') {
           const response = input.response !== undefined ? input.response : before.response;
-          if (!response) throw invalidField('/body/response', 'is required to mark an action responded');
+          if (!response) throw invalidField('response', 'is required to mark an action responded');
           changes.respondedOn = input.respondedOn ?? before.respondedOn ?? today();
         }
         if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
@@ -139,8 +139,8 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
             input.itemId !== undefined ? input.itemId : before.itemId,
             input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
           );
-          if (input.visibility !== undefined && !actor.visibilities.includes(input.visibility)) {
-            throw invalidField('/body/visibility', 'is a level this API key cannot read');
+          if (input.visibility !== undefined && !isVisibleTo(actor, input.visibility)) {
+            throw invalidField('visibility', 'is a level this API key cannot read');
           }
           const nextItemVisibility = itemId == null ? null : itemVisibility;
           const own = ownVisibilityAfter({
@@ -151,7 +151,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
             requested: input.visibility,
             mayDeclassify: actor.admin === true,
           });
-          if ('refused' in own) throw invalidField('/body/visibility', own.refused);
+          if ('refused' in own) throw invalidField('visibility', own.refused);
           changes.visibility = own.own;
           changes.itemId = itemId;
           changes.itemVisibility = nextItemVisibility;

@@ -3,7 +3,7 @@ import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
 import { agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
-import { isLooser, type Visibility } from '../../domain/visibility.js';
+import { isLooser, isVisibleTo, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
@@ -59,13 +59,13 @@ export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow,
 
 export function checkPerson(tx: Tx, field: string, id: number | null | undefined) {
   if (id == null) return;
-  if (!rowById(tx, people, id)) throw invalidField(`/body/${field}`, `person ${id} does not exist`);
+  if (!rowById(tx, people, id)) throw invalidField(field, `person ${id} does not exist`);
 }
 
 export function checkMeetingOfCommittee(tx: Tx, field: string, id: number | null | undefined, committeeId: number) {
   if (id == null) return;
   const m = rowById(tx, meetings, id);
-  if (!m || m.committeeId !== committeeId) throw invalidField(`/body/${field}`, `meeting ${id} is not a meeting of committee ${committeeId}`);
+  if (!m || m.committeeId !== committeeId) throw invalidField(field, `meeting ${id} is not a meeting of committee ${committeeId}`);
 }
 
 /** The item and resolution an action hangs from, checked against the meeting and the caller. */
@@ -81,8 +81,8 @@ export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number 
         .prepare(),
     ).all({ resolutionId });
     // A resolution of an item the caller may not read answers exactly as a missing one.
-    if (!r || !actor.visibilities.includes(r.visibility)) throw invalidField('/body/resolutionId', `resolution ${resolutionId} does not exist`);
-    if (item != null && r.itemId !== item) throw invalidField('/body/resolutionId', `resolution ${resolutionId} is not of item ${item}`);
+    if (!r || !isVisibleTo(actor, r.visibility)) throw invalidField('resolutionId', `resolution ${resolutionId} does not exist`);
+    if (item != null && r.itemId !== item) throw invalidField('resolutionId', `resolution ${resolutionId} is not of item ${item}`);
     item = r.itemId;
   }
   let itemVisibility: Visibility = 'public';
@@ -96,8 +96,8 @@ export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number 
         .where(eq(agendaItems.id, sql.placeholder('itemId')))
         .prepare(),
     ).all({ itemId: item });
-    if (!row || !actor.visibilities.includes(row.visibility)) throw invalidField('/body/itemId', `item ${item} does not exist`);
-    if (row.meetingId !== meetingId) throw invalidField('/body/itemId', `item ${item} is not on meeting ${meetingId}`);
+    if (!row || !isVisibleTo(actor, row.visibility)) throw invalidField('itemId', `item ${item} does not exist`);
+    if (row.meetingId !== meetingId) throw invalidField('itemId', `item ${item} is not on meeting ${meetingId}`);
     itemVisibility = row.visibility;
   }
   return { itemId: item, itemVisibility };
@@ -106,9 +106,9 @@ export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number 
 export function checkVisibility(actor: Actor, requested: Visibility | undefined, itemVisibility: Visibility) {
   if (requested === undefined) return;
   if (isLooser(requested, itemVisibility)) {
-    throw invalidField('/body/visibility', `cannot be looser than its item's (${itemVisibility})`);
+    throw invalidField('visibility', `cannot be looser than its item's (${itemVisibility})`);
   }
-  if (!actor.visibilities.includes(requested)) {
-    throw invalidField('/body/visibility', 'is a level this API key cannot read');
+  if (!isVisibleTo(actor, requested)) {
+    throw invalidField('visibility', 'is a level this API key cannot read');
   }
 }
