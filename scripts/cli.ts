@@ -2,7 +2,9 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { openDatabase, type Db } from '../src/db/client.js';
+import type { Db } from '../src/db/client.js';
+import { openEngine, type Engine } from '../src/db/engine.js';
+import { immediateTransaction } from '../src/db/transaction.js';
 import { InvalidFieldError } from '../src/errors.js';
 import { createServices } from '../src/services.js';
 
@@ -44,10 +46,11 @@ export function args<T extends ParseArgsConfig['options']>(options: T, allowPosi
   }
 }
 
-export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; services: ReturnType<typeof createServices> } {
+/** The database as the server opens it (db/engine.ts), and the services over it. */
+export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; engine: Engine; services: ReturnType<typeof createServices> } {
   const config = loadConfig(env);
-  const db = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
-  return { db, services: createServices(db) };
+  const engine = openEngine({ path: config.databasePath, synchronous: config.databaseSynchronous });
+  return { db: engine.db, engine, services: createServices(engine) };
 }
 
 /**
@@ -58,7 +61,7 @@ export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; se
  * Hold it briefly: the server's writes wait while it is held (reads do not).
  */
 export function writing<T>(db: Db, work: () => T): T {
-  return db.$client.transaction(work).immediate();
+  return immediateTransaction(db, work);
 }
 
 /**

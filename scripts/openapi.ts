@@ -1,18 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
 
 // Writes openapi/openapi.json from the running schemas. A test fails when the committed
 // file differs from what this would write.
 
 export async function generateOpenApi(): Promise<string> {
-  const db = openDatabase({ path: ':memory:' });
-  const app = await buildApp({ ...defaultConfig, scheduler: false }, { db, logger: false });
+  const app = await buildApp({ ...defaultConfig, databasePath: ':memory:', scheduler: false }, { logger: false });
   await app.ready();
   const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();
-  db.$client.close();
   return document;
 }
 

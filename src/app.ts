@@ -5,11 +5,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { RateLimitedError } from './errors.js';
 import { defaultConfig, type Config } from './config.js';
-import { startCheckpointerLater } from './db/checkpointer.js';
-import { closeSearchIndex, searchIndexOf, startSearchWorker } from './db/search.js';
-import { openDatabase, type Db } from './db/client.js';
+import type { Db } from './db/client.js';
+import { createEngine, openEngine, type Engine } from './db/engine.js';
 import auth from './http/auth.js';
-import groupCommit from './http/group-commit.js';
+import database from './http/database.js';
 import idempotency from './http/idempotency.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { instantFormat } from './http/formats.js';
@@ -24,6 +23,7 @@ import { registerRoutes } from './routes.js';
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    engine: Engine;
     services: Services;
   }
 }
@@ -33,9 +33,10 @@ export interface BuildOptions {
   db?: Db;
   /** pino options, or false for silence (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** Fail a write whose handler awaited before writing (http/database.ts; tests). */
+  checkWriteHandlers?: boolean;
 }
 
-const CHECKPOINTER_DELAY_MS = 1000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The whole application as a function: the server, the tests and the scripts all call this. */
@@ -43,10 +44,6 @@ export async function buildApp(
   config: Config = defaultConfig,
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
-  const db =
-    options.db ??
-    openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
-
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -78,40 +75,18 @@ export async function buildApp(
       sendProblem(reply, { ...problem(error.statusCode ?? 400, error.message, error.code), instance: request.url }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorate('db', db);
-  app.decorate('services', createServices(db, { actionReadCacheEntries: config.actionReadCacheEntries }));
+  // The database and its write path (db/engine.ts); its worker threads run only on a database
+  // file the app opened itself, once listening.
+  const engine = options.db
+    ? createEngine(options.db, { log: app.log })
+    : openEngine({ path: config.databasePath, synchronous: config.databaseSynchronous }, { log: app.log });
+  app.decorate('db', engine.db);
+  app.decorate('engine', engine);
+  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries }));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
-  // The search index (db/search.ts) is set up now, outside any transaction (an in-memory
-  // database attaches its own); its worker and connections are closed with the app.
-  searchIndexOf(db);
-  app.addHook('onClose', async () => closeSearchIndex(db));
-  if (!options.db) {
-    app.addHook('onClose', async () => db.$client.close());
-    // Checkpoints on a worker thread (db/checkpointer.ts), started a second after listening
-    // (never for inject-only apps), once start-up is over.
-    if (!db.$client.memory) {
-      let checkpointer: { close(): Promise<void> } | undefined;
-      app.addHook('onListen', (done) => {
-        checkpointer = startCheckpointerLater(db.$client, CHECKPOINTER_DELAY_MS, {
-          onFailure: (err) => app.log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
-        });
-        done();
-      });
-      app.addHook('onClose', async () => checkpointer?.close());
-      // The full-text index is kept up to date by a worker thread (db/search.ts), started at
-      // once so that an index that has to be built is ready as soon as it can be.
-      app.addHook('onListen', (done) => {
-        startSearchWorker(db, {
-          onFailure: (err) => app.log.error({ err }, 'search index worker failed; searches index for themselves'),
-        });
-        done();
-      });
-    }
-  }
-
   await app.register(problemDetails);
   await app.register(securityHeaders, {
     // For the /docs pages: Swagger UI needs inline styles and scripts of its own. The API's JSON
@@ -140,8 +115,8 @@ export async function buildApp(
   await app.register(metrics);
   await app.register(openapi);
   await app.register(auth, { apiKeys: app.services.apiKeys, publicRead: config.publicRead });
-  await app.register(idempotency, { db });
-  await app.register(groupCommit, { db });
+  await app.register(idempotency, { db: engine.db });
+  await app.register(database, { engine, workers: !options.db, checkHandlers: options.checkWriteHandlers ?? false });
   await registerRoutes(app, config);
   return app;
 }

@@ -1,6 +1,4 @@
-import { changeCounters } from './db/changes.js';
-import type { Db } from './db/client.js';
-import { searchIndexOf } from './db/search.js';
+import type { Engine } from './db/engine.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
 import { createActionRepository } from './modules/actions/repository.js';
@@ -16,10 +14,12 @@ import { createScanService } from './jobs/overdue-scan.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
- * scheduler and the command-line scripts all go through these. `actionReadCacheEntries`: the
- * server's ACTION_CACHE_ENTRIES; scripts, which read once, keep none.
+ * scheduler and the command-line scripts all go through these. The engine (db/engine.ts) hands
+ * out the parts of the write path a service needs. `actionReadCacheEntries`: the server's
+ * ACTION_CACHE_ENTRIES; scripts, which read once, keep none.
  */
-export function createServices(db: Db, options: { actionReadCacheEntries?: number } = {}) {
+export function createServices(engine: Engine, options: { actionReadCacheEntries?: number } = {}) {
+  const { db, search, changes } = engine;
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
   const committees = createCommitteeRepository(db, (tx, committeeId) =>
@@ -30,13 +30,13 @@ export function createServices(db: Db, options: { actionReadCacheEntries?: numbe
   const resolutions = createResolutionRepository(db, items);
   const actions = createActionRepository(db, { holidays });
   const actionReads = createActionReadModel(actions, {
-    changes: changeCounters(db.$client).forTables(actionReadTables),
-    search: searchIndexOf(db),
+    changes: changes.forTables(actionReadTables),
+    search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
   });
   const scans = createScanService(db, { holidays });
   const imports = createImportRepository(db, { meetings, actions });
-  const apiKeys = createApiKeyRepository(db);
+  const apiKeys = createApiKeyRepository(db, changes);
   return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys };
 }
 

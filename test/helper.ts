@@ -23,7 +23,8 @@ export async function build(t: Test, config: Partial<Config> = {}): Promise<Test
   const db = openDatabase({ path: config.databasePath ?? ':memory:' });
   const app = await buildApp(
     { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config },
-    { db, logger: false },
+    // Every write route the suite calls is held to "no await before the write" (http/database.ts).
+    { db, logger: false, checkWriteHandlers: true },
   );
   t.teardown(async () => {
     await app.close();

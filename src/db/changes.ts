@@ -36,7 +36,6 @@ export interface ChangeCounters extends ChangeStamp {
   forTables(tables: readonly string[]): ChangeStamp;
 }
 
-const counters = new WeakMap<Database.Database, ChangeCounters>();
 let functions = 0;
 
 /**
@@ -62,18 +61,16 @@ function tableWrites(sqlite: Database.Database, tables: readonly string[]): () =
   return () => writes;
 }
 
-/** One set of counters per connection. */
-export function changeCounters(sqlite: Database.Database): ChangeCounters {
-  let found = counters.get(sqlite);
-  if (found) return found;
+/** The counters of a connection; the engine (engine.ts) makes one set and hands it out. */
+export function createChangeCounters(sqlite: Database.Database): ChangeCounters {
   const totalChanges = sqlite.prepare('SELECT total_changes()').pluck();
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let version = 0;
   let fresh = false;
   const byTables = new Map<string, ChangeStamp>();
-  found = {
+  const found: ChangeCounters = {
     local: () => totalChanges.get() as number,
-    stamp: () => (sqlite.inTransaction ? undefined : `${found!.local()}:${found!.others()}`),
+    stamp: () => (sqlite.inTransaction ? undefined : `${found.local()}:${found.others()}`),
     others() {
       if (!fresh) {
         version = dataVersion.get() as number;
@@ -87,12 +84,11 @@ export function changeCounters(sqlite: Database.Database): ChangeCounters {
       let stamp = byTables.get(key);
       if (stamp === undefined) {
         const writes = tableWrites(sqlite, tables);
-        stamp = { stamp: () => (sqlite.inTransaction ? undefined : `${writes()}:${found!.others()}`) };
+        stamp = { stamp: () => (sqlite.inTransaction ? undefined : `${writes()}:${found.others()}`) };
         byTables.set(key, stamp);
       }
       return stamp;
     },
   };
-  counters.set(sqlite, found);
   return found;
 }

@@ -59,14 +59,9 @@ export interface Checkpointer {
   beforeBegin(): Promise<void> | undefined;
   /** How many passes the worker has ended: a fact to wait for, where a test would guess a time. */
   passesEnded(): number;
+  /** False once the worker has failed or been closed: the connection checkpoints for itself again. */
+  running(): boolean;
   close(): Promise<void>;
-}
-
-const running = new WeakMap<Database.Database, Checkpointer>();
-
-/** The checkpointer started for this connection, if any. */
-export function checkpointerOf(sqlite: Database.Database): Checkpointer | undefined {
-  return running.get(sqlite);
 }
 
 export function startCheckpointer(sqlite: Database.Database, options: CheckpointerOptions = {}): Checkpointer {
@@ -80,6 +75,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   let closing = false;
   let failed = false;
   let exited = false;
+  let active = true;
   const worker: Worker = startWorker(import.meta.url, 'checkpoint-worker', {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
@@ -101,7 +97,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     pending = undefined;
   };
   const stopped = () => {
-    running.delete(sqlite);
+    active = false;
     settle();
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
   };
@@ -122,7 +118,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
 
   const checkpointer: Checkpointer = {
     afterCommit() {
-      if (pending || sqlite.inTransaction || Atomics.load(shared, LOG_FRAMES) < restartFrames) return;
+      if (!active || pending || sqlite.inTransaction || Atomics.load(shared, LOG_FRAMES) < restartFrames) return;
       // The next pass to begin starts after this commit: once it has ended, all is copied.
       const pass = Atomics.load(shared, STARTED) + 1;
       let resolve!: () => void;
@@ -156,6 +152,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
     passesEnded() {
       return Atomics.load(shared, ENDED);
     },
+    running: () => active,
     async close() {
       if (closing) return;
       closing = true;
@@ -163,7 +160,6 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
       stopped();
     },
   };
-  running.set(sqlite, checkpointer);
   return checkpointer;
 }
 
@@ -172,7 +168,11 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
  * thread does not compete with it). Until then the connection checkpoints for itself, as SQLite
  * does by default; a checkpointer that cannot start is reported to `onFailure` and leaves it so.
  */
-export function startCheckpointerLater(sqlite: Database.Database, delayMs: number, options: CheckpointerOptions = {}): { close(): Promise<void> } {
+export function startCheckpointerLater(
+  sqlite: Database.Database,
+  delayMs: number,
+  options: CheckpointerOptions = {},
+): { current(): Checkpointer | undefined; close(): Promise<void> } {
   let checkpointer: Checkpointer | undefined;
   const timer = setTimeout(() => {
     try {
@@ -182,6 +182,8 @@ export function startCheckpointerLater(sqlite: Database.Database, delayMs: numbe
     }
   }, delayMs).unref();
   return {
+    /** The checkpointer once started, while it runs. */
+    current: () => (checkpointer?.running() ? checkpointer : undefined),
     async close() {
       clearTimeout(timer);
       await checkpointer?.close();

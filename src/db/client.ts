@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzleOver } from './connection.js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -55,35 +56,9 @@ export function openDatabase(options: OpenOptions): Db {
   sqlite.pragma('temp_store = MEMORY');
   // FULL: a commit is fsynced before it is acknowledged, so it survives power loss.
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-  cacheStatements(sqlite);
-  const db = drizzle(sqlite, { schema }) as Db;
+  const db = drizzleOver(sqlite, schema) as Db;
   if (options.migrate ?? true) migrate(db, { migrationsFolder: migrationsFolder() });
   return db;
-}
-
-const MAX_CACHED_STATEMENTS = 500;
-
-/**
- * drizzle asks the driver to prepare every query it runs, and compiling SQL costs SQLite more
- * than running a simple query. The app runs a few hundred distinct statements, so each is
- * compiled once and reused, least recently used dropped first. A reused statement is handed
- * back in its default (non-raw) mode, exactly as a freshly prepared one would be.
- */
-function cacheStatements(sqlite: Database.Database): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (statement === undefined) {
-      statement = prepare(source);
-      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
-    } else {
-      cache.delete(source);
-      if (statement.reader) statement.raw(false);
-    }
-    cache.set(source, statement);
-    return statement;
-  }) as Database.Database['prepare'];
 }
 
 /** True when every committed migration has been applied to this database. */

@@ -1,33 +1,24 @@
 import { Column, eq, getTableColumns, getTableName, is, Param, Placeholder, sql, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.js';
+import { clientOf } from './connection.js';
+import { decoderOfSql, type Decoder } from './drizzle-internals.js';
 
 // Hot-path helpers over drizzle. Building a query's SQL and mapping its rows through drizzle's
 // generic per-field checks cost several times what SQLite spends running a small query, so the
 // write path and the action reads build each query shape once, with placeholders, and decode
 // raw rows directly. test/db/prepared.test.ts holds them to drizzle's own results.
 
-type Session = object;
 type Connection = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 type Row = Record<string, unknown>;
-const MAX_SHAPES = 500;
-const prepared = new WeakMap<Session, Map<string, unknown>>();
 
 /**
  * The query `build` makes, prepared once per database connection and `key`. A transaction shares
- * its database's connection (drizzle's session), so a query prepared in one transaction serves
- * every later one, and `db` and `tx` share one cache.
+ * its database's connection, so a query prepared in one transaction serves every later one, and
+ * `db` and `tx` share one cache (connection.ts).
  */
 export function preparedQuery<T>(db: Connection, key: string, build: () => T): T {
-  const session = (db as unknown as { session: Session }).session;
-  let shapes = prepared.get(session);
-  if (shapes === undefined) prepared.set(session, (shapes = new Map()));
-  let query = shapes.get(key) as T | undefined;
-  if (query === undefined) {
-    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
-    shapes.set(key, (query = build()));
-  }
-  return query;
+  return clientOf(db).shape(key, build);
 }
 
 interface Shape {
@@ -126,13 +117,11 @@ export function updateReturning<T extends SQLiteTable & { id: SQLiteColumn }>(
   return raw === undefined ? undefined : tableRowMapper(table)(raw);
 }
 
-type Decoder = { mapFromDriverValue(value: unknown): unknown };
-
 /** The decoder drizzle's own row mapping uses for a selected field. */
 function decoderOf(field: unknown): Decoder {
   if (is(field, Column)) return field;
-  if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
-  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder: Decoder }).decoder;
+  if (is(field, SQL)) return decoderOfSql(field);
+  if (is(field, SQL.Aliased)) return decoderOfSql(field.sql);
   throw new TypeError('rowMapper maps flat selections of columns and sql`` expressions only');
 }
 

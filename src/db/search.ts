@@ -24,7 +24,7 @@ import {
 // and the worker can write it meanwhile. It sees committed data only. A search first reads the
 // queue's last committed sequence number there, then waits until the index has read that far.
 //
-// Who indexes: the worker thread once `startSearchWorker` has run (the listening server), else
+// Who indexes: the worker thread once `startWorker` has run (the listening server), else
 // the search itself, on the main thread, before it runs (tests, tools). An in-memory database
 // (tests) keeps its index in an attached in-memory database on the same connection, indexed by
 // the search itself: no other connection can see it.
@@ -48,43 +48,26 @@ export interface SearchWorkerOptions {
   onFailure?: (err: Error) => void;
 }
 
-type IndexOfConnection = SearchIndex & { startWorker(options: SearchWorkerOptions): void };
-
-const indexes = new WeakMap<Database.Database, IndexOfConnection>();
-
-function indexFor(db: Db): IndexOfConnection {
-  let index = indexes.get(db.$client);
-  if (index === undefined) {
-    index = db.$client.memory ? inMemory(db) : inFile(db);
-    indexes.set(db.$client, index);
-  }
-  return index;
+/** What a search needs of the index: the connection to run on once the index has caught up. */
+export interface SearchIndexHandle {
+  ready(): Promise<Db>;
 }
 
-/** The connection's search index, made on first use; undefined on a read-only connection. */
-export function searchIndexOf(db: Db): SearchIndex | undefined {
-  return db.$client.readonly ? undefined : indexFor(db);
+export type SearchIndexOfConnection = SearchIndex & {
+  /** Hands the indexing of a database file to a worker thread (the server, once listening). */
+  startWorker(options?: SearchWorkerOptions): void;
+};
+
+/**
+ * The search index of a connection opened for writing; one per connection, made by the engine
+ * (engine.ts) outside any transaction (an in-memory database attaches its index).
+ */
+export function createSearchIndex(db: Db): SearchIndexOfConnection {
+  if (db.$client.readonly) throw new Error('a search index needs a connection that can write');
+  return db.$client.memory ? inMemory(db) : inFile(db);
 }
 
-/** The connection's search index if one has been made (by a search, or a worker started). */
-export function existingSearchIndex(db: Db): SearchIndex | undefined {
-  return indexes.get(db.$client);
-}
-
-/** Closes the connection's search index, if it has one (its worker, its own connections). */
-export async function closeSearchIndex(db: Db): Promise<void> {
-  await indexes.get(db.$client)?.close();
-}
-
-/** Hands the indexing of a database file to a worker thread (the server, once listening). */
-export function startSearchWorker(db: Db, options: SearchWorkerOptions = {}): SearchIndex {
-  if (db.$client.memory || db.$client.readonly) throw new Error('a search worker needs a database file opened for writing');
-  const index = indexFor(db);
-  index.startWorker(options);
-  return index;
-}
-
-function inMemory(db: Db): IndexOfConnection {
+function inMemory(db: Db): SearchIndexOfConnection {
   const sqlite = db.$client;
   sqlite.exec("ATTACH ':memory:' AS search");
   createSearchSchema(sqlite, 'search');
@@ -110,7 +93,7 @@ function inMemory(db: Db): IndexOfConnection {
 const DEFAULT_WAIT_MS = 10_000;
 const DEFAULT_IDLE_MS = 250;
 
-function inFile(db: Db): IndexOfConnection {
+function inFile(db: Db): SearchIndexOfConnection {
   const sqlite = db.$client;
   const databasePath = sqlite.name;
   const trim = sqlite.prepare('DELETE FROM search_queue WHERE seq <= ?');
@@ -216,7 +199,7 @@ function inFile(db: Db): IndexOfConnection {
       if (indexed.seq > 0) trim.run(indexed.seq);
     },
 
-    startWorker(options: SearchWorkerOptions) {
+    startWorker(options: SearchWorkerOptions = {}) {
       if (worker) return;
       // Before any request: see SearchIndexer.verify.
       const writer = openIndexWriter(databasePath);
@@ -261,7 +244,6 @@ function inFile(db: Db): IndexOfConnection {
       inline = undefined;
       reader?.$client.close();
       reader = undefined;
-      indexes.delete(sqlite);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { withoutWaiting } from '../db/busy.js';
 import type { Db } from '../db/client.js';
+import { immediateTransaction } from '../db/transaction.js';
 import { overdueFlags } from '../db/schema.js';
 import { todayIn } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
@@ -64,7 +65,8 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
      */
     scan(actor: Actor, request: ScanRequest = {}): ScanResult {
       const asOf = request.asOf ?? todayIn('Europe/London');
-      const record = () => db.transaction(
+      const record = () => immediateTransaction(
+        db,
         (tx) => {
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
           const full = buildOverdueReport(tx, holidays, { asOf, committeeId: request.committeeId, visibilities: allVisibilities });
@@ -87,7 +89,6 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
           }
           return added;
         },
-        { behavior: 'immediate' },
       );
       const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();
       return { report: this.report(actor, { asOf, committeeId: request.committeeId }), flagsRecorded };

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { readFileSync, renameSync, statSync } from 'node:fs';
-import { checkpointerOf, startCheckpointer, startCheckpointerLater, type Checkpointer } from '../../src/db/checkpointer.js';
+import { startCheckpointer, startCheckpointerLater, type Checkpointer } from '../../src/db/checkpointer.js';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -34,7 +34,7 @@ t.test('the server connection stops checkpointing itself; the worker copies ever
   const checkpointer = startCheckpointer(sqlite, { intervalMs: 5, restartFrames: 100_000 });
   t.teardown(() => checkpointer.close());
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0);
-  t.equal(checkpointerOf(sqlite), checkpointer);
+  t.ok(checkpointer.running());
   write(1500); // past the 1,000 pages at which the connection would have checkpointed
   // Only a checkpoint writes to the database file: the worker's, as this connection makes none.
   await until(() => statSync(path).size >= 1500 * 4096, 'the worker to copy the log into the database');
@@ -116,7 +116,7 @@ t.test('when the worker fails, the connection checkpoints for itself again; clos
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0);
   await checkpointer.close();
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 1000);
-  t.equal(checkpointerOf(sqlite), undefined);
+  t.notOk(checkpointer.running());
   t.same(failures, [], 'closing is not a failure');
 
   // The worker cannot open a database file that has gone (this connection keeps its own open).
@@ -136,14 +136,14 @@ t.test('the server starts it a moment after listening and stops it on close', as
   const databasePath = `${t.testdir()}/scrutiny.sqlite`;
   const app = await buildApp({ ...defaultConfig, databasePath, scheduler: false, scanOnStart: false }, { logger: false });
   const sqlite = app.db.$client;
-  t.equal(checkpointerOf(sqlite), undefined, 'not for an app that only builds');
+  t.equal(app.engine.checkpointer(), undefined, 'not for an app that only builds');
   await app.listen({ port: 0, host: '127.0.0.1' });
-  t.equal(checkpointerOf(sqlite), undefined, 'not during start-up');
-  await until(() => checkpointerOf(sqlite) !== undefined, 'the checkpointer to start');
+  t.equal(app.engine.checkpointer(), undefined, 'not during start-up');
+  await until(() => app.engine.checkpointer() !== undefined, 'the checkpointer to start');
   t.pass('running a moment after listening');
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0);
   await app.close();
-  t.equal(checkpointerOf(sqlite), undefined);
+  t.equal(app.engine.checkpointer(), undefined);
   t.notOk(sqlite.open, 'the database is closed');
 });
 
@@ -156,7 +156,7 @@ t.test('a checkpointer closed before its start never starts', async (t) => {
   await later.close();
   // Past the start delay: the timer set first fires first, however busy the machine.
   await new Promise((r) => setTimeout(r, 200));
-  t.equal(checkpointerOf(db.$client), undefined, 'no checkpointer on the still-open database');
+  t.equal(later.current(), undefined, 'no checkpointer on the still-open database');
   t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000, 'the connection still checkpoints for itself');
   t.same(failures, []);
 });

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import t, { type Test } from 'tap';
 import type { Db } from '../../src/db/client.js';
+import { drizzleOver } from '../../src/db/connection.js';
 import { insertReturning, insertRow, rowById, rowMapper, updateReturning } from '../../src/db/prepared.js';
 
 // db/prepared.ts writes and reads rows through statements prepared once. Whatever it stores and
@@ -47,7 +47,7 @@ function open(t: Test) {
   `);
   t.teardown(() => sqlite.close());
   // The helpers take the app's database type; they only use what every drizzle database has.
-  return { db: drizzle(sqlite) as unknown as Db, sqlite };
+  return { db: drizzleOver(sqlite) as unknown as Db, sqlite };
 }
 
 /** A row as stored, without what differs between two inserts (id, timestamps). */

@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { searchIndexPath } from '../../src/db/search-index.js';
-import { closeSearchIndex, existingSearchIndex, searchIndexOf, startSearchWorker, type SearchIndex } from '../../src/db/search.js';
+import { createSearchIndex, type SearchIndex, type SearchIndexOfConnection, type SearchWorkerOptions } from '../../src/db/search.js';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { build, committee, meeting, until, type TestApp } from '../helper.js';
@@ -17,6 +17,23 @@ import { build, committee, meeting, until, type TestApp } from '../helper.js';
 const PATIENT_MS = 60_000;
 
 const WORDS = ['library', 'void', 'ward', 'damp', 'mould', 'survey', 'tenure', 'bus', 'parking', 'lighting', 'repairs', 'allotment'];
+
+// One index per connection, as the engine keeps it; closed here, the next search makes another.
+const indexes = new Map<Db, SearchIndexOfConnection>();
+function searchIndexOf(db: Db): SearchIndexOfConnection {
+  let index = indexes.get(db);
+  if (index === undefined) indexes.set(db, (index = createSearchIndex(db)));
+  return index;
+}
+async function closeSearchIndex(db: Db) {
+  await indexes.get(db)?.close();
+  indexes.delete(db);
+}
+function startSearchWorker(db: Db, options: SearchWorkerOptions): SearchIndex {
+  const index = searchIndexOf(db);
+  index.startWorker(options);
+  return index;
+}
 
 function open(t: Test, path = ':memory:') {
   const db = openDatabase({ path });
@@ -32,7 +49,7 @@ function open(t: Test, path = ':memory:') {
 }
 
 /** Waits for the index, then searches it as the list does. */
-async function search(db: Db, word: string, index: SearchIndex = searchIndexOf(db)!): Promise<number[]> {
+async function search(db: Db, word: string, index: SearchIndex = searchIndexOf(db)): Promise<number[]> {
   const on = await index.ready();
   return on.$client.prepare('SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ? ORDER BY rowid').pluck().all(`"${word}"*`) as number[];
 }
@@ -49,7 +66,7 @@ function expected(db: Db): Record<string, number[]> {
   return found;
 }
 
-async function consistent(t: Test, db: Db, index: SearchIndex = searchIndexOf(db)!) {
+async function consistent(t: Test, db: Db, index: SearchIndex = searchIndexOf(db)) {
   const found: Record<string, number[]> = {};
   for (const w of WORDS) found[w] = await search(db, w, index);
   t.same(found, expected(db), 'the index finds what one built afresh from the actions finds');
@@ -68,7 +85,7 @@ const queued = (db: Db) => db.$client.prepare('SELECT count(*) FROM search_queue
 for (const where of ['in memory', 'in a file, indexed by the search', 'in a file, indexed by a worker'] as const) {
   t.test(`${where}: inserts, changes, deletes and rollbacks`, async (t) => {
     const { db, sqlite, add } = open(t, where === 'in memory' ? ':memory:' : `${t.testdir()}/scrutiny.sqlite`);
-    const index = where.includes('worker') ? startSearchWorker(db, { idleMs: 50, waitMs: PATIENT_MS }) : searchIndexOf(db)!;
+    const index = where.includes('worker') ? startSearchWorker(db, { idleMs: 50, waitMs: PATIENT_MS }) : searchIndexOf(db);
     const kept = add('Library opening hours', 'Figures by ward');
     const gone = add('Library book fund');
     t.same(await search(db, 'library', index), [kept, gone]);
@@ -209,7 +226,7 @@ t.test('a search that cannot wait for the worker is answered 503 with Retry-Afte
   t.equal(created.statusCode, 201);
   // A search waits 200 ms for the worker, so that the 503 below comes quickly; the worker's first
   // pass can take longer than that on a busy machine, so this asks again until it has been made.
-  startSearchWorker(api.app.db, { waitMs: 200, idleMs: 50 });
+  api.app.engine.search.startWorker({ waitMs: 200, idleMs: 50 });
   t.equal((await searchUntilAnswered(api, 'grass')).statusCode, 200, 'indexed by the worker');
   // The worker cannot write while another connection holds the index file's lock.
   const holder = new Database(searchIndexPath(path));
@@ -243,7 +260,7 @@ t.test('through the API: a group of concurrent writes is searchable once answere
   t.equal(patched.statusCode, 200);
   t.same(await found('bus'), [ids[0], ids[1], ids[2]].sort());
   t.same(await found('cycle'), []);
-  await consistent(t, api.app.db);
+  await consistent(t, api.app.db, api.app.engine.search);
 });
 
 t.test('a word the tokenizer splits in two is a 400 naming q, not a 500', async (t) => {
@@ -279,5 +296,5 @@ t.test('the listening server indexes in its worker, with no search asking, and s
   await until(() => indexedUpTo() >= head, 'the worker to index the queue');
   t.equal(indexedUpTo(), head, 'the index file has read the queue, though nothing searched');
   await app.close();
-  t.equal(existingSearchIndex(app.db), undefined, 'the worker and its connections are closed with the app');
+  t.notOk(sqlite.open, 'the worker, the index\'s connections and the database are closed with the app');
 });

@@ -1,17 +1,24 @@
 import Database from 'better-sqlite3';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import t from 'tap';
-import { startCheckpointer } from '../../src/db/checkpointer.js';
-import type { Db } from '../../src/db/client.js';
-import groupCommit from '../../src/http/group-commit.js';
+import { startCheckpointer, type Checkpointer } from '../../src/db/checkpointer.js';
+import type { Engine } from '../../src/db/engine.js';
+import { createWriteGroups } from '../../src/db/group-commit.js';
+import database from '../../src/http/database.js';
 import problemDetails from '../../src/http/problem.js';
 import { build, committee, until, within } from '../helper.js';
 
-// Writes that arrive together share one COMMIT (src/http/group-commit.ts). What a client must
+// Writes that arrive together share one COMMIT (src/db/group-commit.ts, at the HTTP edge src/http/database.ts). What a client must
 // be able to rely on: each request still succeeds or fails on its own, and no response — read or
 // write — shows data that a failed COMMIT then threw away.
+
+/** An engine with only the group commit, over a bare connection (and a checkpointer). */
+function writesOnly(sqlite: Database.Database, app: FastifyInstance, checkpointer?: Checkpointer): Engine {
+  const writes = createWriteGroups(sqlite, { checkpointer: () => checkpointer, search: { trimQueue() {} }, log: app.log });
+  return { writes, close: async () => undefined } as unknown as Engine;
+}
 
 const names = (api: Awaited<ReturnType<typeof build>>) =>
   (api.app.db.$client.prepare('SELECT name FROM committees ORDER BY id').pluck().all() as string[]);
@@ -77,7 +84,7 @@ t.test('a read that saw a group\'s uncommitted rows is a 503 when that group fai
   t.teardown(() => app.close());
   await app.register(problemDetails);
   await app.register(fp(async () => undefined, { name: 'idempotency' }));
-  await app.register(groupCommit, { db: { $client: sqlite } as unknown as Db });
+  await app.register(database, { engine: writesOnly(sqlite, app) });
   let during: { statusCode: number; body: string } | undefined;
   app.get('/notes', async () => sqlite.prepare('SELECT text FROM notes').pluck().all());
   app.post<{ Body: { text: string; parent: number } }>('/notes', async (request) => {
@@ -120,7 +127,7 @@ t.test('while the log restarts, the next group begins only once the worker has c
   t.teardown(() => app.close());
   await app.register(problemDetails);
   await app.register(fp(async () => undefined, { name: 'idempotency' }));
-  await app.register(groupCommit, { db: { $client: sqlite } as unknown as Db });
+  await app.register(database, { engine: writesOnly(sqlite, app, checkpointer) });
   app.post<{ Body: { text: string } }>('/notes', async (request) => {
     insert.run(request.body.text);
     return { ok: true };

@@ -6,6 +6,7 @@ import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
 import { agendaItems } from '../../src/db/schema.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
@@ -236,7 +237,7 @@ t.test('two scans at once from two processes on one file database record each fl
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'scrutiny.sqlite');
   const db = openDatabase({ path });
-  const services = createServices(db);
+  const services = createServices(createEngine(db));
   const actor = scriptActor('test-seed');
   const expected = new Set<string>();
   for (let c = 0; c < 3; c++) {

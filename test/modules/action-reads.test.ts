@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
-import { changeCounters } from '../../src/db/changes.js';
+import { createChangeCounters } from '../../src/db/changes.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createActionReadCache } from '../../src/modules/actions/read-cache.js';
 import { actionReadTables, selectActions } from '../../src/modules/actions/query.js';
@@ -237,7 +237,7 @@ t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transactio
   t.teardown(() => db.$client.close());
   t.equal(loadConfig({ ACTION_CACHE_ENTRIES: '0' }).actionReadCacheEntries, 0);
   t.equal(loadConfig({}).actionReadCacheEntries, 20_000);
-  const changes = changeCounters(db.$client).forTables(actionReadTables);
+  const changes = createChangeCounters(db.$client).forTables(actionReadTables);
   t.notOk(createActionReadCache(changes, 0).usable(['public']), 'off');
   const cache = createActionReadCache(changes, 10);
   t.ok(cache.usable(['public']));

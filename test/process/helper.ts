@@ -8,6 +8,7 @@ import type { Test } from 'tap';
 import { EnvSchema } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 
 export { until, within } from '../helper.js';
@@ -180,7 +181,7 @@ export function runCommand(
 export function seedAdminKey(databasePath: string, name: string): string {
   const db = openDatabase({ path: databasePath });
   try {
-    return createServices(db).apiKeys.create(scriptActor('process-test'), name, ['admin']).key;
+    return createServices(createEngine(db)).apiKeys.create(scriptActor('process-test'), name, ['admin']).key;
   } finally {
     db.$client.close();
   }

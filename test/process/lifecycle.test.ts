@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { getJson, PATIENT_MS, processEnv, root, runCommand, sleep, seedAdminKey, startServer, tempDir, tsxArgs, until, within } from './helper.js';
 
@@ -138,7 +139,7 @@ t.test('npm run db:migrate on a fresh path creates the database and applies ever
 t.test('SCAN_ON_START=true flags an overdue action shortly after start-up', async (t) => {
   const databasePath = join(tempDir(t), 'scrutiny.sqlite');
   const db = openDatabase({ path: databasePath });
-  const services = createServices(db);
+  const services = createServices(createEngine(db));
   const actor = scriptActor('lifecycle-test');
   const committee = services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
   const raisedAt = services.meetings.create(actor, committee.id, { startsAt: '2024-01-15T18:30:00+00:00', status: 'held' });

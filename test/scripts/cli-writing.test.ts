@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { writing } from '../../scripts/cli.js';
 
@@ -15,7 +16,7 @@ t.test("a command's write holds the lock from its first read, so a server commit
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-cli-writing-'));
   const path = join(dir, 'scrutiny.sqlite');
   const db = openDatabase({ path });
-  const services = createServices(db);
+  const services = createServices(createEngine(db));
   const key = services.apiKeys.create(scriptActor('test'), 'to revoke', ['read']);
   // The server: another connection, committing whenever it can.
   const server = new Database(path);

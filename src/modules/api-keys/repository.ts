@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import { isBusy, withoutWaiting } from '../../db/busy.js';
 import type { Db } from '../../db/client.js';
-import { changeCounters } from '../../db/changes.js';
+import { immediateTransaction, transaction } from '../../db/transaction.js';
+import type { ChangeStamp } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
@@ -37,7 +38,7 @@ function toRecord(row: typeof apiKeys.$inferSelect): ApiKeyRecord {
   };
 }
 
-export function createApiKeyRepository(db: Db) {
+export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
   const byHash = db
     .select()
     .from(apiKeys)
@@ -49,7 +50,6 @@ export function createApiKeyRepository(db: Db) {
   // nothing has been written, here or by another process (the CLI's `api-key revoke` included),
   // and nothing is cached from inside a transaction, which could still roll back.
   const checked = new Map<string, { row: typeof apiKeys.$inferSelect; stamp: string }>();
-  const changes = changeCounters(db.$client);
   const MAX_CHECKED = 1000;
 
   // When each key was last used, not yet written. Authenticating is part of every read, and a
@@ -68,7 +68,7 @@ export function createApiKeyRepository(db: Db) {
       const secret = randomBytes(32).toString('base64url');
       const prefix = `st_${secret.slice(0, 8)}`;
       const key = `${prefix}_${secret.slice(8)}`;
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const row = tx
           .insert(apiKeys)
           .values({ name, prefix, hash: hashKey(key), scopes: [...new Set(keyScopes)].join(',') })
@@ -85,7 +85,7 @@ export function createApiKeyRepository(db: Db) {
     },
 
     revoke(actor: Actor, id: number): ApiKeyRecord {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const before = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
         if (!before) throw new NotFoundError('API key', id);
         if (before.revokedAt) return toRecord(before);
@@ -135,9 +135,9 @@ export function createApiKeyRepository(db: Db) {
       const uses = [...unrecordedUse];
       try {
         withoutWaiting(db.$client, () =>
-          db.$client.transaction(() => {
+          immediateTransaction(db, () => {
             for (const [id, at] of uses) touch.run({ id, at });
-          }).immediate(),
+          }),
         );
       } catch (err) {
         if (isBusy(err)) return false;

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
@@ -74,7 +75,7 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
 
     create(actor: Actor, input: CreateCommittee): CommitteeRow {
       checkTimezone(input.timezone);
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const slug = input.slug ?? slugify(input.name);
         assertSlugFree(tx, slug);
         return insertAudited(tx, actor, 'committee', committees, { ...input, slug });
@@ -83,7 +84,7 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
 
     update(actor: Actor, id: number, input: UpdateCommittee, check: (row: CommitteeRow) => void): CommitteeRow {
       checkTimezone(input.timezone);
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Committee', id);
         check(before);
         if (input.slug) assertSlugFree(tx, input.slug, id);
@@ -100,7 +101,7 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
     },
 
     remove(actor: Actor, id: number, check: (row: CommitteeRow) => void): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Committee', id);
         check(before);
         deleteAudited(tx, actor, 'committee', 'Committee', committees, before, [
@@ -135,7 +136,7 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
       if (input.from && input.to && input.to < input.from) {
         throw invalidField('to', 'must not be before from');
       }
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         mustFind(byId(tx, id), 'Committee', id);
         mustFind(tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).get(), 'Person', personId);
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
@@ -154,7 +155,7 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
     },
 
     removeMember(actor: Actor, id: number, personId: number): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
         const before = mustFind(tx.select().from(memberships).where(key).get(), 'Membership', `${id}:${personId}`);
         tx.delete(memberships).where(key).run();

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { holidays } from '../../db/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
@@ -62,7 +63,7 @@ export function createHolidayRepository(db: Db, onCalendarChanged: (tx: Tx) => v
 
     /** Adds a closure day (or renames a holiday); returns true when it was not a holiday before. */
     put(actor: Actor, date: string, name: string): boolean {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const wasHoliday = load(tx).isHoliday(date);
         const before = tx.select().from(holidays).where(eq(holidays.date, date)).get() ?? null;
         const row = { date, name, isHoliday: true, updatedAt: nowIso() };
@@ -76,7 +77,7 @@ export function createHolidayRepository(db: Db, onCalendarChanged: (tx: Tx) => v
 
     /** Makes a date a working day: removes a closure day, or overrides a shipped holiday. */
     remove(actor: Actor, date: string): boolean {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         if (!load(tx).isHoliday(date)) return false;
         const before = tx.select().from(holidays).where(eq(holidays.date, date)).get() ?? null;
         if (shippedDates.has(date)) {

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
@@ -57,7 +58,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
 
   return {
     commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const committee = mustFind(tx.select().from(committees).where(eq(committees.id, options.committeeId)).get(), 'Committee', options.committeeId);
         if (draft.items.length === 0) {
           throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
 import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
@@ -86,7 +87,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       meetings.get(meetingId);
       const visibility = input.visibility ?? 'public';
       checkExemption(actor, visibility, input.exemptParagraph);
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const last = tx
           .select({ max: sql<number | null>`max(${agendaItems.position})` })
           .from(agendaItems)
@@ -98,7 +99,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
     },
 
     update(actor: Actor, id: number, input: UpdateItem, check: (row: ItemRow) => void): ItemRow {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const before = visibleIn(tx, actor, id);
         check(before);
         const visibility = input.visibility ?? before.visibility;
@@ -115,7 +116,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
     },
 
     remove(actor: Actor, id: number, check: (row: ItemRow) => void): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const before = visibleIn(tx, actor, id);
         check(before);
         // Its resolutions and declarations are as visible as the item; an action can be hidden.
@@ -157,7 +158,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
     },
 
     declare(actor: Actor, itemId: number, input: CreateDeclaration) {
-      const id = db.transaction((tx) => {
+      const id = transaction(db, (tx) => {
         visibleIn(tx, actor, itemId);
         if (!tx.select({ id: people.id }).from(people).where(eq(people.id, input.personId)).get()) {
           throw invalidField('personId', `person ${input.personId} does not exist`);

@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/schema.js';
 import { agendaDespatchBy } from '../../domain/calendar.js';
 import { nextMeetingAfter } from '../../domain/due.js';
@@ -119,7 +120,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
     },
 
     create(actor: Actor, committeeId: number, input: CreateMeeting): MeetingRow {
-      return db.transaction((tx) => this.createIn(tx, actor, committeeId, input));
+      return transaction(db, (tx) => this.createIn(tx, actor, committeeId, input));
     },
 
     /** For callers that create a meeting as part of a larger write (the minutes import). */
@@ -136,7 +137,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
     },
 
     update(actor: Actor, id: number, input: UpdateMeeting, check: (row: MeetingRow) => void): MeetingRow {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Meeting', id);
         check(before);
         return this.updateIn(tx, actor, before, input);
@@ -156,7 +157,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
     },
 
     remove(actor: Actor, id: number, check: (row: MeetingRow) => void): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Meeting', id);
         check(before);
         // Next-meeting actions due at it move on first: the row cannot go while they point at it.
@@ -213,7 +214,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
         if (seen.has(e.personId)) throw invalidField(`${i}/personId`, 'appears more than once');
         seen.add(e.personId);
       });
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         mustFind(byId(tx, id), 'Meeting', id);
         const known = new Set(
           entries.length === 0

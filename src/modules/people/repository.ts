@@ -1,5 +1,6 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
@@ -84,11 +85,11 @@ export function createPersonRepository(db: Db) {
     },
 
     create(actor: Actor, input: CreatePerson): PersonRow {
-      return db.transaction((tx) => insertAudited(tx, actor, 'person', people, input));
+      return transaction(db, (tx) => insertAudited(tx, actor, 'person', people, input));
     },
 
     update(actor: Actor, id: number, input: UpdatePerson, check: (row: PersonRow) => void): PersonRow {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Person', id);
         check(before);
         return updateAudited(tx, actor, 'person', people, before, input);
@@ -96,7 +97,7 @@ export function createPersonRepository(db: Db) {
     },
 
     remove(actor: Actor, id: number, check: (row: PersonRow) => void): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Person', id);
         check(before);
         deleteAudited(tx, actor, 'person', 'Person', people, before, references(actor, id));

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { transaction } from '../../db/transaction.js';
 import { actions, agendaItems, resolutions } from '../../db/schema.js';
 import { isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Actor } from '../../domain/actor.js';
@@ -80,7 +81,7 @@ export function createResolutionRepository(db: Db, items: ItemRepository) {
     },
 
     create(actor: Actor, itemId: number, input: CreateResolution): ResolutionRecord {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const item = items.getVisible(actor, itemId, tx);
         const { vote, ...fields } = input;
         const row = insertAudited(tx, actor, 'resolution', resolutions, { ...fields, ...voteColumns(vote), itemId });
@@ -89,7 +90,7 @@ export function createResolutionRepository(db: Db, items: ItemRepository) {
     },
 
     update(actor: Actor, id: number, input: UpdateResolution, check: (row: ResolutionRecord) => void): ResolutionRecord {
-      return db.transaction((tx) => {
+      return transaction(db, (tx) => {
         const { row: before, visibility } = visibleIn(tx, actor, id);
         check(toResolution(before, visibility));
         const { vote, ...fields } = input;
@@ -99,7 +100,7 @@ export function createResolutionRepository(db: Db, items: ItemRepository) {
     },
 
     remove(actor: Actor, id: number, check: (row: ResolutionRecord) => void): void {
-      db.transaction((tx) => {
+      transaction(db, (tx) => {
         const { row: before, visibility } = visibleIn(tx, actor, id);
         check(toResolution(before, visibility));
         deleteAudited(tx, actor, 'resolution', 'Resolution', resolutions, before, [

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
 import { insertReturning, updateReturning } from '../../db/prepared.js';
+import type { Tx } from '../../db/transaction.js';
 import { NotFoundError, ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { recordAudit, type Operation } from '../audit/repository.js';
@@ -9,28 +9,10 @@ import { recordAudit, type Operation } from '../audit/repository.js';
 // The write path every resource shares: one transaction that changes the row, bumps its
 // version (the ETag) and records the audit event with before and after.
 
-/**
- * What a write runs on: drizzle's transaction object, or, inside `transaction()` below, the
- * database itself, whose connection is then in the transaction. Neither is rolled back by hand
- * (drizzle's `tx.rollback()` does not exist on both): a write throws and the transaction undoes it.
- */
-export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+// Transactions: db/transaction.ts (re-exported for the repositories that import them from here).
+export { transaction, type Tx } from '../../db/transaction.js';
+
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
-
-const runners = new WeakMap<Db['$client'], (work: () => unknown) => unknown>();
-
-/**
- * `db.transaction(work)` for the hot write paths: the same BEGIN (or SAVEPOINT inside a group
- * commit) on the same connection, committed when `work` returns and rolled back when it throws,
- * but without building drizzle's transaction object and better-sqlite3's wrapper on every call —
- * together some 10 µs, a few percent of a whole write request. `work` gets the database itself,
- * which runs every statement on that connection inside the transaction just as a `tx` would.
- */
-export function transaction<T>(db: Db, work: (tx: Tx) => T): T {
-  let run = runners.get(db.$client);
-  if (run === undefined) runners.set(db.$client, (run = db.$client.transaction((inner: () => unknown) => inner())));
-  return run(() => work(db)) as T;
-}
 
 export function nowIso(): string {
   return new Date().toISOString();
