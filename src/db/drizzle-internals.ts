@@ -6,7 +6,9 @@ import { SQL } from 'drizzle-orm';
 // 1. A drizzle database and every transaction made from it share one `session` object, and the
 //    better-sqlite3 session keeps the client it was given as `session.client`.
 // 2. That session uses only `prepare(sql)` and `transaction(fn)` of the client (so a small
-//    object offering both, over a real connection, can stand in for it: see connection.ts).
+//    object offering both, over a real connection, can stand in for it: see connection.ts);
+//    drizzle() takes an instance of a class (not a plain object, which it reads as a config) as
+//    that client.
 // 3. An sql`` expression keeps the decoder `.mapWith()` gave it as `decoder`.
 
 interface SessionOwner {
