@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
 import { args, run, UsageError } from './cli.js';
 
 // An online backup through SQLite's backup API: consistent even while the server is writing,
@@ -16,8 +17,8 @@ await run('db:backup', 'npm run db:backup -- FILE', async () => {
   if (existsSync(target)) throw new UsageError(`${target} already exists; choose a new file`);
   const config = loadConfig();
   if (!existsSync(config.databasePath)) throw new Error(`no database at ${config.databasePath}`);
-  const source = new Database(config.databasePath, { fileMustExist: true });
-  source.pragma('busy_timeout = 5000');
+  // Opened as the server opens it (busy timeout included), without migrating what it copies.
+  const source = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous, migrate: false }).$client;
   try {
     await source.backup(target, { progress: () => 2 ** 31 - 1 });
     const copy = new Database(target);
