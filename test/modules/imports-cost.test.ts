@@ -52,11 +52,11 @@ t.test('while a long import is parsed, GET /healthz is answered before it', asyn
   const api = await build(t);
   const text = longMinutes(1, 6000);
   t.ok(text.length > PARSE_INLINE_MAX_CHARS * 8, `${text.length} characters`);
-  // The import's handler is about to run: from now on a parse on the event loop would hold
-  // every other request until it ended.
+  // The import is about to be parsed (before validation, so before it joins a write group): from
+  // now on a parse on the event loop would hold every other request until it ended.
   let handlerStarting!: () => void;
   const started = new Promise<void>((resolve) => (handlerStarting = resolve));
-  api.app.addHook('preHandler', (request, _reply, done) => {
+  api.app.addHook('preValidation', (request, _reply, done) => {
     if (request.url === URL_) handlerStarting();
     done();
   });

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { DateTimeString, problemResponses } from '../../http/schemas.js';
-import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
+import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS, type MinutesDraft } from '../../import/index.js';
 import { InvalidFieldError, invalidField, MinutesTooLongError, type FieldError } from '../../errors.js';
 
 const tags = ['imports'];
@@ -55,6 +56,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
   // A long text is parsed on a worker thread, so that other requests are answered meanwhile.
   const parser = createMinutesParser();
   app.addHook('onClose', async () => parser.close());
+  const drafts = new WeakMap<FastifyRequest, MinutesDraft>();
 
   app.post('/imports/minutes', {
     bodyLimit: importBodyLimit,
@@ -88,6 +90,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       if (text !== null && text.length > MINUTES_TEXT_MAX_CHARS) {
         throw new MinutesTooLongError(text.length.toLocaleString('en-GB'), MINUTES_TEXT_MAX_CHARS.toLocaleString('en-GB'));
       }
+      // Parsed here, before the request joins a write group (http/database.ts): a long text is
+      // parsed on a worker thread, and a write handler must not await before it writes.
+      if (text !== null) drafts.set(request, await parser.parse(text));
     },
   }, async (request, reply) => {
     const raw = request.body as unknown;
@@ -109,7 +114,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       return e;
     };
 
-    const draft = await parser.parse(body.text);
+    const draft = drafts.get(request)!; // body.text is the text parsed before validation
     if (!options.commit) return { draft, committed: null };
     if (!options.committeeId) throw invalidField('committeeId', 'is required to commit a draft', where('committeeId'));
     let committed;
