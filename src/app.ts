@@ -80,6 +80,9 @@ export async function buildApp(
   const engine = options.db
     ? createEngine(options.db, { log: app.log })
     : openEngine({ path: config.databasePath, synchronous: config.databaseSynchronous }, { log: app.log });
+  // onClose hooks run last-registered first: this one, registered before every plugin, closes
+  // the database after their own (auth writes the keys' last use) have run.
+  app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
   app.decorate('engine', engine);
   app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries }));

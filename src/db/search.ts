@@ -48,11 +48,6 @@ export interface SearchWorkerOptions {
   onFailure?: (err: Error) => void;
 }
 
-/** What a search needs of the index: the connection to run on once the index has caught up. */
-export interface SearchIndexHandle {
-  ready(): Promise<Db>;
-}
-
 export type SearchIndexOfConnection = SearchIndex & {
   /** Hands the indexing of a database file to a worker thread (the server, once listening). */
   startWorker(options?: SearchWorkerOptions): void;

@@ -4,7 +4,8 @@ import type { Engine } from '../db/engine.js';
 import { CommitFailedError } from '../errors.js';
 
 // The database at the HTTP edge: the hooks through which every request takes part in the group
-// commit (db/group-commit.ts explains it), and the engine's start and stop with the server's.
+// commit (db/group-commit.ts explains it), and the start of the engine's workers with the server.
+// (The engine is closed by app.ts, after every plugin's own onClose hook.)
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -40,7 +41,6 @@ export default fp<DatabasePluginOptions>(
         done();
       });
     }
-    app.addHook('onClose', async () => engine.close());
 
     app.addHook('onRequest', (request, _reply, done) => {
       firstGroup.set(request, writes.current());

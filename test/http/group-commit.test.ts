@@ -17,7 +17,7 @@ import { build, committee, until, within } from '../helper.js';
 /** An engine with only the group commit, over a bare connection (and a checkpointer). */
 function writesOnly(sqlite: Database.Database, app: FastifyInstance, checkpointer?: Checkpointer): Engine {
   const writes = createWriteGroups(sqlite, { checkpointer: () => checkpointer, search: { trimQueue() {} }, log: app.log });
-  return { writes, close: async () => undefined } as unknown as Engine;
+  return { writes } as unknown as Engine;
 }
 
 const names = (api: Awaited<ReturnType<typeof build>>) =>
