@@ -111,7 +111,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     const where = (field: 'committeeId' | 'startsAt') =>
       isText || (body[field] === undefined && request.query[field] !== undefined) ? `/querystring/${field}` : `/body/${field}`;
 
-    const draft = await parser.parse(body.text);
+    // The minutes' date and time are the committee's wall-clock time: its zone gives startsAt.
+    const timeZone = options.committeeId ? app.services.committees.timeZoneOf(options.committeeId) : undefined;
+    const draft = await parser.parse(body.text, timeZone ? { timeZone } : {});
     if (!options.commit) return { draft, committed: null };
     if (!options.committeeId) throw invalidField(where('committeeId'), 'is required to commit a draft');
     const committed = app.services.imports.commit(actorOf(request), draft, {
