@@ -7,6 +7,7 @@ import { defaultConfig, type Config } from './config.js';
 import { startCheckpointerLater } from './db/checkpointer.js';
 import { closeSearchIndex, searchIndexOf, startSearchWorker } from './db/search.js';
 import { openDatabase, type Db } from './db/client.js';
+import type { Clock } from './domain/clock.js';
 import auth from './http/auth.js';
 import groupCommit from './http/group-commit.js';
 import idempotency from './http/idempotency.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   db?: Db;
   /** pino options, or false for silence (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** What time it is when "today" is worked out (tests fix it); the system clock by default. */
+  clock?: Clock;
 }
 
 const CHECKPOINTER_DELAY_MS = 1000;
@@ -78,7 +81,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', db);
-  app.decorate('services', createServices(db, { actionReadCacheEntries: config.actionReadCacheEntries }));
+  app.decorate('services', createServices(db, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock }));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

@@ -1,4 +1,5 @@
 import type { Db } from './db/client.js';
+import type { Clock } from './domain/clock.js';
 import { createActionRepository } from './modules/actions/repository.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
@@ -13,19 +14,22 @@ import { createScanService } from './jobs/overdue-scan.js';
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
  * scheduler and the command-line scripts all go through these. `actionReadCacheEntries`: the
- * server's ACTION_CACHE_ENTRIES; scripts, which read once, keep none.
+ * server's ACTION_CACHE_ENTRIES; scripts, which read once, keep none. `clock`: what time it is
+ * when "today" is worked out (tests fix it); the system's by default.
  */
-export function createServices(db: Db, options: { actionReadCacheEntries?: number } = {}) {
+export function createServices(db: Db, options: { actionReadCacheEntries?: number; clock?: Clock } = {}) {
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
-  const committees = createCommitteeRepository(db, (tx, committeeId) =>
-    meetings.recomputeSchedule(tx, committeeId),
+  const committees = createCommitteeRepository(
+    db,
+    (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
+    options.clock,
   );
   const people = createPersonRepository(db);
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const actions = createActionRepository(db, { holidays, readCacheEntries: options.actionReadCacheEntries ?? 0 });
-  const scans = createScanService(db, { holidays });
+  const scans = createScanService(db, { holidays, clock: options.clock });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db);
   return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, imports, apiKeys };
