@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/db/client.js';
+import { InvalidFieldError } from '../src/errors.js';
 import { createServices } from '../src/services.js';
 
 // What every command-line entry point shares: parse flags, open the configured database,
@@ -58,6 +59,19 @@ export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; se
  */
 export function writing<T>(db: Db, work: () => T): T {
   return db.$client.transaction(work).immediate();
+}
+
+/**
+ * Runs `work`, naming a field the services refuse by what carried it on the command line: its
+ * flag (`{ startsAt: '--starts-at' }`) or file. A field no flag carries keeps its domain name.
+ */
+export function withFlags<T>(flags: Readonly<Record<string, string>>, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (!(err instanceof InvalidFieldError)) throw err;
+    throw err.relocated((e) => ({ ...e, field: Object.hasOwn(flags, e.field) ? flags[e.field]! : e.field }));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { scriptActor } from '../src/domain/actor.js';
 import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
-import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
+import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, writing, type CommandIo } from './cli.js';
 
 // Prints the draft read from a minutes text file; with --commit, saves it against a committee
 // through the same code as POST /v1/imports/minutes.
@@ -48,13 +48,14 @@ function importMinutes(argv: string[], io: CommandIo) {
   const { db, services } = openServices(io.env);
   try {
     // Parsed above, before the database was opened: the write lock is held only to save.
+    const flags = { committeeId: '--committee', startsAt: '--starts-at', text: file };
     const committed = writing(db, () =>
-      services.imports.commit(scriptActor('import-minutes'), draft, {
-        committeeId: Number(values.committee),
-        startsAt: values['starts-at'],
-        startsAtField: '--starts-at',
-        textField: file,
-      }),
+      withFlags(flags, () =>
+        services.imports.commit(scriptActor('import-minutes'), draft, {
+          committeeId: Number(values.committee),
+          startsAt: values['starts-at'],
+        }),
+      ),
     );
     io.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
   } finally {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { isLocalDate } from '../src/domain/local-date.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
-import { args, execute, isEntryPoint, openServices, processIo, UsageError, type CommandIo } from './cli.js';
+import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
 
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
 // report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
@@ -47,9 +47,11 @@ function printReport(argv: string[], io: CommandIo) {
   try {
     if (committeeId !== undefined) services.committees.get(committeeId);
     const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
-    const report = values['dry-run']
-      ? services.scans.report(actor, { asOf, committeeId })
-      : services.scans.scan(actor, { asOf, committeeId }).report;
+    const report = withFlags({ asOf: '--as-of', committeeId: '--committee' }, () =>
+      values['dry-run']
+        ? services.scans.report(actor, { asOf, committeeId })
+        : services.scans.scan(actor, { asOf, committeeId }).report,
+    );
     const output = render(report, values.format as ReportFormat);
     if (values.out) writeFileSync(values.out, output);
     else io.stdout.write(output);

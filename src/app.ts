@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { RateLimitedError } from './errors.js';
 import { defaultConfig, type Config } from './config.js';
 import { startCheckpointerLater } from './db/checkpointer.js';
 import { closeSearchIndex, searchIndexOf, startSearchWorker } from './db/search.js';
@@ -136,8 +137,7 @@ export async function buildApp(
     keyGenerator: (request) => (request.auth?.keyId != null ? `key:${request.auth.keyId}` : `ip:${request.ip}`),
     enableDraftSpec: true,
     errorResponseBuilder: (_request, context) => {
-      const body = problem(429, `Rate limit of ${context.max} requests a minute exceeded; retry in ${context.after}`, 'SCRUTINY_RATE_LIMITED');
-      return Object.assign(new Error(body.detail), { statusCode: 429, code: 'SCRUTINY_RATE_LIMITED' });
+      return new RateLimitedError(context.max, context.after);
     },
   });
   await app.register(metrics);

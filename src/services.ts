@@ -1,5 +1,9 @@
+import { changeCounters } from './db/changes.js';
 import type { Db } from './db/client.js';
+import { searchIndexOf } from './db/search.js';
 import type { Clock } from './domain/clock.js';
+import { actionReadTables } from './modules/actions/query.js';
+import { createActionReadModel } from './modules/actions/read-model.js';
 import { createActionRepository } from './modules/actions/repository.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
@@ -28,11 +32,16 @@ export function createServices(db: Db, options: { actionReadCacheEntries?: numbe
   const people = createPersonRepository(db);
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
-  const actions = createActionRepository(db, { holidays, readCacheEntries: options.actionReadCacheEntries ?? 0 });
+  const actions = createActionRepository(db, { holidays });
+  const actionReads = createActionReadModel(actions, {
+    changes: changeCounters(db.$client).forTables(actionReadTables),
+    search: searchIndexOf(db),
+    cacheEntries: options.actionReadCacheEntries ?? 0,
+  });
   const scans = createScanService(db, { holidays, clock: options.clock });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db);
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, scans, imports, apiKeys };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -119,7 +119,7 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     get('GET /v1/actions?q=…&dueAfter (3,650 windows)', 10, coldSearchPath),
     // Writes twice: as fast as they are answered (the throughput), and offered at the target's
     // 2,000 a second (the latency at that rate). At saturation p99 is queueing, and grows with
-    // the connections the load generator holds open (8: 12–20 ms, 32: 30–38 ms, README).
+    // the connections the load generator holds open (8: 12–20 ms, 32: 30–38 ms, docs/performance.md).
     { name: 'POST /v1/actions', server: 'app', connections: 24, target: { minRps: 2000 }, requests: [post] },
     { name: 'POST /v1/actions at 2,000/s', server: 'app', connections: 24, rate: WRITE_RATE, target: { minRps: WRITE_RATE * 0.97, maxP99: 20 }, requests: [post] },
     { name: 'PATCH /v1/actions/{id} (If-Match)', server: 'app', connections: 24, target: { minRps: 2000 }, requests: [patch] },

@@ -1,6 +1,6 @@
 import type { Target } from './scenarios.js';
 
-// One table for everything the run measured, printed as Markdown (it pastes into the README)
+// One table for everything the run measured, printed as Markdown (it pastes into docs/performance.md)
 // and written as JSON with the same rows.
 
 export interface Row {

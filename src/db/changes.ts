@@ -4,7 +4,17 @@ import type Database from 'better-sqlite3';
 // (authenticated keys, rendered actions) check before trusting what they hold, and by which a
 // transaction knows whether it wrote anything (search-index.ts).
 
-export interface ChangeCounters {
+/** What a cache compares with the stamp it was filled under. */
+export interface ChangeStamp {
+  /**
+   * Moves whenever something the cache depends on may have changed; undefined inside a
+   * transaction, whose reads may be uncommitted work (a group that could still roll back): a
+   * cache must neither use nor keep anything then.
+   */
+  stamp(): string | undefined;
+}
+
+export interface ChangeCounters extends ChangeStamp {
   /**
    * Rows this connection has inserted, updated or deleted so far (`total_changes()`, which
    * counts trigger work too); free to read.
@@ -17,15 +27,40 @@ export interface ChangeCounters {
    * that turn: within one turn the server acts as of one instant.
    */
   others(): number;
-  /**
-   * Both at once, for a cache to compare with the stamp it was filled under; undefined inside a
-   * transaction, whose reads may be uncommitted work (a group that could still roll back): a
-   * cache must neither use nor keep anything then.
-   */
+  /** Both at once: any write at all, here or anywhere else. */
   stamp(): string | undefined;
+  /**
+   * A stamp that moves only when this connection writes to one of `tables` (or another
+   * connection commits anything): for a cache that reads only those tables.
+   */
+  forTables(tables: readonly string[]): ChangeStamp;
 }
 
 const counters = new WeakMap<Database.Database, ChangeCounters>();
+let functions = 0;
+
+/**
+ * Writes to `tables` by this connection, counted by TEMP triggers (this connection's own, never
+ * stored in the database) that call back into JavaScript once per row. `total_changes()` counts
+ * every table: the once-a-minute `last_used_at` of an API key, an idempotency record, the
+ * search queue's trimming or a new person would each empty a cache that never reads them.
+ */
+function tableWrites(sqlite: Database.Database, tables: readonly string[]): () => number {
+  let writes = 0;
+  // A read-only connection writes nothing itself; others' commits move data_version.
+  if (sqlite.readonly) return () => writes;
+  const name = `changes_noted_${++functions}`;
+  sqlite.function(name, { deterministic: false }, () => {
+    writes++;
+    return null;
+  });
+  for (const table of tables) {
+    for (const event of ['insert', 'update', 'delete']) {
+      sqlite.exec(`CREATE TEMP TRIGGER "${name}_${table}_${event}" AFTER ${event} ON main."${table}" BEGIN SELECT ${name}(); END`);
+    }
+  }
+  return () => writes;
+}
 
 /** One set of counters per connection. */
 export function changeCounters(sqlite: Database.Database): ChangeCounters {
@@ -35,6 +70,7 @@ export function changeCounters(sqlite: Database.Database): ChangeCounters {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let version = 0;
   let fresh = false;
+  const byTables = new Map<string, ChangeStamp>();
   found = {
     local: () => totalChanges.get() as number,
     stamp: () => (sqlite.inTransaction ? undefined : `${found!.local()}:${found!.others()}`),
@@ -45,6 +81,16 @@ export function changeCounters(sqlite: Database.Database): ChangeCounters {
         setImmediate(() => (fresh = false)).unref();
       }
       return version;
+    },
+    forTables(tables) {
+      const key = [...tables].sort().join();
+      let stamp = byTables.get(key);
+      if (stamp === undefined) {
+        const writes = tableWrites(sqlite, tables);
+        stamp = { stamp: () => (sqlite.inTransaction ? undefined : `${writes()}:${found!.others()}`) };
+        byTables.set(key, stamp);
+      }
+      return stamp;
     },
   };
   counters.set(sqlite, found);

@@ -35,7 +35,7 @@ export function encodeCursor(sort: SortSpec, value: string | number | null, id: 
 
 /** Rejects anything that is not a cursor this service issued for this sort. */
 export function decodeCursor(cursor: string, sort: SortSpec): CursorPayload {
-  const bad = () => invalidField('/querystring/cursor', 'is not a valid cursor for this list and sort');
+  const bad = () => invalidField('cursor', 'is not a valid cursor for this list and sort');
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let payload: unknown;
   try {

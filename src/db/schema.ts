@@ -8,10 +8,26 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { ACTION_STATUSES } from '../domain/action-lifecycle.js';
+import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
+import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
+import { visibilities } from '../domain/visibility.js';
+import {
+  ACTION_KINDS,
+  ATTENDANCE_STATUSES,
+  AUDIT_OPERATIONS,
+  COMMITTEE_KINDS,
+  DECLARATION_KINDS,
+  MEMBERSHIP_ROLES,
+  PERSON_KINDS,
+  RAG_RATINGS,
+  RESOLUTION_KINDS,
+} from '../domain/vocabulary.js';
 
 // The data model at a glance. Columns are snake_case in SQLite and camelCase in TypeScript.
 // Timestamps are ISO 8601 UTC text; calendar dates are YYYY-MM-DD text (both sort correctly
-// as strings, which keeps range filters index-friendly).
+// as strings, which keeps range filters index-friendly). A text column's `enum` is the closed
+// vocabulary from src/domain: it types the column in TypeScript and adds no CHECK to SQLite.
 
 const nowUtc = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const timestamps = {
@@ -27,9 +43,7 @@ export const committees = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
-    kind: text('kind', {
-      enum: ['scrutiny', 'policy_and_performance_board', 'executive', 'council', 'other'],
-    }).notNull(),
+    kind: text('kind', { enum: COMMITTEE_KINDS }).notNull(),
     authority: text('authority'),
     contactName: text('contact_name'),
     contactEmail: text('contact_email'),
@@ -53,7 +67,7 @@ export const people = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     title: text('title'),
-    kind: text('kind', { enum: ['councillor', 'co_optee', 'officer', 'partner'] }).notNull(),
+    kind: text('kind', { enum: PERSON_KINDS }).notNull(),
     role: text('role'),
     organisation: text('organisation'),
     email: text('email'),
@@ -72,7 +86,7 @@ export const memberships = sqliteTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id),
-    role: text('role', { enum: ['chair', 'vice_chair', 'member', 'co_opted'] }).notNull(),
+    role: text('role', { enum: MEMBERSHIP_ROLES }).notNull(),
     from: text('from'),
     to: text('to'),
     ...timestamps,
@@ -102,7 +116,7 @@ export const meetings = sqliteTable(
     localDate: text('local_date').notNull(),
     agendaDespatchBy: text('agenda_despatch_by').notNull(),
     venue: text('venue'),
-    status: text('status', { enum: ['scheduled', 'held', 'cancelled', 'postponed'] })
+    status: text('status', { enum: MEETING_STATUSES })
       .notNull()
       .default('scheduled'),
     externalId: text('external_id'),
@@ -126,15 +140,13 @@ export const attendance = sqliteTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id),
-    status: text('status', { enum: ['present', 'apologies', 'absent', 'substitute'] }).notNull(),
+    status: text('status', { enum: ATTENDANCE_STATUSES }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.meetingId, t.personId] }),
     index('attendance_person_idx').on(t.personId),
   ],
 );
-
-export const visibilityValues = ['public', 'exempt', 'confidential'] as const;
 
 export const agendaItems = sqliteTable(
   'agenda_items',
@@ -147,8 +159,8 @@ export const agendaItems = sqliteTable(
     title: text('title').notNull(),
     minutes: text('minutes'),
     position: integer('position').notNull().default(0),
-    visibility: text('visibility', { enum: visibilityValues }).notNull().default('public'),
-    /** Schedule 12A Local Government Act 1972 paragraph (1–7); required when not public. */
+    visibility: text('visibility', { enum: visibilities }).notNull().default('public'),
+    /** Schedule 12A Local Government Act 1972 paragraph (1–7); required when exempt, never when public. */
     exemptParagraph: integer('exempt_paragraph'),
     version,
     ...timestamps,
@@ -172,9 +184,7 @@ export const declarations = sqliteTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id),
-    kind: text('kind', {
-      enum: ['disclosable_pecuniary', 'other_registrable', 'non_registrable'],
-    }).notNull(),
+    kind: text('kind', { enum: DECLARATION_KINDS }).notNull(),
     detail: text('detail'),
     ...timestamps,
   },
@@ -190,9 +200,7 @@ export const resolutions = sqliteTable(
       .references(() => agendaItems.id),
     number: text('number'),
     text: text('text').notNull(),
-    kind: text('kind', {
-      enum: ['noted', 'agreed', 'recommendation', 'request', 'referral', 'other'],
-    }).notNull(),
+    kind: text('kind', { enum: RESOLUTION_KINDS }).notNull(),
     voteFor: integer('vote_for'),
     voteAgainst: integer('vote_against'),
     voteAbstentions: integer('vote_abstentions'),
@@ -202,17 +210,6 @@ export const resolutions = sqliteTable(
   },
   (t) => [index('resolutions_item_idx').on(t.itemId)],
 );
-
-export const actionKinds = ['update', 'information', 'recommendation', 'task'] as const;
-export const actionStatuses = ['open', 'in_progress', 'responded', 'closed', 'withdrawn'] as const;
-export const dueRules = ['meeting', 'date', 'quarter', 'next_meeting'] as const;
-export const executiveResponses = [
-  'pending',
-  'accepted',
-  'partially_accepted',
-  'accepted_in_principle',
-  'not_accepted',
-] as const;
 
 export const actions = sqliteTable(
   'actions',
@@ -227,34 +224,34 @@ export const actions = sqliteTable(
       .references(() => meetings.id),
     itemId: integer('item_id').references(() => agendaItems.id),
     resolutionId: integer('resolution_id').references(() => resolutions.id),
-    kind: text('kind', { enum: actionKinds }).notNull(),
+    kind: text('kind', { enum: ACTION_KINDS }).notNull(),
     title: text('title').notNull(),
     detail: text('detail'),
     requestedById: integer('requested_by_id').references(() => people.id),
     ownerId: integer('owner_id').references(() => people.id),
     ownerText: text('owner_text'),
-    dueRule: text('due_rule', { enum: dueRules }).notNull(),
+    dueRule: text('due_rule', { enum: DUE_RULES }).notNull(),
     /** For `meeting` the named meeting; for `next_meeting` the meeting it is currently due at. */
     dueMeetingId: integer('due_meeting_id').references(() => meetings.id),
     /** For `date` the date given; for `quarter` the quarter's last day. */
     dueDate: text('due_date'),
     dueQuarter: text('due_quarter'),
-    status: text('status', { enum: actionStatuses }).notNull().default('open'),
-    rag: text('rag', { enum: ['red', 'amber', 'green'] }),
+    status: text('status', { enum: ACTION_STATUSES }).notNull().default('open'),
+    rag: text('rag', { enum: RAG_RATINGS }),
     response: text('response'),
     respondedOn: text('responded_on'),
     respondedMeetingId: integer('responded_meeting_id').references(() => meetings.id),
     /** Own visibility; the effective one is the stricter of this and the item's. */
-    visibility: text('visibility', { enum: visibilityValues }).notNull().default('public'),
+    visibility: text('visibility', { enum: visibilities }).notNull().default('public'),
     /**
      * The item's visibility (null without an item), kept here by triggers (migration 0004) so
      * that every visibility check reads the action's row, or an index, and never joins the item.
      */
-    itemVisibility: text('item_visibility', { enum: visibilityValues }),
+    itemVisibility: text('item_visibility', { enum: visibilities }),
     directedTo: text('directed_to'),
     receivedOn: text('received_on'),
     noticeOn: text('notice_on'),
-    executiveResponse: text('executive_response', { enum: executiveResponses }),
+    executiveResponse: text('executive_response', { enum: EXECUTIVE_RESPONSES }),
     /** s9FE deadline, derived from receivedOn/noticeOn on every write (filters need it in SQL). */
     responseDueOn: text('response_due_on'),
     responseReason: text('response_reason'),
@@ -296,7 +293,7 @@ export const actionUpdates = sqliteTable(
       .notNull()
       .references(() => actions.id),
     text: text('text').notNull(),
-    rag: text('rag', { enum: ['red', 'amber', 'green'] }),
+    rag: text('rag', { enum: RAG_RATINGS }),
     authorId: integer('author_id').references(() => people.id),
     /** Who recorded it: the API key's name or the script. */
     recordedBy: text('recorded_by').notNull(),
@@ -362,7 +359,7 @@ export const auditEvents = sqliteTable(
     actor: text('actor').notNull(),
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id').notNull(),
-    operation: text('operation', { enum: ['create', 'update', 'delete', 'withdraw'] }).notNull(),
+    operation: text('operation', { enum: AUDIT_OPERATIONS }).notNull(),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
     requestId: text('request_id'),

@@ -1,10 +1,9 @@
-import type { Visibility } from './visibility.js';
+import { visibilities, type Reader } from './visibility.js';
 
 /** Who is acting and what they may see: passed from routes and scripts into repositories and jobs. */
-export interface Actor {
+export interface Actor extends Reader {
   /** The API key's name, "anonymous", or "script:<name>" for command-line tools. */
   name: string;
-  visibilities: readonly Visibility[];
   /** Only admins may make business less restricted (declassify an item). */
   admin?: boolean;
   requestId?: string;
@@ -12,5 +11,5 @@ export interface Actor {
 
 /** A command-line tool: run by whoever may run the server, so it sees and may do everything. */
 export function scriptActor(script: string): Actor {
-  return { name: `script:${script}`, visibilities: ['public', 'exempt', 'confidential'], admin: true };
+  return { name: `script:${script}`, visibilities, admin: true };
 }

@@ -36,8 +36,8 @@ export interface DueContext {
   meetings: readonly MeetingForDue[];
   despatchClearDays: number;
   calendar: HolidayCalendar;
-  /** JSON Pointer to the object holding the due fields, for errors; "/body" by default. */
-  pointer?: string;
+  /** For errors, the path to the object holding the due fields ("actions/2"); none when they stand alone. */
+  field?: string;
 }
 
 export interface ResolvedDue {
@@ -51,12 +51,12 @@ export interface ResolvedDue {
 const DUE_FIELDS = ['dueMeetingId', 'dueDate', 'dueQuarter'] as const;
 
 export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue {
-  const pointer = context.pointer ?? '/body';
+  const fieldName = (name: string) => (context.field ? `${context.field}/${name}` : name);
   const given = DUE_FIELDS.filter((name) => fields[name] != null);
   if (given.length > 1) {
     const detail =
       `give at most one of dueMeetingId, dueDate and dueQuarter (got ${given.join(' and ')})`;
-    throw new InvalidFieldError(given.map((name) => ({ pointer: `${pointer}/${name}`, detail })));
+    throw new InvalidFieldError(given.map((name) => ({ field: fieldName(name), detail })));
   }
   const despatchBy = (meeting: MeetingForDue): LocalDate =>
     agendaDespatchBy(meeting.localDate, context.despatchClearDays, context.calendar);
@@ -66,7 +66,7 @@ export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue 
     const meeting = context.meetings.find((m) => m.id === id);
     if (meeting === undefined) {
       const detail = `meeting ${id} is not a meeting of this committee`;
-      throw invalidField(`${pointer}/dueMeetingId`, detail);
+      throw invalidField(fieldName('dueMeetingId'), detail);
     }
     // A meeting named explicitly stays the due meeting even if it is cancelled: the person who
     // named it chose it, and moving it silently would hide that the plan changed.
@@ -74,12 +74,12 @@ export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue 
   }
   if (fields.dueDate != null) {
     if (!isLocalDate(fields.dueDate)) {
-      throw invalidField(`${pointer}/dueDate`, 'must be a calendar date, YYYY-MM-DD');
+      throw invalidField(fieldName('dueDate'), 'must be a calendar date, YYYY-MM-DD');
     }
     return { dueRule: 'date', dueMeetingId: null, dueDate: fields.dueDate, dueQuarter: null };
   }
   if (fields.dueQuarter != null) {
-    const dueDate = quarterEndDate(fields.dueQuarter, `${pointer}/dueQuarter`);
+    const dueDate = quarterEndDate(fields.dueQuarter, fieldName('dueQuarter'));
     return { dueRule: 'quarter', dueMeetingId: null, dueDate, dueQuarter: fields.dueQuarter };
   }
   const next = nextMeetingAfter(context.meetings, context.raisedAt);

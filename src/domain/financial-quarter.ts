@@ -15,22 +15,22 @@ export interface FinancialQuarter {
 const LABEL = /^(\d{4})-(\d{2}) Q([1-4])$/;
 const FORMAT_HINT = 'must look like "2024-25 Q3": a financial year then Q1–Q4';
 
-/** Parses a label, throwing invalidField(pointer, …) when it is malformed. */
+/** Parses a label, throwing invalidField(field, …) when it is malformed. */
 export function parseFinancialQuarter(
   label: string,
-  pointer = '/body/dueQuarter',
+  field = 'dueQuarter',
 ): FinancialQuarter {
   const match = LABEL.exec(label);
-  if (match === null) throw invalidField(pointer, FORMAT_HINT);
+  if (match === null) throw invalidField(field, FORMAT_HINT);
   const [, first, second, quarter] = match;
   const startYear = Number(first);
   if (Number(second) !== (startYear + 1) % 100) {
     const expected = String((startYear + 1) % 100).padStart(2, '0');
-    throw invalidField(pointer, `financial year ${first}-${second} should be ${first}-${expected}`);
+    throw invalidField(field, `financial year ${first}-${second} should be ${first}-${expected}`);
   }
   // Year 9999 would end in year 10000, which YYYY-MM-DD cannot write.
   if (startYear < 1000 || startYear > 9998) {
-    throw invalidField(pointer, 'financial year must start between 1000 and 9998');
+    throw invalidField(field, 'financial year must start between 1000 and 9998');
   }
   return { startYear, quarter: Number(quarter) as FinancialQuarter['quarter'] };
 }
@@ -46,13 +46,13 @@ function quarterStart({ startYear, quarter }: FinancialQuarter): DateTime<true> 
   return toDateTime(`${year}-${String(month).padStart(2, '0')}-01`);
 }
 
-export function quarterStartDate(label: string, pointer?: string): LocalDate {
-  return fromDateTime(quarterStart(parseFinancialQuarter(label, pointer)));
+export function quarterStartDate(label: string, field?: string): LocalDate {
+  return fromDateTime(quarterStart(parseFinancialQuarter(label, field)));
 }
 
 /** The quarter's last day, on which an action due "in" that quarter is due. */
-export function quarterEndDate(label: string, pointer?: string): LocalDate {
-  const start = quarterStart(parseFinancialQuarter(label, pointer));
+export function quarterEndDate(label: string, field?: string): LocalDate {
+  const start = quarterStart(parseFinancialQuarter(label, field));
   return fromDateTime(start.plus({ months: 2 }).endOf('month').startOf('day'));
 }
 

@@ -25,7 +25,8 @@ export interface DueSoonSettings {
 }
 
 /** Which deadline was missed: the action's own due-by date, or the s9FE response period. */
-export type OverdueReason = 'due_date_passed' | 'executive_response_late';
+export const OVERDUE_REASONS = ['due_date_passed', 'executive_response_late'] as const;
+export type OverdueReason = (typeof OVERDUE_REASONS)[number];
 
 export interface OverdueClassification {
   overdue: boolean;

@@ -4,6 +4,19 @@
 export const visibilities = ['public', 'exempt', 'confidential'] as const;
 export type Visibility = (typeof visibilities)[number];
 
+/** Whoever reads: only the visibilities they may see matter here. */
+export interface Reader {
+  visibilities: readonly Visibility[];
+}
+
+/**
+ * Whether the reader may see business at this visibility: the one visibility check. SQL that
+ * applies the same check to rows is in db/visibility.ts.
+ */
+export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
+  return reader.visibilities.includes(visibility);
+}
+
 const rank: Record<Visibility, number> = { public: 0, exempt: 1, confidential: 2 };
 
 /** The stricter of two visibilities: an action can tighten its item's, never loosen it. */

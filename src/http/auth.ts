@@ -1,22 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import createError from '@fastify/error';
 import type { Visibility } from '../domain/visibility.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { ApiKeyRepository, Scope } from '../modules/api-keys/repository.js';
 
 // Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
 // anonymous callers get `read` only when PUBLIC_READ is on.
-
-export const UnauthorizedError = createError(
-  'SCRUTINY_UNAUTHORIZED',
-  'A valid API key is required: send Authorization: Bearer <key>',
-  401,
-);
-export const ForbiddenError = createError(
-  'SCRUTINY_FORBIDDEN',
-  'This API key lacks the %s scope',
-  403,
-);
 
 export interface Auth {
   name: string;

@@ -54,7 +54,7 @@ export default fp<{ db: Db }>(
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
       if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
-        throw invalidField('/headers/idempotency-key', 'must be 1–255 visible ASCII characters');
+        throw invalidField('idempotency-key', 'must be 1–255 visible ASCII characters', 'headers');
       }
       const bodyHash = fingerprint(request);
       const previous = find.get({ actor: ownerOf(request), key });

@@ -15,23 +15,3 @@ export function created<T>(reply: FastifyReply, location: string, body: T): T {
   reply.code(201).header('location', location);
   return body;
 }
-
-/** A list page written as JSON: the response body, and its cursor for the Link header. */
-export interface PageJson {
-  body: Buffer;
-  nextCursor: string | null;
-}
-
-const DATA_OPEN = Buffer.from('{"data":[');
-const COMMA = Buffer.from(',');
-
-/**
- * A page (`ListOf` in schemas.ts) from items already written as JSON, byte for byte as the
- * schema's serialiser would write it: `{"data":[…],"nextCursor":…}`.
- */
-export function pageJson(items: readonly Buffer[], nextCursor: string | null): PageJson {
-  const parts: Buffer[] = [DATA_OPEN];
-  items.forEach((json, i) => (i > 0 ? parts.push(COMMA, json) : parts.push(json)));
-  parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`));
-  return { body: Buffer.concat(parts), nextCursor };
-}

@@ -1,7 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isBusy } from '../db/busy.js';
-import { DatabaseBusyError, InvalidFieldError, type FieldError } from '../errors.js';
+import {
+  DatabaseBusyError,
+  InvalidFieldError,
+  RouteNotFoundError,
+  ScrutinyError,
+  type FieldError,
+  type RequestPart,
+} from '../errors.js';
 
 // RFC 9457 problem details: the one error shape. Every thrown error reaches this handler;
 // coded errors keep their status and message, anything else is a 500 without internals.
@@ -17,7 +24,14 @@ export interface Problem {
   detail: string;
   code?: string;
   instance?: string;
-  errors?: FieldError[];
+  errors?: PointedFieldError[];
+}
+
+/** One bad field of a problem: where it is in the request, as a JSON Pointer (RFC 6901). */
+export interface PointedFieldError {
+  /** e.g. "/body/dueQuarter", "/querystring/cursor", "/body/items/3/exemptParagraph" */
+  pointer: string;
+  detail: string;
 }
 
 const titles: Record<number, string> = {
@@ -49,7 +63,7 @@ function problemType(code: string | undefined, status: number): string {
   return `urn:scrutiny-tracker:problem:${slug}`;
 }
 
-export function problem(status: number, detail: string, code?: string, errors?: FieldError[]): Problem {
+export function problem(status: number, detail: string, code?: string, errors?: PointedFieldError[]): Problem {
   return {
     type: problemType(code, status),
     title: titles[status] ?? 'Error',
@@ -60,6 +74,29 @@ export function problem(status: number, detail: string, code?: string, errors?: 
   };
 }
 
+/** The problem for one of this service's errors answered without being thrown. */
+export function problemOf(error: ScrutinyError): Problem {
+  return problem(error.statusCode, error.message, error.code);
+}
+
+/**
+ * The request part holding a field the domain named: where it was sent, else the body. A
+ * thrower that knows the part says so (an import's plain-text options are in the query string).
+ */
+function partHolding(request: FastifyRequest, name: string): RequestPart {
+  const holds = (value: unknown) => typeof value === 'object' && value !== null && Object.hasOwn(value, name);
+  if (holds(request.body)) return 'body';
+  if (holds(request.query)) return 'querystring';
+  if (holds(request.params)) return 'params';
+  return 'body';
+}
+
+/** A domain field as a JSON Pointer into the request: `dueQuarter` → `/body/dueQuarter`. */
+function pointerOf({ field, part }: FieldError, request: FastifyRequest): string {
+  const where = part ?? partHolding(request, field.split('/')[0]!);
+  return field === '' ? `/${where}` : `/${where}/${field}`;
+}
+
 interface AjvIssue {
   instancePath: string;
   keyword: string;
@@ -68,7 +105,7 @@ interface AjvIssue {
 }
 
 /** Ajv's findings as JSON Pointers into the request, e.g. `/body/title`. */
-function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
+function fieldErrors(context: string, issues: AjvIssue[]): PointedFieldError[] {
   const all = issues.map((issue) => {
     let pointer = `/${context}${issue.instancePath}`;
     let detail = issue.message ?? 'is invalid';
@@ -80,10 +117,12 @@ function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
     return { pointer, detail, keyword: issue.keyword };
   });
   // One entry per field. A nullable field that fails reports "must be null" and "must match a
-  // schema in anyOf" beside the real reason: keep the reason.
+  // schema in anyOf" beside the real reason, and an enum of strings "must be string" beside
+  // "must be equal to one of the allowed values": keep the reason.
+  const enums = new Set(all.filter((e) => e.keyword === 'enum').map((e) => e.pointer));
   const byPointer = new Map<string, string[]>();
   for (const { pointer, detail, keyword } of all) {
-    const noise = keyword === 'anyOf' || (keyword === 'type' && detail === 'must be null');
+    const noise = keyword === 'anyOf' || (keyword === 'type' && (detail === 'must be null' || enums.has(pointer)));
     const details = byPointer.get(pointer) ?? [];
     if (!noise && !details.includes(detail)) details.push(detail);
     byPointer.set(pointer, details);
@@ -93,19 +132,20 @@ function fieldErrors(context: string, issues: AjvIssue[]): FieldError[] {
 
 function toProblem(error: FastifyError | InvalidFieldError, request: FastifyRequest): Problem {
   if (error instanceof InvalidFieldError) {
-    return problem(400, 'The request has invalid fields', error.code, error.errors);
+    const errors = error.errors.map((e) => ({ pointer: pointerOf(e, request), detail: e.detail }));
+    return problem(400, 'The request has invalid fields', error.code, errors);
   }
   if (error.validation) {
     const errors = fieldErrors(error.validationContext ?? 'body', error.validation as AjvIssue[]);
     const names = errors.map((e) => e.pointer).join(', ');
-    return problem(400, `The request has invalid fields: ${names}`, 'SCRUTINY_VALIDATION', errors);
+    return problem(400, `The request has invalid fields: ${names}`, InvalidFieldError.code, errors);
   }
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
     // Only this service's own codes are part of the contract; a library's (SQLITE_BUSY, ERR_…)
     // names internals, so it stays in the log with the detail, and the type is the status's.
-    const code = error.code?.startsWith('SCRUTINY_') ? error.code : undefined;
+    const code = error instanceof ScrutinyError ? error.code : undefined;
     return problem(status, 'The server could not complete the request', code);
   }
   return problem(status, error.message, error.code);
@@ -132,7 +172,7 @@ export default fp(
     });
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, {
-        ...problem(404, `No route ${request.method} ${request.url.split('?')[0]}`, 'SCRUTINY_ROUTE_NOT_FOUND'),
+        ...problemOf(new RouteNotFoundError(request.method, request.url.split('?')[0]!)),
         instance: request.url,
       }),
     );

@@ -1,4 +1,4 @@
-import { Type, type Static, type TObject, type TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TEnum, type TSchema, type TSchemaOptions } from 'typebox';
 
 // Building blocks shared by every module's schemas.
 
@@ -77,6 +77,14 @@ export function UpdateOf<T extends TObject>(create: T) {
   return withoutDefaults(Type.Partial(create, { additionalProperties: false, minProperties: 1 }));
 }
 
+/**
+ * One of a closed list of strings, written `{ type: 'string', enum }`: without the `type`,
+ * Swagger UI and client generators show the field as "any". Always from a list in src/domain.
+ */
+export function StringEnum<const Values extends string[]>(values: readonly [...Values], options: TSchemaOptions = {}): TEnum<Values> {
+  return Type.Enum(values, { ...options, type: 'string' });
+}
+
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 /**
@@ -121,7 +129,7 @@ export const ListQuery = {
 
 export function SortQuery(fields: readonly string[]) {
   const values = fields.flatMap((f) => [f, `-${f}`]);
-  return Type.Optional(Type.Enum(values, { description: 'Field to sort by; `-field` for descending' }));
+  return Type.Optional(StringEnum(values, { description: 'Field to sort by; `-field` for descending' }));
 }
 
 export function ListOf<T extends TSchema>(item: T) {

@@ -2,6 +2,10 @@
 // and commits it against a committee. Indexes (`itemIndex`, `resolutionIndex`) point into the
 // draft's own arrays (0-based); `position` is the item's 1-based order in the meeting.
 
+import type { AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind } from '../domain/vocabulary.js';
+
+export type { AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind };
+
 export type MinutesLayout = 'moderngov' | 'numbered' | 'unnumbered' | 'report' | 'fragment' | 'empty';
 
 export interface DraftMeeting {
@@ -14,9 +18,6 @@ export interface DraftMeeting {
   startsAt: string | null;
   venue: string | null;
 }
-
-export type AttendanceStatus = 'present' | 'apologies' | 'absent' | 'substitute';
-export type PersonKind = 'councillor' | 'co_optee' | 'officer' | 'partner';
 
 export interface DraftAttendance {
   name: string;
@@ -39,16 +40,12 @@ export interface DraftItem {
   exemptParagraph?: number;
 }
 
-export type ResolutionKind = 'noted' | 'agreed' | 'recommendation' | 'request' | 'referral' | 'other';
-
 export interface DraftResolution {
   itemIndex: number;
   number: string | null;
   text: string;
   kind: ResolutionKind;
 }
-
-export type DeclarationKind = 'disclosable_pecuniary' | 'other_registrable' | 'non_registrable';
 
 export interface DraftDeclaration {
   itemIndex: number | null;

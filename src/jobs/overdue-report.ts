@@ -9,7 +9,8 @@ import type { LocalDate } from '../domain/local-date.js';
 import { classifyOverdue, dueSoonHorizon } from '../domain/overdue.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
-import { reportableAsOf, selectReportRows, toReportRow, visibleTo, type ReportRow } from '../modules/actions/query.js';
+import { actionsVisibleTo } from '../db/visibility.js';
+import { reportableAsOf, selectReportRows, toReportRow, type ReportRow } from '../modules/actions/query.js';
 import type { Tx } from '../modules/shared/crud.js';
 
 // The overdue report (DESIGN.md "Overdue: when and what"): per committee, its next meeting as
@@ -111,7 +112,7 @@ export function planReport(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'now' 
 /** The actions a committee's report can list (reportableAsOf), prepared for these visibilities. */
 export function reportableRows(db: Db | Tx, visibilities: readonly Visibility[]) {
   return preparedQuery(db, `report:actions:${visibilities.join()}`, () => {
-    const visible = visibleTo(visibilities);
+    const visible = actionsVisibleTo({ visibilities });
     const [beingWorked, responseLate] = reportableAsOf(sql.placeholder('committeeId'), sql.placeholder('asOf'), sql.placeholder('horizon'));
     // No ORDER BY: both lists are sorted in reportCommittee, ties broken by id.
     return selectReportRows(db).where(and(beingWorked, visible)).unionAll(selectReportRows(db).where(and(responseLate, visible))).prepare();

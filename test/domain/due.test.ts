@@ -36,12 +36,12 @@ const context = (overrides: Partial<DueContext> = {}): DueContext => ({
   ...overrides,
 });
 
-/** The field pointers of an InvalidFieldError thrown by fn. */
-function pointersOf(fn: () => unknown): string[] {
+/** The fields named by an InvalidFieldError thrown by fn. */
+function fieldsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    if (error instanceof InvalidFieldError) return error.errors.map((e) => e.pointer);
+    if (error instanceof InvalidFieldError) return error.errors.map((e) => e.field);
     throw error;
   }
   return [];
@@ -101,21 +101,21 @@ t.test('"after" compares instants, whatever offset they are written with', async
   t.equal(nextMeetingAfter([], raised), null);
 });
 
-t.test('bad due fields are 400s naming each field', async (t) => {
-  t.same(pointersOf(() => resolveDue({ dueMeetingId: 2, dueDate: '2024-08-01' }, context())), [
-    '/body/dueMeetingId', '/body/dueDate',
+t.test('bad due fields are refused naming each domain field', async (t) => {
+  t.same(fieldsOf(() => resolveDue({ dueMeetingId: 2, dueDate: '2024-08-01' }, context())), [
+    'dueMeetingId', 'dueDate',
   ], 'two given');
   const all = { dueMeetingId: 2, dueDate: '2024-08-01', dueQuarter: '2024-25 Q3' };
-  t.same(pointersOf(() => resolveDue(all, context())), [
-    '/body/dueMeetingId', '/body/dueDate', '/body/dueQuarter',
+  t.same(fieldsOf(() => resolveDue(all, context())), [
+    'dueMeetingId', 'dueDate', 'dueQuarter',
   ], 'three given');
-  const badOne = (fields: DueFields) => pointersOf(() => resolveDue(fields, context()));
-  t.same(badOne({ dueMeetingId: 99 }), ['/body/dueMeetingId'], 'unknown meeting');
-  t.same(badOne({ dueDate: '2024-02-30' }), ['/body/dueDate'], 'not a date');
-  t.same(badOne({ dueQuarter: '2024-26 Q3' }), ['/body/dueQuarter'], 'bad quarter');
+  const badOne = (fields: DueFields) => fieldsOf(() => resolveDue(fields, context()));
+  t.same(badOne({ dueMeetingId: 99 }), ['dueMeetingId'], 'unknown meeting');
+  t.same(badOne({ dueDate: '2024-02-30' }), ['dueDate'], 'not a date');
+  t.same(badOne({ dueQuarter: '2024-26 Q3' }), ['dueQuarter'], 'bad quarter');
   t.same(
-    pointersOf(() => resolveDue({ dueQuarter: 'Q3' }, context({ pointer: '/body/actions/0' }))),
-    ['/body/actions/0/dueQuarter'],
+    fieldsOf(() => resolveDue({ dueQuarter: 'Q3' }, context({ field: 'actions/0' }))),
+    ['actions/0/dueQuarter'],
     'the caller chooses where the fields live',
   );
   t.throws(() => resolveDue({ dueDate: '2024-08-01', dueQuarter: '2024-25 Q3' }, context()), {

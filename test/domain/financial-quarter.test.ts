@@ -25,7 +25,7 @@ t.test('quarter start and end dates', async (t) => {
   }
 });
 
-t.test('malformed labels are a 400 on the field the caller names', async (t) => {
+t.test('malformed labels are refused naming the field the caller names', async (t) => {
   const bad = [
     '2024-26 Q3', // second year must be the first + 1
     '2024-2025 Q3',
@@ -43,20 +43,20 @@ t.test('malformed labels are a 400 on the field the caller names', async (t) => 
     t.throws(() => quarterEndDate(label), InvalidFieldError, JSON.stringify(label));
   }
   try {
-    quarterEndDate('2024-26 Q3', '/body/actions/2/dueQuarter');
+    quarterEndDate('2024-26 Q3', 'actions/2/dueQuarter');
     t.fail('should have thrown');
   } catch (error) {
     t.ok(error instanceof InvalidFieldError);
     const { errors } = error as InvalidFieldError;
     t.equal(errors.length, 1);
-    t.equal(errors[0]?.pointer, '/body/actions/2/dueQuarter');
+    t.equal(errors[0]?.field, 'actions/2/dueQuarter');
     t.match(errors[0]?.detail, /2024-25/, 'says what the year should be');
   }
   try {
     parseFinancialQuarter('soon');
     t.fail('should have thrown');
   } catch (error) {
-    t.equal((error as InvalidFieldError).errors[0]?.pointer, '/body/dueQuarter', 'default pointer');
+    t.equal((error as InvalidFieldError).errors[0]?.field, 'dueQuarter', 'default field');
   }
 });
 

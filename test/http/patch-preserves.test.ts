@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { actionKinds, executiveResponses } from '../../src/db/schema.js';
-import { committeeKinds } from '../../src/modules/committees/schemas.js';
-import { meetingStatuses } from '../../src/modules/meetings/schemas.js';
-import { personKinds } from '../../src/modules/people/schemas.js';
-import { resolutionKinds } from '../../src/modules/resolutions/schemas.js';
+import { MEETING_STATUSES } from '../../src/domain/due.js';
+import { EXECUTIVE_RESPONSES } from '../../src/domain/executive-response.js';
+import { ACTION_KINDS, COMMITTEE_KINDS, PERSON_KINDS, RESOLUTION_KINDS } from '../../src/domain/vocabulary.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // A field a PATCH does not send never changes. For every PATCH operation in the OpenAPI
@@ -76,7 +74,7 @@ const committeeFixture: Fixture<null> = {
   values: () => ({
     name: text(),
     slug: fc.uuid(),
-    kind: fc.constantFrom(...committeeKinds),
+    kind: fc.constantFrom(...COMMITTEE_KINDS),
     authority: nullable(text()),
     contactName: nullable(text()),
     contactEmail: nullable(fc.constantFrom('scrutiny@example.gov.uk', 'clerk@example.org')),
@@ -102,7 +100,7 @@ const meetingFixture: Fixture<{ committeeId: number }> = {
   values: () => ({
     startsAt: fc.constantFrom('2024-10-01T10:00:00Z', '2025-03-03T18:30:00+00:00', '2024-12-31T23:59:59-05:00'),
     venue: nullable(text()),
-    status: fc.constantFrom(...meetingStatuses),
+    status: fc.constantFrom(...MEETING_STATUSES),
     externalId: nullable(fc.uuid()),
     minutesApprovedOn: nullable(date),
   }),
@@ -149,7 +147,7 @@ const personFixture: Fixture<null> = {
   },
   values: () => ({
     name: text(),
-    kind: fc.constantFrom(...personKinds),
+    kind: fc.constantFrom(...PERSON_KINDS),
     title: nullable(text(20)),
     role: nullable(text()),
     organisation: nullable(text()),
@@ -181,7 +179,7 @@ const resolutionFixture: Fixture<{ itemId: number }> = {
   values: () => ({
     number: nullable(fc.constantFrom('1', 'a', '12')),
     text: text(200),
-    kind: fc.constantFrom(...resolutionKinds),
+    kind: fc.constantFrom(...RESOLUTION_KINDS),
     vote: nullable(vote),
   }),
 };
@@ -248,7 +246,7 @@ const actionFixture: Fixture<ActionContext> = {
     // An action keeps its resolution's item: moving it elsewhere names both (not one field).
     itemId: fc.constant(itemId),
     resolutionId: fc.constantFrom(...resolutions),
-    kind: fc.constantFrom(...actionKinds),
+    kind: fc.constantFrom(...ACTION_KINDS),
     title: text(),
     detail: nullable(text(200)),
     requestedById: nullable(fc.constantFrom(...people)),
@@ -263,7 +261,7 @@ const actionFixture: Fixture<ActionContext> = {
     directedTo: nullable(text()),
     receivedOn: date,
     noticeOn: nullable(date),
-    executiveResponse: nullable(fc.constantFrom(...executiveResponses)),
+    executiveResponse: nullable(fc.constantFrom(...EXECUTIVE_RESPONSES)),
     responseReason: nullable(text(200)),
     // From in_progress; responded keeps the respondedOn already recorded.
     status: fc.constantFrom('in_progress', 'responded', 'withdrawn'),

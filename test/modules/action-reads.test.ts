@@ -4,13 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
+import { changeCounters } from '../../src/db/changes.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createActionReadCache } from '../../src/modules/actions/read-cache.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { actionReadTables, selectActions } from '../../src/modules/actions/query.js';
+import { build, committee, meeting, until, type TestApp } from '../helper.js';
 
 // How actions are read fast without ever being read wrong: the item's visibility kept on the
 // action by triggers (migration 0004), and rendered actions reused between requests until
-// anything — this process or another — writes (src/modules/actions/read-cache.ts).
+// anything an action is read from is written, by this process or another
+// (src/modules/actions/read-model.ts, read-cache.ts).
 
 const HELD = '2024-07-15T18:30:00+01:00';
 const NEXT = '2024-09-02T18:30:00+01:00';
@@ -116,6 +119,14 @@ t.test('a read served from the cache is the same bytes as one built afresh', asy
   const a = await cached.request({ method: 'GET', url: '/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15' });
   const b = await uncached.request({ method: 'GET', url: '/v1/actions?limit=5&sort=-dueDate&asOf=2024-08-15' });
   t.equal(sameTimes((await next(cached, a.json())).body), sameTimes((await next(uncached, b.json())).body));
+
+  // The read model's own serialiser writes what the routes' (Fastify's, from ActionSchema) does.
+  for (const api of [cached, uncached]) {
+    const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: 1, kind: 'update', title: 'Report "damp" — by ward', detail: 'Trend\n\tby <ward>' } });
+    t.equal(created.statusCode, 201);
+    const read = await api.request({ method: 'GET', url: `/v1/actions/${created.json().id}` });
+    t.equal(read.body, created.body, 'GET writes the action as POST did');
+  }
 });
 
 t.test('a cached action changes as soon as anything is written, here or by another process', async (t) => {
@@ -161,13 +172,74 @@ t.test('a cached action changes as soon as anything is written, here or by anoth
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 401);
 });
 
+t.test('writes to nothing an action is read from leave the cache full: a key\'s last use, an idempotent POST', async (t) => {
+  const api = await build(t);
+  const { item, action } = await setup(api);
+  const id = await action('Provide the waiting-list figures');
+  await action('Circulate the voids figures');
+  const sqlite = api.app.db.$client;
+  const reads = api.app.services.actionReads;
+  const getAction = async () => {
+    const res = await api.request({ method: 'GET', url: `/v1/actions/${id}` });
+    t.equal(res.statusCode, 200, res.body);
+    return res.json();
+  };
+  t.equal((await api.request({ method: 'GET', url: '/v1/actions?limit=5' })).statusCode, 200);
+  const before = await getAction();
+  t.equal(reads.cachedActions, 2, 'both actions rendered and kept');
+
+  // A key's first use is written a moment after its request (http/auth.ts), then once a minute.
+  const lastUsed = () => sqlite.prepare("SELECT last_used_at FROM api_keys WHERE name = 'test-reader'").pluck().get();
+  t.equal(lastUsed(), null);
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 200);
+  await until(() => lastUsed() !== null, "the reader key's use written");
+  // A person, its audit record and the idempotency record of the POST.
+  const person = await api.request({
+    method: 'POST', url: '/v1/people', payload: { name: 'Cllr Ada Lovelace', kind: 'councillor' }, headers: { 'idempotency-key': 'person-1' },
+  });
+  t.equal(person.statusCode, 201, person.body);
+  t.equal(sqlite.prepare('SELECT count(*) FROM idempotency_records').pluck().get(), 1);
+
+  t.same(await getAction(), before);
+  t.equal(reads.cachedActions, 2, 'nothing an action is read from was written: the cache is still full');
+
+  // What an action is read from: its due meeting (the due-by date), its flags, the action itself.
+  const rescheduled = await api.request({ method: 'PATCH', url: `/v1/meetings/${before.dueMeetingId}`, payload: { startsAt: '2024-09-09T18:30:00+01:00' } });
+  t.equal(rescheduled.statusCode, 200, rescheduled.body);
+  const after = await getAction();
+  t.not(after.dueDate, before.dueDate, 'the due meeting moved: so did the due-by date');
+  t.equal(reads.cachedActions, 1, 'emptied, then this action read again');
+  const scan = await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: '2024-09-01' } });
+  t.equal(scan.statusCode, 200, scan.body);
+  t.equal((await getAction()).timesFlagged, 1, 'a flag recorded by the scan');
+  t.equal((await api.request({ method: 'PATCH', url: `/v1/actions/${id}`, payload: { rag: 'red' } })).statusCode, 200);
+  t.equal((await getAction()).rag, 'red');
+  // An item's visibility reaches its actions by a trigger (migration 0004): that write counts too.
+  const itemId = await item('8');
+  const onItem = await action('Share the exempt figures', { itemId });
+  const asReader = () => api.request({ method: 'GET', url: `/v1/actions/${onItem}`, as: api.keys.reader });
+  t.equal((await asReader()).statusCode, 200);
+  const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${itemId}`, payload: { visibility: 'exempt', exemptParagraph: 3 } });
+  t.equal(tightened.statusCode, 200, tightened.body);
+  t.equal((await asReader()).statusCode, 404, 'the cached public action is hidden at once');
+});
+
+t.test('the tables the read cache watches are every table an action is read from', async (t) => {
+  const db = openDatabase({ path: ':memory:' });
+  t.teardown(() => db.$client.close());
+  const { sql } = selectActions(db).toSQL();
+  const read = new Set([...sql.matchAll(/\b(?:from|join)\s+"(\w+)"/gi)].map((m) => m[1]));
+  t.same([...read].sort(), [...actionReadTables].sort());
+});
+
 t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transaction or for an unusual visibility set', async (t) => {
   const db = openDatabase({ path: ':memory:' });
   t.teardown(() => db.$client.close());
   t.equal(loadConfig({ ACTION_CACHE_ENTRIES: '0' }).actionReadCacheEntries, 0);
   t.equal(loadConfig({}).actionReadCacheEntries, 20_000);
-  t.notOk(createActionReadCache(db, 0).usable(['public']), 'off');
-  const cache = createActionReadCache(db, 10);
+  const changes = changeCounters(db.$client).forTables(actionReadTables);
+  t.notOk(createActionReadCache(changes, 0).usable(['public']), 'off');
+  const cache = createActionReadCache(changes, 10);
   t.ok(cache.usable(['public']));
   t.ok(cache.usable(['public', 'exempt', 'confidential']));
   t.notOk(cache.usable(['public', 'confidential']), 'not a nested set: the SQL checks each row');

@@ -38,7 +38,7 @@ t.test('the Dockerfile names what the test runs', async (t) => {
   t.ok(copies.some((c) => c.from === 'dist'), 'the run stage copies dist/');
   t.ok(copies.some((c) => c.from === 'node_modules'), 'the run stage copies node_modules/');
   t.same(cmd?.slice(0, 1), ['node'], 'CMD runs node');
-  // The V8 memory flags are chosen once (README, Performance): npm start (which the benchmark
+  // The V8 memory flags are chosen once (docs/performance.md, Memory): npm start (which the benchmark
   // reads its flags from) and the image run the server the same way.
   const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   t.same(cmd, start.split(/\s+/), 'CMD is exactly `npm start`');

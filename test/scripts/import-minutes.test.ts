@@ -183,6 +183,23 @@ t.test('--commit --committee saves once; a second run and the API find it alread
   t.same(setup.counts(), once, 'nor by the API');
 });
 
+t.test('a value the import refuses is named by the flag or file that carried it', async (t) => {
+  const ws = workspace(t);
+  const setup = await withCommittee(ws.db);
+  t.teardown(setup.close);
+  const before = setup.counts();
+  const id = String(setup.committeeId);
+  // Exempt business must name its Schedule 12A paragraph; these minutes exclude the public without one.
+  const contract = ws.file('contract.txt', `${MINUTES}\n3 CONTRACT AWARD (EXEMPT)\n\nThe press and public were excluded. Members asked for a note on the tender scores.\n`);
+  const [longAgo, noParagraph] = await Promise.all([
+    cli(ws.db, ws.file('fragment.txt', FRAGMENT), '--commit', '--committee', id, '--starts-at', '1850-10-20T10:00:00+00:00'),
+    cli(ws.db, contract, '--commit', '--committee', id),
+  ]);
+  t.equal(oneLine(t, longAgo, 'a year out of range'), 'import-minutes: --starts-at: must be in the years 1900–2999');
+  t.match(oneLine(t, noParagraph, 'exempt without a paragraph'), `import-minutes: ${contract}: item 3 ("CONTRACT AWARD (EXEMPT)") is exempt business`);
+  t.same(setup.counts(), before, 'nothing saved');
+});
+
 t.test('--commit failures: unknown committee, no date, garbage; nothing saved', async (t) => {
   const ws = workspace(t);
   const setup = await withCommittee(ws.db);

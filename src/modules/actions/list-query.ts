@@ -2,10 +2,11 @@ import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { actions } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
-import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, visibleTo, type ActionRow } from './query.js';
+import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 
 // GET /v1/actions as prepared statements: one per shape of query (which filters are given, how
@@ -26,7 +27,7 @@ const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId'] as con
 /** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
 export function ftsQuery(q: string): string {
   const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) throw invalidField('/querystring/q', 'must contain a letter or digit');
+  if (words.length === 0) throw invalidField('q', 'must contain a letter or digit', 'querystring');
   return words.slice(0, 20).map((w) => `"${w}"*`).join(' ');
 }
 
@@ -37,7 +38,7 @@ export function listActionsStatements(db: Db) {
     const column = sortColumns[sort.field as keyof typeof sortColumns];
     const dueDate = actionColumns.dueDate;
     const where: (SQL | undefined)[] = [
-      visibleTo(visibilities),
+      actionsVisibleTo({ visibilities }),
       hasCursor ? keysetAfter(sort, column as never, actions.id, p('cursorValue'), p('cursorId')) : undefined,
       ...equalities.map((name) => (query[name] ? eq(actions[name], p(name)) : undefined)),
       statusCount > 0 ? inArray(actions.status, Array.from({ length: statusCount }, (_, i) => p(`status${i}`))) : undefined,
@@ -80,7 +81,7 @@ export function listActionsStatements(db: Db) {
       // A word the tokenizer splits in two (a few letters it counts as separators) is a phrase,
       // which an index without positions (detail=none, search-index.ts) cannot search.
       if (fts !== undefined && err instanceof Error && /detail!=full/.test(err.message)) {
-        throw invalidField('/querystring/q', 'contains a word the search cannot match; try its parts as separate words');
+        throw invalidField('q', 'contains a word the search cannot match; try its parts as separate words', 'querystring');
       }
       throw err;
     }

@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
 import { actions, meetings, overdueFlags, people } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../shared/crud.js';
 
@@ -54,14 +55,6 @@ export const actionColumns = {
   updatedAt: actions.updatedAt,
 };
 
-
-/** Only rows this caller may see: the action's own and its item's visibility both allowed. */
-export function visibleTo(visibilities: readonly Visibility[]): SQL {
-  return and(
-    inArray(actions.visibility, [...visibilities]),
-    or(isNull(actions.itemVisibility), inArray(actions.itemVisibility, [...visibilities])),
-  )!;
-}
 
 /**
  * Overdue as of a day, in SQL — the same rule as domain/overdue.ts `isOverdue`: open or in
@@ -116,6 +109,12 @@ export function selectActions(db: Db | Tx) {
 }
 
 export type ActionRow = ReturnType<ReturnType<typeof selectActions>['all']>[number];
+
+/**
+ * Every table `selectActions` reads: a write to any other cannot change what it returns. (The
+ * item's visibility is copied onto the action by triggers, migration 0004.)
+ */
+export const actionReadTables = [actions, meetings, overdueFlags].map(getTableName);
 
 /**
  * The same FROM and joins as `selectActions`, selecting only the id and a sort value: a page's
@@ -189,9 +188,29 @@ export const toReportRow = rowMapper<ReportRow>(reportColumns);
 export function actionByIdStatements(db: Db) {
   return (visibilities: readonly Visibility[], id: number): ActionRow | undefined => {
     const statement = preparedQuery(db, `actions:by-id:${visibilities.join()}`, () =>
-      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), visibleTo(visibilities))).prepare(),
+      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo({ visibilities }))).prepare(),
     );
     const [values] = statement.values({ id });
     return values === undefined ? undefined : toActionRow(values);
   };
+}
+
+/** The ActionRow fields read straight from the action's column of the same name. */
+const COLUMN_FIELDS = (Object.keys(actionColumns) as (keyof typeof actionColumns)[]).filter(
+  (key): key is keyof typeof actionColumns & keyof typeof actions.$inferSelect => actionColumns[key] === (actions as unknown as Record<string, unknown>)[key],
+);
+/** The columns the other fields are derived from (with the due meeting, and the flags). */
+const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
+
+/**
+ * The action as `selectActions` would read it after an update, from its row before (`current`)
+ * and the updated columns: saves reading it again. Undefined when the update changed a column
+ * that one of the derived fields above (the effective due date, the effective visibility) is
+ * computed from; then it is read again.
+ */
+export function rowAfterUpdate(current: ActionRow, after: typeof actions.$inferSelect, changes: object): ActionRow | undefined {
+  if (DERIVATION_INPUTS.some((column) => column in changes)) return undefined;
+  const row: Record<string, unknown> = { ...current };
+  for (const key of COLUMN_FIELDS) row[key] = after[key];
+  return row as ActionRow;
 }

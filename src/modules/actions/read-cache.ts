@@ -1,7 +1,4 @@
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../../db/client.js';
-import type { PageJson } from '../../http/links.js';
-import { changeCounters } from '../../db/changes.js';
 import { visibilities as allVisibilities, type Visibility } from '../../domain/visibility.js';
 
 // Actions as the API writes them, kept between requests. Reading a page of fifty actions means
@@ -9,10 +6,22 @@ import { visibilities as allVisibilities, type Visibility } from '../../domain/v
 // JSON again: most of a list request's time. The SQL still decides which actions a request gets
 // (filters, visibility, order) every time; only the rendering of each one is reused.
 //
-// An entry is only ever as old as the last write. Every request first checks the change counters
-// (db/changes.ts): rows this connection has changed, and commits by other processes (the CLI
-// import, a scan, a restore). Any change empties the cache. Nothing is cached from inside a
-// transaction: that could be a group's uncommitted work.
+// An entry is only ever as old as the last write. Every request first checks the change stamp
+// (db/changes.ts): writes by this connection to the tables an action is read from, and commits
+// by other processes (the CLI import, a scan, a restore). Any change empties the cache. Nothing
+// is cached from inside a transaction: that could be a group's uncommitted work.
+
+/** What the cache checks before each use (db/changes.ts `ChangeStamp`). */
+export interface ChangeStamp {
+  /** Moves with every write the cached actions may depend on; undefined inside a transaction. */
+  stamp(): string | undefined;
+}
+
+/** A list page written as JSON: the response body, and its cursor for the Link header. */
+export interface PageJson {
+  body: Buffer;
+  nextCursor: string | null;
+}
 
 export interface CachedAction {
   /** The stricter of the action's own visibility and its item's. */
@@ -44,9 +53,7 @@ const MAX_BYTES = 32 * 1024 * 1024;
  */
 const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
-
-export function createActionReadCache(db: Db, maxEntries: number) {
-  const changes = changeCounters(db.$client);
+export function createActionReadCache(changes: ChangeStamp, maxEntries: number) {
   const entries =
     maxEntries > 0
       ? new LRUCache<number, CachedAction>({ max: maxEntries, maxSize: MAX_BYTES, sizeCalculation: (entry) => entry.json.length + 64 })
@@ -89,9 +96,9 @@ export function createActionReadCache(db: Db, maxEntries: number) {
       const key = `${held.length}|${asOf}|${JSON.stringify(query)}`;
       return { body: pages!.get(key), keep: (page) => void pages!.set(key, page) };
     },
-    /** Whether a caller holding these (nested) visibilities may see the entry. */
-    visibleTo(entry: CachedAction, held: readonly Visibility[]): boolean {
-      return held.includes(entry.visibility);
+    /** How many rendered actions are held (tests). */
+    get size(): number {
+      return entries?.size ?? 0;
     },
   };
 }

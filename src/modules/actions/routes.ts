@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { SearchUnavailableError } from '../../errors.js';
 import { actorOf } from '../../http/context.js';
@@ -8,8 +7,8 @@ import { created, sendPage } from '../../http/links.js';
 import { IdParams, ListOf, ListQuery, problemResponses } from '../../http/schemas.js';
 import { listHistory } from '../audit/repository.js';
 import { HistorySchema } from '../audit/schemas.js';
+import type { PageJson } from './read-model.js';
 import {
-  type Action,
   ActionSchema,
   ActionUpdateSchema,
   AsOfQuery,
@@ -24,12 +23,8 @@ const tags = ['actions'];
 const SEARCH_RETRY_AFTER_S = 5;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** ActionSchema's serialiser, compiled once per route by Fastify's own compiler. */
-const serializerOf = (reply: FastifyReply) =>
-  reply.compileSerializationSchema(ActionSchema as unknown as Record<string, unknown>) as (action: Action) => string;
-
 export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const actions = app.services.actions;
+  const { actions, actionReads } = app.services;
 
   app.get('/actions', {
     config: { scope: 'read' },
@@ -40,15 +35,15 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     // A search (q) waits for the full-text index; anything else is answered at once.
-    const listed = actions.listJson(actorOf(request), request.query, serializerOf(reply));
-    const body = listed instanceof Promise
-      ? await listed.catch((err: unknown) => {
-        if (err instanceof SearchUnavailableError) reply.header('retry-after', String(SEARCH_RETRY_AFTER_S));
-        throw err;
-      })
-      : listed;
-    const page = sendPage(request, reply, body);
-    return reply.type(JSON_TYPE).send(page.body as never); // already JSON (pageJson): sent as it is
+    let page: PageJson;
+    try {
+      page = await actionReads.listJson(actorOf(request), request.query);
+    } catch (err) {
+      if (err instanceof SearchUnavailableError) reply.header('retry-after', String(SEARCH_RETRY_AFTER_S));
+      throw err;
+    }
+    sendPage(request, reply, page);
+    return reply.type(JSON_TYPE).send(page.body as never); // already JSON (read-model.ts): sent as it is
   });
 
   app.post('/actions', {
@@ -73,8 +68,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ActionSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const render = serializerOf(reply);
-    const action = actions.getRendered(actorOf(request), request.params.id, request.query.asOf ?? actions.today(), render);
+    const action = actionReads.getRendered(actorOf(request), request.params.id, request.query.asOf);
     setEtag(reply, action);
     return reply.type(JSON_TYPE).send(action.json as never); // already JSON: sent as it is
   });

@@ -1,9 +1,13 @@
 import { Type, type Static } from 'typebox';
-import { actionKinds, actionStatuses, dueRules, executiveResponses, visibilityValues } from '../../db/schema.js';
-import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, withoutDefaults } from '../../http/schemas.js';
+import { ACTION_STATUSES } from '../../domain/action-lifecycle.js';
+import { DUE_RULES } from '../../domain/due.js';
+import { EXECUTIVE_RESPONSES } from '../../domain/executive-response.js';
+import { visibilities } from '../../domain/visibility.js';
+import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
+import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../../http/schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const Rag = Type.Enum(['red', 'amber', 'green']);
+const Rag = StringEnum(RAG_RATINGS);
 const Quarter = Type.String({
   maxLength: 10,
   description: 'Local-government financial quarter, e.g. "2024-25 Q3" (Q1 = April–June)',
@@ -17,27 +21,27 @@ export const ActionSchema = Type.Object(
     meetingId: Type.Integer({ description: 'The meeting the action was raised at' }),
     itemId: Nullable(Type.Integer()),
     resolutionId: Nullable(Type.Integer()),
-    kind: Type.Enum(actionKinds),
+    kind: StringEnum(ACTION_KINDS),
     title: Type.String(),
     detail: Nullable(Type.String()),
     requestedById: Nullable(Type.Integer()),
     ownerId: Nullable(Type.Integer()),
     ownerText: Nullable(Type.String()),
-    dueRule: Type.Enum(dueRules),
+    dueRule: StringEnum(DUE_RULES),
     dueMeetingId: Nullable(Type.Integer()),
     dueDate: Nullable(Type.String({ format: 'date', description: 'The effective due-by date' })),
     dueQuarter: Nullable(Type.String()),
-    status: Type.Enum(actionStatuses),
+    status: StringEnum(ACTION_STATUSES),
     rag: Nullable(Rag),
     response: Nullable(Type.String()),
     respondedOn: Nullable(Type.String({ format: 'date' })),
     respondedMeetingId: Nullable(Type.Integer()),
-    visibility: Type.Enum(visibilityValues, { description: "The stricter of the action's own and its item's" }),
+    visibility: StringEnum(visibilities, { description: "The stricter of the action's own and its item's" }),
     directedTo: Nullable(Type.String()),
     receivedOn: Nullable(Type.String({ format: 'date' })),
     noticeOn: Nullable(Type.String({ format: 'date' })),
     responseDueOn: Nullable(Type.String({ format: 'date', description: 'Executive response due (LGA 2000 s9FE)' })),
-    executiveResponse: Nullable(Type.Enum(executiveResponses)),
+    executiveResponse: Nullable(StringEnum(EXECUTIVE_RESPONSES)),
     responseReason: Nullable(Type.String()),
     overdue: Type.Boolean(),
     timesFlagged: Type.Integer(),
@@ -50,7 +54,7 @@ export type Action = Static<typeof ActionSchema>;
 const writable = {
   itemId: Nullable(Id),
   resolutionId: Nullable(Id),
-  kind: Type.Enum(actionKinds),
+  kind: StringEnum(ACTION_KINDS),
   title: NonEmpty(300),
   detail: Nullable(Text(10000)),
   requestedById: Nullable(Id),
@@ -60,11 +64,11 @@ const writable = {
   dueDate: Nullable(DateString()),
   dueQuarter: Nullable(Quarter),
   rag: Nullable(Rag),
-  visibility: Type.Enum(visibilityValues),
+  visibility: StringEnum(visibilities),
   directedTo: Nullable(Text(300)),
   receivedOn: Nullable(DateString()),
   noticeOn: Nullable(DateString()),
-  executiveResponse: Nullable(Type.Enum(executiveResponses)),
+  executiveResponse: Nullable(StringEnum(EXECUTIVE_RESPONSES)),
   responseReason: Nullable(Text(10000)),
 };
 const optional = <T extends Record<string, import('typebox').TSchema>>(o: T) =>
@@ -85,7 +89,7 @@ export type CreateAction = Static<typeof CreateActionSchema>;
 export const UpdateActionSchema = withoutDefaults(Type.Object(
   {
     ...optional(writable),
-    status: Type.Optional(Type.Enum(actionStatuses)),
+    status: Type.Optional(StringEnum(ACTION_STATUSES)),
     response: Type.Optional(Nullable(Text(20000))),
     respondedOn: Type.Optional(Nullable(DateString())),
     respondedMeetingId: Type.Optional(Nullable(Id)),
@@ -95,7 +99,7 @@ export const UpdateActionSchema = withoutDefaults(Type.Object(
 export type UpdateAction = Static<typeof UpdateActionSchema>;
 
 export const actionSortFields = ['id', 'createdAt', 'updatedAt', 'dueDate', 'title'] as const;
-const Bool = Type.Enum(['true', 'false']);
+const Bool = StringEnum(['true', 'false']);
 export const ListActionsQuery = Type.Object(
   {
     ...ListQuery,
@@ -106,11 +110,11 @@ export const ListActionsQuery = Type.Object(
     status: Type.Optional(
       Type.String({
         maxLength: 100,
-        pattern: `^(${actionStatuses.join('|')})(,(${actionStatuses.join('|')}))*$`,
+        pattern: `^(${ACTION_STATUSES.join('|')})(,(${ACTION_STATUSES.join('|')}))*$`,
         description: 'Comma-separated statuses',
       }),
     ),
-    kind: Type.Optional(Type.Enum(actionKinds)),
+    kind: Type.Optional(StringEnum(ACTION_KINDS)),
     ownerId: Type.Optional(Id),
     overdue: Type.Optional(Bool),
     asOf: Type.Optional(DateString({ description: 'The day `overdue` is judged on; default today (Europe/London)' })),

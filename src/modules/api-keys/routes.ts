@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { created } from '../../http/links.js';
-import { IdParams, NonEmpty, problemResponses } from '../../http/schemas.js';
+import { IdParams, NonEmpty, StringEnum, problemResponses } from '../../http/schemas.js';
 import { scopes } from './repository.js';
 
 const tags = ['api-keys'];
@@ -11,7 +11,7 @@ const ApiKeySchema = Type.Object(
     id: Type.Integer(),
     name: Type.String(),
     prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
-    scopes: Type.Array(Type.Enum(scopes)),
+    scopes: Type.Array(StringEnum(scopes)),
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -42,7 +42,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createApiKey', tags, summary: 'Create an API key; the secret is in this response only',
       body: Type.Object(
-        { name: NonEmpty(100), scopes: Type.Array(Type.Enum(scopes), { minItems: 1, maxItems: 5, uniqueItems: true }) },
+        { name: NonEmpty(100), scopes: Type.Array(StringEnum(scopes), { minItems: 1, maxItems: 5, uniqueItems: true }) },
         { additionalProperties: false },
       ),
       response: { 201: NewApiKeySchema, ...problemResponses(422) },

@@ -3,11 +3,12 @@ import type { Db } from '../../db/client.js';
 import { insertRow } from '../../db/prepared.js';
 import { auditEvents } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
+import type { AuditOperation } from '../../domain/vocabulary.js';
 import { toPage, type Page } from '../../db/keyset.js';
 import { decodeCursor } from '../../db/keyset.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Operation = 'create' | 'update' | 'delete' | 'withdraw';
+export type Operation = AuditOperation;
 
 /**
  * Records one change. Called inside the transaction that makes the change, so the event

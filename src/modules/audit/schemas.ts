@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
-import { ListOf } from '../../http/schemas.js';
+import { AUDIT_OPERATIONS } from '../../domain/vocabulary.js';
+import { ListOf, StringEnum } from '../../http/schemas.js';
 
 export const AuditEventSchema = Type.Object(
   {
     id: Type.Integer(),
     at: Type.String({ format: 'date-time' }),
     actor: Type.String({ description: "The API key's name, or the script that made the change" }),
-    operation: Type.Enum(['create', 'update', 'delete', 'withdraw']),
+    operation: StringEnum(AUDIT_OPERATIONS),
     before: Type.Unknown(),
     after: Type.Unknown(),
     requestId: Type.Union([Type.String(), Type.Null()]),

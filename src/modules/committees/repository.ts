@@ -35,7 +35,7 @@ function slugify(name: string): string {
 
 function checkTimezone(timezone: string | undefined) {
   if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
-    throw invalidField('/body/timezone', `is not an IANA time zone, e.g. ${DEFAULT_TIME_ZONE}`);
+    throw invalidField('timezone', `is not an IANA time zone, e.g. ${DEFAULT_TIME_ZONE}`);
   }
 }
 
@@ -166,7 +166,7 @@ export function createCommitteeRepository(
 
     putMember(actor: Actor, id: number, personId: number, input: PutMembership): { created: boolean } {
       if (input.from && input.to && input.to < input.from) {
-        throw invalidField('/body/to', 'must not be before from');
+        throw invalidField('to', 'must not be before from');
       }
       return db.transaction((tx) => {
         mustFind(byId(tx, id), 'Committee', id);

@@ -1,14 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { DEFAULT_TIME_ZONE } from '../../config.js';
 import { Email, Slug } from '../shared/schemas.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
-
-export const committeeKinds = ['scrutiny', 'policy_and_performance_board', 'executive', 'council', 'other'] as const;
+import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 const fields = {
   name: NonEmpty(200),
   slug: Slug,
-  kind: Type.Enum(committeeKinds),
+  kind: StringEnum(COMMITTEE_KINDS),
   authority: Nullable(Text(200)),
   contactName: Nullable(Text(200)),
   contactEmail: Nullable(Email),
@@ -47,7 +46,7 @@ export const committeeSortFields = ['id', 'name', 'createdAt'] as const;
 export const ListCommitteesQuery = Type.Object(
   {
     ...ListQuery,
-    kind: Type.Optional(Type.Enum(committeeKinds)),
+    kind: Type.Optional(StringEnum(COMMITTEE_KINDS)),
     authority: Type.Optional(Text(200)),
     sort: SortQuery(committeeSortFields),
   },
@@ -55,12 +54,11 @@ export const ListCommitteesQuery = Type.Object(
 );
 export type ListCommitteesQuery = Static<typeof ListCommitteesQuery>;
 
-export const membershipRoles = ['chair', 'vice_chair', 'member', 'co_opted'] as const;
 export const MembershipSchema = Type.Object(
   {
     committeeId: Type.Integer(),
     personId: Type.Integer(),
-    role: Type.Enum(membershipRoles),
+    role: StringEnum(MEMBERSHIP_ROLES),
     from: Nullable(Type.String({ format: 'date' })),
     to: Nullable(Type.String({ format: 'date' })),
     person: Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() }),
@@ -70,7 +68,7 @@ export const MembershipSchema = Type.Object(
 );
 export const PutMembershipSchema = Type.Object(
   {
-    role: Type.Enum(membershipRoles),
+    role: StringEnum(MEMBERSHIP_ROLES),
     from: Type.Optional(Nullable(Type.String({ format: 'date', maxLength: 10 }))),
     to: Type.Optional(Nullable(Type.String({ format: 'date', maxLength: 10 }))),
   },

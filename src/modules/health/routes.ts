@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { migrationsApplied } from '../../db/client.js';
-import { sendProblem, problem } from '../../http/problem.js';
+import { NotReadyError } from '../../errors.js';
+import { sendProblem, problemOf } from '../../http/problem.js';
 
 const tags = ['operations'];
 const Status = Type.Object({ status: Type.String() });
@@ -23,10 +24,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       app.db.$client.prepare('SELECT 1').get();
       if (!migrationsApplied(app.db)) {
-        return sendProblem(reply, problem(503, 'Database migrations are not applied', 'SCRUTINY_NOT_READY'));
+        return sendProblem(reply, problemOf(new NotReadyError('Database migrations are not applied')));
       }
     } catch {
-      return sendProblem(reply, problem(503, 'The database is not reachable', 'SCRUTINY_NOT_READY'));
+      return sendProblem(reply, problemOf(new NotReadyError('The database is not reachable')));
     }
     return { status: 'ready' };
   });

@@ -4,6 +4,7 @@ import { preparedQuery } from '../../db/prepared.js';
 import { holidays } from '../../db/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../domain/actor.js';
+import type { HolidaySource } from '../../domain/vocabulary.js';
 import { recordAudit } from '../audit/repository.js';
 import { nowIso, type Tx } from '../shared/crud.js';
 
@@ -13,7 +14,7 @@ import { nowIso, type Tx } from '../shared/crud.js';
 export interface HolidayEntry {
   date: string;
   name: string;
-  source: 'bank_holiday' | 'council';
+  source: HolidaySource;
 }
 
 export function createHolidayRepository(db: Db, onCalendarChanged: (tx: Tx) => void) {

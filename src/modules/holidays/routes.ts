@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
-import { DateString, NonEmpty, problemResponses } from '../../http/schemas.js';
+import { HOLIDAY_SOURCES } from '../../domain/vocabulary.js';
+import { DateString, NonEmpty, StringEnum, problemResponses } from '../../http/schemas.js';
 import { NotFoundError } from '../../errors.js';
 
 const tags = ['holidays'];
@@ -9,7 +10,7 @@ const HolidaySchema = Type.Object(
   {
     date: Type.String({ format: 'date' }),
     name: Type.String(),
-    source: Type.Enum(['bank_holiday', 'council'], { description: 'Shipped England & Wales bank holiday, or added by the council' }),
+    source: StringEnum(HOLIDAY_SOURCES, { description: 'Shipped England & Wales bank holiday, or added by the council' }),
   },
   { $id: 'Holiday', additionalProperties: false },
 );

@@ -3,7 +3,8 @@ import { parseFinancialQuarter } from '../../domain/financial-quarter.js';
 import { isInstant, isLocalDate } from '../../domain/local-date.js';
 import { InvalidFieldError, invalidField } from '../../errors.js';
 import type { DraftItem, DueHint, MinutesDraft } from '../../import/index.js';
-import { checkExemption, type Reader } from '../items/repository.js';
+import type { Reader } from '../../domain/visibility.js';
+import { checkExemption } from '../items/repository.js';
 
 // What a draft's values become when saved, and which drafts may be saved at all: the meeting's
 // start, titles and paragraphs cut to the columns, due hints the due rules accept, declarants
@@ -14,9 +15,13 @@ export const cut = (text: string, max: number) => (text.length > max ? `${text.s
 // The years the rest of the service can do calendar arithmetic in (see SUPPORTED_YEARS).
 export const supportedYear = (year: number) => year >= 1900 && year <= 2999;
 
-/** When the meeting started: the caller's startsAt, else the date (and time) the minutes give, in the committee's zone. */
-export function startsAtOf(draft: MinutesDraft, options: { startsAt?: string; startsAtField?: string }, timeZone: string): string {
-  const field = options.startsAtField ?? '/body/startsAt';
+/**
+ * When the meeting started: the caller's startsAt, else the date (and time) the minutes give, in
+ * the committee's zone. Errors name `startsAt`, also when the minutes' own date is the trouble:
+ * giving startsAt is the way out.
+ */
+export function startsAtOf(draft: MinutesDraft, options: { startsAt?: string }, timeZone: string): string {
+  const field = 'startsAt';
   if (options.startsAt !== undefined) {
     if (!isInstant(options.startsAt)) {
       throw invalidField(field, 'must be an ISO 8601 date and time with seconds and an offset, e.g. 2024-07-15T18:30:00+01:00');
@@ -45,7 +50,7 @@ export const paragraphOf = (item: DraftItem) =>
  * without naming one are refused rather than saved half-classified: the officer adds
  * "paragraph N" to that item's minutes, or files the item through POST /v1/meetings/{id}/items.
  */
-export function checkItemsMayBeFiled(actor: Reader, draft: MinutesDraft, field: string) {
+export function checkItemsMayBeFiled(actor: Reader, draft: MinutesDraft) {
   const errors = draft.items.flatMap((item, index) => {
     try {
       checkExemption(actor, item.visibility, item.visibility === 'public' ? null : paragraphOf(item));
@@ -54,8 +59,8 @@ export function checkItemsMayBeFiled(actor: Reader, draft: MinutesDraft, field: 
       if (!(err instanceof InvalidFieldError)) throw err;
       const name = `item ${item.number ?? index + 1} ("${cut(itemTitle(item), 80)}")`;
       return err.errors.map((e) => ({
-        pointer: field,
-        detail: `${name} is ${item.visibility} business in these minutes: ${e.pointer.split('/').pop()} ${e.detail}`,
+        field: 'text',
+        detail: `${name} is ${item.visibility} business in these minutes: ${e.field.split('/').pop()} ${e.detail}`,
       }));
     }
   });

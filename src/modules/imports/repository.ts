@@ -1,9 +1,10 @@
-import createError from '@fastify/error';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
+import { rowsVisibleTo } from '../../db/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
+import { NothingToImportError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DraftAction, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
@@ -20,14 +21,7 @@ export interface CommitOptions {
   committeeId: number;
   /** Overrides the date and time read from the minutes (ISO 8601 with offset). */
   startsAt?: string;
-  /** How to name `startsAt` in errors: "/body/startsAt" (default), "/querystring/startsAt", "--starts-at". */
-  startsAtField?: string;
-  /** How to name the minutes text in errors: "/body/text" (default), "/body" for plain text, a file name. */
-  textField?: string;
 }
-
-/** A draft with no agenda items (empty text, binary garbage) has nothing to save. */
-export const NothingToImportError = createError('SCRUTINY_NOTHING_TO_IMPORT', '%s', 422);
 
 export interface CommitResult {
   created: boolean;
@@ -68,7 +62,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         if (draft.items.length === 0) {
           throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
         }
-        checkItemsMayBeFiled(actor, draft, options.textField ?? '/body/text');
+        checkItemsMayBeFiled(actor, draft);
         const startsAt = startsAtOf(draft, options, committee.timezone);
         const warnings: string[] = [];
         const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
@@ -79,7 +73,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
         const titles = draft.items.map(itemTitle);
         // Only items the caller may read are compared or counted: whether minutes were "already
         // imported" must not tell a caller anything about business hidden from it.
-        const visible = inArray(agendaItems.visibility, [...actor.visibilities]);
+        const visible = rowsVisibleTo(agendaItems.visibility, actor);
         // The same minutes imported before with another start time (startsAt given once, read
         // from the text the other time): a meeting that day holding exactly these items.
         const sameDay = tx

@@ -1,19 +1,11 @@
-import createError from '@fastify/error';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { DateTimeString, problemResponses } from '../../http/schemas.js';
 import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from '../../import/index.js';
-import { invalidField } from '../../errors.js';
+import { InvalidFieldError, invalidField, MinutesTooLongError, type FieldError } from '../../errors.js';
 
 const tags = ['imports'];
-
-/** Text past the parser's limit is refused outright: a silently truncated import would lose items. */
-export const MinutesTooLongError = createError(
-  'SCRUTINY_MINUTES_TOO_LONG',
-  'The minutes are %s characters long; at most %s characters can be imported at once: split the document and import each part',
-  413,
-);
 
 const MinutesText = (options: Record<string, unknown> = {}) =>
   Type.String({ maxLength: MINUTES_TEXT_MAX_CHARS, ...options });
@@ -102,26 +94,32 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     const isText = typeof raw === 'string';
     // A body of another media type never reaches here (415); a missing one does.
     if (raw === undefined || raw === null || (!isText && typeof raw !== 'object')) {
-      throw invalidField('/body', 'send the minutes as text/plain, or as JSON { "text": "…" }');
+      throw invalidField('', 'send the minutes as text/plain, or as JSON { "text": "…" }', 'body');
     }
     const body: ImportBody = isText ? { text: raw } : (raw as ImportBody);
     // Options come from the query string for plain text; a JSON body's own fields win.
     const options = { ...request.query, ...(isText ? {} : body) };
-    /** Where a field was (or should have been) given: the query string for plain text. */
+    /** Where an option was (or should have been) given: the query string for plain text. */
     const where = (field: 'committeeId' | 'startsAt') =>
-      isText || (body[field] === undefined && request.query[field] !== undefined) ? `/querystring/${field}` : `/body/${field}`;
+      isText || (body[field] === undefined && request.query[field] !== undefined) ? 'querystring' : 'body';
+    /** A field the import names, placed where this request sent it: plain text is the whole body. */
+    const place = (e: FieldError): FieldError => {
+      if (e.field === 'text') return isText ? { ...e, field: '', part: 'body' } : { ...e, part: 'body' };
+      if (e.field === 'committeeId' || e.field === 'startsAt') return { ...e, part: where(e.field) };
+      return e;
+    };
 
     // The minutes' date and time are the committee's wall-clock time: its zone gives startsAt.
     const timeZone = options.committeeId ? app.services.committees.timeZoneOf(options.committeeId) : undefined;
     const draft = await parser.parse(body.text, timeZone ? { timeZone } : {});
     if (!options.commit) return { draft, committed: null };
-    if (!options.committeeId) throw invalidField(where('committeeId'), 'is required to commit a draft');
-    const committed = app.services.imports.commit(actorOf(request), draft, {
-      committeeId: options.committeeId,
-      startsAt: options.startsAt,
-      startsAtField: where('startsAt'),
-      textField: isText ? '/body' : '/body/text',
-    });
+    if (!options.committeeId) throw invalidField('committeeId', 'is required to commit a draft', where('committeeId'));
+    let committed;
+    try {
+      committed = app.services.imports.commit(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
+    } catch (err) {
+      throw err instanceof InvalidFieldError ? err.relocated(place) : err;
+    }
     if (committed.created) reply.code(201).header('location', `/v1/meetings/${committed.meetingId}`);
     return { draft, committed };
   });

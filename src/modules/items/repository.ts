@@ -1,24 +1,17 @@
-import { and, asc, eq, gt, inArray, not, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
-import { isLooser, type Visibility } from '../../domain/visibility.js';
+import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
+import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { visibleTo } from '../actions/query.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
 
 export type ItemRow = typeof agendaItems.$inferSelect;
-/** What a caller may read: only `visibilities` matters here, so scripts and jobs can pass less. */
-export type Reader = Pick<Actor, 'visibilities'>;
-
-export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
-  return reader.visibilities.includes(visibility);
-}
-
 /**
  * Exempt business names its Schedule 12A paragraph; public business has none. Confidential
  * business (LGA 1972 s100A(3): information a government department gave on terms forbidding
@@ -29,13 +22,13 @@ export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
 export function checkExemption(actor: Reader, visibility: Visibility, exemptParagraph: number | null | undefined) {
   const errors: FieldError[] = [];
   if (!isVisibleTo(actor, visibility)) {
-    errors.push({ pointer: '/body/visibility', detail: `this API key cannot read ${visibility} business, so cannot file it` });
+    errors.push({ field: 'visibility', detail: `this API key cannot read ${visibility} business, so cannot file it` });
   }
   if (visibility === 'public' && exemptParagraph != null) {
-    errors.push({ pointer: '/body/exemptParagraph', detail: 'must be null for a public item' });
+    errors.push({ field: 'exemptParagraph', detail: 'must be null for a public item' });
   }
   if (visibility === 'exempt' && exemptParagraph == null) {
-    errors.push({ pointer: '/body/exemptParagraph', detail: 'is required for exempt business (Schedule 12A paragraph 1–7)' });
+    errors.push({ field: 'exemptParagraph', detail: 'is required for exempt business (Schedule 12A paragraph 1–7)' });
   }
   if (errors.length > 0) throw new InvalidFieldError(errors);
 }
@@ -85,7 +78,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       const rows = db
         .select()
         .from(agendaItems)
-        .where(and(eq(agendaItems.meetingId, meetingId), inArray(agendaItems.visibility, [...actor.visibilities]), page.where))
+        .where(and(eq(agendaItems.meetingId, meetingId), rowsVisibleTo(agendaItems.visibility, actor), page.where))
         .orderBy(...page.orderBy)
         .limit(limit + 1)
         .all();
@@ -114,7 +107,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
         const visibility = input.visibility ?? before.visibility;
         // Declassifying Part 2 business is a deliberate decision, not an edit: admins only.
         if (isLooser(visibility, before.visibility) && !actor.admin) {
-          throw invalidField('/body/visibility', `only an admin key may make ${before.visibility} business ${visibility}`);
+          throw invalidField('visibility', `only an admin key may make ${before.visibility} business ${visibility}`);
         }
         // Making an item public drops its paragraph unless the caller says otherwise (then 400).
         const exemptParagraph =
@@ -134,9 +127,9 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
           [
             { label: 'resolutions', count: (t) => countWhere(t, resolutions, eq(resolutions.itemId, id)) },
             { label: 'declarations of interest', count: (t) => countWhere(t, declarations, eq(declarations.itemId, id)) },
-            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, visibleTo(actor.visibilities))!) },
+            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, actionsVisibleTo(actor))!) },
           ],
-          [(t) => countWhere(t, actions, and(onItem, not(visibleTo(actor.visibilities)))!)],
+          [(t) => countWhere(t, actions, and(onItem, not(actionsVisibleTo(actor)))!)],
         );
         deleteAudited(tx, actor, 'item', 'Item', agendaItems, before, references);
       });
@@ -170,7 +163,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
       const id = db.transaction((tx) => {
         visibleIn(tx, actor, itemId);
         if (!tx.select({ id: people.id }).from(people).where(eq(people.id, input.personId)).get()) {
-          throw invalidField('/body/personId', `person ${input.personId} does not exist`);
+          throw invalidField('personId', `person ${input.personId} does not exist`);
         }
         return insertAudited(tx, actor, 'declaration', declarations, { ...input, itemId }).id;
       });

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { visibilityValues } from '../../db/schema.js';
-import { ListQuery, NonEmpty, Nullable, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { visibilities } from '../../domain/visibility.js';
+import { DECLARATION_KINDS } from '../../domain/vocabulary.js';
+import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 // Schedule 12A Local Government Act 1972 lists seven descriptions of exempt information.
@@ -18,7 +19,7 @@ export const ItemSchema = Type.Object(
     title: Type.String(),
     minutes: Nullable(Type.String()),
     position: Type.Integer({ description: 'Order on the agenda' }),
-    visibility: Type.Enum(visibilityValues),
+    visibility: StringEnum(visibilities),
     exemptParagraph: Nullable(ExemptParagraph),
     ...Timestamps,
   },
@@ -34,7 +35,7 @@ export const CreateItemSchema = Type.Object(
     position: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 100_000, description: 'Defaults to after the last item' }),
     ),
-    visibility: Type.Optional(Type.Enum(visibilityValues, { default: 'public' })),
+    visibility: Type.Optional(StringEnum(visibilities, { default: 'public' })),
     exemptParagraph: Type.Optional(Nullable(ExemptParagraph)),
   },
   { additionalProperties: false },
@@ -47,15 +48,13 @@ export type UpdateItem = Static<typeof UpdateItemSchema>;
 export const ListItemsQuery = Type.Object({ ...ListQuery }, { additionalProperties: false });
 export type ListItemsQuery = Static<typeof ListItemsQuery>;
 
-export const declarationKinds = ['disclosable_pecuniary', 'other_registrable', 'non_registrable'] as const;
-
 export const DeclarationSchema = Type.Object(
   {
     id: Type.Integer(),
     itemId: Type.Integer(),
     personId: Type.Integer(),
     person: Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() }),
-    kind: Type.Enum(declarationKinds),
+    kind: StringEnum(DECLARATION_KINDS),
     detail: Nullable(Type.String()),
     ...Timestamps,
   },
@@ -64,7 +63,7 @@ export const DeclarationSchema = Type.Object(
 export type Declaration = Static<typeof DeclarationSchema>;
 
 export const CreateDeclarationSchema = Type.Object(
-  { personId: Id, kind: Type.Enum(declarationKinds), detail: Type.Optional(Nullable(Text(2000))) },
+  { personId: Id, kind: StringEnum(DECLARATION_KINDS), detail: Type.Optional(Nullable(Text(2000))) },
   { additionalProperties: false },
 );
 export type CreateDeclaration = Static<typeof CreateDeclarationSchema>;

@@ -8,9 +8,9 @@ import { localDateOf } from '../../domain/local-date.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
+import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { recordAudit } from '../audit/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import { visibleTo } from '../actions/query.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateMeeting, ListMeetingsQuery, UpdateMeeting } from './schemas.js';
 
@@ -19,7 +19,7 @@ type CommitteeRow = typeof committees.$inferSelect;
 
 function utcOf(startsAt: string): string {
   const instant = DateTime.fromISO(startsAt, { setZone: true });
-  if (!instant.isValid) throw invalidField('/body/startsAt', 'is not a valid ISO 8601 date-time');
+  if (!instant.isValid) throw invalidField('startsAt', 'is not a valid ISO 8601 date-time');
   return instant.toUTC().toISO()!;
 }
 
@@ -162,10 +162,10 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
         // Next-meeting actions due at it move on first: the row cannot go while they point at it.
         moveNextMeetingActions(tx, actor, before.committeeId, id);
         // A meeting is public, but some of its items and actions may be hidden from this caller.
-        const seen = visibleTo(actor.visibilities);
+        const seen = actionsVisibleTo(actor);
         const unseen = not(seen);
         const items = eq(agendaItems.meetingId, id);
-        const itemSeen = inArray(agendaItems.visibility, [...actor.visibilities]);
+        const itemSeen = rowsVisibleTo(agendaItems.visibility, actor);
         const raised = eq(actions.meetingId, id);
         const due = and(eq(actions.dueMeetingId, id), ne(actions.dueRule, 'next_meeting'))!;
         const answered = eq(actions.respondedMeetingId, id);
@@ -210,7 +210,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
     putAttendance(actor: Actor, id: number, entries: { personId: number; status: (typeof attendance.$inferInsert)['status'] }[]) {
       const seen = new Set<number>();
       entries.forEach((e, i) => {
-        if (seen.has(e.personId)) throw invalidField(`/body/${i}/personId`, 'appears more than once');
+        if (seen.has(e.personId)) throw invalidField(`${i}/personId`, 'appears more than once');
         seen.add(e.personId);
       });
       db.transaction((tx) => {
@@ -221,7 +221,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
             : tx.select({ id: people.id }).from(people).where(inArray(people.id, [...seen])).all().map((p) => p.id),
         );
         entries.forEach((e, i) => {
-          if (!known.has(e.personId)) throw invalidField(`/body/${i}/personId`, `person ${e.personId} does not exist`);
+          if (!known.has(e.personId)) throw invalidField(`${i}/personId`, `person ${e.personId} does not exist`);
         });
         const before = tx.select().from(attendance).where(eq(attendance.meetingId, id)).all();
         tx.delete(attendance).where(eq(attendance.meetingId, id)).run();

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
-
-export const meetingStatuses = ['scheduled', 'held', 'cancelled', 'postponed'] as const;
+import { MEETING_STATUSES } from '../../domain/due.js';
+import { ATTENDANCE_STATUSES } from '../../domain/vocabulary.js';
+import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 // An instant with an explicit offset: "2024-07-15T18:30:00+01:00" (or Z).
 const StartsAt = Type.String({
@@ -17,7 +17,7 @@ export const MeetingSchema = Type.Object(
     committeeId: Type.Integer(),
     startsAt: Type.String(),
     venue: Nullable(Type.String()),
-    status: Type.Enum(meetingStatuses),
+    status: StringEnum(MEETING_STATUSES),
     externalId: Nullable(Type.String()),
     minutesApprovedOn: Nullable(Type.String({ format: 'date' })),
     localDate: Type.String({ format: 'date', description: 'The meeting date in the committee time zone' }),
@@ -34,7 +34,7 @@ export const CreateMeetingSchema = Type.Object(
   {
     startsAt: StartsAt,
     venue: Type.Optional(Nullable(Text(300))),
-    status: Type.Optional(Type.Enum(meetingStatuses)),
+    status: Type.Optional(StringEnum(MEETING_STATUSES)),
     externalId: Type.Optional(Nullable(Text(100, { minLength: 1 }))),
     minutesApprovedOn: Type.Optional(Nullable(DateString())),
   },
@@ -49,7 +49,7 @@ export const meetingSortFields = ['startsAt', 'id'] as const;
 export const ListMeetingsQuery = Type.Object(
   {
     ...ListQuery,
-    status: Type.Optional(Type.Enum(meetingStatuses)),
+    status: Type.Optional(StringEnum(MEETING_STATUSES)),
     from: Type.Optional(DateString({ description: 'Meetings on or after this local date' })),
     to: Type.Optional(DateString({ description: 'Meetings on or before this local date' })),
     externalId: Type.Optional(Text(100)),
@@ -59,16 +59,15 @@ export const ListMeetingsQuery = Type.Object(
 );
 export type ListMeetingsQuery = Static<typeof ListMeetingsQuery>;
 
-export const attendanceStatuses = ['present', 'apologies', 'absent', 'substitute'] as const;
 export const AttendanceEntrySchema = Type.Object(
-  { personId: Type.Integer({ minimum: 1 }), status: Type.Enum(attendanceStatuses) },
+  { personId: Type.Integer({ minimum: 1 }), status: StringEnum(ATTENDANCE_STATUSES) },
   { additionalProperties: false },
 );
 export const AttendanceSchema = Type.Object({
   data: Type.Array(
     Type.Object({
       personId: Type.Integer(),
-      status: Type.Enum(attendanceStatuses),
+      status: StringEnum(ATTENDANCE_STATUSES),
       person: Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() }),
     }),
   ),

@@ -1,9 +1,9 @@
-import { and, eq, inArray, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { visibleTo } from '../actions/query.js';
+import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference, type Tx } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
@@ -25,11 +25,11 @@ export function createPersonRepository(db: Db) {
    * names them.
    */
   function references(actor: Actor, id: number): Reference[] {
-    const declarationVisible = inArray(
+    const declarationVisible = rowsVisibleTo(
       sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${declarations.itemId})`,
-      [...actor.visibilities],
+      actor,
     );
-    const actionVisible = visibleTo(actor.visibilities);
+    const actionVisible = actionsVisibleTo(actor);
     const namedIn = or(eq(actions.requestedById, id), eq(actions.ownerId, id))!;
     const declared = eq(declarations.personId, id);
     const authored = (t: Tx, where: SQL) =>

@@ -1,13 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Email } from '../shared/schemas.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
-
-export const personKinds = ['councillor', 'co_optee', 'officer', 'partner'] as const;
+import { PERSON_KINDS } from '../../domain/vocabulary.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 const fields = {
   name: NonEmpty(200),
   title: Nullable(Text(100, { description: 'e.g. "Councillor", "Dr"' })),
-  kind: Type.Enum(personKinds),
+  kind: StringEnum(PERSON_KINDS),
   role: Nullable(Text(300, { description: `e.g. "Director of Children's Services", "Roman Catholic Church Representative"` })),
   organisation: Nullable(Text(300)),
   email: Nullable(Email),
@@ -39,7 +38,7 @@ export const personSortFields = ['id', 'name', 'createdAt'] as const;
 export const ListPeopleQuery = Type.Object(
   {
     ...ListQuery,
-    kind: Type.Optional(Type.Enum(personKinds)),
+    kind: Type.Optional(StringEnum(PERSON_KINDS)),
     q: Type.Optional(Text(200, { minLength: 1, description: 'Part of the name, any case' })),
     sort: SortQuery(personSortFields),
   },

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { actions, agendaItems, meetings, overdueFlags } from '../../db/schema.js';
+import { actions, meetings, overdueFlags } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, toPage } from '../../db/keyset.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
-import { selectActions, toActionRow, visibleTo } from '../actions/query.js';
+import { selectActions, toActionRow } from '../actions/query.js';
 
 const newestFirst = { field: 'id', descending: true };
 
@@ -27,11 +28,9 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
         })
         .from(overdueFlags)
         .innerJoin(actions, eq(actions.id, overdueFlags.actionId))
-        .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
         .where(
           and(
-            inArray(actions.visibility, [...actor.visibilities]),
-            or(isNull(actions.itemId), inArray(agendaItems.visibility, [...actor.visibilities])),
+            actionsVisibleTo(actor),
             query.meetingId ? eq(overdueFlags.meetingId, query.meetingId) : undefined,
             query.actionId ? eq(overdueFlags.actionId, query.actionId) : undefined,
             before === undefined ? undefined : lt(overdueFlags.id, before),
@@ -57,7 +56,7 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
       const day = asOf ?? committees.todayFor(meeting.committeeId);
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
       return selectActions(db)
-        .where(and(visibleTo(actor.visibilities), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
+        .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
         .orderBy(asc(actions.id))
         .values()
         .map((values) => {

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
-import { problem, sendProblem } from '../../http/problem.js';
+import { NotAcceptableError } from '../../errors.js';
+import { problemOf, sendProblem } from '../../http/problem.js';
 import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
 import { contentTypes, negotiate } from '../../jobs/report-formats.js';
 import { ActionSchema } from '../actions/schemas.js';
@@ -32,7 +33,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const format = negotiate(request.query.format, request.headers.accept);
-    if (!format) return sendProblem(reply, problem(406, 'Supported formats: application/json, text/csv, text/markdown, text/html', 'SCRUTINY_NOT_ACCEPTABLE'));
+    if (!format) return sendProblem(reply, problemOf(new NotAcceptableError('application/json, text/csv, text/markdown, text/html')));
     if (request.query.committeeId) committees.get(request.query.committeeId);
     reply.header('vary', 'accept');
     return reply.type(contentTypes[format]).send(scans.reportBody(actorOf(request), request.query, format));

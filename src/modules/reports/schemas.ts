@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, ListQuery, Nullable } from '../../http/schemas.js';
+import { DateString, ListQuery, Nullable, StringEnum } from '../../http/schemas.js';
 import { reportFormats } from '../../jobs/report-formats.js';
 
 const ReportedAction = Type.Object({
@@ -42,7 +42,7 @@ export const ReportQuery = Type.Object(
   {
     asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
     committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
-    format: Type.Optional(Type.Enum(reportFormats, { description: 'Overrides the Accept header' })),
+    format: Type.Optional(StringEnum(reportFormats, { description: 'Overrides the Accept header' })),
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,11 @@
 import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actions, agendaItems, resolutions } from '../../db/schema.js';
-import type { Visibility } from '../../domain/visibility.js';
+import { isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
-import { isVisibleTo, type ItemRepository, type Reader } from '../items/repository.js';
+import type { ItemRepository } from '../items/repository.js';
 import type { HistoryQuery } from '../items/schemas.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Tx } from '../shared/crud.js';
 import type { CreateResolution, ListResolutionsQuery, Resolution, UpdateResolution, VoteInput } from './schemas.js';

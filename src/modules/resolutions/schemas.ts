@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { visibilityValues } from '../../db/schema.js';
-import { ListQuery, NonEmpty, Nullable, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
-
-export const resolutionKinds = ['noted', 'agreed', 'recommendation', 'request', 'referral', 'other'] as const;
+import { visibilities } from '../../domain/visibility.js';
+import { RESOLUTION_KINDS } from '../../domain/vocabulary.js';
+import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
 
 const Count = Type.Integer({ minimum: 0, maximum: 10_000 });
 
@@ -35,9 +34,9 @@ export const ResolutionSchema = Type.Object(
     itemId: Type.Integer(),
     number: Nullable(Type.String({ description: 'As minuted: "1", "2", "a"' })),
     text: Type.String(),
-    kind: Type.Enum(resolutionKinds),
+    kind: StringEnum(RESOLUTION_KINDS),
     vote: Nullable(VoteSchema),
-    visibility: Type.Enum(visibilityValues, { description: "Inherited from the agenda item" }),
+    visibility: StringEnum(visibilities, { description: "Inherited from the agenda item" }),
     ...Timestamps,
   },
   { $id: 'Resolution', additionalProperties: false },
@@ -48,7 +47,7 @@ export const CreateResolutionSchema = Type.Object(
   {
     number: Type.Optional(Nullable(Text(20, { minLength: 1 }))),
     text: NonEmpty(20_000),
-    kind: Type.Enum(resolutionKinds),
+    kind: StringEnum(RESOLUTION_KINDS),
     vote: Type.Optional(Nullable(VoteInputSchema)),
   },
   { additionalProperties: false },
@@ -59,7 +58,7 @@ export const UpdateResolutionSchema = UpdateOf(CreateResolutionSchema);
 export type UpdateResolution = Static<typeof UpdateResolutionSchema>;
 
 export const ListResolutionsQuery = Type.Object(
-  { ...ListQuery, kind: Type.Optional(Type.Enum(resolutionKinds)) },
+  { ...ListQuery, kind: Type.Optional(StringEnum(RESOLUTION_KINDS)) },
   { additionalProperties: false },
 );
 export type ListResolutionsQuery = Static<typeof ListResolutionsQuery>;

@@ -1,0 +1,149 @@
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import type { Db } from '../../db/client.js';
+import type { Actor } from '../../domain/actor.js';
+import { isVisibleTo } from '../../domain/visibility.js';
+import { NotFoundError } from '../../errors.js';
+import type { ActionRow } from './query.js';
+import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
+import { present, type ActionRepository } from './repository.js';
+import { ActionSchema, type Action, type ListActionsQuery } from './schemas.js';
+import { today } from './today.js';
+
+// GET /v1/actions and GET /v1/actions/{id} as the bytes the API sends, built around the
+// repository's row reads: an action is rendered once and its JSON reused (read-cache.ts) until
+// something it is read from changes. The repository's queries do not know this layer exists;
+// writes go to the repository directly.
+
+export type { PageJson } from './read-cache.js';
+
+/** The search index (db/search.ts): the connection a search runs on, once it has caught up. */
+export interface SearchConnection {
+  ready(): Promise<Db>;
+}
+
+interface Deps {
+  /** Moves with every write to what an action is read from (db/changes.ts `forTables`). */
+  changes: ChangeStamp;
+  /** Undefined on a read-only connection, which cannot index: a search there fails. */
+  search: SearchConnection | undefined;
+  /** Rendered actions kept between requests (0: none); the server passes ACTION_CACHE_ENTRIES. */
+  cacheEntries: number;
+}
+
+/** An action already written as JSON (UTF-8), with what its ETag needs. */
+export interface RenderedAction {
+  id: number;
+  version: number;
+  json: Buffer;
+}
+
+let serialiser: ((action: Action) => string) | undefined;
+
+/**
+ * An action as the routes write ActionSchema: compiled (on first use, as the routes' own are) by
+ * the compiler Fastify uses for response schemas, so the bytes are the same.
+ */
+function render(action: Action): string {
+  serialiser ??= SerializerSelector()({}, {})({ schema: ActionSchema, method: 'GET', url: '/v1/actions/:id', httpStatus: '200' });
+  return serialiser(action);
+}
+
+/**
+ * A string as UTF-8 in a buffer of its own: Buffer.from would slice small strings out of a
+ * shared 8 KB pool, and one cached action could then keep a whole pool slab alive.
+ */
+function utf8(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
+const DATA_OPEN = Buffer.from('{"data":[');
+const COMMA = Buffer.from(',');
+
+/**
+ * A page (`ListOf` in http/schemas.ts) from items already written as JSON, byte for byte as the
+ * schema's serialiser would write it: `{"data":[…],"nextCursor":…}`.
+ */
+export function pageJson(items: readonly Buffer[], nextCursor: string | null): PageJson {
+  const parts: Buffer[] = [DATA_OPEN];
+  items.forEach((json, i) => (i > 0 ? parts.push(COMMA, json) : parts.push(json)));
+  parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`));
+  return { body: Buffer.concat(parts), nextCursor };
+}
+
+export function createActionReadModel(actions: ActionRepository, { changes, search, cacheEntries }: Deps) {
+  const cache = createActionReadCache(changes, cacheEntries);
+
+  const rendered = (row: ActionRow, asOf: string): CachedAction =>
+    ({ visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf });
+
+  /**
+   * A page of the list, written as the response body, its rows read on `on`. With the read cache,
+   * the same query again is answered from the page cache; otherwise SQL picks the page's ids (and
+   * the cursor's sort value) and only the actions not already rendered are read in full.
+   */
+  function pageOn(actor: Actor, query: ListActionsQuery, on?: Db): PageJson {
+    const asOf = query.asOf ?? today();
+    if (!cache.usable(actor.visibilities)) {
+      const page = actions.page(actor, query, asOf, on);
+      return pageJson(page.data.map((row) => utf8(render(present(row, asOf)))), page.nextCursor);
+    }
+    const cached = cache.page(actor.visibilities, asOf, query);
+    if (cached.body) return cached.body;
+    const page = actions.pageIds(actor, query, asOf, on);
+    const json = new Map<number, Buffer>();
+    const missing: number[] = [];
+    for (const id of page.data) {
+      const entry = cache.get(id, asOf);
+      if (entry) json.set(id, entry.json);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      for (const row of actions.rowsByIds(missing)) {
+        const entry = rendered(row, asOf);
+        cache.set(row.id, entry);
+        json.set(row.id, entry.json);
+      }
+    }
+    const body = pageJson(page.data.map((id) => json.get(id)!), page.nextCursor);
+    cached.keep(body);
+    return body;
+  }
+
+  return {
+    /** GET /v1/actions/{id}, written as JSON: from the read cache when it holds the action. */
+    getRendered(actor: Actor, id: number, asOf: string = today()): RenderedAction {
+      if (!cache.usable(actor.visibilities)) {
+        const row = actions.find(actor, id);
+        return { id, version: row.version, json: utf8(render(present(row, asOf))) };
+      }
+      let entry = cache.get(id, asOf);
+      if (entry === undefined) {
+        entry = rendered(actions.find(actor, id), asOf);
+        cache.set(id, entry);
+      } else if (!isVisibleTo(actor, entry.visibility)) {
+        throw new NotFoundError('Action', id);
+      }
+      return { id, version: entry.version, json: entry.json };
+    },
+
+    /**
+     * A page of GET /v1/actions, written as the response body. With `q`, once the search index
+     * holds every change committed before the call (db/search.ts), on the connection searches run
+     * on; it rejects with SearchUnavailableError if the index cannot catch up in time.
+     */
+    async listJson(actor: Actor, query: ListActionsQuery): Promise<PageJson> {
+      if (!query.q) return pageOn(actor, query);
+      if (search === undefined) throw new Error('search needs a connection that can write');
+      return pageOn(actor, query, await search.ready());
+    },
+
+    /** How many rendered actions the read cache holds (tests: what a write empties). */
+    get cachedActions(): number {
+      return cache.size;
+    },
+  };
+}
+
+export type ActionReadModel = ReturnType<typeof createActionReadModel>;

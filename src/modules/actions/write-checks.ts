@@ -1,0 +1,114 @@
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
+import { agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
+import type { Actor } from '../../domain/actor.js';
+import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
+import { isLooser, isVisibleTo, type Visibility } from '../../domain/visibility.js';
+import { invalidField } from '../../errors.js';
+import type { HolidayRepository } from '../holidays/repository.js';
+import type { MeetingRow } from '../meetings/repository.js';
+import type { Tx } from '../shared/crud.js';
+
+// What a write checks and works out before it changes an action, inside its transaction: where
+// the action hangs from (meeting, item, resolution), the people and meetings it names, the
+// visibility asked for, and its due.
+
+const scheduleFields = { id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status };
+const toScheduleRow = rowMapper<MeetingForDue>(scheduleFields);
+
+/**
+ * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
+ * meeting named as due, and every meeting from the day before the raising one on (the next
+ * meeting is one that starts after it). A committee keeps years of meetings; reading them all
+ * on every write cost more than the rest of the write. The day's margin makes this a superset
+ * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
+ */
+function scheduleFor(tx: Tx, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined) {
+  const query = preparedQuery(tx, 'meetings:schedule-from', () =>
+    tx
+      .select(scheduleFields)
+      .from(meetings)
+      .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), gte(meetings.startsAtUtc, sql`date(${sql.placeholder('from')}, '-1 day')`)))
+      .prepare(),
+  );
+  const schedule = query.values({ committeeId, from: raisedAtUtc }).map(toScheduleRow);
+  if (dueMeetingId != null && !schedule.some((m) => m.id === dueMeetingId)) {
+    const named = rowById(tx, meetings, dueMeetingId);
+    if (named?.committeeId === committeeId) schedule.push(named);
+  }
+  return schedule;
+}
+
+export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields) {
+  const committeeId = raisedAt.committeeId;
+  const committee = rowById(tx, committees, committeeId)!;
+  const due = resolveDue(fields, {
+    raisedAt,
+    meetings: scheduleFor(tx, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
+    despatchClearDays: committee.despatchClearDays,
+    calendar: holidays.calendarIn(tx),
+  });
+  // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
+  return {
+    dueRule: due.dueRule,
+    dueMeetingId: due.dueMeetingId,
+    dueDate: due.dueRule === 'date' || due.dueRule === 'quarter' ? due.dueDate : null,
+    dueQuarter: due.dueQuarter,
+  };
+}
+
+export function checkPerson(tx: Tx, field: string, id: number | null | undefined) {
+  if (id == null) return;
+  if (!rowById(tx, people, id)) throw invalidField(field, `person ${id} does not exist`);
+}
+
+export function checkMeetingOfCommittee(tx: Tx, field: string, id: number | null | undefined, committeeId: number) {
+  if (id == null) return;
+  const m = rowById(tx, meetings, id);
+  if (!m || m.committeeId !== committeeId) throw invalidField(field, `meeting ${id} is not a meeting of committee ${committeeId}`);
+}
+
+/** The item and resolution an action hangs from, checked against the meeting and the caller. */
+export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null) {
+  let item = itemId ?? null;
+  if (resolutionId != null) {
+    const [r] = preparedQuery(tx, 'resolutions:item-visibility', () =>
+      tx
+        .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility })
+        .from(resolutions)
+        .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
+        .where(eq(resolutions.id, sql.placeholder('resolutionId')))
+        .prepare(),
+    ).all({ resolutionId });
+    // A resolution of an item the caller may not read answers exactly as a missing one.
+    if (!r || !isVisibleTo(actor, r.visibility)) throw invalidField('resolutionId', `resolution ${resolutionId} does not exist`);
+    if (item != null && r.itemId !== item) throw invalidField('resolutionId', `resolution ${resolutionId} is not of item ${item}`);
+    item = r.itemId;
+  }
+  let itemVisibility: Visibility = 'public';
+  if (item != null) {
+    // Only the item's place and level: its row holds the minutes (up to 100 KB), and the
+    // minutes import creates hundreds of actions on one item in one transaction.
+    const [row] = preparedQuery(tx, 'items:placement', () =>
+      tx
+        .select({ meetingId: agendaItems.meetingId, visibility: agendaItems.visibility })
+        .from(agendaItems)
+        .where(eq(agendaItems.id, sql.placeholder('itemId')))
+        .prepare(),
+    ).all({ itemId: item });
+    if (!row || !isVisibleTo(actor, row.visibility)) throw invalidField('itemId', `item ${item} does not exist`);
+    if (row.meetingId !== meetingId) throw invalidField('itemId', `item ${item} is not on meeting ${meetingId}`);
+    itemVisibility = row.visibility;
+  }
+  return { itemId: item, itemVisibility };
+}
+
+export function checkVisibility(actor: Actor, requested: Visibility | undefined, itemVisibility: Visibility) {
+  if (requested === undefined) return;
+  if (isLooser(requested, itemVisibility)) {
+    throw invalidField('visibility', `cannot be looser than its item's (${itemVisibility})`);
+  }
+  if (!isVisibleTo(actor, requested)) {
+    throw invalidField('visibility', 'is a level this API key cannot read');
+  }
+}
