@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { isLocalDate } from '../src/domain/local-date.js';
-import { todayIn } from '../src/domain/clock.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
@@ -29,8 +28,9 @@ function printReport(argv: string[], io: CommandIo) {
     'dry-run': { type: 'boolean', default: false },
     include: { type: 'string' },
   }, false, argv);
-  const asOf = values['as-of'] ?? todayIn('Europe/London');
-  if (!isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
+  // Without --as-of, each committee is judged as of today where it sits (jobs/overdue-report.ts).
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
   if (!(reportFormats as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${reportFormats.join(', ')}: ${values.format}`);
   }

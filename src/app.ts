@@ -7,6 +7,7 @@ import { RateLimitedError } from './errors.js';
 import { defaultConfig, type Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createEngine, openEngine, type Engine } from './db/engine.js';
+import type { Clock } from './domain/clock.js';
 import auth from './http/auth.js';
 import database from './http/database.js';
 import idempotency from './http/idempotency.js';
@@ -35,6 +36,8 @@ export interface BuildOptions {
   logger?: boolean | Record<string, unknown>;
   /** Fail a write whose handler awaited before writing (http/database.ts; tests). */
   checkWriteHandlers?: boolean;
+  /** What time it is when "today" is worked out (tests fix it); the system clock by default. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -85,7 +88,7 @@ export async function buildApp(
   app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
   app.decorate('engine', engine);
-  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries }));
+  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock }));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

@@ -1,4 +1,5 @@
 import type { Engine } from './db/engine.js';
+import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
 import { createActionRepository } from './modules/actions/repository.js';
@@ -16,14 +17,17 @@ import { createScanService } from './jobs/overdue-scan.js';
  * Every repository and job over one database, wired in dependency order. Routes, the
  * scheduler and the command-line scripts all go through these. The engine (db/engine.ts) hands
  * out the parts of the write path a service needs. `actionReadCacheEntries`: the server's
- * ACTION_CACHE_ENTRIES; scripts, which read once, keep none.
+ * ACTION_CACHE_ENTRIES; scripts, which read once, keep none. `clock`: what time it is when
+ * "today" is worked out (tests fix it); the system's by default.
  */
-export function createServices(engine: Engine, options: { actionReadCacheEntries?: number } = {}) {
+export function createServices(engine: Engine, options: { actionReadCacheEntries?: number; clock?: Clock } = {}) {
   const { db, search, changes } = engine;
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
-  const committees = createCommitteeRepository(db, (tx, committeeId) =>
-    meetings.recomputeSchedule(tx, committeeId),
+  const committees = createCommitteeRepository(
+    db,
+    (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
+    options.clock,
   );
   const people = createPersonRepository(db);
   const items = createItemRepository(db, meetings);
@@ -34,7 +38,7 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
   });
-  const scans = createScanService(db, { holidays });
+  const scans = createScanService(db, { holidays, clock: options.clock });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db, changes);
   return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys };

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { buildApp } from '../src/app.js';
+import { buildApp, type BuildOptions } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { scriptActor } from '../src/domain/actor.js';
@@ -18,13 +18,16 @@ export interface TestApp {
   request: (options: InjectOptions & { as?: string | null }) => Promise<LightMyRequestResponse>;
 }
 
-/** The real app on a fresh in-memory database (or `config.databasePath`), closed when the test ends. */
-export async function build(t: Test, config: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * The real app on a fresh in-memory database (or `config.databasePath`), closed when the test ends.
+ * `options.clock` fixes the instant "today" is taken at.
+ */
+export async function build(t: Test, config: Partial<Config> = {}, options: Pick<BuildOptions, 'clock'> = {}): Promise<TestApp> {
   const db = openDatabase({ path: config.databasePath ?? ':memory:' });
   const app = await buildApp(
     { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config },
     // Every write route the suite calls is held to "no await before the write" (http/database.ts).
-    { db, logger: false, checkWriteHandlers: true },
+    { db, logger: false, checkWriteHandlers: true, ...options },
   );
   t.teardown(async () => {
     await app.close();

@@ -160,7 +160,7 @@ export const agendaItems = sqliteTable(
     minutes: text('minutes'),
     position: integer('position').notNull().default(0),
     visibility: text('visibility', { enum: visibilities }).notNull().default('public'),
-    /** Schedule 12A Local Government Act 1972 paragraph (1–7); required when not public. */
+    /** Schedule 12A Local Government Act 1972 paragraph (1–7); required when exempt, never when public. */
     exemptParagraph: integer('exempt_paragraph'),
     version,
     ...timestamps,

@@ -6,7 +6,14 @@ import type { LocalDate } from './local-date.js';
 // the instants it starts and ends (23 or 25 hours apart across a clock change).
 const currentDay = new Map<string, { from: number; until: number; date: LocalDate }>();
 
-/** Today's date where the committee sits (Europe/London by default), not in UTC. */
+/**
+ * What time it is. Passed to whatever works out "today" (a report, a scan, the action log) so
+ * that tests fix the instant rather than wait for it; the server and scripts use the system's.
+ */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/** Today's date in a time zone (the committee's), not in UTC. */
 export function todayIn(timeZone: string, now: Date = new Date()): LocalDate {
   const instant = now.getTime();
   const known = currentDay.get(timeZone);

@@ -94,6 +94,6 @@ export interface MinutesDraft {
 }
 
 export interface ParseMinutesOptions {
-  /** IANA zone for `startsAt`; defaults to Europe/London. */
+  /** IANA zone for `startsAt`: the committee's the minutes are for; Europe/London when none is named. */
   timeZone?: string;
 }

@@ -1,8 +1,11 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { DEFAULT_TIME_ZONE } from '../config.js';
 import type { Db } from '../db/client.js';
 import { preparedQuery } from '../db/prepared.js';
 import { committees, meetings } from '../db/schema.js';
+import { todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
+import type { LocalDate } from '../domain/local-date.js';
 import { classifyOverdue, dueSoonHorizon } from '../domain/overdue.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
@@ -41,7 +44,10 @@ export interface OverdueReport {
 }
 
 export interface ReportScope {
-  asOf: string;
+  /** The day every committee is judged as of. Absent: each committee's own today (see planReport). */
+  asOf?: string;
+  /** The instant "today" is taken at when `asOf` is absent; the system clock's when this is too. */
+  now?: Date;
   committeeId?: number;
   visibilities: readonly Visibility[];
 }
@@ -65,22 +71,42 @@ const committeeQueries = (db: Db | Tx) => preparedQuery(db, 'report:committees',
 
 type Meeting = typeof meetings.$inferSelect;
 
-/** A committee the report covers, with its next meeting as of the day (if it has one). */
+/** A committee the report covers, the day it is judged as of, and its next meeting by then (if any). */
 export interface PlannedCommittee {
   committee: Committee;
+  asOf: LocalDate;
   next: Meeting | undefined;
+}
+
+/** The committees a report covers, in its order, and the `asOf` the report states. */
+export interface ReportPlan {
+  asOf: LocalDate;
+  committees: PlannedCommittee[];
 }
 
 /**
  * The committees a report covers with their next meetings, in the report's order: soonest
  * meeting first, committees without one last, then by committee.
+ *
+ * "Today" is where each committee sits (DESIGN.md "Local date"): without an `asOf`, each
+ * committee's next meeting and what is overdue are judged as of today in its own time zone.
+ * The report then states the latest of those days — the day the report is complete up to: no
+ * committee is judged as of a later day, and one still on the day before is judged as of that
+ * (its own today), its new day not having begun. Committees in one zone, as a council's are,
+ * all share that day. A report covering no committee states today in the default zone.
  */
-function reportPlan(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'committeeId'>): PlannedCommittee[] {
+export function planReport(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'now' | 'committeeId'>): ReportPlan {
   const queries = committeeQueries(db);
+  const now = scope.now ?? new Date();
   const chosen = scope.committeeId ? [queries.one.get({ id: scope.committeeId })].filter((c) => c !== undefined) : queries.all.all();
-  return chosen
-    .map((committee) => ({ committee, next: queries.nextMeeting.get({ committeeId: committee.id, asOf: scope.asOf }) }))
+  const planned = chosen
+    .map((committee) => {
+      const asOf = scope.asOf ?? todayIn(committee.timezone, now);
+      return { committee, asOf, next: queries.nextMeeting.get({ committeeId: committee.id, asOf }) };
+    })
     .sort((a, b) => (a.next?.startsAt ?? '9999').localeCompare(b.next?.startsAt ?? '9999') || a.committee.id - b.committee.id);
+  const latest = planned.reduce<LocalDate | undefined>((day, p) => (day === undefined || p.asOf > day ? p.asOf : day), undefined);
+  return { asOf: scope.asOf ?? latest ?? todayIn(DEFAULT_TIME_ZONE, now), committees: planned };
 }
 
 /** The actions a committee's report can list (reportableAsOf), prepared for these visibilities. */
@@ -100,18 +126,18 @@ const ownerOf = (action: ReportRow) => (action.ownerId === null ? action.ownerTe
  * One committee's part of the report: its next meeting as of the day with the actions overdue
  * and due soon, or undefined when it has neither a meeting nor anything to report.
  */
-function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, next }: PlannedCommittee, scope: ReportScope): ReportedMeeting | undefined {
+function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, asOf, next }: PlannedCommittee, visibilities: readonly Visibility[]): ReportedMeeting | undefined {
   // The due-soon window's end, once for the committee: the SQL skips every action that cannot be
   // reported (finished, or due beyond the window), which at scale is most, and the classifier
   // reuses it.
   const settings = { calendar, reminderWorkingDays: committee.reminderWorkingDays };
-  const horizon = dueSoonHorizon(scope.asOf, settings);
-  const rows = reportableRows(db, scope.visibilities).values({ committeeId: committee.id, asOf: scope.asOf, horizon });
+  const horizon = dueSoonHorizon(asOf, settings);
+  const rows = reportableRows(db, visibilities).values({ committeeId: committee.id, asOf, horizon });
   const overdue: ReportedAction[] = [];
   const dueSoon: ReportedAction[] = [];
   for (const values of rows) {
     const action = toReportRow(values);
-    const c = classifyOverdue(action, scope.asOf, { ...settings, horizon });
+    const c = classifyOverdue(action, asOf, { ...settings, horizon });
     if (!c.overdue && !c.dueSoon) continue;
     const reported: ReportedAction = {
       id: action.id,
@@ -145,16 +171,28 @@ function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, ne
 }
 
 /**
- * Each committee's part of the report, in the report's order, each built only when the caller
- * asks for it: a caller that writes each part out as it comes never holds the whole report.
+ * Each committee's part of the report with the day it was judged as of, in the report's order,
+ * each built only when the caller asks for it: a caller that writes each part out as it comes
+ * never holds the whole report.
  */
-export function* reportedMeetings(db: Db | Tx, calendar: HolidayCalendar, scope: ReportScope): Generator<ReportedMeeting> {
-  for (const planned of reportPlan(db, scope)) {
-    const entry = reportCommittee(db, calendar, planned, scope);
-    if (entry) yield entry;
+export function* judgedMeetings(
+  db: Db | Tx,
+  calendar: HolidayCalendar,
+  plan: ReportPlan,
+  visibilities: readonly Visibility[],
+): Generator<{ asOf: LocalDate; entry: ReportedMeeting }> {
+  for (const planned of plan.committees) {
+    const entry = reportCommittee(db, calendar, planned, visibilities);
+    if (entry) yield { asOf: planned.asOf, entry };
   }
 }
 
+/** Each committee's part of the report, as judgedMeetings builds them. */
+export function* reportedMeetings(db: Db | Tx, calendar: HolidayCalendar, plan: ReportPlan, visibilities: readonly Visibility[]): Generator<ReportedMeeting> {
+  for (const { entry } of judgedMeetings(db, calendar, plan, visibilities)) yield entry;
+}
+
 export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, scope: ReportScope): OverdueReport {
-  return { asOf: scope.asOf, meetings: [...reportedMeetings(db, holidays.calendar(), scope)] };
+  const plan = planReport(db, scope);
+  return { asOf: plan.asOf, meetings: [...reportedMeetings(db, holidays.calendar(), plan, scope.visibilities)] };
 }

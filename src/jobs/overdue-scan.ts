@@ -3,12 +3,12 @@ import { withoutWaiting } from '../db/busy.js';
 import type { Db } from '../db/client.js';
 import { immediateTransaction } from '../db/transaction.js';
 import { overdueFlags } from '../db/schema.js';
-import { todayIn } from '../domain/clock.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';
 import { recordAudit } from '../modules/audit/repository.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
-import { buildOverdueReport, type OverdueReport } from './overdue-report.js';
+import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
 import { compactJson, render, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
 
@@ -16,6 +16,7 @@ import { streamReport } from './report-stream.js';
 // The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`.
 
 export interface ScanRequest {
+  /** The day to judge every committee as of; absent, each committee's own today (planReport). */
   asOf?: string;
   committeeId?: number;
   /**
@@ -31,15 +32,15 @@ export interface ScanResult {
   flagsRecorded: number;
 }
 
-export function createScanService(db: Db, { holidays }: { holidays: HolidayRepository }) {
+/** `clock`: the instant "today" is taken at, in each committee's time zone, when no day is given. */
+export function createScanService(db: Db, { holidays, clock = systemClock }: { holidays: HolidayRepository; clock?: Clock }) {
+  const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
+    buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities });
+
   return {
     /** The report as it stands, recording nothing. */
     report(actor: Actor, request: ScanRequest = {}): OverdueReport {
-      return buildOverdueReport(db, holidays, {
-        asOf: request.asOf ?? todayIn('Europe/London'),
-        committeeId: request.committeeId,
-        visibilities: actor.visibilities,
-      });
+      return reportAt(actor, request, clock());
     },
 
     /**
@@ -50,8 +51,7 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
      */
     reportBody(actor: Actor, request: ScanRequest, format: ReportFormat): string | Readable {
       if (request.committeeId === undefined && !db.$client.memory) {
-        const asOf = request.asOf ?? todayIn('Europe/London');
-        return streamReport(db.$client.name, { asOf, visibilities: actor.visibilities, format });
+        return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, format });
       }
       const report = this.report(actor, request);
       return format === 'json' ? write(compactJson, report) : render(report, format);
@@ -64,14 +64,16 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
      * scans run, in however many processes.
      */
     scan(actor: Actor, request: ScanRequest = {}): ScanResult {
-      const asOf = request.asOf ?? todayIn('Europe/London');
+      // One instant for the scan and the report it returns, so both judge the same days.
+      const now = clock();
       const record = () => immediateTransaction(
         db,
         (tx) => {
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
-          const full = buildOverdueReport(tx, holidays, { asOf, committeeId: request.committeeId, visibilities: allVisibilities });
+          // Each flag is dated the day its committee was judged as of (its own today by default).
+          const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId });
           let added = 0;
-          for (const entry of full.meetings) {
+          for (const { asOf, entry } of judgedMeetings(tx, holidays.calendar(), plan, allVisibilities)) {
             if (!entry.meeting) continue;
             for (const action of entry.overdue) {
               const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
@@ -91,7 +93,7 @@ export function createScanService(db: Db, { holidays }: { holidays: HolidayRepos
         },
       );
       const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();
-      return { report: this.report(actor, { asOf, committeeId: request.committeeId }), flagsRecorded };
+      return { report: reportAt(actor, request, now), flagsRecorded };
     },
   };
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { openDatabase, type Db } from '../db/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
-import { reportedMeetings } from './overdue-report.js';
+import { planReport, reportedMeetings } from './overdue-report.js';
 import { compactJson, writers, type ReportFormat } from './report-formats.js';
 
 // Every committee's report at once, written on the server's own thread a committee at a time.
@@ -21,7 +21,10 @@ import { compactJson, writers, type ReportFormat } from './report-formats.js';
 // memory at the first whole report, and kept it.)
 
 export interface ReportRequest {
-  asOf: string;
+  /** The day to judge every committee as of; absent, each committee's own today (planReport). */
+  asOf?: string;
+  /** The instant "today" is taken at when `asOf` is absent. */
+  now?: Date;
   committeeId?: number;
   visibilities: readonly Visibility[];
   format: ReportFormat;
@@ -46,6 +49,7 @@ export const REPORT_MAX_MS = 60_000;
 export function streamReport(databasePath: string, request: ReportRequest, maxMs = REPORT_MAX_MS): Readable {
   const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
   let parts: Iterator<unknown> | undefined;
+  let asOf = '';
   let finished = false;
   const finish = () => {
     if (finished) return;
@@ -59,7 +63,9 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     db.$client.exec('BEGIN');
     // A fresh calendar each time: holidays may have changed since the last report.
     const calendar = createHolidayRepository(db, () => undefined).calendar();
-    parts = reportedMeetings(db, calendar, request);
+    const plan = planReport(db, request);
+    asOf = plan.asOf;
+    parts = reportedMeetings(db, calendar, plan, request.visibilities);
   } catch (err) {
     db.$client.close();
     throw err;
@@ -72,15 +78,15 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
   function next(): string | null {
     if (!started) {
       started = true;
-      return writer.head(request.asOf);
+      return writer.head(asOf);
     }
     if (finished) return null;
     const part = parts!.next();
     if (part.done) {
       finish();
-      return writer.tail(request.asOf, written);
+      return writer.tail(asOf, written);
     }
-    return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], request.asOf, written++);
+    return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], asOf, written++);
   }
 
   const stream = new Readable({

@@ -484,3 +484,21 @@ t.test('hostile input is a draft or a clear 4xx, never a 5xx', async (t) => {
 
   t.same(counts(api), before, 'nothing stored');
 });
+
+t.test("the draft's startsAt is the minutes' date and time in the committee's time zone", async (t) => {
+  const api = await build(t);
+  const auckland = await committee(api, { name: 'Auckland Housing Panel', timezone: 'Pacific/Auckland' });
+  // 12 October 2026, 6.30 p.m.: BST in London, NZDT in Auckland.
+  const withoutCommittee = await postJson(api, { text: HOUSING });
+  t.equal(withoutCommittee.json().draft.meeting.startsAt, '2026-10-12T18:30:00+01:00', 'no committee: the default zone');
+  const draft = await postJson(api, { text: HOUSING, committeeId: auckland });
+  t.equal(draft.statusCode, 200);
+  t.equal(draft.json().draft.meeting.startsAt, '2026-10-12T18:30:00+13:00');
+  const asText = await postText(api, HOUSING, `?committeeId=${auckland}`);
+  t.equal(asText.json().draft.meeting.startsAt, '2026-10-12T18:30:00+13:00', 'the committee named in the query string too');
+
+  const committed = await postJson(api, { text: HOUSING, committeeId: auckland, commit: true });
+  t.equal(committed.statusCode, 201, committed.body);
+  t.equal(rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.json().committed.meetingId)[0]!.u, '2026-10-12T05:30:00.000Z');
+  t.equal(committed.json().draft.meeting.startsAt, '2026-10-12T18:30:00+13:00', 'the draft shown is the one saved');
+});

@@ -88,10 +88,46 @@ t.test('exempt business names its Schedule 12A paragraph; public business has no
   const loosened = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, payload: { visibility: 'public' } });
   t.equal(loosened.statusCode, 200);
   t.match(loosened.json(), { visibility: 'public', exemptParagraph: null }, 'made public, the paragraph goes');
-  const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, payload: { visibility: 'confidential' } });
+  const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, payload: { visibility: 'exempt' } });
   t.equal(tightened.statusCode, 400);
   t.same(pointers(tightened.json()), ['/body/exemptParagraph']);
   t.equal((await api.request({ method: 'GET', url: `/v1/items/${id}` })).json().visibility, 'public', 'a refused PATCH changes nothing');
+});
+
+t.test('confidential business (LGA 1972 s100A(3)) has no Schedule 12A paragraph, so needs none', async (t) => {
+  const api = await build(t);
+  const meetingId = await setUp(api);
+  const stored = (id: number) =>
+    api.app.db.$client.prepare('SELECT visibility, exempt_paragraph AS paragraph FROM agenda_items WHERE id = ?').get(id);
+
+  const created = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Care package', visibility: 'confidential' } });
+  t.equal(created.statusCode, 201, created.body);
+  t.match(created.json(), { visibility: 'confidential', exemptParagraph: null });
+  t.same(stored(created.json().id), { visibility: 'confidential', paragraph: null });
+  const explicitNull = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Court order', visibility: 'confidential', exemptParagraph: null } });
+  t.equal(explicitNull.statusCode, 201, explicitNull.body);
+  const withParagraph = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Mixed', visibility: 'confidential', exemptParagraph: 1 } });
+  t.equal(withParagraph.statusCode, 201, 'a confidential item may still record a paragraph for the exempt information it also holds');
+  t.equal(withParagraph.json().exemptParagraph, 1);
+
+  const publicId = await item(api, meetingId, { title: 'Placement sufficiency' });
+  const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${publicId}`, payload: { visibility: 'confidential' } });
+  t.equal(tightened.statusCode, 200, tightened.body);
+  t.match(tightened.json(), { visibility: 'confidential', exemptParagraph: null });
+  t.same(stored(publicId), { visibility: 'confidential', paragraph: null });
+  const cleared = await api.request({ method: 'PATCH', url: `/v1/items/${withParagraph.json().id}`, payload: { exemptParagraph: null } });
+  t.equal(cleared.statusCode, 200, cleared.body);
+  t.same(stored(withParagraph.json().id), { visibility: 'confidential', paragraph: null });
+
+  // Exempt business still names its paragraph, whichever way it gets there.
+  const exempt = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Tender', visibility: 'exempt' } });
+  t.equal(exempt.statusCode, 400);
+  t.same(pointers(exempt.json()), ['/body/exemptParagraph']);
+  const reclassified = await api.request({ method: 'PATCH', url: `/v1/items/${publicId}`, payload: { visibility: 'exempt' } });
+  t.equal(reclassified.statusCode, 400, 'confidential to exempt needs the paragraph');
+  t.same(pointers(reclassified.json()), ['/body/exemptParagraph']);
+  const anonymous = await api.request({ method: 'GET', url: `/v1/items/${publicId}`, as: null });
+  t.equal(anonymous.statusCode, 404, 'confidential without a paragraph is still hidden');
 });
 
 t.test('exempt and confidential items are invisible without the scope', async (t) => {

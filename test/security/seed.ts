@@ -59,7 +59,8 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
 
   const records = {} as Record<RecordKey, SeededRecord>;
   const ids = { item: {}, resolution: {}, declaration: {} } as Seed['ids'];
-  const paragraph: Record<Level, number | null> = { public: null, exempt: 3, confidential: 1 };
+  // Confidential business (LGA 1972 s100A(3)) names no Schedule 12A paragraph.
+  const paragraph: Record<Level, number | null> = { public: null, exempt: 3, confidential: null };
 
   for (const level of levels) {
     const item = await post(api, `/v1/meetings/${raisedAt}/items`, {

@@ -66,7 +66,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const rank: Record<Level, number> = { public: 0, exempt: 1, confidential: 2 };
-const paragraphFor = (v: Level) => (v === 'public' ? null : 3);
+// Only exempt business names a Schedule 12A paragraph; confidential (LGA 1972 s100A(3)) needs none.
+const paragraphFor = (v: Level) => (v === 'exempt' ? 3 : null);
 
 /** One run's records, in its own committee, and the strictest each has ever been. */
 class Run {

@@ -1,7 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/transaction.js';
+import { DEFAULT_TIME_ZONE } from '../../config.js';
+import { systemClock, todayIn, type Clock } from '../../domain/clock.js';
+import type { LocalDate } from '../../domain/local-date.js';
 import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
@@ -33,12 +36,25 @@ function slugify(name: string): string {
 
 function checkTimezone(timezone: string | undefined) {
   if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
-    throw invalidField('timezone', 'is not an IANA time zone, e.g. Europe/London');
+    throw invalidField('timezone', `is not an IANA time zone, e.g. ${DEFAULT_TIME_ZONE}`);
   }
 }
 
-export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, committeeId: number) => void) {
+/**
+ * `clock`: what "today" is for `todayFor` (tests fix it). Every date about a committee is taken
+ * in its own time zone (DESIGN.md "Local date").
+ */
+export function createCommitteeRepository(
+  db: Db,
+  onScheduleChanged: (tx: Tx, committeeId: number) => void,
+  clock: Clock = systemClock,
+) {
   const byId = (tx: Tx | Db, id: number) => tx.select().from(committees).where(eq(committees.id, id)).get();
+  // Asked on every read that says what is overdue "today": prepared once (better-sqlite3 runs
+  // them on the one connection, inside a transaction too).
+  const zoneById = db.select({ timezone: committees.timezone }).from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare();
+  const allZones = db.select({ id: committees.id, timezone: committees.timezone }).from(committees).prepare();
+  const timeZoneOf = (id: number): string | undefined => zoneById.get({ id })?.timezone;
 
   function assertSlugFree(tx: Tx, slug: string, exceptId?: number) {
     const existing = tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get();
@@ -50,6 +66,23 @@ export function createCommitteeRepository(db: Db, onScheduleChanged: (tx: Tx, co
   return {
     get(id: number): CommitteeRow {
       return mustFind(byId(db, id), 'Committee', id);
+    },
+
+    /** The committee's IANA time zone; undefined when there is no such committee. */
+    timeZoneOf,
+
+    /**
+     * Today where the committee sits, at the repository's clock: what "as of today" means for
+     * its actions, meetings and reports. A committee that does not exist gets the default zone's.
+     */
+    todayFor(id: number): LocalDate {
+      return todayIn(timeZoneOf(id) ?? DEFAULT_TIME_ZONE, clock());
+    },
+
+    /** Every committee's today at one instant, by committee id: for reads across committees. */
+    todayByCommittee(): Map<number, LocalDate> {
+      const now = clock();
+      return new Map(allZones.all().map((c) => [c.id, todayIn(c.timezone, now)]));
     },
 
     list(query: ListCommitteesQuery): Page<CommitteeRow> {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DEFAULT_TIME_ZONE } from '../../config.js';
 import { Email, Slug } from '../shared/schemas.js';
 import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
 import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
@@ -13,7 +14,7 @@ const fields = {
   contactPhone: Nullable(Text(50)),
   despatchClearDays: Type.Integer({ minimum: 0, maximum: 30, default: 5 }),
   reminderWorkingDays: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
-  timezone: Type.String({ maxLength: 64, default: 'Europe/London', description: 'IANA time zone' }),
+  timezone: Type.String({ maxLength: 64, default: DEFAULT_TIME_ZONE, description: 'IANA time zone' }),
 };
 
 export const CommitteeSchema = Type.Object(

@@ -52,6 +52,19 @@ function textOf(body: unknown): string | null {
   return null;
 }
 
+/**
+ * The committee a not yet validated request names, if it names one plainly (a JSON body's own
+ * field wins over the query string, as for every option): only to choose the time zone the
+ * minutes are read in. Validation still judges the value.
+ */
+function committeeIdOf(body: unknown, query: unknown): number | null {
+  const given = (from: unknown): unknown =>
+    from !== null && typeof from === 'object' ? (from as { committeeId?: unknown }).committeeId : undefined;
+  const value = given(body) ?? given(query);
+  const id = typeof value === 'string' && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {
   // A long text is parsed on a worker thread, so that other requests are answered meanwhile.
   const parser = createMinutesParser();
@@ -92,7 +105,10 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       }
       // Parsed here, before the request joins a write group (http/database.ts): a long text is
       // parsed on a worker thread, and a write handler must not await before it writes.
-      if (text !== null) drafts.set(request, await parser.parse(text));
+      // The minutes' date and time are the committee's wall-clock time: its zone gives startsAt.
+      const committeeId = committeeIdOf(request.body, request.query);
+      const timeZone = committeeId === null ? undefined : app.services.committees.timeZoneOf(committeeId);
+      if (text !== null) drafts.set(request, await parser.parse(text, timeZone ? { timeZone } : {}));
     },
   }, async (request, reply) => {
     const raw = request.body as unknown;

@@ -14,8 +14,11 @@ import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, Updat
 
 export type ItemRow = typeof agendaItems.$inferSelect;
 /**
- * Exempt business names its Schedule 12A paragraph; public business has none. And a caller
- * may not file an item where it could not read it back (it would vanish from their view).
+ * Exempt business names its Schedule 12A paragraph; public business has none. Confidential
+ * business (LGA 1972 s100A(3): information a government department gave on terms forbidding
+ * disclosure, or that a court order or Act forbids disclosing) is withheld by law rather than
+ * under Schedule 12A, so it needs no paragraph (one may still be recorded). And a caller may not
+ * file an item where it could not read it back (it would vanish from their view).
  */
 export function checkExemption(actor: Reader, visibility: Visibility, exemptParagraph: number | null | undefined) {
   const errors: FieldError[] = [];
@@ -25,8 +28,8 @@ export function checkExemption(actor: Reader, visibility: Visibility, exemptPara
   if (visibility === 'public' && exemptParagraph != null) {
     errors.push({ field: 'exemptParagraph', detail: 'must be null for a public item' });
   }
-  if (visibility !== 'public' && exemptParagraph == null) {
-    errors.push({ field: 'exemptParagraph', detail: `is required for ${visibility} business (Schedule 12A paragraph 1–7)` });
+  if (visibility === 'exempt' && exemptParagraph == null) {
+    errors.push({ field: 'exemptParagraph', detail: 'is required for exempt business (Schedule 12A paragraph 1–7)' });
   }
   if (errors.length > 0) throw new InvalidFieldError(errors);
 }

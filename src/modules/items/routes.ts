@@ -36,7 +36,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'write' },
     schema: {
       operationId: 'createItem', tags, summary: 'Add an agenda item to a meeting',
-      description: 'Exempt and confidential items need `exemptParagraph`, and a key that can read them.',
+      description: 'Exempt items need `exemptParagraph`; confidential items (LGA 1972 s100A(3)) need none. Both need a key that can read them.',
       params: IdParams, body: CreateItemSchema,
       response: { 201: ItemSchema, ...problemResponses(404, 422) },
     },

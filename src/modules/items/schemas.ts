@@ -8,7 +8,7 @@ const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const ExemptParagraph = Type.Integer({
   minimum: 1,
   maximum: 7,
-  description: 'Schedule 12A paragraph (1–7); required unless the item is public, null when it is',
+  description: 'Schedule 12A paragraph (1–7); required when the item is exempt, optional when confidential, null when public',
 });
 
 export const ItemSchema = Type.Object(

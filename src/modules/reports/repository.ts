@@ -4,6 +4,7 @@ import { actions, meetings, overdueFlags } from '../../db/schema.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, toPage } from '../../db/keyset.js';
+import type { CommitteeRepository } from '../committees/repository.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
 import { selectActions, toActionRow } from '../actions/query.js';
@@ -11,7 +12,7 @@ import { selectActions, toActionRow } from '../actions/query.js';
 const newestFirst = { field: 'id', descending: true };
 
 /** Flags and action logs: reads over what the scan recorded, filtered by visibility. */
-export function createReportRepository(db: Db) {
+export function createReportRepository(db: Db, { committees }: { committees: Pick<CommitteeRepository, 'todayFor'> }) {
   return {
     flags(actor: Actor, query: { meetingId?: number; actionId?: number; limit?: number; cursor?: string }) {
       const limit = query.limit ?? 50;
@@ -43,17 +44,23 @@ export function createReportRepository(db: Db) {
 
     /**
      * Everything due at a meeting, answered or not, plus anything flagged overdue at it: the
-     * "action log" item of that meeting's agenda.
+     * "action log" item of that meeting's agenda. `overdue` is as of `asOf`, by default today
+     * where the meeting's committee sits.
      */
-    actionLog(actor: Actor, meetingId: number, asOf: string) {
-      mustFind(db.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId)).get(), 'Meeting', meetingId);
+    actionLog(actor: Actor, meetingId: number, asOf?: string) {
+      const meeting = mustFind(
+        db.select({ committeeId: meetings.committeeId }).from(meetings).where(eq(meetings.id, meetingId)).get(),
+        'Meeting',
+        meetingId,
+      );
+      const day = asOf ?? committees.todayFor(meeting.committeeId);
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
       return selectActions(db)
         .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
         .orderBy(asc(actions.id))
         .values()
         .map((values) => {
-          const { version: _version, ...action } = present(toActionRow(values), asOf);
+          const { version: _version, ...action } = present(toActionRow(values), day);
           return action;
         });
     },

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { todayIn } from '../../domain/clock.js';
 import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
 import { NotAcceptableError } from '../../errors.js';
@@ -22,7 +21,7 @@ const reportContent = {
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
   const { scans, committees } = app.services;
-  const reports = createReportRepository(app.db);
+  const reports = createReportRepository(app.db, { committees });
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -51,7 +50,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const body = request.body ?? {};
     if (body.committeeId) committees.get(body.committeeId);
-    const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf ?? todayIn('Europe/London'), committeeId: body.committeeId });
+    const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
     request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
     return report;
   });
@@ -74,6 +73,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ data: Type.Array(ActionSchema) }), ...problemResponses(404) },
     },
   }, async (request) => ({
-    data: reports.actionLog(actorOf(request), request.params.id, request.query.asOf ?? todayIn('Europe/London')),
+    data: reports.actionLog(actorOf(request), request.params.id, request.query.asOf),
   }));
 };

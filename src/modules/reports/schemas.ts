@@ -40,7 +40,7 @@ export const OverdueReportSchema = Type.Object(
 
 export const ReportQuery = Type.Object(
   {
-    asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })),
+    asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
     committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
     format: Type.Optional(StringEnum(reportFormats, { description: 'Overrides the Accept header' })),
   },
@@ -49,7 +49,7 @@ export const ReportQuery = Type.Object(
 
 export const ScanBody = Type.Object(
   {
-    asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })),
+    asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
     committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
@@ -77,6 +77,6 @@ export const FlagsQuery = Type.Object(
 );
 
 export const ActionLogQuery = Type.Object(
-  { asOf: Type.Optional(DateString({ description: 'Default today (Europe/London)' })) },
+  { asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })) },
   { additionalProperties: false },
 );
