@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { committees } from '../src/db/schema.js';
 import { scriptActor } from '../src/domain/actor.js';
+import { DEFAULT_TIME_ZONE } from '../src/domain/clock.js';
 import { parseMinutes } from '../src/import/index.js';
 import { execute, isEntryPoint, openServices, processIo, type CommandIo } from './cli.js';
 
@@ -17,7 +18,7 @@ import { execute, isEntryPoint, openServices, processIo, type CommandIo } from '
  */
 function meetingsToSchedule(given: string[], today: DateTime): string[] {
   const all = [...given];
-  const zone = 'Europe/London';
+  const zone = DEFAULT_TIME_ZONE;
   const last = () => DateTime.fromISO(all[all.length - 1]!, { zone });
   const horizon = today.plus({ months: 3 });
   const step = all.length > 1 ? { weeks: Math.max(4, Math.round(last().diff(DateTime.fromISO(all[all.length - 2]!, { zone }), 'weeks').weeks)) } : { weeks: 8 };

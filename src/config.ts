@@ -45,12 +45,6 @@ export interface Config {
   actionReadCacheEntries: number;
 }
 
-/**
- * The time zone a committee sits in when it names none (DESIGN.md: a committee's `timezone`
- * defaults to Europe/London), and the one "today" is taken in when no committee is involved.
- * Every local date about a committee — its today, its meetings' dates — uses its own zone.
- */
-export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

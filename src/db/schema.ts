@@ -9,6 +9,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import { ACTION_STATUSES } from '../domain/action-lifecycle.js';
+import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
 import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
 import { visibilities } from '../domain/visibility.js';
@@ -50,7 +51,7 @@ export const committees = sqliteTable(
     contactPhone: text('contact_phone'),
     despatchClearDays: integer('despatch_clear_days').notNull().default(5),
     reminderWorkingDays: integer('reminder_working_days').notNull().default(10),
-    timezone: text('timezone').notNull().default('Europe/London'),
+    timezone: text('timezone').notNull().default(DEFAULT_TIME_ZONE),
     version,
     ...timestamps,
   },

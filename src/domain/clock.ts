@@ -7,6 +7,13 @@ import type { LocalDate } from './local-date.js';
 const currentDay = new Map<string, { from: number; until: number; date: LocalDate }>();
 
 /**
+ * The time zone a committee sits in when it names none (DESIGN.md: a committee's `timezone`
+ * defaults to Europe/London), and the one "today" is taken in when no committee is involved.
+ * Every local date about a committee — its today, its meetings' dates — uses its own zone.
+ */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
+/**
  * What time it is. Passed to whatever works out "today" (a report, a scan, the action log) so
  * that tests fix the instant rather than wait for it; the server and scripts use the system's.
  */

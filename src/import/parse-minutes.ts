@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
 import { resolutionFollowUps, discussionFollowUps } from './actions.js';
 import { applyAttendanceSentences, extractAttendance } from './attendance.js';
 import { extractDeclarations } from './declarations.js';
@@ -19,9 +20,6 @@ import { warningsFor } from './warnings.js';
 // follow-ups. Pure and total: any string gives a draft (possibly empty) and never an
 // exception; what could not be read is said in `warnings`.
 
-// The zone startsAt is written in when the caller names none: a caller importing for a
-// committee passes that committee's (the API does); this serves drafts read with no committee.
-const DEFAULT_TIME_ZONE = 'Europe/London';
 
 function emptyDraft(layout: MinutesLayout, warnings: string[]): MinutesDraft {
   return {

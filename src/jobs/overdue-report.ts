@@ -1,9 +1,8 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
-import { DEFAULT_TIME_ZONE } from '../config.js';
 import type { Db } from '../db/client.js';
 import { preparedQuery } from '../db/prepared.js';
 import { committees, meetings } from '../db/schema.js';
-import { todayIn } from '../domain/clock.js';
+import { DEFAULT_TIME_ZONE, todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { LocalDate } from '../domain/local-date.js';
 import { classifyOverdue, dueSoonHorizon } from '../domain/overdue.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DEFAULT_TIME_ZONE } from '../../config.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/clock.js';
 import { Email, Slug } from '../shared/schemas.js';
 import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
 import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
