@@ -3,6 +3,7 @@ import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
 import { createActionRepository } from './modules/actions/repository.js';
+import { createActionDays } from './modules/actions/today.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
@@ -32,11 +33,13 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const people = createPersonRepository(db);
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
-  const actions = createActionRepository(db, { holidays });
+  const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
+  const actions = createActionRepository(db, { holidays, days });
   const actionReads = createActionReadModel(actions, {
     changes: changes.forTables(actionReadTables),
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
+    days,
   });
   const scans = createScanService(db, { holidays, clock: options.clock });
   const imports = createImportRepository(db, { meetings, actions });

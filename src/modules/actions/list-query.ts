@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { actions } from '../../db/schema.js';
@@ -8,6 +8,7 @@ import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
 import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
+import type { JudgedOn } from './today.js';
 
 // GET /v1/actions as prepared statements: one per shape of query (which filters are given, how
 // many statuses, the sort, whether there is a cursor, the caller's visibilities), every value a
@@ -31,10 +32,21 @@ export function ftsQuery(q: string): string {
   return words.slice(0, 20).map((w) => `"${w}"*`).join(' ');
 }
 
+/**
+ * Overdue as of `asOf` (a placeholder, or a day), or, judged committee by committee, as of each
+ * committee's own day: grouped by day, so committees on the same day share one condition.
+ */
+function overdueOn(asOf: Placeholder | JudgedOn): SQL {
+  if (!(asOf instanceof Map)) return overdueAsOf(asOf as Placeholder | string);
+  const byDay = new Map<string, number[]>();
+  for (const [committeeId, day] of asOf) byDay.set(day, [...(byDay.get(day) ?? []), committeeId]);
+  return or(...[...byDay].map(([day, ids]) => and(inArray(actions.committeeId, ids), overdueAsOf(day))))!;
+}
+
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
-  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean) {
+  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean, asOf: Placeholder | JudgedOn) {
     const column = sortColumns[sort.field as keyof typeof sortColumns];
     const dueDate = actionColumns.dueDate;
     const where: (SQL | undefined)[] = [
@@ -46,8 +58,8 @@ export function listActionsStatements(db: Db) {
       query.ownerId ? eq(actions.ownerId, p('ownerId')) : undefined,
       query.dueBefore ? lte(dueDate, p('dueBefore')) : undefined,
       query.dueAfter ? gte(dueDate, p('dueAfter')) : undefined,
-      query.overdue === 'true' ? overdueAsOf(p('asOf')) : undefined,
-      query.overdue === 'false' ? sql`NOT (${overdueAsOf(p('asOf'))})` : undefined,
+      query.overdue === 'true' ? overdueOn(asOf) : undefined,
+      query.overdue === 'false' ? sql`NOT (${overdueOn(asOf)})` : undefined,
       query.q ? sql`${actions.id} IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
     ];
     const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
@@ -63,7 +75,7 @@ export function listActionsStatements(db: Db) {
    * rows, or with `keysOnly` each row's id and sort value (`[id, value]`), which an index can
    * often answer without reading the rows themselves.
    */
-  function run(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number, keysOnly: boolean): unknown[][] {
+  function run(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): unknown[][] {
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
@@ -71,8 +83,12 @@ export function listActionsStatements(db: Db) {
       keysOnly, visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
       !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
     ]);
-    const statement = preparedQuery(db, `actions:list:${shape}`, () => build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly));
-    const values: Record<string, unknown> = { limit, asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
+    const make = (on: Placeholder | JudgedOn) => build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly, on);
+    // Committees on different days (today.ts) make an overdue filter of their own: built for the
+    // request, not kept (the usual one day is a placeholder of the kept statement).
+    const perCommittee = typeof asOf !== 'string';
+    const statement = perCommittee && query.overdue ? make(asOf) : preparedQuery(db, `actions:list:${shape}`, () => make(sql.placeholder('asOf')));
+    const values: Record<string, unknown> = { limit, asOf: perCommittee ? undefined : asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
     for (const name of equalities) values[name] = query[name];
     statuses.forEach((status, i) => (values[`status${i}`] = status));
     try {
@@ -88,7 +104,7 @@ export function listActionsStatements(db: Db) {
   }
 
   return {
-    rows: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): ActionRow[] =>
+    rows: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): ActionRow[] =>
       run(visibilities, query, sort, asOf, limit, false).map(toActionRow),
     keys: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number) =>
       run(visibilities, query, sort, asOf, limit, true) as [id: number, sortValue: string | number | null][],

@@ -7,7 +7,7 @@ import type { ActionRow } from './query.js';
 import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
 import { present, type ActionRepository } from './repository.js';
 import { ActionSchema, type Action, type ListActionsQuery } from './schemas.js';
-import { today } from './today.js';
+import { dayFor, type ActionDays, type JudgedOn } from './today.js';
 
 // GET /v1/actions and GET /v1/actions/{id} as the bytes the API sends, built around the
 // repository's row reads: an action is rendered once and its JSON reused (read-cache.ts) until
@@ -28,6 +28,8 @@ interface Deps {
   search: SearchConnection | undefined;
   /** Rendered actions kept between requests (0: none); the server passes ACTION_CACHE_ENTRIES. */
   cacheEntries: number;
+  /** Today where each committee sits (today.ts). */
+  days: ActionDays;
 }
 
 /** An action already written as JSON (UTF-8), with what its ETag needs. */
@@ -72,7 +74,7 @@ export function pageJson(items: readonly Buffer[], nextCursor: string | null): P
   return { body: Buffer.concat(parts), nextCursor };
 }
 
-export function createActionReadModel(actions: ActionRepository, { changes, search, cacheEntries }: Deps) {
+export function createActionReadModel(actions: ActionRepository, { changes, search, cacheEntries, days }: Deps) {
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
@@ -84,10 +86,11 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
    * the cursor's sort value) and only the actions not already rendered are read in full.
    */
   function pageOn(actor: Actor, query: ListActionsQuery, on?: Db): PageJson {
-    const asOf = query.asOf ?? today();
-    if (!cache.usable(actor.visibilities)) {
+    const asOf: JudgedOn = query.asOf ?? (query.committeeId ? days.of(query.committeeId) : days.now());
+    // Committees on different days judge each action on its own day: not cached.
+    if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
       const page = actions.page(actor, query, asOf, on);
-      return pageJson(page.data.map((row) => utf8(render(present(row, asOf)))), page.nextCursor);
+      return pageJson(page.data.map((row) => utf8(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
     }
     const cached = cache.page(actor.visibilities, asOf, query);
     if (cached.body) return cached.body;
@@ -113,10 +116,11 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
 
   return {
     /** GET /v1/actions/{id}, written as JSON: from the read cache when it holds the action. */
-    getRendered(actor: Actor, id: number, asOf: string = today()): RenderedAction {
-      if (!cache.usable(actor.visibilities)) {
+    getRendered(actor: Actor, id: number, given?: string): RenderedAction {
+      const asOf: JudgedOn = given ?? days.now();
+      if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
         const row = actions.find(actor, id);
-        return { id, version: row.version, json: utf8(render(present(row, asOf))) };
+        return { id, version: row.version, json: utf8(render(present(row, dayFor(asOf, row.committeeId)))) };
       }
       let entry = cache.get(id, asOf);
       if (entry === undefined) {

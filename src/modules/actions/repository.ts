@@ -14,7 +14,7 @@ import { insertAudited, transaction, updateAudited, type Tx } from '../shared/cr
 import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionsByIdsStatement, rowAfterUpdate, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
-import { today } from './today.js';
+import type { ActionDays, JudgedOn } from './today.js';
 import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueOf, origin } from './write-checks.js';
 
 // Actions as rows, and every write to them. What the API sends for a read is rendered around
@@ -22,6 +22,8 @@ import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueOf, origin } 
 
 interface Deps {
   holidays: HolidayRepository;
+  /** Today where each committee sits (today.ts). */
+  days: ActionDays;
 }
 
 /** An action as the API returns it: the row plus `overdue` as of the given day. */
@@ -31,7 +33,7 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
 
 type ListStatements = ReturnType<typeof listActionsStatements>;
 
-export function createActionRepository(db: Db, { holidays }: Deps) {
+export function createActionRepository(db: Db, { holidays, days }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
   /** The list's statements on the connection searches run on (search.ts), made on first use. */
@@ -62,7 +64,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
      * A page of GET /v1/actions as rows, `overdue` filtered as of `asOf`, read on `on` (the
      * database's connection unless a search gives the search index's, db/search.ts).
      */
-    page(actor: Actor, query: ListActionsQuery, asOf: string, on?: Db): Page<ActionRow> {
+    page(actor: Actor, query: ListActionsQuery, asOf: JudgedOn, on?: Db): Page<ActionRow> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
       const rows = rowsOn(on).rows(actor.visibilities, query, sort, asOf, limit + 1);
@@ -110,7 +112,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
         executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
         responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
       });
-      return present(findVisible(tx, actor, row.id), today());
+      return present(findVisible(tx, actor, row.id), days.of(meeting.committeeId));
     },
 
     update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
@@ -130,7 +132,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
         if (status === 'responded' && before.status !== 'responded') {
           const response = input.response !== undefined ? input.response : before.response;
           if (!response) throw invalidField('response', 'is required to mark an action responded');
-          changes.respondedOn = input.respondedOn ?? before.respondedOn ?? today();
+          changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
         }
         if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
           // null unlinks: `??` would read it as "unchanged".
@@ -170,7 +172,7 @@ export function createActionRepository(db: Db, { holidays }: Deps) {
         }
         const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
         const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
-        return present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), today());
+        return present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
       });
     },
 

@@ -117,7 +117,7 @@ export const ListActionsQuery = Type.Object(
     kind: Type.Optional(StringEnum(ACTION_KINDS)),
     ownerId: Type.Optional(Id),
     overdue: Type.Optional(Bool),
-    asOf: Type.Optional(DateString({ description: 'The day `overdue` is judged on; default today (Europe/London)' })),
+    asOf: Type.Optional(DateString({ description: "The day `overdue` is judged on; default today in the action's committee's time zone" })),
     dueBefore: Type.Optional(DateString()),
     dueAfter: Type.Optional(DateString()),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full text over title, detail and response' })),
@@ -128,7 +128,7 @@ export const ListActionsQuery = Type.Object(
 export type ListActionsQuery = Static<typeof ListActionsQuery>;
 
 export const AsOfQuery = Type.Object(
-  { asOf: Type.Optional(DateString({ description: 'The day `overdue` is judged on; default today (Europe/London)' })) },
+  { asOf: Type.Optional(DateString({ description: "The day `overdue` is judged on; default today in the action's committee's time zone" })) },
   { additionalProperties: false },
 );
 

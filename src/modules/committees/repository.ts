@@ -70,6 +70,9 @@ export function createCommitteeRepository(
     /** The committee's IANA time zone; undefined when there is no such committee. */
     timeZoneOf,
 
+    /** Every committee's IANA time zone. */
+    zones: (): { id: number; timezone: string }[] => allZones.all(),
+
     /**
      * Today where the committee sits, at the repository's clock: what "as of today" means for
      * its actions, meetings and reports. A committee that does not exist gets the default zone's.
