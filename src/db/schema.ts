@@ -8,7 +8,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { ACTION_STATUSES } from '../domain/action-lifecycle.js';
+import { ACTION_STATUSES, BEING_WORKED } from '../domain/action-lifecycle.js';
 import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
 import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
@@ -37,6 +37,12 @@ const timestamps = {
 };
 /** Incremented on every update; the ETag is derived from it. */
 const version = integer('version').notNull().default(1);
+
+/**
+ * domain/action-lifecycle.ts `BEING_WORKED` as an SQL list of literals: a partial index's WHERE
+ * (and every query that means SQLite to use that index) must spell the values out, not bind them.
+ */
+export const beingWorkedList = sql.raw(BEING_WORKED.map((status) => `'${status}'`).join(', '));
 
 export const committees = sqliteTable(
   'committees',
@@ -278,7 +284,7 @@ export const actions = sqliteTable(
     // thousand rows scattered through the table. Partial, so finished actions cost it nothing.
     index('actions_report_idx')
       .on(t.committeeId, t.dueRule, t.dueDate, t.dueMeetingId, t.executiveResponse, t.responseDueOn, t.status, t.visibility, t.itemVisibility, t.ownerId, t.ownerText, t.kind, t.rag, t.title)
-      .where(sql`${t.status} IN ('open', 'in_progress')`),
+      .where(sql`${t.status} IN (${beingWorkedList})`),
     index('actions_kind_idx').on(t.kind),
     index('actions_due_date_idx').on(t.dueDate),
     index('actions_item_idx').on(t.itemId),

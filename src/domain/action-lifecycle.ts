@@ -6,8 +6,14 @@ import { IllegalTransitionError } from '../errors.js';
 export const ACTION_STATUSES = ['open', 'in_progress', 'responded', 'closed', 'withdrawn'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-/** Statuses an action is still being worked in; `withdrawn` is reachable from each of them. */
+/**
+ * Statuses an action is still live in: `withdrawn` is reachable from each, and an executive
+ * response still owed binds it (overdue.ts).
+ */
 export const NON_FINAL_STATUSES: readonly ActionStatus[] = ['open', 'in_progress', 'responded'];
+
+/** Statuses an action is being worked in: its own due-by date binds it (overdue, due soon). */
+export const BEING_WORKED: readonly ActionStatus[] = ['open', 'in_progress'];
 
 const ALLOWED: Readonly<Record<ActionStatus, readonly ActionStatus[]>> = {
   open: ['in_progress', 'responded', 'withdrawn'],

@@ -1,4 +1,4 @@
-import type { ActionStatus } from './action-lifecycle.js';
+import { BEING_WORKED, NON_FINAL_STATUSES, type ActionStatus } from './action-lifecycle.js';
 import { addWorkingDays } from './calendar.js';
 import type { ExecutiveResponse } from './executive-response.js';
 import type { HolidayCalendar } from './holiday-calendar.js';
@@ -50,9 +50,9 @@ export interface OverdueClassification {
  * classifies every unfinished action, and the lists were most of what it allocated.
  */
 function deadlinesOf(action: OverdueSubject): { due: LocalDate | null; response: LocalDate | null; beingWorked: boolean } {
-  const beingWorked = action.status === 'open' || action.status === 'in_progress';
+  const beingWorked = BEING_WORKED.includes(action.status);
   const due = beingWorked ? (action.dueDate ?? null) : null;
-  const stillLive = beingWorked || action.status === 'responded';
+  const stillLive = NON_FINAL_STATUSES.includes(action.status);
   const response = stillLive && action.executiveResponse === 'pending' ? (action.responseDueOn ?? null) : null;
   return { due, response, beingWorked };
 }

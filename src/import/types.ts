@@ -2,9 +2,9 @@
 // and commits it against a committee. Indexes (`itemIndex`, `resolutionIndex`) point into the
 // draft's own arrays (0-based); `position` is the item's 1-based order in the meeting.
 
-import type { AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind } from '../domain/vocabulary.js';
+import type { ActionKind, AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind } from '../domain/vocabulary.js';
 
-export type { AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind };
+export type { ActionKind, AttendanceStatus, DeclarationKind, PersonKind, ResolutionKind };
 
 export type MinutesLayout = 'moderngov' | 'numbered' | 'unnumbered' | 'report' | 'fragment' | 'empty';
 
@@ -55,7 +55,6 @@ export interface DraftDeclaration {
   detail: string;
 }
 
-export type ActionKind = 'update' | 'information' | 'recommendation' | 'task';
 
 export type DueHint =
   | { rule: 'next_meeting' }

@@ -2,7 +2,8 @@ import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, typ
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
-import { actions, meetings, overdueFlags, people } from '../../db/schema.js';
+import { actions, beingWorkedList, meetings, overdueFlags, people } from '../../db/schema.js';
+import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../shared/crud.js';
@@ -64,9 +65,9 @@ export function overdueAsOf(asOf: string | Placeholder): SQL {
   // NULLs (no due date, no executive response) make the comparison NULL, not false: coalesce so
   // that `NOT overdueAsOf(...)` (overdue=false) is true for them rather than dropping them.
   return sql`coalesce(${or(
-    and(inArray(actions.status, ['open', 'in_progress']), lt(effectiveDueDate, asOf)),
+    and(inArray(actions.status, [...BEING_WORKED]), lt(effectiveDueDate, asOf)),
     and(
-      inArray(actions.status, ['open', 'in_progress', 'responded']),
+      inArray(actions.status, [...NON_FINAL_STATUSES]),
       eq(actions.executiveResponse, 'pending'),
       lt(actions.responseDueOn, asOf),
     ),
@@ -74,7 +75,7 @@ export function overdueAsOf(asOf: string | Placeholder): SQL {
 }
 
 // Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE.
-const beingWorked = sql`${actions.status} IN ('open', 'in_progress')`;
+const beingWorked = sql`${actions.status} IN (${beingWorkedList})`;
 
 /**
  * Every action of a committee the overdue report can list as of a day, as the two halves of a

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { transaction } from '../../db/transaction.js';
 import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/schema.js';
+import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import { agendaDespatchBy } from '../../domain/calendar.js';
 import { nextMeetingAfter } from '../../domain/due.js';
 import { localDateOf } from '../../domain/local-date.js';
@@ -71,7 +72,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
         and(
           eq(actions.committeeId, committeeId),
           eq(actions.dueRule, 'next_meeting'),
-          inArray(actions.status, ['open', 'in_progress']),
+          inArray(actions.status, [...BEING_WORKED]),
         ),
       )
       .all();
