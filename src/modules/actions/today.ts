@@ -13,17 +13,21 @@ export type JudgedOn = LocalDate | ReadonlyMap<number, LocalDate>;
 interface Committees {
   /** Every committee's id and IANA time zone. */
   zones(): { id: number; timezone: string }[];
+  /** One committee's IANA time zone; undefined when there is no such committee. */
+  timeZoneOf(id: number): string | undefined;
 }
 
 export function createActionDays(committees: Committees, changed: ChangeStamp, clock: Clock = systemClock) {
   // The committees' zones, read again only when the committees table has changed: a list asks
-  // for them on every request.
-  let zones: { id: number; timezone: string }[] = [];
+  // for them on every request. Inside a transaction (a write) the stamp says nothing, and the
+  // one committee a write needs is read on its own.
+  let zones = new Map<number, string>();
   let readUnder: string | undefined;
-  const current = () => {
+  const current = (): ReadonlyMap<number, string> | undefined => {
     const stamp = changed.stamp();
-    if (stamp === undefined || stamp !== readUnder) {
-      zones = committees.zones();
+    if (stamp === undefined) return undefined;
+    if (stamp !== readUnder) {
+      zones = new Map(committees.zones().map((c) => [c.id, c.timezone]));
       readUnder = stamp;
     }
     return zones;
@@ -32,18 +36,27 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
   return {
     /** Today for one committee's actions. */
     of(committeeId: number): LocalDate {
-      const zone = current().find((c) => c.id === committeeId)?.timezone;
+      const all = current();
+      const zone = all === undefined ? committees.timeZoneOf(committeeId) : all.get(committeeId);
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },
 
     /** The one day every committee is on now, or each committee's day when they differ. */
     now(): JudgedOn {
       const now = clock();
-      const all = current();
-      if (all.length === 0) return todayIn(DEFAULT_TIME_ZONE, now);
-      const first = todayIn(all[0]!.timezone, now);
-      if (all.every((c) => c.timezone === all[0]!.timezone || todayIn(c.timezone, now) === first)) return first;
-      return new Map(all.map((c) => [c.id, todayIn(c.timezone, now)]));
+      const all = current() ?? new Map(committees.zones().map((c) => [c.id, c.timezone]));
+      let first: string | undefined;
+      let day: LocalDate | undefined;
+      let same = true;
+      for (const zone of all.values()) {
+        if (zone === first) continue;
+        const today = todayIn(zone, now);
+        if (day === undefined) [first, day] = [zone, today];
+        else if (today !== day) same = false;
+      }
+      if (day === undefined) return todayIn(DEFAULT_TIME_ZONE, now);
+      if (same) return day;
+      return new Map([...all].map(([id, zone]) => [id, todayIn(zone, now)]));
     },
   };
 }
