@@ -82,12 +82,16 @@ export function problemOf(error: ScrutinyError): Problem {
 /**
  * The request part holding a field the domain named: where it was sent, else the body. A
  * thrower that knows the part says so (an import's plain-text options are in the query string).
+ * The query string and path count only for a field the route declares there: a stray
+ * `?response=x` must not move a body field's error out of the body.
  */
 function partHolding(request: FastifyRequest, name: string): RequestPart {
   const holds = (value: unknown) => typeof value === 'object' && value !== null && Object.hasOwn(value, name);
+  const declares = (schema: unknown) => holds((schema as { properties?: unknown } | undefined)?.properties);
+  const schema = request.routeOptions.schema;
   if (holds(request.body)) return 'body';
-  if (holds(request.query)) return 'querystring';
-  if (holds(request.params)) return 'params';
+  if (holds(request.query) && declares(schema?.querystring)) return 'querystring';
+  if (holds(request.params) && declares(schema?.params)) return 'params';
   return 'body';
 }
 

@@ -79,3 +79,21 @@ t.test("requests Node's parser refuses are answered with problem+json", async (t
     t.match(JSON.parse(answer.body), { status: 400, title: 'Bad Request', type: 'urn:scrutiny-tracker:problem:malformed-request' });
   }
 });
+
+t.test('a field error points where the route takes the field, whatever stray query parameters say', async (t) => {
+  const api = await build(t);
+  const committeeId = await committee(api);
+  const meetingId = (await api.request({ method: 'POST', url: `/v1/committees/${committeeId}/meetings`, payload: { startsAt: '2024-07-15T18:30:00+01:00', status: 'held' } })).json().id;
+  const action = (await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'update', title: 'Figures on bus lane enforcement' } })).json();
+  const item = (await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Depot disposal', visibility: 'public' } })).json();
+  for (const query of ['', '?response=x']) {
+    const res = await api.request({ method: 'PATCH', url: `/v1/actions/${action.id}${query}`, payload: { status: 'responded' } });
+    t.equal(res.statusCode, 400, `responded without a response${query}`);
+    t.same(res.json().errors.map((e: { pointer: string }) => e.pointer), ['/body/response'], `the body's field${query}`);
+  }
+  for (const query of ['', '?exemptParagraph=3']) {
+    const res = await api.request({ method: 'PATCH', url: `/v1/items/${item.id}${query}`, payload: { visibility: 'exempt' } });
+    t.equal(res.statusCode, 400, `exempt without a paragraph${query}`);
+    t.same(res.json().errors.map((e: { pointer: string }) => e.pointer), ['/body/exemptParagraph'], `the body's field${query}`);
+  }
+});
