@@ -4,7 +4,7 @@ import { DUE_RULES } from '../../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../../domain/executive-response.js';
 import { visibilities } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
-import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../../http/schemas.js';
+import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../shared/schema-types.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Rag = StringEnum(RAG_RATINGS);

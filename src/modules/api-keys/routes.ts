@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { created } from '../../http/links.js';
-import { IdParams, NonEmpty, StringEnum, problemResponses } from '../../http/schemas.js';
+import { NonEmpty, StringEnum } from '../shared/schema-types.js';
+import { IdParams, problemResponses } from '../../http/schemas.js';
 import { scopes } from './repository.js';
 
 const tags = ['api-keys'];

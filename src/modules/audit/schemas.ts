@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { AUDIT_OPERATIONS } from '../../domain/vocabulary.js';
-import { ListOf, StringEnum } from '../../http/schemas.js';
+import { ListOf, StringEnum } from '../shared/schema-types.js';
 
 export const AuditEventSchema = Type.Object(
   {

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { DEFAULT_TIME_ZONE } from '../../domain/clock.js';
 import { Email, Slug } from '../shared/schemas.js';
 import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 const fields = {
   name: NonEmpty(200),

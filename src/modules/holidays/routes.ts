@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { HOLIDAY_SOURCES } from '../../domain/vocabulary.js';
-import { DateString, NonEmpty, StringEnum, problemResponses } from '../../http/schemas.js';
+import { DateString, NonEmpty, StringEnum } from '../shared/schema-types.js';
+import { problemResponses } from '../../http/schemas.js';
 import { NotFoundError } from '../../errors.js';
 
 const tags = ['holidays'];

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
-import { DateTimeString, problemResponses } from '../../http/schemas.js';
+import { DateTimeString } from '../shared/schema-types.js';
+import { problemResponses } from '../../http/schemas.js';
 import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS, type MinutesDraft } from '../../import/index.js';
 import { InvalidFieldError, invalidField, MinutesTooLongError, type FieldError } from '../../errors.js';
 

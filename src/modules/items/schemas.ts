@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { visibilities } from '../../domain/visibility.js';
 import { DECLARATION_KINDS } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 // Schedule 12A Local Government Act 1972 lists seven descriptions of exempt information.

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
-import { IdParams, ListOf, ListQuery, problemResponses } from '../../http/schemas.js';
+import { ListOf, ListQuery } from '../shared/schema-types.js';
+import { IdParams, problemResponses } from '../../http/schemas.js';
 import { listHistory } from '../audit/repository.js';
 import { HistorySchema } from '../audit/schemas.js';
 import {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MEETING_STATUSES } from '../../domain/due.js';
 import { ATTENDANCE_STATUSES } from '../../domain/vocabulary.js';
-import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 // An instant with an explicit offset: "2024-07-15T18:30:00+01:00" (or Z).
 const StartsAt = Type.String({

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
-import { IdParams, ListOf, problemResponses } from '../../http/schemas.js';
+import { ListOf } from '../shared/schema-types.js';
+import { IdParams, problemResponses } from '../../http/schemas.js';
 import { CreatePersonSchema, ListPeopleQuery, PersonSchema, UpdatePersonSchema } from './schemas.js';
 
 const tags = ['people'];

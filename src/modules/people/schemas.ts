@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Email } from '../shared/schemas.js';
 import { PERSON_KINDS } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 const fields = {
   name: NonEmpty(200),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, ListQuery, Nullable, StringEnum } from '../../http/schemas.js';
+import { DateString, ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
 import { reportFormats } from '../../jobs/report-formats.js';
 
 const ReportedAction = Type.Object({

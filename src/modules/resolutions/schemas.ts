@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { visibilities } from '../../domain/visibility.js';
 import { RESOLUTION_KINDS } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../../http/schemas.js';
+import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 const Count = Type.Integer({ minimum: 0, maximum: 10_000 });
 
