@@ -119,6 +119,17 @@ export function invalidField(field: string, detail: string, part?: RequestPart):
   return new InvalidFieldError([{ field, detail, ...(part ? { part } : {}) }]);
 }
 
+/**
+ * A programming error caught in tests (http/database.ts `checkHandlers`): a write route awaited
+ * before it wrote, so its writes ran outside the group commit. A plain 500, with no code.
+ */
+export class WriteOutsideGroupError extends Error {
+  constructor(method: string, url: string) {
+    super(`${method} ${url}: the handler outlived the group commit it joined; a write handler must not await before it writes`);
+    this.name = 'WriteOutsideGroupError';
+  }
+}
+
 /** The group of writes a response depends on could not be committed (disk full, I/O error). */
 export const CommitFailedError = defineError<[reason: string]>(
   'SCRUTINY_COMMIT_FAILED',

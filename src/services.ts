@@ -4,6 +4,8 @@ import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
 import { createActionRepository } from './modules/actions/repository.js';
 import { createActionDays } from './modules/actions/today.js';
+import { createHistoryRepository } from './modules/audit/repository.js';
+import { createReportRepository } from './modules/reports/repository.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
@@ -44,7 +46,9 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const scans = createScanService(db, { holidays, clock: options.clock });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db, changes);
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys };
+  const reports = createReportRepository(db, { committees });
+  const history = createHistoryRepository(db);
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { agendaDespatchBy, HolidayCalendar, localDateOf } from '../../src/domain/calendar.js';
+import { DEFAULT_TIME_ZONE } from '../../src/domain/clock.js';
 import type { Random } from './random.js';
 import { plusDays } from './random.js';
 import * as words from './vocabulary.js';
@@ -9,7 +10,7 @@ import * as words from './vocabulary.js';
 // memory (a few tens of thousands of rows) because the actions refer to all of it.
 
 export const COMMITTEES = 50;
-const ZONE = 'Europe/London';
+const ZONE = DEFAULT_TIME_ZONE;
 const CLEAR_DAYS = 5;
 
 export interface GenItem {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openIndexWriter, SearchIndexer, searchIndexPath } from '../../src/db/search-index.js';
 import { openDatabase } from '../../src/db/client.js';
-import { todayIn } from '../../src/domain/clock.js';
+import { DEFAULT_TIME_ZONE, todayIn } from '../../src/domain/clock.js';
 import { generateActions } from './generate-actions.js';
 import { generateSchedule } from './generate-schedule.js';
 import { seeded } from './random.js';
@@ -66,7 +66,7 @@ function buildSearchIndex(path: string) {
 }
 
 export function prepareDatabase(actions: number, runDir: string): BenchDatabase {
-  const anchor = `${todayIn('Europe/London').slice(0, 7)}-15`;
+  const anchor = `${todayIn(DEFAULT_TIME_ZONE).slice(0, 7)}-15`;
   mkdirSync(CACHE_DIR, { recursive: true });
   const cached = join(CACHE_DIR, `actions-${actions}-${anchor}-${fingerprint()}.sqlite`);
   let generatedMs: number | null = null;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
   check,
   index,
@@ -39,10 +39,12 @@ const timestamps = {
 const version = integer('version').notNull().default(1);
 
 /**
- * domain/action-lifecycle.ts `BEING_WORKED` as an SQL list of literals: a partial index's WHERE
- * (and every query that means SQLite to use that index) must spell the values out, not bind them.
+ * A list of the domain's values as SQL literals, `('open', 'in_progress')`: a partial index's
+ * WHERE, and every query meant to use that index, must spell its values out, not bind them.
  */
-export const beingWorkedList = sql.raw(BEING_WORKED.map((status) => `'${status}'`).join(', '));
+export function sqlList(values: readonly string[]): SQL {
+  return sql.raw(`(${values.map((value) => `'${value}'`).join(', ')})`);
+}
 
 export const committees = sqliteTable(
   'committees',
@@ -284,7 +286,7 @@ export const actions = sqliteTable(
     // thousand rows scattered through the table. Partial, so finished actions cost it nothing.
     index('actions_report_idx')
       .on(t.committeeId, t.dueRule, t.dueDate, t.dueMeetingId, t.executiveResponse, t.responseDueOn, t.status, t.visibility, t.itemVisibility, t.ownerId, t.ownerText, t.kind, t.rag, t.title)
-      .where(sql`${t.status} IN (${beingWorkedList})`),
+      .where(sql`${t.status} IN ${sqlList(BEING_WORKED)}`),
     index('actions_kind_idx').on(t.kind),
     index('actions_due_date_idx').on(t.dueDate),
     index('actions_item_idx').on(t.itemId),

@@ -10,6 +10,8 @@ import { instantMillis, isLocalDate, type LocalDate } from './local-date.js';
 
 export const DUE_RULES = ['meeting', 'date', 'quarter', 'next_meeting'] as const;
 export type DueRule = (typeof DUE_RULES)[number];
+/** The rules whose due-by date is a meeting's agenda despatch date, read from the meeting. */
+export const MEETING_DUE_RULES: readonly DueRule[] = ['meeting', 'next_meeting'];
 
 export const MEETING_STATUSES = ['scheduled', 'held', 'cancelled', 'postponed'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];

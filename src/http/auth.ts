@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Visibility } from '../domain/visibility.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import type { ApiKeyRepository, Scope } from '../modules/api-keys/repository.js';
+import { scopes as allScopes, type ApiKeyRepository, type Scope } from '../modules/api-keys/repository.js';
 
 // Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
 // anonymous callers get `read` only when PUBLIC_READ is on.
@@ -27,7 +27,7 @@ declare module 'fastify' {
 /** admin implies write and every read; read:confidential implies read:exempt. */
 function expand(granted: Iterable<Scope>): Set<Scope> {
   const scopes = new Set(granted);
-  if (scopes.has('admin')) ['write', 'read', 'read:exempt', 'read:confidential'].forEach((s) => scopes.add(s as Scope));
+  if (scopes.has('admin')) allScopes.forEach((s) => scopes.add(s));
   if (scopes.has('read:confidential')) scopes.add('read:exempt');
   if (scopes.has('read:exempt') || scopes.has('write')) scopes.add('read');
   return scopes;

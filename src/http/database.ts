@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Engine } from '../db/engine.js';
-import { CommitFailedError } from '../errors.js';
+import { CommitFailedError, WriteOutsideGroupError } from '../errors.js';
 
 // The database at the HTTP edge: the hooks through which every request takes part in the group
 // commit (db/group-commit.ts explains it), and the start of the engine's workers with the server.
@@ -10,7 +10,8 @@ import { CommitFailedError } from '../errors.js';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface DatabasePluginOptions {
-  engine: Engine;
+  /** Only the group commit and the workers' start: the rest of the engine is the services'. */
+  engine: Pick<Engine, 'writes' | 'startWorkers'>;
   /** Start the engine's worker threads once listening (the server; never for inject-only apps). */
   workers?: boolean;
   /**
@@ -19,13 +20,6 @@ export interface DatabasePluginOptions {
    * tests (test/helper.ts), so that every write route the suite calls is held to the rule.
    */
   checkHandlers?: boolean;
-}
-
-export class WriteOutsideGroupError extends Error {
-  constructor(method: string, url: string) {
-    super(`${method} ${url}: the handler outlived the group commit it joined; a write handler must not await before it writes`);
-    this.name = 'WriteOutsideGroupError';
-  }
 }
 
 export default fp<DatabasePluginOptions>(

@@ -10,7 +10,7 @@ import type { Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { actionsVisibleTo } from '../db/visibility.js';
 import { reportableAsOf, selectReportRows, toReportRow, type ReportRow } from '../modules/actions/query.js';
-import type { Tx } from '../modules/shared/crud.js';
+import type { Tx } from '../db/transaction.js';
 
 // The overdue report (DESIGN.md "Overdue: when and what"): per committee, its next meeting as
 // of the day, the actions overdue by then and those due soon. Built from the same action query

@@ -2,11 +2,12 @@ import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, typ
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
-import { actions, beingWorkedList, meetings, overdueFlags, people } from '../../db/schema.js';
+import { actions, meetings, overdueFlags, people, sqlList } from '../../db/schema.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
+import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
-import type { Visibility } from '../../domain/visibility.js';
-import type { Tx } from '../shared/crud.js';
+import { visibilities, type Visibility } from '../../domain/visibility.js';
+import type { Tx } from '../../db/transaction.js';
 
 // How actions are read: one SELECT that joins the due meeting (for the effective due-by date)
 // and counts flags; the item's visibility is on the action's row (migration 0004). Lists, single reads, the
@@ -16,10 +17,11 @@ import type { Tx } from '../shared/crud.js';
 const dueMeeting = alias(meetings, 'due_meeting');
 
 /** For `meeting`/`next_meeting` the due meeting's agendaDespatchBy; else the stored date. */
-export const effectiveDueDate = sql<string | null>`CASE WHEN ${actions.dueRule} IN ('meeting', 'next_meeting') THEN ${dueMeeting.agendaDespatchBy} ELSE ${actions.dueDate} END`;
+export const effectiveDueDate = sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${dueMeeting.agendaDespatchBy} ELSE ${actions.dueDate} END`;
 
+/** domain/visibility.ts's order (public < exempt < confidential) as a number, in SQL. */
 const rank = (column: SQL | typeof actions.visibility) =>
-  sql`CASE ${column} WHEN 'confidential' THEN 2 WHEN 'exempt' THEN 1 ELSE 0 END`;
+  sql`CASE ${column} ${sql.raw(visibilities.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' '))} ELSE 0 END`;
 export const effectiveVisibility = sql<Visibility>`CASE WHEN ${rank(sql`${actions.itemVisibility}`)} > ${rank(actions.visibility)} THEN ${actions.itemVisibility} ELSE ${actions.visibility} END`;
 
 export const actionColumns = {
@@ -75,7 +77,7 @@ export function overdueAsOf(asOf: string | Placeholder): SQL {
 }
 
 // Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE.
-const beingWorked = sql`${actions.status} IN (${beingWorkedList})`;
+const beingWorked = sql`${actions.status} IN ${sqlList(BEING_WORKED)}`;
 
 /**
  * Every action of a committee the overdue report can list as of a day, as the two halves of a

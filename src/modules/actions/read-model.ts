@@ -24,8 +24,7 @@ export interface SearchConnection {
 interface Deps {
   /** Moves with every write to what an action is read from (db/changes.ts `forTables`). */
   changes: ChangeStamp;
-  /** Undefined on a read-only connection, which cannot index: a search there fails. */
-  search: SearchConnection | undefined;
+  search: SearchConnection;
   /** Rendered actions kept between requests (0: none); the server passes ACTION_CACHE_ENTRIES. */
   cacheEntries: number;
   /** Today where each committee sits (today.ts). */
@@ -140,7 +139,6 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
      */
     async listJson(actor: Actor, query: ListActionsQuery): Promise<PageJson> {
       if (!query.q) return pageOn(actor, query);
-      if (search === undefined) throw new Error('search needs a connection that can write');
       return pageOn(actor, query, await search.ready());
     },
 

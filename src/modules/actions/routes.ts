@@ -6,7 +6,6 @@ import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
 import { ListOf, ListQuery } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
-import { listHistory } from '../audit/repository.js';
 import { HistorySchema } from '../audit/schemas.js';
 import type { PageJson } from './read-model.js';
 import {
@@ -120,7 +119,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     actions.assertVisible(actorOf(request), request.params.id);
-    const page = listHistory(app.db, 'action', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    const page = app.services.history.list('action', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });
 };

@@ -2,12 +2,12 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
 import { agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
-import { resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
+import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
 import { isLooser, isVisibleTo, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
-import type { Tx } from '../shared/crud.js';
+import type { Tx } from '../../db/transaction.js';
 
 // What a write checks and works out before it changes an action, inside its transaction: where
 // the action hangs from (meeting, item, resolution), the people and meetings it names, the
@@ -52,7 +52,7 @@ export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow,
   return {
     dueRule: due.dueRule,
     dueMeetingId: due.dueMeetingId,
-    dueDate: due.dueRule === 'date' || due.dueRule === 'quarter' ? due.dueDate : null,
+    dueDate: MEETING_DUE_RULES.includes(due.dueRule) ? null : due.dueDate,
     dueQuarter: due.dueQuarter,
   };
 }

@@ -47,6 +47,13 @@ export interface AuditEvent {
 
 const newestFirst = { field: 'id', descending: true };
 
+/** Each record's history (GET …/{id}/history), over one database. */
+export function createHistoryRepository(db: Db) {
+  return {
+    list: (entityType: string, entityId: number, limit: number, cursor?: string) => listHistory(db, entityType, entityId, limit, cursor),
+  };
+}
+
 /** One record's history, newest first. Visibility is checked by the caller on the record. */
 export function listHistory(
   db: Db,

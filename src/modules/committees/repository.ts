@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
@@ -9,15 +9,7 @@ import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import {
-  countWhere,
-  deleteAudited,
-  insertAudited,
-  mustFind,
-  nowIso,
-  updateAudited,
-  type Tx,
-} from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, updateAudited } from '../shared/crud.js';
 import type { CreateCommittee, ListCommitteesQuery, PutMembership, UpdateCommittee } from './schemas.js';
 
 export type CommitteeRow = typeof committees.$inferSelect;

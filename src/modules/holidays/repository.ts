@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { holidays } from '../../db/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../domain/actor.js';
 import type { HolidaySource } from '../../domain/vocabulary.js';
 import { recordAudit } from '../audit/repository.js';
-import { nowIso, type Tx } from '../shared/crud.js';
+import { nowIso } from '../shared/crud.js';
 
 // The working-day calendar: shipped England & Wales bank holidays plus the council's changes
 // stored in `holidays`. Built once and rebuilt only when a change is committed.

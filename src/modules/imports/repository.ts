@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
@@ -11,7 +11,7 @@ import type { DraftAction, MinutesDraft } from '../../import/index.js';
 import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { insertAudited, mustFind, type Tx } from '../shared/crud.js';
+import { insertAudited, mustFind } from '../shared/crud.js';
 import { attendeeNamed, checkItemsMayBeFiled, cut, itemTitle, paragraphOf, startsAtOf, usableHint } from './draft-values.js';
 
 // Saving a reviewed draft: the meeting, attendance, items, resolutions, declarations and

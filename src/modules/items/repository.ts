@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { actions, agendaItems, declarations, people, resolutions } from '../../db/schema.js';
 import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited } from '../shared/crud.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
 
 export type ItemRow = typeof agendaItems.$inferSelect;

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/schema.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import { agendaDespatchBy } from '../../domain/calendar.js';
@@ -13,7 +13,7 @@ import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { recordAudit } from '../audit/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited, type Tx } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited } from '../shared/crud.js';
 import type { CreateMeeting, ListMeetingsQuery, UpdateMeeting } from './schemas.js';
 
 export type MeetingRow = typeof meetings.$inferSelect;

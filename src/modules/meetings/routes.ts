@@ -5,7 +5,6 @@ import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { created, sendPage } from '../../http/links.js';
 import { ListOf, ListQuery } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
-import { listHistory } from '../audit/repository.js';
 import { HistorySchema } from '../audit/schemas.js';
 import {
   AttendanceSchema,
@@ -111,7 +110,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     meetings.get(request.params.id);
-    const page = listHistory(app.db, 'meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    const page = app.services.history.list('meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });
 };

@@ -1,11 +1,11 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference, type Tx } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
 export type PersonRow = typeof people.$inferSelect;

@@ -8,7 +8,6 @@ import { ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { contentTypes, negotiate } from '../../jobs/report-formats.js';
 import { ActionSchema } from '../actions/schemas.js';
-import { createReportRepository } from './repository.js';
 import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
 
 const tags = ['reports'];
@@ -21,8 +20,7 @@ const reportContent = {
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
-  const { scans, committees } = app.services;
-  const reports = createReportRepository(app.db, { committees });
+  const { scans, reports, committees } = app.services;
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/transaction.js';
 import { actions, agendaItems, resolutions } from '../../db/schema.js';
 import { isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Actor } from '../../domain/actor.js';
@@ -8,7 +8,7 @@ import { keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
 import type { ItemRepository } from '../items/repository.js';
 import type { HistoryQuery } from '../items/schemas.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited, type Tx } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited } from '../shared/crud.js';
 import type { CreateResolution, ListResolutionsQuery, Resolution, UpdateResolution, VoteInput } from './schemas.js';
 
 type ResolutionRow = typeof resolutions.$inferSelect;

@@ -9,9 +9,6 @@ import { recordAudit, type Operation } from '../audit/repository.js';
 // The write path every resource shares: one transaction that changes the row, bumps its
 // version (the ETag) and records the audit event with before and after.
 
-// Transactions: db/transaction.ts (re-exported for the repositories that import them from here).
-export { transaction, type Tx } from '../../db/transaction.js';
-
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
 
 export function nowIso(): string {
