@@ -68,14 +68,16 @@ const AUDIENCE_OBJECT = /^ (?:the |all |ward )?(?:committee|board|panel|members|
 
 // An officer's outright undertaking is a follow-up whatever the verb ("agreed to strengthen the
 // section on young carers"), but not an anaphoric "agreed to do so".
-const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed to)\s(?:also |then |now |further |personally )?(?!do\b|so\b|this\b)([a-z]+)\b/gi;
+const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed to)\s(?:also |then |now |further |personally )?(?!do\b|so\b|this\b|(?:the|a|an|these|those|that|its|their|his|her|all|any|some|each|every|both|no)\b)([a-z]+)\b/gi;
+// "The Committee had agreed to write to the Minister": reported, not promised.
+const PAST_BEFORE = /\b(?:had|has|have)(?: also| already| previously)?\s*$/i;
 const MEMBERS_SUBJECT = /\b(?:members|the committee|the board|the panel|councillors|the sub-committee|it)\s*$/i;
 
 export function undertakingCue(sentence: string): ActionCue | null {
   UNDERTAKING.lastIndex = 0;
   for (let m = UNDERTAKING.exec(sentence); m !== null; m = UNDERTAKING.exec(sentence)) {
     const clause = clauseBefore(sentence, m.index);
-    if (MEMBERS_SUBJECT.test(clause)) continue;
+    if (MEMBERS_SUBJECT.test(clause) || PAST_BEFORE.test(clause)) continue;
     const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
     if (owner === undefined || /^(?:members?|committee|board|panel)$/i.test(owner)) continue;
     return { rule: 'promise', index: m.index, answerable: false, owner };
@@ -109,6 +111,8 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     const clause = clauseBefore(sentence, m.index);
     const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 120);
     if (negated(clause) && !STRONG_PROMISE.test(modal)) continue;
+    // "…this would give no indication": nothing is given.
+    if (PAST_BEFORE.test(clause) || /^ (?:no|nothing|little)\b/i.test(after)) continue;
     const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
     const ownerAdjacent = owner !== undefined && new RegExp(`${escape(owner.replace(/^The /, ''))}'?\\s*$`, 'i').test(clause);
     if (modal === 'to' && !ownerAdjacent) continue;
