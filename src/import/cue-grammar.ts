@@ -29,7 +29,10 @@ const ACTIVE_PASS_ON = new RegExp(
 );
 
 // "A report will come to the Committee in September", "the item would return to the Panel".
-const COMES_TO = new RegExp(`\\b${FUTURE} (?:also |then |now )?(?:come|return|go) (?:back )?(?=(?:to|before) )`, 'gi');
+// "Come" points here: what comes to a named committee comes to this one, which the minutes
+// may not name ("will come to the Audit Committee"); what goes must go to this committee.
+const COMES_TO = new RegExp(`\\b${FUTURE} (?:also |then |now )?(come|return|go) (?:back )?(?=(?:to|before) )`, 'gi');
+const NAMED_BODY = /^(?:to|before) (?:the |a )?(?:[A-Z][\w&'-]* ){0,5}(?:Committee|Board|Panel|Commission|Forum|Sub-Committee|Group)\b/;
 
 // "…and a written answer would follow": the answer to a question is still to come.
 const ANSWER_FOLLOWS = /\b(?:answers?|responses?|reply|replies|details|information|figures|note|update)s? (?:would|will|is to|are to|to) (?:then )?follow\b/gi;
@@ -67,7 +70,8 @@ export function grammarCue(sentence: string, mode: CueMode, context: CueContext)
   if (active) return cue('promise', active, true);
   const comes = first(COMES_TO, sentence, (m) => {
     const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 100);
-    return recipientIsCommittee(after, context) && !otherRecipient(after, context);
+    const here = recipientIsCommittee(after, context) && !otherRecipient(after, context);
+    return here || (!/^go$/i.test(m[1] ?? '') && NAMED_BODY.test(after));
   });
   if (comes) return cue('report_back', comes, false);
   const follows = first(ANSWER_FOLLOWS, sentence, () => true);
