@@ -57,10 +57,12 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
+  // A ModernGov decision page labels its decision maker in its first lines.
+  const labelled = lines.slice(0, 20).filter((l) => /^(?:decision maker|committee) ?: ?\S/i.test(l));
   return {
     headerLines: headerLike ? [lines[first] ?? ''] : [],
     items: rest.length > 0 ? [{ number: null, title: '', lines: rest }] : [],
-    meetingLines: [],
+    meetingLines: labelled,
   };
 }
 
