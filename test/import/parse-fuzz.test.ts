@@ -10,11 +10,12 @@ import type { MinutesDraft } from '../../src/import/types.js';
 // "could not be read" draft; that must not happen either, so it is checked here).
 
 const LAYOUTS = ['moderngov', 'numbered', 'unnumbered', 'report', 'fragment', 'empty'];
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'minutes');
-const ownMinutes = readdirSync(fixtures)
-  .filter((f) => f.endsWith('.txt'))
-  .sort()
-  .map((f) => readFileSync(join(fixtures, f), 'utf8'));
+const ownMinutes = [join(import.meta.dirname, '..', 'fixtures', 'minutes'), join(import.meta.dirname, 'fixtures')].flatMap((folder) =>
+  readdirSync(folder)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f) => readFileSync(join(folder, f), 'utf8')),
+);
 
 function problems(draft: MinutesDraft): string[] {
   const found: string[] = [];
