@@ -1,4 +1,5 @@
 import { negated, otherRecipient, recipientIsCommittee, subjunctiveAllowed, type ActionCue, type CueContext, type CueMode } from './cue-context.js';
+import { forms, PASSING_ON, SETTING_UP } from './cue-verbs.js';
 import { clauseBefore, displayName, lastMatch, OWNER_SUBJECT } from './cue-words.js';
 
 // A small grammar of follow-ups, for the forms the phrase rules in cues-asked.ts and
@@ -11,10 +12,8 @@ import { clauseBefore, displayName, lastMatch, OWNER_SUBJECT } from './cue-words
 /** Will be done: "would", "will", "is to", "are to", "to be"; never "could", "had". */
 const FUTURE = '(?:would|will|shall|should|is to|are to|was to|were to|to)';
 
-/** Passing a view or a matter on: an act in itself, whoever receives it. */
-const PASS_ON = '(?:passed on|passed back|fed back|conveyed|relayed|raised|taken up|followed up|picked up)';
-/** Making something for the committee: a briefing, a visit, a timetable. */
-const SET_UP = '(?:set up|organised|organized|arranged|prepared|drafted|developed|produced|established|commissioned|undertaken|carried out|scheduled)';
+const PASS_ON = forms(PASSING_ON, 'participle');
+const SET_UP = forms(SETTING_UP, 'participle');
 
 const PASSIVE = new RegExp(`\\b${FUTURE} (?:also |then |now |further |duly )?be (?:(?:also|then|now|duly|promptly) )?(${PASS_ON}|${SET_UP})\\b`, 'gi');
 // A resolution's subjunctive, or one after "agreed that": "(5) That a formalised timetable be prepared".

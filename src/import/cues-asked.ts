@@ -8,6 +8,7 @@ import {
   type CueContext,
   type CueMode,
 } from './cue-context.js';
+import { CIRCULATING, forms, isOneOf, TRANSMITTING } from './cue-verbs.js';
 import { clauseBefore, displayName, INFO_NOUN, lastMatch, OWNER_SUBJECT, REQUESTER_SUBJECT } from './cue-words.js';
 
 // Cues with a person in them: someone asks ("Members requested further information") or
@@ -54,11 +55,13 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
 }
 
 // --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
-const PROMISE =
-  /\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(provide|circulate|re-circulate|send|share|forward|e-?mail|supply|give|prepare|produce|present|submit|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\b))\b/gi;
+const PROMISE = new RegExp(
+  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
+  'gi',
+);
 const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
-const TRANSMIT = /^(?:provide|supply|give|prepare|produce|present|submit)$/i;
-const CIRCULATE = /^(?:circulate|re-circulate|send|share|forward|e-?mail)$/i;
+const TRANSMIT = isOneOf(TRANSMITTING, 'base');
+const CIRCULATE = isOneOf(CIRCULATING, 'base');
 const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
 // …including "An action was agreed for officers to arrange a visit".
 const ASKED_BEFORE_OWNER =
