@@ -1,4 +1,5 @@
 import { type ActionCue, type CueContext, type CueMode } from './cue-context.js';
+import { grammarCue } from './cue-grammar.js';
 import { BACK_REFERENCE } from './cue-words.js';
 import { promiseCue, requestCue, subjunctivePromise, undertakingCue } from './cues-asked.js';
 import { committeeToReceiveCue, futureDeliveryCue, invitationCue, keptInformedCue, programmeAdditionCue, reportBackCue } from './cues-delivery.js';
@@ -33,7 +34,8 @@ export function detectActionCue(sentence: string, mode: CueMode = 'discussion', 
     futureDeliveryCue(text, mode, context) ??
     invitationCue(text) ??
     programmeAdditionCue(text) ??
-    (mode === 'resolution' ? subjunctivePromise(text, context) : null)
+    (mode === 'resolution' ? subjunctivePromise(text, context) : null) ??
+    grammarCue(text, mode, context)
   );
 }
 

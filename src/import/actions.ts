@@ -33,6 +33,10 @@ function clauseAround(text: string, index: number): string {
 
 type Answer = ReturnType<typeof answerGiven>;
 
+// "…written responses should be provided. These would be circulated by e-mail to all Members.":
+// a pronoun carrying on the last sentence's follow-up says how it will be done, not a second one.
+const CARRIES_ON = /^(?:These|Those|They|This|It)(?: (?:too|also|then))? (?:would|will|shall|should|are to|is to|were to|was to)\b/;
+
 /**
  * For each sentence, the strongest answer (papers over explanation) given after it in its own
  * paragraph: one pass from the end, so that checking every request stays linear in the item's
@@ -63,6 +67,7 @@ export function discussionFollowUps(
   const progress: DraftProgress[] = [];
   let answered: Answer[] | undefined;
   let leftOut = 0;
+  let lastActionAt = -1;
   // Past the cap a candidate is only counted: its title and due hint are never worked out.
   const add = (draft: () => DraftAction) => {
     if (actions.length < maxActions) actions.push(draft());
@@ -95,12 +100,19 @@ export function discussionFollowUps(
     const cue = detectActionCue(text, 'discussion', context);
     if (!cue) return;
     if (isProgress && !raisesSomethingNew(text, cue.index)) return;
+    const previous = actions[actions.length - 1];
+    if (previous && lastActionAt === k - 1 && sentences[k - 1]?.paragraph === sentence.paragraph && CARRIES_ON.test(text)) {
+      previous.detail = `${previous.detail} ${text}`;
+      lastActionAt = k;
+      return;
+    }
     if (cue.rule === 'request') {
       // The answer can follow in the same sentence ("…; the Manager explained that…") or after it.
       const restOfSentence = text.slice(cue.index + 10).split(/;| – | — /).slice(1);
       answered ??= answersAfter(sentences);
       if (isAnsweredInMeeting(restOfSentence, cue.answerable) || answers(answered[k]!, cue.answerable)) return;
     }
+    lastActionAt = k;
     add(() =>
       withOptional(
         {

@@ -8,6 +8,7 @@ import {
   type CueContext,
   type CueMode,
 } from './cue-context.js';
+import { CIRCULATING, forms, isOneOf, TRANSMITTING } from './cue-verbs.js';
 import { clauseBefore, displayName, INFO_NOUN, lastMatch, OWNER_SUBJECT, REQUESTER_SUBJECT } from './cue-words.js';
 
 // Cues with a person in them: someone asks ("Members requested further information") or
@@ -54,11 +55,13 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
 }
 
 // --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
-const PROMISE =
-  /\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(provide|circulate|re-circulate|send|share|forward|e-?mail|supply|give|prepare|produce|present|submit|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\b))\b/gi;
+const PROMISE = new RegExp(
+  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
+  'gi',
+);
 const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
-const TRANSMIT = /^(?:provide|supply|give|prepare|produce|present|submit)$/i;
-const CIRCULATE = /^(?:circulate|re-circulate|send|share|forward|e-?mail)$/i;
+const TRANSMIT = isOneOf(TRANSMITTING, 'base');
+const CIRCULATE = isOneOf(CIRCULATING, 'base');
 const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
 // …including "An action was agreed for officers to arrange a visit".
 const ASKED_BEFORE_OWNER =
@@ -68,14 +71,16 @@ const AUDIENCE_OBJECT = /^ (?:the |all |ward )?(?:committee|board|panel|members|
 
 // An officer's outright undertaking is a follow-up whatever the verb ("agreed to strengthen the
 // section on young carers"), but not an anaphoric "agreed to do so".
-const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed to)\s(?:also |then |now |further |personally )?(?!do\b|so\b|this\b)([a-z]+)\b/gi;
+const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed to)\s(?:also |then |now |further |personally )?(?!do\b|so\b|this\b|(?:the|a|an|these|those|that|its|their|his|her|all|any|some|each|every|both|no)\b)([a-z]+)\b/gi;
+// "The Committee had agreed to write to the Minister": reported, not promised.
+const PAST_BEFORE = /\b(?:had|has|have)(?: also| already| previously)?\s*$/i;
 const MEMBERS_SUBJECT = /\b(?:members|the committee|the board|the panel|councillors|the sub-committee|it)\s*$/i;
 
 export function undertakingCue(sentence: string): ActionCue | null {
   UNDERTAKING.lastIndex = 0;
   for (let m = UNDERTAKING.exec(sentence); m !== null; m = UNDERTAKING.exec(sentence)) {
     const clause = clauseBefore(sentence, m.index);
-    if (MEMBERS_SUBJECT.test(clause)) continue;
+    if (MEMBERS_SUBJECT.test(clause) || PAST_BEFORE.test(clause)) continue;
     const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
     if (owner === undefined || /^(?:members?|committee|board|panel)$/i.test(owner)) continue;
     return { rule: 'promise', index: m.index, answerable: false, owner };
@@ -109,6 +114,8 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     const clause = clauseBefore(sentence, m.index);
     const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 120);
     if (negated(clause) && !STRONG_PROMISE.test(modal)) continue;
+    // "…this would give no indication": nothing is given.
+    if (PAST_BEFORE.test(clause) || /^ (?:no|nothing|little)\b/i.test(after)) continue;
     const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
     const ownerAdjacent = owner !== undefined && new RegExp(`${escape(owner.replace(/^The /, ''))}'?\\s*$`, 'i').test(clause);
     if (modal === 'to' && !ownerAdjacent) continue;

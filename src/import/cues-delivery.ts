@@ -10,6 +10,7 @@ import {
   type CueContext,
   type CueMode,
 } from './cue-context.js';
+import { CIRCULATING, forms, TRANSMITTING } from './cue-verbs.js';
 import { clauseBefore, displayName, INFO_NOUN, lastMatch, OWNER_SUBJECT, REQUESTER_SUBJECT } from './cue-words.js';
 
 // Cues about the thing that comes back: "further information would be provided", "the
@@ -87,10 +88,13 @@ function committeeReceives(sentence: string, pattern: RegExp): ActionCue | null 
 }
 
 // --- 6. "further information would be provided", "the slides would be circulated", "an update be provided"
-const FUTURE_DELIVERY =
-  /\bbe (?:(?:also|then|now|further|duly|formally|subsequently|promptly|regularly|shortly|directly|re-?) ?)?(circulated|re-circulated|e-?mailed|forwarded|distributed|shared|provided|sent|given|supplied|made available|available|produced|prepared|issued|submitted|presented|brought(?: back| forward)?|reported(?: back)?|fed back|included|scheduled|added|considered|received|arranged|investigated|looked into|explored|followed up)\b/gi;
-const CIRCULATED = /^(?:circulated|re-circulated|e-?mailed|forwarded|distributed|shared)$/i;
-const PROVIDED = /^(?:provided|sent|given|supplied|made available|available|produced|prepared|issued)$/i;
+const FUTURE_DELIVERY = new RegExp(
+  `\\bbe (?:(?:also|then|now|further|duly|formally|subsequently|promptly|regularly|shortly|directly|re-?) ?)?(${forms(CIRCULATING, 'participle')}|${forms(TRANSMITTING, 'participle')}|available|brought(?: back| forward)?|reported(?: back)?|fed back|included|scheduled|added|considered|received|arranged|investigated|looked into|explored|followed up)\\b`,
+  'gi',
+);
+// "Sent" asks, like "provided", for something to send: "a letter would be sent" is not yet information.
+const CIRCULATED = new RegExp(`^${forms(CIRCULATING, 'participle', ['sent'])}$`, 'i');
+const PROVIDED = new RegExp(`^(?:${forms(TRANSMITTING, 'participle', ['presented', 'submitted'])}|sent|available)$`, 'i');
 // Information put on the website is for everyone; nothing comes back to the committee.
 const PUBLISHED = /^ (?:on|from|via|through) (?:the )?(?:council's |councils |authority's )?(?:website|web site|intranet|internet|portal)\b/i;
 const TASK_VERBS = /^(?:arranged|investigated|looked into|explored|followed up)$/i;

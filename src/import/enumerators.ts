@@ -26,7 +26,8 @@ interface Candidate {
 }
 
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
-const MARKER = /(^|[\s:;,–—])(?:\((\d{1,2}|[A-Za-z]|[ivx]{2,5})\)|(\d{1,2})([.)])|([a-z]|[ivx]{2,5})\))(?=\s)/g;
+// "a." counts only at the start of a line ("a. That …"), never after "e.g." in a sentence.
+const MARKER = /(^|[\s:;,–—])(?:\((\d{1,2}|[A-Za-z]|[ivx]{2,5})\)|(\d{1,2})([.)])|([a-z]|[ivx]{2,5})\)|([a-z])\.)(?=\s)/g;
 
 function readingsFor(token: string, wrapper: string): Reading[] {
   if (/^\d+$/.test(token)) return [{ style: `${wrapper}num`, value: Number(token) }];
@@ -45,8 +46,10 @@ function candidates(text: string): Candidate[] {
     const lead = m[1] ?? '';
     const start = m.index + lead.length;
     const paren = m[2];
-    const token = paren ?? m[3] ?? m[5] ?? '';
-    const wrapper = paren !== undefined ? '()' : (m[4] ?? ')');
+    const letterDot = m[6];
+    if (letterDot !== undefined && !(start === 0 || text[start - 1] === '\n')) continue;
+    const token = paren ?? m[3] ?? m[5] ?? letterDot ?? '';
+    const wrapper = paren !== undefined ? '()' : letterDot !== undefined ? '.' : (m[4] ?? ')');
     out.push({
       start,
       end: m.index + m[0].length,

@@ -15,7 +15,7 @@ const MODERNGOV_LINE = new RegExp(`^(.{3,200}?) [-–—] (${WEEKDAY}\\d{1,2}(?:
 const MEETING_LINE = /^meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
 const MEETING_OF = /\bmeeting of (?:the )?(.{3,150}?),?\s(?:held|which was held|convened|at |on |in )/i;
 // Welsh councils print both languages: "Amser / Time: 10.00 y.b. / 10.00 a.m.".
-const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|report to|committee|meeting) ?: ?(.*)$/iu;
+const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
 const COMMITTEE_WORDS =
   /\b(?:committee|board|panel|cabinet|council|commission|forum|sub-committee|scrutiny|executive|assembly|partnership)\b/i;
 // "Ashcombe Vale District Council" heads the page but is the authority, not the committee.
@@ -56,7 +56,7 @@ function fromLabels(lines: readonly string[], found: Found): void {
     if (label === 'report to' && /(?:and|of|&|,)$/i.test(value)) value += ' ' + (lines[i + 1] === '' ? lines[i + 2] ?? '' : lines[i + 1] ?? '');
     if (value === '') return;
     if ((label === 'venue' || label === 'place' || label === 'location') && found.venue === null) found.venue = cleanVenue(value);
-    if ((label === 'report to' || label === 'committee') && found.committeeName === null) found.committeeName = cleanName(value);
+    if ((label === 'report to' || label === 'committee' || label === 'decision maker') && found.committeeName === null) found.committeeName = cleanName(value);
     if ((label === 'date' || label === 'date of meeting' || label === 'meeting date') && found.date === null) {
       found.date = findDate(value);
       found.dateText = value;
@@ -101,7 +101,9 @@ function fromPrintedHeader(lines: readonly string[], found: Found): void {
         COMMITTEE_WORDS.test(l) &&
         !AUTHORITY.test(l) &&
         !/^agenda\b/i.test(l) &&
-        !/^(?:\(?present|apologies|at a meeting|officers|also|in attendance)/i.test(l),
+        !/^(?:\(?present|apologies|at a meeting|officers|also|in attendance)/i.test(l) &&
+        // "Contact: J Roberts, Scrutiny" names an officer's team, not the meeting.
+        !/^(?:contact|clerk|contact officer|published|media|venue|tel|email|e-mail)\b ?:/i.test(l),
     );
     if (title) {
       const beforeHeld = title.split(/ held\b/i)[0] ?? title;

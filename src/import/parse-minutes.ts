@@ -12,6 +12,7 @@ import { findResolutionBlocks, parseResolutionBlock } from './resolutions.js';
 import { segmentSentences } from './sentences.js';
 import { splitModernGovMinutes } from './split-moderngov.js';
 import { findNumberedHeadings, splitNumberedMinutes } from './split-numbered.js';
+import { findTitledItems, splitTitledMinutes } from './split-titled.js';
 import { findCapsHeadings, splitUnnumberedMinutes } from './split-unnumbered.js';
 import type { DraftAction, DraftItem, DraftProgress, DraftResolution, MinutesDraft, MinutesLayout, ParseMinutesOptions } from './types.js';
 import { warningsFor } from './warnings.js';
@@ -57,10 +58,12 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
+  // A ModernGov decision page labels its decision maker in its first lines.
+  const labelled = lines.slice(0, 20).filter((l) => /^(?:decision maker|committee) ?: ?\S/i.test(l));
   return {
     headerLines: headerLike ? [lines[first] ?? ''] : [],
     items: rest.length > 0 ? [{ number: null, title: '', lines: rest }] : [],
-    meetingLines: [],
+    meetingLines: labelled,
   };
 }
 
@@ -83,12 +86,17 @@ function parse(input: string, timeZone: string): MinutesDraft {
   if (layout === 'empty') return emptyDraft('empty', [...warnings, 'The text is empty: there were no minutes to read.']);
   const capsHeadings = layout === 'fragment' ? findCapsHeadings(lines) : [];
   if (capsHeadings.length >= 2) layout = 'unnumbered';
+  // A Modern.gov page with neither numbers nor "Minutes:" labels, items under plain titles.
+  const titled = layout === 'fragment' ? findTitledItems(lines) : [];
+  if (titled.length > 0) layout = 'moderngov';
   const parts =
     layout === 'numbered'
       ? splitNumberedMinutes(lines, headings)
       : layout === 'unnumbered'
         ? splitUnnumberedMinutes(lines, capsHeadings)
-        : split(lines, layout);
+        : titled.length > 0
+          ? splitTitledMinutes(lines, titled)
+          : split(lines, layout);
   const { meeting, itemNumber } = extractMeeting(parts.headerLines, parts.meetingLines, timeZone);
   const attendance = layout === 'report' ? [] : extractAttendance(parts.headerLines);
 

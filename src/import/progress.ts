@@ -1,3 +1,4 @@
+import { CIRCULATING, forms, PASSING_ON, TRANSMITTING } from './cue-verbs.js';
 import { MAX_SENTENCE_CHARS } from './limits.js';
 
 // "The briefing note had been circulated", "the figures were emailed to Members after the last
@@ -6,9 +7,12 @@ import { MAX_SENTENCE_CHARS } from './limits.js';
 // A plain "information was provided" is usually the meeting's own discussion, so the simple
 // past counts only with a recipient or a time that places it outside the meeting.
 
-const PERFECT =
-  /\b(?:has|have|had)(?: now| already| since| previously| subsequently| recently| duly| all)? been (?:\w+ly )?(circulated|re-circulated|sent|provided|shared|distributed|forwarded|e-?mailed|issued|supplied|made available|completed|done|actioned|answered|responded to|uploaded|published|delivered|submitted)\b/i;
-const PAST_CIRCULATED = /\b(?:was|were)(?: subsequently| duly| since| later| previously)? (circulated|re-circulated|e-?mailed|distributed|forwarded)\b/i;
+// Perfect aspect: anything passed on, circulated or given (cue-verbs.ts), or plainly done.
+const PERFECT = new RegExp(
+  `\\b(?:has|have|had)(?: now| already| since| previously| subsequently| recently| duly| all)? been (?:\\w+ly )?(${forms(CIRCULATING, 'participle')}|${forms(TRANSMITTING, 'participle', ['given', 'prepared', 'produced', 'presented'])}|${forms(PASSING_ON, 'participle', ['raised', 'picked up'])}|completed|done|actioned|answered|responded to|uploaded|published|delivered)\\b`,
+  'i',
+);
+const PAST_CIRCULATED = new RegExp(`\\b(?:was|were)(?: subsequently| duly| since| later| previously)? (${forms(CIRCULATING, 'participle', ['sent', 'shared'])})\\b`, 'i');
 const PAST_SENT = /\b(?:was|were)(?: subsequently| duly| since| later| previously)? (sent|shared|provided|supplied|made available|issued|published|uploaded)\b/i;
 const OUTSIDE_MEETING =
   /\b(?:to (?:all )?(?:the )?(?:members|committee|board|panel|councillors|chair)|since the (?:last|previous) meeting|following the (?:last|previous) meeting|after the (?:last|previous)? ?meeting|prior to (?:the|this) meeting|before (?:the|this) meeting|ahead of (?:the|this) meeting|by e-?mail|in advance|as requested|outside (?:of )?the meeting|on \d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+)\b/i;

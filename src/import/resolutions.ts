@@ -1,4 +1,5 @@
 import { splitEnumerated } from './enumerators.js';
+import { findUnmarkedLimbs } from './resolution-limbs.js';
 import type { CueContext } from './action-cues.js';
 import { inferResolutionKind } from './resolution-kind.js';
 import type { ResolutionKind } from './types.js';
@@ -25,10 +26,10 @@ export interface ParsedResolution {
 
 // At the start of a line: the word in capitals followed by anything but a letter, or
 // capitalised and followed by a separator, "that", "to" or a list marker.
-const OPENER_CAPITALS = /^(RESOLVED|RECOMMENDED|AGREED|DECIDED|NOTED|DECISION)(?![A-Za-z])/;
+const OPENER_CAPITALS = /^(RESOLVED|RECOMMENDED|AGREED|DECIDED|CONCLUDED|NOTED|DECISION)(?![A-Za-z])/;
 // "The minutes … were AGREED as a correct record": the subject comes first, so the whole line is the text.
 const OPENER_PASSIVE = /\b(?:was|were|is|are) (AGREED|APPROVED|NOTED|RESOLVED|ENDORSED)\b/;
-const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided)(?= ?[:–—,-]| (?:that|That|THAT|to|unanimously|accordingly)\b| ?\(| ?\d\.|$)|(Decision)(?= ?:))/;
+const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided|Concluded)(?= ?[:–—,-]| (?:that|That|THAT|to|unanimously|accordingly)\b| ?\(| ?\d\.|$)|(Decision)(?= ?:))/;
 // Within a line: "it was (unanimously) resolved", "the Committee RESOLVED", "it was AGREED".
 const OPENER_INLINE =
   /\b(?:it was|the (?:committee|board|panel|sub-committee|cabinet|council|commission|forum|group|meeting)|members)(?: (?:duly|then|further|therefore|unanimously|accordingly|subsequently|also))* (resolved|RESOLVED|Resolved|AGREED|RECOMMENDED|NOTED)\b/i;
@@ -43,7 +44,11 @@ const AGREED_AFTER_HEADING = /^(?:The )?(?:Committee|Board|Panel|Sub-Committee|C
 // "The Board noted the progress report." as a paragraph of its own: the decision, unlabelled.
 const OPENER_PLAIN_DECISION =
   /^The (?:Committee|Board|Panel|Sub-Committee|Cabinet|Commission|Forum|Group) (noted|endorsed|approved|agreed|received|accepted|welcomed) (?:the|its) (?:[\w'-]+ ){0,6}?(?:report|update|presentation|plan|strategy|minutes|work programme|briefing|position)s?\.?$/;
-const LIST_LINE = /^(?:- )?(?:\((?:\d{1,2}|[A-Za-z]|[ivx]{1,5})\)|\d{1,2}[.)]|[a-z]\)|[ivx]{1,5}\))\s/;
+// A line that announces the decisions under it without a RESOLVED word: "The following was
+// agreed:", "It was moved by Councillor A, seconded by Councillor B and" (the RESOLVED lost).
+const OPENER_LINE_END =
+  /(?:\bthe following (?:was|were|is|are) (?:agreed|resolved|decided)|\b(?:agreed|resolved|decided) the following|^it was (?:moved|proposed) by\b.{0,160}\bseconded by\b.{0,160}\band)\s*:?-?\s*$/i;
+const LIST_LINE = /^(?:- )?(?:\((?:\d{1,2}|[A-Za-z]|[ivx]{1,5})\)|\d{1,2}[.)]|[a-z][.)]|[ivx]{1,5}\))\s/;
 const VOTE_LINE = /^\(?(?:unanimous(?:ly)?|carried|lost|for:? ?\d|\d+ (?:for|votes))/i;
 const MAX_BLOCK_LINES = 40;
 
@@ -65,6 +70,7 @@ export function findOpener(line: string): { opener: string; rest: string } | nul
     const keepVerb = /^(?:NOTED|AGREED)$/.test(word) && !/^ ?(?:that|to|[:–—-])/i.test(rest);
     if (!lowerCaseWord || /resolved/i.test(word)) return { opener: word, rest: keepVerb ? word.toLowerCase() + rest : rest };
   }
+  if (OPENER_LINE_END.test(text)) return { opener: 'RESOLVED', rest: '' };
   // "…seconded by Councillor B and RESOLVED that…": the capitals alone mark the decision.
   const capitals = /(?:^|[ ,;(])(RESOLVED)\b(?! (?:to be|by)\b)/.exec(text);
   if (capitals) return { opener: 'RESOLVED', rest: text.slice(capitals.index + capitals[0].length) };
@@ -130,7 +136,8 @@ export function findResolutionBlocks(lines: readonly string[]): ResolutionBlock[
     blocks.push({ start: i, end: j, opener: found.opener, body: body.trim() });
     i = j;
   }
-  return blocks;
+  const taken = new Set(blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k)));
+  return [...blocks, ...findUnmarkedLimbs(lines, taken)].sort((a, b) => a.start - b.start);
 }
 
 function cleanResolutionText(text: string): string {

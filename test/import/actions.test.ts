@@ -78,3 +78,10 @@ t.test('a resolution with several decisions takes its kind from the clause with 
   const [a] = resolutionFollowUps([{ index: 0, resolution: { itemIndex: 0, number: null, text, kind: 'request' } }], '2026-10-08');
   t.equal(a?.kind, 'task');
 });
+
+t.test('a pronoun carrying on the last follow-up says how it is done, not a second one', async (t) => {
+  const r = followUps(['The Panel agreed that written answers should be provided to the questions not reached. These would be circulated to all Members.']);
+  t.equal(r.actions.length, 1);
+  t.match(r.actions[0]!.detail, /These would be circulated/);
+  t.equal(followUps(['Officers would circulate the slides. Members discussed parking. These would be reviewed in May.']).actions.length, 1, 'only right after it');
+});

@@ -50,3 +50,11 @@ t.test('bilingual labels: "Amser / Time:"', async (t) => {
   );
   t.match(meeting, { date: '2023-11-09', time: '10:00', venue: 'Council Chamber, County Hall' });
 });
+
+t.test('a decision page names its decision maker; a contact line names no committee', async (t) => {
+  const { parseMinutes } = await import('../../src/import/index.js');
+  const decision = parseMinutes('Decision details\n\nDecision Maker: Licensing Sub-Committee\n\nDecision status: Recommendations Approved\n\n1. Noted the report on taxi fares,\n\n2. Agreed that a further report be brought back in March 2025.');
+  t.equal(decision.meeting.committeeName, 'Licensing Sub-Committee');
+  const extractMeetingHeader = (await import('../../src/import/meeting-header.js')).extractMeeting;
+  t.equal(extractMeetingHeader(['Agenda and minutes', '', 'Venue: Guildhall', '', 'Contact: Sam Price, Scrutiny'], [], 'Europe/London').meeting.committeeName, null);
+});

@@ -67,6 +67,29 @@ t.test('the minutes-dev set is loaded, read without its SOURCE header, and repor
   t.notMatch(report(['--set', 'dev'], root).stdout, /minutes-dev/, 'a --set without it leaves it out');
 });
 
+t.test('each half of the split has its line, and --half leaves the other half out', async (t) => {
+  const parent = mkdtempSync(join(tmpdir(), 'eval-minutes-dev-halves-'));
+  t.teardown(() => rmSync(parent, { recursive: true, force: true }));
+  // Made-up texts under two names the split puts in different halves.
+  const files = {
+    'argyll-bute-audit-committee-2013-undated-decision-352.txt': text,
+    'belfast-people-communities-committee-2025-undated-mid-12285.txt': text,
+  };
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(parent, name), body);
+  const entry = truth.files['ashdown-scrutiny-panel-2025-03-03.txt'];
+  writeFileSync(join(parent, 'truth.json'), JSON.stringify({ about: 'made up', files: Object.fromEntries(Object.keys(files).map((name) => [name, entry])) }));
+  const root = join(parent, 'repo');
+  const whole = report(['--set', 'minutes-dev', '--minutes-dev', parent], root).stdout;
+  t.match(whole, /^set minutes-dev \(micro, not gated\) .*\| 2\/2\/6$/m);
+  t.match(whole, /^ {2}minutes-dev development half .*\| 1\/1\/3$/m);
+  t.match(whole, /^ {2}minutes-dev held-back half .*\| 1\/1\/3$/m);
+  t.match(whole, /minutes-dev development 1\.00\/1\.00, minutes-dev held-back 1\.00\/1\.00$/m, 'meeting figures per half too');
+  const development = report(['--set', 'minutes-dev', '--half', 'development', '--minutes-dev', parent], root).stdout;
+  t.notMatch(development, /belfast|held-back/, 'the held-back half is not parsed or printed');
+  t.match(development, /^minutes-dev:argyll-bute/m);
+  t.equal(report(['--half', 'other', '--minutes-dev', parent], root).exitCode, 2);
+});
+
 t.test('without ../shared/minutes-dev the set is skipped, in one line', async (t) => {
   const { root, remove } = repositoryBeside(false);
   t.teardown(remove);

@@ -1,0 +1,35 @@
+import t from 'tap';
+import { findResolutionBlocks, parseResolutionBlock } from '../../src/import/resolutions.js';
+
+// Decisions written with no RESOLVED word over them. Lines written for these tests.
+
+function resolve(lines: string[]) {
+  return findResolutionBlocks(lines).flatMap((b) => parseResolutionBlock(b)).map((r) => [r.number, r.text, r.kind]);
+}
+
+t.test('a lettered list of "That" limbs is a resolution list', async (t) => {
+  t.same(resolve(['Members discussed the options.', '', 'a. That Councillors Hale and Moss be appointed to the Parks Review Group.', '', 'b. That a scoping report on the allotments review be brought to a future meeting.']), [
+    ['a', 'Councillors Hale and Moss be appointed to the Parks Review Group.', 'agreed'],
+    ['b', 'A scoping report on the allotments review be brought to a future meeting.', 'request'],
+  ]);
+});
+
+t.test('"1)" limbs in the subjunctive and Scottish "Noted that … and agreed that …" limbs are read', async (t) => {
+  t.same(resolve(['1) The report be received.', '2) Authority be delegated to the Chair to finalise the plan.']).length, 2);
+  const scottish = resolve(['1. Noted the contents of the report,', '', '2. Noted that a further report on the ferry timetable will come to the Committee in May 2024, and']);
+  t.same(scottish.map((r) => r[2]), ['noted', 'request']);
+});
+
+t.test('numbered paragraphs of discussion are not resolutions', async (t) => {
+  t.same(resolve(['1. The Director presented the report on school transport.', '', '2. Members asked about the cost of the contract.']), []);
+  t.same(resolve(['a. That the report be noted.']), [], 'a single limb with nothing announcing it');
+});
+
+t.test('lines that announce decisions without RESOLVED open a block', async (t) => {
+  t.same(resolve(['The following was agreed:', '', '1. Councillor Dean was elected Vice-Chair.', '2. The terms of reference were noted.']).map((r) => r[1]), [
+    'Councillor Dean was elected Vice-Chair.',
+    'The terms of reference were noted.',
+  ]);
+  t.same(resolve(['It was moved by Councillor Rees, seconded by Councillor Pugh and', '', 'The minutes of the meeting held on 2 May 2024 be approved as a correct record.']).map((r) => r[2]), ['agreed']);
+  t.same(resolve(['CONCLUDED that the Scrutiny Officer draft the final report on play areas for Members.']).length, 1);
+});
