@@ -1,5 +1,7 @@
 import ICAL from 'ical.js';
 import t from 'tap';
+import { loadConfig } from '../../src/config.js';
+import { actionSummary } from '../../src/modules/calendars/feeds.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // The calendar feeds (DESIGN.md "Documents and calendars for the agenda pack"), read back
@@ -156,4 +158,17 @@ t.test("a person's calendar: their open actions on their due-by dates", async (t
 
   t.equal((await api.request({ method: 'GET', url: '/v1/people/999999/calendar.ics' })).statusCode, 404);
   t.equal((await api.request({ method: 'GET', url: '/v1/committees/999999/calendar.ics' })).statusCode, 404);
+});
+
+t.test("an action's summary starts with its reference when it has one", async (t) => {
+  t.equal(actionSummary({ title: 'Report back on respite places', reference: 'ASC (24/25) 07' }), 'ASC (24/25) 07: Report back on respite places');
+  t.equal(actionSummary({ title: 'Report back on respite places', reference: null }), 'Report back on respite places');
+  t.equal(actionSummary({ title: 'Report back on respite places' }), 'Report back on respite places');
+});
+
+t.test('PUBLIC_BASE_URL is validated and loses its trailing slash', async (t) => {
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://scrutiny.example.gov.uk/' }).publicBaseUrl, 'https://scrutiny.example.gov.uk');
+  t.equal(loadConfig({}).publicBaseUrl, undefined);
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'scrutiny.example.gov.uk' }), /PUBLIC_BASE_URL/);
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'https://scrutiny.example.gov.uk/?a=1' }), /PUBLIC_BASE_URL/);
 });

@@ -29,6 +29,8 @@ export interface CalendarAction {
   id: number;
   committeeId: number;
   committeeName: string;
+  /** How the council cites it ("CYPF (24/25) 07"): feeds.ts's actionSummary puts it first. */
+  reference?: string | null;
   title: string;
   detail: string | null;
   status: (typeof actions.$inferSelect)['status'];
@@ -69,6 +71,8 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
           id: actions.id,
           committeeId: actions.committeeId,
           committeeName: committees.name,
+          // When actions gain their `reference` (DESIGN.md "References"), select it here:
+          // reference: actions.reference,
           title: actions.title,
           detail: actions.detail,
           status: actions.status,
