@@ -69,8 +69,8 @@ t.test("a committee's calendar: meetings at the right instant either side of the
   t.equal(inBst.summary, 'Adults and Health Scrutiny Committee meeting');
   t.equal(inBst.location, 'Council Chamber, Town Hall');
   t.equal(inBst.status, 'CONFIRMED');
-  t.equal(inBst.url, `http://localhost:80/v1/meetings/${summer}`, 'an absolute link to the meeting');
-  t.match(inBst.description, `http://localhost:80/v1/meetings/${summer}`);
+  t.equal(inBst.url, `http://localhost/v1/meetings/${summer}`, 'an absolute link to the meeting');
+  t.match(inBst.description, `http://localhost/v1/meetings/${summer}`);
   t.equal(byUid(events, `meeting-${winter}`)!.start, '2024-11-04T18:30:00.000Z', 'a GMT meeting at 18:30 local is 18:30 UTC');
   t.match(res.body, /DTSTART:20240902T173000Z\r\n/, 'written as UTC: no time zone is needed to read it');
 
@@ -111,6 +111,14 @@ t.test('UIDs are stable across requests, and SEQUENCE goes up when a meeting mov
   t.equal(byUid(after, `despatch-${moved}`)!.start, '2024-08-30', 'five clear working days before 9 September');
 });
 
+t.test('without PUBLIC_BASE_URL, a Host no link can be made with is a 400', async (t) => {
+  const api = await build(t);
+  const id = await committee(api);
+  const res = await api.request({ method: 'GET', url: `/v1/committees/${id}/calendar.ics`, headers: { host: 'exa mple' } });
+  t.equal(res.statusCode, 400);
+  t.match(res.json().errors, [{ pointer: '/headers/host' }]);
+});
+
 t.test('PUBLIC_BASE_URL makes the links and the UIDs', async (t) => {
   const api = await build(t, { publicBaseUrl: 'https://scrutiny.example.gov.uk/tracker' });
   const id = await committee(api);
@@ -149,7 +157,7 @@ t.test("a person's calendar: their open actions on their due-by dates", async (t
   t.equal(dated.start, '2024-10-01', 'on the date it is due by');
   t.equal(dated.summary, 'Due: Circulate the waiting-times breakdown');
   t.match(dated.description, 'By ward, monthly.');
-  t.equal(dated.url, `http://localhost:80/v1/actions/${byDate}`);
+  t.equal(dated.url, `http://localhost/v1/actions/${byDate}`);
   t.equal(byUid(events, `action-${atMeeting}`)!.start, '2024-08-22', "due at the next meeting: that meeting's agenda despatch date");
   t.equal(byUid(events, `action-${inProgress}`)!.start, '2024-08-22');
 

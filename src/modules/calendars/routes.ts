@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { invalidField } from '../../errors.js';
 import { actorOf } from '../../http/context.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { committeeFeed, MEETING_HOURS, personFeed, type FeedContext } from './feeds.js';
@@ -28,8 +29,11 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ publicBaseUrl?: string 
 
   /** Links must be absolute in a calendar: PUBLIC_BASE_URL, else the origin the request came to. */
   const contextOf = (request: FastifyRequest): FeedContext => {
-    const baseUrl = publicBaseUrl ?? `${request.protocol}://${request.host}`;
-    return { baseUrl, uidDomain: new URL(baseUrl).hostname };
+    const base = URL.parse(publicBaseUrl ?? `${request.protocol}://${request.host}`);
+    if (!base) throw invalidField('host', 'is not a host name a link can be made with', 'headers');
+    // The origin drops a default port (http://host:80 is http://host); PUBLIC_BASE_URL keeps its path.
+    const baseUrl = publicBaseUrl ?? base.origin;
+    return { baseUrl, uidDomain: base.hostname };
   };
 
   app.get('/committees/:id/calendar.ics', {
