@@ -17,6 +17,7 @@ import { lazyCompilers } from './http/lazy-compilers.js';
 import metrics from './http/metrics.js';
 import openapi from './http/openapi.js';
 import problemDetails, { problem, sendProblem } from './http/problem.js';
+import { requestForLog, withoutQueryKey } from './http/redact-url.js';
 import securityHeaders from './http/security-headers.js';
 import { createServices, type Services } from './services.js';
 import { registerRoutes } from './routes.js';
@@ -32,7 +33,7 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** An already-open database (tests, benchmarks); otherwise opened from config. */
   db?: Db;
-  /** pino options, or false for silence (tests). */
+  /** pino options over the defaults (level, redaction), e.g. a `stream` (tests); false for silence. */
   logger?: boolean | Record<string, unknown>;
   /** Fail a write whose handler awaited before writing (http/database.ts; tests). */
   checkWriteHandlers?: boolean;
@@ -48,9 +49,12 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
+    // Keys never reach the log: the header is redacted, and a calendar's ?key= too (redact-url.ts).
+    logger: options.logger === false ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: requestForLog },
+      ...(typeof options.logger === 'object' ? options.logger : {}),
     },
     // Accept a caller's x-request-id when it is sane, so one id follows a request across systems.
     requestIdHeader: false,
@@ -75,7 +79,7 @@ export async function buildApp(
     // Requests Node itself refuses (malformed, headers too large) are problem+json too.
     clientErrorHandler,
     frameworkErrors: (error, request, reply) =>
-      sendProblem(reply, { ...problem(error.statusCode ?? 400, error.message, error.code), instance: request.url }),
+      sendProblem(reply, { ...problem(error.statusCode ?? 400, error.message, error.code), instance: withoutQueryKey(request.url) }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The database and its write path (db/engine.ts); its worker threads run only on a database

@@ -23,6 +23,7 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   IMPORT_BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ACTION_CACHE_ENTRIES: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$' })),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
 });
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   importBodyLimitBytes: number;
   /** Rendered actions kept between requests (0: none); emptied by any write. */
   actionReadCacheEntries: number;
+  /** Where the API is reached from outside (links in calendars); unset: each request's own origin. */
+  publicBaseUrl?: string;
 }
 
 
@@ -106,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: Number(e.BODY_LIMIT_BYTES ?? defaultConfig.bodyLimitBytes),
     importBodyLimitBytes: Number(e.IMPORT_BODY_LIMIT_BYTES ?? defaultConfig.importBodyLimitBytes),
     actionReadCacheEntries: Number(e.ACTION_CACHE_ENTRIES ?? defaultConfig.actionReadCacheEntries),
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
   };
 }

@@ -66,6 +66,14 @@ export const UnauthorizedError = defineError(
   401,
 );
 export const ForbiddenError = defineError<[scope: string]>('SCRUTINY_FORBIDDEN', 'This API key lacks the %s scope', 403);
+/** A key in the URL (?key=) where it is not accepted: only calendar feeds take one (DESIGN.md "Documents and calendars"). */
+export const KeyInQueryError = defineError<[detail: string]>('SCRUTINY_KEY_IN_QUERY', '%s', 400);
+/** A key with more than read scopes given as ?key=: a calendar URL is copied into apps, proxies and logs. */
+export const QueryKeyNotReadOnlyError = defineError<[scope: string]>(
+  'SCRUTINY_QUERY_KEY_NOT_READ_ONLY',
+  'A key given as ?key= must be read-only, since calendar apps, proxies and browser histories keep the URL; this key has the %s scope: create a key with read scopes only for calendars',
+  403,
+);
 export const RateLimitedError = defineError<[max: number, retryIn: string]>(
   'SCRUTINY_RATE_LIMITED',
   'Rate limit of %s requests a minute exceeded; retry in %s',

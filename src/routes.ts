@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { actionRoutes } from './modules/actions/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { calendarRoutes } from './modules/calendars/routes.js';
 import { committeeRoutes } from './modules/committees/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { holidayRoutes } from './modules/holidays/routes.js';
@@ -24,6 +25,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(resolutionRoutes);
       await v1.register(actionRoutes);
       await v1.register(reportRoutes);
+      await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });
       await v1.register(holidayRoutes);
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });
       await v1.register(apiKeyRoutes);

@@ -7,6 +7,7 @@ import { createActionDays } from './modules/actions/today.js';
 import { createHistoryRepository } from './modules/audit/repository.js';
 import { createReportRepository } from './modules/reports/repository.js';
 import { createApiKeyRepository } from './modules/api-keys/repository.js';
+import { createCalendarRepository } from './modules/calendars/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
 import { createImportRepository } from './modules/imports/repository.js';
@@ -48,7 +49,8 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history };
+  const calendars = createCalendarRepository(db, { committees, people });
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Visibility } from '../domain/visibility.js';
-import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { ForbiddenError, KeyInQueryError, QueryKeyNotReadOnlyError, UnauthorizedError } from '../errors.js';
 import { scopes as allScopes, type ApiKeyRepository, type Scope } from '../modules/api-keys/repository.js';
 
 // Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
@@ -21,6 +21,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a caller needs; routes without one are open (health, docs). */
     scope?: Scope;
+    /**
+     * The route also takes the key as `?key=`, read scopes only: calendar feeds (.ics), which
+     * calendar apps subscribe to by URL and cannot send a header to.
+     */
+    keyInQuery?: boolean;
   }
 }
 
@@ -40,6 +45,15 @@ function visibilitiesFor(scopes: ReadonlySet<Scope>): Visibility[] {
   return v;
 }
 
+/** Scopes a key given in a URL must not have: a URL is kept by calendar apps, proxies and histories. */
+const NOT_IN_URLS: readonly Scope[] = ['admin', 'write'];
+
+/** The `key` query parameter, if any; an array (`?key=a&key=b`) is malformed and never matches. */
+function queryKeyOf(request: FastifyRequest): unknown {
+  const query = request.query as Record<string, unknown> | null | undefined;
+  return query && typeof query === 'object' ? query.key : undefined;
+}
+
 /** How long recording key use waits after finding the write lock taken. */
 const USE_RETRY_MS = 1000;
 
@@ -57,7 +71,8 @@ export default fp<AuthOptions>(
       visibilities: ['public'],
     };
     app.decorateRequest('auth', null as unknown as Auth);
-    const rejected = new WeakSet<FastifyRequest>();
+    // Requests to refuse, with the refusal: a bad key is a 401, a key where none may be sent a 400 or 403.
+    const rejected = new WeakMap<FastifyRequest, Error>();
 
     // A key's use is written after the request, not during it (api-keys/repository.ts): soon, in
     // a transaction of its own or the open group commit's, and, while another process holds the
@@ -91,20 +106,42 @@ export default fp<AuthOptions>(
     app.addHook('onRequest', async (request: FastifyRequest) => {
       request.auth = anonymous;
       const header = request.headers.authorization;
-      if (header !== undefined) {
-        const match = /^Bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim());
-        const key = match?.[1] ? apiKeys.authenticate(match[1]) : undefined;
-        if (!key) rejected.add(request);
-        else {
-          const scopes = expand(key.scopes);
-          request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
-          if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
+      const queryKey = queryKeyOf(request);
+      let given: string | undefined;
+      if (queryKey !== undefined) {
+        // Only calendar feeds take ?key=; elsewhere it is refused, not ignored, so that a key
+        // pasted into a URL by mistake is noticed (and, like every key, never logged: app.ts).
+        if (!request.routeOptions.config.keyInQuery) {
+          rejected.set(request, new KeyInQueryError('An API key is accepted in the query string (?key=) only on calendar feeds (.ics paths); send it as Authorization: Bearer <key>'));
+          return;
         }
+        if (header !== undefined) {
+          rejected.set(request, new KeyInQueryError('Give the API key once: in the Authorization header or as ?key=, not both'));
+          return;
+        }
+        given = typeof queryKey === 'string' && /^[A-Za-z0-9_-]{16,200}$/.test(queryKey) ? queryKey : '';
+      } else if (header !== undefined) {
+        given = /^Bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim())?.[1] ?? '';
       }
+      if (given === undefined) return;
+      const key = given ? apiKeys.authenticate(given) : undefined;
+      if (!key) {
+        rejected.set(request, new UnauthorizedError());
+        return;
+      }
+      const tooStrong = queryKey !== undefined ? NOT_IN_URLS.find((scope) => key.scopes.includes(scope)) : undefined;
+      if (tooStrong) {
+        rejected.set(request, new QueryKeyNotReadOnlyError(tooStrong));
+        return;
+      }
+      const scopes = expand(key.scopes);
+      request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+      if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
     });
 
     app.addHook('preParsing', (request, _reply, _payload, done) => {
-      if (rejected.has(request)) return done(new UnauthorizedError());
+      const refusal = rejected.get(request);
+      if (refusal) return done(refusal);
       const needed = request.routeOptions.config.scope;
       if (needed && !request.auth.scopes.has(needed)) {
         return done(request.auth.keyId === null ? new UnauthorizedError() : new ForbiddenError(needed));

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isBusy } from '../db/busy.js';
+import { withoutQueryKey } from './redact-url.js';
 import {
   DatabaseBusyError,
   InvalidFieldError,
@@ -166,9 +167,9 @@ export default fp(
       if (isBusy(error) || error instanceof DatabaseBusyError) {
         reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
         const busy = new DatabaseBusyError();
-        return sendProblem(reply, { ...problem(503, busy.message, busy.code), instance: request.url });
+        return sendProblem(reply, { ...problem(503, busy.message, busy.code), instance: withoutQueryKey(request.url) });
       }
-      const body = { ...toProblem(error, request), instance: request.url };
+      const body = { ...toProblem(error, request), instance: withoutQueryKey(request.url) };
       if (body.status === 401 && !reply.hasHeader('www-authenticate')) {
         reply.header('www-authenticate', 'Bearer realm="scrutiny-tracker"');
       }
@@ -177,7 +178,7 @@ export default fp(
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, {
         ...problemOf(new RouteNotFoundError(request.method, request.url.split('?')[0]!)),
-        instance: request.url,
+        instance: withoutQueryKey(request.url),
       }),
     );
   },

@@ -49,6 +49,11 @@ export interface Fetched {
   pages: unknown[];
 }
 
+/** iCalendar text with its folded lines joined again (a CRLF followed by a space or tab). */
+export function unfoldCalendar(text: string): string {
+  return text.replace(/\r\n[ \t]/g, '');
+}
+
 /** GETs a URL and, for a JSON list, follows `nextCursor` to the end. */
 export async function fetchAll(
   api: TestApp,
@@ -65,11 +70,14 @@ export async function fetchAll(
     // Markdown backslash-escapes punctuation in user text (report-formats.ts): the text as a
     // reader sees it, so that an escaped marker still counts as shown, or as leaked.
     const isMarkdown = String(res.headers['content-type'] ?? '').startsWith('text/markdown');
-    texts.push(isMarkdown ? res.body.replace(/\\([!-/:-@[-`{-~])/g, '$1') : res.body, JSON.stringify(res.headers));
+    // iCalendar folds lines longer than 75 octets (RFC 5545 §3.1): unfolded, as a calendar app reads it.
+    const isCalendar = String(res.headers['content-type'] ?? '').startsWith('text/calendar');
+    const body = isMarkdown ? res.body.replace(/\\([!-/:-@[-`{-~])/g, '$1') : isCalendar ? unfoldCalendar(res.body) : res.body;
+    texts.push(body, JSON.stringify(res.headers));
     const isJson = String(res.headers['content-type'] ?? '').includes('json');
-    const body: unknown = isJson ? res.json() : undefined;
-    if (isJson) pages.push(body);
-    const cursor = res.statusCode === 200 && isJson ? (body as { nextCursor?: unknown }).nextCursor : undefined;
+    const json: unknown = isJson ? res.json() : undefined;
+    if (isJson) pages.push(json);
+    const cursor = res.statusCode === 200 && isJson ? (json as { nextCursor?: unknown }).nextCursor : undefined;
     texts.push(decodedCursor(cursor));
     if (typeof cursor !== 'string') break;
     const next = new URL(current, 'http://x');

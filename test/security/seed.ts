@@ -105,6 +105,8 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
       title: `Action ${marker(level, name)}`,
       detail: `Detail ${marker(level, name)}-detail`,
       ownerText: `Owner ${marker(level, name)}-owner`,
+      // Owned by the seed's person too, so that the person's calendar lists them.
+      ownerId: person.id,
       requestedById: person.id,
       ...(tightened ? { visibility: tightened } : {}),
     });

@@ -53,8 +53,11 @@ export const getRoutes: RouteTable = {
   '/v1/committees/{id}': (s) => [{ params: { id: s.committeeId } }],
   '/v1/committees/{id}/members': (s) => [{ params: { id: s.committeeId } }],
   '/v1/committees/{id}/meetings': (s) => [{ params: { id: s.committeeId } }],
+  '/v1/committees/{id}/calendar.ics': (s) => [{ params: { id: s.committeeId } }],
   '/v1/people': () => [{}, { query: 'q=Lovelace' }],
   '/v1/people/{id}': (s) => [{ params: { id: s.personId } }],
+  // The person owns every seeded action: each appears for, and only for, callers who may read it.
+  '/v1/people/{id}/calendar.ics': (s) => [{ params: { id: s.personId }, shows: actionRecords }],
 
   '/v1/meetings/{id}': (s) => Object.values(s.meetings).map((id) => ({ params: { id } })),
   '/v1/meetings/{id}/attendance': (s) => [{ params: { id: s.meetings.raisedAt } }],

@@ -14,7 +14,8 @@ import type { Tx } from '../../db/transaction.js';
 // report and the action log all use it (the report fewer of its columns), so they can never
 // disagree.
 
-const dueMeeting = alias(meetings, 'due_meeting');
+/** The due meeting, joined by every query that reads effectiveDueDate. */
+export const dueMeeting = alias(meetings, 'due_meeting');
 
 /** For `meeting`/`next_meeting` the due meeting's agendaDespatchBy; else the stored date. */
 export const effectiveDueDate = sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${dueMeeting.agendaDespatchBy} ELSE ${actions.dueDate} END`;
