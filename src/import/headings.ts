@@ -26,6 +26,8 @@ const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|
 const SERIES_LINE =
   /^(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{1,8}\/\d{2,4}\/)(\d{1,4})|(\d{1,4})(\/\d{2,4}(?:-\d{2})?))([a-z])?[.):]? +(\S.*)$/;
 const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}[a-z]?)[.)]?$/i;
+// "(Item 5)" under a heading: printed minutes that number agenda items rather than minutes.
+const ITEM_MARKER = /^\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)$/i;
 const SMALL_WORDS = new Set([
   'a', 'an', 'and', 'as', 'at', 'by', 'for', 'from', 'in', 'into', 'of', 'on', 'or', 'the', 'to',
   'with', 'per', 'via', 'vs', 'its', 'our', 'their',
@@ -38,6 +40,11 @@ const SENTENCE_VERB =
 export function parseBareItemNumber(line: string): string | null {
   const m = BARE_NUMBER.exec(line);
   return m?.[1] ?? null;
+}
+
+/** "(Item 5)" on a line of its own, under the heading it numbers. */
+export function parseItemMarker(line: string): string | null {
+  return ITEM_MARKER.exec(line)?.[1] ?? null;
 }
 
 /** Upper-case headings, or short Title Case ones without a closing full stop. */

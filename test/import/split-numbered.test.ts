@@ -40,3 +40,25 @@ t.test('the rising run picks the reading of a series number', async (t) => {
   const lines = ['TOWN COUNCIL', '24/45 Apologies', 'None.', '24/46 Minutes', 'Agreed.', '24/47 Allotments', 'Rents rise.'];
   t.same(findNumberedHeadings(lines).map((h) => [h.heading.number, h.heading.value]), [['24/45', 45], ['24/46', 46], ['24/47', 47]]);
 });
+
+t.test('"(Item N)" under a heading numbers the item when no minute number stands above it', async (t) => {
+  const lines = ['HIGHWAYS CABINET COMMITTEE', 'Apologies and Substitutes', '(Item 1)', 'None.', 'Winter Gritting Review', '(Item 2)', '1. Mr Hale, Cabinet Member for Highways, introduced the', 'report.', '2. RESOLVED that the report be noted.', 'Work Programme', '(Item 3)', 'Agreed.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title, i.lines.length]), [
+    ['1', 'Apologies and Substitutes', 1],
+    ['2', 'Winter Gritting Review', 3],
+    ['3', 'Work Programme', 1],
+  ]);
+});
+
+t.test('a minute number above the heading wins over its "(Item N)"', async (t) => {
+  const lines = ['CABINET', '31.', 'Apologies', '(Item 1)', 'None.', '32.', 'Budget Monitoring', '(Item 2)', 'Noted.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['31', 'Apologies'],
+    ['32', 'Budget Monitoring'],
+  ]);
+});
+
+t.test('a lone number over a numbered paragraph is not an item', async (t) => {
+  const lines = ['2 BUS SERVICES', 'Text.', '3', '1. Ms Lowe, Head of Public Transport, introduced the', 'update.', '4 WORK PROGRAMME', 'Agreed.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => i.number), ['2', '4']);
+});
