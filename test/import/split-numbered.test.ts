@@ -62,3 +62,15 @@ t.test('a lone number over a numbered paragraph is not an item', async (t) => {
   const lines = ['2 BUS SERVICES', 'Text.', '3', '1. Ms Lowe, Head of Public Transport, introduced the', 'update.', '4 WORK PROGRAMME', 'Agreed.'];
   t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => i.number), ['2', '4']);
 });
+
+t.test('sub-item numbers as printed: "8(a)" and "8B", on the heading line or above it', async (t) => {
+  const lines = ['7 PARKS EVENTS', 'Text.', '8 LEISURE CENTRE UPDATE', 'Text.', '8(a) Leisure Centre Pricing Review', 'Text.', '8B Swimming Lessons', 'Text.', '8(c)', 'Sports Pitches', 'Text.', '9 ALLOTMENTS', 'Text.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['7', 'PARKS EVENTS'],
+    ['8', 'LEISURE CENTRE UPDATE'],
+    ['8(a)', 'Leisure Centre Pricing Review'],
+    ['8B', 'Swimming Lessons'],
+    ['8(c)', 'Sports Pitches'],
+    ['9', 'ALLOTMENTS'],
+  ]);
+});
