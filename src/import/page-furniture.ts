@@ -37,6 +37,15 @@ export function removeFormFeedPageNumbers(text: string): string {
     .join('\n');
 }
 
+/**
+ * "7/07" or "12/07" is a minute within a year, not page 7 of 7: a page count is not written with
+ * a leading zero, and no page is past the last.
+ */
+function isMinuteOfYear(line: string): boolean {
+  const m = /^(\d{1,4}) ?\/ ?(\d{1,4})$/.exec(line);
+  return m !== null && (/^0/.test(m[2] ?? '') || Number(m[1]) > Number(m[2]));
+}
+
 export function isUpperCaseDominant(text: string): boolean {
   let upper = 0;
   let lower = 0;
@@ -62,7 +71,7 @@ export function removePageFurniture(lines: string[]): string[] {
   const seen = new Set<string>();
   return lines.map((line) => {
     if (line === '') return line;
-    if (PAGE_NUMBER.test(line)) return '';
+    if (PAGE_NUMBER.test(line) && !isMinuteOfYear(line)) return '';
     const count = counts.get(line) ?? 0;
     if (count < 2 || !looksLikeFurniture(line, count, firstLine)) return line;
     if (seen.has(line)) return '';

@@ -45,11 +45,39 @@ function itemMarkerHeading(lines: readonly string[], i: number): HeadingAt | nul
   return { line: h, span: i - h + 1, heading: { number: marker, value, prefix: '(item)', title, rest: null } };
 }
 
+// A table of items flattened to lines puts each cell on a line of its own: the committee's code
+// ("CYP"), the minute number within the year ("7/07"), then the heading.
+const CODE_LINE = /^[A-Z]{2,6}$/;
+const BARE_SERIES = /^(?:([A-Z]{2,6}) )?(\d{1,4}\/\d{2,4})[.)]?$/;
+
+function bareSeriesHeadings(lines: readonly string[], i: number): HeadingAt[] {
+  const m = BARE_SERIES.exec(lines[i] ?? '');
+  if (!m) return [];
+  const above = previousNonBlank(lines, i - 1);
+  const code = m[1] ?? (above === i - 1 && CODE_LINE.test(lines[above] ?? '') ? (lines[above] ?? '') : null);
+  const start = m[1] === undefined && code !== null ? above : i;
+  const j = nextNonBlank(lines, i + 1);
+  const title = lines[j] ?? '';
+  if (j - i > 2 || parseBareItemNumber(title) !== null || BARE_SERIES.test(title)) return [];
+  return seriesReadings(`${m[2] ?? ''} ${title}`)
+    .filter((h) => h.rest === null)
+    .map((h) => ({
+      line: start,
+      span: j - start + 1,
+      heading: code === null ? h : { ...h, number: `${code} ${h.number}`, prefix: `${code} ${h.prefix}` },
+    }));
+}
+
 function candidateHeadings(lines: readonly string[]): HeadingAt[] {
   const found: HeadingAt[] = [];
   for (let i = 0; i < lines.length && found.length < MAX_CANDIDATES; i++) {
     const line = lines[i] ?? '';
     if (line === '' || line.startsWith('- ')) continue;
+    const tabled = bareSeriesHeadings(lines, i);
+    if (tabled.length > 0) {
+      found.push(...tabled);
+      continue;
+    }
     const marked = itemMarkerHeading(lines, i);
     if (marked) {
       found.push(marked);

@@ -92,3 +92,7 @@ t.test('page numbers at form feeds are removed; other lone numbers are kept', as
   t.ok(lines.includes('14'), 'a number far from the page index is not a page number');
   t.same(normaliseMinutesText('5\nApologies\nNone.').lines, ['5', 'Apologies', 'None.'], 'no form feed: nothing removed');
 });
+
+t.test('"2/5" alone is a page count; "7/07" and "12/07" are minutes of a year', async (t) => {
+  t.same(normaliseMinutesText('Text.\n2/5\nMore.\n7/07\nTITLE\n12/07\nTITLE').lines, ['Text.', '', 'More.', '7/07', 'TITLE', '12/07', 'TITLE']);
+});

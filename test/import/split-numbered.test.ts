@@ -1,5 +1,6 @@
 import t from 'tap';
 import { findNumberedHeadings, risingHeadings, splitNumberedMinutes, type HeadingAt } from '../../src/import/split-numbered.js';
+import { normaliseMinutesText } from '../../src/import/normalise.js';
 
 t.test('items between rising minute numbers', async (t) => {
   const lines = ['COMMITTEE', 'Present: Councillor A', '', '20 APOLOGIES FOR ABSENCE', 'None.', '21 MINUTES – The minutes were agreed.', '22 CHILDREN\'S SERVICES', 'The report covered:', '1. Fostering', '23 WORK PROGRAMME', 'Agreed.'];
@@ -72,5 +73,14 @@ t.test('sub-item numbers as printed: "8(a)" and "8B", on the heading line or abo
     ['8B', 'Swimming Lessons'],
     ['8(c)', 'Sports Pitches'],
     ['9', 'ALLOTMENTS'],
+  ]);
+});
+
+t.test('a flattened table of items: the committee code, then the minute number, then the heading, each on its own line', async (t) => {
+  const { lines } = normaliseMinutesText('Environment Select Committee\nItem\nDescription\nDecision\nENV\n4/07\nAPOLOGIES FOR ABSENCE\nNone.\nENV\n5/07\nMINUTES\nSigned.\nENV 6/07\nSTREET CLEANSING REVIEW\nDiscussed.');
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title, i.lines]), [
+    ['ENV 4/07', 'APOLOGIES FOR ABSENCE', ['None.']],
+    ['ENV 5/07', 'MINUTES', ['Signed.']],
+    ['ENV 6/07', 'STREET CLEANSING REVIEW', ['Discussed.']],
   ]);
 });
