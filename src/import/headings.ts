@@ -66,6 +66,18 @@ export function isHeadingText(text: string): boolean {
 }
 
 /**
+ * The line under an item number on a line of its own: a heading, or a longer sentence-case title
+ * ("Update on the pricing review for the concessions scheme at the new leisure centre") — no
+ * closing stop and no verb that would make it a sentence. The number above it vouches for it.
+ */
+export function isTitleUnderNumber(text: string): boolean {
+  if (isHeadingText(text)) return true;
+  const t = text.trim();
+  const words = t.split(/ +/);
+  return /^[A-Z]/.test(t) && !/[.;,:]$/.test(t) && words.length <= 20 && !SENTENCE_VERB.test(t) && !/\b(?:and|or|the|of|to|that|which|with|for|a|an|in|on)$/i.test(t);
+}
+
+/**
  * "HEADING – text": an upper-case heading with the minute's first sentence run on after a
  * dash or colon. A Title Case heading is not split, since its dash is usually part of it.
  */

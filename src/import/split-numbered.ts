@@ -1,4 +1,4 @@
-import { isHeadingText, parseBareItemNumber, parseItemMarker, parseNumberedHeading, seriesReadings, type NumberedHeading } from './headings.js';
+import { isHeadingText, isTitleUnderNumber, parseBareItemNumber, parseItemMarker, parseNumberedHeading, seriesReadings, type NumberedHeading } from './headings.js';
 import { isUpperCaseDominant } from './page-furniture.js';
 import { trimBlankLines, type RawItem, type SplitMinutes } from './raw-item.js';
 
@@ -99,7 +99,7 @@ function candidateHeadings(lines: readonly string[]): HeadingAt[] {
     const j = nextNonBlank(lines, i + 1);
     const title = lines[j] ?? '';
     // "2" over "1. Mr Hale introduced…": a page number over a numbered paragraph, not an item.
-    if (j - i > 2 || !isHeadingText(title) || parseBareItemNumber(title) !== null || /^\d{1,3}[.)] /.test(title)) continue;
+    if (j - i > 2 || !isTitleUnderNumber(title) || parseBareItemNumber(title) !== null || /^\d{1,3}[.)] /.test(title)) continue;
     const value = Number(/\d+/.exec(bare)?.[0] ?? NaN);
     found.push({ line: i, span: j - i + 1, heading: { number: bare, value, prefix: '', title, rest: null } });
   }

@@ -84,3 +84,10 @@ t.test('a flattened table of items: the committee code, then the minute number, 
     ['ENV 6/07', 'STREET CLEANSING REVIEW', ['Discussed.']],
   ]);
 });
+
+t.test('a long sentence-case title under a number on its own line', async (t) => {
+  const lines = ['8.', 'Leisure Centre Update', 'Noted.', '8a', 'Update on the pricing review for the concessions scheme at the new leisure centre', 'Noted.', '9.', 'Allotments', 'Noted.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => i.number), ['8', '8a', '9']);
+  const prose = ['8.', 'Leisure Centre Update', 'Noted.', '9', 'The Director said that the pricing review for the concessions scheme was complete', 'Noted.'];
+  t.same(splitNumberedMinutes(prose, findNumberedHeadings(prose)).items.map((i) => i.number), ['8'], 'a sentence under a number is not a title');
+});
