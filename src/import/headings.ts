@@ -21,11 +21,14 @@ export interface NumberedHeading {
   rest: string | null;
 }
 
-const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?([A-Z]{2,6})?(\d{1,4})([a-z])?[.):]? +(\S.*)$/;
+// A sub-item's letter as printed: "8a", "8A", "8(a)".
+const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?([A-Z]{2,6})?(\d{1,4})([a-zA-Z]|\([a-z]\))?[.):]? +(\S.*)$/;
 // "OSC/23/45 TITLE" (committee code and year, then the minute) and "10/24 Title" (minute, then year).
 const SERIES_LINE =
   /^(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{1,8}\/\d{2,4}\/)(\d{1,4})|(\d{1,4})(\/\d{2,4}(?:-\d{2})?))([a-z])?[.):]? +(\S.*)$/;
-const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}[a-z]?)[.)]?$/i;
+const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}(?:[a-z]|\([a-z]\))?)[.)]?$/i;
+// "(Item 5)" under a heading: printed minutes that number agenda items rather than minutes.
+const ITEM_MARKER = /^\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)$/i;
 const SMALL_WORDS = new Set([
   'a', 'an', 'and', 'as', 'at', 'by', 'for', 'from', 'in', 'into', 'of', 'on', 'or', 'the', 'to',
   'with', 'per', 'via', 'vs', 'its', 'our', 'their',
@@ -38,6 +41,11 @@ const SENTENCE_VERB =
 export function parseBareItemNumber(line: string): string | null {
   const m = BARE_NUMBER.exec(line);
   return m?.[1] ?? null;
+}
+
+/** "(Item 5)" on a line of its own, under the heading it numbers. */
+export function parseItemMarker(line: string): string | null {
+  return ITEM_MARKER.exec(line)?.[1] ?? null;
 }
 
 /** Upper-case headings, or short Title Case ones without a closing full stop. */
@@ -55,6 +63,18 @@ export function isHeadingText(text: string): boolean {
   if (capitalised * 2 >= significant.length) return true;
   // Sentence case ("Minutes of the previous meeting"): short, and no verb to make it a sentence.
   return words.length <= 8 && !SENTENCE_VERB.test(t) && !/\b(?:and|or|the|of|to|that|which|with|for|a|an)$/i.test(t);
+}
+
+/**
+ * The line under an item number on a line of its own: a heading, or a longer sentence-case title
+ * ("Update on the pricing review for the concessions scheme at the new leisure centre") — no
+ * closing stop and no verb that would make it a sentence. The number above it vouches for it.
+ */
+export function isTitleUnderNumber(text: string): boolean {
+  if (isHeadingText(text)) return true;
+  const t = text.trim();
+  const words = t.split(/ +/);
+  return /^[A-Z]/.test(t) && !/[.;,:]$/.test(t) && words.length <= 20 && !SENTENCE_VERB.test(t) && !/\b(?:and|or|the|of|to|that|which|with|for|a|an|in|on)$/i.test(t);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MAX_LINE_CHARS } from './limits.js';
-import { removePageFurniture } from './page-furniture.js';
+import { removeFormFeedPageNumbers, removePageFurniture } from './page-furniture.js';
 
 // Text copied from a Modern.gov page, a Word document or a PDF carries the furniture of its
 // source: non-breaking spaces, Symbol-font bullets, "pdf icon PDF 336 KB" link labels,
@@ -178,7 +178,7 @@ export function collapseBlankLines(lines: string[]): string[] {
 }
 
 export function normaliseMinutesText(raw: string): NormalisedMinutes {
-  const rawLines = expandPipeTables(normaliseCharacters(raw).split('\n'));
+  const rawLines = expandPipeTables(normaliseCharacters(removeFormFeedPageNumbers(raw)).split('\n'));
   const truncatedItems: string[] = [];
   const lines: string[] = [];
   for (const rawLine of dropDocumentLists(rawLines)) {

@@ -6,6 +6,46 @@ const PAGE_NUMBER = /^(?:page \d{1,4}(?: of \d{1,4})?|- ?\d{1,4} ?-|\d{1,4} ?\/ 
 const BODY_MARKER = /^(?:minutes|decision|resolved|recommended|agreed|present|apologies|none)\b/i;
 const COMMITTEE_WORDS = /\b(?:committee|board|panel|cabinet|council|commission|forum|minutes)\b/i;
 
+// pdftotext ends each page with a form feed; the page's printed number sits on a line of its
+// own just before it (a footer) or just after it (a header). Left in, a lone "2" between a
+// heading and its paragraph reads as an item number. A lone number counts as the page's only
+// when it is near the page's own index (a cover page may go unnumbered), so a minute number
+// that happens to open a page is kept.
+const LONE_NUMBER = /^[ \t]*(\d{1,3})[ \t]*$/;
+
+function isPageNumberOf(line: string | undefined, page: number): boolean {
+  const m = LONE_NUMBER.exec(line ?? '');
+  if (!m) return false;
+  const n = Number(m[1]);
+  return n >= page - 2 && n <= page + 1;
+}
+
+/** Text with the page-number lines at its form feeds removed (the form feeds become line breaks). */
+export function removeFormFeedPageNumbers(text: string): string {
+  if (!text.includes('\f')) return text;
+  const pages = text.split('\f');
+  return pages
+    .map((page, k) => {
+      const lines = page.split(/\r\n?|\n/);
+      const first = lines.findIndex((l) => l.trim() !== '');
+      if (first >= 0 && k > 0 && isPageNumberOf(lines[first], k + 1)) lines[first] = '';
+      let last = lines.length - 1;
+      while (last >= 0 && (lines[last] ?? '').trim() === '') last--;
+      if (last >= 0 && k < pages.length - 1 && isPageNumberOf(lines[last], k + 1)) lines[last] = '';
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * "7/07" or "12/07" is a minute within a year, not page 7 of 7: a page count is not written with
+ * a leading zero, and no page is past the last.
+ */
+function isMinuteOfYear(line: string): boolean {
+  const m = /^(\d{1,4}) ?\/ ?(\d{1,4})$/.exec(line);
+  return m !== null && (/^0/.test(m[2] ?? '') || Number(m[1]) > Number(m[2]));
+}
+
 export function isUpperCaseDominant(text: string): boolean {
   let upper = 0;
   let lower = 0;
@@ -31,7 +71,7 @@ export function removePageFurniture(lines: string[]): string[] {
   const seen = new Set<string>();
   return lines.map((line) => {
     if (line === '') return line;
-    if (PAGE_NUMBER.test(line)) return '';
+    if (PAGE_NUMBER.test(line) && !isMinuteOfYear(line)) return '';
     const count = counts.get(line) ?? 0;
     if (count < 2 || !looksLikeFurniture(line, count, firstLine)) return line;
     if (seen.has(line)) return '';

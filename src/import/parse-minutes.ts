@@ -11,6 +11,7 @@ import { trimBlankLines, type SplitMinutes } from './raw-item.js';
 import { findResolutionBlocks, parseResolutionBlock } from './resolutions.js';
 import { segmentSentences } from './sentences.js';
 import { splitModernGovMinutes } from './split-moderngov.js';
+import { isHeadingText } from './headings.js';
 import { findNumberedHeadings, splitNumberedMinutes } from './split-numbered.js';
 import { findTitledItems, splitTitledMinutes } from './split-titled.js';
 import { findCapsHeadings, splitUnnumberedMinutes } from './split-unnumbered.js';
@@ -55,6 +56,8 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   if (layout === 'report') return { headerLines: lines.slice(0, 60), items: [], meetingLines: [] };
   // A fragment: a Modern.gov meeting line at the top is its header; the rest is one item.
   const first = lines.findIndex((l) => l !== '');
+  const titled = titleOverMeetingLine(lines, first);
+  if (titled) return titled;
   const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
@@ -65,6 +68,20 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
     items: rest.length > 0 ? [{ number: null, title: '', lines: rest }] : [],
     meetingLines: labelled,
   };
+}
+
+/**
+ * A Modern.gov issue page without its "Minutes:" label: the item's title, then "Meeting: <date> -
+ * <committee> (Item N)", then the minutes. The meeting line is the header, the title the item's.
+ */
+function titleOverMeetingLine(lines: readonly string[], first: number): SplitMinutes | null {
+  const at = lines.findIndex((l, i) => i > first && i <= first + 6 && /^meeting ?: ?\S/i.test(l));
+  if (at < 0) return null;
+  const above = lines.slice(first, at).filter((l) => l !== '' && !/^issue - (?:meetings|decisions)$/i.test(l));
+  const title = above[above.length - 1] ?? '';
+  if (above.length > 2 || !isHeadingText(title)) return null;
+  const rest = trimBlankLines(lines.slice(at + 1));
+  return { headerLines: [lines[at] ?? ''], items: rest.length > 0 ? [{ number: null, title: title.replace(/:$/, ''), lines: rest }] : [], meetingLines: [] };
 }
 
 function parse(input: string, timeZone: string): MinutesDraft {

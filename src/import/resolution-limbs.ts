@@ -8,7 +8,9 @@ import type { ResolutionBlock } from './resolutions.js';
 
 const LIMB = /^(?:\((\d{1,2}|[a-z]|[ivx]{1,5})\)|(\d{1,2})[.)]|([a-z])[.)]|([ivx]{1,5})\))\s+(\S.*)$/;
 const DECISION_LIMB =
-  /^(?:That|THAT)\b|^(?:Noted|Agreed|Approved|Endorsed|Requested|Recommended|Resolved|Accepted|Supported|Received|Welcomed|Deferred)\b|\bbe (?:\w+ly )?(?:[a-z]+ed|[a-z]+en|set up|brought|sought|made|held|kept|given|taken|done|met)\b/;
+  /^(?:That|THAT|that)\b|^(?:Noted|Agreed|Approved|Endorsed|Requested|Recommended|Resolved|Accepted|Supported|Received|Welcomed|Deferred)\b|\bbe (?:not )?(?:\w+ly )?(?:[a-z]+ed|[a-z]+en|set up|brought|sought|made|held|kept|given|taken|done|met)\b/;
+// A list under "Decision:" or "Outcome:" is the decision, however its limbs are phrased.
+const DECISION_LABEL = /^(?:decisions?|outcome|conclusions?|resolutions?)(?: of the (?:committee|board|panel|meeting))? ?[:–-]?$/i;
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
 
 interface Limb {
@@ -32,6 +34,59 @@ function limbAt(line: string): Limb | null {
   return { style: 'r)', value: ROMAN.indexOf(m[4] ?? '') + 1, text };
 }
 
+// "(1)" on a line of its own and its text on the next: a list as a web page or table renders it.
+const BARE_LIMB = /^(?:\((?:\d{1,2}|[a-z]|[ivx]{1,5})\)|\d{1,2}[.)]|[a-z][.)]|[ivx]{1,5}\))$/;
+
+/**
+ * The lines with each bare limb marker joined to the text under it; the marker's text moves up
+ * and its own line is left blank, so that line indices still point into the item.
+ */
+export function joinBareLimbMarkers(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let i = 0; i < out.length; i++) {
+    if (!BARE_LIMB.test(out[i] ?? '')) continue;
+    let j = i + 1;
+    while (j < out.length && out[j] === '' && j - i <= 2) j++;
+    const next = out[j] ?? '';
+    if (next === '' || BARE_LIMB.test(next) || LIMB.test(next)) continue;
+    out[i] = `${out[i] ?? ''} ${next}`;
+    for (let k = i + 1; k <= j; k++) out[k] = '';
+  }
+  return out;
+}
+
+// "(1) That … be approved; (2) That … be deferred" in one paragraph: the second limb follows a
+// stop, semicolon or comma ("; and (2)"), in the first limb's own style.
+function inlineSecondLimb(line: string, first: Limb): boolean {
+  const second = first.style === '(n)' ? '\\(2\\)' : first.style === '(a)' ? '\\(b\\)' : first.style === '(r)' ? '\\(ii\\)' : null;
+  return second !== null && new RegExp(`[.;,:] (?:and )?${second} \\S`).test(line);
+}
+
+// "That the minutes of the meeting held on … be confirmed as a correct record." as a paragraph of
+// its own: the form of a resolution ("That" and a subjunctive "be"), its RESOLVED word lost.
+const THAT_CLAUSE = /^(?:That|THAT) (?:the|a|an|this|these|those|its|[A-Z][a-z]+)\b.{0,400}?\bbe (?:not )?(?:\w+ly )?(?:approved|confirmed|agreed|signed|noted|received|accepted|endorsed|adopted|deferred|referred|brought|submitted|presented|circulated|considered|re-considered|reconsidered|added|included|authorised|delegated|appointed|elected|made|held|taken|given|sought|set up)\b/;
+
+/** "That … be …" paragraphs among lines no other block took, as one-resolution blocks. */
+export function findThatClauses(lines: readonly string[], taken: ReadonlySet<number>): ResolutionBlock[] {
+  const blocks: ResolutionBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (taken.has(i) || !THAT_CLAUSE.test(lines[i] ?? '')) continue;
+    const body = [lines[i] ?? ''];
+    let end = i + 1;
+    // A wrapped paragraph goes on in lower case.
+    while (end < lines.length && !taken.has(end) && /^[a-z]/.test(lines[end] ?? '')) body.push(lines[end++] ?? '');
+    blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n') });
+    i = end - 1;
+  }
+  return blocks;
+}
+
+function previousNonBlank(lines: readonly string[], from: number): number {
+  let i = from;
+  while (i >= 0 && lines[i] === '') i--;
+  return i;
+}
+
 /** Unlabelled resolution lists among lines no other block took (`taken`), as blocks. */
 export function findUnmarkedLimbs(lines: readonly string[], taken: ReadonlySet<number>): ResolutionBlock[] {
   const blocks: ResolutionBlock[] = [];
@@ -39,6 +94,11 @@ export function findUnmarkedLimbs(lines: readonly string[], taken: ReadonlySet<n
   while (i < lines.length) {
     const first = taken.has(i) ? null : limbAt(lines[i] ?? '');
     if (!first || first.value !== 1) {
+      i++;
+      continue;
+    }
+    if (DECISION_LIMB.test(first.text) && inlineSecondLimb(lines[i] ?? '', first)) {
+      blocks.push({ start: i, end: i + 1, opener: 'RESOLVED', body: lines[i] ?? '' });
       i++;
       continue;
     }
@@ -55,7 +115,8 @@ export function findUnmarkedLimbs(lines: readonly string[], taken: ReadonlySet<n
       end = j + 1;
     }
     const decisions = limbs.filter((l) => DECISION_LIMB.test(l.text)).length;
-    if (limbs.length >= 2 && DECISION_LIMB.test(first.text) && decisions * 2 > limbs.length) {
+    const underLabel = DECISION_LABEL.test(lines[previousNonBlank(lines, i - 1)] ?? '');
+    if (limbs.length >= 2 && (underLabel || (DECISION_LIMB.test(first.text) && decisions * 2 > limbs.length))) {
       blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n') });
       i = end;
     } else i++;

@@ -1,5 +1,5 @@
 import { splitEnumerated } from './enumerators.js';
-import { findUnmarkedLimbs } from './resolution-limbs.js';
+import { findThatClauses, findUnmarkedLimbs, joinBareLimbMarkers } from './resolution-limbs.js';
 import type { CueContext } from './action-cues.js';
 import { inferResolutionKind } from './resolution-kind.js';
 import type { ResolutionKind } from './types.js';
@@ -106,7 +106,8 @@ function continues(line: string, body: string, inSubList: boolean): boolean {
 }
 
 /** Resolution blocks in one item's lines, in order. */
-export function findResolutionBlocks(lines: readonly string[]): ResolutionBlock[] {
+export function findResolutionBlocks(itemLines: readonly string[]): ResolutionBlock[] {
+  const lines = joinBareLimbMarkers(itemLines);
   const blocks: ResolutionBlock[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -137,7 +138,9 @@ export function findResolutionBlocks(lines: readonly string[]): ResolutionBlock[
     i = j;
   }
   const taken = new Set(blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k)));
-  return [...blocks, ...findUnmarkedLimbs(lines, taken)].sort((a, b) => a.start - b.start);
+  const limbs = findUnmarkedLimbs(lines, taken);
+  for (const b of limbs) for (let k = b.start; k < b.end; k++) taken.add(k);
+  return [...blocks, ...limbs, ...findThatClauses(lines, taken)].sort((a, b) => a.start - b.start);
 }
 
 function cleanResolutionText(text: string): string {

@@ -11,7 +11,7 @@ const DECISION_MARKER = /^decisions? ?: ?(.*)$/i;
 const ABOVE_MARKER_NOISE =
   /^(?:meeting ?:|purpose ?:|decision maker ?:|decision status ?:|wards? affected ?:|lead (?:member|officer) ?:|report author ?:|key decision ?:|agenda item$)/i;
 const MEETING_LINE = /^meeting ?:/i;
-const INLINE_NUMBER = /^(?:item )?(\d{1,3}[a-z]?)[.)]? +(\S.*)$/i;
+const INLINE_NUMBER = /^(?:item )?(\d{1,3}(?:[a-z]|\([a-z]\))?)[.)]? +(\S.*)$/i;
 const ITEM_IN_MEETING_LINE = /\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)/i;
 
 // A decisions page ("Issue - meetings", Cabinet decisions) anchors items on "Decision:" alone on

@@ -1,4 +1,4 @@
-import { isHeadingText, parseBareItemNumber, parseNumberedHeading, seriesReadings, type NumberedHeading } from './headings.js';
+import { isHeadingText, isTitleUnderNumber, parseBareItemNumber, parseItemMarker, parseNumberedHeading, seriesReadings, type NumberedHeading } from './headings.js';
 import { isUpperCaseDominant } from './page-furniture.js';
 import { trimBlankLines, type RawItem, type SplitMinutes } from './raw-item.js';
 
@@ -22,11 +22,67 @@ function nextNonBlank(lines: readonly string[], from: number): number {
   return i;
 }
 
+function previousNonBlank(lines: readonly string[], from: number): number {
+  let i = from;
+  while (i >= 0 && lines[i] === '') i--;
+  return i;
+}
+
+/**
+ * "Heading" then "(Item 5)": the item's number printed under its heading. Where a minute number
+ * stands above the heading ("76." / "Heading" / "(Item 1)") the minute number is the item's, and
+ * the marker only belongs to the heading.
+ */
+function itemMarkerHeading(lines: readonly string[], i: number): HeadingAt | null {
+  const marker = parseItemMarker(lines[i] ?? '');
+  if (marker === null) return null;
+  const h = previousNonBlank(lines, i - 1);
+  const title = lines[h] ?? '';
+  if (h < 0 || i - h > 2 || !isHeadingText(title) || parseNumberedHeading(title) !== null || parseItemMarker(title) !== null) return null;
+  const above = previousNonBlank(lines, h - 1);
+  if (above >= 0 && h - above <= 2 && parseBareItemNumber(lines[above] ?? '') !== null) return null;
+  const value = Number(/\d+/.exec(marker)?.[0] ?? NaN);
+  return { line: h, span: i - h + 1, heading: { number: marker, value, prefix: '(item)', title, rest: null } };
+}
+
+// A table of items flattened to lines puts each cell on a line of its own: the committee's code
+// ("CYP"), the minute number within the year ("7/07"), then the heading.
+const CODE_LINE = /^[A-Z]{2,6}$/;
+const BARE_SERIES = /^(?:([A-Z]{2,6}) )?(\d{1,4}\/\d{2,4})[.)]?$/;
+
+function bareSeriesHeadings(lines: readonly string[], i: number): HeadingAt[] {
+  const m = BARE_SERIES.exec(lines[i] ?? '');
+  if (!m) return [];
+  const above = previousNonBlank(lines, i - 1);
+  const code = m[1] ?? (above === i - 1 && CODE_LINE.test(lines[above] ?? '') ? (lines[above] ?? '') : null);
+  const start = m[1] === undefined && code !== null ? above : i;
+  const j = nextNonBlank(lines, i + 1);
+  const title = lines[j] ?? '';
+  if (j - i > 2 || parseBareItemNumber(title) !== null || BARE_SERIES.test(title)) return [];
+  return seriesReadings(`${m[2] ?? ''} ${title}`)
+    .filter((h) => h.rest === null)
+    .map((h) => ({
+      line: start,
+      span: j - start + 1,
+      heading: code === null ? h : { ...h, number: `${code} ${h.number}`, prefix: `${code} ${h.prefix}` },
+    }));
+}
+
 function candidateHeadings(lines: readonly string[]): HeadingAt[] {
   const found: HeadingAt[] = [];
   for (let i = 0; i < lines.length && found.length < MAX_CANDIDATES; i++) {
     const line = lines[i] ?? '';
     if (line === '' || line.startsWith('- ')) continue;
+    const tabled = bareSeriesHeadings(lines, i);
+    if (tabled.length > 0) {
+      found.push(...tabled);
+      continue;
+    }
+    const marked = itemMarkerHeading(lines, i);
+    if (marked) {
+      found.push(marked);
+      continue;
+    }
     // A series number ("24/045") may have two readings; the rising run decides between them.
     const readings = seriesReadings(line);
     if (readings.length > 0) {
@@ -42,7 +98,8 @@ function candidateHeadings(lines: readonly string[]): HeadingAt[] {
     if (bare === null) continue;
     const j = nextNonBlank(lines, i + 1);
     const title = lines[j] ?? '';
-    if (j - i > 2 || !isHeadingText(title) || parseBareItemNumber(title) !== null) continue;
+    // "2" over "1. Mr Hale introduced…": a page number over a numbered paragraph, not an item.
+    if (j - i > 2 || !isTitleUnderNumber(title) || parseBareItemNumber(title) !== null || /^\d{1,3}[.)] /.test(title)) continue;
     const value = Number(/\d+/.exec(bare)?.[0] ?? NaN);
     found.push({ line: i, span: j - i + 1, heading: { number: bare, value, prefix: '', title, rest: null } });
   }

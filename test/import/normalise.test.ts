@@ -83,3 +83,16 @@ t.test('the whole pipeline', async (t) => {
   t.same(lines, ['1.', '', 'MINUTES', '', 'Minutes:', '', 'Text']);
   t.same(truncatedItems, ['1']);
 });
+
+t.test('page numbers at form feeds are removed; other lone numbers are kept', async (t) => {
+  const text = 'Winter Gritting Review\n(Item 3)\n\n2\n\f1. Mr Hale introduced the report.\n\f3\nMore text.\n\f14\nLast page.';
+  const { lines } = normaliseMinutesText(text);
+  t.notOk(lines.includes('2'), "page 2's footer");
+  t.notOk(lines.includes('3'), "page 3's header");
+  t.ok(lines.includes('14'), 'a number far from the page index is not a page number');
+  t.same(normaliseMinutesText('5\nApologies\nNone.').lines, ['5', 'Apologies', 'None.'], 'no form feed: nothing removed');
+});
+
+t.test('"2/5" alone is a page count; "7/07" and "12/07" are minutes of a year', async (t) => {
+  t.same(normaliseMinutesText('Text.\n2/5\nMore.\n7/07\nTITLE\n12/07\nTITLE').lines, ['Text.', '', 'More.', '7/07', 'TITLE', '12/07', 'TITLE']);
+});

@@ -126,3 +126,11 @@ t.test('never throws, and every draft is consistent (property)', async (t) => {
   );
   t.pass('no input threw');
 });
+
+t.test('an issue page without "Minutes:": the title over the "Meeting:" line is the item, numbered from that line', async (t) => {
+  const draft = parseMinutes('Task and Finish Panel Updates\n\nMeeting: 09/03/2022 - Audit and Governance Committee (Item 58)\n\nThe Committee received updates from its panels.\n\nParking Panel – the Panel met on 2 February.');
+  t.same(draft.items.map((i) => [i.number, i.title]), [['58', 'Task and Finish Panel Updates']]);
+  t.equal(draft.meeting.committeeName, 'Audit and Governance Committee');
+  t.equal(draft.meeting.date, '2022-03-09');
+  t.same(parseMinutes('Members discussed the parks.\n\nMeeting: held later.\n\nNoted.').items.map((i) => i.number), [null], 'a sentence above is not a title');
+});

@@ -33,3 +33,40 @@ t.test('lines that announce decisions without RESOLVED open a block', async (t) 
   t.same(resolve(['It was moved by Councillor Rees, seconded by Councillor Pugh and', '', 'The minutes of the meeting held on 2 May 2024 be approved as a correct record.']).map((r) => r[2]), ['agreed']);
   t.same(resolve(['CONCLUDED that the Scrutiny Officer draft the final report on play areas for Members.']).length, 1);
 });
+
+t.test('"(1)" on a line of its own, its limb on the next line', async (t) => {
+  t.same(resolve(['(1)', 'That the minutes of the meeting held on 7 April 2022 be approved as a correct record.', '(2)', 'That the taxi fares review be deferred to the July meeting.']), [
+    ['1', 'The minutes of the meeting held on 7 April 2022 be approved as a correct record.', 'agreed'],
+    ['2', 'The taxi fares review be deferred to the July meeting.', 'agreed'],
+  ]);
+});
+
+t.test('limbs in lower case, "be not approved"', async (t) => {
+  t.same(resolve(['(1) that the minutes of the meeting held on 7 April 2022 be not approved;', '', '(2) that the matter at Minute 12/22 be considered again at a future meeting of this Committee.']).map((r) => r[1]), [
+    'The minutes of the meeting held on 7 April 2022 be not approved',
+    'The matter at Minute 12/22 be considered again at a future meeting of this Committee.',
+  ]);
+});
+
+t.test('"(1) That …; (2) That …" in one paragraph', async (t) => {
+  t.same(resolve(['(1) That the hackney carriage fares be increased by 3%; and (2) That the new fares take effect on 1 August 2022.']).map((r) => r[1]), [
+    'The hackney carriage fares be increased by 3%',
+    'The new fares take effect on 1 August 2022.',
+  ]);
+  t.same(resolve(['(1) The Chair opened the meeting; (2) was mentioned in the report.']), [], 'not a decision');
+});
+
+t.test('a list under "Outcome:" is the decision, however its limbs are phrased', async (t) => {
+  t.same(resolve(['Outcome:', '(1) the minutes of the meeting held on 7 April 2022 are not approved;', '(2) the Clerk is asked to redraft them.']).map((r) => r[1]), [
+    'The minutes of the meeting held on 7 April 2022 are not approved',
+    'The Clerk is asked to redraft them.',
+  ]);
+  t.same(resolve(['(1) the Chair opened the meeting;', '(2) the Clerk read the notice.']), [], 'without the label, a list of events is not a decision');
+});
+
+t.test('a "That … be confirmed" paragraph with its RESOLVED word lost', async (t) => {
+  t.same(resolve(['The Committee considered the minutes.', 'That the minutes of the meeting held on 7 April 2022 be confirmed as a correct', 'record and signed by the Chair.']), [
+    [null, 'The minutes of the meeting held on 7 April 2022 be confirmed as a correct record and signed by the Chair.', 'agreed'],
+  ]);
+  t.same(resolve(['That was the view of most Members, who said it should be noted.']), [], '"That" as a pronoun');
+});

@@ -41,3 +41,8 @@ t.test('an agenda description between the title and the minutes is not the title
     [null, 'Local Plan Consultation', ['Noted.']],
   ]);
 });
+
+t.test('a lettered sub-item keeps its number as printed', async (t) => {
+  const { items } = split('8.\n\nPlay Parks Update\n\nMinutes:\n\nNoted.\n\n8(a) Play Park Inspections\n\nMinutes:\n\nNoted.\n\n8(b)\n\nSplash Pads\n\nMinutes:\n\nNoted.');
+  t.same(items.map((i) => [i.number, i.title]), [['8', 'Play Parks Update'], ['8(a)', 'Play Park Inspections'], ['8(b)', 'Splash Pads']]);
+});

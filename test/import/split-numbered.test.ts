@@ -1,5 +1,6 @@
 import t from 'tap';
 import { findNumberedHeadings, risingHeadings, splitNumberedMinutes, type HeadingAt } from '../../src/import/split-numbered.js';
+import { normaliseMinutesText } from '../../src/import/normalise.js';
 
 t.test('items between rising minute numbers', async (t) => {
   const lines = ['COMMITTEE', 'Present: Councillor A', '', '20 APOLOGIES FOR ABSENCE', 'None.', '21 MINUTES – The minutes were agreed.', '22 CHILDREN\'S SERVICES', 'The report covered:', '1. Fostering', '23 WORK PROGRAMME', 'Agreed.'];
@@ -39,4 +40,54 @@ t.test('minute numbers within a series rise on their last number', async (t) => 
 t.test('the rising run picks the reading of a series number', async (t) => {
   const lines = ['TOWN COUNCIL', '24/45 Apologies', 'None.', '24/46 Minutes', 'Agreed.', '24/47 Allotments', 'Rents rise.'];
   t.same(findNumberedHeadings(lines).map((h) => [h.heading.number, h.heading.value]), [['24/45', 45], ['24/46', 46], ['24/47', 47]]);
+});
+
+t.test('"(Item N)" under a heading numbers the item when no minute number stands above it', async (t) => {
+  const lines = ['HIGHWAYS CABINET COMMITTEE', 'Apologies and Substitutes', '(Item 1)', 'None.', 'Winter Gritting Review', '(Item 2)', '1. Mr Hale, Cabinet Member for Highways, introduced the', 'report.', '2. RESOLVED that the report be noted.', 'Work Programme', '(Item 3)', 'Agreed.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title, i.lines.length]), [
+    ['1', 'Apologies and Substitutes', 1],
+    ['2', 'Winter Gritting Review', 3],
+    ['3', 'Work Programme', 1],
+  ]);
+});
+
+t.test('a minute number above the heading wins over its "(Item N)"', async (t) => {
+  const lines = ['CABINET', '31.', 'Apologies', '(Item 1)', 'None.', '32.', 'Budget Monitoring', '(Item 2)', 'Noted.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['31', 'Apologies'],
+    ['32', 'Budget Monitoring'],
+  ]);
+});
+
+t.test('a lone number over a numbered paragraph is not an item', async (t) => {
+  const lines = ['2 BUS SERVICES', 'Text.', '3', '1. Ms Lowe, Head of Public Transport, introduced the', 'update.', '4 WORK PROGRAMME', 'Agreed.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => i.number), ['2', '4']);
+});
+
+t.test('sub-item numbers as printed: "8(a)" and "8B", on the heading line or above it', async (t) => {
+  const lines = ['7 PARKS EVENTS', 'Text.', '8 LEISURE CENTRE UPDATE', 'Text.', '8(a) Leisure Centre Pricing Review', 'Text.', '8B Swimming Lessons', 'Text.', '8(c)', 'Sports Pitches', 'Text.', '9 ALLOTMENTS', 'Text.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['7', 'PARKS EVENTS'],
+    ['8', 'LEISURE CENTRE UPDATE'],
+    ['8(a)', 'Leisure Centre Pricing Review'],
+    ['8B', 'Swimming Lessons'],
+    ['8(c)', 'Sports Pitches'],
+    ['9', 'ALLOTMENTS'],
+  ]);
+});
+
+t.test('a flattened table of items: the committee code, then the minute number, then the heading, each on its own line', async (t) => {
+  const { lines } = normaliseMinutesText('Environment Select Committee\nItem\nDescription\nDecision\nENV\n4/07\nAPOLOGIES FOR ABSENCE\nNone.\nENV\n5/07\nMINUTES\nSigned.\nENV 6/07\nSTREET CLEANSING REVIEW\nDiscussed.');
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title, i.lines]), [
+    ['ENV 4/07', 'APOLOGIES FOR ABSENCE', ['None.']],
+    ['ENV 5/07', 'MINUTES', ['Signed.']],
+    ['ENV 6/07', 'STREET CLEANSING REVIEW', ['Discussed.']],
+  ]);
+});
+
+t.test('a long sentence-case title under a number on its own line', async (t) => {
+  const lines = ['8.', 'Leisure Centre Update', 'Noted.', '8a', 'Update on the pricing review for the concessions scheme at the new leisure centre', 'Noted.', '9.', 'Allotments', 'Noted.'];
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => i.number), ['8', '8a', '9']);
+  const prose = ['8.', 'Leisure Centre Update', 'Noted.', '9', 'The Director said that the pricing review for the concessions scheme was complete', 'Noted.'];
+  t.same(splitNumberedMinutes(prose, findNumberedHeadings(prose)).items.map((i) => i.number), ['8'], 'a sentence under a number is not a title');
 });
