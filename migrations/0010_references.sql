@@ -14,7 +14,7 @@ ALTER TABLE `actions` ADD `reference` text;--> statement-breakpoint
 -- The prefix rule in SQL: the name without apostrophes, split into words at spaces and at the
 -- punctuation replaced below; SQLite's upper() changes only ASCII letters, so a name starting
 -- a word with an accented letter may keep it lower case (the prefix can be PATCHed).
-ALTER TABLE `committees` ADD `reference_prefix` text;--> statement-breakpoint
+ALTER TABLE `committees` ADD `reference_prefix` text DEFAULT '' NOT NULL;--> statement-breakpoint
 WITH RECURSIVE
   words(id, pos, word, rest) AS (
     SELECT c.id, 0, '', replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(c.name, '''', ''), '’', ''), ',', ' '), '-', ' '), '&', ' '), '(', ' '), ')', ' '), '/', ' '), '.', ' '), ':', ' '), ';', ' '), '"', ' '), '+', ' '), '!', ' '), '?', ' '), '–', ' '), '—', ' ') || ' ' FROM `committees` c

@@ -63,9 +63,9 @@ export const committees = sqliteTable(
     /**
      * Starts every reference generated for its actions ("CYPF" in "CYPF (24/25) 07"). Set on
      * creation (domain/reference.ts's default from the name) and by migration 0010; a row written
-     * by other means without one gets the default when a reference is generated.
+     * by other means without one ('') gets the default when a reference is generated.
      */
-    referencePrefix: text('reference_prefix'),
+    referencePrefix: text('reference_prefix').notNull().default(''),
     version,
     ...timestamps,
   },

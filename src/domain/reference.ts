@@ -13,6 +13,8 @@ export const CONNECTING_WORDS = ['a', 'an', 'and', 'at', 'for', 'in', 'of', 'on'
 export const BODY_WORDS = ['board', 'committee', 'overview', 'panel', 'scrutiny', 'select', 'sub'] as const;
 /** Longest prefix stored. */
 export const REFERENCE_PREFIX_MAX = 20;
+/** Longest reference stored. */
+export const REFERENCE_MAX = 50;
 
 /**
  * The default reference prefix of a committee, from its name (migration 0010 writes the same
