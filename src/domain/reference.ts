@@ -14,7 +14,7 @@ export const BODY_WORDS = ['board', 'committee', 'overview', 'panel', 'scrutiny'
 /** Longest prefix stored. */
 export const REFERENCE_PREFIX_MAX = 20;
 /** Longest reference stored. */
-export const REFERENCE_MAX = 50;
+export const REFERENCE_MAX = 100;
 
 /**
  * The default reference prefix of a committee, from its name (migration 0010 writes the same

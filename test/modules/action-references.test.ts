@@ -77,7 +77,7 @@ t.test('a given reference is kept, refused when the committee already uses it, a
   t.equal((await create(api, { meetingId: m })).reference, 'CYPF (24/25) 06');
   t.equal((await post(api, { meetingId: m, reference: 'CYPF (24/25) 06' })).statusCode, 409);
 
-  for (const reference of ['', ' CYPF 1', 'CYPF 1 ', 'CYPF\n1', 'R'.repeat(51), null, 12]) {
+  for (const reference of ['', ' CYPF 1', 'CYPF 1 ', 'CYPF\n1', 'R'.repeat(101), null, 12]) {
     const bad = await post(api, { meetingId: m, reference });
     t.equal(bad.statusCode, 400, JSON.stringify(reference));
     t.match(bad.json().errors, [{ pointer: '/body/reference' }]);
