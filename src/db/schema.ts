@@ -60,6 +60,12 @@ export const committees = sqliteTable(
     despatchClearDays: integer('despatch_clear_days').notNull().default(5),
     reminderWorkingDays: integer('reminder_working_days').notNull().default(10),
     timezone: text('timezone').notNull().default(DEFAULT_TIME_ZONE),
+    /**
+     * Starts every reference generated for its actions ("CYPF" in "CYPF (24/25) 07"). Set on
+     * creation (domain/reference.ts's default from the name) and by migration 0010; a row written
+     * by other means without one ('') gets the default when a reference is generated.
+     */
+    referencePrefix: text('reference_prefix').notNull().default(''),
     version,
     ...timestamps,
   },
@@ -234,6 +240,13 @@ export const actions = sqliteTable(
     itemId: integer('item_id').references(() => agendaItems.id),
     resolutionId: integer('resolution_id').references(() => resolutions.id),
     kind: text('kind', { enum: ACTION_KINDS }).notNull(),
+    /**
+     * How the council cites it, unique within the committee: given, or generated as
+     * "CYPF (24/25) 07" (modules/actions/reference.ts). Every action the API or the importer
+     * writes has one, and migration 0010 gave every earlier action one; nullable so that rows
+     * written straight into the table (bench data, tests) need not invent one.
+     */
+    reference: text('reference'),
     title: text('title').notNull(),
     detail: text('detail'),
     requestedById: integer('requested_by_id').references(() => people.id),
@@ -285,12 +298,15 @@ export const actions = sqliteTable(
     // date and the owner's name aside): a committee's report reads this small index, not a
     // thousand rows scattered through the table. Partial, so finished actions cost it nothing.
     index('actions_report_idx')
-      .on(t.committeeId, t.dueRule, t.dueDate, t.dueMeetingId, t.executiveResponse, t.responseDueOn, t.status, t.visibility, t.itemVisibility, t.ownerId, t.ownerText, t.kind, t.rag, t.title)
+      .on(t.committeeId, t.dueRule, t.dueDate, t.dueMeetingId, t.executiveResponse, t.responseDueOn, t.status, t.visibility, t.itemVisibility, t.ownerId, t.ownerText, t.kind, t.rag, t.title, t.reference)
       .where(sql`${t.status} IN ${sqlList(BEING_WORKED)}`),
     index('actions_kind_idx').on(t.kind),
     index('actions_due_date_idx').on(t.dueDate),
     index('actions_item_idx').on(t.itemId),
     index('actions_resolution_idx').on(t.resolutionId),
+    // Unique within a committee. Reference first, so that ?reference= without a committee
+    // searches this index too.
+    uniqueIndex('actions_reference_committee_unique').on(t.reference, t.committeeId),
   ],
 );
 
@@ -411,3 +427,23 @@ export const searchQueue = sqliteTable('search_queue', {
 export const searchState = sqliteTable('search_state', {
   generation: text('generation').notNull(),
 });
+
+// References (issue 14) ----------------------------------------------------------------------
+
+/**
+ * The last number given to a generated reference, per committee and municipal year ("24/25"):
+ * the next one is this plus one, found and taken by one write on the primary key, however many
+ * actions the committee has. Numbers taken by given references ("CYPF (24/25) 07") move it on
+ * too, so a number is never given twice.
+ */
+export const referenceCounters = sqliteTable(
+  'reference_counters',
+  {
+    committeeId: integer('committee_id')
+      .notNull()
+      .references(() => committees.id, { onDelete: 'cascade' }),
+    municipalYear: text('municipal_year').notNull(),
+    lastNumber: integer('last_number').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.committeeId, t.municipalYear] })],
+);

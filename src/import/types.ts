@@ -72,6 +72,8 @@ export interface DraftAction {
   dueHint: DueHint | null;
   requestedBy?: string;
   owner?: string;
+  /** The reference the minutes cite it by ("CYPF (24/25) 07"), kept when the committee has no action by it. */
+  reference?: string;
 }
 
 /** A statement that something has already been circulated, sent or done. */

@@ -18,6 +18,7 @@ import type { Tx } from '../db/transaction.js';
 
 export interface ReportedAction {
   id: number;
+  reference: string;
   title: string;
   kind: string;
   owner: string | null;
@@ -140,6 +141,7 @@ function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, as
     if (!c.overdue && !c.dueSoon) continue;
     const reported: ReportedAction = {
       id: action.id,
+      reference: action.reference ?? '', // null only for rows written straight into the table
       title: action.title,
       kind: action.kind,
       owner: ownerOf(action),

@@ -33,14 +33,14 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
 const csvRows = (rows: unknown[][]) => stringify(rows, { cast: { string: inertCell } });
 
-const CSV_HEADER = ['as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag'];
+const CSV_HEADER = ['reference', 'as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag'];
 
 const csv: ReportWriter = {
   head: () => csvRows([CSV_HEADER]),
   meeting: (m, asOf) =>
     csvRows((['overdue', 'dueSoon'] as const).flatMap((section) =>
       m[section].map((a) => [
-        asOf, section === 'overdue' ? 'overdue' : 'due_soon', m.committee.name, m.meeting?.startsAt ?? '', m.meeting?.agendaDespatchBy ?? '',
+        a.reference, asOf, section === 'overdue' ? 'overdue' : 'due_soon', m.committee.name, m.meeting?.startsAt ?? '', m.meeting?.agendaDespatchBy ?? '',
         a.id, a.title, a.kind, a.owner ?? '', a.status, a.dueRule, a.dueDate ?? '', a.daysOverdue ?? '', a.timesFlagged, a.rag ?? '',
       ]),
     )),
@@ -64,15 +64,15 @@ const markdown: ReportWriter = {
     out.push(`## ${md(m.committee.name)} — ${when}`, '');
     out.push(`### Overdue (${m.overdue.length})`, '');
     if (m.overdue.length > 0) {
-      out.push('| # | Action | Owner | Due | Days overdue | Times flagged | Status |', '|---|---|---|---|---|---|---|');
+      out.push('| Reference | # | Action | Owner | Due | Days overdue | Times flagged | Status |', '|---|---|---|---|---|---|---|---|');
       for (const a of m.overdue) {
-        out.push(`| ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.daysOverdue} | ${a.timesFlagged} | ${a.status} |`);
+        out.push(`| ${md(a.reference)} | ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.daysOverdue} | ${a.timesFlagged} | ${a.status} |`);
       }
     } else out.push('None.');
     out.push('', `### Due soon (${m.dueSoon.length})`, '');
     if (m.dueSoon.length > 0) {
-      out.push('| # | Action | Owner | Due | Status |', '|---|---|---|---|---|');
-      for (const a of m.dueSoon) out.push(`| ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.status} |`);
+      out.push('| Reference | # | Action | Owner | Due | Status |', '|---|---|---|---|---|---|');
+      for (const a of m.dueSoon) out.push(`| ${md(a.reference)} | ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.status} |`);
     } else out.push('None.');
     out.push('');
     return `\n${out.join('\n')}`;
@@ -86,13 +86,13 @@ const escape = (text: string | number | null | undefined) =>
 function table(actions: ReportedAction[], overdue: boolean): string {
   if (actions.length === 0) return '<p class="none">None.</p>';
   const head = overdue
-    ? '<tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due by</th><th>Days overdue</th><th>Times flagged</th><th>Status</th></tr>'
-    : '<tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due by</th><th>Status</th></tr>';
+    ? '<tr><th>Reference</th><th>#</th><th>Action</th><th>Owner</th><th>Due by</th><th>Days overdue</th><th>Times flagged</th><th>Status</th></tr>'
+    : '<tr><th>Reference</th><th>#</th><th>Action</th><th>Owner</th><th>Due by</th><th>Status</th></tr>';
   const body = actions
     .map((a) =>
       overdue
-        ? `<tr><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td class="num">${a.daysOverdue}</td><td class="num${a.timesFlagged > 1 ? ' escalated' : ''}">${a.timesFlagged}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`
-        : `<tr><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`,
+        ? `<tr><td>${escape(a.reference)}</td><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td class="num">${a.daysOverdue}</td><td class="num${a.timesFlagged > 1 ? ' escalated' : ''}">${a.timesFlagged}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`
+        : `<tr><td>${escape(a.reference)}</td><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`,
     )
     .join('\n');
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;

@@ -1,6 +1,9 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
+import { parseSort } from '../../src/db/keyset.js';
 import { reportableRows } from '../../src/jobs/overdue-report.js';
+import { listActionsStatements } from '../../src/modules/actions/list-query.js';
+import type { ListActionsQuery } from '../../src/modules/actions/schemas.js';
 
 // The overdue report reads each committee's reportable actions by index, never by walking every
 // action of the committee: each half of its UNION ALL is a range of one index (migrations 0005
@@ -19,4 +22,40 @@ t.test('each half of the report query searches its own index', async (t) => {
   t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_report_idx \(committee_id=\?/, 'actions being worked');
   t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_committee_response_idx \(committee_id=\? AND executive_response=\?/, 'late executive responses');
   t.notMatch(plan, /SCAN actions/);
+});
+
+t.test('?reference= searches the unique (reference, committee_id) index, with or without a committee', async (t) => {
+  const db = openDatabase({ path: ':memory:' });
+  t.teardown(() => db.$client.close());
+  // The list's statements are prepared inside listActionsStatements: the SQL is caught as the
+  // connection compiles it.
+  const compiled: string[] = [];
+  const prepare = db.$client.prepare.bind(db.$client);
+  db.$client.prepare = ((source: string) => {
+    compiled.push(source);
+    return prepare(source);
+  }) as typeof db.$client.prepare;
+  const statements = listActionsStatements(db);
+  const sort = parseSort(undefined);
+  const queries: ListActionsQuery[] = [
+    { reference: 'CYPF (24/25) 01' },
+    { reference: 'CYPF (24/25) 01', committeeId: 1 },
+    { reference: 'CYPF (24/25) 01', committeeId: 1, status: 'open,in_progress' },
+  ];
+  for (const query of queries) {
+    for (const keysOnly of [false, true]) {
+      compiled.length = 0;
+      if (keysOnly) statements.keys(['public'], query, sort, '2024-08-23', 51);
+      else statements.rows(['public'], query, sort, '2024-08-23', 51);
+      const source = compiled.find((s) => s.includes('"reference" = ?'));
+      t.ok(source, `${JSON.stringify(query)}: compiled`);
+      const plan = db.$client
+        .prepare(`EXPLAIN QUERY PLAN ${source}`)
+        .all(...Array.from({ length: (source!.match(/\?/g) ?? []).length }, () => 1))
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n');
+      t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_reference_committee_unique \(reference=\?/, `${JSON.stringify(query)}${keysOnly ? ', keys' : ''}`);
+      t.notMatch(plan, /SCAN actions/);
+    }
+  }
 });

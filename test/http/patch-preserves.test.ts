@@ -66,6 +66,7 @@ const committeeFixture: Fixture<null> = {
       despatchClearDays: 7,
       reminderWorkingDays: 15,
       timezone: 'Europe/Dublin',
+      referencePrefix: 'HPPB',
     });
     // A meeting, whose despatch date must not move unless the schedule's inputs do.
     await meeting(api, id, { startsAt: '2024-07-15T18:30:00+01:00' });
@@ -82,6 +83,7 @@ const committeeFixture: Fixture<null> = {
     despatchClearDays: fc.integer({ min: 0, max: 30 }),
     reminderWorkingDays: fc.integer({ min: 0, max: 60 }),
     timezone: fc.constantFrom('Europe/London', 'Europe/Dublin', 'America/New_York'),
+    referencePrefix: fc.constantFrom('HPPB', 'SR', 'Health PPB'),
   }),
 };
 
@@ -219,6 +221,7 @@ const actionFixture: Fixture<ActionContext> = {
       itemId,
       resolutionId: resolutions[0],
       kind: 'recommendation',
+      reference: `CYPF 24/${next()}`,
       title: 'Review the placement sufficiency strategy',
       detail: 'Including out-of-borough placements.',
       requestedById: people[0],
@@ -247,6 +250,7 @@ const actionFixture: Fixture<ActionContext> = {
     itemId: fc.constant(itemId),
     resolutionId: fc.constantFrom(...resolutions),
     kind: fc.constantFrom(...ACTION_KINDS),
+    reference: fc.uuid(),
     title: text(),
     detail: nullable(text(200)),
     requestedById: nullable(fc.constantFrom(...people)),

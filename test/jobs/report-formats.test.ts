@@ -69,12 +69,12 @@ t.test('CSV: a header and one row per reported action', async (t) => {
   t.equal(res.statusCode, 200);
   t.match(res.headers['content-type'], /^text\/csv/);
   const [header, ...rows] = parseCsv(res.body);
-  t.same(header, ['as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag']);
+  t.same(header, ['reference', 'as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag']);
   t.equal(rows.length, 3, 'two overdue, one due soon');
   const byId = new Map(rows.map((r) => [Number(r[header!.indexOf('action_id')]), Object.fromEntries(header!.map((h, i) => [h, r[i]]))]));
   t.same([...byId.keys()].sort(), [s.tricky, s.plain, s.soon].sort());
   t.match(byId.get(s.tricky), {
-    as_of: AS_OF, section: 'overdue', committee: 'Children & Young People Scrutiny Committee', meeting_starts_at: B,
+    reference: 'CYP (24/25) 01', as_of: AS_OF, section: 'overdue', committee: 'Children & Young People Scrutiny Committee', meeting_starts_at: B,
     agenda_despatch_by: '2024-08-22', title: TITLES.tricky, owner: 'Head of "Transport"', status: 'open',
     due_rule: 'next_meeting', due_date: '2024-08-22', days_overdue: '1', times_flagged: '1',
   });
@@ -106,10 +106,10 @@ t.test('Markdown: a heading per meeting and a table per section', async (t) => {
     return table;
   };
   const overdue = rowsOf(/^### Overdue \(2\)/);
-  t.match(overdue[0], /^\| # \| Action \| Owner \| Due \| Days overdue \| Times flagged \| Status \|$/);
+  t.match(overdue[0], /^\| Reference \| # \| Action \| Owner \| Due \| Days overdue \| Times flagged \| Status \|$/);
   t.match(overdue[1], /^\|(-+\|)+$/);
   t.equal(overdue.length, 4, 'header, rule, two rows');
-  t.ok(overdue.some((l) => l.startsWith(`| ${s.plain} | ${TITLES.plain} |`) && l.includes('| 22 | 1 | open |')));
+  t.ok(overdue.some((l) => l.startsWith(`| CYP (24/25) 02 | ${s.plain} | ${TITLES.plain} |`) && l.includes('| 22 | 1 | open |')));
   const soon = rowsOf(/^### Due soon \(1\)/);
   t.equal(soon.length, 3);
   t.ok(soon[2]!.includes('Youth centre \\| visit'), 'a pipe in a title is escaped, so the table keeps its columns');
@@ -152,7 +152,7 @@ t.test('hostile text is inert: no formula reaches a spreadsheet, no markup reach
   t.notMatch(md, /(?<!\\)\]\(javascript:/, 'no live link');
   t.notMatch(md, /(?<!\\)\*\*Bold/, 'no emphasis');
   const row = md.split('\n').find((l) => l.includes('Bold'))!;
-  t.equal(row.split(/(?<!\\)\|/).length, '| # | Action | Owner | Due | Days overdue | Times flagged | Status |'.split('|').length, 'the row keeps its columns');
+  t.equal(row.split(/(?<!\\)\|/).length, '| Reference | # | Action | Owner | Due | Days overdue | Times flagged | Status |'.split('|').length, 'the row keeps its columns');
 });
 
 t.test('HTML: a full, printable document with every title escaped', async (t) => {
@@ -231,7 +231,8 @@ t.test('CSV, Markdown and HTML are byte for byte what the whole-report renderers
   // overdue-report.json is the admin's report over the report-stream test's data (quotes, markup,
   // pipes, control characters, non-BMP and lone surrogates included); the .csv, .md and .html
   // beside it were written from it by render() as it stood before the per-committee writers
-  // (commit 14e4f56), the Markdown since with its active characters escaped (issue 19). A change
+  // (commit 14e4f56), the Markdown since with its active characters escaped (issue 19), and all three
+  // with a Reference column first (issue 14: the JSON's actions were given references, some hostile). A change
   // to any writer shows here, whichever thread runs it.
   const dir = join(import.meta.dirname, '..', 'fixtures', 'reports');
   const report = JSON.parse(readFileSync(join(dir, 'overdue-report.json'), 'utf8')) as OverdueReport;

@@ -155,7 +155,7 @@ t.test("a person's calendar: their open actions on their due-by dates", async (t
   const dated = byUid(events, `action-${byDate}`)!;
   t.ok(dated.allDay);
   t.equal(dated.start, '2024-10-01', 'on the date it is due by');
-  t.equal(dated.summary, 'Due: Circulate the waiting-times breakdown');
+  t.equal(dated.summary, 'Due: CYP (24/25) 01: Circulate the waiting-times breakdown', 'cited by its reference');
   t.match(dated.description, 'By ward, monthly.');
   t.equal(dated.url, `http://localhost/v1/actions/${byDate}`);
   t.equal(byUid(events, `action-${atMeeting}`)!.start, '2024-08-22', "due at the next meeting: that meeting's agenda despatch date");

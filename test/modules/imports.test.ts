@@ -502,3 +502,24 @@ t.test("the draft's startsAt is the minutes' date and time in the committee's ti
   t.equal(rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.json().committed.meetingId)[0]!.u, '2026-10-12T05:30:00.000Z');
   t.equal(committed.json().draft.meeting.startsAt, '2026-10-12T18:30:00+13:00', 'the draft shown is the one saved');
 });
+
+t.test("a draft action's reference is kept when the committee has no action by it; otherwise one is generated, with a warning", async (t) => {
+  const api = await build(t);
+  const { committeeId } = await housingCommittee(api);
+  const draft = parseMinutes(HOUSING);
+  t.equal(draft.actions.length, 4);
+  draft.actions[0]!.reference = 'HSC 26/01';
+  draft.actions[1]!.reference = 'HSC 26/01'; // two actions citing one reference
+  draft.actions[2]!.reference = '  HSC (26/27)\n05 '; // spaces as the minutes have them
+  const result = api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId });
+  t.equal(result.created, true);
+  const warnings = result.warnings.filter((w) => /reference/.test(w));
+  t.equal(warnings.length, 1);
+  t.match(warnings[0], /^The reference "HSC 26\/01" of ".+" is already used in this committee: it was given a new reference instead$/);
+  t.same(
+    rows(api, 'SELECT reference FROM actions WHERE meeting_id = ? ORDER BY id', result.meetingId).map((r) => r.reference),
+    // "Housing Scrutiny Committee" → HSC; 12 October 2026 is in 26/27; 05 was taken, so the
+    // last action, generated after it, is 06.
+    ['HSC 26/01', 'HSC (26/27) 01', 'HSC (26/27) 05', 'HSC (26/27) 06'],
+  );
+});

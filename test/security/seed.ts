@@ -102,6 +102,7 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
       itemId: ids.item[itemLevel],
       resolutionId: ids.resolution[itemLevel],
       kind: 'information',
+      reference: `Ref ${marker(level, name)}`,
       title: `Action ${marker(level, name)}`,
       detail: `Detail ${marker(level, name)}-detail`,
       ownerText: `Owner ${marker(level, name)}-owner`,

@@ -103,6 +103,8 @@ export const getRoutes: RouteTable = {
       probe(`committeeId=${s.committeeId}&status=open,in_progress&kind=information`),
       probe(`meetingId=${s.meetings.raisedAt}`),
       probe(`dueMeetingId=${s.meetings.next}&dueBefore=2024-12-31&dueAfter=2024-01-01`),
+      // A reference names one action: found only by a caller who may read it.
+      ...allActions.map((k) => probe(`reference=${encodeURIComponent(`Ref ${s.actions[k].marker}`)}`, [k])),
       ...levels.map((l) => probe(`itemId=${s.ids.item[l]}`, allActions.filter((k) => (k.startsWith('tightened') ? 'public' : k) === l))),
       { query: `limit=1&sort=dueDate&asOf=${AS_OF}`, shows: actionRecords, actionIds: every },
     ];

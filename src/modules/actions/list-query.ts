@@ -23,7 +23,7 @@ export const sortColumns = {
 } as const;
 
 /** The optional filters compared for equality, in the order they appear in the WHERE clause. */
-const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId'] as const;
+const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId', 'reference'] as const;
 
 /** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
 export function ftsQuery(q: string): string {

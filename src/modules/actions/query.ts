@@ -27,6 +27,7 @@ export const effectiveVisibility = sql<Visibility>`CASE WHEN ${rank(sql`${action
 
 export const actionColumns = {
   id: actions.id,
+  reference: actions.reference,
   committeeId: actions.committeeId,
   meetingId: actions.meetingId,
   itemId: actions.itemId,
@@ -150,6 +151,7 @@ const owner = alias(people, 'owner');
  */
 export const reportColumns = {
   id: actions.id,
+  reference: actions.reference,
   title: actions.title,
   kind: actions.kind,
   ownerId: actions.ownerId,

@@ -16,6 +16,7 @@ import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionsByIdsStatement, rowAfterUpdate, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 import type { ActionDays, JudgedOn } from './today.js';
+import { claimReference, nextReference } from './reference.js';
 import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueOf, origin } from './write-checks.js';
 
 // Actions as rows, and every write to them. What the API sends for a read is rendered around
@@ -29,7 +30,8 @@ interface Deps {
 
 /** An action as the API returns it: the row plus `overdue` as of the given day. */
 export function present(row: ActionRow, asOf: string): Action & { version: number } {
-  return { ...row, overdue: isOverdue(row, asOf) };
+  // Null only for a row written straight into the table (schema.ts); JSON writes it as "" too.
+  return { ...row, reference: row.reference ?? '', overdue: isOverdue(row, asOf) };
 }
 
 type ListStatements = ReturnType<typeof listActionsStatements>;
@@ -102,9 +104,13 @@ export function createActionRepository(db: Db, { holidays, days }: Deps) {
       checkPerson(tx, 'ownerId', input.ownerId);
       checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
       const due = dueOf(tx, holidays, meeting, input);
+      const reference = input.reference !== undefined
+        ? claimReference(tx, meeting.committeeId, input.reference)
+        : nextReference(tx, meeting.committeeId, meeting.localDate);
       const isRecommendation = input.kind === 'recommendation';
       const row = insertAudited(tx, actor, 'action', actions, {
         ...input,
+        reference,
         committeeId: meeting.committeeId,
         itemId,
         ...due,
@@ -159,6 +165,7 @@ export function createActionRepository(db: Db, { holidays, days }: Deps) {
           changes.itemId = itemId;
           changes.itemVisibility = nextItemVisibility;
         }
+        if (input.reference !== undefined && input.reference !== before.reference) claimReference(tx, before.committeeId, input.reference, id);
         checkPerson(tx, 'requestedById', input.requestedById);
         checkPerson(tx, 'ownerId', input.ownerId);
         checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, before.committeeId);

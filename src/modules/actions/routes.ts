@@ -52,7 +52,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createAction', tags,
       summary: 'Record a follow-up raised at a meeting; with no due given it is due at the next meeting',
       body: CreateActionSchema,
-      response: { 201: ActionSchema, ...problemResponses(422) },
+      response: { 201: ActionSchema, ...problemResponses(409, 422) },
     },
   }, async (request, reply) => {
     const action = actions.create(actorOf(request), request.body);

@@ -2,12 +2,21 @@ import { Type, type Static } from 'typebox';
 import { ACTION_STATUSES } from '../../domain/action-lifecycle.js';
 import { DUE_RULES } from '../../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../../domain/executive-response.js';
+import { REFERENCE_MAX } from '../../domain/reference.js';
 import { visibilities } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
 import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../shared/schema-types.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Rag = StringEnum(RAG_RATINGS);
+/** As councils cite actions; generated ones read "CYPF (24/25) 07". */
+export const Reference = Type.String({
+  minLength: 1,
+  maxLength: REFERENCE_MAX,
+  pattern: '^\\S(?:.*\\S)?$',
+  description: 'Unique within the committee; without one, the next of the committee\'s "{referencePrefix} ({yy/yy}) {nn}" for the municipal year of the meeting it was raised at',
+  examples: ['CYPF (24/25) 07'],
+});
 const Quarter = Type.String({
   maxLength: 10,
   description: 'Local-government financial quarter, e.g. "2024-25 Q3" (Q1 = April–June)',
@@ -17,6 +26,7 @@ const Quarter = Type.String({
 export const ActionSchema = Type.Object(
   {
     id: Type.Integer(),
+    reference: Type.String({ description: 'How the council cites it, unique within the committee, e.g. "CYPF (24/25) 07"' }),
     committeeId: Type.Integer(),
     meetingId: Type.Integer({ description: 'The meeting the action was raised at' }),
     itemId: Nullable(Type.Integer()),
@@ -78,6 +88,7 @@ export const CreateActionSchema = Type.Object(
   {
     meetingId: Id,
     committeeId: Type.Optional(Id),
+    reference: Type.Optional(Reference),
     ...optional(writable),
     kind: writable.kind,
     title: writable.title,
@@ -89,6 +100,7 @@ export type CreateAction = Static<typeof CreateActionSchema>;
 export const UpdateActionSchema = withoutDefaults(Type.Object(
   {
     ...optional(writable),
+    reference: Type.Optional(Reference),
     status: Type.Optional(StringEnum(ACTION_STATUSES)),
     response: Type.Optional(Nullable(Text(20000))),
     respondedOn: Type.Optional(Nullable(DateString())),
@@ -107,6 +119,7 @@ export const ListActionsQuery = Type.Object(
     meetingId: Type.Optional(Id),
     dueMeetingId: Type.Optional(Id),
     itemId: Type.Optional(Id),
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: REFERENCE_MAX, description: 'Exactly this reference' })),
     status: Type.Optional(
       Type.String({
         maxLength: 100,

@@ -71,8 +71,7 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
           id: actions.id,
           committeeId: actions.committeeId,
           committeeName: committees.name,
-          // When actions gain their `reference` (DESIGN.md "References"), select it here:
-          // reference: actions.reference,
+          reference: actions.reference,
           title: actions.title,
           detail: actions.detail,
           status: actions.status,

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
+import { defaultReferencePrefix } from '../../domain/reference.js';
 import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
@@ -105,7 +106,8 @@ export function createCommitteeRepository(
       return transaction(db, (tx) => {
         const slug = input.slug ?? slugify(input.name);
         assertSlugFree(tx, slug);
-        return insertAudited(tx, actor, 'committee', committees, { ...input, slug });
+        const referencePrefix = input.referencePrefix ?? defaultReferencePrefix(input.name);
+        return insertAudited(tx, actor, 'committee', committees, { ...input, slug, referencePrefix });
       });
     },
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DEFAULT_TIME_ZONE } from '../../domain/clock.js';
+import { REFERENCE_PREFIX_MAX } from '../../domain/reference.js';
 import { Email, Slug } from '../shared/schemas.js';
 import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
 import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
@@ -15,6 +16,18 @@ const fields = {
   despatchClearDays: Type.Integer({ minimum: 0, maximum: 30, default: 5 }),
   reminderWorkingDays: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   timezone: Type.String({ maxLength: 64, default: DEFAULT_TIME_ZONE, description: 'IANA time zone' }),
+  referencePrefix: Type.String({
+    minLength: 1,
+    maxLength: REFERENCE_PREFIX_MAX,
+    pattern: '^\\S(?:.*\\S)?$',
+    description:
+      'Starts the references generated for its actions ("CYPF" in "CYPF (24/25) 07"). Default: the initials of the ' +
+      "name's subject words, leaving out and/of/the/for… and scrutiny/committee/board/panel… (\"Children, Young People " +
+      'and Families Scrutiny Committee" → "CYPF"); with fewer than two subject words the initials of every word ' +
+      '("Economy Scrutiny Committee" → "ESC"); a one-word name its first three letters ("Cabinet" → "CAB"). A change applies ' +
+      'to references generated afterwards',
+    examples: ['CYPF'],
+  }),
 };
 
 export const CommitteeSchema = Type.Object(
@@ -34,6 +47,7 @@ export const CreateCommitteeSchema = Type.Object(
     despatchClearDays: Type.Optional(fields.despatchClearDays),
     reminderWorkingDays: Type.Optional(fields.reminderWorkingDays),
     timezone: Type.Optional(fields.timezone),
+    referencePrefix: Type.Optional(fields.referencePrefix),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import { transaction, type Tx } from '../../db/transaction.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
+import { REFERENCE_MAX } from '../../domain/reference.js';
 import { NothingToImportError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DraftAction, MinutesDraft } from '../../import/index.js';
@@ -12,6 +13,7 @@ import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
 import { insertAudited, mustFind } from '../shared/crud.js';
+import { referenceIsFree } from '../actions/reference.js';
 import { attendeeNamed, checkItemsMayBeFiled, cut, itemTitle, paragraphOf, startsAtOf, usableHint } from './draft-values.js';
 
 // Saving a reviewed draft: the meeting, attendance, items, resolutions, declarations and
@@ -54,6 +56,26 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
       ...(hint?.rule === 'quarter' ? { dueQuarter: hint.quarter } : {}),
       ...(hint?.rule === 'date' ? { dueDate: hint.date } : {}),
     };
+  }
+
+  /**
+   * The reference a draft action cites, when it can be the action's: one the committee already
+   * uses (a second import of the same minutes under another date, two actions citing one) is
+   * left for a generated one, with a warning, rather than refusing the whole import.
+   */
+  function draftReference(tx: Tx, committeeId: number, action: DraftAction, warnings: string[]): string | undefined {
+    const reference = action.reference?.replace(/\s+/g, ' ').trim();
+    if (!reference) return undefined;
+    const name = `"${cut(action.title || action.sourceSentence, 60)}"`;
+    if (reference.length > REFERENCE_MAX) {
+      warnings.push(`The reference of ${name} is longer than ${REFERENCE_MAX} characters: it was given a new reference instead`);
+      return undefined;
+    }
+    if (!referenceIsFree(tx, committeeId, reference)) {
+      warnings.push(`The reference "${reference}" of ${name} is already used in this committee: it was given a new reference instead`);
+      return undefined;
+    }
+    return reference;
   }
 
   return {
@@ -166,7 +188,8 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           if (action.dueHint && !usableHint(action.dueHint)) {
             warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
           }
-          deps.actions.createIn(tx, actor, actionInput(action, meetingId, itemIds, resolutionIds));
+          const reference = draftReference(tx, committee.id, action, warnings);
+          deps.actions.createIn(tx, actor, { ...actionInput(action, meetingId, itemIds, resolutionIds), ...(reference ? { reference } : {}) });
           counts.actions++;
         }
         return { created: true, meetingId, counts, warnings };

@@ -4,6 +4,7 @@ import { reportFormats } from '../../jobs/report-formats.js';
 
 const ReportedAction = Type.Object({
   id: Type.Integer(),
+  reference: Type.String({ description: 'How the council cites the action, e.g. "CYPF (24/25) 07"' }),
   title: Type.String(),
   kind: Type.String(),
   owner: Nullable(Type.String()),
