@@ -37,6 +37,8 @@ export interface DeliveryWorkerOptions {
 const CLAIM_MARGIN_MS = 30_000;
 const FAN_OUT_BATCH = 200;
 const silent: WorkerLog = { warn() {}, error() {} };
+/** Why an attempt was cut short by stop(): such an attempt is not recorded. */
+const STOPPING = new Error('server stopping');
 
 interface Claimed {
   id: number;
@@ -124,7 +126,8 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     }) ?? [];
   }
 
-  async function post(delivery: Claimed): Promise<Outcome> {
+  /** The receiver's answer, or undefined when stop() cut the attempt short. */
+  async function post(delivery: Claimed): Promise<Outcome | undefined> {
     // The body is built as text so that what is signed is exactly what is sent.
     const body = `{"type":${JSON.stringify(delivery.type)},"timestamp":${JSON.stringify(delivery.occurredAt)},"data":${delivery.data}}`;
     const id = `msg_${delivery.id}`;
@@ -153,7 +156,8 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       const error = ok ? null : response.status >= 300 && response.status < 400 ? 'redirect not followed' : `HTTP ${response.status}`;
       return { statusCode: response.status, error, durationMs: Math.round(performance.now() - started) };
     } catch (err) {
-      const reason = controller.signal.aborted ? controller.signal.reason : err;
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : err;
+      if (reason === STOPPING) return undefined;
       const cause = (reason as { cause?: { code?: string; message?: string } }).cause;
       const message = cause?.code ?? cause?.message ?? (reason instanceof Error ? reason.message : String(reason));
       return { statusCode: null, error: message, durationMs: Math.round(performance.now() - started) };
@@ -163,9 +167,9 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     }
   }
 
-  function settle(delivery: Claimed, outcome: Outcome): void {
-    // Cut short by stop(): left claimed, it is due again once the claim runs out.
-    if (stopped && !manual) return;
+  function settle(delivery: Claimed, outcome: Outcome | undefined): void {
+    // Cut short by stop(): left claimed, as after a crash, it is due again once the claim runs out.
+    if (outcome === undefined) return;
     const now = clock();
     const attempts = delivery.attempts + 1;
     const delivered = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
@@ -249,7 +253,7 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      for (const controller of inFlight) controller.abort(new Error('server stopping'));
+      for (const controller of inFlight) controller.abort(STOPPING);
       await running;
     },
   };
