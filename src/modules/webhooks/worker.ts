@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { isBusy, withoutWaiting } from '../../db/busy.js';
 import type { Db } from '../../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema.js';
@@ -36,6 +36,9 @@ export interface DeliveryWorkerOptions {
 /** How long after a claim a delivery whose attempt never finished is due again. */
 const CLAIM_MARGIN_MS = 30_000;
 const FAN_OUT_BATCH = 200;
+/** Spelt out, not bound: only then can SQLite use the partial index on pending deliveries. */
+const PENDING = sql`${webhookDeliveries.status} = 'pending'`;
+const UNDISPATCHED = sql`${webhookEvents.dispatched} = 0`;
 const silent: WorkerLog = { warn() {}, error() {} };
 /** Why an attempt was cut short by stop(): such an attempt is not recorded. */
 const STOPPING = new Error('server stopping');
@@ -76,10 +79,22 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     }
   };
 
+  // Looked at (a read, no lock) before a write is begun for them: an idle server writes nothing.
+  const undispatched = db.select({ id: webhookEvents.id }).from(webhookEvents).where(UNDISPATCHED).limit(1).prepare();
+  const firstDue = db
+    .select({ at: webhookDeliveries.nextAttemptAt })
+    .from(webhookDeliveries)
+    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .where(and(PENDING, eq(webhooks.enabled, true)))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(1)
+    .prepare();
+
   /** New events become deliveries to every enabled webhook that wants them and may read them. */
   function fanOut(now: string): void {
+    if (undispatched.get() === undefined) return;
     write(() => {
-      const events = db.select().from(webhookEvents).where(eq(webhookEvents.dispatched, false)).orderBy(asc(webhookEvents.id)).limit(FAN_OUT_BATCH).all();
+      const events = db.select().from(webhookEvents).where(UNDISPATCHED).orderBy(asc(webhookEvents.id)).limit(FAN_OUT_BATCH).all();
       if (events.length === 0) return;
       const hooks = db.select().from(webhooks).where(eq(webhooks.enabled, true)).all().map((hook) => ({
         id: hook.id,
@@ -98,6 +113,8 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
 
   /** The deliveries due now, claimed: their next attempt moved past this one's timeout. */
   function claim(now: Date): Claimed[] {
+    const first = firstDue.get();
+    if (first?.at == null || first.at > now.toISOString()) return [];
     return write(() => {
       const due = db
         .select({
@@ -114,7 +131,7 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
         .from(webhookDeliveries)
         .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now.toISOString()), eq(webhooks.enabled, true)))
+        .where(and(PENDING, lte(webhookDeliveries.nextAttemptAt, now.toISOString()), eq(webhooks.enabled, true)))
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
         .limit(concurrency)
         .all();
