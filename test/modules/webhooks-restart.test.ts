@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
-import { committee, meeting, type TestApp } from '../helper.js';
+import { committee, meeting, until, type TestApp } from '../helper.js';
 import { receiver } from './webhooks/receiver.js';
 
 // Pending deliveries are rows: they survive the app being closed and built again on the same
@@ -64,4 +64,30 @@ t.test('deliveries survive a rebuild of the app on the same database file', asyn
   t.same(list.map((d: { status: string }) => d.status), ['delivered', 'delivered']);
   const attempts = list.map((d: { attempts: unknown[] }) => d.attempts.length).sort();
   t.same(attempts, [1, 2], 'the attempt cut short is not recorded; the failed one is');
+});
+
+t.test('the listening server delivers on its own, and stops the worker when it closes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-webhooks-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openDatabase({ path: join(dir, 'scrutiny.sqlite') });
+  t.teardown(() => db.$client.close());
+  const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false }, { db, logger: false, deliverWebhooks: true });
+  const inbox = await receiver(t);
+  const admin = app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin']).key;
+  const api: TestApp = {
+    app,
+    keys: { admin, writer: admin, reader: admin, exempt: admin, confidential: admin },
+    request: ({ as: _as, headers, ...options }) => app.inject({ ...options, headers: { authorization: `Bearer ${admin}`, ...headers } }),
+  };
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const committeeId = await committee(api);
+  const meetingId = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00', status: 'held' });
+  await api.request({ method: 'POST', url: '/v1/webhooks', payload: { url: inbox.url, events: ['action.created'], scopes: ['read'] } });
+  await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'update', title: 'Sent by the worker' } });
+  await until(() => inbox.received.length === 1, 'the worker to deliver', 10_000);
+  t.equal(inbox.received[0]!.json.data.title, 'Sent by the worker');
+  await app.close();
+  await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'update', title: 'After close' } }).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  t.equal(inbox.received.length, 1, 'nothing is sent once the server has closed');
 });
