@@ -15,15 +15,18 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** The read scopes of an API key (modules/api-keys): a webhook may be given these alone. */
-export const WEBHOOK_SCOPES = ['read', 'read:exempt', 'read:confidential'] as const;
-export type WebhookScope = (typeof WEBHOOK_SCOPES)[number];
+/**
+ * The scopes that grant reading, as an API key's (modules/api-keys builds its list from these):
+ * a webhook may be given these alone.
+ */
+export const READ_SCOPES = ['read', 'read:exempt', 'read:confidential'] as const;
+export type ReadScope = (typeof READ_SCOPES)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** What a webhook with these scopes may be told about, as an API key with them may read. */
-export function visibilitiesOfScopes(scopes: readonly WebhookScope[]): Visibility[] {
+export function visibilitiesOfScopes(scopes: readonly ReadScope[]): Visibility[] {
   const confidential = scopes.includes('read:confidential');
   const exempt = confidential || scopes.includes('read:exempt');
   return visibilities.filter((v) => v === 'public' || (v === 'exempt' && exempt) || (v === 'confidential' && confidential));

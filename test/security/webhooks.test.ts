@@ -1,5 +1,5 @@
 import t from 'tap';
-import { WEBHOOK_EVENTS, type WebhookScope } from '../../src/domain/webhooks.js';
+import { WEBHOOK_EVENTS, type ReadScope } from '../../src/domain/webhooks.js';
 import { build } from '../helper.js';
 import { receiver, type Receiver } from '../modules/webhooks/receiver.js';
 import { LEVEL_MARKER, levels, seedBusiness, type Level } from './seed.js';
@@ -9,7 +9,7 @@ import { LEVEL_MARKER, levels, seedBusiness, type Level } from './seed.js';
 // updates with a RAG, the scan's flags) and a meeting being changed; no payload one receives
 // carries the marker of a level it may not read, and each receives every level it may.
 
-const subscribers: { name: string; scopes: WebhookScope[]; sees: Level[] }[] = [
+const subscribers: { name: string; scopes: ReadScope[]; sees: Level[] }[] = [
   { name: 'public', scopes: ['read'], sees: ['public'] },
   { name: 'exempt', scopes: ['read', 'read:exempt'], sees: ['public', 'exempt'] },
   { name: 'confidential', scopes: ['read:confidential'], sees: ['public', 'exempt', 'confidential'] },

@@ -7,7 +7,7 @@ import type { Tx } from '../../db/transaction.js';
 import { webhookEvents, webhooks } from '../../db/schema.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { visibilities, type Visibility } from '../../domain/visibility.js';
-import { visibilitiesOfScopes, type WebhookEvent, type WebhookScope } from '../../domain/webhooks.js';
+import { visibilitiesOfScopes, type WebhookEvent, type ReadScope } from '../../domain/webhooks.js';
 import { actionByIdStatements } from '../actions/query.js';
 import { ActionSchema, type Action } from '../actions/schemas.js';
 import { MeetingSchema } from '../meetings/schemas.js';
@@ -53,7 +53,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
     if (key !== readUnder) {
       const next = new Map<string, Set<Visibility>>();
       for (const hook of db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)).all()) {
-        const seen = visibilitiesOfScopes(hook.scopes.split(',') as WebhookScope[]);
+        const seen = visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]);
         for (const event of hook.events.split(',')) {
           const set = next.get(event) ?? new Set<Visibility>();
           seen.forEach((v) => set.add(v));

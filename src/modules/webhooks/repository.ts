@@ -5,7 +5,7 @@ import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../
 import { transaction, type Tx } from '../../db/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Clock } from '../../domain/clock.js';
-import { WEBHOOK_EVENTS, webhookUrlProblem, type WebhookEvent, type WebhookScope } from '../../domain/webhooks.js';
+import { WEBHOOK_EVENTS, webhookUrlProblem, type WebhookEvent, type ReadScope } from '../../domain/webhooks.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import { recordAudit } from '../audit/repository.js';
 import { mustFind, nowIso } from '../shared/crud.js';
@@ -23,7 +23,7 @@ export function toWebhook(row: WebhookRow): Webhook & { version: number } {
     id: row.id,
     url: row.url,
     events: row.events.split(',') as WebhookEvent[],
-    scopes: row.scopes.split(',') as WebhookScope[],
+    scopes: row.scopes.split(',') as ReadScope[],
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt,

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DELIVERY_STATUSES, WEBHOOK_EVENTS, WEBHOOK_SCOPES } from '../../domain/webhooks.js';
+import { DELIVERY_STATUSES, WEBHOOK_EVENTS, READ_SCOPES } from '../../domain/webhooks.js';
 import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 // Event names are checked by the repository rather than by an enum here, so that a 400 can name
@@ -9,8 +9,8 @@ const EventName = Text(64, { minLength: 1, description: `One of: ${WEBHOOK_EVENT
 const fields = {
   url: NonEmpty(2000, { description: 'Absolute http or https URL the events are POSTed to' }),
   events: Type.Array(EventName, { minItems: 1, maxItems: WEBHOOK_EVENTS.length, uniqueItems: true }),
-  scopes: Type.Array(StringEnum(WEBHOOK_SCOPES), {
-    minItems: 1, maxItems: WEBHOOK_SCOPES.length, uniqueItems: true,
+  scopes: Type.Array(StringEnum(READ_SCOPES), {
+    minItems: 1, maxItems: READ_SCOPES.length, uniqueItems: true,
     description: 'What it may be told about, as an API key with these scopes may read',
   }),
   enabled: Type.Boolean({ default: true }),
@@ -21,7 +21,7 @@ export const WebhookSchema = Type.Object(
     id: Type.Integer(),
     url: Type.String(),
     events: Type.Array(StringEnum(WEBHOOK_EVENTS)),
-    scopes: Type.Array(StringEnum(WEBHOOK_SCOPES)),
+    scopes: Type.Array(StringEnum(READ_SCOPES)),
     enabled: Type.Boolean(),
     disabledReason: Nullable(Type.String({ description: 'Why it was disabled, e.g. the receiver answered 410 Gone' })),
     ...Timestamps,

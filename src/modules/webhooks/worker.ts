@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
-import { nextAttemptAfter, visibilitiesOfScopes, type WebhookScope } from '../../domain/webhooks.js';
+import { nextAttemptAfter, visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';
 import type { Outbox } from './outbox.js';
 import type { WebhookRepository } from './repository.js';
 import { signatureOf } from './signature.js';
@@ -99,7 +99,7 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       const hooks = db.select().from(webhooks).where(eq(webhooks.enabled, true)).all().map((hook) => ({
         id: hook.id,
         events: hook.events.split(','),
-        visibilities: visibilitiesOfScopes(hook.scopes.split(',') as WebhookScope[]),
+        visibilities: visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]),
       }));
       for (const event of events) {
         for (const hook of hooks) {
