@@ -209,6 +209,12 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   async function pass(): Promise<number> {
     let attempted = 0;
     for (;;) {
+      // A group commit is open (db/group-commit.ts): what it holds may yet roll back, so nothing
+      // written in it is sent before it commits. Look again in a moment.
+      if (db.$client.inTransaction) {
+        if (!stopped) setTimeout(() => void tick(), 5).unref();
+        return attempted;
+      }
       const now = clock();
       fanOut(now.toISOString());
       const due = claim(now);
