@@ -249,10 +249,12 @@ t.test('410 Gone disables the webhook; nothing more is written for it', async (t
   const m = await setup(api);
   const inbox = await receiver(t, 410);
   const hook = await subscribe(api, { url: inbox.url });
+  const etag = (await api.request({ method: 'GET', url: `/v1/webhooks/${hook.id}` })).headers.etag;
   await createAction(api, { meetingId: m.a });
   await tick(api);
-  const webhook = (await api.request({ method: 'GET', url: `/v1/webhooks/${hook.id}` })).json();
-  t.match(webhook, { enabled: false, disabledReason: /410 Gone/ });
+  const read = await api.request({ method: 'GET', url: `/v1/webhooks/${hook.id}` });
+  t.match(read.json(), { enabled: false, disabledReason: /410 Gone/ });
+  t.not(read.headers.etag, etag, 'a new version: a PATCH made against the old one is refused');
   t.match((await deliveries(api, hook.id))[0], { status: 'failed', attempts: [{ statusCode: 410 }] });
   const events = eventCount(api);
   await createAction(api, { meetingId: m.a });

@@ -46,6 +46,9 @@ function checkEvents(events: readonly string[] | undefined): void {
   });
 }
 
+/** Who disables a webhook whose receiver answered 410 Gone, in its history. */
+const DELIVERY_WORKER: Actor = { name: 'system:webhook-delivery', visibilities: [] };
+
 const DELIVERY_SORT: SortSpec = { field: 'id', descending: true };
 
 export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Outbox; clock: Clock }) {
@@ -131,7 +134,15 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
     /** Disabled by the receiver (410 Gone): no more deliveries until an admin enables it again. */
     disable(id: number, reason: string): void {
       writing((tx) => {
-        tx.update(webhooks).set({ enabled: false, disabledReason: reason, updatedAt: clock().toISOString() }).where(eq(webhooks.id, id)).run();
+        const before = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
+        if (!before?.enabled) return;
+        const after = tx
+          .update(webhooks)
+          .set({ enabled: false, disabledReason: reason, version: before.version + 1, updatedAt: clock().toISOString() })
+          .where(eq(webhooks.id, id))
+          .returning()
+          .get()!;
+        recordAudit(tx, DELIVERY_WORKER, 'webhook', id, 'update', audited(before), audited(after));
       });
     },
 

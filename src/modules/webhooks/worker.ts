@@ -195,8 +195,9 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     const nextAttemptAt = next === null ? null : new Date(next).toISOString();
     const status = delivered ? 'delivered' : nextAttemptAt === null ? 'failed' : 'pending';
     write(() => {
-      db.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt: now.toISOString(), ...outcome, nextAttemptAt }).run();
-      db.update(webhookDeliveries).set({ status, attempts, nextAttemptAt }).where(eq(webhookDeliveries.id, delivery.id)).run();
+      // Gone meanwhile with its webhook (deleted by an admin): nothing to record.
+      const settled = db.update(webhookDeliveries).set({ status, attempts, nextAttemptAt }).where(eq(webhookDeliveries.id, delivery.id)).returning({ id: webhookDeliveries.id }).get();
+      if (settled) db.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt: now.toISOString(), ...outcome, nextAttemptAt }).run();
     });
     // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
     if (gone) {
