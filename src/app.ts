@@ -39,6 +39,8 @@ export interface BuildOptions {
   checkWriteHandlers?: boolean;
   /** What time it is when "today" is worked out (tests fix it); the system clock by default. */
   clock?: Clock;
+  /** Run the webhook delivery worker once listening, on a database given in `db` too (tests). */
+  deliverWebhooks?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -92,7 +94,16 @@ export async function buildApp(
   app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
   app.decorate('engine', engine);
-  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock }));
+  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock, log: app.log }));
+  // The webhook delivery worker runs with the listening server (as the engine's workers do) and
+  // stops before the database closes (onClose hooks run last-registered first).
+  if (!options.db || options.deliverWebhooks) {
+    app.addHook('onListen', (done) => {
+      app.services.webhookDeliveries.start();
+      done();
+    });
+  }
+  app.addHook('onClose', async () => app.services.webhookDeliveries.stop());
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

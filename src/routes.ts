@@ -12,6 +12,7 @@ import { meetingRoutes } from './modules/meetings/routes.js';
 import { personRoutes } from './modules/people/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { resolutionRoutes } from './modules/resolutions/routes.js';
+import { webhookRoutes } from './modules/webhooks/routes.js';
 
 /** The API's resources, in the order a reader meets them in the design. */
 export async function registerRoutes(app: FastifyInstance, config: Config) {
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(holidayRoutes);
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });
       await v1.register(apiKeyRoutes);
+      await v1.register(webhookRoutes);
     },
     { prefix: '/v1' },
   );

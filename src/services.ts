@@ -16,6 +16,10 @@ import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
 import { createResolutionRepository } from './modules/resolutions/repository.js';
 import { createScanService } from './jobs/overdue-scan.js';
+import { createOutbox } from './modules/webhooks/outbox.js';
+import { createWebhookRepository } from './modules/webhooks/repository.js';
+import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
+import { systemClock } from './domain/clock.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -24,10 +28,13 @@ import { createScanService } from './jobs/overdue-scan.js';
  * ACTION_CACHE_ENTRIES; scripts, which read once, keep none. `clock`: what time it is when
  * "today" is worked out (tests fix it); the system's by default.
  */
-export function createServices(engine: Engine, options: { actionReadCacheEntries?: number; clock?: Clock } = {}) {
+export function createServices(engine: Engine, options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog } = {}) {
   const { db, search, changes } = engine;
+  const clock = options.clock ?? systemClock;
+  // Webhook events are written by the repositories below in their own transactions.
+  const outbox = createOutbox(db, { changes, clock });
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
-  const meetings = createMeetingRepository(db, holidays);
+  const meetings = createMeetingRepository(db, holidays, outbox);
   const committees = createCommitteeRepository(
     db,
     (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
@@ -37,20 +44,23 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
-  const actions = createActionRepository(db, { holidays, days });
+  const actions = createActionRepository(db, { holidays, days, events: outbox });
   const actionReads = createActionReadModel(actions, {
     changes: changes.forTables(actionReadTables),
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
-  const scans = createScanService(db, { holidays, clock: options.clock });
+  const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
   const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const calendars = createCalendarRepository(db, { committees, people });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars };
+  const webhooks = createWebhookRepository(db, { outbox, clock });
+  // Started by the listening server (app.ts), never by scripts or inject-only tests.
+  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, webhooks, webhookDeliveries };
 }
 
 export type Services = ReturnType<typeof createServices>;

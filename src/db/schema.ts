@@ -13,6 +13,7 @@ import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
 import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
 import { visibilities } from '../domain/visibility.js';
+import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../domain/webhooks.js';
 import {
   ACTION_KINDS,
   ATTENDANCE_STATUSES,
@@ -446,4 +447,74 @@ export const referenceCounters = sqliteTable(
     lastNumber: integer('last_number').notNull(),
   },
   (t) => [primaryKey({ columns: [t.committeeId, t.municipalYear] })],
+);
+
+// --- Signed webhooks (issue 14): subscriptions, the outbox of events, and their deliveries ---
+
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  /** Comma-separated event types (domain/webhooks.ts). */
+  events: text('events').notNull(),
+  /** Comma-separated read scopes: which visibilities it may be told about. */
+  scopes: text('scopes').notNull(),
+  /** `whsec_` + base64: the signing key, kept to sign with (shown once, on creation). */
+  secret: text('secret').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  version,
+  ...timestamps,
+});
+
+/**
+ * The outbox: one row per event a webhook subscribed to, written in the transaction of the
+ * change. The delivery worker fans each out into deliveries (`dispatched` once done).
+ */
+export const webhookEvents = sqliteTable(
+  'webhook_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: WEBHOOK_EVENTS }).notNull(),
+    /** The effective visibility of the record the event is about. */
+    visibility: text('visibility', { enum: visibilities }).notNull(),
+    /** The resource as the API returns it, as JSON text. */
+    data: text('data').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    dispatched: integer('dispatched', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('webhook_events_undispatched_idx').on(t.id).where(sql`dispatched = 0`)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id').notNull().references(() => webhookEvents.id),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    /** When the worker may next try it; a claim moves it on, so an attempt cut short is retried. */
+    nextAttemptAt: text('next_attempt_at'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Since when it has been retried: the event's fan-out, or an admin's manual retry. */
+    retryFrom: text('retry_from').notNull(),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+  ],
+);
+
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id').notNull().references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: text('attempted_at').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    nextAttemptAt: text('next_attempt_at'),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { webhookDocs } from '../modules/webhooks/openapi.js';
 import { ProblemSchema } from './schemas.js';
 import { DOCS_PREFIX, isDocsPath } from './security-headers.js';
 
@@ -49,6 +50,7 @@ export default fp(
         openapi: '3.1.0',
         info: { ...apiInfo, license: { name: 'MIT', identifier: 'MIT' } },
         servers: [{ url: '/' }],
+        webhooks: webhookDocs,
         components: {
           securitySchemes: {
             apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created with `npm run api-key -- create`' },
@@ -65,6 +67,7 @@ export default fp(
           { name: 'holidays', description: 'Bank holidays and council closure days' },
           { name: 'imports', description: 'Minutes text to draft records' },
           { name: 'api-keys', description: 'API keys and scopes' },
+          { name: 'webhooks', description: 'Signed webhooks (Standard Webhooks) and their deliveries' },
           { name: 'operations', description: 'Health, readiness and metrics' },
         ],
       },

@@ -8,6 +8,7 @@ import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';
 import { recordAudit } from '../modules/audit/repository.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
+import type { Outbox } from '../modules/webhooks/outbox.js';
 import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
 import { compactJson, render, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
@@ -33,7 +34,8 @@ export interface ScanResult {
 }
 
 /** `clock`: the instant "today" is taken at, in each committee's time zone, when no day is given. */
-export function createScanService(db: Db, { holidays, clock = systemClock }: { holidays: HolidayRepository; clock?: Clock }) {
+/** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
+export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
   const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
     buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities });
 
@@ -72,7 +74,7 @@ export function createScanService(db: Db, { holidays, clock = systemClock }: { h
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
           // Each flag is dated the day its committee was judged as of (its own today by default).
           const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId });
-          let added = 0;
+          const flagged: number[] = [];
           for (const { asOf, entry } of judgedMeetings(tx, holidays.calendar(), plan, allVisibilities)) {
             if (!entry.meeting) continue;
             for (const action of entry.overdue) {
@@ -85,11 +87,13 @@ export function createScanService(db: Db, { holidays, clock = systemClock }: { h
                 .get();
               if (row) {
                 recordAudit(tx, actor, 'overdue_flag', row.id, 'create', null, row);
-                added++;
+                events?.flagged(tx, row);
+                flagged.push(action.id);
               }
             }
           }
-          return added;
+          events?.scanCompleted(tx, { asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged });
+          return flagged.length;
         },
       );
       const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();

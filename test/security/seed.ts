@@ -35,6 +35,8 @@ export interface Seed {
   /** Actions by key, including those tightened on the public item. */
   actions: Record<ActionKey, SeededRecord>;
   flagCount: number;
+  /** A (disabled) webhook, for the admin's webhook reads to have one to show. */
+  webhookId: number;
 }
 
 export type Kind = 'item' | 'resolution' | 'declaration';
@@ -125,6 +127,10 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
   const flagged = (scan.json().meetings as { overdue: unknown[] }[]).reduce((n, m) => n + m.overdue.length, 0);
   if (flagged !== plan.length) throw new Error(`seed scan flagged ${flagged} actions, expected ${plan.length}`);
 
+  const webhook = await post(api, '/v1/webhooks', {
+    url: 'https://receiver.example.gov.uk/hooks', events: ['action.created'], scopes: ['read'], enabled: false,
+  });
+
   return {
     committeeId: committee.id,
     personId: person.id,
@@ -133,5 +139,6 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
     ids,
     actions,
     flagCount: flagged,
+    webhookId: webhook.id,
   };
 }

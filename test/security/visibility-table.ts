@@ -146,6 +146,10 @@ export const getRoutes: RouteTable = {
   '/v1/holidays': () => [{}, { query: 'from=2024-01-01&to=2024-12-31' }],
   '/v1/holidays/{date}': () => [{ params: { date: '2024-08-26' } }],
   '/v1/api-keys': () => [{}],
+  // Admin only; the payloads themselves are probed in webhooks.test.ts.
+  '/v1/webhooks': () => [{}],
+  '/v1/webhooks/{id}': (seed) => [{ params: { id: seed.webhookId } }],
+  '/v1/webhooks/{id}/deliveries': (seed) => [{ params: { id: seed.webhookId } }],
 };
 
 /** GET routes the OpenAPI document leaves out on purpose; probed for markers all the same. */

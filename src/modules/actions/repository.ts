@@ -10,6 +10,7 @@ import { isOverdue } from '../../domain/overdue.js';
 import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
+import type { Outbox } from '../webhooks/outbox.js';
 import { insertAudited, updateAudited } from '../shared/crud.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { listActionsStatements } from './list-query.js';
@@ -26,6 +27,8 @@ interface Deps {
   holidays: HolidayRepository;
   /** Today where each committee sits (today.ts). */
   days: ActionDays;
+  /** Webhook events, written in the write's own transaction (webhooks/outbox.ts). */
+  events?: Outbox;
 }
 
 /** An action as the API returns it: the row plus `overdue` as of the given day. */
@@ -36,7 +39,7 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
 
 type ListStatements = ReturnType<typeof listActionsStatements>;
 
-export function createActionRepository(db: Db, { holidays, days }: Deps) {
+export function createActionRepository(db: Db, { holidays, days, events }: Deps) {
   const actionById = actionByIdStatements(db);
   const listRows = listActionsStatements(db);
   /** The list's statements on the connection searches run on (search.ts), made on first use. */
@@ -119,7 +122,9 @@ export function createActionRepository(db: Db, { holidays, days }: Deps) {
         executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
         responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
       });
-      return present(findVisible(tx, actor, row.id), days.of(meeting.committeeId));
+      const created = present(findVisible(tx, actor, row.id), days.of(meeting.committeeId));
+      events?.action(tx, 'action.created', created);
+      return created;
     },
 
     update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
@@ -180,7 +185,10 @@ export function createActionRepository(db: Db, { holidays, days }: Deps) {
         }
         const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
         const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
-        return present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
+        const updated = present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
+        events?.action(tx, 'action.updated', updated);
+        if (updated.status === 'responded' && before.status !== 'responded') events?.action(tx, 'action.responded', updated);
+        return updated;
       });
     },
 
@@ -203,6 +211,7 @@ export function createActionRepository(db: Db, { holidays, days }: Deps) {
         if (input.rag) {
           const before = rowById(tx, actions, current.id)!;
           updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
+          events?.action(tx, 'action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId)));
         }
         return update;
       });

@@ -7,9 +7,10 @@ import type { ChangeStamp } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
+import { READ_SCOPES } from '../../domain/webhooks.js';
 import { recordAudit } from '../audit/repository.js';
 
-export const scopes = ['read', 'read:exempt', 'read:confidential', 'write', 'admin'] as const;
+export const scopes = [...READ_SCOPES, 'write', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
 
 export interface ApiKeyRecord {

@@ -13,6 +13,7 @@ import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { recordAudit } from '../audit/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
+import type { Outbox } from '../webhooks/outbox.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited } from '../shared/crud.js';
 import type { CreateMeeting, ListMeetingsQuery, UpdateMeeting } from './schemas.js';
 
@@ -25,7 +26,7 @@ function utcOf(startsAt: string): string {
   return instant.toUTC().toISO()!;
 }
 
-export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
+export function createMeetingRepository(db: Db, holidays: HolidayRepository, events?: Outbox) {
   const byId = (tx: Tx | Db, id: number) => tx.select().from(meetings).where(eq(meetings.id, id)).get();
   const committeeOf = (tx: Tx | Db, id: number) =>
     mustFind(tx.select().from(committees).where(eq(committees.id, id)).get(), 'Committee', id);
@@ -154,6 +155,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository) {
       if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
         moveNextMeetingActions(tx, actor, before.committeeId);
       }
+      events?.meeting(tx, after);
       return after;
     },
 

@@ -1,0 +1,124 @@
+import fastJsonStringify from 'fast-json-stringify';
+import { eq, sql } from 'drizzle-orm';
+import type { Static } from 'typebox';
+import type { ChangeCounters } from '../../db/changes.js';
+import type { Db } from '../../db/client.js';
+import type { Tx } from '../../db/transaction.js';
+import { webhookEvents, webhooks } from '../../db/schema.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { visibilities, type Visibility } from '../../domain/visibility.js';
+import { visibilitiesOfScopes, type WebhookEvent, type ReadScope } from '../../domain/webhooks.js';
+import { actionByIdStatements } from '../actions/query.js';
+import { ActionSchema, type Action } from '../actions/schemas.js';
+import { MeetingSchema } from '../meetings/schemas.js';
+import { present } from '../actions/repository.js';
+
+// The transactional outbox. A repository calls it inside the transaction of its change, so the
+// event exists exactly when the change does (a rolled-back write leaves none) and the request
+// never waits for a receiver: the delivery worker (worker.ts) sends it later. On the hot write
+// path it costs a lookup when no enabled webhook wants the event, and one INSERT when one does.
+
+type Meeting = Static<typeof MeetingSchema>;
+
+let actionJson: ((action: Action) => string) | undefined;
+let meetingJson: ((meeting: Meeting) => string) | undefined;
+/** The resource as the API writes it: the same schema, through the same serialiser as the routes. */
+const renderAction = (action: Action) => (actionJson ??= fastJsonStringify(ActionSchema) as (a: Action) => string)(action);
+const renderMeeting = (meeting: Meeting) => (meetingJson ??= fastJsonStringify(MeetingSchema) as (m: Meeting) => string)(meeting);
+
+interface Deps {
+  /** `others()` moves when another process commits (a webhook created by another server). */
+  changes: Pick<ChangeCounters, 'others'>;
+  clock?: Clock;
+}
+
+export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
+  // Prepared on the app's one connection: run inside a repository's transaction, it is part of it.
+  const insert = db
+    .insert(webhookEvents)
+    .values({ type: sql.placeholder('type'), visibility: sql.placeholder('visibility'), data: sql.placeholder('data'), occurredAt: sql.placeholder('occurredAt') })
+    .prepare();
+  const actionById = actionByIdStatements(db);
+  const listeners: (() => void)[] = [];
+
+  // What the enabled webhooks want: for each event type, the visibilities some subscriber may
+  // read. Read again when this process's webhooks change (changed()) or another process commits.
+  // Inside a transaction — every write — no change stamp can vouch for a cache, so the webhooks'
+  // own writes say when to read again, both when they happen and when their transaction ends.
+  let generation = 0;
+  let readUnder: string | undefined;
+  let wanted = new Map<string, Set<Visibility>>();
+  const wants = (type: WebhookEvent, visibility: Visibility): boolean => {
+    const key = `${generation}:${changes.others()}`;
+    if (key !== readUnder) {
+      const next = new Map<string, Set<Visibility>>();
+      for (const hook of db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)).all()) {
+        const seen = visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]);
+        for (const event of hook.events.split(',')) {
+          const set = next.get(event) ?? new Set<Visibility>();
+          seen.forEach((v) => set.add(v));
+          next.set(event, set);
+        }
+      }
+      [wanted, readUnder] = [next, key];
+    }
+    return wanted.get(type)?.has(visibility) ?? false;
+  };
+
+  const wake = () => listeners.forEach((listener) => listener());
+
+  // `_tx`: the transaction the change runs in, on this same connection (db/transaction.ts).
+  function record(_tx: Tx, type: WebhookEvent, visibility: Visibility, data: () => string): void {
+    if (!wants(type, visibility)) return;
+    insert.run({ type, visibility, data: data(), occurredAt: clock().toISOString() });
+    wake();
+  }
+
+  return {
+    /** The webhooks changed (or a write to them ended): read the subscriptions again. */
+    changed(): void {
+      generation++;
+    },
+
+    /** Something is due for delivery now (an event recorded, a delivery retried). */
+    wake,
+
+    /** Called after an event is recorded (the worker wakes up, once the turn is over). */
+    onRecorded(listener: () => void): void {
+      listeners.push(listener);
+    },
+
+    /** action.created, action.updated, action.responded: the action as the API returned it. */
+    action(tx: Tx, type: WebhookEvent, action: Action): void {
+      record(tx, type, action.visibility, () => renderAction(action));
+    },
+
+    /** action.flagged: the action as of the day it was flagged on, with the meeting and reason. */
+    flagged(tx: Tx, flag: { actionId: number; meetingId: number; flaggedOn: string; reason: string }): void {
+      const row = actionById(visibilities, flag.actionId);
+      if (row === undefined) return;
+      record(tx, 'action.flagged', row.visibility, () => {
+        const action = renderAction(present(row, flag.flaggedOn));
+        return `{"action":${action},"meetingId":${flag.meetingId},"flaggedOn":${JSON.stringify(flag.flaggedOn)},"reason":${JSON.stringify(flag.reason)}}`;
+      });
+    },
+
+    /** meeting.updated: meetings are public (their items carry the visibility). */
+    meeting(tx: Tx, meeting: Meeting): void {
+      record(tx, 'meeting.updated', 'public', () => renderMeeting(meeting));
+    },
+
+    /**
+     * scan.completed: a summary. Its count is of flags on public actions alone: a count must not
+     * reveal Part 2 business (DESIGN.md "Access"), and the event goes to every subscriber.
+     */
+    scanCompleted(tx: Tx, scan: { asOf: string | null; committeeId: number | null; flaggedActionIds: readonly number[] }): void {
+      record(tx, 'scan.completed', 'public', () => {
+        const flagsRecorded = scan.flaggedActionIds.filter((id) => actionById(['public'], id) !== undefined).length;
+        return JSON.stringify({ asOf: scan.asOf, committeeId: scan.committeeId, flagsRecorded });
+      });
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
