@@ -92,7 +92,11 @@ export async function buildApp(
   app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
   app.decorate('engine', engine);
-  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock }));
+  app.decorate('services', createServices(engine, {
+    actionReadCacheEntries: config.actionReadCacheEntries,
+    clock: options.clock,
+    responseLinks: { publicBaseUrl: config.publicBaseUrl, days: config.responseLinkDays, secret: config.linkSecret },
+  }));
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

@@ -1,3 +1,4 @@
+import { defaultConfig } from './config.js';
 import type { Engine } from './db/engine.js';
 import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
@@ -16,6 +17,7 @@ import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
 import { createResolutionRepository } from './modules/resolutions/repository.js';
 import { createScanService } from './jobs/overdue-scan.js';
+import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -24,7 +26,10 @@ import { createScanService } from './jobs/overdue-scan.js';
  * ACTION_CACHE_ENTRIES; scripts, which read once, keep none. `clock`: what time it is when
  * "today" is worked out (tests fix it); the system's by default.
  */
-export function createServices(engine: Engine, options: { actionReadCacheEntries?: number; clock?: Clock } = {}) {
+export function createServices(
+  engine: Engine,
+  options: { actionReadCacheEntries?: number; clock?: Clock; responseLinks?: Omit<ResponseLinkOptions, 'clock'> } = {},
+) {
   const { db, search, changes } = engine;
   const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
   const meetings = createMeetingRepository(db, holidays);
@@ -50,7 +55,11 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const calendars = createCalendarRepository(db, { committees, people });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars };
+  const responseLinks = createResponseLinkRepository(db, actions, {
+    ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
+    clock: options.clock,
+  });
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, responseLinks };
 }
 
 export type Services = ReturnType<typeof createServices>;
