@@ -76,3 +76,8 @@ export function formTokenValid(secret: string, linkId: number, nonce: string, ch
   if (!Number.isSafeInteger(issued) || issued > now.getTime() + 60_000 || now.getTime() - issued > FORM_LIFETIME_MS) return false;
   return sameBytes(Buffer.from(check, 'base64url'), mac(secret, 'response-form', `${linkId}:${nonce}`));
 }
+
+/** A URL with any response-link signature masked, for logs: a logged token would be a working credential. */
+export function withoutLinkSignature(url: string): string {
+  return url.replace(/(\/respond\/[0-9]+\.)[A-Za-z0-9_-]+/g, '$1…');
+}
