@@ -182,3 +182,16 @@ t.test('the secret is generated once and kept: links survive a restart', async (
   const configured = await build(t, { databasePath, linkSecret: 'another-secret-of-at-least-32-characters' }, { clock: () => NOW });
   t.equal((await configured.request({ method: 'GET', url: link.path, as: null })).statusCode, 404, 'LINK_SECRET set: links signed with another key do not work');
 });
+
+t.test('the pages are rate-limited as the API is, and say so as a page', async (t) => {
+  const api = await build(t, { rateLimitPerMinute: 2 }, { clock: () => NOW });
+  const statuses: number[] = [];
+  let last = '';
+  for (let i = 0; i < 3; i++) {
+    const res = await api.request({ method: 'GET', url: '/respond/1.nothing', as: null, remoteAddress: '192.0.2.9' });
+    statuses.push(res.statusCode);
+    last = res.body;
+  }
+  t.same(statuses, [404, 404, 429]);
+  t.match(last, '<h1>Too many requests</h1>');
+});
