@@ -43,3 +43,14 @@ t.test('logs never hold a working token', async (t) => {
   t.equal(withoutLinkSignature(`/respond/${linkToken(SECRET, 5)}?sent=update`), '/respond/5.…?sent=update');
   t.equal(withoutLinkSignature('/v1/actions/5'), '/v1/actions/5');
 });
+
+t.test('configuration: PUBLIC_BASE_URL, LINK_SECRET and RESPONSE_LINK_DAYS', async (t) => {
+  const { loadConfig, ConfigError } = await import('../../src/config.js');
+  t.match(loadConfig({}), { publicBaseUrl: 'http://localhost:3000', linkSecret: undefined, responseLinkDays: 30 });
+  t.match(loadConfig({ PUBLIC_BASE_URL: 'https://tracker.example.gov.uk/scrutiny/', RESPONSE_LINK_DAYS: '14', LINK_SECRET: SECRET }), {
+    publicBaseUrl: 'https://tracker.example.gov.uk/scrutiny', responseLinkDays: 14, linkSecret: SECRET,
+  });
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'tracker.example.gov.uk' }), ConfigError);
+  t.throws(() => loadConfig({ RESPONSE_LINK_DAYS: '0' }), /RESPONSE_LINK_DAYS/);
+  t.throws(() => loadConfig({ LINK_SECRET: 'short' }), /LINK_SECRET/);
+});
