@@ -46,7 +46,7 @@ t.test('logs never hold a working token', async (t) => {
 
 t.test('configuration: PUBLIC_BASE_URL, LINK_SECRET and RESPONSE_LINK_DAYS', async (t) => {
   const { loadConfig, ConfigError } = await import('../../src/config.js');
-  t.match(loadConfig({}), { publicBaseUrl: 'http://localhost:3000', linkSecret: undefined, responseLinkDays: 30 });
+  t.match(loadConfig({}), { publicBaseUrl: undefined, linkSecret: undefined, responseLinkDays: 30 });
   t.match(loadConfig({ PUBLIC_BASE_URL: 'https://tracker.example.gov.uk/scrutiny/', RESPONSE_LINK_DAYS: '14', LINK_SECRET: SECRET }), {
     publicBaseUrl: 'https://tracker.example.gov.uk/scrutiny', responseLinkDays: 14, linkSecret: SECRET,
   });

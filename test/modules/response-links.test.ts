@@ -27,6 +27,9 @@ t.test('the page: the action, no-store, no-referrer, a CSP without unsafe-inline
   const api = await build(t, {}, { clock: () => NOW });
   const { actionId, ownerId } = await linkedAction(api);
   const link = await issueLink(api, actionId, ownerId);
+  t.match(link.url, /^http:\/\/localhost\/respond\//, 'no PUBLIC_BASE_URL: the origin the API was called at');
+  const viaHost = await api.request({ method: 'POST', url: `/v1/actions/${actionId}/response-links`, payload: { personId: ownerId }, headers: { host: 'tracker.internal:8080' } });
+  t.match(viaHost.json().url, /^http:\/\/tracker\.internal:8080\/respond\//);
   const page = await api.request({ method: 'GET', url: link.path, as: null });
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /text\/html/);
