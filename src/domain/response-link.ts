@@ -13,7 +13,13 @@ function mac(secret: string, purpose: string, message: string): Buffer {
   return createHmac('sha256', secret).update(`${purpose}:${message}`).digest();
 }
 
-function sameBytes(a: Buffer, b: Buffer): boolean {
+/**
+ * Compares signatures as written, not as decoded: base64url's last character carries spare bits,
+ * so decoding would accept several spellings of one signature, and a token must have one.
+ */
+function sameSignature(given: string, expected: Buffer): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected.toString('base64url'));
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
@@ -31,8 +37,7 @@ export function linkIdOf(secret: string, token: string): number | undefined {
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const id = Number(match[1]);
-  const given = Buffer.from(match[2]!, 'base64url');
-  return Number.isSafeInteger(id) && sameBytes(given, mac(secret, 'response-link', match[1]!)) ? id : undefined;
+  return Number.isSafeInteger(id) && sameSignature(match[2]!, mac(secret, 'response-link', match[1]!)) ? id : undefined;
 }
 
 /** When a link issued at `now` stops working. */
@@ -74,7 +79,7 @@ export function formToken(secret: string, linkId: number, now: Date): { nonce: s
 export function formTokenValid(secret: string, linkId: number, nonce: string, check: string, now: Date): boolean {
   const issued = Number(nonce.split('.')[0]);
   if (!Number.isSafeInteger(issued) || issued > now.getTime() + 60_000 || now.getTime() - issued > FORM_LIFETIME_MS) return false;
-  return sameBytes(Buffer.from(check, 'base64url'), mac(secret, 'response-form', `${linkId}:${nonce}`));
+  return sameSignature(check, mac(secret, 'response-form', `${linkId}:${nonce}`));
 }
 
 /** A URL with any response-link signature masked, for logs: a logged token would be a working credential. */

@@ -14,6 +14,13 @@ t.test('a token names its link only when signed with the secret', async (t) => {
   t.equal(linkIdOf(SECRET, `${token}x`), undefined);
   t.equal(linkIdOf(SECRET, '42'), undefined);
   t.equal(linkIdOf(SECRET, `042.${token.split('.')[1]}`), undefined);
+  // The last character's spare bits: another spelling of the same bytes is not the token.
+  const last = token.at(-1)!;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const sameBytes = alphabet[alphabet.indexOf(last) ^ 1]!;
+  const signature = token.split('.')[1]!;
+  t.same(Buffer.from(signature.slice(0, -1) + sameBytes, 'base64url'), Buffer.from(signature, 'base64url'));
+  t.equal(linkIdOf(SECRET, token.slice(0, -1) + sameBytes), undefined);
 });
 
 t.test('a link works until it expires, is revoked, its action is finished or changes owner', async (t) => {
