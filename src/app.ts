@@ -94,7 +94,12 @@ export async function buildApp(
   app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
   app.decorate('engine', engine);
-  app.decorate('services', createServices(engine, { actionReadCacheEntries: config.actionReadCacheEntries, clock: options.clock, log: app.log }));
+  app.decorate('services', createServices(engine, {
+    actionReadCacheEntries: config.actionReadCacheEntries,
+    clock: options.clock,
+    log: app.log,
+    responseLinks: { publicBaseUrl: config.publicBaseUrl, days: config.responseLinkDays, secret: config.linkSecret },
+  }));
   // The webhook delivery worker runs with the listening server (as the engine's workers do) and
   // stops before the database closes (onClose hooks run last-registered first).
   if (!options.db || options.deliverWebhooks) {

@@ -24,6 +24,8 @@ export const EnvSchema = Type.Object({
   IMPORT_BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   ACTION_CACHE_ENTRIES: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$' })),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
+  LINK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  RESPONSE_LINK_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
 });
 
 export interface Config {
@@ -44,8 +46,12 @@ export interface Config {
   importBodyLimitBytes: number;
   /** Rendered actions kept between requests (0: none); emptied by any write. */
   actionReadCacheEntries: number;
-  /** Where the API is reached from outside (links in calendars); unset: each request's own origin. */
+  /** Where the API is reached from outside (links in calendars and response links); unset: each request's own origin. */
   publicBaseUrl?: string;
+  /** The key response links are signed with; unset: generated once and kept in the database. */
+  linkSecret: string | undefined;
+  /** How many days a response link works. */
+  responseLinkDays: number;
 }
 
 
@@ -69,6 +75,8 @@ export const defaultConfig: Config = {
   bodyLimitBytes: 1024 * 1024,
   importBodyLimitBytes: 6 * 1024 * 1024,
   actionReadCacheEntries: 20_000,
+  linkSecret: undefined,
+  responseLinkDays: 30,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -110,5 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importBodyLimitBytes: Number(e.IMPORT_BODY_LIMIT_BYTES ?? defaultConfig.importBodyLimitBytes),
     actionReadCacheEntries: Number(e.ACTION_CACHE_ENTRIES ?? defaultConfig.actionReadCacheEntries),
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    linkSecret: e.LINK_SECRET,
+    responseLinkDays: Number(e.RESPONSE_LINK_DAYS ?? defaultConfig.responseLinkDays),
   };
 }

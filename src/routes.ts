@@ -13,6 +13,8 @@ import { personRoutes } from './modules/people/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { resolutionRoutes } from './modules/resolutions/routes.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
+import { responsePageRoutes } from './modules/response-links/page-routes.js';
+import { responseLinkRoutes } from './modules/response-links/routes.js';
 
 /** The API's resources, in the order a reader meets them in the design. */
 export async function registerRoutes(app: FastifyInstance, config: Config) {
@@ -25,6 +27,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(itemRoutes);
       await v1.register(resolutionRoutes);
       await v1.register(actionRoutes);
+      await v1.register(responseLinkRoutes);
       await v1.register(reportRoutes);
       await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });
       await v1.register(holidayRoutes);
@@ -34,4 +37,6 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
     },
     { prefix: '/v1' },
   );
+  // Answering by link: HTML for people, outside /v1; the token in the path is the credential.
+  await app.register(responsePageRoutes, { publicBaseUrl: config.publicBaseUrl });
 }

@@ -1,3 +1,4 @@
+import { defaultConfig } from './config.js';
 import type { Engine } from './db/engine.js';
 import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
@@ -20,6 +21,7 @@ import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
 import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
 import { systemClock } from './domain/clock.js';
+import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -28,7 +30,10 @@ import { systemClock } from './domain/clock.js';
  * ACTION_CACHE_ENTRIES; scripts, which read once, keep none. `clock`: what time it is when
  * "today" is worked out (tests fix it); the system's by default.
  */
-export function createServices(engine: Engine, options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog } = {}) {
+export function createServices(
+  engine: Engine,
+  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'> } = {},
+) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
   // Webhook events are written by the repositories below in their own transactions.
@@ -60,7 +65,11 @@ export function createServices(engine: Engine, options: { actionReadCacheEntries
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, webhooks, webhookDeliveries };
+  const responseLinks = createResponseLinkRepository(db, actions, {
+    ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
+    clock: options.clock,
+  });
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, webhooks, webhookDeliveries, responseLinks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -518,3 +518,38 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );
+
+// ── Answering by link (issue 14) ────────────────────────────────────────────────────────────
+
+/**
+ * Server-wide settings the server makes for itself, by name: `link_secret`, the key response
+ * links are signed with when LINK_SECRET is not set (generated on first start, kept so links
+ * survive restarts).
+ */
+export const settings = sqliteTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: text('created_at').notNull().default(nowUtc),
+});
+
+/**
+ * A personal link to answer one action, issued to one person (modules/response-links). The
+ * token is never stored: it is the link's id signed with the server's secret, so a copy of the
+ * database cannot be used to answer.
+ */
+export const responseLinks = sqliteTable(
+  'response_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    expiresAt: text('expires_at').notNull(),
+    revokedAt: text('revoked_at'),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [index('response_links_action_idx').on(t.actionId)],
+);

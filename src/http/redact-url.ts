@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { withoutLinkSignature } from '../domain/response-link.js';
 
 // Calendar feeds take an API key in the URL (`?key=`, http/auth.ts). A URL is written to the
 // request log and echoed as a problem's `instance`: the key's value is replaced first, as the
@@ -30,11 +31,11 @@ export function withoutQueryKey(url: string): string {
   return `${url.slice(0, start + 1)}${parts.join('&')}`;
 }
 
-/** Fastify's own request serializer for the log, with `url` passed through withoutQueryKey. */
+/** Fastify's own request serializer for the log, `url` without a key or a response link's signature. */
 export function requestForLog(request: FastifyRequest) {
   return {
     method: request.method,
-    url: withoutQueryKey(request.url),
+    url: withoutLinkSignature(withoutQueryKey(request.url)),
     version: [request.headers?.['accept-version']].flat()[0],
     host: request.host,
     remoteAddress: request.ip,

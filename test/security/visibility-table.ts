@@ -115,6 +115,8 @@ export const getRoutes: RouteTable = {
     ...perAction((k) => [`action.${k}`])(s),
     ...perAction((k) => [`action.${k}`], 'limit=1')(s),
   ],
+  // Links carry no action text; a hidden action's links are a 404 like the action (write scope).
+  '/v1/actions/{id}/response-links': perAction(() => []),
 
   '/v1/reports/overdue': (s) => {
     const report = (query: string, headers?: Record<string, string>): Probe => ({
