@@ -3,6 +3,7 @@ import t, { type Test } from 'tap';
 import { MEETING_STATUSES } from '../../src/domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../../src/domain/executive-response.js';
 import { ACTION_KINDS, COMMITTEE_KINDS, PERSON_KINDS, RESOLUTION_KINDS } from '../../src/domain/vocabulary.js';
+import { READ_SCOPES, WEBHOOK_EVENTS } from '../../src/domain/webhooks.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 // A field a PATCH does not send never changes. For every PATCH operation in the OpenAPI
@@ -286,6 +287,27 @@ const actionFixture: Fixture<ActionContext> = {
 };
 
 /** Every PATCH path of the OpenAPI document, with its fixture. A missing entry fails. */
+const webhookFixture: Fixture<null> = {
+  setup: async () => null,
+  create: async (api) => {
+    const id = await idOf(api, '/v1/webhooks', {
+      url: 'https://hooks.example.gov.uk/scrutiny',
+      events: ['action.created', 'meeting.updated'],
+      scopes: ['read', 'read:exempt'],
+      enabled: false,
+    });
+    return `/v1/webhooks/${id}`;
+  },
+  values: () => ({
+    url: fc.constantFrom('https://receiver.example.org/hooks', 'http://127.0.0.1:9/events'),
+    events: fc.subarray([...WEBHOOK_EVENTS], { minLength: 1 }),
+    scopes: fc.subarray([...READ_SCOPES], { minLength: 1 }),
+    enabled: fc.boolean(),
+  }),
+  // Enabling a webhook again clears why it was disabled.
+  follows: { enabled: ['disabledReason'] },
+};
+
 const fixtures: Record<string, Fixture<never>> = {
   '/v1/committees/{id}': committeeFixture,
   '/v1/meetings/{id}': meetingFixture,
@@ -293,6 +315,7 @@ const fixtures: Record<string, Fixture<never>> = {
   '/v1/people/{id}': personFixture,
   '/v1/resolutions/{id}': resolutionFixture,
   '/v1/actions/{id}': actionFixture,
+  '/v1/webhooks/{id}': webhookFixture,
 } as unknown as Record<string, Fixture<never>>;
 
 /**
