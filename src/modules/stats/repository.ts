@@ -164,10 +164,14 @@ export function createStatsRepository(
             }
           }
           const all: { value: number; count: number }[] = [];
-          for (const row of responseDays.all(params)) {
-            const value = { value: workingDaysToRespond(row.raisedOn, row.respondedOn, calendar), count: row.count };
+          const responses = responseDays.all(params);
+          const workingDays = workingDaysToRespond(responses, calendar);
+          for (const [i, row] of responses.entries()) {
+            const value = { value: workingDays[i]!, count: row.count };
             const key = keyOf(row);
-            days.set(key, [...(days.get(key) ?? []), value]);
+            const owned = days.get(key);
+            if (owned) owned.push(value);
+            else days.set(key, [value]);
             all.push(value);
           }
           for (const [key, owner] of owners) owner.medianWorkingDaysToRespond = weightedMedian(days.get(key) ?? []);

@@ -1,12 +1,25 @@
-import { isWorkingDay, workingDaysBetween, type HolidayCalendar, type LocalDate } from '../../domain/calendar.js';
+import { isWorkingDay, type HolidayCalendar, type LocalDate } from '../../domain/calendar.js';
+import { addDays } from '../../domain/local-date.js';
 
 /**
  * Working days taken to respond: those after the day the action was raised up to and including
- * the day of the response. A response on the day of the meeting (or earlier, as recorded) took 0.
+ * the day of the response (a response on the day of the meeting, or recorded before it, took 0).
+ * Counted for many pairs of days at once: each day's running count of working days is found in
+ * one walk of the calendar over the span of the days, so a pair costs a subtraction.
  */
-export function workingDaysToRespond(raisedOn: LocalDate, respondedOn: LocalDate, calendar: HolidayCalendar): number {
-  if (respondedOn <= raisedOn) return 0;
-  return workingDaysBetween(raisedOn, respondedOn, calendar) + (isWorkingDay(respondedOn, calendar) ? 1 : 0);
+export function workingDaysToRespond(pairs: { raisedOn: LocalDate; respondedOn: LocalDate }[], calendar: HolidayCalendar): number[] {
+  const days = [...new Set(pairs.flatMap((p) => [p.raisedOn, p.respondedOn]))].sort();
+  const runningCount = new Map<LocalDate, number>();
+  let count = 0;
+  let day = days[0];
+  for (const wanted of days) {
+    for (; day! <= wanted; day = addDays(day!, 1)) {
+      if (isWorkingDay(day!, calendar)) count += 1;
+      if (day === wanted) runningCount.set(day, count);
+    }
+  }
+  return pairs.map(({ raisedOn, respondedOn }) =>
+    respondedOn <= raisedOn ? 0 : runningCount.get(respondedOn)! - runningCount.get(raisedOn)!);
 }
 
 /** The median of values given with how often each occurs; null when there are none. */
