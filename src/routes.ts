@@ -12,6 +12,7 @@ import { meetingRoutes } from './modules/meetings/routes.js';
 import { personRoutes } from './modules/people/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { resolutionRoutes } from './modules/resolutions/routes.js';
+import { statsRoutes } from './modules/stats/routes.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
 import { responsePageRoutes } from './modules/response-links/page-routes.js';
 import { responseLinkRoutes } from './modules/response-links/routes.js';
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(actionRoutes);
       await v1.register(responseLinkRoutes);
       await v1.register(reportRoutes);
+      await v1.register(statsRoutes);
       await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });
       await v1.register(holidayRoutes);
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });

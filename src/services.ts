@@ -16,6 +16,7 @@ import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
 import { createResolutionRepository } from './modules/resolutions/repository.js';
+import { createStatsRepository } from './modules/stats/repository.js';
 import { createScanService } from './jobs/overdue-scan.js';
 import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
@@ -61,6 +62,7 @@ export function createServices(
   const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
+  const stats = createStatsRepository(db, { committees, holidays });
   const calendars = createCalendarRepository(db, { committees, people });
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
@@ -69,7 +71,7 @@ export function createServices(
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
   });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, webhooks, webhookDeliveries, responseLinks };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -31,7 +31,7 @@ export interface ReportWriter {
 // pack is opened. A leading ' makes such a cell plain text. Numbers are not strings, so stay numbers.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
-const csvRows = (rows: unknown[][]) => stringify(rows, { cast: { string: inertCell } });
+export const csvRows = (rows: unknown[][]) => stringify(rows, { cast: { string: inertCell } });
 
 const CSV_HEADER = ['reference', 'as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag'];
 

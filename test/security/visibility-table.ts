@@ -138,6 +138,8 @@ export const getRoutes: RouteTable = {
       { query: 'asOf=2024-07-16&format=html' },
     ];
   },
+  // Counts only, no text: the numbers per level are checked in stats.test.ts.
+  '/v1/stats': (s) => [{}, { query: `committeeId=${s.committeeId}&asOf=${AS_OF}` }, { query: `asOf=${AS_OF}&format=csv` }, { headers: { accept: 'text/csv' } }],
   '/v1/flags': (s) => [
     { actionIds: { pick: flagActionIds, of: allActions } },
     { query: 'limit=1', actionIds: { pick: flagActionIds, of: allActions } },
