@@ -74,8 +74,8 @@ export async function action(api: TestApp, meetingId: number, body: Record<strin
  * actions: two public ones owned by Jane due soon as of 19 July; an exempt one owned by Olive;
  * a public and an exempt one with no owner; one owned by Pat (opted out), one by Nora (no email).
  */
-export async function notificationFixture(t: Test, smtpUrl: string | undefined) {
-  const api = await build(t, { smtpUrl, publicBaseUrl: 'https://tracker.example.gov.uk' }, { clock });
+export async function notificationFixture(t: Test, smtpUrl: string | undefined, config: { databasePath?: string } = {}) {
+  const api = await build(t, { smtpUrl, publicBaseUrl: 'https://tracker.example.gov.uk', ...config }, { clock });
   const committeeId = await committee(api, { name: 'Health Scrutiny Committee', contactEmail: 'scrutiny@example.gov.uk' });
   const raisedAt = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00' });
   await meeting(api, committeeId, { startsAt: '2024-09-16T18:30:00+01:00' });
