@@ -74,7 +74,7 @@ export function createServices(
   });
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock });
+  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
   return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, history, calendars, webhooks, webhookDeliveries, responseLinks, notifications, mailer, notificationPass };
 }
 

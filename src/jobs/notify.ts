@@ -7,7 +7,10 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { composeDigest, type DigestItem, type NotificationKind, type RecipientRole } from '../domain/notifications.js';
 import { stricter, visibilities as allVisibilities, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
+import { actionByIdStatements } from '../modules/actions/query.js';
+import { present } from '../modules/actions/repository.js';
 import type { Mailer } from '../modules/notifications/mailer.js';
+import type { Outbox } from '../modules/webhooks/outbox.js';
 import { recipientKey, type NotificationRepository } from '../modules/notifications/repository.js';
 import type { NotificationEmail, NotificationRun } from '../modules/notifications/schemas.js';
 import type { ResponseLinkRepository } from '../modules/response-links/repository.js';
@@ -56,9 +59,10 @@ interface Candidate {
 
 export function createNotificationPass(
   db: Db,
-  deps: { holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: ResponseLinkRepository; mailer: Mailer; clock?: Clock },
+  deps: { holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: ResponseLinkRepository; mailer: Mailer; clock?: Clock; events?: Outbox },
 ) {
   const clock = deps.clock ?? systemClock;
+  const actionById = actionByIdStatements(db);
   const person = (id: number) => db.select().from(people).where(eq(people.id, id)).get();
   const committeeOf = (id: number) => db.select().from(committees).where(eq(committees.id, id)).get()!;
   const factsOf = (ids: number[]): Map<number, ActionFacts> => {
@@ -186,6 +190,14 @@ export function createNotificationPass(
             subject: digest.subject, status: status as 'sent' | 'failed' | 'not_sent', reason, createdAt,
             actions: items.map((i) => ({ actionId: i.actionId, key: i.key })),
           });
+        }
+        // action.reminded: in the transaction that records the reminder (the outbox's rule).
+        if (status === 'sent' && deps.events) {
+          for (const item of r.items) {
+            if (item.kind !== 'reminder' || item.role !== 'owner') continue;
+            const row = actionById(allVisibilities, item.actionId);
+            if (row) deps.events.action(tx, 'action.reminded', present(row, asOf));
+          }
         }
       });
     }

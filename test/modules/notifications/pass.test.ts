@@ -1,6 +1,7 @@
 import t from 'tap';
 import { action, clock, closedPort, notificationFixture, runPass, scan, smtpServer } from './smtp.js';
 import { build } from '../../helper.js';
+import { receiver } from '../webhooks/receiver.js';
 
 t.test('a reminder digest: two actions to one owner in one email, with text, HTML and working links', async (t) => {
   const smtp = await smtpServer(t);
@@ -136,4 +137,16 @@ t.test('SMTP down or refusing: failed with the error, sent on the next pass', as
   t.equal(smtp.received.filter((r) => r.to.includes('jane@example.gov.uk')).length, 1);
   const failures = await api.request({ method: 'GET', url: `/v1/notifications?personId=${people.jane}&status=failed` });
   t.equal(failures.json().data.length, 1, 'the failure stays on record');
+});
+
+t.test('a reminder sent is an action.reminded webhook event', async (t) => {
+  const smtp = await smtpServer(t);
+  const { api, actions } = await notificationFixture(t, smtp.url);
+  const inbox = await receiver(t);
+  const hook = await api.request({ method: 'POST', url: '/v1/webhooks', payload: { url: inbox.url, events: ['action.reminded'], scopes: ['read'] } });
+  t.equal(hook.statusCode, 201);
+  await runPass(api, { asOf: '2024-07-19' });
+  await api.app.services.webhookDeliveries.tick();
+  const reminded = inbox.received.filter((r) => r.json.type === 'action.reminded').map((r) => r.json.data.id as number).sort((a, b) => a - b);
+  t.same(reminded, [actions.transport.id, actions.waiting.id].sort((a, b) => a - b), 'the public actions reminded of; not the exempt one (a read-only webhook)');
 });
