@@ -76,6 +76,11 @@ t.test('a reminder digest: two actions to one owner in one email, with text, HTM
   t.equal((await api.request({ method: 'GET', url: '/v1/notifications', as: api.keys.writer })).statusCode, 403, 'admin only');
   t.equal((await api.request({ method: 'GET', url: '/v1/notifications?kind=bogus' })).statusCode, 400);
   t.equal((await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: '19/07/2024' } })).statusCode, 400);
+  t.equal((await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: '2024-07-19', extra: 1 } })).statusCode, 400);
+  t.equal((await api.request({ method: 'POST', url: '/v1/notifications/run', as: api.keys.writer, payload: {} })).statusCode, 403);
+  const bare = await api.request({ method: 'POST', url: '/v1/notifications/run', payload: {} });
+  t.equal(bare.statusCode, 200, 'no asOf: as of today');
+  t.equal(bare.json().asOf, '2024-07-19', "today by the app's clock");
 });
 
 t.test('overdue after a scan, once per flag; the chair copied from the second flag', async (t) => {
