@@ -99,7 +99,9 @@ export async function buildApp(
     clock: options.clock,
     log: app.log,
     responseLinks: { publicBaseUrl: config.publicBaseUrl, days: config.responseLinkDays, secret: config.linkSecret },
+    mail: { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom },
   }));
+  app.addHook('onClose', async () => app.services.mailer.close());
   // The webhook delivery worker runs with the listening server (as the engine's workers do) and
   // stops before the database closes (onClose hooks run last-registered first).
   if (!options.db || options.deliverWebhooks) {

@@ -26,6 +26,8 @@ export const EnvSchema = Type.Object({
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
   LINK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   RESPONSE_LINK_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
+  MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })),
 });
 
 export interface Config {
@@ -52,6 +54,10 @@ export interface Config {
   linkSecret: string | undefined;
   /** How many days a response link works. */
   responseLinkDays: number;
+  /** Where notification emails go out (smtp:// or smtps://); unset: recorded as not_sent, "no SMTP". */
+  smtpUrl: string | undefined;
+  /** The From of notification emails. */
+  mailFrom: string;
 }
 
 
@@ -77,6 +83,8 @@ export const defaultConfig: Config = {
   actionReadCacheEntries: 20_000,
   linkSecret: undefined,
   responseLinkDays: 30,
+  smtpUrl: undefined,
+  mailFrom: 'Scrutiny Tracker <scrutiny@localhost>',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -120,5 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     linkSecret: e.LINK_SECRET,
     responseLinkDays: Number(e.RESPONSE_LINK_DAYS ?? defaultConfig.responseLinkDays),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? defaultConfig.mailFrom,
   };
 }

@@ -14,6 +14,7 @@ import { reportRoutes } from './modules/reports/routes.js';
 import { resolutionRoutes } from './modules/resolutions/routes.js';
 import { statsRoutes } from './modules/stats/routes.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { responsePageRoutes } from './modules/response-links/page-routes.js';
 import { responseLinkRoutes } from './modules/response-links/routes.js';
 
@@ -36,6 +37,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });
       await v1.register(apiKeyRoutes);
       await v1.register(webhookRoutes);
+      await v1.register(notificationRoutes);
     },
     { prefix: '/v1' },
   );

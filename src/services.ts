@@ -23,6 +23,9 @@ import { createWebhookRepository } from './modules/webhooks/repository.js';
 import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
 import { systemClock } from './domain/clock.js';
 import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
+import { createNotificationPass } from './jobs/notify.js';
+import { createMailer, type MailerOptions } from './modules/notifications/mailer.js';
+import { createNotificationRepository } from './modules/notifications/repository.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -33,7 +36,7 @@ import { createResponseLinkRepository, type ResponseLinkOptions } from './module
  */
 export function createServices(
   engine: Engine,
-  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'> } = {},
+  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions } = {},
 ) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
@@ -71,7 +74,10 @@ export function createServices(
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
   });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks };
+  const notifications = createNotificationRepository(db);
+  const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
+  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, notifications, mailer, notificationPass };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -14,6 +14,7 @@ import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
 import { visibilities } from '../domain/visibility.js';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../domain/webhooks.js';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RECIPIENT_ROLES } from '../domain/notifications.js';
 import {
   ACTION_KINDS,
   ATTENDANCE_STATUSES,
@@ -87,6 +88,8 @@ export const people = sqliteTable(
     role: text('role'),
     organisation: text('organisation'),
     email: text('email'),
+    /** false: the person has opted out of notification emails (DESIGN.md "Notifications"). */
+    notify: integer('notify', { mode: 'boolean' }).notNull().default(true),
     version,
     ...timestamps,
   },
@@ -552,4 +555,61 @@ export const responseLinks = sqliteTable(
     createdAt: text('created_at').notNull().default(nowUtc),
   },
   (t) => [index('response_links_action_idx').on(t.actionId)],
+);
+
+// ── Notifications (issue 14) ────────────────────────────────────────────────────────────────
+
+/**
+ * Every notification the pass decided (jobs/notify.ts): one row per recipient and kind of one
+ * email (a digest carries several), with what became of it. A failed one is tried again by the
+ * next pass; sent and not_sent ones are done with (notified_actions records them).
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The day the pass was run as of. */
+    asOf: text('as_of').notNull(),
+    personId: integer('person_id').references(() => people.id),
+    email: text('email'),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    /** Why this recipient: the owner, the chair (copied), or the contact officer (unassigned). */
+    recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
+    subject: text('subject'),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+    /** not_sent: why; failed: the SMTP error. */
+    reason: text('reason'),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [
+    index('notifications_person_idx').on(t.personId, t.id),
+    index('notifications_kind_idx').on(t.kind, t.id),
+    index('notifications_status_idx').on(t.status, t.id),
+  ],
+);
+
+/** The actions a notification named. */
+export const notificationActions = sqliteTable(
+  'notification_actions',
+  {
+    notificationId: integer('notification_id').notNull().references(() => notifications.id),
+    actionId: integer('action_id').notNull().references(() => actions.id),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.actionId] }), index('notification_actions_action_idx').on(t.actionId, t.notificationId)],
+);
+
+/** Which action notifications are done: once per action, kind, key (due date or flag) and recipient. */
+export const notifiedActions = sqliteTable(
+  'notified_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actionId: integer('action_id').notNull().references(() => actions.id),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    /** reminder: the due-by date; overdue: the flag's id. */
+    key: text('key').notNull(),
+    /** `person:<id>` or `email:<address>`. */
+    recipient: text('recipient').notNull(),
+    notificationId: integer('notification_id').notNull().references(() => notifications.id),
+  },
+  (t) => [uniqueIndex('notified_actions_unique').on(t.actionId, t.kind, t.key, t.recipient)],
 );

@@ -155,6 +155,7 @@ const personFixture: Fixture<null> = {
     role: nullable(text()),
     organisation: nullable(text()),
     email: nullable(fc.constantFrom('officer@example.gov.uk', 'cllr@example.org')),
+    notify: fc.boolean(),
   }),
 };
 

@@ -154,6 +154,8 @@ export const getRoutes: RouteTable = {
   '/v1/webhooks': () => [{}],
   '/v1/webhooks/{id}': (seed) => [{ params: { id: seed.webhookId } }],
   '/v1/webhooks/{id}/deliveries': (seed) => [{ params: { id: seed.webhookId } }],
+  // Admin only; the emails themselves are probed in notification-emails.test.ts.
+  '/v1/notifications': () => [{}],
 };
 
 /** GET routes the OpenAPI document leaves out on purpose; probed for markers all the same. */

@@ -10,6 +10,7 @@ const fields = {
   role: Nullable(Text(300, { description: `e.g. "Director of Children's Services", "Roman Catholic Church Representative"` })),
   organisation: Nullable(Text(300)),
   email: Nullable(Email),
+  notify: Type.Boolean({ description: 'false: the person has opted out of notification emails' }),
 };
 
 export const PersonSchema = Type.Object(
@@ -26,6 +27,7 @@ export const CreatePersonSchema = Type.Object(
     role: Type.Optional(fields.role),
     organisation: Type.Optional(fields.organisation),
     email: Type.Optional(fields.email),
+    notify: Type.Optional(Type.Boolean({ default: true, description: 'false: the person has opted out of notification emails' })),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,50 @@
+import nodemailer from 'nodemailer';
+
+// Email out through SMTP_URL. Unset: nothing is sent and the pass records `not_sent` ("no SMTP").
+// A server that refuses, answers 5xx or goes quiet is the pass's to record as `failed`: `send`
+// rejects with the error, and the pass never lets it escape.
+
+export interface OutgoingEmail {
+  to: string;
+  cc?: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** False when no SMTP_URL is configured. */
+  readonly configured: boolean;
+  send(email: OutgoingEmail): Promise<void>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  smtpUrl?: string;
+  mailFrom: string;
+  /** How long to wait for the server at each step before giving up (ms). */
+  timeoutMs?: number;
+}
+
+export function createMailer({ smtpUrl, mailFrom, timeoutMs = 15_000 }: MailerOptions): Mailer {
+  if (smtpUrl === undefined) {
+    return {
+      configured: false,
+      send: () => Promise.reject(new Error('no SMTP')),
+      close: () => {},
+    };
+  }
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  return {
+    configured: true,
+    async send(email) {
+      await transport.sendMail({ from: mailFrom, to: email.to, cc: email.cc?.length ? email.cc : undefined, subject: email.subject, text: email.text, html: email.html });
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,101 @@
+import { and, asc, eq, exists, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
+import { notificationActions, notifications, notifiedActions } from '../../db/schema.js';
+import type { Tx } from '../../db/transaction.js';
+import type { NotificationKind, NotificationStatus, RecipientRole } from '../../domain/notifications.js';
+import type { ListNotificationsQuery, Notification } from './schemas.js';
+
+// What the notification pass recorded: every notification, the actions it named, and which
+// (action, kind, key, recipient) are done with, so the next pass sends nothing twice.
+
+const SORT: SortSpec = { field: 'id', descending: true };
+
+export interface NotificationRecord {
+  asOf: string;
+  personId: number | null;
+  email: string | null;
+  kind: NotificationKind;
+  recipientRole: RecipientRole;
+  subject: string | null;
+  status: NotificationStatus;
+  reason: string | null;
+  createdAt: string;
+  /** The actions named, with the key each was notified under (due date or flag id). */
+  actions: { actionId: number; key: string }[];
+}
+
+/** Who a notification went to, as notified_actions records it. */
+export const recipientKey = (personId: number | null, email: string | null) => (personId !== null ? `person:${personId}` : `email:${email ?? ''}`);
+
+export function createNotificationRepository(db: Db) {
+  return {
+    /** Whether this action's notification of this kind and key has already gone to this recipient. */
+    done(actionId: number, kind: NotificationKind, key: string, recipient: string): boolean {
+      return db.select({ id: notifiedActions.id }).from(notifiedActions)
+        .where(and(eq(notifiedActions.actionId, actionId), eq(notifiedActions.kind, kind), eq(notifiedActions.key, key), eq(notifiedActions.recipient, recipient)))
+        .get() !== undefined;
+    },
+
+    /**
+     * Records one notification in the caller's transaction. Sent and not_sent ones are done with;
+     * a failed one is not, so the next pass tries it again. The unique index keeps a second
+     * process's record of the same notification from counting twice.
+     */
+    record(tx: Tx, n: NotificationRecord): number {
+      const row = tx.insert(notifications).values({
+        asOf: n.asOf, personId: n.personId, email: n.email, kind: n.kind, recipientRole: n.recipientRole,
+        subject: n.subject, status: n.status, reason: n.reason, createdAt: n.createdAt,
+      }).returning({ id: notifications.id }).get();
+      const ids = [...new Set(n.actions.map((a) => a.actionId))];
+      if (ids.length) tx.insert(notificationActions).values(ids.map((actionId) => ({ notificationId: row.id, actionId }))).run();
+      if (n.status !== 'failed') {
+        const recipient = recipientKey(n.personId, n.email);
+        for (const a of n.actions) {
+          tx.insert(notifiedActions).values({ actionId: a.actionId, kind: n.kind, key: a.key, recipient, notificationId: row.id }).onConflictDoNothing().run();
+        }
+      }
+      return row.id;
+    },
+
+    /** A page of notifications, newest first. */
+    list(query: ListNotificationsQuery): Page<Notification> {
+      const limit = query.limit ?? 50;
+      const page = keyset(SORT, notifications.id, notifications.id, query.cursor);
+      const namesAction = query.actionId === undefined
+        ? undefined
+        : exists(db.select({ one: sql`1` }).from(notificationActions)
+          .where(and(eq(notificationActions.notificationId, notifications.id), eq(notificationActions.actionId, query.actionId))));
+      const rows = db.select().from(notifications)
+        .where(and(
+          page.where,
+          query.personId === undefined ? undefined : eq(notifications.personId, query.personId),
+          query.kind === undefined ? undefined : eq(notifications.kind, query.kind),
+          query.status === undefined ? undefined : eq(notifications.status, query.status),
+          namesAction,
+        ))
+        .orderBy(...page.orderBy)
+        .limit(limit + 1)
+        .all();
+      const named = rows.length === 0 ? [] : db.select().from(notificationActions)
+        .where(inArray(notificationActions.notificationId, rows.map((r) => r.id)))
+        .orderBy(asc(notificationActions.actionId)).all();
+      const data = rows.map((r) => ({
+        id: r.id,
+        asOf: r.asOf,
+        personId: r.personId,
+        email: r.email,
+        kind: r.kind,
+        recipientRole: r.recipientRole,
+        actionIds: named.filter((a) => a.notificationId === r.id).map((a) => a.actionId),
+        subject: r.subject,
+        status: r.status,
+        reason: r.reason,
+        createdAt: r.createdAt,
+      }));
+      return toPage(data, limit, SORT, (r) => r.id);
+    },
+  };
+}
+
+export type NotificationRepository = ReturnType<typeof createNotificationRepository>;
