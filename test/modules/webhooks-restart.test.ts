@@ -52,6 +52,9 @@ t.test('deliveries survive a rebuild of the app on the same database file', asyn
   const pass = first.app.services.webhookDeliveries.tick();
   while (inbox.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   t.equal(hung, 1);
+  // The receiver has both requests; the worker records the 500 only once its answer is read.
+  const failedAttempts = first.app.db.$client.prepare('SELECT count(*) FROM webhook_attempts WHERE status_code = 500').pluck();
+  await until(() => failedAttempts.get() === 1, 'the failed attempt to be recorded');
   await first.close();
   await pass;
 
