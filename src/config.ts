@@ -18,6 +18,7 @@ export const EnvSchema = Type.Object({
   PUBLIC_READ: Type.Optional(Bool),
   SCAN_CRON: Type.Optional(Type.String({ minLength: 9 })),
   SCAN_ON_START: Type.Optional(Bool),
+  NOTIFY_CRON: Type.Optional(Type.String({ minLength: 9 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   BODY_LIMIT_BYTES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -40,6 +41,8 @@ export interface Config {
   publicRead: boolean;
   scanCron: string;
   scanOnStart: boolean;
+  /** When the server runs the notification pass (after the scan when both fall together). */
+  notifyCron: string;
   /** Scheduler off entirely (tests, one-off tools); not an environment variable. */
   scheduler: boolean;
   corsOrigins: string[];
@@ -75,6 +78,8 @@ export const defaultConfig: Config = {
   // 05:30 every day, Europe/London: before officers start work, after any late-night edits.
   scanCron: '30 5 * * *',
   scanOnStart: true,
+  // 07:00 on weekdays, Europe/London: after the scan, in officers' inboxes before the day starts.
+  notifyCron: '0 7 * * 1-5',
   scheduler: true,
   corsOrigins: [],
   rateLimitPerMinute: 600,
@@ -101,11 +106,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = known as Static<typeof EnvSchema>;
-  if (e.SCAN_CRON !== undefined) {
+  for (const variable of ['SCAN_CRON', 'NOTIFY_CRON'] as const) {
+    const pattern = e[variable];
+    if (pattern === undefined) continue;
     try {
-      new Cron(e.SCAN_CRON, { paused: true }).stop();
+      new Cron(pattern, { paused: true }).stop();
     } catch (err) {
-      throw new ConfigError(`Invalid SCAN_CRON=${JSON.stringify(e.SCAN_CRON)}: ${(err as Error).message}`);
+      throw new ConfigError(`Invalid ${variable}=${JSON.stringify(pattern)}: ${(err as Error).message}`);
     }
   }
   const port = e.PORT === undefined ? defaultConfig.port : Number(e.PORT);
@@ -120,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRead: e.PUBLIC_READ === undefined ? true : e.PUBLIC_READ === 'true',
     scanCron: e.SCAN_CRON ?? defaultConfig.scanCron,
     scanOnStart: e.SCAN_ON_START === undefined ? true : e.SCAN_ON_START === 'true',
+    notifyCron: e.NOTIFY_CRON ?? defaultConfig.notifyCron,
     corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((s) => s.trim()) : [],
     rateLimitPerMinute: Number(e.RATE_LIMIT_PER_MINUTE ?? defaultConfig.rateLimitPerMinute),
     bodyLimitBytes: Number(e.BODY_LIMIT_BYTES ?? defaultConfig.bodyLimitBytes),

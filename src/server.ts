@@ -2,7 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 
-// Process entry: config → app → listen; the scheduler; graceful shutdown on SIGTERM/SIGINT.
+// Process entry: config → app → listen; the scheduler (scan and notification pass); graceful shutdown on SIGTERM/SIGINT.
 
 async function main() {
   let config;
@@ -39,7 +39,11 @@ async function main() {
   await app.listen({ port: config.port, host: config.host });
   // After listening: working out the next run in Europe/London is not needed to serve.
   if (config.scheduler && !closing) {
-    scheduler = startScheduler(app.services.scans, app.log, { cron: config.scanCron, runOnStart: config.scanOnStart });
+    scheduler = startScheduler(app.services.scans, app.log, {
+      cron: config.scanCron,
+      runOnStart: config.scanOnStart,
+      notify: { pass: app.services.notificationPass, cron: config.notifyCron },
+    });
   }
 }
 

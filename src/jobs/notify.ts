@@ -20,8 +20,8 @@ import { judgedMeetings, planReport } from './overdue-report.js';
 // have become due soon (once per due-by date), overdue notices for the scan's flags (once per
 // flag, the chair copied from the second), one digest email per recipient. What was notified is
 // recorded per action, kind, key and recipient, so a second pass on the same day sends nothing
-// new; a failed email is not recorded as done and goes again next pass. The server's NOTIFY_CRON
-// schedule is not wired yet: POST /v1/notifications/run and `npm run notify` call `run`.
+// new; a failed email is not recorded as done and goes again next pass. The server runs `run` on
+// NOTIFY_CRON (jobs/scheduler.ts); POST /v1/notifications/run and `npm run notify` call it too.
 
 export interface NotifyRequest {
   asOf?: string;

@@ -2,12 +2,18 @@ import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
 import { isBusy } from '../db/busy.js';
 import { scriptActor } from '../domain/actor.js';
+import type { NotificationPass } from './notify.js';
 import type { ScanService } from './overdue-scan.js';
 
-// The nightly scan inside the server. croner runs it at SCAN_CRON in Europe/London (so 05:30
-// stays 05:30 across the clock changes), `protect` stops a slow run overlapping the next, and
-// stop() waits for a run in progress so shutdown never interrupts a scan mid-transaction (the
-// scan is one synchronous transaction anyway: it either committed or never started).
+// The nightly scan and the notification pass inside the server. croner runs them at SCAN_CRON
+// and NOTIFY_CRON in Europe/London (so 05:30 stays 05:30 across the clock changes), `protect`
+// stops a slow run overlapping its own next, and stop() waits for a run in progress so shutdown
+// never interrupts a scan mid-transaction (the scan is one synchronous transaction anyway: it
+// either committed or never started).
+//
+// Both jobs go through one queue, so a pass never runs beside a scan or another pass. A pass
+// reads the flags the scan records, so when both fall in the same minute the scan goes first,
+// whichever of the two timers croner happens to fire first.
 //
 // The scan runs on the server's thread. While another process holds the write lock (the command
 // line's import, say), waiting for it would stop every request for the busy timeout; so the scan
@@ -16,56 +22,104 @@ import type { ScanService } from './overdue-scan.js';
 /** How long the scheduler keeps retrying a scan refused by another process's lock. */
 const BUSY_RETRY_FOR_MS = 10 * 60_000;
 
+export type ScheduledJob = 'scan' | 'notify';
+
 export interface Scheduler {
   stop(): Promise<void>;
-  nextRun(): Date | null;
+  nextRun(job?: ScheduledJob): Date | null;
+  /** What croner calls when `job` is due at `at`; settles when that run (and any before it) ends. */
+  fire(job: ScheduledJob, at: Date): Promise<void>;
 }
+
+const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000) * 60_000;
 
 export function startScheduler(
   scans: ScanService,
   log: FastifyBaseLogger,
-  options: { cron: string; runOnStart: boolean; busyRetryMs?: number },
+  options: {
+    cron: string;
+    runOnStart: boolean;
+    busyRetryMs?: number;
+    notify?: { pass: NotificationPass; cron: string };
+  },
 ): Scheduler {
   const busyRetryMs = options.busyRetryMs ?? 1000;
-  let running: Promise<void> | undefined;
+  let queue: Promise<void> = Promise.resolve();
   let stopped = false;
   let retry: { timer: NodeJS.Timeout; settle: () => void } | undefined;
   const pause = () =>
     new Promise<void>((settle) => {
       retry = { timer: setTimeout(settle, busyRetryMs), settle };
     });
-  const run = (reason: string) => {
-    running = (async () => {
-      for (let waited = 0; !stopped; waited += busyRetryMs) {
-        try {
-          const { report, flagsRecorded } = scans.scan(scriptActor('scheduler'), { waitForLock: false });
-          log.info({ reason, asOf: report.asOf, flagsRecorded, meetings: report.meetings.length }, 'overdue scan finished');
-          return;
-        } catch (err) {
-          if (!isBusy(err) || waited >= BUSY_RETRY_FOR_MS) {
-            log.error({ err, reason }, 'overdue scan failed');
-            return;
-          }
-          if (waited === 0) log.info({ reason }, 'overdue scan waiting: another process holds the write lock');
-          await pause();
-        }
-      }
-    })();
-    return running;
+  const enqueue = (task: () => Promise<void>) => {
+    queue = queue.then(() => (stopped ? undefined : task()));
+    return queue;
   };
-  const job = new Cron(options.cron, { timezone: 'Europe/London', protect: true }, () => run('schedule'));
+
+  const scan = async (reason: string) => {
+    for (let waited = 0; !stopped; waited += busyRetryMs) {
+      try {
+        const { report, flagsRecorded } = scans.scan(scriptActor('scheduler'), { waitForLock: false });
+        log.info({ reason, asOf: report.asOf, flagsRecorded, meetings: report.meetings.length }, 'overdue scan finished');
+        return;
+      } catch (err) {
+        if (!isBusy(err) || waited >= BUSY_RETRY_FOR_MS) {
+          log.error({ err, reason }, 'overdue scan failed');
+          return;
+        }
+        if (waited === 0) log.info({ reason }, 'overdue scan waiting: another process holds the write lock');
+        await pause();
+      }
+    }
+  };
+  const notify = async (pass: NotificationPass) => {
+    try {
+      const run = await pass.run();
+      const sent = run.emails.filter((e) => e.status === 'sent').length;
+      log.info({ asOf: run.asOf, emails: run.emails.length, sent }, 'notification pass finished');
+    } catch (err) {
+      // A broken pass is the next pass's to retry; it must never take the server down.
+      log.error({ err }, 'notification pass failed');
+    }
+  };
+
+  // The minute whose scan has been queued, so a scan queued early for a pass is not run twice.
+  let scannedMinute: number | undefined;
+  const scanDue = (at: Date) => {
+    const minute = minuteOf(at);
+    if (scannedMinute === minute) return queue;
+    scannedMinute = minute;
+    return enqueue(() => scan('schedule'));
+  };
+  // Only to ask whether the scan falls in a given minute; never started.
+  const scanPattern = new Cron(options.cron, { timezone: 'Europe/London', paused: true });
+  const notifyDue = (at: Date) => {
+    const pass = options.notify?.pass;
+    if (!pass) return queue;
+    const minute = minuteOf(at);
+    if (scanPattern.nextRun(new Date(minute - 1))?.getTime() === minute) void scanDue(at);
+    return enqueue(() => notify(pass));
+  };
+
+  const scanJob = new Cron(options.cron, { timezone: 'Europe/London', protect: true }, () => scanDue(new Date()));
+  const notifyJob = options.notify
+    ? new Cron(options.notify.cron, { timezone: 'Europe/London', protect: true }, () => notifyDue(new Date()))
+    : undefined;
   // Catch up after downtime: a scan missed while the server was down runs now.
-  if (options.runOnStart) setImmediate(() => void run('start-up'));
+  if (options.runOnStart) setImmediate(() => void enqueue(() => scan('start-up')));
   return {
     async stop() {
       stopped = true;
-      job.stop();
+      scanJob.stop();
+      notifyJob?.stop();
+      scanPattern.stop();
       if (retry) {
         clearTimeout(retry.timer);
         retry.settle();
       }
-      await running;
+      await queue;
     },
-    nextRun: () => job.nextRun(),
+    nextRun: (job = 'scan') => (job === 'scan' ? scanJob.nextRun() : notifyJob?.nextRun() ?? null),
+    fire: (job, at) => (job === 'scan' ? scanDue(at) : notifyDue(at)),
   };
 }
