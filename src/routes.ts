@@ -17,6 +17,7 @@ import { webhookRoutes } from './modules/webhooks/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { responsePageRoutes } from './modules/response-links/page-routes.js';
 import { responseLinkRoutes } from './modules/response-links/routes.js';
+import { subscriberRoutes } from './modules/subscribers/routes.js';
 
 /** The API's resources, in the order a reader meets them in the design. */
 export async function registerRoutes(app: FastifyInstance, config: Config) {
@@ -30,6 +31,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(resolutionRoutes);
       await v1.register(actionRoutes);
       await v1.register(responseLinkRoutes);
+      await v1.register(subscriberRoutes);
       await v1.register(reportRoutes);
       await v1.register(statsRoutes);
       await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });

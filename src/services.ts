@@ -22,6 +22,7 @@ import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
 import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
 import { systemClock } from './domain/clock.js';
+import { createSubscriberRepository } from './modules/subscribers/repository.js';
 import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
 import { createNotificationPass } from './jobs/notify.js';
 import { createMailer, type MailerOptions } from './modules/notifications/mailer.js';
@@ -74,10 +75,11 @@ export function createServices(
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
   });
+  const subscribers = createSubscriberRepository(db, actions);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, notifications, mailer, notificationPass };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
 }
 
 export type Services = ReturnType<typeof createServices>;

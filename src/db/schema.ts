@@ -613,3 +613,19 @@ export const notifiedActions = sqliteTable(
   },
   (t) => [uniqueIndex('notified_actions_unique').on(t.actionId, t.kind, t.key, t.recipient)],
 );
+
+// ── Action subscribers (issue 14) ───────────────────────────────────────────────────────────
+
+/**
+ * People who asked to hear when an action is answered (DESIGN.md "Notifications": response).
+ * Gone with the action, and with the person: a subscription is no reason to keep either.
+ */
+export const actionSubscribers = sqliteTable(
+  'action_subscribers',
+  {
+    actionId: integer('action_id').notNull().references(() => actions.id, { onDelete: 'cascade' }),
+    personId: integer('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull().default(nowUtc),
+  },
+  (t) => [primaryKey({ columns: [t.actionId, t.personId] }), index('action_subscribers_person_idx').on(t.personId)],
+);

@@ -117,6 +117,7 @@ export const getRoutes: RouteTable = {
   ],
   // Links carry no action text; a hidden action's links are a 404 like the action (write scope).
   '/v1/actions/{id}/response-links': perAction(() => []),
+  '/v1/actions/{id}/subscribers': perAction(() => []),
 
   '/v1/reports/overdue': (s) => {
     const report = (query: string, headers?: Record<string, string>): Probe => ({
