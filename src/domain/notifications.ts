@@ -4,14 +4,14 @@ import type { Visibility } from './visibility.js';
 // What the notification pass tells people (DESIGN.md "Notifications"), as words: the digest one
 // recipient gets in one pass. Pure: the pass (jobs/notify.ts) decides who gets what and sends it.
 
-export const NOTIFICATION_KINDS = ['reminder', 'overdue'] as const;
+export const NOTIFICATION_KINDS = ['reminder', 'overdue', 'response'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const NOTIFICATION_STATUSES = ['sent', 'failed', 'not_sent'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** Why the recipient gets it: they own the action, chair its committee, or are its contact officer (unassigned). */
-export const RECIPIENT_ROLES = ['owner', 'chair', 'contact'] as const;
+export const RECIPIENT_ROLES = ['owner', 'chair', 'contact', 'requester', 'subscriber'] as const;
 export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
 
 export interface DigestItem {
@@ -27,6 +27,8 @@ export interface DigestItem {
   meetingOn: LocalDate | null;
   /** Overdue: how many times it has been flagged, this flag included. */
   timesFlagged?: number;
+  /** Response: the action was answered (else it got a progress update). */
+  answered?: boolean;
   /** The recipient's personal response link (owners only). */
   link?: { url: string; expiresAt: string };
 }
@@ -54,6 +56,7 @@ const escapeHtml = (s: string) =>
 export const notForPublication = (items: readonly DigestItem[]) => items.some((i) => i.visibility !== 'public');
 
 function headline(item: DigestItem): string {
+  if (item.kind === 'response') return item.answered ? 'Answered' : 'New progress update';
   if (item.kind === 'reminder') return item.role === 'contact' ? 'Due soon, with no owner' : 'Due soon';
   const times = item.timesFlagged && item.timesFlagged > 1 ? ` (flagged ${item.timesFlagged} times)` : '';
   return (item.role === 'contact' ? 'Overdue, with no owner' : 'Overdue') + times;
@@ -62,16 +65,20 @@ function headline(item: DigestItem): string {
 function whatToDo(item: DigestItem): string {
   if (item.link) return 'Send an update or your response using your personal link';
   if (item.role === 'contact') return 'Find the officer who owns this action and record them as its owner';
+  if (item.role === 'requester' || item.role === 'subscriber') return 'Nothing: for your information, the answer is in the tracker';
   if (item.role === 'chair') return 'For your information as chair: the owner has been asked for an answer';
   return 'Send an update to the scrutiny officer';
 }
 
+const kindOrder: Record<NotificationKind, number> = { overdue: 0, reminder: 1, response: 2 };
+
 /** The email for one recipient: every item of theirs in this pass, overdue first. */
 export function composeDigest(name: string | null, items: readonly DigestItem[], asOf: LocalDate): Digest {
-  const sorted = [...items].sort((a, b) => (a.kind === b.kind ? (a.dueBy ?? '').localeCompare(b.dueBy ?? '') || a.actionId - b.actionId : a.kind === 'overdue' ? -1 : 1));
-  const overdue = sorted.filter((i) => i.kind === 'overdue').length;
-  const dueSoon = sorted.length - overdue;
-  const counts = [overdue ? `${overdue} overdue` : '', dueSoon ? `${dueSoon} due soon` : ''].filter(Boolean).join(', ');
+  const sorted = [...items].sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || (a.dueBy ?? '').localeCompare(b.dueBy ?? '') || a.actionId - b.actionId);
+  const count = (kind: NotificationKind) => sorted.filter((i) => i.kind === kind).length;
+  const [overdue, dueSoon, answered] = [count('overdue'), count('reminder'), count('response')];
+  const counts = [overdue ? `${overdue} overdue` : '', dueSoon ? `${dueSoon} due soon` : '', answered ? `${answered} answered or updated` : '']
+    .filter(Boolean).join(', ');
   const subject = `${notForPublication(sorted) ? 'Not for publication: ' : ''}Scrutiny actions: ${counts}`;
   const greeting = name ? `Dear ${name},` : 'Hello,';
   const intro = `These scrutiny actions need your attention as of ${inWords(asOf)}.`;

@@ -1,6 +1,6 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { actions, committees, meetings, memberships, overdueFlags, people } from '../db/schema.js';
+import { actions, actionSubscribers, actionUpdates, committees, meetings, memberships, overdueFlags, people } from '../db/schema.js';
 import { transaction } from '../db/transaction.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -18,7 +18,8 @@ import { judgedMeetings, planReport } from './overdue-report.js';
 
 // The notification pass as of a day D (DESIGN.md "Notifications"): reminders for actions that
 // have become due soon (once per due-by date), overdue notices for the scan's flags (once per
-// flag, the chair copied from the second), one digest email per recipient. What was notified is
+// flag, the chair copied from the second), response notices for progress updates and answers
+// (once per update, to the requester and the subscribers), one digest email per recipient. What was notified is
 // recorded per action, kind, key and recipient, so a second pass on the same day sends nothing
 // new; a failed email is not recorded as done and goes again next pass. The server runs `run` on
 // NOTIFY_CRON (jobs/scheduler.ts); POST /v1/notifications/run and `npm run notify` call it too.
@@ -55,7 +56,17 @@ interface Candidate {
   dueBy: string | null;
   meetingOn: string | null;
   timesFlagged?: number;
+  answered?: boolean;
 }
+
+/**
+ * How far back a pass looks for updates and responses to tell people of. The pass runs on
+ * weekdays; a week covers a long weekend or a missed run without reaching back into the history
+ * of a database that had no response notices before.
+ */
+const RESPONSE_LOOKBACK_DAYS = 7;
+
+const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 export function createNotificationPass(
   db: Db,
@@ -95,7 +106,17 @@ export function createNotificationPass(
       .innerJoin(actions, eq(actions.id, overdueFlags.actionId))
       .where(and(lte(overdueFlags.flaggedOn, plan.asOf), inArray(actions.status, [...NON_FINAL_STATUSES])))
       .all();
-    const facts = factsOf([...new Set([...dueSoon.map((d) => d.id), ...flags.map((f) => f.actionId)])]);
+    // Response: each progress update, and each answer, of the last week up to D (once each).
+    const since = daysBefore(plan.asOf, RESPONSE_LOOKBACK_DAYS);
+    const updated = db.select({ id: actionUpdates.id, actionId: actionUpdates.actionId }).from(actionUpdates)
+      .where(and(gte(sql`substr(${actionUpdates.createdAt}, 1, 10)`, since), lte(sql`substr(${actionUpdates.createdAt}, 1, 10)`, plan.asOf)))
+      .all();
+    const answered = db.select({ id: actions.id, respondedOn: actions.respondedOn }).from(actions)
+      .where(and(eq(actions.status, 'responded'), gte(actions.respondedOn, since), lte(actions.respondedOn, plan.asOf)))
+      .all();
+    const facts = factsOf([...new Set([
+      ...dueSoon.map((d) => d.id), ...flags.map((f) => f.actionId), ...updated.map((u) => u.actionId), ...answered.map((a) => a.id),
+    ])]);
     for (const d of dueSoon) {
       const action = facts.get(d.id);
       if (action) list.push({ kind: 'reminder', key: d.dueBy, action, dueBy: d.dueBy, meetingOn: d.meetingOn });
@@ -103,6 +124,14 @@ export function createNotificationPass(
     for (const f of flags) {
       const action = facts.get(f.actionId);
       if (action) list.push({ kind: 'overdue', key: String(f.id), action, dueBy: f.dueBy, meetingOn: f.meetingOn, timesFlagged: f.ordinal });
+    }
+    for (const u of updated) {
+      const action = facts.get(u.actionId);
+      if (action) list.push({ kind: 'response', key: `update:${u.id}`, action, dueBy: null, meetingOn: null, answered: false });
+    }
+    for (const a of answered) {
+      const action = facts.get(a.id);
+      if (action) list.push({ kind: 'response', key: `responded:${a.respondedOn}`, action, dueBy: null, meetingOn: null, answered: true });
     }
     return { asOf: plan.asOf, list };
   }
@@ -119,7 +148,7 @@ export function createNotificationPass(
       r.items.push({
         kind: c.kind, role, key: c.key, actionId: c.action.id, reference: c.action.reference ?? `#${c.action.id}`,
         title: c.action.title, committee: committee.name, visibility: c.action.visibility,
-        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged,
+        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered,
       });
     };
     const asPerson = (id: number): Omit<Recipient, 'items'> | undefined => {
@@ -132,6 +161,23 @@ export function createNotificationPass(
       const hidden = c.action.visibility !== 'public';
       // Exempt and confidential business is named only to its owner or requester.
       const mayRead = (personId: number) => !hidden || personId === c.action.ownerId || personId === c.action.requestedById;
+      if (c.kind === 'response') {
+        // To the person who asked and the subscribers, each once. A subscriber of exempt or
+        // confidential business who neither owns nor asked for it is told nothing: subscribing
+        // is no licence to read what is not for publication.
+        const subscribers = db.select({ personId: actionSubscribers.personId }).from(actionSubscribers)
+          .where(eq(actionSubscribers.actionId, c.action.id)).orderBy(actionSubscribers.personId).all();
+        const told = new Set<number>();
+        const tell = (personId: number, role: RecipientRole) => {
+          if (told.has(personId) || !mayRead(personId)) return;
+          told.add(personId);
+          const who = asPerson(personId);
+          if (who) add(who, role, c);
+        };
+        if (c.action.requestedById !== null) tell(c.action.requestedById, 'requester');
+        for (const { personId } of subscribers) tell(personId, 'subscriber');
+        continue;
+      }
       const owner = c.action.ownerId !== null ? asPerson(c.action.ownerId) : undefined;
       if (owner) add(owner, 'owner', c);
       else if (!hidden) {

@@ -6,7 +6,7 @@ import { AS_OF, LEVEL_MARKER, levels, seedBusiness } from './seed.js';
 // The leak matrix for notification emails: exempt and confidential business is named only to
 // the person who owns or asked for it, under "Not for publication". The seed's person owns and
 // asked for every seeded action; the committee's chair (copied from the second flag) and its
-// contact officer (actions with no owner) get emails too, and none of theirs carries a marker of
+// contact officer (actions with no owner) and a subscriber (response notices) get emails too, and none of theirs carries a marker of
 // a level above public — in the subject, the text or the HTML.
 
 t.test('notification emails name exempt and confidential business only to its owner', async (t) => {
@@ -27,6 +27,15 @@ t.test('notification emails name exempt and confidential business only to its ow
     t.equal(res.statusCode, 201);
   }
 
+  // A subscriber to every seeded action, each of which gets a progress update: response
+  // notices name only the public one to them (they neither own nor asked for the others).
+  const subscriber = await api.request({ method: 'POST', url: '/v1/people', payload: { name: 'Sam Subscriber', kind: 'officer', email: 'sam@example.gov.uk' } });
+  for (const { id } of Object.values(seed.actions)) {
+    t.equal((await api.request({ method: 'PUT', url: `/v1/actions/${id}/subscribers/${subscriber.json().id}` })).statusCode, 204);
+    t.equal((await api.request({ method: 'POST', url: `/v1/actions/${id}/updates`, payload: { text: 'Progress noted.' } })).statusCode, 201);
+  }
+  api.app.db.$client.prepare('UPDATE action_updates SET created_at = ?').run(`${AS_OF}T09:00:00.000Z`);
+
   await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: AS_OF } });
   // A second flag for each action: the chair is copied.
   await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: '2024-09-10' } });
@@ -36,6 +45,7 @@ t.test('notification emails name exempt and confidential business only to its ow
   const others = smtp.received.filter((r) => !r.to.includes('ada@example.gov.uk'));
   t.ok(others.some((r) => r.to.includes('chair@example.gov.uk')), 'the chair is emailed');
   t.ok(others.some((r) => r.to.includes('scrutiny@example.gov.uk')), 'the contact officer is emailed');
+  t.ok(others.some((r) => r.to.includes('sam@example.gov.uk')), 'the subscriber is emailed');
   for (const r of others) {
     const whole = [r.mail.subject ?? '', r.mail.text ?? '', String(r.mail.html ?? ''), r.mail.to ? JSON.stringify(r.mail.to) : ''].join('\n');
     t.ok(whole.includes(LEVEL_MARKER.public), `${r.to.join()} gets public business`);

@@ -11,7 +11,7 @@ export const NotificationSchema = Type.Object(
     personId: Nullable(Type.Integer({ description: 'The recipient; null for a committee contact officer' })),
     email: Nullable(Type.String({ description: 'Where it went (null when the person has no email)' })),
     kind: StringEnum(NOTIFICATION_KINDS),
-    recipientRole: StringEnum(RECIPIENT_ROLES, { description: 'owner; chair (copied from the second flag); contact (an action with no owner)' }),
+    recipientRole: StringEnum(RECIPIENT_ROLES, { description: 'owner; chair (copied from the second flag); contact (an action with no owner); requester and subscriber (response notices)' }),
     actionIds: Type.Array(Type.Integer()),
     subject: Nullable(Type.String()),
     status: StringEnum(NOTIFICATION_STATUSES),
