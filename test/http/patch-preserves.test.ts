@@ -323,7 +323,13 @@ const fixtures: Record<string, Fixture<never>> = {
  * PUT operations replace the whole representation (RFC 9110 §9.3.4): a field left out is
  * cleared, by design. Listed here so that a new PUT is a decision, not an oversight.
  */
-const fullReplacements = ['/v1/committees/{id}/members/{personId}', '/v1/meetings/{id}/attendance', '/v1/holidays/{date}'];
+const fullReplacements = [
+  '/v1/committees/{id}/members/{personId}',
+  '/v1/meetings/{id}/attendance',
+  '/v1/holidays/{date}',
+  // A subscription has no fields: PUT makes it exist, whatever was there.
+  '/v1/actions/{id}/subscribers/{personId}',
+];
 
 interface Operation {
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; $ref?: string } }> };
