@@ -5,7 +5,7 @@ import { ActionSchema } from '../../src/modules/actions/schemas.js';
 // action-shaped object from memory with the real response schema. No database, no hooks.
 
 const action = {
-  id: 1, committeeId: 3, meetingId: 120, itemId: 961, resolutionId: 1433, kind: 'update',
+  id: 1, reference: 'CYPF (24/25) 07', committeeId: 3, meetingId: 120, itemId: 961, resolutionId: 1433, kind: 'update',
   title: 'An update be provided to the committee on damp and mould: the action plan',
   detail: 'Members were concerned about the pace of improvement and asked for figures by ward. The Director agreed to bring the figures to the next meeting.',
   requestedById: 40, ownerId: 7, ownerText: null, dueRule: 'next_meeting', dueMeetingId: 121,
