@@ -4,6 +4,7 @@ import { parseSort } from '../../src/db/keyset.js';
 import { reportableRows } from '../../src/jobs/overdue-report.js';
 import { listActionsStatements } from '../../src/modules/actions/list-query.js';
 import type { ListActionsQuery } from '../../src/modules/actions/schemas.js';
+import { compiledOn, planOf } from './plans.js';
 
 // The overdue report reads each committee's reportable actions by index, never by walking every
 // action of the committee: each half of its UNION ALL is a range of one index (migrations 0005
@@ -14,11 +15,7 @@ t.test('each half of the report query searches its own index', async (t) => {
   const db = openDatabase({ path: ':memory:' });
   t.teardown(() => db.$client.close());
   const query = reportableRows(db, ['public', 'exempt']).getQuery();
-  const plan = db.$client
-    .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-    .all(...query.params.map(() => 1))
-    .map((row) => (row as { detail: string }).detail)
-    .join('\n');
+  const plan = planOf(db.$client, query.sql);
   t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_report_idx \(committee_id=\?/, 'actions being worked');
   t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_committee_response_idx \(committee_id=\? AND executive_response=\?/, 'late executive responses');
   t.notMatch(plan, /SCAN actions/);
@@ -29,12 +26,7 @@ t.test('?reference= searches the unique (reference, committee_id) index, with or
   t.teardown(() => db.$client.close());
   // The list's statements are prepared inside listActionsStatements: the SQL is caught as the
   // connection compiles it.
-  const compiled: string[] = [];
-  const prepare = db.$client.prepare.bind(db.$client);
-  db.$client.prepare = ((source: string) => {
-    compiled.push(source);
-    return prepare(source);
-  }) as typeof db.$client.prepare;
+  const compiled = compiledOn(db.$client);
   const statements = listActionsStatements(db);
   const sort = parseSort(undefined);
   const queries: ListActionsQuery[] = [
@@ -49,11 +41,7 @@ t.test('?reference= searches the unique (reference, committee_id) index, with or
       else statements.rows(['public'], query, sort, '2024-08-23', 51);
       const source = compiled.find((s) => s.includes('"reference" = ?'));
       t.ok(source, `${JSON.stringify(query)}: compiled`);
-      const plan = db.$client
-        .prepare(`EXPLAIN QUERY PLAN ${source}`)
-        .all(...Array.from({ length: (source!.match(/\?/g) ?? []).length }, () => 1))
-        .map((row) => (row as { detail: string }).detail)
-        .join('\n');
+      const plan = planOf(db.$client, source!);
       t.match(plan, /SEARCH actions USING (COVERING )?INDEX actions_reference_committee_unique \(reference=\?/, `${JSON.stringify(query)}${keysOnly ? ', keys' : ''}`);
       t.notMatch(plan, /SCAN actions/);
     }

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/client.js';
+import { compiledOn, planOf } from './plans.js';
 
 // GET /v1/stats counts a committee's actions raised in a period: the plan must find the
 // meetings by the (committee_id, status, local_date) index and their actions by
@@ -9,12 +10,7 @@ import { openDatabase } from '../../src/db/client.js';
 t.test('the stats queries search indexes, never scan actions', async (t) => {
   const db = openDatabase({ path: ':memory:' });
   t.teardown(() => db.$client.close());
-  const compiled: string[] = [];
-  const prepare = db.$client.prepare.bind(db.$client);
-  db.$client.prepare = ((source: string) => {
-    compiled.push(source);
-    return prepare(source);
-  }) as typeof db.$client.prepare;
+  const compiled = compiledOn(db.$client);
   const { createStatsRepository } = await import('../../src/modules/stats/repository.js');
   const { HolidayCalendar } = await import('../../src/domain/calendar.js');
   db.$client.exec(`INSERT INTO committees (name, slug, kind) VALUES ('Scrutiny', 'scrutiny', 'scrutiny')`);
@@ -26,11 +22,7 @@ t.test('the stats queries search indexes, never scan actions', async (t) => {
   const queries = compiled.filter((s) => s.includes('"raised_at"'));
   t.equal(queries.length, 2, 'the counts and the response days');
   for (const source of queries) {
-    const plan = db.$client
-      .prepare(`EXPLAIN QUERY PLAN ${source}`)
-      .all(...Array.from({ length: (source.match(/\?/g) ?? []).length }, () => 1))
-      .map((row) => (row as { detail: string }).detail)
-      .join('\n');
+    const plan = planOf(db.$client, source);
     t.match(plan, /SEARCH raised_at USING (COVERING )?INDEX meetings_committee_local_date_idx \(committee_id=\? AND status=\? AND local_date>\? AND local_date<\?\)/, 'raised meetings by index');
     t.match(plan, /SEARCH actions USING INDEX actions_meeting_idx \(meeting_id=\?\)/, 'their actions by index');
     if (source.includes('"overdue_flags"')) t.match(plan, /SEARCH overdue_flags USING COVERING INDEX overdue_flags_action_meeting_unique \(action_id=\?\)/, 'flags by index');
