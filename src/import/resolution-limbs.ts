@@ -81,6 +81,23 @@ export function findThatClauses(lines: readonly string[], taken: ReadonlySet<num
   return blocks;
 }
 
+// "The minutes of the meeting held on 4 March were agreed as a correct record." as a paragraph of
+// its own: the meeting's decision on its last minutes, stated in the past tense with no RESOLVED
+// word. Only the minutes are read this way: "the report was agreed" in discussion may be anyone's.
+const MINUTES_APPROVED =
+  /^(?:The |the )?(?:(?:draft|confirmed|open|public|part (?:1|one|i)) )?(?:minutes|Minutes|MINUTES)\b.{0,200}?\b(?:was|were) (?:duly |unanimously |then |also )?(?:agreed|approved|confirmed|accepted|adopted|signed|taken as read|received and (?:agreed|approved|signed))\b[^.;]{0,240}[.;]?$/;
+
+/** A paragraph stating that the last meeting's minutes were approved, as a one-resolution block. */
+export function findMinutesApproval(lines: readonly string[], taken: ReadonlySet<number>): ResolutionBlock[] {
+  const blocks: ResolutionBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (taken.has(i) || line.length > 600 || !MINUTES_APPROVED.test(line)) continue;
+    blocks.push({ start: i, end: i + 1, opener: 'AGREED', body: line });
+  }
+  return blocks;
+}
+
 function previousNonBlank(lines: readonly string[], from: number): number {
   let i = from;
   while (i >= 0 && lines[i] === '') i--;
