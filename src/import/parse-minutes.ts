@@ -8,6 +8,7 @@ import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
 import { extractMeeting } from './meeting-header.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
+import { notesStatementOnly } from './resolution-limbs.js';
 import { findResolutionBlocks, parseResolutionBlock } from './resolutions.js';
 import { segmentSentences } from './sentences.js';
 import { splitModernGovMinutes } from './split-moderngov.js';
@@ -130,16 +131,24 @@ function parse(input: string, timeZone: string): MinutesDraft {
     const blocks = findResolutionBlocks(raw.lines);
     const inBlock = new Set<number>();
     const itemResolutions: Array<{ index: number; resolution: DraftResolution }> = [];
+    // Limbs that only note what the meeting was told are read as discussion, each as one statement.
+    const told: string[] = [];
     for (const block of blocks) {
       for (let i = block.start; i < block.end; i++) inBlock.add(i);
       for (const parsed of parseResolutionBlock(block, context)) {
+        if (notesStatementOnly(block, parsed.text)) {
+          told.push(parsed.text);
+          continue;
+        }
         const resolution: DraftResolution = { itemIndex, ...parsed };
         itemResolutions.push({ index: resolutions.length, resolution });
         resolutions.push(resolution);
       }
     }
     const discussion = raw.lines.map((line, i) => (inBlock.has(i) ? '' : line));
-    const sentences = segmentSentences(discussion);
+    const spoken = segmentSentences(discussion);
+    const lastParagraph = spoken.reduce((max, s) => Math.max(max, s.paragraph), -1);
+    const sentences = [...spoken, ...told.map((text, k) => ({ text, paragraph: lastParagraph + 1 + k }))];
     // Resolutions are the meeting's decisions: their follow-ups are kept first under the cap.
     const decided = resolutionFollowUps(itemResolutions, meeting.date, context);
     const kept = decided.slice(0, MAX_ACTIONS_PER_ITEM);

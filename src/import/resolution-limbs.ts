@@ -98,6 +98,17 @@ export function findMinutesApproval(lines: readonly string[], taken: ReadonlySet
   return blocks;
 }
 
+// "2. Noted that a further report will come to the Committee in May": in a list with no
+// RESOLVED word over it, a limb that notes a statement records what the meeting was told; the
+// decisions are those that note or agree a thing ("Noted the report", "Agreed that …").
+const NOTED_STATEMENT = /^Noted that\b/;
+const DECIDES = /\b(?:agreed|resolved|decided|approved|endorsed|requested|recommended|instructed|asked)\b/i;
+
+/** A limb of an unmarked list that notes a statement and decides nothing. */
+export function notesStatementOnly(block: ResolutionBlock, text: string): boolean {
+  return block.unmarked === true && NOTED_STATEMENT.test(text) && !DECIDES.test(text);
+}
+
 function previousNonBlank(lines: readonly string[], from: number): number {
   let i = from;
   while (i >= 0 && lines[i] === '') i--;
@@ -134,7 +145,7 @@ export function findUnmarkedLimbs(lines: readonly string[], taken: ReadonlySet<n
     const decisions = limbs.filter((l) => DECISION_LIMB.test(l.text)).length;
     const underLabel = DECISION_LABEL.test(lines[previousNonBlank(lines, i - 1)] ?? '');
     if (limbs.length >= 2 && (underLabel || (DECISION_LIMB.test(first.text) && decisions * 2 > limbs.length))) {
-      blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n') });
+      blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n'), unmarked: true });
       i = end;
     } else i++;
   }

@@ -16,6 +16,8 @@ export interface ResolutionBlock {
   end: number;
   opener: string;
   body: string;
+  /** A list with no RESOLVED word over it, read as decisions from its limbs' wording. */
+  unmarked?: boolean;
 }
 
 export interface ParsedResolution {

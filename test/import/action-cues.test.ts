@@ -129,3 +129,11 @@ t.test('a request for more information is answered only by pointing to the paper
   t.notOk(isAnsweredInMeeting(['The Service Manager confirmed that there were 14.'], false), 'an explanation does not answer a request for more');
   t.notOk(isAnsweredInMeeting(['The data would be set out in the next report to the Committee.'], false), 'a promise is not an answer');
 });
+
+t.test('the committee named by its own name is the committee: "to the Audit Committee" at the Audit Committee', async (t) => {
+  const audit = { committeeName: 'Audit Committee' };
+  t.equal(detectActionCue('A further report on the bank reconciliations will be brought to the Audit Committee in June.', 'discussion', audit)?.rule, 'future_delivery');
+  t.equal(detectActionCue('A further report on the bank reconciliations will be brought to the Audit and Risk Committee in June.', 'discussion', audit), null, 'another committee, one word longer');
+  t.equal(detectActionCue('The plan would be brought to the Standards Committee in June.', 'discussion', audit), null, 'another committee');
+  t.equal(detectActionCue('The plan would be brought to the Economy and Skills Scrutiny Panel in May.', 'discussion', { committeeName: 'Economy and Skills Scrutiny Panel' })?.rule, 'future_delivery');
+});

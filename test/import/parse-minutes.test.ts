@@ -134,3 +134,26 @@ t.test('an issue page without "Minutes:": the title over the "Meeting:" line is 
   t.equal(draft.meeting.date, '2022-03-09');
   t.same(parseMinutes('Members discussed the parks.\n\nMeeting: held later.\n\nNoted.').items.map((i) => i.number), [null], 'a sentence above is not a title');
 });
+
+t.test('an unmarked decision list: limbs that note a statement are what the meeting was told, and their follow-ups are still read', async (t) => {
+  const text = [
+    'Decision Maker: Licensing Committee',
+    '',
+    'A report on the taxi licensing review was before the Committee.',
+    '',
+    '1.   Noted the contents of the report,',
+    '',
+    '2.   Noted that the revised fee schedule will be brought to the Licensing Committee in March 2025 together with the consultation responses. A summary of the responses will also be published on the website,',
+    '',
+    '3.   Noted that the review had found no breach of the conditions and agreed that the Licensing Manager would write to the operators concerned, and',
+    '',
+    '4.   Noted that the trade had been consulted in the summer.',
+  ].join('\n');
+  const draft = parseMinutes(text);
+  t.same(draft.resolutions.map((r) => r.text.slice(0, 32)), ['Noted the contents of the report', 'Noted that the review had found '], 'the decisions: a thing noted, a thing agreed');
+  t.same(
+    draft.actions.map((a) => a.sourceSentence.slice(0, 32)).sort(),
+    ['Noted that the review had found ', 'Noted that the revised fee sched'],
+    'the report to come back is one follow-up; the letter agreed is another; what was done is none',
+  );
+});
