@@ -85,6 +85,14 @@ function titleOverMeetingLine(lines: readonly string[], first: number): SplitMin
   return { headerLines: [lines[at] ?? ''], items: rest.length > 0 ? [{ number: null, title: title.replace(/:$/, ''), lines: rest }] : [], meetingLines: [] };
 }
 
+// A sentence does not end on an article, a preposition, a conjunction or an auxiliary.
+const DANGLING_END = /\b(?:a|an|the|to|of|for|with|by|on|in|at|from|into|that|which|and|or|but|be|is|are|was|were|been|being|as|than|its|their|his|her|regarding|including|under|between)$/i;
+
+/** The text of a resolution the text stops in: no closing stop, and a last word that cannot end it. */
+function cutOff(text: string): boolean {
+  return !/[.!?;:)"']$/.test(text) && DANGLING_END.test(text.trim());
+}
+
 function parse(input: string, timeZone: string): MinutesDraft {
   const warnings: string[] = [];
   let text = input;
@@ -133,9 +141,17 @@ function parse(input: string, timeZone: string): MinutesDraft {
     const itemResolutions: Array<{ index: number; resolution: DraftResolution }> = [];
     // Limbs that only note what the meeting was told are read as discussion, each as one statement.
     const told: string[] = [];
+    const lastLine = itemIndex === parts.items.length - 1 ? raw.lines.findLastIndex((l) => l !== '') : -1;
     for (const block of blocks) {
       for (let i = block.start; i < block.end; i++) inBlock.add(i);
-      for (const parsed of parseResolutionBlock(block, context)) {
+      const parsedBlock = parseResolutionBlock(block, context);
+      // An excerpt cut mid-decision ("(2) Authority be delegated to") ends the text: not a decision.
+      const cut = lastLine >= block.start && lastLine < block.end ? parsedBlock[parsedBlock.length - 1] : undefined;
+      if (cut && cutOff(cut.text)) {
+        parsedBlock.pop();
+        capWarnings.push(`The text stops in the middle of a resolution ("${cut.text.slice(0, 80)}"); it was left out.`);
+      }
+      for (const parsed of parsedBlock) {
         if (notesStatementOnly(block, parsed.text)) {
           told.push(parsed.text);
           continue;

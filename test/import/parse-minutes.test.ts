@@ -157,3 +157,20 @@ t.test('an unmarked decision list: limbs that note a statement are what the meet
     'the report to come back is one follow-up; the letter agreed is another; what was done is none',
   );
 });
+
+t.test('an excerpt that stops in the middle of its last resolution: that resolution is left out, with a warning', async (t) => {
+  const lines = [
+    'The Chair introduced the annual report of the scrutiny committees.',
+    '',
+    'It was moved by Councillor Amis, seconded by Councillor Lowe, and',
+    '',
+    '1)    The annual report be received ahead of its submission to Council',
+    '',
+    '2)    Authority be delegated to the Chair to make minor amendments',
+  ];
+  t.same(parseMinutes(lines.join('\n')).resolutions.length, 2, 'complete, though neither limb has a stop');
+  const cut = parseMinutes([...lines.slice(0, -1), '2)    Authority be delegated to'].join('\n'));
+  t.same(cut.resolutions.map((r) => r.text), ['The annual report be received ahead of its submission to Council']);
+  t.ok(cut.warnings.some((w) => w.includes('stops in the middle of a resolution')));
+  t.same(parseMinutes([...lines.slice(0, -1), '2)    Authority be delegated to', '', '3)    The work programme be noted.'].join('\n')).resolutions.length, 3, 'only the last line of the text can be cut off');
+});
