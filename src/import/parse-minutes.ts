@@ -5,7 +5,7 @@ import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
-import { extractMeeting } from './meeting-header.js';
+import { committeeInDecisions, extractMeeting } from './meeting-header.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
 import { notesStatementOnly } from './resolution-limbs.js';
@@ -180,6 +180,7 @@ function parse(input: string, timeZone: string): MinutesDraft {
     }
     itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
   });
+  if (meeting.committeeName === null && layout !== 'report') meeting.committeeName = committeeInDecisions(resolutions.map((r) => r.text));
   applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
   applyExemptVisibility(items);
   const declarations = extractDeclarations(itemSentences);
