@@ -25,6 +25,11 @@ const POLITE_REQUEST =
   /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
 const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
 
+function requestedByOf(sentence: string, index: number): { requestedBy?: string } {
+  const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, index)));
+  return requestedBy ? { requestedBy } : {};
+}
+
 export function requestCue(sentence: string, mode: CueMode = 'discussion'): ActionCue | null {
   REQUEST.lastIndex = 0;
   for (let m = REQUEST.exec(sentence); m !== null; m = REQUEST.exec(sentence)) {
@@ -35,6 +40,12 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
     // A resolution may open with the verb itself: "(b) request a further update in six months".
     const opensResolution = mode === 'resolution' && m.index === 0;
     if (/^requests?$/i.test(m[1] ?? '') && !REQUEST_NOUN_SUBJECT.test(before) && !opensResolution) continue;
+    // "…expressed a wish to visit the new depot": a visit for the committee is asked for.
+    if (/^ to (?:visit|tour|meet)\b/i.test(after) && /^(?:asked|requested|expressed a wish|would like)$/i.test(m[1] ?? '')) {
+      const by = requestedByOf(sentence, m.index);
+      if (by.requestedBy !== undefined) return { rule: 'request', index: m.index, answerable: false, ...by };
+      continue;
+    }
     if (/^ to /i.test(after) && !/^ to (?:see|receive|have|be provided|be sent|be given|be kept)/i.test(after)) continue;
     const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, m.index)));
     if (/^ that\b/i.test(after)) {
@@ -76,7 +87,20 @@ const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed 
 const PAST_BEFORE = /\b(?:had|has|have)(?: also| already| previously)?\s*$/i;
 const MEMBERS_SUBJECT = /\b(?:members|the committee|the board|the panel|councillors|the sub-committee|it)\s*$/i;
 
+// "Members asked whether the data could be broken down by ward, and officers agreed to do so":
+// "do so" stands for what was asked, so after a question or request it is an undertaking too.
+const DO_SO = /\b(?:agreed to|undertook to|offered to|promised to|committed to|would|will) (?:do so|do this|look into (?:this|it)|find out)\b/gi;
+const ASKED_EARLIER = /\b(?:asked|queried|requested|enquired|inquired|sought|wanted to know|wished to know)\b/i;
+
 export function undertakingCue(sentence: string): ActionCue | null {
+  DO_SO.lastIndex = 0;
+  for (let m = DO_SO.exec(sentence); m !== null; m = DO_SO.exec(sentence)) {
+    const clause = clauseBefore(sentence, m.index);
+    if (!ASKED_EARLIER.test(sentence.slice(0, m.index)) || PAST_BEFORE.test(clause) || negated(clause)) continue;
+    const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
+    if (owner === undefined || /^(?:members?|committee|board|panel)$/i.test(owner)) continue;
+    return { rule: 'promise', index: m.index, answerable: false, owner };
+  }
   UNDERTAKING.lastIndex = 0;
   for (let m = UNDERTAKING.exec(sentence); m !== null; m = UNDERTAKING.exec(sentence)) {
     const clause = clauseBefore(sentence, m.index);

@@ -137,3 +137,27 @@ t.test('the committee named by its own name is the committee: "to the Audit Comm
   t.equal(detectActionCue('The plan would be brought to the Standards Committee in June.', 'discussion', audit), null, 'another committee');
   t.equal(detectActionCue('The plan would be brought to the Economy and Skills Scrutiny Panel in May.', 'discussion', { committeeName: 'Economy and Skills Scrutiny Panel' })?.rule, 'future_delivery');
 });
+
+t.test('more of the grammar: who is told, what is held for Members, a second verb sharing "would be", "do so" after a question', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Members would be notified once the tender had been awarded.', 'committee_to_receive'],
+    ['Members would be informed of the outcome of the appeal.', 'committee_to_receive'],
+    ['Members were informed that the consultation would close in June.', null],
+    ['Members would be sent a link to the webcast.', 'committee_to_receive'],
+    ['The Panel agreed to hold an informal workshop on the draft budget in December.', 'committee_to_receive'],
+    ['The Panel would undertake a site visit to the recycling centre in the spring.', 'committee_to_receive'],
+    ['The Committee would have a further opportunity to comment.', null],
+    ['Comments would be invited from the tenants’ forum and shared with the Committee.', 'future_delivery'],
+    ['The design would be finalised and shared with contractors.', null],
+    ['The Democratic Services Officer would add the item to the work programme for the new year.', 'programme_addition'],
+    ['The Manager would add two posts to the establishment.', null],
+    ['Councillor Okafor asked whether the figures could be split by age group, and officers agreed to do so.', 'promise'],
+    ['Members asked how many posts were vacant; the Head of Service said she would find out.', 'promise'],
+    ['The service had agreed to do so last year.', null],
+    ['Members expressed a wish to visit the new reablement unit.', 'request'],
+    ['Councillor Pryce asked to meet the site manager.', 'request'],
+    ['Tenants asked to meet the housing officer.', null],
+    ['The Head of Finance would provide the figure for the current year after the meeting.', 'promise'],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence, 'discussion', { committeeName: 'Communities Scrutiny Panel' })?.rule ?? null, rule, sentence);
+});
