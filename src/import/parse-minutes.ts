@@ -51,6 +51,11 @@ export function looksLikeText(text: string): boolean {
   return visible === 0 || letters / visible >= 0.55;
 }
 
+// "Minutes of a meeting of the Health Scrutiny Sub-Committee held on 8 November 2023 at 2.00 pm":
+// a printed header in one line, with a date, over minutes that have no item headings.
+// (Not "The minutes of the meeting held on 3 May were agreed": the body must be named.)
+const PRINTED_HEADER = /^(?:(?:the )?minutes of (?:the |an? )?(?:\w+ )?(?:meeting of )?|at an? (?:\w+ )?meeting of |(?:an? )?(?:\w+ )?meeting of )(?:the )?(?!(?:\w+ )?meeting\b)[^.]{0,120}?\b(?:committee|sub-committee|board|panel|cabinet|council|commission|forum|executive|assembly|partnership)\b[^.]{0,60}?\b(?:held|convened)\b.{0,40}?\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b/i;
+
 function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   if (layout === 'moderngov') return splitModernGovMinutes(lines);
   if (layout === 'numbered') return splitNumberedMinutes(lines, findNumberedHeadings(lines));
@@ -59,7 +64,7 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   const first = lines.findIndex((l) => l !== '');
   const titled = titleOverMeetingLine(lines, first);
   if (titled) return titled;
-  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
+  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
   // A ModernGov decision page labels its decision maker in its first lines.

@@ -174,3 +174,12 @@ t.test('an excerpt that stops in the middle of its last resolution: that resolut
   t.ok(cut.warnings.some((w) => w.includes('stops in the middle of a resolution')));
   t.same(parseMinutes([...lines.slice(0, -1), '2)    Authority be delegated to', '', '3)    The work programme be noted.'].join('\n')).resolutions.length, 3, 'only the last line of the text can be cut off');
 });
+
+t.test('a printed one-line header over minutes with no item headings gives the committee and the date', async (t) => {
+  const body = ['', 'Present: Councillors Rahman (Chair), Lowe and Patel.', '', 'The Director of Public Health presented the annual report. Members requested a copy of the action plan.', '', 'RESOLVED – That the report be noted.'];
+  const draft = parseMinutes(['Minutes of a meeting of the Health Scrutiny Sub-Committee held on Wednesday 8 November 2023 at 2.00 pm in Committee Room 2', ...body].join('\n'));
+  t.same([draft.meeting.committeeName, draft.meeting.date, draft.meeting.time], ['Health Scrutiny Sub-Committee', '2023-11-08', '14:00']);
+  t.equal(draft.actions.length, 1);
+  const statement = parseMinutes(['The minutes of the meeting held on 3 May 2023 were agreed as a correct record.', ...body].join('\n'));
+  t.same([statement.meeting.committeeName, statement.meeting.date], [null, null], 'a statement about the last minutes is not a header');
+});
