@@ -20,6 +20,9 @@ const REQUEST =
 const REQUEST_NOUN_SUBJECT = /^(?:committee|board|panel|members|council|cabinet|group|forum|commission|sub-committee|chair)$/;
 const OBJECT =
   /^(?: for| sight of| to (?:see|receive|have|be provided with|be sent|be given))?(?: that)? (?:(?:a|an|the|some|any|a copy of the|copies of the) )?((?:(?:regular|written|detailed|full|further|more|additional|up-to-date|updated|clearer|specific|quarterly|annual|six-monthly|comprehensive|separate|short|brief|local|ward-level|comparative|benchmarking) )*)(?:[\w'-]+ ){0,2}?(copy|copies|breakdowns?|updates?|reports?|briefing(?: note)?s?|notes?|lists?|summary|analysis|sight|maps?|(?:site )?visits?|presentations?|statistics|comparisons?|timelines?|(?:written )?responses?|costings|examples|plan|information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number(?= of\b)|evidence|feedback)\b/i;
+const GENERIC_OBJECT = /^(?: for)? (?:a |an |the |some |any |its |their |sight of the |a copy of (?:the )?|copies of (?:the )?)(?:[\w'’-]+ ){0,4}?[\w'’-]+(?=(?: (?:by|on|for|of|in|at|from|before|after|showing|covering|broken down|split|with|across|per|over)\b|[.,;]|$))(?! to be\b)/i;
+const NOT_A_THING =
+  /\b(?:vote|votes|hands|questions?|comments?|views?|thoughts|opinions?|support|patience|volunteers?|nominations?|adjournment|recess|break|assurances?|reassurances?|apolog(?:y|ies)|thanks|silence|deferral|amendments?|chair|floor|item|items|matter|decision|permission|consent|indulgence|understanding|cooperation|co-operation|help|advice|guidance)\b/i;
 const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
 const POLITE_REQUEST =
   /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
@@ -58,7 +61,15 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
       continue;
     }
     const object = OBJECT.exec(after);
-    if (!object) continue;
+    if (!object) {
+      // "The Committee requested the repairs backlog by ward": any thing a member or the
+      // committee asks to have, unless it is a procedural ask; answerable on the spot.
+      const generic = GENERIC_OBJECT.exec(after);
+      if (generic && requestedBy !== undefined && !NOT_A_THING.test(after.slice(0, 80).split(/[.;,]/)[0] ?? '') && (/^(?:requested|sought|called for)$/i.test(m[1] ?? '') || /^ for\b/i.test(after) || /^(?:wished|would)/i.test(m[1] ?? ''))) {
+        return { rule: 'request', index: m.index, answerable: true, requestedBy };
+      }
+      continue;
+    }
     const answerable = ANSWERABLE_HEAD.test(object[2] ?? '') && !/\b(?:further|more|additional|written|detailed|regular|full)\b/i.test(object[1] ?? '');
     return { rule: 'request', index: m.index, answerable, ...(requestedBy ? { requestedBy } : {}) };
   }

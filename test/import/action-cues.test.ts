@@ -161,3 +161,20 @@ t.test('more of the grammar: who is told, what is held for Members, a second ver
   ];
   for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence, 'discussion', { committeeName: 'Communities Scrutiny Panel' })?.rule ?? null, rule, sentence);
 });
+
+t.test('a request for any thing, without "that" or an information noun, when a member or the committee asks', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Members asked for the repairs backlog by ward.', 'request'],
+    ['The Committee requested the waiting times for each surgery.', 'request'],
+    ['Members wished to see the revised projections before the budget meeting.', 'request'],
+    ['The Panel asked for the list of schools affected.', 'request'],
+    ['The Chair asked for a show of hands.', null],
+    ['Members asked for a minute’s silence in memory of a former Mayor.', null],
+    ['Members asked for the item to be deferred.', null],
+    ['The Committee sought the views of residents.', null],
+    ['Residents asked for the bins to be emptied more often.', null],
+    ['Members requested the support of officers in lobbying the Government.', null],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
+  t.equal(detectActionCue('Members asked for the rationale for the change.')?.answerable, true, 'an explanation given on the spot answers it');
+});
