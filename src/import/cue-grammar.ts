@@ -34,6 +34,9 @@ const COMES_TO = new RegExp(`\\b${FUTURE} (?:also |then |now )?(come|return|go) 
 const NAMED_BODY = /^(?:to|before) (?:the |a )?(?:[A-Z][\w&'-]* ){0,5}(?:Committee|Board|Panel|Commission|Forum|Sub-Committee|Group)\b/;
 
 // "…and a written answer would follow": the answer to a question is still to come.
+// "The question would be answered in writing": a question answered after the meeting.
+const ANSWERED_LATER = new RegExp(`\\b${FUTURE} be (?:taken away and )?(?:answered|responded to)\\b(?= (?:in writing|by (?:e-?mail|letter)|outside (?:of )?the meeting|after the meeting|following the meeting|separately|directly|in due course|later)\\b)`, 'gi');
+
 const ANSWER_FOLLOWS = /\b(?:answers?|responses?|reply|replies|details|information|figures|note|update)s? (?:would|will|is to|are to|to) (?:then )?follow\b/gi;
 
 // "A response would be sought from the Agency and shared with Members": the second verb of a
@@ -89,6 +92,8 @@ export function grammarCue(sentence: string, mode: CueMode, context: CueContext)
   // An officer's promise to add it; Members adding to their own programme decide, they do not ask.
   const added = first(ADD_TO_PROGRAMME, sentence, (m) => owner(m) !== undefined);
   if (added) return cue('programme_addition', added, true);
+  const answeredLater = first(ANSWERED_LATER, sentence, () => true);
+  if (answeredLater) return cue('future_delivery', answeredLater, false);
   const follows = first(ANSWER_FOLLOWS, sentence, () => true);
   if (follows) return cue('future_delivery', follows, false);
   return null;

@@ -78,13 +78,13 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
 
 // --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
 const PROMISE = new RegExp(
-  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
+  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|get back|take (?:this|it|these|that|the (?:point|points|matter|question|questions|issue|issues|comments?)) away|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
   'gi',
 );
 const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
 const TRANSMIT = isOneOf(TRANSMITTING, 'base');
 const CIRCULATE = isOneOf(CIRCULATING, 'base');
-const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
+const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|follow (?:\w+ )*up|take .+ away)$/i;
 // …including "An action was agreed for officers to arrange a visit".
 const ASKED_BEFORE_OWNER =
   /(?:\b(?:asked|requested|instructed|tasked|directed|invited|called (?:on|upon))\b|\bactions? (?:was|were) (?:agreed|recorded|raised|placed|taken|given) (?:for|on)\b)[^.;]{0,80}$/i;
@@ -164,7 +164,7 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     if (TRANSMIT.test(verb)) ok = infoObject || strong || (recipientOk && owner !== undefined);
     else if (CIRCULATE.test(verb)) ok = (owner !== undefined || strong || infoObject || recipientOk) && (recipientOk || !sentElsewhere(after, context));
     else if (verb === 'report') ok = recipientOk || strong;
-    else if (/^(?:report back|come back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
+    else if (/^(?:report back|come back|get back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
     else if (/^bring/.test(verb)) ok = recipientOk || infoObject;
     else if (/^(?:update|advise|inform)$/.test(verb)) ok = AUDIENCE_OBJECT.test(after);
     else if (verb === 'let') ok = /^ (?:the |all )?\w+ (?:have|know|see)\b/i.test(after);

@@ -178,3 +178,17 @@ t.test('a request for any thing, without "that" or an information noun, when a m
   for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
   t.equal(detectActionCue('Members asked for the rationale for the change.')?.answerable, true, 'an explanation given on the spot answers it');
 });
+
+t.test('questions answered later: "get back to", "take this away", "follow this up", "answered in writing"', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Officers would get back to Councillor Nash with the figures.', 'promise'],
+    ['Officers would get back to the contractor about the delay.', null],
+    ['The Head of Highways would take the point away and respond to Members.', 'promise'],
+    ['The officer would follow this up and report back.', 'promise'],
+    ['The question about school transport would be answered in writing.', 'future_delivery'],
+    ['This question would be taken away and answered after the meeting.', 'future_delivery'],
+    ['It would take time to get back to normal levels of service.', null],
+    ['The Council would take the funding away from the scheme.', null],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
+});
