@@ -174,6 +174,7 @@ t.test('a request for any thing, without "that" or an information noun, when a m
     ['The Committee sought the views of residents.', null],
     ['Residents asked for the bins to be emptied more often.', null],
     ['Members requested the support of officers in lobbying the Government.', null],
+    ['Members requested the Cabinet to reconsider its decision.', null],
   ];
   for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
   t.equal(detectActionCue('Members asked for the rationale for the change.')?.answerable, true, 'an explanation given on the spot answers it');
