@@ -18,9 +18,26 @@ function selfRecipient(context: CueContext): RegExp | null {
   return word ? new RegExp(`\\b(?:to|at|before) (?:the )?${word}\\b`, 'i') : null;
 }
 
+// "to the Audit Committee" at the Audit Committee: the committee by its own name, each word of
+// the name before its kind word one the meeting's name has ("to the Audit and Risk Committee"
+// is not the Audit Committee).
+const NAMED_RECIPIENT = /\b(?:to|at|before) (?:the |its )?((?:(?:[A-Z][\w&'-]*|and|&|of|for|the) ){1,6})(Cabinet|Executive|Council|Board|Panel|Committee|Commission|Forum|Sub-Committee)\b/g;
+
+function byOwnName(head: string, context: CueContext): boolean {
+  const name = (context.committeeName ?? '').toLowerCase();
+  if (name === '') return false;
+  const words = new Set(name.split(/[^\w&'-]+/).filter((w) => w !== ''));
+  NAMED_RECIPIENT.lastIndex = 0;
+  for (let m = NAMED_RECIPIENT.exec(head); m !== null; m = NAMED_RECIPIENT.exec(head)) {
+    const named = `${m[1] ?? ''}${m[2] ?? ''}`.toLowerCase().split(' ').filter((w) => w !== '' && w !== 'the');
+    if (named.every((w) => words.has(w)) && name.endsWith((m[2] ?? '').toLowerCase())) return true;
+  }
+  return false;
+}
+
 export function recipientIsCommittee(after: string, context: CueContext = {}): boolean {
   const head = after.slice(0, 100);
-  return COMMITTEE_RECIPIENT.test(head) || (selfRecipient(context)?.test(head) ?? false);
+  return COMMITTEE_RECIPIENT.test(head) || (selfRecipient(context)?.test(head) ?? false) || byOwnName(head, context);
 }
 
 export interface ActionCue {

@@ -1,5 +1,5 @@
 import { negated, otherRecipient, recipientIsCommittee, subjunctiveAllowed, type ActionCue, type CueContext, type CueMode } from './cue-context.js';
-import { forms, PASSING_ON, SETTING_UP } from './cue-verbs.js';
+import { CIRCULATING, forms, PASSING_ON, SETTING_UP, TRANSMITTING } from './cue-verbs.js';
 import { clauseBefore, displayName, lastMatch, OWNER_SUBJECT } from './cue-words.js';
 
 // A small grammar of follow-ups, for the forms the phrase rules in cues-asked.ts and
@@ -34,7 +34,18 @@ const COMES_TO = new RegExp(`\\b${FUTURE} (?:also |then |now )?(come|return|go) 
 const NAMED_BODY = /^(?:to|before) (?:the |a )?(?:[A-Z][\w&'-]* ){0,5}(?:Committee|Board|Panel|Commission|Forum|Sub-Committee|Group)\b/;
 
 // "…and a written answer would follow": the answer to a question is still to come.
+// "The question would be answered in writing": a question answered after the meeting.
+const ANSWERED_LATER = new RegExp(`\\b${FUTURE} be (?:taken away and )?(?:answered|responded to)\\b(?= (?:in writing|by (?:e-?mail|letter)|outside (?:of )?the meeting|after the meeting|following the meeting|separately|directly|in due course|later)\\b)`, 'gi');
+
 const ANSWER_FOLLOWS = /\b(?:answers?|responses?|reply|replies|details|information|figures|note|update)s? (?:would|will|is to|are to|to) (?:then )?follow\b/gi;
+
+// "A response would be sought from the Agency and shared with Members": the second verb of a
+// future passive shares its "would be"; what is passed on must reach the committee.
+const CIRCULATE_OR_GIVE = forms([...CIRCULATING, ...TRANSMITTING], 'participle');
+const COORDINATED = new RegExp(`\\b${FUTURE} be (?:[a-z]+ ){0,1}[a-z]+(?:ed|en|ght|t)\\b[^.;]{0,120}? and (?:then |subsequently |also )?(${CIRCULATE_OR_GIVE}|fed back|passed on|reported(?: back)?)\\b`, 'gi');
+
+// "…would add the item to the work programme": the committee's own programme takes it.
+const ADD_TO_PROGRAMME = /\b(?:would|will|shall|agreed to|undertook to|offered to|to) (?:also )?(?:add|include|schedule|put|place)\b[^.;]{0,80}?\b(?:on|to|in|into) (?:the |its |their |a |this )?(?:committee's |panel's |board's |future |forward |next )?(?:work ?programme|forward plan|work plan|agenda)\b/gi;
 
 // Past aspect before a modal ("had agreed to", "had been due to") reports, it does not promise.
 const PAST_BEFORE = /\b(?:had|has|have)(?: also| already| previously)?\s*$/i;
@@ -73,6 +84,16 @@ export function grammarCue(sentence: string, mode: CueMode, context: CueContext)
     return here || (!/^go$/i.test(m[1] ?? '') && NAMED_BODY.test(after));
   });
   if (comes) return cue('report_back', comes, false);
+  const coordinated = first(COORDINATED, sentence, (m) => {
+    const after = sentence.slice(m.index + m[0].length, m.index + m[0].length + 100);
+    return recipientIsCommittee(after, context) || (mode === 'resolution' && !otherRecipient(after, context));
+  });
+  if (coordinated) return cue('future_delivery', coordinated, false);
+  // An officer's promise to add it; Members adding to their own programme decide, they do not ask.
+  const added = first(ADD_TO_PROGRAMME, sentence, (m) => owner(m) !== undefined);
+  if (added) return cue('programme_addition', added, true);
+  const answeredLater = first(ANSWERED_LATER, sentence, () => true);
+  if (answeredLater) return cue('future_delivery', answeredLater, false);
   const follows = first(ANSWER_FOLLOWS, sentence, () => true);
   if (follows) return cue('future_delivery', follows, false);
   return null;

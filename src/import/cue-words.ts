@@ -3,7 +3,7 @@
 
 /** Things that come back to a committee: information, updates, reports, notes. */
 export const INFO_NOUN =
-  /\b(?:information|updates?|details?|reports?|briefings?|notes?|data|figures|breakdowns?|feedback|responses?|answers?|clarification|summary|summaries|lists?|analysis|analyses|presentations?|cop(?:y|ies)|statistics|numbers|maps?|papers?|slides|results|findings|evidence|timelines?|timescales?|costings?|proposals?|letters?|documents?|narrative|comparisons?|benchmarking|explanations?|reply|replies|progress|outcomes? of|minutes of|dates?|list)\b/i;
+  /\b(?:information|updates?|details?|reports?|briefings?|notes?|data|figures|breakdowns?|feedback|responses?|answers?|clarification|summary|summaries|lists?|analysis|analyses|presentations?|cop(?:y|ies)|statistics|numbers|figure|links?|recordings?|maps?|papers?|slides|results|findings|evidence|timelines?|timescales?|costings?|proposals?|letters?|documents?|narrative|comparisons?|benchmarking|explanations?|reply|replies|progress|outcomes? of|minutes of|dates?|list)\b/i;
 
 const AUDIENCE =
   '(?:meeting|committee|board|panel|sub-committee|commission|forum|members?|councillors?|chair(?:man|person)?|vice-chair|scrutiny|work ?programme|forward (?:plan|work programme)|work plan|agenda|cllr\\.?|councillor)';

@@ -20,10 +20,18 @@ const REQUEST =
 const REQUEST_NOUN_SUBJECT = /^(?:committee|board|panel|members|council|cabinet|group|forum|commission|sub-committee|chair)$/;
 const OBJECT =
   /^(?: for| sight of| to (?:see|receive|have|be provided with|be sent|be given))?(?: that)? (?:(?:a|an|the|some|any|a copy of the|copies of the) )?((?:(?:regular|written|detailed|full|further|more|additional|up-to-date|updated|clearer|specific|quarterly|annual|six-monthly|comprehensive|separate|short|brief|local|ward-level|comparative|benchmarking) )*)(?:[\w'-]+ ){0,2}?(copy|copies|breakdowns?|updates?|reports?|briefing(?: note)?s?|notes?|lists?|summary|analysis|sight|maps?|(?:site )?visits?|presentations?|statistics|comparisons?|timelines?|(?:written )?responses?|costings|examples|plan|information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number(?= of\b)|evidence|feedback)\b/i;
+const GENERIC_OBJECT = /^(?: for)? (?:a |an |the |some |any |its |their |sight of the |a copy of (?:the )?|copies of (?:the )?)(?:(?!to\b|be\b)[\w'’-]+ ){0,4}?(?!to\b|be\b)[\w'’-]+(?=(?: (?:by|on|for|of|in|at|from|before|after|showing|covering|broken down|split|with|across|per|over)\b|[.,;]|$))(?! to be\b)/i;
+const NOT_A_THING =
+  /\b(?:vote|votes|hands|questions?|comments?|views?|thoughts|opinions?|support|patience|volunteers?|nominations?|adjournment|recess|break|assurances?|reassurances?|apolog(?:y|ies)|thanks|silence|deferral|amendments?|chair|floor|item|items|matter|decision|permission|consent|indulgence|understanding|cooperation|co-operation|help|advice|guidance)\b/i;
 const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
 const POLITE_REQUEST =
   /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
 const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
+
+function requestedByOf(sentence: string, index: number): { requestedBy?: string } {
+  const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, index)));
+  return requestedBy ? { requestedBy } : {};
+}
 
 export function requestCue(sentence: string, mode: CueMode = 'discussion'): ActionCue | null {
   REQUEST.lastIndex = 0;
@@ -35,6 +43,12 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
     // A resolution may open with the verb itself: "(b) request a further update in six months".
     const opensResolution = mode === 'resolution' && m.index === 0;
     if (/^requests?$/i.test(m[1] ?? '') && !REQUEST_NOUN_SUBJECT.test(before) && !opensResolution) continue;
+    // "…expressed a wish to visit the new depot": a visit for the committee is asked for.
+    if (/^ to (?:visit|tour|meet)\b/i.test(after) && /^(?:asked|requested|expressed a wish|would like)$/i.test(m[1] ?? '')) {
+      const by = requestedByOf(sentence, m.index);
+      if (by.requestedBy !== undefined) return { rule: 'request', index: m.index, answerable: false, ...by };
+      continue;
+    }
     if (/^ to /i.test(after) && !/^ to (?:see|receive|have|be provided|be sent|be given|be kept)/i.test(after)) continue;
     const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, m.index)));
     if (/^ that\b/i.test(after)) {
@@ -47,7 +61,15 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
       continue;
     }
     const object = OBJECT.exec(after);
-    if (!object) continue;
+    if (!object) {
+      // "The Committee requested the repairs backlog by ward": any thing a member or the
+      // committee asks to have, unless it is a procedural ask; answerable on the spot.
+      const generic = GENERIC_OBJECT.exec(after);
+      if (generic && requestedBy !== undefined && !NOT_A_THING.test(after.slice(0, 80).split(/[.;,]/)[0] ?? '') && (/^(?:requested|sought|called for)$/i.test(m[1] ?? '') || /^ for\b/i.test(after) || /^(?:wished|would)/i.test(m[1] ?? ''))) {
+        return { rule: 'request', index: m.index, answerable: true, requestedBy };
+      }
+      continue;
+    }
     const answerable = ANSWERABLE_HEAD.test(object[2] ?? '') && !/\b(?:further|more|additional|written|detailed|regular|full)\b/i.test(object[1] ?? '');
     return { rule: 'request', index: m.index, answerable, ...(requestedBy ? { requestedBy } : {}) };
   }
@@ -56,13 +78,13 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
 
 // --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
 const PROMISE = new RegExp(
-  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
+  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|get back|take (?:this|it|these|that|the (?:point|points|matter|question|questions|issue|issues|comments?)) away|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
   'gi',
 );
 const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
 const TRANSMIT = isOneOf(TRANSMITTING, 'base');
 const CIRCULATE = isOneOf(CIRCULATING, 'base');
-const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?)$/i;
+const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|follow (?:\w+ )*up|take .+ away)$/i;
 // …including "An action was agreed for officers to arrange a visit".
 const ASKED_BEFORE_OWNER =
   /(?:\b(?:asked|requested|instructed|tasked|directed|invited|called (?:on|upon))\b|\bactions? (?:was|were) (?:agreed|recorded|raised|placed|taken|given) (?:for|on)\b)[^.;]{0,80}$/i;
@@ -76,7 +98,20 @@ const UNDERTAKING = /\b(agreed to|undertook to|offered to|promised to|committed 
 const PAST_BEFORE = /\b(?:had|has|have)(?: also| already| previously)?\s*$/i;
 const MEMBERS_SUBJECT = /\b(?:members|the committee|the board|the panel|councillors|the sub-committee|it)\s*$/i;
 
+// "Members asked whether the data could be broken down by ward, and officers agreed to do so":
+// "do so" stands for what was asked, so after a question or request it is an undertaking too.
+const DO_SO = /\b(?:agreed to|undertook to|offered to|promised to|committed to|would|will) (?:do so|do this|look into (?:this|it)|find out)\b/gi;
+const ASKED_EARLIER = /\b(?:asked|queried|requested|enquired|inquired|sought|wanted to know|wished to know)\b/i;
+
 export function undertakingCue(sentence: string): ActionCue | null {
+  DO_SO.lastIndex = 0;
+  for (let m = DO_SO.exec(sentence); m !== null; m = DO_SO.exec(sentence)) {
+    const clause = clauseBefore(sentence, m.index);
+    if (!ASKED_EARLIER.test(sentence.slice(0, m.index)) || PAST_BEFORE.test(clause) || negated(clause)) continue;
+    const owner = displayName(lastMatch(OWNER_SUBJECT, clause));
+    if (owner === undefined || /^(?:members?|committee|board|panel)$/i.test(owner)) continue;
+    return { rule: 'promise', index: m.index, answerable: false, owner };
+  }
   UNDERTAKING.lastIndex = 0;
   for (let m = UNDERTAKING.exec(sentence); m !== null; m = UNDERTAKING.exec(sentence)) {
     const clause = clauseBefore(sentence, m.index);
@@ -129,7 +164,7 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     if (TRANSMIT.test(verb)) ok = infoObject || strong || (recipientOk && owner !== undefined);
     else if (CIRCULATE.test(verb)) ok = (owner !== undefined || strong || infoObject || recipientOk) && (recipientOk || !sentElsewhere(after, context));
     else if (verb === 'report') ok = recipientOk || strong;
-    else if (/^(?:report back|come back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
+    else if (/^(?:report back|come back|get back|bring back|feed ?back|revert|return)$/.test(verb)) ok = !otherRecipient(after, context);
     else if (/^bring/.test(verb)) ok = recipientOk || infoObject;
     else if (/^(?:update|advise|inform)$/.test(verb)) ok = AUDIENCE_OBJECT.test(after);
     else if (verb === 'let') ok = /^ (?:the |all )?\w+ (?:have|know|see)\b/i.test(after);

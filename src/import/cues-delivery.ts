@@ -54,7 +54,7 @@ export function reportBackCue(sentence: string, context: CueContext): ActionCue 
 
 // --- 5. "the committee to receive an update", "Members would receive a briefing"
 const COMMITTEE_TO_RECEIVE =
-  /\b(?:committee|board|panel|members|sub-committee|commission|forum|councillors)\s(?:to|would|will|should|shall|agreed to|requested to|asked to|wished to|wanted to|would like to|be invited to)\s(?:also\s|further\s)?(receive|see|be provided with|be given|be sent|have sight of|be updated|be briefed|be presented with|consider|review|revisit|scrutinise|return to)\b/gi;
+  /\b(?:committee|board|panel|members|sub-committee|commission|forum|councillors)\s(?:to|would|will|should|shall|agreed to|requested to|asked to|wished to|wanted to|would like to|be invited to)\s(?:also\s|further\s)?(receive|see|be provided with|be given|be sent|have sight of|be updated|be briefed|be notified|be informed|be advised|be told|be shown|be presented with|consider|review|revisit|scrutinise|return to|hold|have|attend|go on|undertake)\b/gi;
 const LATER = /\b(?:next|future|further|subsequent|later|forthcoming|in (?:\w+ )?months?(?:'|') time|in (?:six|three|twelve|\d+) months|in the (?:new year|autumn|spring|summer|winter)|Q[1-4]|quarter [1-4]|annually|in due course)\b/i;
 
 // Resolution wording drops the modal: "the Board receive a progress report in quarter 3", or
@@ -79,13 +79,20 @@ function committeeReceives(sentence: string, pattern: RegExp): ActionCue | null 
     if (negated(clauseBefore(sentence, m.index))) continue;
     const ok = /^(?:be updated|be briefed)$/.test(verb)
       ? true
-      : /^(?:considers?|reviews?|revisits?|scrutinise|return to)$/.test(verb)
-        ? LATER.test(sentence)
-        : INFO_NOUN.test(after);
+      : /^(?:be notified|be informed|be advised|be told)$/.test(verb)
+        ? /^ (?:of|about|when|once|if|whether|how|what)\b/i.test(after)
+        : /^(?:considers?|reviews?|revisits?|scrutinise|return to)$/.test(verb)
+          ? LATER.test(sentence)
+          : /^(?:hold|have|attend|go on|undertake)$/.test(verb)
+            ? MEETING_FOR_MEMBERS.test(after.slice(0, 40))
+            : INFO_NOUN.test(after);
     if (ok) return { rule: 'committee_to_receive', index: m.index, answerable: false };
   }
   return null;
 }
+
+// "Members agreed to hold a workshop", "the Panel would undertake a site visit": an event for the committee.
+const MEETING_FOR_MEMBERS = /^ (?:a|an|another|the|further|separate|informal|joint|its own)? ?(?:[\w-]+ ){0,2}(?:workshops?|visits?|briefings?|seminars?|sessions?|site visit|tour)\b/i;
 
 // --- 6. "further information would be provided", "the slides would be circulated", "an update be provided"
 const FUTURE_DELIVERY = new RegExp(

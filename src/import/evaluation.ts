@@ -67,11 +67,16 @@ function contains(text: string, label: string): boolean {
   return normaliseForMatch(text).includes(normaliseForMatch(label));
 }
 
-/** A resolution label matches with or without its leading "That", which the parser may strip. */
+/**
+ * A resolution label matches with or without its leading "That", which the parser may strip,
+ * and with or without the decision word before it ("resolved that cabinet note the report"):
+ * the parser keeps the decision, not the word that marks it.
+ */
 function resolutionHolds(text: string, label: string): boolean {
   const cue = normaliseForMatch(label);
   const body = normaliseForMatch(text);
-  return body.includes(cue) || (cue.startsWith('that ') && body.includes(cue.slice(5)));
+  const unmarked = cue.replace(/^(?:resolved|agreed|decided|concluded)(?: ?[:-] ?| )(?=that )/, '');
+  return [cue, unmarked].some((c) => body.includes(c) || (c.startsWith('that ') && body.includes(c.slice(5))));
 }
 
 /** An action cue may be found in what the parser wrote (title, detail) or in the sentence it read. */

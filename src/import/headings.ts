@@ -22,7 +22,8 @@ export interface NumberedHeading {
 }
 
 // A sub-item's letter as printed: "8a", "8A", "8(a)".
-const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?([A-Z]{2,6})?(\d{1,4})([a-zA-Z]|\([a-z]\))?[.):]? +(\S.*)$/;
+// The committee's code may be joined to the number by a stop, a space or a slash: "SB.31", "CAB 12", "EX/7".
+const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{2,6})([./ ]?))?(\d{1,4})([a-zA-Z]|\([a-z]\))?[.):]? +(\S.*)$/;
 // "OSC/23/45 TITLE" (committee code and year, then the minute) and "10/24 Title" (minute, then year).
 const SERIES_LINE =
   /^(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{1,8}\/\d{2,4}\/)(\d{1,4})|(\d{1,4})(\/\d{2,4}(?:-\d{2})?))([a-z])?[.):]? +(\S.*)$/;
@@ -121,8 +122,9 @@ export function parseNumberedHeading(line: string): NumberedHeading | null {
   const m = NUMBERED_LINE.exec(line);
   if (!m) return null;
   const prefix = (m[1] ?? '').toUpperCase();
-  const value = Number(m[2]);
-  const body = (m[4] ?? '').replace(/^[-–—:] ?/, '');
+  const joiner = m[2] ?? '';
+  const value = Number(m[3]);
+  const body = (m[5] ?? '').replace(/^[-–—:] ?/, '');
   // A year at the start of a line is a date, not a minute number.
   if (prefix === '' && value >= 1900 && value <= 2099 && !/^(?:minute|item)/i.test(line)) return null;
   // "8 January 2024" on a line of its own is a date, however much it looks like a heading.
@@ -130,5 +132,5 @@ export function parseNumberedHeading(line: string): NumberedHeading | null {
   const { title, rest } = splitRunOnHeading(body);
   if (!isHeadingText(title)) return null;
   if (prefix !== '' && !isUpperCaseDominant(title)) return null;
-  return { number: `${prefix}${m[2] ?? ''}${m[3] ?? ''}`, value, prefix, title, rest };
+  return { number: `${prefix}${joiner}${m[3] ?? ''}${m[4] ?? ''}`, value, prefix, title, rest };
 }

@@ -161,3 +161,23 @@ export function extractMeeting(headerLines: readonly string[], extraLines: reado
     itemNumber: found.itemNumber,
   };
 }
+
+// "…, overview and scrutiny committee recommends that …": with no header, the body that takes
+// the decision names the meeting. Only a name of two words or more ("Licensing Committee", not
+// "Committee" or "Council") as the subject of a decision verb in a resolution counts.
+const DECIDING_BODY =
+  /(?:^|[^\w&'-] ?)((?:[A-Za-z][\w&'-]* ){1,6}(?:committee|sub-committee|panel|board|commission|forum))(?:,)? (?:(?:also|further|unanimously|therefore) )?(?:recommends|resolves|resolved|agrees|agreed|notes|noted|requests|requested|endorses|endorsed|approves|approved|asks|asked|welcomes|welcomed)\b/i;
+const NAME_SMALL_WORDS = new Set(['and', 'of', 'for', 'the', '&']);
+const NOT_NAME_LEAD = /^(?:(?:that|the|this|a|an|its|their|and|whereupon|then|accordingly|in|on|so|which|when|where|whilst|while) )+/i;
+
+/** The committee named as the subject of a decision in a resolution, or null. */
+export function committeeInDecisions(resolutionTexts: readonly string[]): string | null {
+  for (const text of resolutionTexts) {
+    const m = DECIDING_BODY.exec(text.slice(0, 2000));
+    if (!m) continue;
+    const words = (m[1] ?? '').replace(NOT_NAME_LEAD, '').split(' ');
+    if (words.length < 2 || words.some((w) => /^(?:is|was|were|be|has|had|have|would|will|it|they|which|members?|officers?)$/i.test(w))) continue;
+    return words.map((w, i) => (i > 0 && NAME_SMALL_WORDS.has(w.toLowerCase()) ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1))).join(' ');
+  }
+  return null;
+}

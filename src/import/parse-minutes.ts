@@ -5,9 +5,10 @@ import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
-import { extractMeeting } from './meeting-header.js';
+import { committeeInDecisions, extractMeeting } from './meeting-header.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
+import { notesStatementOnly } from './resolution-limbs.js';
 import { findResolutionBlocks, parseResolutionBlock } from './resolutions.js';
 import { segmentSentences } from './sentences.js';
 import { splitModernGovMinutes } from './split-moderngov.js';
@@ -50,6 +51,11 @@ export function looksLikeText(text: string): boolean {
   return visible === 0 || letters / visible >= 0.55;
 }
 
+// "Minutes of a meeting of the Health Scrutiny Sub-Committee held on 8 November 2023 at 2.00 pm":
+// a printed header in one line, with a date, over minutes that have no item headings.
+// (Not "The minutes of the meeting held on 3 May were agreed": the body must be named.)
+const PRINTED_HEADER = /^(?:(?:the )?minutes of (?:the |an? )?(?:\w+ )?(?:meeting of )?|at an? (?:\w+ )?meeting of |(?:an? )?(?:\w+ )?meeting of )(?:the )?(?!(?:\w+ )?meeting\b)[^.]{0,120}?\b(?:committee|sub-committee|board|panel|cabinet|council|commission|forum|executive|assembly|partnership)\b[^.]{0,60}?\b(?:held|convened)\b.{0,40}?\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b/i;
+
 function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   if (layout === 'moderngov') return splitModernGovMinutes(lines);
   if (layout === 'numbered') return splitNumberedMinutes(lines, findNumberedHeadings(lines));
@@ -58,7 +64,7 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   const first = lines.findIndex((l) => l !== '');
   const titled = titleOverMeetingLine(lines, first);
   if (titled) return titled;
-  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '');
+  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
   // A ModernGov decision page labels its decision maker in its first lines.
@@ -82,6 +88,14 @@ function titleOverMeetingLine(lines: readonly string[], first: number): SplitMin
   if (above.length > 2 || !isHeadingText(title)) return null;
   const rest = trimBlankLines(lines.slice(at + 1));
   return { headerLines: [lines[at] ?? ''], items: rest.length > 0 ? [{ number: null, title: title.replace(/:$/, ''), lines: rest }] : [], meetingLines: [] };
+}
+
+// A sentence does not end on an article, a preposition, a conjunction or an auxiliary.
+const DANGLING_END = /\b(?:a|an|the|to|of|for|with|by|on|in|at|from|into|that|which|and|or|but|be|is|are|was|were|been|being|as|than|its|their|his|her|regarding|including|under|between)$/i;
+
+/** The text of a resolution the text stops in: no closing stop, and a last word that cannot end it. */
+function cutOff(text: string): boolean {
+  return !/[.!?;:)"']$/.test(text) && DANGLING_END.test(text.trim());
 }
 
 function parse(input: string, timeZone: string): MinutesDraft {
@@ -130,16 +144,32 @@ function parse(input: string, timeZone: string): MinutesDraft {
     const blocks = findResolutionBlocks(raw.lines);
     const inBlock = new Set<number>();
     const itemResolutions: Array<{ index: number; resolution: DraftResolution }> = [];
+    // Limbs that only note what the meeting was told are read as discussion, each as one statement.
+    const told: string[] = [];
+    const lastLine = itemIndex === parts.items.length - 1 ? raw.lines.findLastIndex((l) => l !== '') : -1;
     for (const block of blocks) {
       for (let i = block.start; i < block.end; i++) inBlock.add(i);
-      for (const parsed of parseResolutionBlock(block, context)) {
+      const parsedBlock = parseResolutionBlock(block, context);
+      // An excerpt cut mid-decision ("(2) Authority be delegated to") ends the text: not a decision.
+      const cut = lastLine >= block.start && lastLine < block.end ? parsedBlock[parsedBlock.length - 1] : undefined;
+      if (cut && cutOff(cut.text)) {
+        parsedBlock.pop();
+        capWarnings.push(`The text stops in the middle of a resolution ("${cut.text.slice(0, 80)}"); it was left out.`);
+      }
+      for (const parsed of parsedBlock) {
+        if (notesStatementOnly(block, parsed.text)) {
+          told.push(parsed.text);
+          continue;
+        }
         const resolution: DraftResolution = { itemIndex, ...parsed };
         itemResolutions.push({ index: resolutions.length, resolution });
         resolutions.push(resolution);
       }
     }
     const discussion = raw.lines.map((line, i) => (inBlock.has(i) ? '' : line));
-    const sentences = segmentSentences(discussion);
+    const spoken = segmentSentences(discussion);
+    const lastParagraph = spoken.reduce((max, s) => Math.max(max, s.paragraph), -1);
+    const sentences = [...spoken, ...told.map((text, k) => ({ text, paragraph: lastParagraph + 1 + k }))];
     // Resolutions are the meeting's decisions: their follow-ups are kept first under the cap.
     const decided = resolutionFollowUps(itemResolutions, meeting.date, context);
     const kept = decided.slice(0, MAX_ACTIONS_PER_ITEM);
@@ -155,6 +185,7 @@ function parse(input: string, timeZone: string): MinutesDraft {
     }
     itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
   });
+  if (meeting.committeeName === null && layout !== 'report') meeting.committeeName = committeeInDecisions(resolutions.map((r) => r.text));
   applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
   applyExemptVisibility(items);
   const declarations = extractDeclarations(itemSentences);

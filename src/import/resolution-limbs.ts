@@ -81,6 +81,34 @@ export function findThatClauses(lines: readonly string[], taken: ReadonlySet<num
   return blocks;
 }
 
+// "The minutes of the meeting held on 4 March were agreed as a correct record." as a paragraph of
+// its own: the meeting's decision on its last minutes, stated in the past tense with no RESOLVED
+// word. Only the minutes are read this way: "the report was agreed" in discussion may be anyone's.
+const MINUTES_APPROVED =
+  /^(?:The |the )?(?:(?:draft|confirmed|open|public|part (?:1|one|i)) )?(?:minutes|Minutes|MINUTES)\b.{0,200}?\b(?:was|were) (?:duly |unanimously |then |also )?(?:agreed|approved|confirmed|accepted|adopted|signed|taken as read|received and (?:agreed|approved|signed))\b[^.;]{0,240}[.;]?$/;
+
+/** A paragraph stating that the last meeting's minutes were approved, as a one-resolution block. */
+export function findMinutesApproval(lines: readonly string[], taken: ReadonlySet<number>): ResolutionBlock[] {
+  const blocks: ResolutionBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (taken.has(i) || line.length > 600 || !MINUTES_APPROVED.test(line)) continue;
+    blocks.push({ start: i, end: i + 1, opener: 'AGREED', body: line });
+  }
+  return blocks;
+}
+
+// "2. Noted that a further report will come to the Committee in May": in a list with no
+// RESOLVED word over it, a limb that notes a statement records what the meeting was told; the
+// decisions are those that note or agree a thing ("Noted the report", "Agreed that …").
+const NOTED_STATEMENT = /^Noted that\b/;
+const DECIDES = /\b(?:agreed|resolved|decided|approved|endorsed|requested|recommended|instructed|asked)\b/i;
+
+/** A limb of an unmarked list that notes a statement and decides nothing. */
+export function notesStatementOnly(block: ResolutionBlock, text: string): boolean {
+  return block.unmarked === true && NOTED_STATEMENT.test(text) && !DECIDES.test(text);
+}
+
 function previousNonBlank(lines: readonly string[], from: number): number {
   let i = from;
   while (i >= 0 && lines[i] === '') i--;
@@ -117,7 +145,7 @@ export function findUnmarkedLimbs(lines: readonly string[], taken: ReadonlySet<n
     const decisions = limbs.filter((l) => DECISION_LIMB.test(l.text)).length;
     const underLabel = DECISION_LABEL.test(lines[previousNonBlank(lines, i - 1)] ?? '');
     if (limbs.length >= 2 && (underLabel || (DECISION_LIMB.test(first.text) && decisions * 2 > limbs.length))) {
-      blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n') });
+      blocks.push({ start: i, end, opener: 'RESOLVED', body: body.join('\n'), unmarked: true });
       i = end;
     } else i++;
   }

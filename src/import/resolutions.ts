@@ -1,5 +1,5 @@
 import { splitEnumerated } from './enumerators.js';
-import { findThatClauses, findUnmarkedLimbs, joinBareLimbMarkers } from './resolution-limbs.js';
+import { findMinutesApproval, findThatClauses, findUnmarkedLimbs, joinBareLimbMarkers } from './resolution-limbs.js';
 import type { CueContext } from './action-cues.js';
 import { inferResolutionKind } from './resolution-kind.js';
 import type { ResolutionKind } from './types.js';
@@ -16,6 +16,8 @@ export interface ResolutionBlock {
   end: number;
   opener: string;
   body: string;
+  /** A list with no RESOLVED word over it, read as decisions from its limbs' wording. */
+  unmarked?: boolean;
 }
 
 export interface ParsedResolution {
@@ -140,7 +142,9 @@ export function findResolutionBlocks(itemLines: readonly string[]): ResolutionBl
   const taken = new Set(blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k)));
   const limbs = findUnmarkedLimbs(lines, taken);
   for (const b of limbs) for (let k = b.start; k < b.end; k++) taken.add(k);
-  return [...blocks, ...limbs, ...findThatClauses(lines, taken)].sort((a, b) => a.start - b.start);
+  const thatClauses = findThatClauses(lines, taken);
+  for (const b of thatClauses) for (let k = b.start; k < b.end; k++) taken.add(k);
+  return [...blocks, ...limbs, ...thatClauses, ...findMinutesApproval(lines, taken)].sort((a, b) => a.start - b.start);
 }
 
 function cleanResolutionText(text: string): string {

@@ -129,3 +129,67 @@ t.test('a request for more information is answered only by pointing to the paper
   t.notOk(isAnsweredInMeeting(['The Service Manager confirmed that there were 14.'], false), 'an explanation does not answer a request for more');
   t.notOk(isAnsweredInMeeting(['The data would be set out in the next report to the Committee.'], false), 'a promise is not an answer');
 });
+
+t.test('the committee named by its own name is the committee: "to the Audit Committee" at the Audit Committee', async (t) => {
+  const audit = { committeeName: 'Audit Committee' };
+  t.equal(detectActionCue('A further report on the bank reconciliations will be brought to the Audit Committee in June.', 'discussion', audit)?.rule, 'future_delivery');
+  t.equal(detectActionCue('A further report on the bank reconciliations will be brought to the Audit and Risk Committee in June.', 'discussion', audit), null, 'another committee, one word longer');
+  t.equal(detectActionCue('The plan would be brought to the Standards Committee in June.', 'discussion', audit), null, 'another committee');
+  t.equal(detectActionCue('The plan would be brought to the Economy and Skills Scrutiny Panel in May.', 'discussion', { committeeName: 'Economy and Skills Scrutiny Panel' })?.rule, 'future_delivery');
+});
+
+t.test('more of the grammar: who is told, what is held for Members, a second verb sharing "would be", "do so" after a question', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Members would be notified once the tender had been awarded.', 'committee_to_receive'],
+    ['Members would be informed of the outcome of the appeal.', 'committee_to_receive'],
+    ['Members were informed that the consultation would close in June.', null],
+    ['Members would be sent a link to the webcast.', 'committee_to_receive'],
+    ['The Panel agreed to hold an informal workshop on the draft budget in December.', 'committee_to_receive'],
+    ['The Panel would undertake a site visit to the recycling centre in the spring.', 'committee_to_receive'],
+    ['The Committee would have a further opportunity to comment.', null],
+    ['Comments would be invited from the tenants’ forum and shared with the Committee.', 'future_delivery'],
+    ['The design would be finalised and shared with contractors.', null],
+    ['The Democratic Services Officer would add the item to the work programme for the new year.', 'programme_addition'],
+    ['The Manager would add two posts to the establishment.', null],
+    ['Councillor Okafor asked whether the figures could be split by age group, and officers agreed to do so.', 'promise'],
+    ['Members asked how many posts were vacant; the Head of Service said she would find out.', 'promise'],
+    ['The service had agreed to do so last year.', null],
+    ['Members expressed a wish to visit the new reablement unit.', 'request'],
+    ['Councillor Pryce asked to meet the site manager.', 'request'],
+    ['Tenants asked to meet the housing officer.', null],
+    ['The Head of Finance would provide the figure for the current year after the meeting.', 'promise'],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence, 'discussion', { committeeName: 'Communities Scrutiny Panel' })?.rule ?? null, rule, sentence);
+});
+
+t.test('a request for any thing, without "that" or an information noun, when a member or the committee asks', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Members asked for the repairs backlog by ward.', 'request'],
+    ['The Committee requested the waiting times for each surgery.', 'request'],
+    ['Members wished to see the revised projections before the budget meeting.', 'request'],
+    ['The Panel asked for the list of schools affected.', 'request'],
+    ['The Chair asked for a show of hands.', null],
+    ['Members asked for a minute’s silence in memory of a former Mayor.', null],
+    ['Members asked for the item to be deferred.', null],
+    ['The Committee sought the views of residents.', null],
+    ['Residents asked for the bins to be emptied more often.', null],
+    ['Members requested the support of officers in lobbying the Government.', null],
+    ['Members requested the Cabinet to reconsider its decision.', null],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
+  t.equal(detectActionCue('Members asked for the rationale for the change.')?.answerable, true, 'an explanation given on the spot answers it');
+});
+
+t.test('questions answered later: "get back to", "take this away", "follow this up", "answered in writing"', async (t) => {
+  const cases: Array<[string, string | null]> = [
+    ['Officers would get back to Councillor Nash with the figures.', 'promise'],
+    ['Officers would get back to the contractor about the delay.', null],
+    ['The Head of Highways would take the point away and respond to Members.', 'promise'],
+    ['The officer would follow this up and report back.', 'promise'],
+    ['The question about school transport would be answered in writing.', 'future_delivery'],
+    ['This question would be taken away and answered after the meeting.', 'future_delivery'],
+    ['It would take time to get back to normal levels of service.', null],
+    ['The Council would take the funding away from the scheme.', null],
+  ];
+  for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence)?.rule ?? null, rule, sentence);
+});

@@ -106,6 +106,8 @@ t.test('cue labels: alternatives, optional and negative cues, shared resolution 
   const score = scoreDraft(draft, cues);
   t.same(score.items, { matched: 1, predicted: 1, expected: 1 }, 'an item labelled by its number alone matches on the number');
   t.same([recallOf(score.resolutions), precisionOf(score.resolutions)], [1, 1], 'two cues found in one resolution, each with its leading "That" dropped');
+  t.equal(scoreDraft(draft, { ...cues, resolutions: [{ text: 'resolved that the report be noted' }] }).resolutions.matched, 1, 'a cue quoting the RESOLVED word matches the decision without it');
+  t.equal(scoreDraft(draft, { ...cues, resolutions: [{ text: 'resolved that the report be approved' }] }).resolutions.matched, 0);
   const { resolutionMatching: _, ...oneEach } = cues;
   t.equal(scoreDraft(draft, oneEach).resolutions.matched, 1, 'without shared cues one resolution serves one label');
   t.same(score.actions, { matched: 1, predicted: 1, expected: 1 }, 'an alternative cue matches; the optional site visit is neither right nor wrong');

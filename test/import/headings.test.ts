@@ -59,3 +59,10 @@ t.test('"24/045": year first, as town and parish councils number minutes', async
   t.same(seriesReadings('10/24 Minutes').map((h) => [h.value, h.prefix]), [[10, '/24'], [24, '10/']], 'otherwise minute first, with the other reading kept');
   t.same(seriesReadings('OSC/23/41 MINUTES').length, 1);
 });
+
+t.test('a committee code joined to the minute number by a stop, a space or a slash', async (t) => {
+  t.match(parseNumberedHeading('SB.31 DECLARATIONS OF INTEREST'), { number: 'SB.31', prefix: 'SB', value: 31, title: 'DECLARATIONS OF INTEREST' });
+  t.match(parseNumberedHeading('CAB 12 HOUSING REVENUE ACCOUNT'), { number: 'CAB 12', prefix: 'CAB', value: 12 });
+  t.match(parseNumberedHeading('EX/7 WORK PROGRAMME'), { number: 'EX/7', prefix: 'EX', value: 7 });
+  t.equal(parseNumberedHeading('SB.31 Members asked about the backlog.'), null, 'a code before a sentence is no heading');
+});

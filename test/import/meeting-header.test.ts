@@ -1,5 +1,6 @@
 import t from 'tap';
-import { extractMeeting } from '../../src/import/meeting-header.js';
+import { committeeInDecisions, extractMeeting } from '../../src/import/meeting-header.js';
+import { parseMinutes } from '../../src/import/index.js';
 
 const zone = 'Europe/London';
 
@@ -57,4 +58,14 @@ t.test('a decision page names its decision maker; a contact line names no commit
   t.equal(decision.meeting.committeeName, 'Licensing Sub-Committee');
   const extractMeetingHeader = (await import('../../src/import/meeting-header.js')).extractMeeting;
   t.equal(extractMeetingHeader(['Agenda and minutes', '', 'Venue: Guildhall', '', 'Contact: Sam Price, Scrutiny'], [], 'Europe/London').meeting.committeeName, null);
+});
+
+t.test('with no header, the body that takes a decision in a resolution names the meeting', async (t) => {
+  t.equal(committeeInDecisions(['The report be noted.', 'That in respect of the call-in protocol, overview and scrutiny committee recommends that five members may call in a decision.']), 'Overview and Scrutiny Committee');
+  t.equal(committeeInDecisions(['The Licensing Sub-Committee agreed to grant the licence subject to the conditions set out.']), 'Licensing Sub-Committee');
+  t.equal(committeeInDecisions(['That the Committee notes the report.', 'Council agreed the budget.']), null, 'a body without its name is no name');
+  t.equal(committeeInDecisions(['That the report be referred to the Audit and Governance Committee for its views.']), null, 'a body the decision goes to is not the one taking it');
+  const draft = parseMinutes(['Minutes:', '', 'RESOLVED:', '', '1. That the annual report be noted.', '2. That the Environment Scrutiny Panel requests a report on flood defences in March.'].join('\n'));
+  t.equal(draft.meeting.committeeName, 'Environment Scrutiny Panel');
+  t.equal(parseMinutes('Planning Committee - Tuesday, 4th June, 2024 7.00 pm\n\n1. Minutes\n\nRESOLVED: That the Licensing Committee agreed minutes be noted.').meeting.committeeName, 'Planning Committee', 'the header wins');
 });

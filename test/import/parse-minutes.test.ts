@@ -134,3 +134,52 @@ t.test('an issue page without "Minutes:": the title over the "Meeting:" line is 
   t.equal(draft.meeting.date, '2022-03-09');
   t.same(parseMinutes('Members discussed the parks.\n\nMeeting: held later.\n\nNoted.').items.map((i) => i.number), [null], 'a sentence above is not a title');
 });
+
+t.test('an unmarked decision list: limbs that note a statement are what the meeting was told, and their follow-ups are still read', async (t) => {
+  const text = [
+    'Decision Maker: Licensing Committee',
+    '',
+    'A report on the taxi licensing review was before the Committee.',
+    '',
+    '1.   Noted the contents of the report,',
+    '',
+    '2.   Noted that the revised fee schedule will be brought to the Licensing Committee in March 2025 together with the consultation responses. A summary of the responses will also be published on the website,',
+    '',
+    '3.   Noted that the review had found no breach of the conditions and agreed that the Licensing Manager would write to the operators concerned, and',
+    '',
+    '4.   Noted that the trade had been consulted in the summer.',
+  ].join('\n');
+  const draft = parseMinutes(text);
+  t.same(draft.resolutions.map((r) => r.text.slice(0, 32)), ['Noted the contents of the report', 'Noted that the review had found '], 'the decisions: a thing noted, a thing agreed');
+  t.same(
+    draft.actions.map((a) => a.sourceSentence.slice(0, 32)).sort(),
+    ['Noted that the review had found ', 'Noted that the revised fee sched'],
+    'the report to come back is one follow-up; the letter agreed is another; what was done is none',
+  );
+});
+
+t.test('an excerpt that stops in the middle of its last resolution: that resolution is left out, with a warning', async (t) => {
+  const lines = [
+    'The Chair introduced the annual report of the scrutiny committees.',
+    '',
+    'It was moved by Councillor Amis, seconded by Councillor Lowe, and',
+    '',
+    '1)    The annual report be received ahead of its submission to Council',
+    '',
+    '2)    Authority be delegated to the Chair to make minor amendments',
+  ];
+  t.same(parseMinutes(lines.join('\n')).resolutions.length, 2, 'complete, though neither limb has a stop');
+  const cut = parseMinutes([...lines.slice(0, -1), '2)    Authority be delegated to'].join('\n'));
+  t.same(cut.resolutions.map((r) => r.text), ['The annual report be received ahead of its submission to Council']);
+  t.ok(cut.warnings.some((w) => w.includes('stops in the middle of a resolution')));
+  t.same(parseMinutes([...lines.slice(0, -1), '2)    Authority be delegated to', '', '3)    The work programme be noted.'].join('\n')).resolutions.length, 3, 'only the last line of the text can be cut off');
+});
+
+t.test('a printed one-line header over minutes with no item headings gives the committee and the date', async (t) => {
+  const body = ['', 'Present: Councillors Rahman (Chair), Lowe and Patel.', '', 'The Director of Public Health presented the annual report. Members requested a copy of the action plan.', '', 'RESOLVED – That the report be noted.'];
+  const draft = parseMinutes(['Minutes of a meeting of the Health Scrutiny Sub-Committee held on Wednesday 8 November 2023 at 2.00 pm in Committee Room 2', ...body].join('\n'));
+  t.same([draft.meeting.committeeName, draft.meeting.date, draft.meeting.time], ['Health Scrutiny Sub-Committee', '2023-11-08', '14:00']);
+  t.equal(draft.actions.length, 1);
+  const statement = parseMinutes(['The minutes of the meeting held on 3 May 2023 were agreed as a correct record.', ...body].join('\n'));
+  t.same([statement.meeting.committeeName, statement.meeting.date], [null, null], 'a statement about the last minutes is not a header');
+});

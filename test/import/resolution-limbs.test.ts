@@ -70,3 +70,14 @@ t.test('a "That … be confirmed" paragraph with its RESOLVED word lost', async 
   ]);
   t.same(resolve(['That was the view of most Members, who said it should be noted.']), [], '"That" as a pronoun');
 });
+
+t.test('a paragraph saying the last minutes were approved is the decision on them, without RESOLVED', async (t) => {
+  t.same(resolve(['The minutes of the meeting held on 3 October 2023 were approved as a correct record and signed by the Chairman.']), [
+    [null, 'The minutes of the meeting held on 3 October 2023 were approved as a correct record and signed by the Chairman.', 'agreed'],
+  ]);
+  t.same(resolve(['Minutes of the last meeting were agreed, subject to one correction to the attendance list.']).map((r) => r[2]), ['agreed']);
+  t.same(resolve(['The Minutes of the meeting held on 5 June 2023, having been circulated, were taken as read and signed as a correct record.']).length, 1);
+  t.same(resolve(['The report on the minutes of the Transport Forum was discussed at length.']), [], 'no approval');
+  t.same(resolve(['Members were concerned that the minutes of the Schools Forum were not yet published.']), [], 'not about this meeting’s minutes');
+  t.same(resolve(['The minutes of the meeting held on 3 October 2023 were agreed as a correct record. Under matters arising, the Clerk reported that the bench had been repaired.']), [], 'a paragraph that goes on to discussion is left to the discussion');
+});
