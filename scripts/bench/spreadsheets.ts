@@ -30,10 +30,14 @@ async function timedExport(url: string, key: string): Promise<{ ms: number; rows
   if (res.status !== 200 || !res.body) throw new Error(`GET /v1/actions?format=csv answered ${res.status}`);
   let rows = 0;
   let bytes = 0;
+  let previous = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    // Records end in CRLF; a line break inside a quoted cell is a lone LF in generated text.
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a && chunk[i - 1] === 0x0d) rows++;
+    // Records end in CRLF (which a chunk may split); a line break inside a quoted cell is a lone LF in generated text.
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] === 0x0a && previous === 0x0d) rows++;
+      previous = chunk[i]!;
+    }
   }
   return { ms: performance.now() - started, rows: rows - 1, bytes };
 }

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { IMPORT_CSV_MAX_BYTES } from '../../src/modules/spreadsheets/routes.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, buildOnFile, committee, meeting, type TestApp } from '../helper.js';
 
 // Spreadsheets in and out (DESIGN.md): GET /v1/actions as CSV, POST /v1/imports/actions, and the
 // round trip between them.
@@ -206,4 +206,28 @@ t.test('round trip: export, import into a fresh database with the same committee
   const again = (await second.request({ method: 'GET', url: '/v1/actions?format=csv' })).body;
   t.equal(again, exported);
   t.same((await csvImport(second, exported)).json().counts.unchanged, 6, 'and importing it again changes nothing');
+});
+
+t.test('UTF-16 from Excel\'s "Unicode Text" and a semicolon-separated file are read too', async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  const text = 'Reference;Recommendation;Meeting date\r\nCYP 11;Caf\u00e9 opening hours;15/07/2024\r\n';
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const res = await csvImport(api, utf16, `?committeeId=${b.committeeId}`);
+  t.equal(res.statusCode, 200, res.body);
+  t.equal(res.json().encoding, 'utf-16le');
+  t.equal((await api.request({ method: 'GET', url: '/v1/actions?reference=CYP%2011' })).json().data[0].title, 'Caf\u00e9 opening hours');
+});
+
+t.test('from a database file the export reads a snapshot of its own, and closes it', async (t) => {
+  const { api } = await buildOnFile(t);
+  const b = await business(api);
+  for (let i = 0; i < 1200; i++) api.app.services.actions.create(scriptActor('test'), { meetingId: b.july, kind: 'task', title: `Action ${i}` });
+  const res = await api.request({ method: 'GET', url: '/v1/actions?format=csv&sort=-id' });
+  t.equal(res.statusCode, 200);
+  const records: string[][] = parse(res.body);
+  t.equal(records.length, 1201);
+  t.equal(records[1]![5], 'Action 1199', 'in the list\'s sort');
+  const write = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: b.july, kind: 'task', title: 'After the export' } });
+  t.equal(write.statusCode, 201, 'the snapshot does not hold up writes');
 });

@@ -1,5 +1,3 @@
-import { DateTime } from 'luxon';
-
 // One cell at a time: what a spreadsheet would do with it, and dates as councils write them.
 
 // OWASP "CSV injection": a spreadsheet reads a cell that starts with = + - @ (or a tab or a
@@ -28,8 +26,10 @@ export function parseDateCell(text: string): string | undefined {
   const parts = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : undefined;
   if (!parts) return undefined;
   const [year, month, day] = parts.map(Number) as [number, number, number];
-  const date = DateTime.fromObject({ year, month, day }, { zone: 'UTC' });
-  return date.isValid ? date.toISODate()! : undefined;
+  // A real day: 31/02 rolls over into March and is refused.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1000 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${String(year)}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** A financial quarter as councils write it ("2024-25 Q3", "Q3 2024/25"), as the tracker writes it. */

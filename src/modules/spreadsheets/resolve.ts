@@ -70,6 +70,7 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
   let personIds: Set<number> | undefined;
   const meetingsOf = new Map<number, Map<string, number[]>>();
   const referencesOf = new Map<number, Map<string, number>>();
+  const meetingById = new Map<number, MeetingRef | undefined>();
   const itemsOf = new Map<number, { id: number; number: string | null; visibility: Visibility }[]>();
 
   return {
@@ -82,7 +83,10 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
     },
     committeeById: (id: number): CommitteeRef | undefined => committeeById.get(id),
     meeting(id: number): MeetingRef | undefined {
-      return tx.select({ id: meetings.id, committeeId: meetings.committeeId, localDate: meetings.localDate }).from(meetings).where(eq(meetings.id, id)).get();
+      if (meetingById.has(id)) return meetingById.get(id);
+      const found = tx.select({ id: meetings.id, committeeId: meetings.committeeId, localDate: meetings.localDate }).from(meetings).where(eq(meetings.id, id)).get();
+      meetingById.set(id, found);
+      return found;
     },
     /** The committee's meeting on a local date (YYYY-MM-DD), or why there is not exactly one. */
     meetingOn(committee: CommitteeRef, date: string): number | string {
