@@ -158,3 +158,18 @@ export const SearchUnavailableError = defineError<[reason: string]>(
   'Search is not available at the moment (%s); try again shortly',
   503,
 );
+
+/** A tracker spreadsheet past what one import takes (POST /v1/imports/actions): split it. */
+export const SpreadsheetTooLargeError = defineError<[what: string, limit: string]>(
+  'SCRUTINY_SPREADSHEET_TOO_LARGE',
+  'The file has %s; one import takes at most %s: split the tracker and import each part',
+  413,
+);
+/** Rows of a tracker spreadsheet that cannot be imported; the answer lists each row and column. */
+export const SpreadsheetRowsInvalidError = defineError<[detail: string]>('SCRUTINY_SPREADSHEET_ROWS_INVALID', '%s', 422);
+/** A tracker sent as something other than CSV (JSON, plain text, a form). */
+export const SpreadsheetNotCsvError = defineError<[type: string]>(
+  'SCRUTINY_SPREADSHEET_NOT_CSV',
+  'Send the tracker as text/csv (Content-Type %s is not a spreadsheet this import reads)',
+  415,
+);

@@ -18,6 +18,7 @@ import { notificationRoutes } from './modules/notifications/routes.js';
 import { responsePageRoutes } from './modules/response-links/page-routes.js';
 import { responseLinkRoutes } from './modules/response-links/routes.js';
 import { subscriberRoutes } from './modules/subscribers/routes.js';
+import { spreadsheetRoutes } from './modules/spreadsheets/routes.js';
 
 /** The API's resources, in the order a reader meets them in the design. */
 export async function registerRoutes(app: FastifyInstance, config: Config) {
@@ -37,6 +38,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });
       await v1.register(holidayRoutes);
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });
+      await v1.register(spreadsheetRoutes);
       await v1.register(apiKeyRoutes);
       await v1.register(webhookRoutes);
       await v1.register(notificationRoutes);

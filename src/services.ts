@@ -27,6 +27,8 @@ import { createResponseLinkRepository, type ResponseLinkOptions } from './module
 import { createNotificationPass } from './jobs/notify.js';
 import { createMailer, type MailerOptions } from './modules/notifications/mailer.js';
 import { createNotificationRepository } from './modules/notifications/repository.js';
+import { createSpreadsheetExport } from './modules/spreadsheets/export.js';
+import { createSpreadsheetImport } from './modules/spreadsheets/repository.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -79,7 +81,8 @@ export function createServices(
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
+  const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets };
 }
 
 export type Services = ReturnType<typeof createServices>;

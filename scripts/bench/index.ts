@@ -9,6 +9,7 @@ import { measure, measureTogether, median, medianOf, type Measurement } from './
 import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
 import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
+import { measureSpreadsheets, SPREADSHEETS } from './spreadsheets.js';
 import { meets, render, targetOf, type Row } from './table.js';
 
 // Generates (or reuses) the database, starts the real server on it and a bare Fastify route
@@ -76,6 +77,8 @@ for (let round = 1; round <= runs; round++) {
 }
 // Last, so that its worker's memory and processor do not colour the scenarios above.
 const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
+// After the rest too: the import adds its 10,000 actions to the database the scenarios read.
+const sheetRows = !only || only.test(SPREADSHEETS) ? await measureSpreadsheets(app.url, key, fixtures, runs, memory, log) : [];
 const rss = memory.stop();
 await Promise.all([stop(app), stop(bare)]);
 
@@ -101,7 +104,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
 }
 rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
 rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
-rows.push(...importRows);
+rows.push(...importRows, ...sheetRows);
 for (const f of floor) rows.push({ scenario: f.name, rps: f.opsPerSecond, p50: f.p50, p99: f.p99, ratio: f.opsPerSecond / bareRps });
 
 const table = render(rows);

@@ -45,6 +45,20 @@ const perAction = (shows: (key: ActionKey) => RecordKey[], query?: string) => (s
     params: { id: seed.actions[key].id }, query, addresses: seed.actions[key].level, shows: shows(key),
   }));
 
+/** GET /v1/actions as CSV (modules/spreadsheets): by ?format= and by Accept, with filters and a search. */
+const csvProbes = (s: Seed): Probe[] => {
+  const everything = [...actionRecords, ...allActions.map((k) => `update.${k}` as const)];
+  return [
+    { query: 'format=csv', shows: everything },
+    { query: `format=csv&bom=true&asOf=${AS_OF}&overdue=true&sort=-title`, shows: everything },
+    { headers: { accept: 'text/csv' }, shows: everything },
+    { query: `committeeId=${s.committeeId}&status=open,in_progress`, headers: { accept: 'text/csv, application/json;q=0.5' }, shows: everything },
+    { query: 'format=csv&q=MARKER', shows: actionRecords },
+    ...levels.map((l) => ({ query: `format=csv&q=${LEVEL_MARKER[l]}`, shows: actionsAtLevel(l, s).map((k) => `action.${k}` as const) })),
+    ...allActions.map((k) => ({ query: `format=csv&reference=${encodeURIComponent(`Ref ${s.actions[k].marker}`)}`, shows: [`action.${k}` as const] })),
+  ];
+};
+
 export const getRoutes: RouteTable = {
   '/healthz': () => [{}],
   '/readyz': () => [{}],
@@ -107,6 +121,8 @@ export const getRoutes: RouteTable = {
       ...allActions.map((k) => probe(`reference=${encodeURIComponent(`Ref ${s.actions[k].marker}`)}`, [k])),
       ...levels.map((l) => probe(`itemId=${s.ids.item[l]}`, allActions.filter((k) => (k.startsWith('tightened') ? 'public' : k) === l))),
       { query: `limit=1&sort=dueDate&asOf=${AS_OF}`, shows: actionRecords, actionIds: every },
+      // The spreadsheet: every matching action in one file, its latest progress update included.
+      ...csvProbes(s),
     ];
   },
   '/v1/actions/{id}': (s) => [...perAction((k) => [`action.${k}`])(s), ...perAction((k) => [`action.${k}`], `asOf=${AS_OF}`)(s)],

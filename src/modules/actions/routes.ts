@@ -7,6 +7,7 @@ import { created, sendPage } from '../../http/links.js';
 import { ListOf, ListQuery } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { HistorySchema } from '../audit/schemas.js';
+import { sendActionsCsv, wantsCsv } from '../spreadsheets/export-route.js';
 import type { PageJson } from './read-model.js';
 import {
   ActionSchema,
@@ -29,11 +30,17 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/actions', {
     config: { scope: 'read' },
     schema: {
-      operationId: 'listActions', tags, summary: 'List and search follow-up actions',
+      operationId: 'listActions', tags, summary: 'List and search follow-up actions (JSON pages, or every match as CSV)',
+      description: 'With `?format=csv` or `Accept: text/csv`: every action the filters match as one CSV file (columns in the README, "Spreadsheets"), streamed.',
       querystring: ListActionsQuery,
-      response: { 200: ListOf(ActionSchema), ...problemResponses(503) },
+      response: {
+        200: { description: 'A page of actions, or every matching action as CSV', content: { 'application/json': { schema: ListOf(ActionSchema) }, 'text/csv': { schema: Type.String() } } },
+        ...problemResponses(503),
+      },
     },
   }, async (request, reply) => {
+    // Decided once, first: the JSON list below is untouched by the spreadsheet (spreadsheets/export-route.ts).
+    if (wantsCsv(request.query.format, request.headers.accept)) return sendActionsCsv(request, reply, request.query);
     // A search (q) waits for the full-text index; anything else is answered at once.
     let page: PageJson;
     try {

@@ -135,6 +135,8 @@ export const ListActionsQuery = Type.Object(
     dueAfter: Type.Optional(DateString()),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Full text over title, detail and response' })),
     sort: SortQuery(actionSortFields),
+    format: Type.Optional(StringEnum(['json', 'csv'], { description: 'csv: every matching action as a spreadsheet (not one page; limit and cursor do not apply), as `Accept: text/csv` asks too' })),
+    bom: Type.Optional(StringEnum(['true', 'false'], { description: 'With CSV: begin with a UTF-8 byte order mark, so that Excel reads the file as UTF-8' })),
   },
   { additionalProperties: false },
 );
