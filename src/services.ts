@@ -12,6 +12,7 @@ import { createCalendarRepository } from './modules/calendars/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
 import { createImportRepository } from './modules/imports/repository.js';
+import { createDraftRepository } from './modules/imports/drafts.js';
 import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
@@ -63,6 +64,7 @@ export function createServices(
   });
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
+  const drafts = createDraftRepository(db, { imports });
   const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
@@ -79,7 +81,7 @@ export function createServices(
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
+  return { drafts, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
 }
 
 export type Services = ReturnType<typeof createServices>;
