@@ -28,6 +28,7 @@ import { createResponseLinkRepository, type ResponseLinkOptions } from './module
 import { createNotificationPass } from './jobs/notify.js';
 import { createMailer, type MailerOptions } from './modules/notifications/mailer.js';
 import { createNotificationRepository } from './modules/notifications/repository.js';
+import { createModernGovSync } from './jobs/moderngov-sync.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -38,7 +39,7 @@ import { createNotificationRepository } from './modules/notifications/repository
  */
 export function createServices(
   engine: Engine,
-  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions } = {},
+  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions; moderngov?: { url?: string; timeoutMs?: number } } = {},
 ) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
@@ -81,7 +82,8 @@ export function createServices(
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
-  return { drafts, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
+  const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs });
+  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
 }
 
 export type Services = ReturnType<typeof createServices>;
