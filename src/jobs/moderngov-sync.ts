@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { agendaItems, committees, meetings } from '../db/schema.js';
-import { transaction, type Tx } from '../db/transaction.js';
+import { immediateTransaction, transaction as deferredTransaction, type Tx } from '../db/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { systemClock, todayIn, DEFAULT_TIME_ZONE, type Clock } from '../domain/clock.js';
 import { defaultReferencePrefix } from '../domain/reference.js';
@@ -66,6 +66,11 @@ export interface ModernGovSyncDeps {
   defaultUrl?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Take the write lock at each transaction's start (BEGIN IMMEDIATE): for the command line
+   * beside a running server, where a transaction that read first could not then write.
+   */
+  immediate?: boolean;
 }
 
 type CommitteeRow = typeof committees.$inferSelect;
@@ -78,6 +83,7 @@ export const SYNC_ACTOR = 'sync:moderngov';
 
 export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
   const clock = deps.clock ?? systemClock;
+  const transaction = deps.immediate ? immediateTransaction : deferredTransaction;
   const clients = new Map<string, ModernGovClient>();
   const clientFor = (url: string) => {
     let client = clients.get(url);
