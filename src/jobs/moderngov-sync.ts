@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { agendaItems, committees, meetings } from '../db/schema.js';
@@ -150,15 +150,19 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     const startsAt = startsAtOfMg(detail?.date ?? summary.date, detail?.time ?? summary.time, committee.timezone);
     if (!startsAt) throw new Error(`meeting ${summary.id}: the date "${summary.date ?? ''}" and time "${summary.time ?? ''}" cannot be read`);
     const status = statusOfMg(detail?.status ?? summary.status, startsAt, clock());
-    const existing = tx.select().from(meetings).where(and(eq(meetings.committeeId, committee.id), eq(meetings.externalId, summary.id))).get();
+    const utc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
+    // Matched by its Modern.gov id; else a meeting typed in (or imported from minutes) at the same
+    // start and not linked to another, which becomes this one rather than a duplicate.
+    const existing = tx.select().from(meetings).where(and(eq(meetings.committeeId, committee.id), eq(meetings.externalId, summary.id))).get()
+      ?? tx.select().from(meetings).where(and(eq(meetings.committeeId, committee.id), eq(meetings.startsAtUtc, utc ?? ''), isNull(meetings.externalId))).get();
     let meeting: MeetingRow;
     if (!existing) {
       meeting = deps.meetings.createIn(tx, actor, committee.id, { startsAt, status, venue: detail?.location ? cut(detail.location, 300) : null, externalId: summary.id });
       result.meetings.created++;
       if (status === 'cancelled') result.meetings.cancelled++;
     } else {
-      const changes: { startsAt?: string; status?: typeof status; venue?: string | null } = {};
-      const utc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
+      const changes: { startsAt?: string; status?: typeof status; venue?: string | null; externalId?: string } = {};
+      if (existing.externalId !== summary.id) changes.externalId = summary.id;
       if (utc !== existing.startsAtUtc) changes.startsAt = startsAt;
       if (status !== existing.status) changes.status = status;
       const venue = detail?.location ? cut(detail.location, 300) : null;

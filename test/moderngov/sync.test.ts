@@ -247,3 +247,15 @@ t.test('without MODERNGOV_URL the API asks for a url', async (t) => {
   t.equal(res.statusCode, 400);
   t.equal(res.json().errors[0].pointer, '/body/url');
 });
+
+t.test('a meeting typed in at the same start is linked, not duplicated', async (t) => {
+  const fake = await startFakeModernGov(t, council().slice(0, 1));
+  const api = await build(t, { moderngovUrl: fake.url }, { clock });
+  await run(api, { to: '2024-09-30' });
+  const committeeId = meetingByExternal(api, '5001').committee_id;
+  const typed = await api.request({ method: 'POST', url: `/v1/committees/${committeeId}/meetings`, payload: { startsAt: '2024-10-14T17:30:00Z' } });
+  t.equal(typed.statusCode, 201);
+  const later = await run(api);
+  t.same(later.meetings, { created: 1, updated: 1, cancelled: 1 }, '5003 linked, 5004 new (and cancelled)');
+  t.equal(meetingByExternal(api, '5003').id, typed.json().id);
+});

@@ -158,3 +158,16 @@ t.test('a draft holding exempt business is hidden from callers who cannot read i
   const committed = await api.request({ method: 'POST', url: `/v1/imports/${id}/commit`, as: clerk });
   t.equal(committed.statusCode, 200, committed.body);
 });
+
+t.test('a committee with stored drafts cannot be deleted; a hidden draft is not named', async (t) => {
+  const api = await build(t);
+  const committeeId = await committee(api);
+  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt']).key;
+  t.equal((await save(api, EXEMPT, committeeId, clerk)).statusCode, 201);
+  const refused = await api.request({ method: 'DELETE', url: `/v1/committees/${committeeId}`, as: api.keys.writer });
+  t.equal(refused.statusCode, 409);
+  t.notMatch(refused.body, /import drafts/, 'a key that cannot read the draft is not told what it is');
+  const named = await api.request({ method: 'DELETE', url: `/v1/committees/${committeeId}` });
+  t.equal(named.statusCode, 409);
+  t.match(named.body, /import drafts/);
+});
