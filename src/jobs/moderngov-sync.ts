@@ -118,9 +118,16 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     return updateAudited(tx, actor, 'committee', committees, existing, { name });
   }
 
-  function draftOf(committee: CommitteeRow, meeting: MeetingRow, detail: MgMeeting): { draft: MinutesDraft; hash: string; externalIds: string[] } | null {
+  /** What the meeting's draft is read from, and its hash: a draft is re-read only when this changes. */
+  function minutesOf(detail: MgMeeting) {
     const withMinutes = detail.items.filter((i) => i.minutes !== '');
-    if (withMinutes.length === 0) return null;
+    const hash = createHash('sha256')
+      .update(JSON.stringify(withMinutes.map((i) => [i.id, i.number, i.title, i.minutes, i.restricted, i.exemptParagraph])))
+      .digest('hex');
+    return { withMinutes, hash };
+  }
+
+  function draftOf(committee: CommitteeRow, meeting: MeetingRow, detail: MgMeeting, withMinutes: MgMeeting['items']): MinutesDraft {
     const draft: MinutesDraft = {
       layout: 'moderngov',
       meeting: { committeeName: committee.name, date: meeting.localDate, time: timeOfMg(detail.time), startsAt: meeting.startsAt, venue: meeting.venue },
@@ -139,10 +146,7 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
       draft.declarations.push(...parsed.declarations.map((d) => ({ ...d, itemIndex: index })));
       draft.progress.push(...parsed.progress.map((p) => ({ ...p, itemIndex: index })));
     });
-    const hash = createHash('sha256')
-      .update(JSON.stringify(withMinutes.map((i) => [i.id, i.number, i.title, i.minutes, i.restricted, i.exemptParagraph])))
-      .digest('hex');
-    return { draft, hash, externalIds: withMinutes.map((i) => i.id) };
+    return draft;
   }
 
   /** One meeting, in one transaction: the meeting, its items, and its minutes' draft. */
@@ -203,14 +207,14 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     });
 
     if (meeting.status !== 'held') return;
-    const drafted = draftOf(committee, meeting, detail);
-    if (!drafted) return;
+    const { withMinutes, hash } = minutesOf(detail);
+    if (withMinutes.length === 0 || !deps.drafts.syncedDraftWanted(tx, meeting.id, hash)) return;
     const saved = deps.drafts.saveSyncedIn(tx, actor, {
       committeeId: committee.id,
       meetingId: meeting.id,
-      draft: drafted.draft,
-      itemIds: drafted.externalIds.map((id) => itemIds.get(id) ?? null),
-      sourceHash: drafted.hash,
+      draft: draftOf(committee, meeting, detail, withMinutes),
+      itemIds: withMinutes.map((i) => itemIds.get(i.id) ?? null),
+      sourceHash: hash,
     });
     if (saved) result.drafts[saved]++;
   }

@@ -214,6 +214,13 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
      * The sync's draft of a held meeting's minutes, once per meeting: created, or — while still a
      * draft — replaced when the minutes changed. A committed or discarded one is left alone.
      */
+    /** Whether the sync's minutes (by their hash) would create or change the meeting's draft. */
+    syncedDraftWanted(tx: Tx, meetingId: number, sourceHash: string): boolean {
+      const existing = tx.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
+        .where(and(eq(imports.meetingId, meetingId), eq(imports.source, 'moderngov'))).get();
+      return !existing || (existing.status === 'draft' && existing.sourceHash !== sourceHash);
+    },
+
     saveSyncedIn(tx: Tx, actor: Actor, input: { committeeId: number; meetingId: number; draft: MinutesDraft; itemIds: (number | null)[]; sourceHash: string }): 'created' | 'updated' | null {
       const existing = tx.select().from(imports).where(and(eq(imports.meetingId, input.meetingId), eq(imports.source, 'moderngov'))).get();
       const values = {
