@@ -5,6 +5,7 @@ import { fetchEtags, loadFixtures } from './fixtures.js';
 import { prepareDatabase } from './generate.js';
 import { benchOptions } from './options.js';
 import { IMPORT_PARSE, measureImportParse } from './import-parse.js';
+import { MODERNGOV_SYNC, measureModernGovSync } from './moderngov-sync.js';
 import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
 import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
 import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
@@ -76,6 +77,7 @@ for (let round = 1; round <= runs; round++) {
 }
 // Last, so that its worker's memory and processor do not colour the scenarios above.
 const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
+const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log) : [];
 const rss = memory.stop();
 await Promise.all([stop(app), stop(bare)]);
 
@@ -101,7 +103,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
 }
 rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
 rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
-rows.push(...importRows);
+rows.push(...importRows, ...syncRows);
 for (const f of floor) rows.push({ scenario: f.name, rps: f.opsPerSecond, p50: f.p50, p99: f.p99, ratio: f.opsPerSecond / bareRps });
 
 const table = render(rows);

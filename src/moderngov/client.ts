@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 
 // A client for the three operations of Modern.gov's web service the sync reads (facts in
 // ../shared/moderngov.md): GetCommittees, GetMeetings and GetMeeting, over plain HTTP GET with
@@ -91,20 +91,23 @@ const textOf = (value: unknown): string | null => {
 const boolOf = (value: unknown) => /^(true|1|yes)$/i.test(textOf(value) ?? '');
 const listOf = (value: unknown): Node[] => (Array.isArray(value) ? (value as Node[]) : value && typeof value === 'object' ? [value as Node] : []);
 
+// Compiled once: html-to-text's convert() would compile its options on every call.
+const toText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable' },
+  ],
+});
+
 /** Escaped HTML (already unescaped by the XML parser) as plain text, paragraphs kept. */
 export function htmlToPlainText(html: string | null): string {
   if (!html) return '';
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable' },
-    ],
-  })
+  return toText(html)
     .replace(/\u00a0/g, ' ')
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
