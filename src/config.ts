@@ -29,6 +29,9 @@ export const EnvSchema = Type.Object({
   RESPONSE_LINK_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })),
+  MODERNGOV_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
+  MODERNGOV_SYNC_CRON: Type.Optional(Type.String({ minLength: 9 })),
+  MODERNGOV_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{2,5}$' })),
 });
 
 export interface Config {
@@ -61,6 +64,12 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of notification emails. */
   mailFrom: string;
+  /** The council's Modern.gov site (https://host); unset: no scheduled sync. */
+  moderngovUrl: string | undefined;
+  /** When the server syncs from Modern.gov (Europe/London). */
+  moderngovSyncCron: string;
+  /** How long one request to Modern.gov may take. */
+  moderngovTimeoutMs: number;
 }
 
 
@@ -90,6 +99,10 @@ export const defaultConfig: Config = {
   responseLinkDays: 30,
   smtpUrl: undefined,
   mailFrom: 'Scrutiny Tracker <scrutiny@localhost>',
+  moderngovUrl: undefined,
+  // On the hour, every hour.
+  moderngovSyncCron: '0 * * * *',
+  moderngovTimeoutMs: 30_000,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -106,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = known as Static<typeof EnvSchema>;
-  for (const variable of ['SCAN_CRON', 'NOTIFY_CRON'] as const) {
+  for (const variable of ['SCAN_CRON', 'NOTIFY_CRON', 'MODERNGOV_SYNC_CRON'] as const) {
     const pattern = e[variable];
     if (pattern === undefined) continue;
     try {
@@ -138,5 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseLinkDays: Number(e.RESPONSE_LINK_DAYS ?? defaultConfig.responseLinkDays),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultConfig.mailFrom,
+    moderngovUrl: e.MODERNGOV_URL,
+    moderngovSyncCron: e.MODERNGOV_SYNC_CRON ?? defaultConfig.moderngovSyncCron,
+    moderngovTimeoutMs: Number(e.MODERNGOV_TIMEOUT_MS ?? defaultConfig.moderngovTimeoutMs),
   };
 }

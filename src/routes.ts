@@ -19,6 +19,7 @@ import { responsePageRoutes } from './modules/response-links/page-routes.js';
 import { responseLinkRoutes } from './modules/response-links/routes.js';
 import { subscriberRoutes } from './modules/subscribers/routes.js';
 import { spreadsheetRoutes } from './modules/spreadsheets/routes.js';
+import { syncRoutes } from './modules/syncs/routes.js';
 
 /** The API's resources, in the order a reader meets them in the design. */
 export async function registerRoutes(app: FastifyInstance, config: Config) {
@@ -42,6 +43,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(apiKeyRoutes);
       await v1.register(webhookRoutes);
       await v1.register(notificationRoutes);
+      await v1.register(syncRoutes);
     },
     { prefix: '/v1' },
   );

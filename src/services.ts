@@ -12,6 +12,7 @@ import { createCalendarRepository } from './modules/calendars/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
 import { createImportRepository } from './modules/imports/repository.js';
+import { createDraftRepository } from './modules/imports/drafts.js';
 import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
@@ -29,6 +30,7 @@ import { createMailer, type MailerOptions } from './modules/notifications/mailer
 import { createNotificationRepository } from './modules/notifications/repository.js';
 import { createSpreadsheetExport } from './modules/spreadsheets/export.js';
 import { createSpreadsheetImport } from './modules/spreadsheets/repository.js';
+import { createModernGovSync } from './jobs/moderngov-sync.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -39,7 +41,7 @@ import { createSpreadsheetImport } from './modules/spreadsheets/repository.js';
  */
 export function createServices(
   engine: Engine,
-  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions } = {},
+  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions; moderngov?: { url?: string; timeoutMs?: number; immediate?: boolean } } = {},
 ) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
@@ -65,6 +67,7 @@ export function createServices(
   });
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
+  const drafts = createDraftRepository(db, { imports });
   const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
@@ -82,7 +85,8 @@ export function createServices(
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets };
+  const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
+  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets };
 }
 
 export type Services = ReturnType<typeof createServices>;

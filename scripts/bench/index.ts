@@ -5,6 +5,7 @@ import { fetchEtags, loadFixtures } from './fixtures.js';
 import { prepareDatabase } from './generate.js';
 import { benchOptions } from './options.js';
 import { IMPORT_PARSE, measureImportParse } from './import-parse.js';
+import { MODERNGOV_SYNC, measureModernGovSync } from './moderngov-sync.js';
 import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
 import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
 import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
@@ -79,6 +80,7 @@ for (let round = 1; round <= runs; round++) {
 const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
 // After the rest too: the import adds its 10,000 actions to the database the scenarios read.
 const sheetRows = !only || only.test(SPREADSHEETS) ? await measureSpreadsheets(app.url, key, fixtures, runs, memory, log) : [];
+const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log) : [];
 const rss = memory.stop();
 await Promise.all([stop(app), stop(bare)]);
 
@@ -104,7 +106,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
 }
 rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
 rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
-rows.push(...importRows, ...sheetRows);
+rows.push(...importRows, ...sheetRows, ...syncRows);
 for (const f of floor) rows.push({ scenario: f.name, rps: f.opsPerSecond, p50: f.p50, p99: f.p99, ratio: f.opsPerSecond / bareRps });
 
 const table = render(rows);

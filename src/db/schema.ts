@@ -13,6 +13,7 @@ import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
 import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
 import { visibilities } from '../domain/visibility.js';
+import { IMPORT_SOURCES, IMPORT_STATUSES } from '../domain/imports.js';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../domain/webhooks.js';
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RECIPIENT_ROLES } from '../domain/notifications.js';
 import {
@@ -70,9 +71,12 @@ export const committees = sqliteTable(
     referencePrefix: text('reference_prefix').notNull().default(''),
     version,
     ...timestamps,
+    /** The Modern.gov committee id it is synced from (issue 15); null for committees typed in. */
+    externalId: text('external_id'),
   },
   (t) => [
     uniqueIndex('committees_slug_unique').on(t.slug),
+    uniqueIndex('committees_external_id_unique').on(t.externalId),
     index('committees_kind_idx').on(t.kind),
     index('committees_authority_idx').on(t.authority),
   ],
@@ -183,9 +187,12 @@ export const agendaItems = sqliteTable(
     exemptParagraph: integer('exempt_paragraph'),
     version,
     ...timestamps,
+    /** The Modern.gov agenda item id it is synced from (issue 15); null for items typed in. */
+    externalId: text('external_id'),
   },
   (t) => [
     index('agenda_items_meeting_idx').on(t.meetingId, t.position),
+    uniqueIndex('agenda_items_external_id_unique').on(t.externalId),
     check(
       'agenda_items_exempt_paragraph_check',
       sql`${t.exemptParagraph} IS NULL OR ${t.exemptParagraph} BETWEEN 1 AND 7`,
@@ -628,4 +635,38 @@ export const actionSubscribers = sqliteTable(
     createdAt: text('created_at').notNull().default(nowUtc),
   },
   (t) => [primaryKey({ columns: [t.actionId, t.personId] }), index('action_subscribers_person_idx').on(t.personId)],
+);
+
+// ── Stored import drafts (issue 15) ─────────────────────────────────────────────────────────
+
+/**
+ * A draft read from minutes (POST /v1/imports/minutes with save) or from a Modern.gov meeting's
+ * minutes (the sync), kept for an officer to review, edit and commit once (modules/imports).
+ * `draft` is the importer's draft with its candidate actions; `result` what the commit saved.
+ * `visibility` is the strictest of its items': a caller who cannot read that never sees it.
+ */
+export const imports = sqliteTable(
+  'imports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    committeeId: integer('committee_id').notNull().references(() => committees.id),
+    meetingId: integer('meeting_id').references(() => meetings.id),
+    source: text('source', { enum: IMPORT_SOURCES }).notNull(),
+    status: text('status', { enum: IMPORT_STATUSES }).notNull().default('draft'),
+    visibility: text('visibility', { enum: visibilities }).notNull().default('public'),
+    draft: text('draft', { mode: 'json' }).notNull(),
+    /** The meeting's start given when saving minutes whose text lacks it. */
+    startsAt: text('starts_at'),
+    /** What the draft was read from (a hash): a sync re-drafts only when the minutes change. */
+    sourceHash: text('source_hash'),
+    result: text('result', { mode: 'json' }),
+    version,
+    ...timestamps,
+  },
+  (t) => [
+    index('imports_status_idx').on(t.status, t.id),
+    index('imports_committee_idx').on(t.committeeId, t.id),
+    // One Modern.gov draft per meeting.
+    uniqueIndex('imports_moderngov_meeting_unique').on(t.meetingId).where(sql`source = 'moderngov'`),
+  ],
 );

@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
 import { isBusy } from '../db/busy.js';
 import { scriptActor } from '../domain/actor.js';
+import type { ModernGovSync } from './moderngov-sync.js';
 import type { NotificationPass } from './notify.js';
 import type { ScanService } from './overdue-scan.js';
 
@@ -22,7 +23,7 @@ import type { ScanService } from './overdue-scan.js';
 /** How long the scheduler keeps retrying a scan refused by another process's lock. */
 const BUSY_RETRY_FOR_MS = 10 * 60_000;
 
-export type ScheduledJob = 'scan' | 'notify';
+export type ScheduledJob = 'scan' | 'notify' | 'sync';
 
 export interface Scheduler {
   stop(): Promise<void>;
@@ -41,6 +42,8 @@ export function startScheduler(
     runOnStart: boolean;
     busyRetryMs?: number;
     notify?: { pass: NotificationPass; cron: string };
+    /** The Modern.gov sync (MODERNGOV_URL set): one more job in the same queue. */
+    sync?: { sync: ModernGovSync; cron: string };
   },
 ): Scheduler {
   const busyRetryMs = options.busyRetryMs ?? 1000;
@@ -83,6 +86,20 @@ export function startScheduler(
     }
   };
 
+  const sync = async (job: ModernGovSync) => {
+    try {
+      const summary = await job.run();
+      log.info({ committees: summary.committees, meetings: summary.meetings, items: summary.items, drafts: summary.drafts, errors: summary.errors.length }, 'Modern.gov sync finished');
+      for (const error of summary.errors) log.warn({ error }, 'Modern.gov sync error');
+    } catch (err) {
+      log.error({ err }, 'Modern.gov sync failed');
+    }
+  };
+  const syncDue = () => {
+    const job = options.sync?.sync;
+    return job ? enqueue(() => sync(job)) : queue;
+  };
+
   // The minute whose scan has been queued, so a scan queued early for a pass is not run twice.
   let scannedMinute: number | undefined;
   const scanDue = (at: Date) => {
@@ -105,6 +122,9 @@ export function startScheduler(
   const notifyJob = options.notify
     ? new Cron(options.notify.cron, { timezone: 'Europe/London', protect: true }, () => notifyDue(new Date()))
     : undefined;
+  const syncJob = options.sync
+    ? new Cron(options.sync.cron, { timezone: 'Europe/London', protect: true }, () => syncDue())
+    : undefined;
   // Catch up after downtime: a scan missed while the server was down runs now.
   if (options.runOnStart) setImmediate(() => void enqueue(() => scan('start-up')));
   return {
@@ -112,6 +132,7 @@ export function startScheduler(
       stopped = true;
       scanJob.stop();
       notifyJob?.stop();
+      syncJob?.stop();
       scanPattern.stop();
       if (retry) {
         clearTimeout(retry.timer);
@@ -119,7 +140,7 @@ export function startScheduler(
       }
       await queue;
     },
-    nextRun: (job = 'scan') => (job === 'scan' ? scanJob.nextRun() : notifyJob?.nextRun() ?? null),
-    fire: (job, at) => (job === 'scan' ? scanDue(at) : notifyDue(at)),
+    nextRun: (job = 'scan') => (job === 'scan' ? scanJob.nextRun() : job === 'sync' ? syncJob?.nextRun() ?? null : notifyJob?.nextRun() ?? null),
+    fire: (job, at) => (job === 'scan' ? scanDue(at) : job === 'sync' ? syncDue() : notifyDue(at)),
   };
 }

@@ -309,7 +309,24 @@ const webhookFixture: Fixture<null> = {
   follows: { enabled: ['disabledReason'] },
 };
 
+/** A stored import draft (issue 15): its one editable field is the list of candidates. */
+const importFixture: Fixture<number> = {
+  setup: (api) => committee(api, { name: `Planning Scrutiny Committee ${next()}` }),
+  create: async (api, committeeId) => {
+    const text = 'PLANNING SCRUTINY COMMITTEE\n\nAt a meeting of this Committee held on Monday, 12th October, 2026 6.30 p.m.\n\n' +
+      '1 LOCAL PLAN REVIEW\n\nOfficers would provide a note on housing numbers.\n';
+    const saved = await created(api, '/v1/imports/minutes', { text, committeeId, save: true });
+    return `/v1/imports/${(saved.saved as { id: number }).id}`;
+  },
+  values: () => ({
+    candidates: fc.constantFrom([], [{ itemIndex: 0, kind: 'task', title: 'Circulate the map' }]),
+  }),
+  // Sent as edits, answered as the candidates they make.
+  reshaped: ['candidates'],
+};
+
 const fixtures: Record<string, Fixture<never>> = {
+  '/v1/imports/{id}': importFixture,
   '/v1/committees/{id}': committeeFixture,
   '/v1/meetings/{id}': meetingFixture,
   '/v1/items/{id}': itemFixture,

@@ -37,6 +37,8 @@ export interface Seed {
   flagCount: number;
   /** A (disabled) webhook, for the admin's webhook reads to have one to show. */
   webhookId: number;
+  /** Stored import drafts (issue 15): one of public minutes, one holding an exempt item. */
+  drafts: { public: number; exempt: number };
 }
 
 export type Kind = 'item' | 'resolution' | 'declaration';
@@ -131,7 +133,23 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
     url: 'https://receiver.example.gov.uk/hooks', events: ['action.created'], scopes: ['read'], enabled: false,
   });
 
+  // Stored import drafts: minutes saved for review, whose text carries the markers.
+  const draftOf = async (items: [string, string][]) => {
+    const text = `SCRUTINY COMMITTEE\n\nAt a meeting of this Committee held on Monday, 12th October, 2026 6.30 p.m.\n\n${items
+      .map(([title, minutes], i) => `${i + 1} ${title}\n\n${minutes}\n`).join('\n')}`;
+    const saved = await post(api, '/v1/imports/minutes', { text, committeeId: committee.id, save: true });
+    return (saved.saved as { id: number }).id;
+  };
+  const drafts = {
+    public: await draftOf([[`LIBRARIES ${marker('public', 'draft')}`, `Members requested a report on ${marker('public', 'draft')}-minutes.`]]),
+    exempt: await draftOf([
+      [`LIBRARIES ${marker('public', 'draft2')}`, 'There were no questions.'],
+      [`LAND AT MILL LANE ${marker('exempt', 'draft')}`, `This item involved exempt information as defined in paragraph 3 of Part 1 of Schedule 12A. Members asked for a note on ${marker('exempt', 'draft')}-valuation.`],
+    ]),
+  };
+
   return {
+    drafts,
     committeeId: committee.id,
     personId: person.id,
     meetings: { raisedAt, next, later },

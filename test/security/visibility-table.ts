@@ -164,6 +164,13 @@ export const getRoutes: RouteTable = {
     ...allActions.map((k) => ({ query: `actionId=${s.actions[k].id}`, actionIds: { pick: flagActionIds, of: [k] } })),
   ],
 
+  // Stored import drafts: a draft is as visible as its strictest item.
+  '/v1/imports': (s) => [{}, { query: 'limit=1' }, { query: `committeeId=${s.committeeId}&status=draft` }],
+  '/v1/imports/{id}': (s) => [
+    { params: { id: s.drafts.public }, addresses: 'public' },
+    { params: { id: s.drafts.exempt }, addresses: 'exempt' },
+  ],
+
   '/v1/holidays': () => [{}, { query: 'from=2024-01-01&to=2024-12-31' }],
   '/v1/holidays/{date}': () => [{ params: { date: '2024-08-26' } }],
   '/v1/api-keys': () => [{}],

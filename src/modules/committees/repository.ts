@@ -1,16 +1,17 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { defaultReferencePrefix } from '../../domain/reference.js';
-import { actions, committees, meetings, memberships, people } from '../../db/schema.js';
+import { actions, committees, imports, meetings, memberships, people } from '../../db/schema.js';
+import { rowsVisibleTo } from '../../db/visibility.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, updateAudited } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited } from '../shared/crud.js';
 import type { CreateCommittee, ListCommitteesQuery, PutMembership, UpdateCommittee } from './schemas.js';
 
 export type CommitteeRow = typeof committees.$inferSelect;
@@ -133,11 +134,15 @@ export function createCommitteeRepository(
       transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Committee', id);
         check(before);
-        deleteAudited(tx, actor, 'committee', 'Committee', committees, before, [
+        // Stored import drafts (issue 15) refer too; those the caller cannot read are counted without a name.
+        const drafts = (visible: boolean) => (t: Tx) =>
+          countWhere(t, imports, and(eq(imports.committeeId, id), visible ? rowsVisibleTo(imports.visibility, actor) : not(rowsVisibleTo(imports.visibility, actor)))!);
+        deleteAudited(tx, actor, 'committee', 'Committee', committees, before, referencesSeenBy([
           { label: 'meetings', count: (t) => countWhere(t, meetings, eq(meetings.committeeId, id)) },
           { label: 'actions', count: (t) => countWhere(t, actions, eq(actions.committeeId, id)) },
           { label: 'members', count: (t) => countWhere(t, memberships, eq(memberships.committeeId, id)) },
-        ]);
+          { label: 'import drafts', count: drafts(true) },
+        ], [drafts(false)]));
       });
     },
 

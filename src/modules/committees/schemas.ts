@@ -31,7 +31,11 @@ const fields = {
 };
 
 export const CommitteeSchema = Type.Object(
-  { id: Type.Integer(), ...fields, ...Timestamps },
+  {
+    id: Type.Integer(), ...fields,
+    externalId: Type.Optional(Nullable(Type.String({ description: 'The Modern.gov committee id it is synced from' }))),
+    ...Timestamps,
+  },
   { $id: 'Committee', additionalProperties: false },
 );
 export type Committee = Static<typeof CommitteeSchema>;

@@ -40,7 +40,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
     return found ?? insertAudited(tx, actor, 'person', people, { name: clean, kind, organisation: organisation ?? null });
   }
 
-  function actionInput(action: DraftAction, meetingId: number, itemIds: number[], resolutionIds: (number | null)[]) {
+  function actionInput(action: DraftAction & { ownerId?: number | null }, meetingId: number, itemIds: number[], resolutionIds: (number | null)[]) {
     const hint = usableHint(action.dueHint);
     const detail = [action.detail, action.requestedBy ? `Requested by ${action.requestedBy}.` : '', `From the minutes: "${action.sourceSentence}"`]
       .filter(Boolean)
@@ -53,6 +53,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
       title: cut(action.title || action.sourceSentence, 300),
       detail: cut(detail, 10000),
       ownerText: action.owner ? cut(action.owner, 300) : null,
+      ...(action.ownerId ? { ownerId: action.ownerId } : {}),
       ...(hint?.rule === 'quarter' ? { dueQuarter: hint.quarter } : {}),
       ...(hint?.rule === 'date' ? { dueDate: hint.date } : {}),
     };
@@ -79,8 +80,18 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
   }
 
   return {
+    /** 404 unless the committee exists. */
+    committeeExists(tx: Tx, committeeId: number): void {
+      mustFind(tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get(), 'Committee', committeeId);
+    },
+
     commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
-      return transaction(db, (tx) => {
+      return transaction(db, (tx) => this.commitIn(tx, actor, draft, options));
+    },
+
+    /** As commit(), inside a caller's transaction (a stored draft's commit). */
+    commitIn(tx: Tx, actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
+      {
         const committee = mustFind(tx.select().from(committees).where(eq(committees.id, options.committeeId)).get(), 'Committee', options.committeeId);
         if (draft.items.length === 0) {
           throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
@@ -193,7 +204,39 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           counts.actions++;
         }
         return { created: true, meetingId, counts, warnings };
+      }
+    },
+
+    /**
+     * The follow-ups of a synced meeting's minutes (a Modern.gov draft): its items are already
+     * ours (`itemIds`, one per draft item), so only the resolutions and actions are written.
+     */
+    commitToItemsIn(tx: Tx, actor: Actor, draft: MinutesDraft, meetingId: number, itemIds: (number | null)[]): CommitResult {
+      const meeting = mustFind(tx.select().from(meetings).where(eq(meetings.id, meetingId)).get(), 'Meeting', meetingId);
+      const warnings: string[] = [];
+      const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
+      const ids = itemIds.map((id) => id ?? -1);
+      const resolutionIds = draft.resolutions.map((r) => {
+        const itemId = itemIds[r.itemIndex];
+        if (itemId == null) return null;
+        counts.resolutions++;
+        return insertAudited(tx, actor, 'resolution', resolutions, {
+          itemId, number: r.number ? cut(r.number, 20) : null, text: cut(r.text, 20_000), kind: r.kind,
+        }).id;
       });
+      for (const action of draft.actions) {
+        if (itemIds[action.itemIndex] == null) {
+          warnings.push(`"${cut(action.title || action.sourceSentence, 60)}" belongs to no item of the meeting: not saved`);
+          continue;
+        }
+        if (action.dueHint && !usableHint(action.dueHint)) {
+          warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
+        }
+        const reference = draftReference(tx, meeting.committeeId, action, warnings);
+        deps.actions.createIn(tx, actor, { ...actionInput(action, meetingId, ids, resolutionIds), ...(reference ? { reference } : {}) });
+        counts.actions++;
+      }
+      return { created: true, meetingId, counts, warnings };
     },
   };
 }

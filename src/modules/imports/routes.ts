@@ -2,8 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../../http/context.js';
-import { DateTimeString } from '../shared/schema-types.js';
-import { problemResponses } from '../../http/schemas.js';
+import { checkIfMatch, setEtag } from '../../http/etag.js';
+import { sendPage } from '../../http/links.js';
+import { DateTimeString, ListOf } from '../shared/schema-types.js';
+import { IdParams, problemResponses } from '../../http/schemas.js';
+import { ListImportsQuery, StoredImportSchema, UpdateImportSchema } from './draft-schemas.js';
 import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS, type MinutesDraft } from '../../import/index.js';
 import { InvalidFieldError, invalidField, MinutesTooLongError, type FieldError } from '../../errors.js';
 
@@ -17,6 +20,7 @@ const ImportBody = Type.Object(
     text: MinutesText({ description: `The minutes as plain text, at most ${MINUTES_TEXT_MAX_CHARS} characters (413 beyond)` }),
     committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'Required to commit' })),
     commit: Type.Optional(Type.Boolean({ description: 'Save the draft against the committee (default false)' })),
+    save: Type.Optional(Type.Boolean({ description: 'Store the draft for review under GET /v1/imports (needs committeeId; default false)' })),
     startsAt: Type.Optional(DateTimeString({ description: 'Meeting start, when the minutes do not give it' })),
   },
   { additionalProperties: false },
@@ -25,6 +29,7 @@ const ImportQuery = Type.Object(
   {
     committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })),
     commit: Type.Optional(Type.Boolean()),
+    save: Type.Optional(Type.Boolean()),
     startsAt: Type.Optional(DateTimeString()),
   },
   { additionalProperties: false },
@@ -40,6 +45,10 @@ const ImportResult = Type.Object({
       warnings: Type.Array(Type.String()),
     }),
   ]),
+  saved: Type.Optional(Type.Object({
+    id: Type.Integer({ description: 'The stored draft: GET /v1/imports/{id}' }),
+    status: Type.String(),
+  })),
 });
 
 type ImportBody = Static<typeof ImportBody>;
@@ -80,6 +89,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       summary: 'Read minutes text into a draft of the meeting and its follow-ups; optionally save it',
       description:
         'Send `text/plain` (with `committeeId`, `commit`, `startsAt` as query parameters) or JSON `{ text, committeeId?, commit?, startsAt? }`. ' +
+        'With `save` (and `committeeId`) the draft is stored for review instead: 201 with `Location` of the stored draft (`/v1/imports/{id}`), ' +
+        'to be edited with PATCH and committed with `POST /v1/imports/{id}/commit`. ' +
         'Without `commit` nothing is saved and the answer is 200 with the draft. With `commit` the draft is saved in one transaction: ' +
         '201 with `Location` of the meeting, or 200 with `committed.created: false` when these minutes were already imported. ' +
         'Items are filed under the rules of `POST /v1/meetings/{id}/items`: a key that cannot read exempt business cannot import it, ' +
@@ -132,6 +143,18 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     };
 
     const draft = drafts.get(request)!; // body.text is the text parsed before validation
+    if (options.save && options.commit) throw invalidField('save', 'save stores the draft for review; commit saves it now: ask for one', where('committeeId'));
+    if (options.save) {
+      if (!options.committeeId) throw invalidField('committeeId', 'is required to save a draft', where('committeeId'));
+      let stored;
+      try {
+        stored = app.services.drafts.saveMinutes(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
+      } catch (err) {
+        throw err instanceof InvalidFieldError ? err.relocated(place) : err;
+      }
+      reply.code(201).header('location', `/v1/imports/${stored.id}`);
+      return { draft, committed: null, saved: { id: stored.id, status: stored.status } };
+    }
     if (!options.commit) return { draft, committed: null };
     if (!options.committeeId) throw invalidField('committeeId', 'is required to commit a draft', where('committeeId'));
     let committed;
@@ -142,5 +165,72 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     }
     if (committed.created) reply.code(201).header('location', `/v1/meetings/${committed.meetingId}`);
     return { draft, committed };
+  });
+
+  const { drafts: stored } = app.services;
+
+  app.get('/imports', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'listImports', tags, summary: 'Stored import drafts: from minutes saved for review, and from the Modern.gov sync',
+      querystring: ListImportsQuery,
+      response: { 200: ListOf(StoredImportSchema), ...problemResponses() },
+    },
+  }, async (request, reply) => sendPage(request, reply, stored.list(actorOf(request), request.query)));
+
+  app.get('/imports/:id', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getImport', tags, summary: 'A stored import draft with its candidate follow-ups',
+      params: IdParams,
+      response: { 200: StoredImportSchema, ...problemResponses(404) },
+    },
+  }, async (request, reply) => {
+    const row = stored.find(actorOf(request), request.params.id);
+    setEtag(reply, row);
+    return stored.present(row);
+  });
+
+  app.patch('/imports/:id', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'updateImport', tags,
+      summary: "Edit a draft's candidates: drop one, change its title, kind, owner or due hint, add one",
+      params: IdParams, body: UpdateImportSchema,
+      response: { 200: StoredImportSchema, ...problemResponses(404, 409, 412) },
+    },
+  }, async (request, reply) => {
+    const after = stored.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
+    setEtag(reply, after);
+    return stored.present(after);
+  });
+
+  app.delete('/imports/:id', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'discardImport', tags, summary: 'Discard a draft (kept, with status discarded; a committed one cannot be)',
+      params: IdParams,
+      response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
+    },
+  }, async (request, reply) => {
+    stored.discard(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    return reply.code(204).send(null);
+  });
+
+  app.post('/imports/:id/commit', {
+    config: { scope: 'write' },
+    schema: {
+      operationId: 'commitImport', tags,
+      summary: 'Save a draft: its meeting, items, resolutions and follow-ups in one transaction',
+      description:
+        'Idempotent: committing a committed draft answers what the first commit saved and saves nothing. ' +
+        'A discarded draft cannot be committed (409).',
+      params: IdParams,
+      response: { 200: StoredImportSchema, ...problemResponses(404, 409, 412, 422) },
+    },
+  }, async (request, reply) => {
+    const { row } = stored.commit(actorOf(request), request.params.id, (r) => checkIfMatch(request, r));
+    setEtag(reply, row);
+    return stored.present(row);
   });
 };

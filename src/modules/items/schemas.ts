@@ -21,6 +21,7 @@ export const ItemSchema = Type.Object(
     position: Type.Integer({ description: 'Order on the agenda' }),
     visibility: StringEnum(visibilities),
     exemptParagraph: Nullable(ExemptParagraph),
+    externalId: Type.Optional(Nullable(Type.String({ description: 'The Modern.gov agenda item id it is synced from' }))),
     ...Timestamps,
   },
   { $id: 'AgendaItem', additionalProperties: false },

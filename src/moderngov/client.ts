@@ -1,0 +1,280 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { compile } from 'html-to-text';
+
+// A client for the three operations of Modern.gov's web service the sync reads (facts in
+// ../shared/moderngov.md): GetCommittees, GetMeetings and GetMeeting, over plain HTTP GET with
+// query parameters, answered in XML. Every field is treated as optional: installs differ.
+// Requests time out, name the service in their User-Agent, go at most two at a time to one
+// host, and are conditional (If-None-Match / If-Modified-Since) when the host sent validators.
+// Anything but XML of the expected shape — a firewall's 403, an HTML challenge page, garbage,
+// silence — is a ModernGovError naming the URL and what came back.
+
+export const USER_AGENT = 'ScrutinyTracker-ModernGovSync/1.0 (+council scrutiny follow-ups)';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const PER_HOST = 2;
+const FIRST_BYTES = 200;
+
+export class ModernGovError extends Error {
+  override name = 'ModernGovError';
+  constructor(
+    readonly url: string,
+    /** The HTTP status, when an answer came. */
+    readonly status: number | null,
+    /** What was wrong: "HTTP 403", "not XML", "timed out after 30000 ms", a parse error. */
+    readonly reason: string,
+    /** The first bytes of what came back. */
+    readonly body: string | null,
+  ) {
+    super(`GET ${url}: ${reason}${body ? `: ${JSON.stringify(body)}` : ''}`);
+  }
+}
+
+export interface MgCommittee {
+  id: string;
+  title: string;
+  deleted: boolean;
+  expired: boolean;
+  category: string | null;
+}
+
+export interface MgMeetingSummary {
+  id: string;
+  /** dd/mm/yyyy as given. */
+  date: string | null;
+  /** "6.30 pm" as given. */
+  time: string | null;
+  status: string | null;
+}
+
+export interface MgItem {
+  id: string;
+  title: string;
+  number: string | null;
+  /** The item's minutes as plain text (converted from the escaped HTML); '' when none. */
+  minutes: string;
+  restricted: boolean;
+  /** The Schedule 12A paragraph its restriction names, if any. */
+  exemptParagraph: number | null;
+}
+
+export interface MgMeeting extends MgMeetingSummary {
+  location: string | null;
+  minutesPublished: boolean;
+  items: MgItem[];
+}
+
+export interface ModernGovClientOptions {
+  timeoutMs?: number;
+  /** Injected for tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+}
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // Lists that may hold one element; GetMeeting's own <meeting> root is not one.
+  isArray: (name, jPath) => ['committee', 'agendaitem', 'linkeddoc', 'attendee'].includes(name) || (name === 'meeting' && String(jPath) !== 'meeting'),
+});
+
+const textOf = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object' && '#text' in (value as Node)) return textOf((value as Node)['#text']);
+  return null;
+};
+const boolOf = (value: unknown) => /^(true|1|yes)$/i.test(textOf(value) ?? '');
+const listOf = (value: unknown): Node[] => (Array.isArray(value) ? (value as Node[]) : value && typeof value === 'object' ? [value as Node] : []);
+
+// Compiled once: html-to-text's convert() would compile its options on every call.
+const toText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable' },
+  ],
+});
+
+/** Escaped HTML (already unescaped by the XML parser) as plain text, paragraphs kept. */
+export function htmlToPlainText(html: string | null): string {
+  if (!html) return '';
+  return toText(html)
+    .replace(/\u00a0/g, ' ')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** "Paragraph 3", "para 3", "Information relating to … (Paragraph 3)": the paragraph, if one is named. */
+export function paragraphIn(text: string | null): number | null {
+  const m = /\bpara(?:graph)?s?\.?\s*([1-7])\b/i.exec(text ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** At most `limit` tasks at once. */
+function limiter(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export function createModernGovClient(baseUrl: string, options: ModernGovClientOptions = {}) {
+  const base = baseUrl.replace(/\/+$/, '').replace(/\/mgWebService\.asmx$/i, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const doFetch = options.fetch ?? fetch;
+  const hosts = new Map<string, ReturnType<typeof limiter>>();
+  /** The last answer per URL with its validators, for conditional GETs. */
+  const cache = new Map<string, { etag: string | null; lastModified: string | null; body: string }>();
+
+  const urlOf = (operation: string, params: Record<string, string>) =>
+    `${base}/mgWebService.asmx/${operation}?${new URLSearchParams(params).toString()}`;
+
+  async function get(url: string): Promise<string> {
+    const host = new URL(url).host;
+    let limit = hosts.get(host);
+    if (!limit) hosts.set(host, (limit = limiter(PER_HOST)));
+    return limit(async () => {
+      const cached = cache.get(url);
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'text/xml, application/xml' };
+      if (cached?.etag) headers['if-none-match'] = cached.etag;
+      if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      try {
+        let response: Response;
+        try {
+          response = await doFetch(url, { headers, signal: controller.signal, redirect: 'follow' });
+        } catch (err) {
+          const reason = controller.signal.aborted
+            ? `timed out after ${timeoutMs} ms`
+            : `no answer (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message})`;
+          throw new ModernGovError(url, null, reason, null);
+        }
+        let body: string;
+        try {
+          body = await response.text();
+        } catch {
+          throw new ModernGovError(url, response.status, controller.signal.aborted ? `timed out after ${timeoutMs} ms reading the answer` : 'the answer was cut off', null);
+        }
+        if (response.status === 304 && cached) return cached.body;
+        if (response.status !== 200) {
+          throw new ModernGovError(url, response.status, `HTTP ${response.status}${contentTypeOf(response)}`, body.slice(0, FIRST_BYTES));
+        }
+        const etag = response.headers.get('etag');
+        const lastModified = response.headers.get('last-modified');
+        if (etag || lastModified) cache.set(url, { etag, lastModified, body });
+        return body;
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  const contentTypeOf = (response: Response) => {
+    const type = response.headers.get('content-type');
+    return type ? ` (${type.split(';')[0]})` : '';
+  };
+
+  /** The XML's root element, checked: HTML, garbage or another shape is an error naming the URL. */
+  async function rootOf(url: string, root: string): Promise<Node> {
+    const body = await get(url);
+    const start = body.replace(/^\uFEFF/, '').trimStart();
+    const first = body.slice(0, FIRST_BYTES);
+    if (/^<!doctype html|^<html[\s>]/i.test(start)) throw new ModernGovError(url, 200, 'an HTML page, not XML (a firewall or challenge page?)', first);
+    if (!start.startsWith('<')) throw new ModernGovError(url, 200, 'not XML', first);
+    const valid = XMLValidator.validate(body);
+    if (valid !== true) {
+      throw new ModernGovError(url, 200, `malformed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`, first);
+    }
+    const doc = parser.parse(body) as Node;
+    const node = doc[root];
+    if (node === undefined) throw new ModernGovError(url, 200, `XML without <${root}>`, first);
+    return (node && typeof node === 'object' ? node : {}) as Node;
+  }
+
+  const meetingSummary = (m: Node): MgMeetingSummary => ({
+    id: textOf(m.meetingid) ?? '',
+    date: textOf(m.meetingdate),
+    time: textOf(m.meetingtime),
+    status: textOf(m.meetingstatus),
+  });
+
+  return {
+    baseUrl: base,
+
+    async committees(): Promise<{ url: string; committees: MgCommittee[] }> {
+      const url = urlOf('GetCommittees', { lDays: '0' });
+      const root = await rootOf(url, 'committees');
+      const committees = listOf(root.committee)
+        .map((c) => ({
+          id: textOf(c.committeeid) ?? '',
+          title: textOf(c.committeetitle) ?? '',
+          deleted: boolOf(c.committeedeleted),
+          expired: boolOf(c.committeeexpired),
+          category: textOf(c.committeecategory),
+        }))
+        .filter((c) => c.id !== '' && c.title !== '');
+      return { url, committees };
+    },
+
+    /** Dates as dd/mm/yyyy; some installs ignore the range, so the caller filters too. */
+    async meetings(committeeId: string, from: string, to: string): Promise<{ url: string; meetings: MgMeetingSummary[] }> {
+      const url = urlOf('GetMeetings', { lCommitteeId: committeeId, sFromDate: from, sToDate: to });
+      const root = await rootOf(url, 'getmeetings');
+      const meetings = listOf(root.committee).flatMap((c) => {
+        const holder = c.committeemeetings as Node | undefined;
+        return listOf(holder?.meeting).map(meetingSummary);
+      });
+      return { url, meetings: meetings.filter((m) => m.id !== '') };
+    },
+
+    async meeting(meetingId: string): Promise<{ url: string; meeting: MgMeeting }> {
+      const url = urlOf('GetMeeting', { lMeetingId: meetingId });
+      const root = await rootOf(url, 'meeting');
+      const holder = root.agendaitems as Node | undefined;
+      const items = listOf(holder?.agendaitem).map((item): MgItem => {
+        const docs = listOf((item.linkeddocuments as Node | undefined)?.linkeddoc);
+        const restrictions = [textOf(item.restrictionsref), textOf(item.restrictionsRef), ...docs.map((d) => textOf(d.restrictionsRef) ?? textOf(d.restrictionsref))];
+        const number = textOf(item.fulldisplaynumberformat)
+          ?? ([textOf(item.agendaitemnumber), textOf(item.agendaitemsubnumber)].filter(Boolean).join('') || null);
+        return {
+          id: textOf(item.agendaitemid) ?? '',
+          title: htmlToPlainText(textOf(item.agendaitemtitle)) || 'Untitled item',
+          number,
+          minutes: htmlToPlainText(textOf(item.minutesnonemptyhtmlbody)),
+          restricted: boolOf(item.isrestricted),
+          exemptParagraph: restrictions.map(paragraphIn).find((p) => p !== null) ?? null,
+        };
+      });
+      return {
+        url,
+        meeting: {
+          ...meetingSummary(root),
+          location: htmlToPlainText(textOf(root.meetinglocation)) || null,
+          minutesPublished: boolOf(root.minutepublished),
+          items: items.filter((i) => i.id !== ''),
+        },
+      };
+    },
+  };
+}
+
+export type ModernGovClient = ReturnType<typeof createModernGovClient>;
