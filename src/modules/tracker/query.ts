@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { preparedQuery, rowMapper } from '../../db/prepared.js';
 import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/schema.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
-import { NON_FINAL_STATUSES, ACTION_STATUSES } from '../../domain/action-lifecycle.js';
+import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Visibility } from '../../domain/visibility.js';
 import type { DocumentSource } from '../../documents/model.js';
 import { actionColumns, dueMeeting, effectiveDueDate } from '../actions/query.js';
@@ -61,12 +61,13 @@ export type TrackerStatus = (typeof TRACKER_STATUSES)[number];
 
 /**
  * A committee's actions in the order the tracker lists them (raised first, then by id), for one
- * set of visibilities and one status filter: `open` is everything not yet closed or withdrawn.
+ * set of visibilities and one status filter: `open` is what still awaits an answer (open or in
+ * progress); `all` adds the responded, closed and withdrawn.
  * Statuses are literals, so SQLite reads the committee's range of actions_committee_status_idx.
  */
 export function trackerSources(db: Db, visibilities: readonly Visibility[], status: TrackerStatus) {
   return preparedQuery(db, `documents:tracker:${status}:${visibilities.join()}`, () => {
-    const statuses = status === 'open' ? NON_FINAL_STATUSES : ACTION_STATUSES;
+    const statuses = status === 'open' ? BEING_WORKED : ACTION_STATUSES;
     return selectDocumentSources(db)
       .where(and(
         eq(actions.committeeId, sql.placeholder('committeeId')),

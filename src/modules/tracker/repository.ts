@@ -52,7 +52,7 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
       const lines = [
         `As of ${dayInWords(asOf)}.`,
         next ? `Next meeting: ${meetingWords(next, committee.timezone)}.` : 'No meeting is scheduled.',
-        `${status === 'open' ? 'Actions not yet closed or withdrawn' : 'Every action'}${query.since ? ` raised at meetings on or after ${dayInWords(query.since)}` : ''}.`,
+        `${status === 'open' ? 'Actions still awaiting an answer' : 'Every action, answered or not'}${query.since ? ` raised at meetings on or after ${dayInWords(query.since)}` : ''}.`,
       ];
       return {
         document: 'tracker',

@@ -14,7 +14,7 @@ const asOf = Type.Optional(DateString({ description: "The day overdue is judged 
 export const TrackerQuery = Type.Object(
   {
     asOf,
-    status: Type.Optional(StringEnum(TRACKER_STATUSES, { description: 'open (default): not yet closed or withdrawn; all: every action' })),
+    status: Type.Optional(StringEnum(TRACKER_STATUSES, { description: 'open (default): still awaiting an answer (open or in progress); all: every action, answered, closed and withdrawn too' })),
     since: Type.Optional(DateString({ description: 'Only actions raised at meetings on or after this local date' })),
     format,
   },
