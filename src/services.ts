@@ -18,6 +18,7 @@ import { createPersonRepository } from './modules/people/repository.js';
 import { createResolutionRepository } from './modules/resolutions/repository.js';
 import { createStatsRepository } from './modules/stats/repository.js';
 import { createDocumentRepository } from './modules/tracker/repository.js';
+import { createRenderedDocuments, documentTables } from './modules/tracker/rendered.js';
 import { createScanService } from './jobs/overdue-scan.js';
 import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
@@ -70,6 +71,7 @@ export function createServices(
   const stats = createStatsRepository(db, { committees, holidays });
   const calendars = createCalendarRepository(db, { committees, people });
   const documents = createDocumentRepository(db, { committees });
+  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables));
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
@@ -81,7 +83,7 @@ export function createServices(
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
-  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, documents, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
+  return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, documents, renderedDocuments, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
 }
 
 export type Services = ReturnType<typeof createServices>;

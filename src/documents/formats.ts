@@ -30,10 +30,11 @@ export interface RenderedDocument {
   contentSecurityPolicy?: string;
 }
 
-/** The model in a human or spreadsheet format (JSON is the route's own: it has a schema). */
-export async function renderDocument(model: DocumentModel, format: Exclude<DocumentFormat, 'json'>): Promise<RenderedDocument> {
+/** The model in a format (JSON: the model itself, as the route's schema describes it). */
+export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
   const contentType = documentContentTypes[format];
   switch (format) {
+    case 'json': return { body: JSON.stringify(model), contentType };
     case 'csv': return { body: documentCsv(model), contentType };
     case 'md': return { body: documentMarkdown(model), contentType };
     case 'docx': return { body: await documentDocx(model), contentType };

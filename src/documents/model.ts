@@ -192,11 +192,12 @@ const flaggedInWords = (n: number) => (n === 0 ? 'Not flagged' : `${ordinal(n)} 
  * already (the overdue report), is used as given; otherwise the action's own rule decides.
  */
 export function documentRow(source: DocumentSource, { timeZone, asOf }: RowContext, daysOverdue?: number | null): DocumentRow {
+  // Only a date before the as-of day can make an action overdue: the rule (domain/overdue.ts) is
+  // asked only then, since it parses the day afresh for every row.
+  const missed = [source.dueDate, source.responseDueOn].filter((d): d is string => d !== null && d < asOf).sort()[0];
   const overdueDays = daysOverdue !== undefined
     ? daysOverdue
-    : isOverdue(source, asOf)
-      ? daysFromTo([source.dueDate, source.responseDueOn].filter((d): d is string => d !== null && d < asOf).sort()[0] ?? asOf, asOf)
-      : null;
+    : missed !== undefined && isOverdue(source, asOf) ? daysFromTo(missed, asOf) : null;
   const rag = RAG_WORDS[source.rag ?? 'none'];
   const raisedDay = source.raisedLocalDate;
   return {

@@ -8,21 +8,36 @@ import type { LocalDate } from '../domain/local-date.js';
 
 const day = (date: LocalDate) => DateTime.fromISO(date, { zone: 'UTC' });
 
-/** "Thursday 22 August 2024". */
-export function dayInWords(date: LocalDate): string {
-  return day(date).toFormat('cccc d LLLL yyyy', { locale: 'en-GB' });
+/**
+ * A formatter that remembers what it wrote: a tracker's hundreds of rows share a few dozen
+ * meeting and due dates, and luxon's formatting was most of the time spent building one.
+ * Bounded, since the keys come from data: emptied when full.
+ */
+function remembered<A extends unknown[]>(format: (...args: A) => string, limit = 10_000): (...args: A) => string {
+  const seen = new Map<string, string>();
+  return (...args) => {
+    const key = args.join('\u0000');
+    let words = seen.get(key);
+    if (words === undefined) {
+      if (seen.size >= limit) seen.clear();
+      words = format(...args);
+      seen.set(key, words);
+    }
+    return words;
+  };
 }
+
+/** "Thursday 22 August 2024". */
+export const dayInWords = remembered((date: LocalDate): string => day(date).toFormat('cccc d LLLL yyyy', { locale: 'en-GB' }));
 
 /** "2 September 2024". */
-export function dateInWords(date: LocalDate): string {
-  return day(date).toFormat('d LLLL yyyy', { locale: 'en-GB' });
-}
+export const dateInWords = remembered((date: LocalDate): string => day(date).toFormat('d LLLL yyyy', { locale: 'en-GB' }));
 
 /** "Thursday 22 August", with the year only when it is not `year`'s. */
-export function dayInWordsWithin(date: LocalDate, year: number): string {
+export const dayInWordsWithin = remembered((date: LocalDate, year: number): string => {
   const d = day(date);
   return d.toFormat(d.year === year ? 'cccc d LLLL' : 'cccc d LLLL yyyy', { locale: 'en-GB' });
-}
+});
 
 /** "6.30pm", "10.00am". */
 function timeInWords(at: DateTime): string {
@@ -30,13 +45,14 @@ function timeInWords(at: DateTime): string {
 }
 
 /** An instant (ISO 8601 with offset) in the zone: "Monday 2 September 2024, 6.30pm". */
-export function instantInWords(instant: string, timeZone: string): string {
+export const instantInWords = remembered((instant: string, timeZone: string): string => {
   const at = DateTime.fromISO(instant, { setZone: true }).setZone(timeZone);
   return `${at.toFormat('cccc d LLLL yyyy', { locale: 'en-GB' })}, ${timeInWords(at)}`;
-}
+});
 
 /** The local date an instant falls on in the zone. */
 export function localDayOf(instant: string, timeZone: string): LocalDate {
+  // Progress updates are stamped to the millisecond: remembering them would only fill the memory.
   return DateTime.fromISO(instant, { setZone: true }).setZone(timeZone).toISODate()!;
 }
 

@@ -205,3 +205,22 @@ t.test('the action log and the overdue report come in the same formats, from the
   t.equal((await api.request({ method: 'GET', url: `/v1/meetings/${s.september}/action-log`, headers: { accept: 'application/pdf' } })).statusCode, 406);
   t.equal((await api.request({ method: 'GET', url: `/v1/meetings/999/action-log?format=html` })).statusCode, 404);
 });
+
+t.test('a rendered tracker is served again only while nothing it shows has changed', async (t) => {
+  const api = await build(t);
+  const s = await seedDocuments(api);
+  for (const format of ['html', 'docx', 'json'] as const) {
+    const text = async (as?: string | null) => {
+      const res = await tracker(api, s.committeeId, `&format=${format}`, undefined, as);
+      return format === 'docx' ? (await wordText(res.rawPayload)).text : res.body;
+    };
+    const first = await text();
+    t.equal(await text(), first, `${format}: the same document twice`);
+    const update = `Figures for ${format} sent to members.`;
+    await api.request({ method: 'POST', url: `/v1/actions/${s.figures}/updates`, payload: { text: update, rag: 'green' } });
+    t.ok((await text()).includes(update), `${format}: a new progress update shows at once`);
+    t.notOk((await text(null)).includes(EXEMPT_TITLE), `${format}: an anonymous caller never gets the admin's copy`);
+  }
+  await api.request({ method: 'PATCH', url: `/v1/committees/${s.committeeId}`, payload: { authority: 'Renamed Borough Council' } });
+  t.match((await tracker(api, s.committeeId, '&format=md')).body, /Renamed Borough Council/, 'a committee change shows at once');
+});

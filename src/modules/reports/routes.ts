@@ -7,7 +7,7 @@ import { problemOf, sendProblem } from '../../http/problem.js';
 import { ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { contentTypes } from '../../jobs/report-formats.js';
-import { negotiateDocument, offeredTypes } from '../../documents/formats.js';
+import { negotiateDocument, offeredTypes, renderDocument } from '../../documents/formats.js';
 import { documentContent } from '../tracker/schemas.js';
 import { sendDocument } from '../tracker/send.js';
 import { ActionSchema } from '../actions/schemas.js';
@@ -40,7 +40,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format));
     }
     const model = documents.overdueReport(actor, scans.report(actor, request.query));
-    return sendDocument(reply, model, format, `overdue-report-${model.asOf}`);
+    return sendDocument(reply, await renderDocument(model, format), format, `overdue-report-${model.asOf}`);
   });
 
   app.post('/scans/overdue', {
@@ -91,6 +91,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { data: reports.actionLog(actor, request.params.id, request.query.asOf) };
     }
     const model = documents.actionLog(actor, request.params.id, request.query.asOf);
-    return sendDocument(reply, model, format, `action-log-meeting-${request.params.id}-${model.asOf}`);
+    return sendDocument(reply, await renderDocument(model, format), format, `action-log-meeting-${request.params.id}-${model.asOf}`);
   });
 };
