@@ -15,7 +15,7 @@ export class UsageError extends Error {}
 
 /** Where a command writes: process.stdout in the real command, a collector in tests. */
 export interface Output {
-  write(text: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
 }
 
 /** What a command reads and writes besides its arguments, so tests can call it without a process. */

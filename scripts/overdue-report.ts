@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { isLocalDate } from '../src/domain/local-date.js';
 import { scriptActor } from '../src/domain/actor.js';
-import { render, reportFormats, type ReportFormat } from '../src/jobs/report-formats.js';
+import { DOCUMENT_FORMATS, renderDocument, type DocumentFormat } from '../src/documents/formats.js';
+import { render } from '../src/jobs/report-formats.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
 
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
 // report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
 
-const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html] [--out FILE] [--dry-run] [--include exempt|confidential]';
+const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html|docx] [--out FILE] [--dry-run] [--include exempt|confidential]';
 
 // The printed report goes into agenda packs, so by default it shows public business only: the
 // same as an anonymous GET /v1/reports/overdue. --include widens it for a Part 2 pack. The scan
@@ -19,7 +20,7 @@ export function main(argv: string[], io: CommandIo): Promise<number> {
   return execute('overdue-report', usage, io, () => printReport(argv, io));
 }
 
-function printReport(argv: string[], io: CommandIo) {
+async function printReport(argv: string[], io: CommandIo) {
   const { values } = args({
     'as-of': { type: 'string' },
     committee: { type: 'string' },
@@ -31,8 +32,8 @@ function printReport(argv: string[], io: CommandIo) {
   // Without --as-of, each committee is judged as of today where it sits (jobs/overdue-report.ts).
   const asOf = values['as-of'];
   if (asOf !== undefined && !isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
-  if (!(reportFormats as readonly string[]).includes(values.format)) {
-    throw new UsageError(`--format must be one of ${reportFormats.join(', ')}: ${values.format}`);
+  if (!(DOCUMENT_FORMATS as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format must be one of ${DOCUMENT_FORMATS.join(', ')}: ${values.format}`);
   }
   const include = values.include;
   if (include !== undefined && include !== 'exempt' && include !== 'confidential') {
@@ -52,7 +53,11 @@ function printReport(argv: string[], io: CommandIo) {
         ? services.scans.report(actor, { asOf, committeeId })
         : services.scans.scan(actor, { asOf, committeeId }).report,
     );
-    const output = render(report, values.format as ReportFormat);
+    // JSON and CSV straight from the report; the human formats are the agenda-pack document.
+    const format = values.format as DocumentFormat;
+    const output = format === 'json' || format === 'csv'
+      ? render(report, format)
+      : (await renderDocument(services.documents.overdueReport(actor, report), format)).body;
     if (values.out) writeFileSync(values.out, output);
     else io.stdout.write(output);
   } finally {

@@ -13,6 +13,7 @@ import { personRoutes } from './modules/people/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { resolutionRoutes } from './modules/resolutions/routes.js';
 import { statsRoutes } from './modules/stats/routes.js';
+import { trackerRoutes } from './modules/tracker/routes.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { responsePageRoutes } from './modules/response-links/page-routes.js';
@@ -36,6 +37,7 @@ export async function registerRoutes(app: FastifyInstance, config: Config) {
       await v1.register(subscriberRoutes);
       await v1.register(reportRoutes);
       await v1.register(statsRoutes);
+      await v1.register(trackerRoutes);
       await v1.register(calendarRoutes, { publicBaseUrl: config.publicBaseUrl });
       await v1.register(holidayRoutes);
       await v1.register(importRoutes, { importBodyLimit: config.importBodyLimitBytes });

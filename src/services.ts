@@ -18,6 +18,8 @@ import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
 import { createResolutionRepository } from './modules/resolutions/repository.js';
 import { createStatsRepository } from './modules/stats/repository.js';
+import { createDocumentRepository } from './modules/tracker/repository.js';
+import { createRenderedDocuments, documentTables } from './modules/tracker/rendered.js';
 import { createScanService } from './jobs/overdue-scan.js';
 import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
@@ -73,6 +75,8 @@ export function createServices(
   const history = createHistoryRepository(db);
   const stats = createStatsRepository(db, { committees, holidays });
   const calendars = createCalendarRepository(db, { committees, people });
+  const documents = createDocumentRepository(db, { committees });
+  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables));
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
@@ -86,7 +90,7 @@ export function createServices(
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
-  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets };
+  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

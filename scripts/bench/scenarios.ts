@@ -64,6 +64,7 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     return `/v1/actions?q=${encodeURIComponent(search())}&dueAfter=${plusDays(f.anchor, -((n * 7919) % 3650))}`;
   };
   const meeting = cycle(f.meetings);
+  const trackerFormat = cycle(['json', 'csv', 'md', 'html', 'docx'] as const);
   const asOf = f.anchor;
 
   // POST: a mix of the due rules a clerk uses; no due given means "the next meeting".
@@ -127,6 +128,8 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     // Reports are latency scenarios: one officer asking, so one connection (no queueing behind
     // other reports); the throughput scenarios above use ten.
     get('GET /v1/reports/overdue?committeeId', 1, () => `/v1/reports/overdue?committeeId=${committee()}&asOf=${asOf}`, { maxP99: 20 }),
+    // The agenda-pack tracker (issue 17), each request the next committee in the next format.
+    get('GET /v1/committees/{id}/tracker (every format)', 1, () => `/v1/committees/${committee()}/tracker?asOf=${asOf}&format=${trackerFormat()}`, { maxP99: 50 }),
   ];
 }
 

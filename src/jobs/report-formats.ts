@@ -1,13 +1,16 @@
 import { stringify } from 'csv-stringify/sync';
-import type { OverdueReport, ReportedAction, ReportedMeeting } from './overdue-report.js';
+import type { OverdueReport, ReportedMeeting } from './overdue-report.js';
 
-// The overdue report in the formats an agenda pack needs. Each renders the same JSON report:
-// CSV for spreadsheets, Markdown for officers' notes, HTML for printing into the pack.
+// The overdue report in the formats written straight from the report, a committee at a time
+// (so that every committee's report can be streamed, jobs/report-stream.ts): JSON, and CSV for
+// spreadsheets, one line per reported action. The formats people read — Markdown, HTML, Word —
+// go through the document model instead (documents/, modules/tracker/repository.ts
+// `overdueReport`), where every agenda-pack document gets its words, its columns and its layout.
 
-export const reportFormats = ['json', 'csv', 'md', 'html'] as const;
+export const reportFormats = ['json', 'csv'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
-export const contentTypes: Record<ReportFormat, string> = {
+export const contentTypes: Record<ReportFormat | 'md' | 'html', string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   md: 'text/markdown; charset=utf-8',
@@ -47,88 +50,6 @@ const csv: ReportWriter = {
   tail: () => '',
 };
 
-// Text from users (titles, owners, committee names) is shown as written: every character Markdown
-// (CommonMark and GitHub's tables and strikethrough) would act on is backslash-escaped, and a line
-// break, which would end the table row, becomes a space.
-const MARKDOWN_ACTIVE = /[\\`*_{}[\]<>#+\-!|~]/g;
-const md = (text: string | number | null | undefined) =>
-  String(text ?? '').replace(MARKDOWN_ACTIVE, '\\$&').replace(/\r\n?|\n/g, ' ');
-
-// Lines joined by newlines: the head is the first lines, and each meeting (or the note that
-// there are none) starts a new one.
-const markdown: ReportWriter = {
-  head: (asOf) => [`# Overdue actions report`, '', `As of ${asOf}.`, ''].join('\n'),
-  meeting(m) {
-    const out: string[] = [];
-    const when = m.meeting ? `meeting ${m.meeting.startsAt} (agenda despatch by ${m.meeting.agendaDespatchBy})` : 'no meeting scheduled';
-    out.push(`## ${md(m.committee.name)} — ${when}`, '');
-    out.push(`### Overdue (${m.overdue.length})`, '');
-    if (m.overdue.length > 0) {
-      out.push('| Reference | # | Action | Owner | Due | Days overdue | Times flagged | Status |', '|---|---|---|---|---|---|---|---|');
-      for (const a of m.overdue) {
-        out.push(`| ${md(a.reference)} | ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.daysOverdue} | ${a.timesFlagged} | ${a.status} |`);
-      }
-    } else out.push('None.');
-    out.push('', `### Due soon (${m.dueSoon.length})`, '');
-    if (m.dueSoon.length > 0) {
-      out.push('| Reference | # | Action | Owner | Due | Status |', '|---|---|---|---|---|---|');
-      for (const a of m.dueSoon) out.push(`| ${md(a.reference)} | ${a.id} | ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? ''} | ${a.status} |`);
-    } else out.push('None.');
-    out.push('');
-    return `\n${out.join('\n')}`;
-  },
-  tail: (_asOf, meetingCount) => (meetingCount === 0 ? '\nNo overdue or due-soon actions.\n' : ''),
-};
-
-const escape = (text: string | number | null | undefined) =>
-  String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-function table(actions: ReportedAction[], overdue: boolean): string {
-  if (actions.length === 0) return '<p class="none">None.</p>';
-  const head = overdue
-    ? '<tr><th>Reference</th><th>#</th><th>Action</th><th>Owner</th><th>Due by</th><th>Days overdue</th><th>Times flagged</th><th>Status</th></tr>'
-    : '<tr><th>Reference</th><th>#</th><th>Action</th><th>Owner</th><th>Due by</th><th>Status</th></tr>';
-  const body = actions
-    .map((a) =>
-      overdue
-        ? `<tr><td>${escape(a.reference)}</td><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td class="num">${a.daysOverdue}</td><td class="num${a.timesFlagged > 1 ? ' escalated' : ''}">${a.timesFlagged}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`
-        : `<tr><td>${escape(a.reference)}</td><td>${a.id}</td><td>${escape(a.title)}</td><td>${escape(a.owner)}</td><td>${escape(a.dueDate)}</td><td>${escape(a.status.replace('_', ' '))}</td></tr>`,
-    )
-    .join('\n');
-  return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
-}
-
-const html: ReportWriter = {
-  head: (asOf) => `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<title>Action log: overdue actions as of ${escape(asOf)}</title>
-<style>
-body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; margin: 2em; color: #000; }
-h1 { font-size: 16pt; } h2 { font-size: 14pt; margin-top: 1.5em; } h3 { font-size: 12pt; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 1em; }
-th, td { border: 1px solid #444; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #e6e6e6; } td.num { text-align: right; } td.escalated { font-weight: bold; }
-section { page-break-inside: avoid; }
-@media print { body { margin: 0; } section { break-inside: avoid; } }
-</style>
-</head>
-<body>
-<h1>Action log: overdue actions as of ${escape(asOf)}</h1>
-`,
-  meeting(m, _asOf, index) {
-    const when = m.meeting
-      ? `Meeting ${escape(m.meeting.startsAt.slice(0, 16).replace('T', ' '))}${m.meeting.venue ? `, ${escape(m.meeting.venue)}` : ''} — agenda despatch by ${escape(m.meeting.agendaDespatchBy)}`
-      : 'No meeting scheduled';
-    return `${index > 0 ? '\n' : ''}<section>\n<h2>${escape(m.committee.name)}</h2>\n<p class="meeting">${when}</p>\n<h3>Overdue actions (${m.overdue.length})</h3>\n${table(m.overdue, true)}\n<h3>Due soon (${m.dueSoon.length})</h3>\n${table(m.dueSoon, false)}\n</section>`;
-  },
-  tail: (_asOf, meetingCount) => `${meetingCount === 0 ? '<p class="none">No overdue or due-soon actions.</p>' : ''}
-</body>
-</html>
-`,
-};
-
 /**
  * JSON as the route's schema serialiser (fast-json-stringify) would write it: compact, and each
  * object's properties in the order the report builds them, which is the schema's (required ones
@@ -144,7 +65,7 @@ export const compactJson: ReportWriter = {
 // The CLI's JSON: indented for people reading it, with a final newline.
 const prettyJson = (report: OverdueReport) => `${JSON.stringify(report, null, 2)}\n`;
 
-export const writers: Record<Exclude<ReportFormat, 'json'>, ReportWriter> = { csv, md: markdown, html };
+export const writers: Record<Exclude<ReportFormat, 'json'>, ReportWriter> = { csv };
 
 /** The whole report through a writer. */
 export function write(writer: ReportWriter, report: OverdueReport): string {
@@ -156,11 +77,20 @@ export function render(report: OverdueReport, format: ReportFormat): string {
   return format === 'json' ? prettyJson(report) : write(writers[format], report);
 }
 
+const REPORT_MEDIA_TYPES: [string, ReportFormat | 'md' | 'html'][] = [['application/json', 'json'], ['text/csv', 'csv'], ['text/markdown', 'md'], ['text/html', 'html'], ['*/*', 'json'], ['application/*', 'json'], ['text/*', 'html']];
+
 /** ?format= wins; otherwise the Accept header; JSON by default. */
-export function negotiate(format: string | undefined, accept: string | undefined): ReportFormat | undefined {
-  if (format) return (reportFormats as readonly string[]).includes(format) ? (format as ReportFormat) : undefined;
+export function negotiate(format: string | undefined, accept: string | undefined): ReportFormat | 'md' | 'html' | undefined {
+  return negotiateAmong(REPORT_MEDIA_TYPES, format, accept);
+}
+
+/**
+ * ?format= wins (when it is one of `order`'s formats); otherwise the first media range of the
+ * Accept header, by quality, that `order` maps to a format; JSON without an Accept header.
+ */
+export function negotiateAmong<F extends string>(order: readonly [mediaRange: string, format: F][], format: string | undefined, accept: string | undefined): F | 'json' | undefined {
+  if (format) return order.find(([, f]) => f === format)?.[1];
   if (!accept) return 'json';
-  const order: [string, ReportFormat][] = [['application/json', 'json'], ['text/csv', 'csv'], ['text/markdown', 'md'], ['text/html', 'html'], ['*/*', 'json'], ['application/*', 'json'], ['text/*', 'html']];
   // Media ranges by quality (RFC 9110 §12.5.1), highest first, list order breaking ties;
   // q=0 means "not acceptable".
   const wanted = accept

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import JSZip from 'jszip';
 import type { TestApp } from '../helper.js';
 import type { Level } from './seed.js';
 
@@ -54,6 +55,16 @@ export function unfoldCalendar(text: string): string {
   return text.replace(/\r\n[ \t]/g, '');
 }
 
+const isWord = (res: LightMyRequestResponse) =>
+  String(res.headers['content-type'] ?? '').startsWith('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+
+/** A Word file's text as its parts hold it: every XML part of the (zip) package, decompressed. */
+async function wordText(res: LightMyRequestResponse): Promise<string> {
+  const zip = await JSZip.loadAsync(res.rawPayload);
+  const parts = await Promise.all(Object.values(zip.files).filter((f) => f.name.endsWith('.xml')).map((f) => f.async('string')));
+  return parts.join('\n');
+}
+
 /** GETs a URL and, for a JSON list, follows `nextCursor` to the end. */
 export async function fetchAll(
   api: TestApp,
@@ -72,7 +83,7 @@ export async function fetchAll(
     const isMarkdown = String(res.headers['content-type'] ?? '').startsWith('text/markdown');
     // iCalendar folds lines longer than 75 octets (RFC 5545 §3.1): unfolded, as a calendar app reads it.
     const isCalendar = String(res.headers['content-type'] ?? '').startsWith('text/calendar');
-    const body = isMarkdown ? res.body.replace(/\\([!-/:-@[-`{-~])/g, '$1') : isCalendar ? unfoldCalendar(res.body) : res.body;
+    const body = isMarkdown ? res.body.replace(/\\([!-/:-@[-`{-~])/g, '$1') : isCalendar ? unfoldCalendar(res.body) : isWord(res) ? await wordText(res) : res.body;
     texts.push(body, JSON.stringify(res.headers));
     const isJson = String(res.headers['content-type'] ?? '').includes('json');
     const json: unknown = isJson ? res.json() : undefined;

@@ -25,11 +25,17 @@ export type RouteTable = Record<string, (seed: Seed) => Probe[]>;
 
 export const allActions: ActionKey[] = ['public', 'tightenedExempt', 'tightenedConfidential', 'exempt', 'confidential'];
 const actionRecords = allActions.map((k) => `action.${k}` as const);
+const updateRecords = allActions.map((k) => `update.${k}` as const);
+/** The agenda-pack documents' formats (documents/formats.ts), by ?format= and by Accept. */
+const documentFormats = ['json', 'csv', 'md', 'html', 'docx'] as const;
+const documentAccepts = ['text/csv', 'text/markdown', 'text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'];
 const actionsAtLevel = (level: Level, seed: Seed) => allActions.filter((k) => seed.actions[k].level === level);
 
 interface WithData { data: { id: number; actionId?: number }[] }
 const dataIds = (body: unknown) => (body as WithData).data.map((r) => r.id);
 const flagActionIds = (body: unknown) => (body as WithData).data.map((r) => r.actionId!);
+interface DocumentJson { sections: { tables: { rows: { id: number }[] }[] }[] }
+const documentIds = (body: unknown) => (body as DocumentJson).sections.flatMap((s) => s.tables.flatMap((t) => t.rows.map((r) => r.id)));
 const reportIds = (body: unknown) =>
   (body as { meetings: { overdue: { id: number }[]; dueSoon: { id: number }[] }[] }).meetings.flatMap((m) =>
     [...m.overdue, ...m.dueSoon].map((a) => a.id),
@@ -68,6 +74,19 @@ export const getRoutes: RouteTable = {
   '/v1/committees/{id}/members': (s) => [{ params: { id: s.committeeId } }],
   '/v1/committees/{id}/meetings': (s) => [{ params: { id: s.committeeId } }],
   '/v1/committees/{id}/calendar.ics': (s) => [{ params: { id: s.committeeId } }],
+  // The tracker shows each action's text and its latest progress update, in every format.
+  '/v1/committees/{id}/tracker': (s) => {
+    const tracker = (query: string, headers?: Record<string, string>): Probe => ({
+      params: { id: s.committeeId }, query, headers, shows: [...actionRecords, ...updateRecords],
+      ...(query.includes('format=json') ? { actionIds: { pick: documentIds, of: allActions } } : {}),
+    });
+    return [
+      ...documentFormats.flatMap((format) => [tracker(`asOf=${AS_OF}&format=${format}`), tracker(`asOf=${AS_OF}&status=all&since=2024-07-01&format=${format}`)]),
+      ...documentAccepts.map((accept) => tracker(`asOf=${AS_OF}`, { accept })),
+      // Raised before any meeting on or after this day: an empty tracker, for every caller.
+      { params: { id: s.committeeId }, query: 'since=2025-01-01&format=json', actionIds: { pick: documentIds, of: [] } },
+    ];
+  },
   '/v1/people': () => [{}, { query: 'q=Lovelace' }],
   '/v1/people/{id}': (s) => [{ params: { id: s.personId } }],
   // The person owns every seeded action: each appears for, and only for, callers who may read it.
@@ -89,6 +108,11 @@ export const getRoutes: RouteTable = {
     },
     { params: { id: s.meetings.next }, shows: actionRecords, actionIds: { pick: dataIds, of: allActions } },
     { params: { id: s.meetings.raisedAt }, query: `asOf=${AS_OF}`, actionIds: { pick: dataIds, of: [] } },
+    // The agenda-pack document of the log: the actions' texts and latest updates, in every format.
+    ...documentFormats.filter((f) => f !== 'json').map((format): Probe => ({
+      params: { id: s.meetings.next }, query: `asOf=${AS_OF}&format=${format}`, shows: [...actionRecords, ...updateRecords],
+    })),
+    ...documentAccepts.map((accept): Probe => ({ params: { id: s.meetings.next }, headers: { accept }, shows: [...actionRecords, ...updateRecords] })),
   ],
 
   '/v1/items/{id}': perLevel('item', (l) => [`item.${l}`]),
@@ -143,12 +167,12 @@ export const getRoutes: RouteTable = {
         : {}),
     });
     return [
-      ...(['json', 'csv', 'md', 'html'] as const).flatMap((format) => [
+      ...documentFormats.flatMap((format) => [
         report(`asOf=${AS_OF}&format=${format}`),
         report(`asOf=${AS_OF}&committeeId=${s.committeeId}&format=${format}`),
       ]),
       report(`asOf=${AS_OF}`),
-      ...['text/csv', 'text/markdown', 'text/html', 'application/json;q=0.5, text/html'].map((accept) =>
+      ...[...documentAccepts, 'application/json;q=0.5, text/html'].map((accept) =>
         report(`asOf=${AS_OF}`, { accept }),
       ),
       // As of a day before anything was due: none of them is overdue or due soon yet.

@@ -6,36 +6,41 @@ import { NotAcceptableError } from '../../errors.js';
 import { problemOf, sendProblem } from '../../http/problem.js';
 import { ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
-import { contentTypes, negotiate } from '../../jobs/report-formats.js';
+import { contentTypes } from '../../jobs/report-formats.js';
+import { negotiateDocument, offeredTypes, renderDocument } from '../../documents/formats.js';
+import { documentContent } from '../tracker/schemas.js';
+import { sendDocument } from '../tracker/send.js';
 import { ActionSchema } from '../actions/schemas.js';
 import { ActionLogQuery, FlagSchema, FlagsQuery, OverdueReportSchema, ReportQuery, ScanBody } from './schemas.js';
 
 const tags = ['reports'];
-const reportContent = {
-  'application/json': { schema: Type.Ref('OverdueReport') },
-  'text/csv': { schema: Type.String() },
-  'text/markdown': { schema: Type.String() },
-  'text/html': { schema: Type.String() },
-};
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
-  const { scans, reports, committees } = app.services;
+  const { scans, reports, committees, documents } = app.services;
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
     schema: {
       operationId: 'getOverdueReport', tags,
-      summary: 'Overdue and due-soon actions per committee before its next meeting (JSON, CSV, Markdown or HTML)',
+      summary: 'Overdue and due-soon actions per committee before its next meeting (JSON, CSV, Markdown, HTML or Word)',
+      description:
+        'JSON and CSV list the report as data (CSV: one line per action). Markdown, HTML and Word are the agenda-pack ' +
+        'document, as the committee tracker: full texts, dates in words, latest progress, RAG with its key.',
       querystring: ReportQuery,
-      response: { 200: { description: 'The report', content: reportContent }, ...problemResponses(404, 406) },
+      response: { 200: { description: 'The report', content: documentContent(Type.Ref('OverdueReport')) }, ...problemResponses(404, 406) },
     },
   }, async (request, reply) => {
-    const format = negotiate(request.query.format, request.headers.accept);
-    if (!format) return sendProblem(reply, problemOf(new NotAcceptableError('application/json, text/csv, text/markdown, text/html')));
+    const format = negotiateDocument(request.query.format, request.headers.accept);
+    if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
     if (request.query.committeeId) committees.get(request.query.committeeId);
-    reply.header('vary', 'accept');
-    return reply.type(contentTypes[format]).send(scans.reportBody(actorOf(request), request.query, format));
+    const actor = actorOf(request);
+    if (format === 'json' || format === 'csv') {
+      reply.header('vary', 'accept');
+      return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format));
+    }
+    const model = documents.overdueReport(actor, scans.report(actor, request.query));
+    return sendDocument(reply, await renderDocument(model, format), format, `overdue-report-${model.asOf}`);
   });
 
   app.post('/scans/overdue', {
@@ -67,11 +72,25 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'read' },
     schema: {
       operationId: 'getMeetingActionLog', tags: ['meetings'],
-      summary: 'Everything due at (or flagged at) this meeting, answered or not',
+      summary: 'Everything due at (or flagged at) this meeting, answered or not (JSON, CSV, Markdown, HTML or Word)',
+      description:
+        'JSON lists the actions as GET /v1/actions does. CSV, Markdown, HTML and Word are the agenda-pack document, as the ' +
+        'committee tracker: still to be answered, then answered, closed or withdrawn.',
       params: IdParams, querystring: ActionLogQuery,
-      response: { 200: Type.Object({ data: Type.Array(ActionSchema) }), ...problemResponses(404) },
+      response: {
+        200: { description: 'The action log', content: documentContent(Type.Object({ data: Type.Array(ActionSchema) })) },
+        ...problemResponses(404, 406),
+      },
     },
-  }, async (request) => ({
-    data: reports.actionLog(actorOf(request), request.params.id, request.query.asOf),
-  }));
+  }, async (request, reply) => {
+    const format = negotiateDocument(request.query.format, request.headers.accept);
+    if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
+    const actor = actorOf(request);
+    if (format === 'json') {
+      reply.header('vary', 'accept');
+      return { data: reports.actionLog(actor, request.params.id, request.query.asOf) };
+    }
+    const model = documents.actionLog(actor, request.params.id, request.query.asOf);
+    return sendDocument(reply, await renderDocument(model, format), format, `action-log-meeting-${request.params.id}-${model.asOf}`);
+  });
 };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { DateString, ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
-import { reportFormats } from '../../jobs/report-formats.js';
+import { DOCUMENT_FORMATS } from '../../documents/formats.js';
 
 const ReportedAction = Type.Object({
   id: Type.Integer(),
@@ -43,7 +43,7 @@ export const ReportQuery = Type.Object(
   {
     asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
     committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
-    format: Type.Optional(StringEnum(reportFormats, { description: 'Overrides the Accept header' })),
+    format: Type.Optional(StringEnum(DOCUMENT_FORMATS, { description: 'Overrides the Accept header' })),
   },
   { additionalProperties: false },
 );
@@ -78,6 +78,9 @@ export const FlagsQuery = Type.Object(
 );
 
 export const ActionLogQuery = Type.Object(
-  { asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })) },
+  {
+    asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
+    format: Type.Optional(StringEnum(DOCUMENT_FORMATS, { description: 'Overrides the Accept header' })),
+  },
   { additionalProperties: false },
 );

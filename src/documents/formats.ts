@@ -1,0 +1,59 @@
+import { negotiateAmong } from '../jobs/report-formats.js';
+import { documentCsv } from './csv.js';
+import { documentDocx } from './docx.js';
+import { documentHtml } from './html.js';
+import { documentMarkdown } from './markdown.js';
+import type { DocumentModel } from './model.js';
+
+// The formats every agenda-pack document comes in, chosen by ?format= or Accept.
+
+export const DOCUMENT_FORMATS = ['json', 'csv', 'md', 'html', 'docx'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export const documentContentTypes: Record<DocumentFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  docx: DOCX_TYPE,
+};
+
+/** The file name extension a download of the format gets. */
+export const extensions: Record<DocumentFormat, string> = { json: 'json', csv: 'csv', md: 'md', html: 'html', docx: 'docx' };
+
+export interface RenderedDocument {
+  body: string | Buffer;
+  contentType: string;
+  /** HTML only: the page's own Content-Security-Policy (its stylesheet allowed by hash). */
+  contentSecurityPolicy?: string;
+}
+
+/** The model in a format (JSON: the model itself, as the route's schema describes it). */
+export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
+  const contentType = documentContentTypes[format];
+  switch (format) {
+    case 'json': return { body: JSON.stringify(model), contentType };
+    case 'csv': return { body: documentCsv(model), contentType };
+    case 'md': return { body: documentMarkdown(model), contentType };
+    case 'docx': return { body: await documentDocx(model), contentType };
+    case 'html': {
+      const { html, contentSecurityPolicy } = documentHtml(model);
+      return { body: html, contentType, contentSecurityPolicy };
+    }
+  }
+}
+
+const DOCUMENT_MEDIA_TYPES: [string, DocumentFormat][] = [
+  ['application/json', 'json'], ['text/csv', 'csv'], ['text/markdown', 'md'], ['text/html', 'html'], [DOCX_TYPE, 'docx'],
+  ['*/*', 'json'], ['application/*', 'json'], ['text/*', 'html'],
+];
+
+/** ?format= wins; otherwise the Accept header (quality order); JSON by default. */
+export function negotiateDocument(format: string | undefined, accept: string | undefined): DocumentFormat | undefined {
+  return negotiateAmong(DOCUMENT_MEDIA_TYPES, format, accept);
+}
+
+/** The media types a document is offered in, for a 406's detail. */
+export const offeredTypes = DOCUMENT_FORMATS.map((f) => documentContentTypes[f].split(';')[0]).join(', ');

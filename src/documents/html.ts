@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { cellText, COLUMNS, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
+
+// The document as a printable A4 page for the agenda pack. One inline stylesheet, allowed by its
+// hash in the response's Content-Security-Policy; no scripts, images, fonts or anything fetched.
+// Print: landscape A4 with the authority and committee in a running header and "Page n of m" in
+// the footer (CSS Paged Media margin boxes), table headers repeated on every page, no row split
+// across pages where it fits on one, and each RAG cell coloured *and* worded, so a greyscale
+// copy still reads.
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** A CSS string literal that no text can break out of (every character but letters, digits and spaces escaped). */
+const cssString = (text: string) => `"${text.replace(/[^A-Za-z0-9 ]/g, (c) => `\\${c.codePointAt(0)!.toString(16)} `)}"`;
+
+const RAG_CLASSES = ['red', 'amber', 'green', 'none'] as const;
+
+function stylesheet(model: DocumentModel): string {
+  const ragRules = model.ragKey
+    .map((k, i) => `.rag-${RAG_CLASSES[i]}{background:${k.colour};color:${k.rag === 'amber' || k.rag === null ? '#0b0c0c' : '#fff'}}`)
+    .join('\n');
+  return `
+@page{size:A4 landscape;margin:18mm 12mm 16mm;
+@top-left{content:${cssString(model.runningHeader)};font:9pt Arial,Helvetica,sans-serif;color:#333}
+@top-right{content:${cssString(model.title)};font:9pt Arial,Helvetica,sans-serif;color:#333}
+@bottom-right{content:"Page " counter(page) " of " counter(pages);font:9pt Arial,Helvetica,sans-serif}}
+html{font-family:Arial,Helvetica,sans-serif;font-size:10pt;line-height:1.35;color:#0b0c0c;background:#fff}
+body{margin:1.5rem}
+.running{color:#333;border-bottom:2px solid #0b0c0c;padding-bottom:.25rem;margin:0 0 1rem;font-weight:700}
+h1{font-size:16pt;margin:0 0 .5rem}
+h2{font-size:13pt;margin:1.25rem 0 .5rem;break-after:avoid}
+table{border-collapse:collapse;width:100%;margin:0 0 1rem}
+caption{text-align:left;font-weight:700;font-size:11pt;padding:.25rem 0;caption-side:top}
+thead{display:table-header-group}
+tr{break-inside:avoid;page-break-inside:avoid}
+th,td{border:1px solid #505a5f;padding:3pt 4pt;text-align:left;vertical-align:top}
+thead th{background:#dee0e2}
+tbody th{font-weight:700;white-space:nowrap}
+td p{margin:0 0 3pt}
+td p:last-child{margin:0}
+td p.title{font-weight:700}
+td.rag{font-weight:700;text-align:center;white-space:nowrap}
+${ragRules}
+td.overdue{font-weight:700}
+.none{font-style:italic}
+@media print{body{margin:0}.running{display:none}
+td.rag{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+`.trim();
+}
+
+function cell(row: DocumentRow, key: (typeof COLUMNS)[number]['key']): string {
+  const paragraphs = cellText(row, key).map(escapeHtml);
+  if (key === 'reference') return `<th scope="row">${paragraphs.join('')}</th>`;
+  if (key === 'rag') return `<td class="rag rag-${row.rag.value ?? 'none'}">${paragraphs.join('')}</td>`;
+  const cls = key === 'due' && row.due.daysOverdue !== null ? ' class="overdue"' : '';
+  if (paragraphs.length === 1) return `<td${cls}>${paragraphs[0]}</td>`;
+  return `<td${cls}>${paragraphs.map((p, i) => `<p${i === 0 && key === 'action' ? ' class="title"' : ''}>${p}</p>`).join('')}</td>`;
+}
+
+function table({ caption, rows, empty }: DocumentTable): string {
+  if (rows.length === 0) return `<table><caption>${escapeHtml(caption)}</caption><tbody><tr><td class="none">${escapeHtml(empty)}</td></tr></tbody></table>`;
+  const head = `<thead><tr>${COLUMNS.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('')}</tr></thead>`;
+  const body = rows.map((row) => `<tr>${COLUMNS.map((c) => cell(row, c.key)).join('')}</tr>`).join('\n');
+  return `<table>\n<caption>${escapeHtml(caption)}</caption>\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+function ragKey(model: DocumentModel): string {
+  const rows = model.ragKey
+    .map((k, i) => `<tr><td class="rag rag-${RAG_CLASSES[i]}">${escapeHtml(k.word)}</td><td>${escapeHtml(k.meaning)}</td></tr>`)
+    .join('\n');
+  return `<table class="key">\n<caption>RAG key</caption>\n<thead><tr><th scope="col">RAG</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
+}
+
+export interface HtmlDocument {
+  html: string;
+  /** The Content-Security-Policy the page needs: its own stylesheet by hash, nothing else. */
+  contentSecurityPolicy: string;
+}
+
+/** The document as an HTML page, with the policy to send it under. */
+export function documentHtml(model: DocumentModel): HtmlDocument {
+  const css = stylesheet(model);
+  const sections = model.sections
+    .map((s) => [
+      '<section>',
+      s.heading ? `<h2>${escapeHtml(s.heading)}</h2>` : '',
+      ...s.lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+      ...s.tables.map(table),
+      '</section>',
+    ].filter(Boolean).join('\n'))
+    .join('\n');
+  const html = `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(`${model.title} – ${model.runningHeader}`)}</title>
+<style>${css}</style>
+</head>
+<body>
+<header class="running">${escapeHtml(model.runningHeader)}</header>
+<main>
+<h1>${escapeHtml(model.title)}</h1>
+${model.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+${sections}
+${ragKey(model)}
+</main>
+</body>
+</html>
+`;
+  const contentSecurityPolicy = [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { html, contentSecurityPolicy };
+}

@@ -1,0 +1,104 @@
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../../db/client.js';
+import { preparedQuery, rowMapper } from '../../db/prepared.js';
+import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/schema.js';
+import { actionsVisibleTo } from '../../db/visibility.js';
+import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
+import type { Visibility } from '../../domain/visibility.js';
+import type { DocumentSource } from '../../documents/model.js';
+import { actionColumns, dueMeeting, effectiveDueDate } from '../actions/query.js';
+
+// What the agenda-pack documents read of an action: the action's own columns, the meeting it was
+// raised at and the minute (item) number, the owner's name, the due meeting, the number of flags
+// and the newest progress update. One SELECT with joins by primary key and two correlated
+// lookups by index (flags by action, updates by action and id), so a committee's tracker costs
+// its own actions and nothing more.
+
+const raised = alias(meetings, 'raised_meeting');
+const owner = alias(people, 'document_owner');
+
+const documentColumns = {
+  id: actions.id,
+  reference: actions.reference,
+  title: actions.title,
+  detail: actions.detail,
+  ownerId: actions.ownerId,
+  ownerText: actions.ownerText,
+  ownerName: owner.name,
+  raisedMeetingId: actions.meetingId,
+  raisedStartsAt: raised.startsAt,
+  raisedLocalDate: raised.localDate,
+  minute: agendaItems.number,
+  dueRule: actions.dueRule,
+  dueMeetingId: actions.dueMeetingId,
+  dueDate: effectiveDueDate,
+  dueQuarter: actions.dueQuarter,
+  dueMeetingLocalDate: dueMeeting.localDate,
+  status: actions.status,
+  rag: actions.rag,
+  executiveResponse: actions.executiveResponse,
+  responseDueOn: actions.responseDueOn,
+  timesFlagged: actionColumns.timesFlagged,
+  latestUpdate: sql<string | null>`(SELECT json_object('text', u.${sql.raw(actionUpdates.text.name)}, 'rag', u.${sql.raw(actionUpdates.rag.name)}, 'at', u.${sql.raw(actionUpdates.createdAt.name)}) FROM ${actionUpdates} u WHERE u.${sql.raw(actionUpdates.actionId.name)} = ${actions.id} ORDER BY u.${sql.raw(actionUpdates.id.name)} DESC LIMIT 1)`,
+};
+
+export const toDocumentSource = rowMapper<DocumentSource>(documentColumns);
+
+function selectDocumentSources(db: Db) {
+  return db
+    .select(documentColumns)
+    .from(actions)
+    .innerJoin(raised, eq(raised.id, actions.meetingId))
+    .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
+    .leftJoin(owner, eq(owner.id, actions.ownerId))
+    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+    .$dynamic();
+}
+
+export const TRACKER_STATUSES = ['open', 'all'] as const;
+export type TrackerStatus = (typeof TRACKER_STATUSES)[number];
+
+/**
+ * A committee's actions in the order the tracker lists them (raised first, then by id), for one
+ * set of visibilities and one status filter: `open` is what still awaits an answer (open or in
+ * progress); `all` adds the responded, closed and withdrawn.
+ * Statuses are literals, so SQLite reads the committee's range of actions_committee_status_idx.
+ */
+export function trackerSources(db: Db, visibilities: readonly Visibility[], status: TrackerStatus) {
+  return preparedQuery(db, `documents:tracker:${status}:${visibilities.join()}`, () => {
+    const statuses = status === 'open' ? BEING_WORKED : ACTION_STATUSES;
+    return selectDocumentSources(db)
+      .where(and(
+        eq(actions.committeeId, sql.placeholder('committeeId')),
+        sql`${actions.status} IN ${sqlList(statuses)}`,
+        gte(raised.localDate, sql.placeholder('since')),
+        actionsVisibleTo({ visibilities }),
+      ))
+      .orderBy(raised.startsAtUtc, actions.id)
+      .prepare();
+  });
+}
+
+/** Actions by id (a JSON array), those the reader may see, in id order: a report's rows. */
+export function sourcesByIds(db: Db, visibilities: readonly Visibility[]) {
+  return preparedQuery(db, `documents:by-ids:${visibilities.join()}`, () =>
+    selectDocumentSources(db)
+      .where(and(sql`${actions.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`, actionsVisibleTo({ visibilities })))
+      .orderBy(actions.id)
+      .prepare(),
+  );
+}
+
+/** A meeting's action log: due at it, or flagged at it (as GET /v1/meetings/{id}/action-log), in id order. */
+export function actionLogSources(db: Db, visibilities: readonly Visibility[]) {
+  return preparedQuery(db, `documents:action-log:${visibilities.join()}`, () =>
+    selectDocumentSources(db)
+      .where(and(
+        sql`(${actions.dueMeetingId} = ${sql.placeholder('meetingId')} OR ${actions.id} IN (SELECT action_id FROM overdue_flags WHERE meeting_id = ${sql.placeholder('meetingId')}))`,
+        actionsVisibleTo({ visibilities }),
+      ))
+      .orderBy(actions.id)
+      .prepare(),
+  );
+}

@@ -1,0 +1,141 @@
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared.js';
+import { meetings } from '../../db/schema.js';
+import type { Reader } from '../../domain/visibility.js';
+import type { LocalDate } from '../../domain/local-date.js';
+import { BEING_WORKED } from '../../domain/action-lifecycle.js';
+import type { OverdueReport } from '../../jobs/overdue-report.js';
+import {
+  documentRow, runningHeader, RAG_KEY, type DocumentModel, type DocumentRow, type DocumentSection, type RowContext,
+} from '../../documents/model.js';
+import { dayInWords, instantInWords } from '../../documents/words.js';
+import type { CommitteeRepository } from '../committees/repository.js';
+import { mustFind } from '../shared/crud.js';
+import { actionLogSources, sourcesByIds, toDocumentSource, trackerSources, type TrackerStatus } from './query.js';
+
+// The agenda-pack documents as one model each (documents/model.ts): the recommendation tracker
+// of a committee, the action log of a meeting, and the overdue report's human formats. Each is
+// read with one indexed query over its own actions; every format is rendered from what is built
+// here.
+
+export interface TrackerQuery {
+  asOf?: LocalDate;
+  status?: TrackerStatus;
+  since?: LocalDate;
+}
+
+type Meeting = typeof meetings.$inferSelect;
+
+const meetingWords = (m: Pick<Meeting, 'startsAt' | 'venue' | 'agendaDespatchBy'>, timeZone: string) =>
+  `${instantInWords(m.startsAt, timeZone)}${m.venue ? `, ${m.venue}` : ''} (agenda despatch ${dayInWords(m.agendaDespatchBy)})`;
+
+export function createDocumentRepository(db: Db, { committees }: { committees: Pick<CommitteeRepository, 'get' | 'todayFor'> }) {
+  const queries = () => preparedQuery(db, 'documents:meetings', () => ({
+    next: db.select().from(meetings)
+      .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), eq(meetings.status, 'scheduled'), gte(meetings.localDate, sql.placeholder('asOf'))))
+      .orderBy(asc(meetings.startsAtUtc), asc(meetings.id)).limit(1).prepare(),
+    byId: db.select().from(meetings).where(eq(meetings.id, sql.placeholder('id'))).prepare(),
+  }));
+
+  return {
+    /** GET /v1/committees/{id}/tracker: the committee's actions for its next agenda pack. */
+    tracker(reader: Reader, committeeId: number, query: TrackerQuery = {}): DocumentModel {
+      const committee = committees.get(committeeId);
+      const asOf = query.asOf ?? committees.todayFor(committeeId);
+      const status = query.status ?? 'open';
+      const context: RowContext = { timeZone: committee.timezone, asOf };
+      const rows = trackerSources(db, reader.visibilities, status)
+        .values({ committeeId, since: query.since ?? '' })
+        .map((values) => documentRow(toDocumentSource(values), context));
+      const next = queries().next.get({ committeeId, asOf });
+      const lines = [
+        `As of ${dayInWords(asOf)}.`,
+        next ? `Next meeting: ${meetingWords(next, committee.timezone)}.` : 'No meeting is scheduled.',
+        `${status === 'open' ? 'Actions still awaiting an answer' : 'Every action, answered or not'}${query.since ? ` raised at meetings on or after ${dayInWords(query.since)}` : ''}.`,
+      ];
+      return {
+        document: 'tracker',
+        title: `${committee.name}: recommendation tracker`,
+        runningHeader: runningHeader(committee.authority, committee.name),
+        asOf,
+        lines,
+        sections: [{ heading: null, lines: [], tables: [{ caption: `Actions (${rows.length})`, rows, empty: 'There are no actions to report.' }] }],
+        ragKey: RAG_KEY,
+      };
+    },
+
+    /** GET /v1/meetings/{id}/action-log in the human formats: what is due at (or flagged at) the meeting. */
+    actionLog(reader: Reader, meetingId: number, asOfGiven?: LocalDate): DocumentModel {
+      const meeting = mustFind(queries().byId.get({ id: meetingId }), 'Meeting', meetingId);
+      const committee = committees.get(meeting.committeeId);
+      const asOf = asOfGiven ?? committees.todayFor(committee.id);
+      const context: RowContext = { timeZone: committee.timezone, asOf };
+      const rows = actionLogSources(db, reader.visibilities).values({ meetingId }).map((values) => documentRow(toDocumentSource(values), context));
+      const outstanding = rows.filter((r) => BEING_WORKED.includes(r.status.value));
+      const answered = rows.filter((r) => !BEING_WORKED.includes(r.status.value));
+      return {
+        document: 'action-log',
+        title: `${committee.name}: action log`,
+        runningHeader: runningHeader(committee.authority, committee.name),
+        asOf,
+        lines: [`Meeting: ${meetingWords(meeting, committee.timezone)}.`, `As of ${dayInWords(asOf)}.`],
+        sections: [{
+          heading: null,
+          lines: [],
+          tables: [
+            { caption: `Still to be answered (${outstanding.length})`, rows: outstanding, empty: 'Nothing is still to be answered.' },
+            { caption: `Answered, closed or withdrawn (${answered.length})`, rows: answered, empty: 'Nothing has been answered yet.' },
+          ],
+        }],
+        ragKey: RAG_KEY,
+      };
+    },
+
+    /**
+     * The overdue report (as built for the reader) as a document: a section per committee and
+     * meeting, its overdue and due-soon actions in the report's order with the report's days
+     * overdue. The report decides which actions appear; this only reads what the pages show.
+     */
+    overdueReport(reader: Reader, report: OverdueReport): DocumentModel {
+      const byIds = sourcesByIds(db, reader.visibilities);
+      const authorities = new Set<string>();
+      const names: string[] = [];
+      const sections: DocumentSection[] = report.meetings.map((entry) => {
+        const committee = committees.get(entry.committee.id);
+        if (committee.authority) authorities.add(committee.authority);
+        names.push(committee.name);
+        const context: RowContext = { timeZone: committee.timezone, asOf: report.asOf };
+        const ids = [...entry.overdue, ...entry.dueSoon].map((a) => a.id);
+        const sources = new Map(byIds.values({ ids: JSON.stringify(ids) }).map((values) => {
+          const source = toDocumentSource(values);
+          return [source.id, source] as const;
+        }));
+        const rowsOf = (list: typeof entry.overdue) => list.flatMap((a): DocumentRow[] => {
+          const source = sources.get(a.id);
+          return source ? [documentRow(source, context, a.daysOverdue ?? null)] : [];
+        });
+        return {
+          heading: committee.name,
+          lines: [entry.meeting ? `Next meeting: ${meetingWords(entry.meeting, committee.timezone)}.` : 'No meeting is scheduled.'],
+          tables: [
+            { caption: `Overdue (${entry.overdue.length})`, rows: rowsOf(entry.overdue), empty: 'Nothing is overdue.' },
+            { caption: `Due soon (${entry.dueSoon.length})`, rows: rowsOf(entry.dueSoon), empty: 'Nothing is due soon.' },
+          ],
+        };
+      });
+      const authority = authorities.size === 1 ? [...authorities][0]! : null;
+      return {
+        document: 'overdue-report',
+        title: 'Overdue actions report',
+        runningHeader: runningHeader(authority, names.length === 1 ? names[0]! : 'All committees'),
+        asOf: report.asOf,
+        lines: [`As of ${dayInWords(report.asOf)}.`, ...(sections.length === 0 ? ['No committee has overdue or due-soon actions.'] : [])],
+        sections,
+        ragKey: RAG_KEY,
+      };
+    },
+  };
+}
+
+export type DocumentRepository = ReturnType<typeof createDocumentRepository>;
