@@ -78,7 +78,7 @@ export function createServices(
   const subscribers = createSubscriberRepository(db, actions);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   return { db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass };
 }
 
