@@ -29,6 +29,7 @@ export const EnvSchema = Type.Object({
   RESPONSE_LINK_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 300 })),
+  WEBHOOK_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })),
 });
 
 export interface Config {
@@ -61,6 +62,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of notification emails. */
   mailFrom: string;
+  /** Days delivered and failed webhook deliveries (and the events only they needed) are kept. */
+  webhookRetentionDays: number;
 }
 
 
@@ -90,6 +93,7 @@ export const defaultConfig: Config = {
   responseLinkDays: 30,
   smtpUrl: undefined,
   mailFrom: 'Scrutiny Tracker <scrutiny@localhost>',
+  webhookRetentionDays: 30,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseLinkDays: Number(e.RESPONSE_LINK_DAYS ?? defaultConfig.responseLinkDays),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultConfig.mailFrom,
+    webhookRetentionDays: Number(e.WEBHOOK_RETENTION_DAYS ?? defaultConfig.webhookRetentionDays),
   };
 }

@@ -21,6 +21,7 @@ import { createScanService } from './jobs/overdue-scan.js';
 import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
 import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
+import { createWebhookPurge } from './modules/webhooks/purge.js';
 import { systemClock } from './domain/clock.js';
 import { createSubscriberRepository } from './modules/subscribers/repository.js';
 import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
@@ -37,7 +38,10 @@ import { createNotificationRepository } from './modules/notifications/repository
  */
 export function createServices(
   engine: Engine,
-  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions } = {},
+  options: {
+    actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions;
+    webhookRetentionDays?: number;
+  } = {},
 ) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
@@ -70,7 +74,8 @@ export function createServices(
   const calendars = createCalendarRepository(db, { committees, people });
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
-  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
+  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
+  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
   const responseLinks = createResponseLinkRepository(db, actions, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
