@@ -12,7 +12,7 @@ import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { createReportRepository } from '../modules/reports/repository.js';
 import { actionByIdStatements } from '../modules/actions/query.js';
 import { present } from '../modules/actions/repository.js';
-import type { Mailer } from '../modules/notifications/mailer.js';
+import { SEND_CONCURRENCY, type Mailer } from '../modules/notifications/mailer.js';
 import type { Outbox } from '../modules/webhooks/outbox.js';
 import { recipientKey, type NotificationRepository } from '../modules/notifications/repository.js';
 import type { NotificationEmail, NotificationRun } from '../modules/notifications/schemas.js';
@@ -86,8 +86,18 @@ export function createNotificationPass(
 ) {
   const clock = deps.clock ?? systemClock;
   const actionById = actionByIdStatements(db);
-  const person = (id: number) => db.select().from(people).where(eq(people.id, id)).get();
-  const committeeOf = (id: number) => db.select().from(committees).where(eq(committees.id, id)).get()!;
+  // Read once per pass: a first pass over a large database names the same few hundred people
+  // and committees thousands of times.
+  let knownPeople = new Map<number, typeof people.$inferSelect | undefined>();
+  let knownCommittees = new Map<number, typeof committees.$inferSelect>();
+  const person = (id: number) => {
+    if (!knownPeople.has(id)) knownPeople.set(id, db.select().from(people).where(eq(people.id, id)).get());
+    return knownPeople.get(id);
+  };
+  const committeeOf = (id: number) => {
+    if (!knownCommittees.has(id)) knownCommittees.set(id, db.select().from(committees).where(eq(committees.id, id)).get()!);
+    return knownCommittees.get(id)!;
+  };
   const factsOf = (ids: number[]): Map<number, ActionFacts> => {
     if (ids.length === 0) return new Map();
     const rows = db.select({
@@ -253,14 +263,18 @@ export function createNotificationPass(
   async function deliver(r: Recipient, asOf: string, now: Date, dryRun: boolean): Promise<NotificationEmail> {
     const blocked = r.blocked ?? (deps.mailer.configured ? null : 'no SMTP');
     if (!dryRun && !blocked && r.personId !== null) {
-      for (const item of r.items) {
-        if (item.role !== 'owner') continue;
-        try {
-          item.link = deps.responseLinks.issue(item.actionId, r.personId, now);
-        } catch {
-          // Not the owner any more, or finished meanwhile: the email goes without a link.
+      const personId = r.personId;
+      // One transaction for all of the recipient's links (each a savepoint in it): one commit.
+      transaction(db, () => {
+        for (const item of r.items) {
+          if (item.role !== 'owner') continue;
+          try {
+            item.link = deps.responseLinks.issue(item.actionId, personId, now);
+          } catch {
+            // Not the owner any more, or finished meanwhile: the email goes without a link.
+          }
         }
-      }
+      });
     }
     const digest = composeDigest(r.name, r.items, asOf);
     let status: NotificationEmail['status'] = dryRun ? (blocked ? 'not_sent' : 'would_send') : 'not_sent';
@@ -315,10 +329,19 @@ export function createNotificationPass(
     /** Runs the pass (or, dryRun, says what it would send). Never rejects for an SMTP failure. */
     run(request: NotifyRequest = {}): Promise<NotificationRun> {
       const pass = running.then(async () => {
+        knownPeople = new Map();
+        knownCommittees = new Map();
         const now = clock();
         const { asOf, list } = candidates(request.asOf, now);
-        const emails: NotificationEmail[] = [];
-        for (const r of recipients(list)) emails.push(await deliver(r, asOf, now, request.dryRun ?? false));
+        // A few emails on their way at once (each recorded in its own transaction as it is
+        // answered); the answer lists them in the recipients' order.
+        const everyone = recipients(list);
+        const emails: NotificationEmail[] = new Array(everyone.length);
+        let next = 0;
+        const sender = async () => {
+          for (let i = next++; i < everyone.length; i = next++) emails[i] = await deliver(everyone[i]!, asOf, now, request.dryRun ?? false);
+        };
+        await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, everyone.length) }, sender));
         return { asOf, dryRun: request.dryRun ?? false, emails };
       });
       running = pass.catch(() => undefined);
