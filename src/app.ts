@@ -101,6 +101,7 @@ export async function buildApp(
     responseLinks: { publicBaseUrl: config.publicBaseUrl, days: config.responseLinkDays, secret: config.linkSecret },
     mail: { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom },
     moderngov: { url: config.moderngovUrl, timeoutMs: config.moderngovTimeoutMs },
+    webhookRetentionDays: config.webhookRetentionDays,
   }));
   app.addHook('onClose', async () => app.services.mailer.close());
   // The webhook delivery worker runs with the listening server (as the engine's workers do) and

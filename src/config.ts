@@ -32,6 +32,7 @@ export const EnvSchema = Type.Object({
   MODERNGOV_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' })),
   MODERNGOV_SYNC_CRON: Type.Optional(Type.String({ minLength: 9 })),
   MODERNGOV_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{2,5}$' })),
+  WEBHOOK_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })),
 });
 
 export interface Config {
@@ -70,6 +71,8 @@ export interface Config {
   moderngovSyncCron: string;
   /** How long one request to Modern.gov may take. */
   moderngovTimeoutMs: number;
+  /** Days delivered and failed webhook deliveries (and the events only they needed) are kept. */
+  webhookRetentionDays: number;
 }
 
 
@@ -103,6 +106,7 @@ export const defaultConfig: Config = {
   // On the hour, every hour.
   moderngovSyncCron: '0 * * * *',
   moderngovTimeoutMs: 30_000,
+  webhookRetentionDays: 30,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -154,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     moderngovUrl: e.MODERNGOV_URL,
     moderngovSyncCron: e.MODERNGOV_SYNC_CRON ?? defaultConfig.moderngovSyncCron,
     moderngovTimeoutMs: Number(e.MODERNGOV_TIMEOUT_MS ?? defaultConfig.moderngovTimeoutMs),
+    webhookRetentionDays: Number(e.WEBHOOK_RETENTION_DAYS ?? defaultConfig.webhookRetentionDays),
   };
 }

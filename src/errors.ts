@@ -50,6 +50,15 @@ export const IdempotencyMismatchError = defineError<[key: string]>(
   'Idempotency-Key %s was already used with a different request body',
   422,
 );
+/**
+ * A retry whose first answer carried a secret shown once (a webhook's, an API key's): the answer
+ * was not kept, so it cannot be replayed; nothing new is created either.
+ */
+export const IdempotentSecretNotKeptError = defineError<[key: string, created: string]>(
+  'SCRUTINY_IDEMPOTENT_SECRET_NOT_KEPT',
+  'Idempotency-Key %s was already used: that request created %s, whose secret is shown once and not kept, so its answer cannot be repeated. Nothing new was created; to have a secret again, delete it and create it anew',
+  409,
+);
 /** A draft with no agenda items (empty text, binary garbage) has nothing to save. */
 export const NothingToImportError = defineError<[detail: string]>('SCRUTINY_NOTHING_TO_IMPORT', '%s', 422);
 /** Text past the parser's limit is refused outright: a silently truncated import would lose items. */

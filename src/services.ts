@@ -24,6 +24,7 @@ import { createScanService } from './jobs/overdue-scan.js';
 import { createOutbox } from './modules/webhooks/outbox.js';
 import { createWebhookRepository } from './modules/webhooks/repository.js';
 import { createDeliveryWorker, type WorkerLog } from './modules/webhooks/worker.js';
+import { createWebhookPurge } from './modules/webhooks/purge.js';
 import { systemClock } from './domain/clock.js';
 import { createSubscriberRepository } from './modules/subscribers/repository.js';
 import { createResponseLinkRepository, type ResponseLinkOptions } from './modules/response-links/repository.js';
@@ -43,7 +44,10 @@ import { createModernGovSync } from './jobs/moderngov-sync.js';
  */
 export function createServices(
   engine: Engine,
-  options: { actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions; moderngov?: { url?: string; timeoutMs?: number; immediate?: boolean } } = {},
+  options: {
+    actionReadCacheEntries?: number; clock?: Clock; log?: WorkerLog; responseLinks?: Omit<ResponseLinkOptions, 'clock'>; mail?: MailerOptions;
+    moderngov?: { url?: string; timeoutMs?: number; immediate?: boolean }; webhookRetentionDays?: number;
+  } = {},
 ) {
   const { db, search, changes } = engine;
   const clock = options.clock ?? systemClock;
@@ -79,7 +83,8 @@ export function createServices(
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables));
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
-  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log });
+  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
+  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
   const responseLinks = createResponseLinkRepository(db, actions, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
@@ -87,7 +92,7 @@ export function createServices(
   const subscribers = createSubscriberRepository(db, actions);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };

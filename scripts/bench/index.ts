@@ -7,7 +7,8 @@ import { benchOptions } from './options.js';
 import { IMPORT_PARSE, measureImportParse } from './import-parse.js';
 import { MODERNGOV_SYNC, measureModernGovSync } from './moderngov-sync.js';
 import { measure, measureTogether, median, medianOf, type Measurement } from './load.js';
-import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, stop, type Running } from './processes.js';
+import { NOTIFY_PASS, notificationPassRound, NOTIFY_PROBE, passDay, passRows, WEBHOOK_POSTS, webhookRound, webhookRows, type PassRound, type WebhookRound } from './notify-webhooks.js';
+import { build, createAdminKey, hasBuild, sampleMemory, serverEntry, startBareServer, startServer, startSinks, stop, type Running } from './processes.js';
 import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
 import { measureSpreadsheets, SPREADSHEETS } from './spreadsheets.js';
@@ -36,12 +37,14 @@ const fixtures = loadFixtures(db.path, db.anchor);
 const entry = serverEntry(compiled);
 const nodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
 
+// Webhook receivers and an SMTP sink for issue 14's scenarios, in a process of their own.
+const sinks = await startSinks();
 // Start-up: a fresh process each time, spawn to the first 200 from /readyz.
 const startups: number[] = [];
 let server: Running | undefined;
 for (let i = 0; i < runs; i++) {
   if (server) await stop(server);
-  server = await startServer(entry, db.path, nodeFlags);
+  server = await startServer(entry, db.path, nodeFlags, { SMTP_URL: sinks.smtpUrl, PUBLIC_BASE_URL: 'https://scrutiny.example.gov.uk' });
   startups.push(server.readyMs);
 }
 const app = server!;
@@ -61,6 +64,9 @@ const record = (name: string, m: Measurement) => {
   log(`  ${name}: ${Math.round(m.rps).toLocaleString('en-GB')} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.failures ? `, ${m.failures} failed` : ''}${rss ? `; app server peak ${rss.toFixed(0)} MB` : ''}`);
 };
 const urlOf = (s: Scenario) => (s.server === 'bare' ? bare.url : app.url);
+const postScenario = scenarios(fixtures, key, etags).find((s) => s.name === 'POST /v1/actions')!;
+const webhookRounds: WebhookRound[] = [];
+const passRounds: PassRound[] = [];
 
 // Rounds interleave the scenarios, so the baseline and each scenario see the same machine.
 for (let round = 1; round <= runs; round++) {
@@ -75,6 +81,20 @@ for (let round = 1; round <= runs; round++) {
     record(probe.name, p);
     record(idleProbe.name, await measure(app.url, idleProbe, duration, 0));
   }
+  if (!only || only.test(WEBHOOK_POSTS)) {
+    log(`round ${round}/${runs}: ${WEBHOOK_POSTS}, and with none`);
+    const w = await webhookRound(app.url, key, postScenario, sinks, db.path, duration, warmup);
+    webhookRounds.push(w);
+    record(`${WEBHOOK_POSTS} (none)`, w.none);
+    record(WEBHOOK_POSTS, w.three);
+  }
+  if (!only || only.test(NOTIFY_PASS)) {
+    log(`round ${round}/${runs}: ${NOTIFY_PASS}, as of ${passDay(db.anchor, round)}, with ${NOTIFY_PROBE.trim()}`);
+    const p = await notificationPassRound(app.url, key, passDay(db.anchor, round));
+    passRounds.push(p);
+    log(`  the pass took ${(p.ms / 1000).toFixed(2)} s for ${p.emails} emails`);
+    record(NOTIFY_PROBE, p.probe);
+  }
 }
 // Last, so that its worker's memory and processor do not colour the scenarios above.
 const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
@@ -82,7 +102,7 @@ const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(a
 const sheetRows = !only || only.test(SPREADSHEETS) ? await measureSpreadsheets(app.url, key, fixtures, runs, memory, log) : [];
 const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log) : [];
 const rss = memory.stop();
-await Promise.all([stop(app), stop(bare)]);
+await Promise.all([stop(app), stop(bare), stop(sinks)]);
 
 log('raw better-sqlite3 floor');
 const floor = only ? [] : sqliteFloor(db.path, fixtures, Math.min(duration, 2) * 1000, runs);
@@ -104,6 +124,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
     note: m.failures > 0 ? `${m.failures} failed responses (${bad.map(([c, n]) => `${c}×${n}`).join(', ') || 'socket errors'})` : undefined,
   });
 }
+rows.push(...webhookRows(webhookRounds, bareRps, postScenario.connections), ...passRows(passRounds));
 rows.push({ scenario: 'start-up to /readyz OK, ms (median, max)', rps: null, p50: median(startups), p99: Math.max(...startups), ratio: null, target: '≤ 1000 ms', met: Math.max(...startups) <= 1000 });
 rows.push({ scenario: 'server resident memory, MB (median, peak)', rps: null, p50: median(rss), p99: Math.max(...rss), ratio: null, target: '≤ 250 MB', met: Math.max(...rss) <= 250 });
 rows.push(...importRows, ...sheetRows, ...syncRows);

@@ -13,7 +13,7 @@ export interface Measurement {
   statuses: Record<string, number>;
 }
 
-function measurementOf(result: Result): Measurement {
+export function measurementOf(result: Result): Measurement {
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   return {
     rps: result.requests.average,

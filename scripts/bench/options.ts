@@ -9,7 +9,9 @@ export const USAGE = `npm run bench -- [options]
   --warmup S      seconds of warm-up before each (default 1)
   --runs N        rounds; the table shows each figure's median (default 3)
   --json FILE     also write the table as JSON
-  --only REGEX    only the scenarios whose name matches (the bare route always runs; 'minutes import' for the import's parse times, 'spreadsheets' for the CSV export and import)
+  --only REGEX    only the scenarios whose name matches (the bare route always runs; 'minutes import' for the import's parse times,
+                  'spreadsheets' for the CSV export and import, 'webhooks' for POST with three webhooks against none,
+                  'notification pass' for the pass with /healthz beside it)
   --cpu-prof DIR  write the server's CPU profiles (node --cpu-prof) into DIR
   --no-build      measure the existing build instead of building first
   --help          this text`;

@@ -80,21 +80,45 @@ export function serverEntry(compiled: boolean): string {
   return compiled ? COMPILED_SERVER : join(ROOT, 'src', 'server.ts');
 }
 
-export async function startServer(entry: string, databasePath: string, nodeFlags: string[] = []): Promise<Running> {
+export async function startServer(entry: string, databasePath: string, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   return spawnAndWait(entry, {
     DATABASE_PATH: databasePath,
     DATABASE_SYNCHRONOUS: 'FULL',
     SCAN_ON_START: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000000',
+    ...env,
   }, '/readyz', await freePort(), nodeFlags);
+}
+
+export interface Sinks {
+  child: ChildProcess;
+  /** Three webhook receivers answering 200; a GET on one answers how many POSTs it has had. */
+  receivers: string[];
+  /** An SMTP server that accepts and drops every email. */
+  smtpUrl: string;
+}
+
+/** The receivers of issue 14's scenarios (sinks.ts), in a process of their own. */
+export function startSinks(): Promise<Sinks> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sinks.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (!out.includes('\n')) return;
+      const { receivers, smtpUrl } = JSON.parse(out.slice(0, out.indexOf('\n'))) as { receivers: string[]; smtpUrl: string };
+      resolve({ child, receivers, smtpUrl });
+    });
+    child.once('exit', (code) => reject(new Error(`the bench's receivers exited (${code}) before listening`)));
+  });
 }
 
 export async function startBareServer(): Promise<Running> {
   return spawnAndWait(join(import.meta.dirname, 'bare-server.ts'), {}, '/healthz', await freePort());
 }
 
-export async function stop(running: Running): Promise<void> {
+export async function stop(running: Pick<Running, 'child'>): Promise<void> {
   if (running.child.exitCode !== null) return;
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
   running.child.kill('SIGTERM');

@@ -512,6 +512,9 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+    // The purge (modules/webhooks/purge.ts) asks whether an event is still needed by a delivery,
+    // and deleting an event has SQLite look for deliveries referring to it.
+    index('webhook_deliveries_event_idx').on(t.eventId),
   ],
 );
 

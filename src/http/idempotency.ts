@@ -4,11 +4,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/client.js';
 import { idempotencyRecords } from '../db/schema.js';
-import { IdempotencyMismatchError, invalidField } from '../errors.js';
+import { IdempotencyMismatchError, IdempotentSecretNotKeptError, invalidField } from '../errors.js';
 
 // Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header): a retry with the same
 // key and body gets the first response again and creates nothing; the same key with another
 // body is refused. Keys are scoped to the caller so two clients cannot collide.
+//
+// An answer marked no-store carries a secret shown once (a new webhook's or API key's). Its body
+// is never stored: the record keeps only that the request was made and where it created
+// something, and a retry is refused with 409 naming it, rather than creating a second one or
+// replaying an answer without the secret that a client would take for the real thing.
+
+/** Stored in place of an answer that was not kept (no-store): no answer the API gives reads so. */
+const NOT_KEPT = '<not kept: no-store>';
 
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'] as const;
 
@@ -61,6 +69,10 @@ export default fp<{ db: Db }>(
       if (previous) {
         if (previous.bodyHash !== bodyHash) throw new IdempotencyMismatchError(key);
         const headers = previous.responseHeaders as Record<string, string>;
+        if (previous.responseBody === NOT_KEPT) {
+          if (headers.location) reply.header('location', headers.location);
+          throw new IdempotentSecretNotKeptError(key, headers.location ?? 'what it created');
+        }
         for (const [name, value] of Object.entries(headers)) reply.header(name, value);
         reply.header('idempotent-replayed', 'true');
         return reply.code(previous.statusCode).send(previous.responseBody);
@@ -71,10 +83,10 @@ export default fp<{ db: Db }>(
     app.addHook('onSend', async (request, reply, payload) => {
       const pending = request.idempotency;
       if (!pending || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
-      // A response marked no-store (a new API key's secret) must not be kept for replay.
-      if (reply.getHeader('cache-control') === 'no-store') return payload;
+      // A response marked no-store (a new secret) is not kept: only where it points.
+      const kept = reply.getHeader('cache-control') !== 'no-store';
       const headers = Object.fromEntries(
-        REPLAYED_HEADERS.filter((h) => reply.hasHeader(h)).map((h) => [h, String(reply.getHeader(h))]),
+        (kept ? REPLAYED_HEADERS : (['location'] as const)).filter((h) => reply.hasHeader(h)).map((h) => [h, String(reply.getHeader(h))]),
       );
       db.insert(idempotencyRecords)
         .values({
@@ -84,7 +96,7 @@ export default fp<{ db: Db }>(
           path: request.url,
           bodyHash: pending.bodyHash,
           statusCode: reply.statusCode,
-          responseBody: payload,
+          responseBody: kept ? payload : NOT_KEPT,
           responseHeaders: headers,
         })
         .onConflictDoNothing()

@@ -4,12 +4,15 @@ import { actions, actionSubscribers, actionUpdates, committees, meetings, member
 import { transaction } from '../db/transaction.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
 import { systemClock, type Clock } from '../domain/clock.js';
-import { composeDigest, type DigestItem, type NotificationKind, type RecipientRole } from '../domain/notifications.js';
+import { composeDigest } from '../domain/digest.js';
+import { addWorkingDays } from '../domain/calendar.js';
+import type { AgendaPackEntry, DigestItem, NotificationKind, RecipientRole } from '../domain/notifications.js';
 import { stricter, visibilities as allVisibilities, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
+import type { createReportRepository } from '../modules/reports/repository.js';
 import { actionByIdStatements } from '../modules/actions/query.js';
 import { present } from '../modules/actions/repository.js';
-import type { Mailer } from '../modules/notifications/mailer.js';
+import { SEND_CONCURRENCY, type Mailer } from '../modules/notifications/mailer.js';
 import type { Outbox } from '../modules/webhooks/outbox.js';
 import { recipientKey, type NotificationRepository } from '../modules/notifications/repository.js';
 import type { NotificationEmail, NotificationRun } from '../modules/notifications/schemas.js';
@@ -18,8 +21,10 @@ import { judgedMeetings, planReport } from './overdue-report.js';
 
 // The notification pass as of a day D (DESIGN.md "Notifications"): reminders for actions that
 // have become due soon (once per due-by date), overdue notices for the scan's flags (once per
-// flag, the chair copied from the second), response notices for progress updates and answers
-// (once per update, to the requester and the subscribers), one digest email per recipient. What was notified is
+// flag, the chair copied from the second), the agenda pack (the next meeting's action log to the
+// committee's contact officer on the working day before its agenda despatch date, once per
+// meeting and date), response notices for progress updates and answers (once per update, to
+// the requester and the subscribers), one digest email per recipient. What was notified is
 // recorded per action, kind, key and recipient, so a second pass on the same day sends nothing
 // new; a failed email is not recorded as done and goes again next pass. The server runs `run` on
 // NOTIFY_CRON (jobs/scheduler.ts); POST /v1/notifications/run and `npm run notify` call it too.
@@ -57,6 +62,7 @@ interface Candidate {
   meetingOn: string | null;
   timesFlagged?: number;
   answered?: boolean;
+  pack?: AgendaPackEntry;
 }
 
 /**
@@ -66,16 +72,32 @@ interface Candidate {
  */
 const RESPONSE_LOOKBACK_DAYS = 7;
 
+/** The agenda pack goes to a contact officer, who is no person the tracker knows: public business only. */
+const PUBLIC_READER = { name: 'notification pass', visibilities: ['public'] as const };
+
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 export function createNotificationPass(
   db: Db,
-  deps: { holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: ResponseLinkRepository; mailer: Mailer; clock?: Clock; events?: Outbox },
+  deps: {
+    holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: ResponseLinkRepository; mailer: Mailer;
+    reports: Pick<ReturnType<typeof createReportRepository>, 'actionLog'>; clock?: Clock; events?: Outbox;
+  },
 ) {
   const clock = deps.clock ?? systemClock;
   const actionById = actionByIdStatements(db);
-  const person = (id: number) => db.select().from(people).where(eq(people.id, id)).get();
-  const committeeOf = (id: number) => db.select().from(committees).where(eq(committees.id, id)).get()!;
+  // Read once per pass: a first pass over a large database names the same few hundred people
+  // and committees thousands of times.
+  let knownPeople = new Map<number, typeof people.$inferSelect | undefined>();
+  let knownCommittees = new Map<number, typeof committees.$inferSelect>();
+  const person = (id: number) => {
+    if (!knownPeople.has(id)) knownPeople.set(id, db.select().from(people).where(eq(people.id, id)).get());
+    return knownPeople.get(id);
+  };
+  const committeeOf = (id: number) => {
+    if (!knownCommittees.has(id)) knownCommittees.set(id, db.select().from(committees).where(eq(committees.id, id)).get()!);
+    return knownCommittees.get(id)!;
+  };
   const factsOf = (ids: number[]): Map<number, ActionFacts> => {
     if (ids.length === 0) return new Map();
     const rows = db.select({
@@ -133,7 +155,33 @@ export function createNotificationPass(
       const action = facts.get(a.id);
       if (action) list.push({ kind: 'response', key: `responded:${a.respondedOn}`, action, dueBy: null, meetingOn: null, answered: true });
     }
+    list.push(...agendaPacks(plan));
     return { asOf: plan.asOf, list };
+  }
+
+  /**
+   * Agenda pack: each committee's next meeting whose agenda goes out tomorrow (the working day
+   * before its agendaDespatchBy) has its action log sent to the contact officer. A pass that
+   * missed that day, or whose email failed, sends it on the despatch day itself; never later,
+   * the agenda being out by then. The key names the meeting and the date, so a meeting moved to
+   * another day gets a pack for its new date.
+   */
+  function agendaPacks(plan: ReturnType<typeof planReport>): Candidate[] {
+    const calendar = deps.holidays.calendar();
+    const list: Candidate[] = [];
+    for (const { asOf, next } of plan.committees) {
+      if (!next || asOf > next.agendaDespatchBy || asOf < addWorkingDays(next.agendaDespatchBy, -1, calendar)) continue;
+      const key = `meeting:${next.id}:${next.agendaDespatchBy}`;
+      for (const a of deps.reports.actionLog(PUBLIC_READER, next.id, asOf)) {
+        const owner = a.ownerId !== null ? (person(a.ownerId)?.name ?? a.ownerText) : a.ownerText;
+        list.push({
+          kind: 'agenda_pack', key, dueBy: a.dueDate, meetingOn: next.localDate,
+          action: { id: a.id, committeeId: a.committeeId, reference: a.reference, title: a.title, ownerId: a.ownerId, requestedById: a.requestedById, status: a.status, visibility: 'public' },
+          pack: { meetingId: next.id, despatchBy: next.agendaDespatchBy, owner, status: a.status, overdue: a.overdue, rag: a.rag, timesFlagged: a.timesFlagged },
+        });
+      }
+    }
+    return list;
   }
 
   /** Who gets each candidate, grouped by recipient; what is already done is left out. */
@@ -148,7 +196,7 @@ export function createNotificationPass(
       r.items.push({
         kind: c.kind, role, key: c.key, actionId: c.action.id, reference: c.action.reference ?? `#${c.action.id}`,
         title: c.action.title, committee: committee.name, visibility: c.action.visibility,
-        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered,
+        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered, pack: c.pack,
       });
     };
     const asPerson = (id: number): Omit<Recipient, 'items'> | undefined => {
@@ -157,7 +205,18 @@ export function createNotificationPass(
       const blocked = !p.notify ? 'opted out' : p.email ? null : 'no email';
       return { personId: p.id, email: p.email, name: p.name, blocked };
     };
+    const contactOf = (c: Candidate) => committeeOf(c.action.committeeId).contactEmail;
+    // A meeting's action log goes whole, once: after it has gone, an action that joins the log
+    // later is not sent on its own.
+    const packsSent = new Set(list
+      .filter((c) => c.kind === 'agenda_pack' && deps.notifications.done(c.action.id, c.kind, c.key, recipientKey(null, contactOf(c))))
+      .map((c) => c.key));
     for (const c of list) {
+      if (c.kind === 'agenda_pack') {
+        const contact = contactOf(c);
+        if (!packsSent.has(c.key)) add({ personId: null, email: contact, name: null, blocked: contact ? null : 'no contact email' }, 'contact', c);
+        continue;
+      }
       const hidden = c.action.visibility !== 'public';
       // Exempt and confidential business is named only to its owner or requester.
       const mayRead = (personId: number) => !hidden || personId === c.action.ownerId || personId === c.action.requestedById;
@@ -204,14 +263,18 @@ export function createNotificationPass(
   async function deliver(r: Recipient, asOf: string, now: Date, dryRun: boolean): Promise<NotificationEmail> {
     const blocked = r.blocked ?? (deps.mailer.configured ? null : 'no SMTP');
     if (!dryRun && !blocked && r.personId !== null) {
-      for (const item of r.items) {
-        if (item.role !== 'owner') continue;
-        try {
-          item.link = deps.responseLinks.issue(item.actionId, r.personId, now);
-        } catch {
-          // Not the owner any more, or finished meanwhile: the email goes without a link.
+      const personId = r.personId;
+      // One transaction for all of the recipient's links (each a savepoint in it): one commit.
+      transaction(db, () => {
+        for (const item of r.items) {
+          if (item.role !== 'owner') continue;
+          try {
+            item.link = deps.responseLinks.issue(item.actionId, personId, now);
+          } catch {
+            // Not the owner any more, or finished meanwhile: the email goes without a link.
+          }
         }
-      }
+      });
     }
     const digest = composeDigest(r.name, r.items, asOf);
     let status: NotificationEmail['status'] = dryRun ? (blocked ? 'not_sent' : 'would_send') : 'not_sent';
@@ -266,10 +329,19 @@ export function createNotificationPass(
     /** Runs the pass (or, dryRun, says what it would send). Never rejects for an SMTP failure. */
     run(request: NotifyRequest = {}): Promise<NotificationRun> {
       const pass = running.then(async () => {
+        knownPeople = new Map();
+        knownCommittees = new Map();
         const now = clock();
         const { asOf, list } = candidates(request.asOf, now);
-        const emails: NotificationEmail[] = [];
-        for (const r of recipients(list)) emails.push(await deliver(r, asOf, now, request.dryRun ?? false));
+        // A few emails on their way at once (each recorded in its own transaction as it is
+        // answered); the answer lists them in the recipients' order.
+        const everyone = recipients(list);
+        const emails: NotificationEmail[] = new Array(everyone.length);
+        let next = 0;
+        const sender = async () => {
+          for (let i = next++; i < everyone.length; i = next++) emails[i] = await deliver(everyone[i]!, asOf, now, request.dryRun ?? false);
+        };
+        await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, everyone.length) }, sender));
         return { asOf, dryRun: request.dryRun ?? false, emails };
       });
       running = pass.catch(() => undefined);

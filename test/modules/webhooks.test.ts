@@ -69,6 +69,28 @@ t.test('a webhook is created with a secret shown once, then read, changed and de
   t.equal((await api.request({ method: 'GET', url: `/v1/webhooks/${created.id}` })).statusCode, 404);
 });
 
+t.test('a retried create with the same Idempotency-Key: refused, naming the webhook, its secret never stored', async (t) => {
+  const api = await build(t);
+  const headers = { 'idempotency-key': 'create-hook-1' };
+  const payload = { url: 'https://example.gov.uk/hooks', events: ['action.created'], scopes: ['read'] };
+  const first = await api.request({ method: 'POST', url: '/v1/webhooks', payload, headers });
+  t.equal(first.statusCode, 201);
+  const { id, secret } = first.json();
+  const stored = api.app.db.$client.prepare('SELECT response_body, response_headers FROM idempotency_records').all() as { response_body: string; response_headers: string }[];
+  t.equal(stored.length, 1, 'the request is on record');
+  t.notOk(JSON.stringify(stored).includes(secret.slice(6)), 'but not its secret');
+
+  const retry = await api.request({ method: 'POST', url: '/v1/webhooks', payload, headers });
+  t.equal(retry.statusCode, 409);
+  t.match(retry.headers['content-type'], /^application\/problem\+json/);
+  t.equal(retry.headers.location, `/v1/webhooks/${id}`, 'where the first request created it');
+  t.match(retry.json(), { status: 409, code: 'SCRUTINY_IDEMPOTENT_SECRET_NOT_KEPT', detail: /create-hook-1.*\/v1\/webhooks\/\d+.*shown once.*Nothing new was created/ });
+  t.notOk(retry.body.includes(secret.slice(6)));
+  t.equal((await api.request({ method: 'GET', url: '/v1/webhooks' })).json().data.length, 1, 'nothing new was created');
+  const other = await api.request({ method: 'POST', url: '/v1/webhooks', payload: { ...payload, url: 'https://example.gov.uk/other' }, headers });
+  t.equal(other.statusCode, 422, 'the same key with another body is still refused as reused');
+});
+
 t.test('bad input to every webhook route is a problem naming the field', async (t) => {
   const api = await build(t);
   const hook = await subscribe(api, { url: 'https://example.gov.uk/hooks' });

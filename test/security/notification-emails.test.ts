@@ -6,7 +6,7 @@ import { AS_OF, LEVEL_MARKER, levels, seedBusiness } from './seed.js';
 // The leak matrix for notification emails: exempt and confidential business is named only to
 // the person who owns or asked for it, under "Not for publication". The seed's person owns and
 // asked for every seeded action; the committee's chair (copied from the second flag) and its
-// contact officer (actions with no owner) and a subscriber (response notices) get emails too, and none of theirs carries a marker of
+// contact officer (actions with no owner; the agenda pack) and a subscriber (response notices) get emails too, and none of theirs carries a marker of
 // a level above public — in the subject, the text or the HTML.
 
 t.test('notification emails name exempt and confidential business only to its owner', async (t) => {
@@ -36,6 +36,8 @@ t.test('notification emails name exempt and confidential business only to its ow
   }
   api.app.db.$client.prepare('UPDATE action_updates SET created_at = ?').run(`${AS_OF}T09:00:00.000Z`);
 
+  // The eve of the September meeting's despatch date (22 August): the contact officer's agenda pack.
+  await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: '2024-08-21' } });
   await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: AS_OF } });
   // A second flag for each action: the chair is copied.
   await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: '2024-09-10' } });
@@ -45,6 +47,7 @@ t.test('notification emails name exempt and confidential business only to its ow
   const others = smtp.received.filter((r) => !r.to.includes('ada@example.gov.uk'));
   t.ok(others.some((r) => r.to.includes('chair@example.gov.uk')), 'the chair is emailed');
   t.ok(others.some((r) => r.to.includes('scrutiny@example.gov.uk')), 'the contact officer is emailed');
+  t.ok(others.some((r) => r.to.includes('scrutiny@example.gov.uk') && (r.mail.text ?? '').includes('Action log for the agenda')), 'the contact officer gets the agenda pack');
   t.ok(others.some((r) => r.to.includes('sam@example.gov.uk')), 'the subscriber is emailed');
   for (const r of others) {
     const whole = [r.mail.subject ?? '', r.mail.text ?? '', String(r.mail.html ?? ''), r.mail.to ? JSON.stringify(r.mail.to) : ''].join('\n');

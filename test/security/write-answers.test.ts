@@ -3,11 +3,12 @@ import t, { type Test } from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build, buildOnFile, type TestApp } from '../helper.js';
 import { isProblem, maskedProblem } from './probe.js';
-import { LEVEL_MARKER, levels, seedBusiness, type Level, type Seed } from './seed.js';
+import { LEVEL_MARKER, levels, seedBusiness, type ActionKey, type Level, type Seed } from './seed.js';
 
 // The leak matrix for what writes answer (visibility.test.ts probes the reads): the minutes
-// import's drafts, warnings, "already imported" answers and refusals, a refused delete, and the
-// 429 and 503 that come before any record is looked at. A write key sees only the levels it may
+// import's drafts, warnings, "already imported" answers and refusals, a refused delete, the
+// writes of notifications, webhooks, subscriptions and response links, and the 429 and 503 that
+// come before any record is looked at. A write key sees only the levels it may
 // read: no answer carries another level's marker, and none depends on hidden business.
 
 const writerScopes = { writer: ['write'], exemptClerk: ['write', 'read:exempt'] } as const;
@@ -147,6 +148,79 @@ t.test('a refused delete names no hidden business, and says nothing more for it'
   const [personHidden, personWithout] = [await del(`/v1/people/${named}`), await del(`/v1/people/${namedTwin}`)];
   t.equal(personHidden.statusCode, 409);
   t.same(maskedProblem(personHidden, named), maskedProblem(personWithout, namedTwin), 'a person: the same words whether or not a hidden action names them too');
+});
+
+t.test('subscriptions, response links, webhooks and the notification pass answer a write key as for a missing action where it may not read', async (t) => {
+  const s = await setting(t);
+  const MISSING = 999999;
+  const personId = s.seed.personId;
+  type Write = [method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>];
+  for (const who of Object.keys(writerScopes) as WriterName[]) {
+    await t.test(who, async (t) => {
+      const send = ([method, url, payload]: Write) => s.api.request({ method, url, payload, as: s.keys[who] });
+
+      // Admin's alone: refused before anything is looked at, whatever the id.
+      const adminOnly: Write[] = [
+        ['POST', '/v1/webhooks', { url: 'https://receiver.example.gov.uk/hooks', events: ['action.created'], scopes: ['read', 'read:exempt'] }],
+        ['PATCH', `/v1/webhooks/${s.seed.webhookId}`, { enabled: true }],
+        ['DELETE', `/v1/webhooks/${s.seed.webhookId}`],
+        ['POST', `/v1/webhooks/${s.seed.webhookId}/deliveries/1/retry`],
+        ['POST', `/v1/webhooks/${MISSING}/deliveries/1/retry`],
+        ['POST', '/v1/notifications/run', { asOf: '2024-08-23', dryRun: true }],
+      ];
+      for (const write of adminOnly) {
+        const res = await send(write);
+        t.equal(res.statusCode, 403, `${write[0]} ${write[1]}: 403`);
+        t.ok(isProblem(res));
+        t.same(hiddenIn(who, res), []);
+      }
+
+      const onAction = (actionId: number): Write[] => [
+        ['PUT', `/v1/actions/${actionId}/subscribers/${personId}`],
+        ['DELETE', `/v1/actions/${actionId}/subscribers/${personId}`],
+        ['POST', `/v1/actions/${actionId}/response-links`, { personId }],
+        ['DELETE', `/v1/actions/${actionId}/response-links/1`],
+      ];
+      for (const key of Object.keys(s.seed.actions) as ActionKey[]) {
+        const { id, level } = s.seed.actions[key];
+        if (sees[who].includes(level)) {
+          // Business the key may read: the writes work, and their answers name nothing hidden.
+          const [subscribe, unsubscribe, link] = onAction(id);
+          t.equal((await send(subscribe!)).statusCode, 204, `${key}: subscribed`);
+          t.equal((await send(unsubscribe!)).statusCode, 204, `${key}: unsubscribed`);
+          const issued = await send(link!);
+          t.equal(issued.statusCode, 201, `${key}: a link for its owner`);
+          t.same(hiddenIn(who, issued), []);
+          continue;
+        }
+        const missing = onAction(MISSING);
+        for (const [i, write] of onAction(id).entries()) {
+          const [hidden, absent] = [await send(write), await send(missing[i]!)];
+          t.equal(hidden.statusCode, 404, `${key} (${level}): ${write[0]} ${write[1]} is a 404`);
+          t.same(hiddenIn(who, hidden), []);
+          t.same(maskedProblem(hidden, id), maskedProblem(absent, MISSING), `${key}: ${write[0]} ${write[1]} answers as for a missing action`);
+        }
+      }
+    });
+  }
+  t.equal(s.api.app.db.$client.prepare('SELECT count(*) FROM action_subscribers').pluck().get(), 0, 'every subscription made was ended; none made on hidden business');
+  const links = s.api.app.db.$client.prepare('SELECT action_id FROM response_links').pluck().all() as number[];
+  const readable = new Set(Object.values(s.seed.actions).filter((a) => a.level !== 'confidential').map((a) => a.id));
+  t.ok(links.length > 0 && links.every((id) => readable.has(id)), 'links only on business some write key could read');
+
+  // A person subscribed to hidden business is deleted in the same words as one who is not.
+  const person = async () => (await s.api.request({ method: 'POST', url: '/v1/people', payload: { name: 'Sam Subscriber', kind: 'officer' } })).json().id as number;
+  const [subscribed, twin] = [await person(), await person()];
+  t.equal((await s.api.request({ method: 'PUT', url: `/v1/actions/${s.seed.actions.public.id}/subscribers/${twin}` })).statusCode, 204);
+  for (const key of ['public', 'exempt', 'confidential'] as const) {
+    t.equal((await s.api.request({ method: 'PUT', url: `/v1/actions/${s.seed.actions[key].id}/subscribers/${subscribed}` })).statusCode, 204);
+  }
+  const [withHidden, without] = [
+    await s.api.request({ method: 'DELETE', url: `/v1/people/${subscribed}`, as: s.keys.writer }),
+    await s.api.request({ method: 'DELETE', url: `/v1/people/${twin}`, as: s.keys.writer }),
+  ];
+  t.equal(withHidden.statusCode, without.statusCode, 'the same status');
+  if (isProblem(withHidden)) t.same(maskedProblem(withHidden, subscribed), maskedProblem(without, twin), 'and the same words');
 });
 
 t.test('a 429 and a 503 come before any record is looked at: the same for hidden and missing ids', async (t) => {

@@ -4,6 +4,9 @@ import nodemailer from 'nodemailer';
 // A server that refuses, answers 5xx or goes quiet is the pass's to record as `failed`: `send`
 // rejects with the error, and the pass never lets it escape.
 
+/** Emails the pass has on their way at once, each on a pooled connection of its own. */
+export const SEND_CONCURRENCY = 3;
+
 export interface OutgoingEmail {
   to: string;
   cc?: string[];
@@ -34,8 +37,12 @@ export function createMailer({ smtpUrl, mailFrom, timeoutMs = 15_000 }: MailerOp
       close: () => {},
     };
   }
+  // Pooled: a pass sends one email per recipient, and a connection (greeting, EHLO) for each cost
+  // several times the message itself; SEND_CONCURRENCY (jobs/notify.ts) emails go at once.
   const transport = nodemailer.createTransport({
     url: smtpUrl,
+    pool: true,
+    maxConnections: SEND_CONCURRENCY,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

@@ -29,12 +29,17 @@ export interface NotificationRecord {
 export const recipientKey = (personId: number | null, email: string | null) => (personId !== null ? `person:${personId}` : `email:${email ?? ''}`);
 
 export function createNotificationRepository(db: Db) {
+  // Asked for every candidate of a pass: prepared once.
+  const notified = db.select({ id: notifiedActions.id }).from(notifiedActions)
+    .where(and(
+      eq(notifiedActions.actionId, sql.placeholder('actionId')), eq(notifiedActions.kind, sql.placeholder('kind')),
+      eq(notifiedActions.key, sql.placeholder('key')), eq(notifiedActions.recipient, sql.placeholder('recipient')),
+    ))
+    .prepare();
   return {
     /** Whether this action's notification of this kind and key has already gone to this recipient. */
     done(actionId: number, kind: NotificationKind, key: string, recipient: string): boolean {
-      return db.select({ id: notifiedActions.id }).from(notifiedActions)
-        .where(and(eq(notifiedActions.actionId, actionId), eq(notifiedActions.kind, kind), eq(notifiedActions.key, key), eq(notifiedActions.recipient, recipient)))
-        .get() !== undefined;
+      return notified.get({ actionId, kind, key, recipient }) !== undefined;
     },
 
     /**

@@ -33,8 +33,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config,
     schema: {
       operationId: 'createWebhook', tags, summary: 'Subscribe a URL to events; the signing secret is in this response only',
+      description: 'With `Idempotency-Key`, a retry is refused (409, `Location` naming the webhook the first request created): '
+        + 'the answer held the secret, which is never stored, so it cannot be repeated, and nothing new is created.',
       body: CreateWebhookSchema,
-      response: { 201: NewWebhookSchema, ...problemResponses(422) },
+      response: { 201: NewWebhookSchema, ...problemResponses(409, 422) },
     },
   }, async (request, reply) => {
     const webhook = webhooks.create(actorOf(request), request.body);

@@ -6,6 +6,7 @@ import { immediateTransaction } from '../../db/transaction.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { nextAttemptAfter, visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';
 import type { Outbox } from './outbox.js';
+import type { PurgeResult, WebhookPurge } from './purge.js';
 import type { WebhookRepository } from './repository.js';
 import { signatureOf } from './signature.js';
 
@@ -14,8 +15,10 @@ import { signatureOf } from './signature.js';
 // may read them, then POSTs the deliveries that are due. Everything it knows is in rows, so a
 // restart (kill -9 included) resumes where it was: a delivery is claimed by moving its next
 // attempt past the request's timeout, so one cut short by a crash is simply due again later.
+// Once an hour (and at start) it removes the history older than the retention (purge.ts).
 
 export interface WorkerLog {
+  info?(details: object, message: string): void;
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
 }
@@ -31,7 +34,12 @@ export interface DeliveryWorkerOptions {
   /** Deliveries attempted at once (8). */
   concurrency?: number;
   log?: WorkerLog;
+  /** Removes delivered and failed history past WEBHOOK_RETENTION_DAYS; none: kept for ever. */
+  purge?: WebhookPurge;
 }
+
+/** How often the history past the retention is looked for. */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** How long after a claim a delivery whose attempt never finished is due again. */
 const CLAIM_MARGIN_MS = 30_000;
@@ -64,6 +72,8 @@ interface Outcome {
 export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   const { outbox, clock = systemClock, timeoutMs = 10_000, pollMs = 1000, concurrency = 8, log = silent } = options;
   let timer: NodeJS.Timeout | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let purging: Promise<PurgeResult | undefined> | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
@@ -247,6 +257,23 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     return running;
   }
 
+  /** One purge at a time; a failure is logged, and the next hour's tries again. */
+  function purge(): Promise<PurgeResult | undefined> {
+    if (!options.purge) return Promise.resolve(undefined);
+    purging ??= options.purge.run(clock(), () => stopped && !manual)
+      .then((removed) => {
+        if (removed.deliveries || removed.events) log.info?.({ ...removed, retentionDays: options.purge!.retentionDays }, 'old webhook deliveries and events removed');
+        return removed;
+      }, (err: unknown) => {
+        log.error({ err }, 'webhook history purge failed; trying again in an hour');
+        return undefined;
+      })
+      .finally(() => {
+        purging = undefined;
+      });
+    return purging;
+  }
+
   outbox.onRecorded(() => {
     // After the turn: the event's transaction (a group commit) commits first.
     if (!stopped) setImmediate(() => void tick()).unref();
@@ -270,15 +297,31 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       timer = setInterval(() => void tick(), pollMs);
       timer.unref();
       void tick();
+      purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
+      purgeTimer.unref();
+      void purge();
+    },
+
+    /** Removes the history past the retention now (tests call it after moving their clock on). */
+    async purge(): Promise<PurgeResult | undefined> {
+      manual = true;
+      try {
+        if (purging) await purging;
+        return await purge();
+      } finally {
+        manual = false;
+      }
     },
 
     /** Stops polling, abandons attempts in flight (they are due again after their claim), waits for the pass to end. */
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (purgeTimer) clearInterval(purgeTimer);
       timer = undefined;
+      purgeTimer = undefined;
       for (const controller of inFlight) controller.abort(STOPPING);
-      await running;
+      await Promise.all([running, purging]);
     },
   };
 }

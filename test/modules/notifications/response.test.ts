@@ -30,14 +30,18 @@ t.test('updates and answers reach the requester and the subscribers, once each; 
   t.match(run.emails.find((e) => e.personId === sam), { status: 'sent', kinds: ['response'], recipientRoles: ['subscriber'], actionIds: [open.id] });
   const [toRita] = mailTo('rita');
   t.equal(mailTo('rita').length, 1, 'one digest, though Rita both asked and subscribed');
-  t.match(toRita!.subject, /^Not for publication: Scrutiny actions: 2 answered or updated/);
+  // News alone reads as news: no demand, no due dates, nothing to do.
+  t.equal(toRita!.subject, 'Not for publication: Scrutiny actions you asked for: 2 updated');
+  t.match(toRita!.text, /^Dear Rita Requester,\n\nHere is news of scrutiny actions you asked for, as of Friday 19 July 2024\. There is nothing you need to do: the update is in the tracker\./);
+  t.notMatch(toRita!.text, /need your attention|Due by|What to do/);
   for (const part of [toRita!.text!, toRita!.html as string]) {
     t.match(part, open.reference);
     t.match(part, hidden.reference);
     t.match(part, 'New progress update');
   }
   const [toSam] = mailTo('sam');
-  t.match(toSam!.subject, /^Scrutiny actions: 1 answered or updated/);
+  t.equal(toSam!.subject, 'Scrutiny actions you follow: 1 updated');
+  t.match(toSam!.text, /Here is news of scrutiny actions you follow, as of Friday 19 July 2024\./);
   for (const part of [toSam!.text!, toSam!.html as string]) {
     t.match(part, open.reference);
     t.notMatch(part, hidden.reference, 'a subscriber who neither owns nor asked hears nothing of exempt business');
@@ -57,7 +61,9 @@ t.test('updates and answers reach the requester and the subscribers, once each; 
   await runPass(api, { asOf: '2024-07-22' });
   const latest = mailTo('sam').at(-1)!;
   t.equal(mailTo('sam').length, 2);
-  t.match(latest.text!, /Answered/);
+  t.equal(latest.subject, 'Scrutiny actions you follow: 1 answered');
+  t.match(latest.text!, /Answered\./);
+  t.match(latest.text!, /There is nothing you need to do: the answer is in the tracker\./);
   t.match(latest.text!, open.reference);
   t.equal(mailTo('rita').length, 2, 'the requester is told of the answer too');
   t.notMatch(mailTo('rita').at(-1)!.subject, /Not for publication/, 'only the public action this time');

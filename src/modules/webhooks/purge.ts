@@ -1,0 +1,94 @@
+import { and, asc, inArray, lt, sql } from 'drizzle-orm';
+import { isBusy, withoutWaiting } from '../../db/busy.js';
+import type { Db } from '../../db/client.js';
+import { webhookDeliveries, webhookEvents } from '../../db/schema.js';
+import { immediateTransaction } from '../../db/transaction.js';
+
+// The outbox's history does not grow for ever: deliveries that are done with (delivered, or
+// failed after a day of retries) are removed, with their attempts, once they were last set going
+// more than WEBHOOK_RETENTION_DAYS ago, and then the events no delivery needs any more. A pending
+// delivery is never removed, nor the event it will send. The delivery worker runs this with the
+// server (worker.ts); rows go in small batches, each its own short write, so requests are never
+// held up behind it.
+
+const BATCH = 500;
+const DAY_MS = 86_400_000;
+/** Spelt out, as the worker's: SQLite then reads the status as written. */
+const DONE_WITH = sql`${webhookDeliveries.status} <> 'pending'`;
+const DISPATCHED = sql`${webhookEvents.dispatched} = 1`;
+
+export interface PurgeResult {
+  deliveries: number;
+  events: number;
+  /** True when another process held the write lock: the rest waits for the next run. */
+  interrupted: boolean;
+}
+
+export function createWebhookPurge(db: Db, { retentionDays }: { retentionDays: number }) {
+  const oldDeliveries = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
+    .where(and(DONE_WITH, lt(webhookDeliveries.retryFrom, sql.placeholder('cutoff'))))
+    .orderBy(asc(webhookDeliveries.id)).limit(BATCH).prepare();
+  const unneededEvents = db.select({ id: webhookEvents.id }).from(webhookEvents)
+    .where(and(
+      DISPATCHED,
+      lt(webhookEvents.occurredAt, sql.placeholder('cutoff')),
+      sql`NOT EXISTS (SELECT 1 FROM ${webhookDeliveries} WHERE ${webhookDeliveries.eventId} = ${webhookEvents.id})`,
+    ))
+    .orderBy(asc(webhookEvents.id)).limit(BATCH).prepare();
+
+  /** One batch in its own write; undefined when another process holds the write lock. */
+  function batch(cutoff: string, which: 'deliveries' | 'events'): number | undefined {
+    // Looked at first (a read, no lock): a server with nothing to remove writes nothing.
+    if ((which === 'deliveries' ? oldDeliveries : unneededEvents).all({ cutoff }).length === 0) return 0;
+    try {
+      return withoutWaiting(db.$client, () => immediateTransaction(db, () => {
+        if (which === 'deliveries') {
+          const ids = oldDeliveries.all({ cutoff }).map((r) => r.id);
+          // Their attempts go with them (ON DELETE CASCADE).
+          if (ids.length) db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run();
+          return ids.length;
+        }
+        const ids = unneededEvents.all({ cutoff }).map((r) => r.id);
+        if (ids.length) db.delete(webhookEvents).where(inArray(webhookEvents.id, ids)).run();
+        return ids.length;
+      }));
+    } catch (err) {
+      if (isBusy(err)) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    retentionDays,
+
+    /** The instant before which history is removed, as of `now`. */
+    cutoff: (now: Date) => new Date(now.getTime() - retentionDays * DAY_MS).toISOString(),
+
+    /**
+     * Removes what is older than the retention as of `now`, a batch at a time, letting other
+     * work run between batches; `stopping` ends it early (the rest waits for the next run).
+     */
+    async run(now: Date, stopping: () => boolean = () => false): Promise<PurgeResult> {
+      const cutoff = this.cutoff(now);
+      const result: PurgeResult = { deliveries: 0, events: 0, interrupted: false };
+      for (const which of ['deliveries', 'events'] as const) {
+        for (;;) {
+          if (stopping()) return { ...result, interrupted: true };
+          // A group commit is open on this connection (db/group-commit.ts): not inside it.
+          if (db.$client.inTransaction) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            continue;
+          }
+          const removed = batch(cutoff, which);
+          if (removed === undefined) return { ...result, interrupted: true };
+          result[which] += removed;
+          if (removed < BATCH) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      return result;
+    },
+  };
+}
+
+export type WebhookPurge = ReturnType<typeof createWebhookPurge>;
