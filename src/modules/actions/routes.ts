@@ -25,6 +25,10 @@ const SEARCH_RETRY_AFTER_S = 5;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // A shared schema, so that the document has an Action component: the list's 200 is a content
+  // map (JSON or CSV), inside which @fastify/swagger writes a schema out rather than naming it,
+  // and the webhook payloads (webhooks/openapi.ts) refer to #/components/schemas/Action.
+  app.addSchema(ActionSchema);
   const { actions, actionReads } = app.services;
 
   app.get('/actions', {
