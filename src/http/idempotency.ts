@@ -57,13 +57,19 @@ export default fp<{ db: Db }>(
       )
       .prepare();
 
+    // The key's form is checked before validation, and so before a route's own preValidation
+    // work (the notification pass, the Modern.gov sync, http/schema-accepts.ts): a request
+    // refused for its key must not have run anything.
+    app.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
+      const key = request.headers['idempotency-key'];
+      if (request.method !== 'POST' || key === undefined || (typeof key === 'string' && /^[\x21-\x7e]{1,255}$/.test(key))) return done();
+      done(invalidField('idempotency-key', 'must be 1–255 visible ASCII characters', 'headers'));
+    });
+
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method !== 'POST') return;
       const key = request.headers['idempotency-key'];
-      if (key === undefined) return;
-      if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
-        throw invalidField('idempotency-key', 'must be 1–255 visible ASCII characters', 'headers');
-      }
+      if (typeof key !== 'string') return;
       const bodyHash = fingerprint(request);
       const previous = find.get({ actor: ownerOf(request), key });
       if (previous) {

@@ -42,7 +42,8 @@ t.test('save stores the draft; edit drops, changes and adds candidates; commit s
   const draft = got.json();
   t.equal(draft.status, 'draft');
   t.equal(draft.source, 'minutes');
-  t.equal(draft.candidates.length, 1, 'the promised note is a candidate');
+  t.same(draft.candidates.map((c: { title: string }) => c.title), ['Members requested a timetable for the review', 'Note on housing numbers'], 'the request and the promised note are candidates');
+  // The edit below keeps the first, renamed, and leaves the second out: dropped.
   const [first] = draft.candidates;
 
   const patched = await api.request({
