@@ -3,6 +3,7 @@ import { problemResponses } from '../../http/schemas.js';
 import { sendPage } from '../../http/links.js';
 import { ListOf } from '../shared/schema-types.js';
 import { ListNotificationsQuery, NotificationRunSchema, NotificationSchema, RunNotificationsSchema, type NotificationRun, type RunNotifications } from './schemas.js';
+import { schemaAccepts } from '../../http/schema-accepts.js';
 
 const tags = ['notifications'];
 
@@ -21,10 +22,9 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // The pass waits on the SMTP server, and a write handler must not await before it writes
     // (http/database.ts): it runs here, before the request joins a write group, each of its
-    // records in its own transaction. A body the route's schema refuses is left to be a 400.
+    // records in its own transaction. A request the route's schema refuses (body, query or headers) is left to be a 400, unrun.
     preValidation: async (request) => {
-      const valid = request.getValidationFunction('body');
-      if (!valid || !valid(request.body)) return;
+      if (!schemaAccepts(request)) return;
       const body = request.body as RunNotifications;
       runs.set(request, await notificationPass.run({ asOf: body.asOf, dryRun: body.dryRun }));
     },

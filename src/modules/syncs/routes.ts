@@ -4,6 +4,7 @@ import { problemResponses } from '../../http/schemas.js';
 import { invalidField } from '../../errors.js';
 import type { SyncSummary } from '../../jobs/moderngov-sync.js';
 import { RunSyncSchema, SyncSummarySchema, type RunSync } from './schemas.js';
+import { schemaAccepts } from '../../http/schema-accepts.js';
 
 const tags = ['syncs'];
 
@@ -26,10 +27,9 @@ export const syncRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // The sync waits on Modern.gov, and a write handler must not await before it writes
     // (http/database.ts): it runs here, before the request joins a write group, each meeting in
-    // its own transaction. A body the route's schema refuses is left to be a 400.
+    // its own transaction. A request the route's schema refuses (body, query or headers) is left to be a 400, unrun.
     preValidation: async (request) => {
-      const valid = request.getValidationFunction('body');
-      if (!valid || !valid(request.body)) return;
+      if (!schemaAccepts(request)) return;
       const body = (request.body ?? {}) as RunSync;
       if (!body.url && !moderngovSync.configured()) throw invalidField('url', 'MODERNGOV_URL is not set: name the Modern.gov site to sync from');
       if (body.from && body.to && body.from > body.to) throw invalidField('to', 'must not be before from');
