@@ -8,5 +8,6 @@ export function actorOf(request: FastifyRequest): Actor {
     visibilities: request.auth.visibilities,
     admin: request.auth.scopes.has('admin'),
     requestId: request.id,
+    ...(request.auth.limit === undefined ? {} : { limit: request.auth.limit, committeeIds: request.auth.committeeIds }),
   };
 }
