@@ -239,6 +239,7 @@ export function createCommitteeRepository(
 
     removeMember(actor: Actor, id: number, personId: number): void {
       transaction(db, (tx) => {
+        mustFind(byId(tx, id), 'Committee', id);
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
         const before = mustFind(tx.select().from(memberships).where(key).get(), 'Membership', `${id}:${personId}`);
         tx.delete(memberships).where(key).run();
