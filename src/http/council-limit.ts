@@ -51,23 +51,19 @@ export default fp<CouncilLimitOptions>(
       return found;
     };
 
-    // Before the body is read, as the scope check is (auth.ts).
-    app.addHook('preParsing', (request, _reply, _payload, done) => {
-      const shared = request.routeOptions.config.sharedByCouncils;
-      if (shared !== undefined && request.auth.limit !== undefined) return done(new LimitedKeyError(shared));
-      done();
-    });
-
-    app.addHook('preHandler', async (request: FastifyRequest) => {
+    // Not async: an unlimited key, on every read of the hot paths, costs one property check.
+    app.addHook('preHandler', (request: FastifyRequest, _reply, done) => {
       const { committeeIds } = request.auth;
-      if (committeeIds === undefined) return;
+      if (committeeIds === undefined) return done();
+      const shared = request.routeOptions.config.sharedByCouncils;
+      if (shared !== undefined) return done(new LimitedKeyError(shared));
       const target = kindOf(request.routeOptions.url ?? '');
-      if (!target) return;
-      const id = Number((request.params as { id?: unknown }).id);
-      if (!Number.isSafeInteger(id)) return;
+      const id = Number((request.params as { id?: unknown } | undefined)?.id);
+      if (!target || !Number.isSafeInteger(id)) return done();
       const committeeId = ownerOf(target.kind, id);
       // Missing records are left to the route, which answers them its own way.
-      if (committeeId !== undefined && !seesCommittee(request.auth, committeeId)) throw new NotFoundError(target.label, id);
+      if (committeeId !== undefined && !seesCommittee(request.auth, committeeId)) return done(new NotFoundError(target.label, id));
+      done();
     });
   },
   { name: 'council-limit', dependencies: ['auth'] },

@@ -77,6 +77,10 @@ t.test('writes naming another council\'s records answer as if they did not exist
     ['import minutes into their committee', (id) => req('POST', '/v1/imports/minutes', { text: '1. Apologies\nNone.', committeeId: id, commit: true, startsAt: '2024-11-18T18:30:00Z' }), w.committeeId],
   ];
   for (const [name, send, id] of cases) await same(name, send, id);
+  // People are shared; what names their person in the other council is not named to this key.
+  const person = await req('DELETE', `/v1/people/${w.personId}`);
+  t.equal(person.statusCode, 409, 'a person the other council refers to is not deleted');
+  t.match(person.json().detail, /while other records refer to it$/, 'in neutral words');
   t.equal(business(api), before, 'nothing was written');
 
   const stats = await api.request({ method: 'GET', url: `/v1/stats?committeeId=${w.committeeId}`, as: clerk });
