@@ -7,7 +7,7 @@ import type { ChangeStamp } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
-import { authorityOf, checkLimit, manages as managesLimited } from '../shared/council-limits.js';
+import { authorityOf, checkLimit, manages } from '../shared/council-limits.js';
 import type { Actor } from '../../domain/actor.js';
 import { READ_SCOPES } from '../../domain/webhooks.js';
 import { recordAudit } from '../audit/repository.js';
@@ -69,13 +69,10 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
     .where(eq(apiKeys.id, sql.placeholder('id')))
     .prepare();
 
-  const manages = (actor: Actor, row: typeof apiKeys.$inferSelect, authority: (id: number) => string | null | undefined) =>
-    managesLimited(actor, row, authority);
-
   return {
     /**
      * A new key. `limit`: the council it is limited to. An admin limited to a council grants no
-     * more than its own (422 naming `limit`): a key of its council, never an unlimited one.
+     * more than its own (400 naming `limit`): a key of its council, never an unlimited one.
      */
     create(actor: Actor, name: string, keyScopes: Scope[], limit?: CouncilLimit): ApiKeyRecord & { key: string } {
       const secret = randomBytes(32).toString('base64url');

@@ -76,7 +76,7 @@ export function createCommitteeRepository(
     return statement;
   };
 
-  /** A limited key creates or moves committees only within its authority (422 naming `authority`). */
+  /** A limited key creates or moves committees only within its authority (400 naming `authority`). */
   function checkAuthority(actor: Actor, authority: string | null | undefined) {
     if (actor.limit === undefined) return;
     if (!('authority' in actor.limit)) {

@@ -31,7 +31,7 @@ export function manages(
 /**
  * A limit this actor may give: its committees exist and are ones the actor sees (another's answer
  * as missing ones), and it is within the actor's own limit, so a limited admin never grants an
- * unlimited key or one of another council (422 naming `limit`).
+ * unlimited key or one of another council (400 naming `limit`).
  */
 export function checkLimit(actor: Actor, limit: CouncilLimit | undefined, authority: (committeeId: number) => string | null | undefined): void {
   if (limit !== undefined && 'committeeIds' in limit) {
