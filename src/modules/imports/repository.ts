@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
-import { seesCommittee } from '../../domain/visibility.js';
+import { seesCommittee, type Reader } from '../../domain/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
 import { REFERENCE_MAX } from '../../domain/reference.js';
 import { NothingToImportError } from '../../errors.js';
@@ -81,9 +81,10 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
   }
 
   return {
-    /** 404 unless the committee exists. */
-    committeeExists(tx: Tx, committeeId: number): void {
-      mustFind(tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get(), 'Committee', committeeId);
+    /** 404 unless the committee exists and the reader sees it (another council's answers as a missing one). */
+    committeeExists(tx: Tx, reader: Reader, committeeId: number): void {
+      const found = tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get();
+      mustFind(found && seesCommittee(reader, found.id) ? found : undefined, 'Committee', committeeId);
     },
 
     commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
