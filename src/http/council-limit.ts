@@ -51,12 +51,19 @@ export default fp<CouncilLimitOptions>(
       return found;
     };
 
+    // What every council shares is refused before the body is read: before any preValidation
+    // work a route does there (the Modern.gov sync runs in its preValidation). After auth's own
+    // preParsing hook, so a missing scope is still answered first.
+    app.addHook('preParsing', (request: FastifyRequest, _reply, _payload, done) => {
+      if (request.auth.committeeIds === undefined) return done();
+      const shared = request.routeOptions.config.sharedByCouncils;
+      done(shared === undefined ? undefined : new LimitedKeyError(shared));
+    });
+
     // Not async: an unlimited key, on every read of the hot paths, costs one property check.
     app.addHook('preHandler', (request: FastifyRequest, _reply, done) => {
       const { committeeIds } = request.auth;
       if (committeeIds === undefined) return done();
-      const shared = request.routeOptions.config.sharedByCouncils;
-      if (shared !== undefined) return done(new LimitedKeyError(shared));
       const target = kindOf(request.routeOptions.url ?? '');
       const id = Number((request.params as { id?: unknown } | undefined)?.id);
       if (!target || !Number.isSafeInteger(id)) return done();
