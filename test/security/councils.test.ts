@@ -17,8 +17,10 @@ import { getRoutes, undocumentedGets, type Probe } from './visibility-table.js';
 const HALTON: Council = { authority: 'Halton Borough Council', tag: 'HALTON-h5w' };
 const WARRINGTON: Council = { authority: 'Warrington Borough Council', tag: 'WARRINGTON-w8k' };
 
-/** Paths whose `{id}` is a record of one council (a committee's, or a limited webhook). */
-const OF_ONE_COUNCIL = /^\/v1\/(committees|meetings|items|resolutions|declarations|actions|webhooks)\/\{id\}/;
+/** Paths whose `{id}` is a record of one council (a committee's, a stored import draft, or a limited webhook). */
+const OF_ONE_COUNCIL = /^\/v1\/(committees|meetings|items|resolutions|declarations|actions|imports|webhooks)\/\{id\}/;
+/** Reads whose `?committeeId=` of another council answers as a missing committee (404), not an empty answer. */
+const COMMITTEE_BY_QUERY = new Set(['/v1/reports/overdue', '/v1/stats']);
 
 interface LimitedCaller {
   name: string;
@@ -61,6 +63,15 @@ async function probeOtherCouncil(t: Test, api: TestApp, caller: Caller, other: S
     t.ok(isProblem(first), `${where}: 404 is problem+json`);
     t.same(headerNames(first), headerNames(missing), `${where}: same headers as missing`);
     t.same(maskedProblem(first, probe.params!.id!), maskedProblem(missing, MISSING_ID), `${where}: same problem as missing`);
+    return;
+  }
+  if (COMMITTEE_BY_QUERY.has(template) && new URLSearchParams(probe.query ?? '').get('committeeId') === String(other.committeeId)) {
+    const missingUrl = `${fillPath(template, probe.params)}?${probe.query!.replace(`committeeId=${other.committeeId}`, `committeeId=${MISSING_ID}`)}`;
+    const missing = await api.request({ method: 'GET', url: missingUrl, as, headers: probe.headers });
+    t.equal(first.statusCode, 404, `${where}: another council's committee is a missing one (404)`);
+    // The instance names the URL, which differs by the id in its query: the rest must not.
+    const masked = (res: typeof first, id: number) => ({ ...(maskedProblem(res, id) as object), instance: undefined });
+    t.same(masked(first, other.committeeId), masked(missing, MISSING_ID), `${where}: same problem as missing`);
     return;
   }
   if (probe.actionIds) {
