@@ -28,7 +28,7 @@ async function twoCouncils(t: Parameters<typeof build>[0]) {
 /** Every row of every table that records business, as text: to see that nothing changed. */
 function business(api: TestApp): string {
   const db = api.app.db.$client;
-  return ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'actions', 'action_updates', 'memberships', 'attendance', 'overdue_flags', 'response_links', 'action_subscribers']
+  return ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'actions', 'action_updates', 'memberships', 'attendance', 'overdue_flags', 'response_links', 'action_subscribers', 'imports']
     .map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()))
     .join('\n');
 }
@@ -75,6 +75,10 @@ t.test('writes naming another council\'s records answer as if they did not exist
     ['PATCH own action due at their meeting', (id) => req('PATCH', `/v1/actions/${halton.actions.public.id}`, { dueMeetingId: id }), w.meetings.next],
     ['PATCH own action onto their item', (id) => req('PATCH', `/v1/actions/${halton.actions.public.id}`, { itemId: id, resolutionId: null }), w.ids.item.public],
     ['import minutes into their committee', (id) => req('POST', '/v1/imports/minutes', { text: '1. Apologies\nNone.', committeeId: id, commit: true, startsAt: '2024-11-18T18:30:00Z' }), w.committeeId],
+    ['save minutes for review in their committee', (id) => req('POST', '/v1/imports/minutes', { text: '1. Apologies\nNone.', committeeId: id, save: true }), w.committeeId],
+    ['PATCH their stored draft', (id) => req('PATCH', `/v1/imports/${id}`, { candidates: [] }), w.drafts.public],
+    ['DELETE their stored draft', (id) => req('DELETE', `/v1/imports/${id}`), w.drafts.public],
+    ['commit their stored draft', (id) => req('POST', `/v1/imports/${id}/commit`), w.drafts.public],
   ];
   for (const [name, send, id] of cases) await same(name, send, id);
   // People are shared; what names their person in the other council is not named to this key.
@@ -194,4 +198,46 @@ t.test('a webhook limited to a council hears only of its committees', async (t) 
   t.notOk(inbox.received.some((r) => r.json.type === 'scan.completed' && r.json.data.committeeId === null), 'nor of a scan of every committee');
   const all = everything.received.map((r) => r.body.toString('utf8'));
   t.ok(all.some((b) => b.includes(HALTON.tag)) && all.some((b) => b.includes(WARRINGTON.tag)), 'an unlimited webhook hears of both');
+});
+
+t.test('a limited key imports a tracker only into its own committees; the Modern.gov sync is refused to a limited admin', async (t) => {
+  const { api, halton, warrington, key } = await twoCouncils(t);
+  const clerk = key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
+  const admin = key('Halton admin', ['admin'], { authority: HALTON.authority });
+  const theirActions = () => JSON.stringify(api.app.db.$client.prepare('SELECT * FROM actions WHERE committee_id = ? ORDER BY id').all(warrington.committeeId));
+  const theirsBefore = theirActions();
+  const csv = (body: string, query = '') =>
+    api.request({ method: 'POST', url: `/v1/imports/actions${query}`, payload: body, headers: { 'content-type': 'text/csv' }, as: clerk });
+  const tracker = (committee: string) => `Committee,Recommendation,Meeting date\r\n${committee},That the service reports on school places,15/07/2024`;
+  const untitled = 'Recommendation\r\nThat the service reports on school places';
+  // The problem with the name or id given masked, and without its instance (the URL).
+  const masked = (res: LightMyRequestResponse, given: string | number) => {
+    // An id only where a reason names it ("committee 2"): rows and pointers carry numbers too.
+    const pattern = typeof given === 'number' ? new RegExp(`(?<=(?:committee|meeting) )${given}(?![0-9])`, 'g') : new RegExp(given.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g');
+    const body = JSON.parse(res.body, (_k, v: unknown) => (typeof v === 'string' ? v.replace(pattern, '{given}') : v)) as Record<string, unknown>;
+    return { ...body, instance: undefined };
+  };
+  const theirName = `${WARRINGTON.tag} Children and Young People Scrutiny Committee`;
+  const cases: [string, (given: string | number) => Promise<LightMyRequestResponse>, string | number, string | number][] = [
+    ['a row naming their committee by id', (id) => csv(tracker(String(id))), warrington.committeeId, MISSING_ID],
+    ['a row naming their committee by name', (name) => csv(tracker(String(name))), theirName, 'Nowhere Scrutiny Committee'],
+    ['?committeeId= of theirs', (id) => csv(untitled.replace('Recommendation', 'Recommendation,Meeting date').replace('places', 'places,15/07/2024'), `?committeeId=${id}`), warrington.committeeId, MISSING_ID],
+    ['?meetingId= of theirs', (id) => csv(untitled, `?meetingId=${id}`), warrington.meetings.raisedAt, MISSING_ID],
+  ];
+  for (const [name, send, theirs, missingOne] of cases) {
+    const hidden = await send(theirs);
+    const missing = await send(missingOne);
+    t.equal(hidden.statusCode, 422, `${name}: the row is refused (${hidden.body})`);
+    t.same(masked(hidden, theirs), masked(missing, missingOne), `${name}: exactly as naming a missing one`);
+    t.notOk(hidden.body.split(theirName).join('').includes(WARRINGTON.tag), `${name}: nothing of the other council but the name given`);
+  }
+  const own = await csv(tracker(String(halton.committeeId)));
+  t.equal(own.statusCode, 200, `its own committee: imported (${own.body})`);
+  t.equal(own.json().counts.created, 1);
+  t.equal(theirActions(), theirsBefore, 'nothing was written to the other council');
+
+  const sync = await api.request({ method: 'POST', url: '/v1/syncs/moderngov', payload: { url: 'http://127.0.0.1:9/' }, as: admin });
+  t.equal(sync.statusCode, 403, 'a limited admin cannot sync the whole site');
+  t.equal(sync.json().code, 'SCRUTINY_KEY_LIMITED_TO_COUNCIL');
+  t.match(sync.json().detail, /the Modern\.gov sync/);
 });
