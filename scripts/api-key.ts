@@ -1,8 +1,9 @@
 import { scriptActor } from '../src/domain/actor.js';
+import type { CouncilLimit } from '../src/domain/council-limit.js';
 import { scopes, type Scope } from '../src/modules/api-keys/repository.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
 
-const usage = 'npm run api-key -- create --name NAME --scopes read,write | list | revoke ID';
+const usage = 'npm run api-key -- create --name NAME --scopes read,write [--authority NAME | --committees 1,2] | list | revoke ID';
 
 /** The command, given its arguments (after the script's name): returns its exit code. */
 export function main(argv: string[], io: CommandIo): Promise<number> {
@@ -10,7 +11,7 @@ export function main(argv: string[], io: CommandIo): Promise<number> {
 }
 
 function manageKeys(argv: string[], io: CommandIo) {
-  const { values, positionals } = args({ name: { type: 'string' }, scopes: { type: 'string' } }, true, argv);
+  const { values, positionals } = args({ name: { type: 'string' }, scopes: { type: 'string' }, authority: { type: 'string' }, committees: { type: 'string' } }, true, argv);
   const [command, id] = positionals;
   const actor = scriptActor('api-key');
   const { db, services } = openServices(io.env);
@@ -23,7 +24,7 @@ function manageKeys(argv: string[], io: CommandIo) {
       if (wanted.length === 0 || unknown.length > 0) {
         throw new UsageError(`--scopes must be a comma list of ${scopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
       }
-      const created = writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[]));
+      const created = writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[], limitOf(values.authority, values.committees)));
       // The key alone on stdout, so `KEY=$(npm run -s api-key -- create …)` works; it is never shown again.
       io.stdout.write(`${created.key}\n`);
       io.stderr.write(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}. Store it now: it cannot be shown again.\n`);
@@ -39,6 +40,19 @@ function manageKeys(argv: string[], io: CommandIo) {
   } finally {
     db.$client.close();
   }
+}
+
+/** The council a new key is limited to: `--authority NAME` or `--committees 1,2`; neither: unlimited. */
+function limitOf(authority: string | undefined, committees: string | undefined): CouncilLimit | undefined {
+  if (authority !== undefined && committees !== undefined) throw new UsageError('give --authority or --committees, not both');
+  if (authority !== undefined) {
+    if (!authority.trim()) throw new UsageError('--authority needs the authority\'s name');
+    return { authority: authority.trim() };
+  }
+  if (committees === undefined) return undefined;
+  const ids = committees.split(',').map((s) => s.trim());
+  if (ids.some((id) => !/^[1-9][0-9]*$/.test(id))) throw new UsageError('--committees must be a comma list of committee ids');
+  return { committeeIds: ids.map(Number) };
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2), processIo());

@@ -9,6 +9,7 @@ import type { Db } from './db/client.js';
 import { createEngine, openEngine, type Engine } from './db/engine.js';
 import type { Clock } from './domain/clock.js';
 import auth from './http/auth.js';
+import councilLimit from './http/council-limit.js';
 import database from './http/database.js';
 import idempotency from './http/idempotency.js';
 import { clientErrorHandler } from './http/client-error.js';
@@ -144,7 +145,12 @@ export async function buildApp(
   });
   await app.register(metrics);
   await app.register(openapi);
-  await app.register(auth, { apiKeys: app.services.apiKeys, publicRead: config.publicRead });
+  await app.register(auth, {
+    apiKeys: app.services.apiKeys,
+    publicRead: config.publicRead,
+    committeesOfAuthority: (authority) => app.services.committees.idsOfAuthority(authority),
+  });
+  await app.register(councilLimit, { ownerOf: (kind, id) => app.services.committees.ownerOf(kind, id) });
   await app.register(idempotency, { db: engine.db });
   await app.register(database, { engine, workers: !options.db, checkHandlers: options.checkWriteHandlers ?? false });
   await registerRoutes(app, config);

@@ -75,6 +75,12 @@ export const UnauthorizedError = defineError(
   401,
 );
 export const ForbiddenError = defineError<[scope: string]>('SCRUTINY_FORBIDDEN', 'This API key lacks the %s scope', 403);
+/** A key limited to a council calling a route that changes what every council shares (holidays, the notification pass). */
+export const LimitedKeyError = defineError<[what: string]>(
+  'SCRUTINY_KEY_LIMITED_TO_COUNCIL',
+  'This API key is limited to a council; %s is shared by every council on this service and needs an unlimited admin key',
+  403,
+);
 /** A key in the URL (?key=) where it is not accepted: only calendar feeds take one (DESIGN.md "Documents and calendars"). */
 export const KeyInQueryError = defineError<[detail: string]>('SCRUTINY_KEY_IN_QUERY', '%s', 400);
 /** A key with more than read scopes given as ?key=: a calendar URL is copied into apps, proxies and logs. */

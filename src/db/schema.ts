@@ -38,6 +38,15 @@ const timestamps = {
   createdAt: text('created_at').notNull().default(nowUtc),
   updatedAt: text('updated_at').notNull().default(nowUtc),
 };
+/**
+ * What an API key or a webhook is limited to (DESIGN.md "One deployment for many councils"):
+ * the committees of one `authority`, or a list of committee ids (comma-separated); both null:
+ * unlimited. At most one of the two is set.
+ */
+const councilLimit = {
+  limitAuthority: text('limit_authority'),
+  limitCommitteeIds: text('limit_committee_ids'),
+};
 /** Incremented on every update; the ETag is derived from it. */
 const version = integer('version').notNull().default(1);
 
@@ -383,6 +392,7 @@ export const apiKeys = sqliteTable(
     createdAt: text('created_at').notNull().default(nowUtc),
     revokedAt: text('revoked_at'),
     lastUsedAt: text('last_used_at'),
+    ...councilLimit,
   },
   (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash)],
 );
@@ -472,6 +482,7 @@ export const webhooks = sqliteTable('webhooks', {
   secret: text('secret').notNull(),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   disabledReason: text('disabled_reason'),
+  ...councilLimit,
   version,
   ...timestamps,
 });
@@ -489,6 +500,8 @@ export const webhookEvents = sqliteTable(
     visibility: text('visibility', { enum: visibilities }).notNull(),
     /** The resource as the API returns it, as JSON text. */
     data: text('data').notNull(),
+    /** The committee whose record the event is about (null: none, e.g. a scan of every committee). */
+    committeeId: integer('committee_id'),
     occurredAt: text('occurred_at').notNull(),
     dispatched: integer('dispatched', { mode: 'boolean' }).notNull().default(false),
   },

@@ -1,3 +1,4 @@
+import type { CouncilLimit } from './council-limit.js';
 import { visibilities, type Reader } from './visibility.js';
 
 /** Who is acting and what they may see: passed from routes and scripts into repositories and jobs. */
@@ -6,6 +7,8 @@ export interface Actor extends Reader {
   name: string;
   /** Only admins may make business less restricted (declassify an item). */
   admin?: boolean;
+  /** The council the key is limited to (its committees are `committeeIds`); absent: unlimited. */
+  limit?: CouncilLimit;
   requestId?: string;
 }
 

@@ -4,9 +4,14 @@
 export const visibilities = ['public', 'exempt', 'confidential'] as const;
 export type Visibility = (typeof visibilities)[number];
 
-/** Whoever reads: only the visibilities they may see matter here. */
+/** Whoever reads: the visibilities they may see, and the committees if they are limited to some. */
 export interface Reader {
   visibilities: readonly Visibility[];
+  /**
+   * The committees a key limited to a council may see (council-limit.ts); absent for an
+   * unlimited key, which sees every committee. Records of other committees are as hidden.
+   */
+  committeeIds?: readonly number[];
 }
 
 /**
@@ -15,6 +20,11 @@ export interface Reader {
  */
 export function isVisibleTo(reader: Reader, visibility: Visibility): boolean {
   return reader.visibilities.includes(visibility);
+}
+
+/** Whether the reader may see the records of this committee: the one committee check. */
+export function seesCommittee(reader: Reader, committeeId: number): boolean {
+  return reader.committeeIds === undefined || reader.committeeIds.includes(committeeId);
 }
 
 const rank: Record<Visibility, number> = { public: 0, exempt: 1, confidential: 2 };

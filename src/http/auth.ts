@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { committeesOfLimit, type CouncilLimit } from '../domain/council-limit.js';
 import type { Visibility } from '../domain/visibility.js';
 import { ForbiddenError, KeyInQueryError, QueryKeyNotReadOnlyError, UnauthorizedError } from '../errors.js';
 import { scopes as allScopes, type ApiKeyRepository, type Scope } from '../modules/api-keys/repository.js';
@@ -12,6 +13,9 @@ export interface Auth {
   keyId: number | null;
   scopes: ReadonlySet<Scope>;
   visibilities: readonly Visibility[];
+  /** A key limited to a council: the limit, and the committees it covers as of this request. */
+  limit?: CouncilLimit;
+  committeeIds?: readonly number[];
 }
 
 declare module 'fastify' {
@@ -60,10 +64,12 @@ const USE_RETRY_MS = 1000;
 export interface AuthOptions {
   apiKeys: ApiKeyRepository;
   publicRead: boolean;
+  /** The committees of an authority now: what a key limited to that authority covers. */
+  committeesOfAuthority: (authority: string) => readonly number[];
 }
 
 export default fp<AuthOptions>(
-  async function auth(app: FastifyInstance, { apiKeys, publicRead }) {
+  async function auth(app: FastifyInstance, { apiKeys, publicRead, committeesOfAuthority }) {
     const anonymous: Auth = {
       name: 'anonymous',
       keyId: null,
@@ -136,6 +142,8 @@ export default fp<AuthOptions>(
       }
       const scopes = expand(key.scopes);
       request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
+      // Resolved on each request, so a committee added to the authority is covered at once.
+      if (key.limit) request.auth = { ...request.auth, limit: key.limit, committeeIds: committeesOfLimit(key.limit, committeesOfAuthority) };
       if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
     });
 

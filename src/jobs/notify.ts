@@ -304,7 +304,7 @@ export function createNotificationPass(
         if (status === 'sent' && deps.events) {
           for (const item of r.items) {
             if (item.kind !== 'reminder' || item.role !== 'owner') continue;
-            const row = actionById(allVisibilities, item.actionId);
+            const row = actionById({ visibilities: allVisibilities }, item.actionId);
             if (row) deps.events.action(tx, 'action.reminded', present(row, asOf));
           }
         }

@@ -6,7 +6,7 @@ import { DEFAULT_TIME_ZONE, todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { LocalDate } from '../domain/local-date.js';
 import { classifyOverdue, dueSoonHorizon } from '../domain/overdue.js';
-import type { Visibility } from '../domain/visibility.js';
+import { seesCommittee, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { actionsVisibleTo } from '../db/visibility.js';
 import { reportableAsOf, selectReportRows, toReportRow, type ReportRow } from '../modules/actions/query.js';
@@ -50,6 +50,8 @@ export interface ReportScope {
   now?: Date;
   committeeId?: number;
   visibilities: readonly Visibility[];
+  /** A key limited to a council: only these committees are reported (the rest as if absent). */
+  committeeIds?: readonly number[];
 }
 
 type Committee = typeof committees.$inferSelect;
@@ -95,10 +97,11 @@ export interface ReportPlan {
  * (its own today), its new day not having begun. Committees in one zone, as a council's are,
  * all share that day. A report covering no committee states today in the default zone.
  */
-export function planReport(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'now' | 'committeeId'>): ReportPlan {
+export function planReport(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'now' | 'committeeId' | 'committeeIds'>): ReportPlan {
   const queries = committeeQueries(db);
   const now = scope.now ?? new Date();
-  const chosen = scope.committeeId ? [queries.one.get({ id: scope.committeeId })].filter((c) => c !== undefined) : queries.all.all();
+  const chosen = (scope.committeeId ? [queries.one.get({ id: scope.committeeId })].filter((c) => c !== undefined) : queries.all.all())
+    .filter((c) => seesCommittee({ visibilities: [], committeeIds: scope.committeeIds }, c.id));
   const planned = chosen
     .map((committee) => {
       const asOf = scope.asOf ?? todayIn(committee.timezone, now);

@@ -37,7 +37,7 @@ export interface ScanResult {
 /** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
 export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
   const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
-    buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities });
+    buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds });
 
   return {
     /** The report as it stands, recording nothing. */
@@ -53,7 +53,7 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
      */
     reportBody(actor: Actor, request: ScanRequest, format: ReportFormat): string | Readable {
       if (request.committeeId === undefined && !db.$client.memory) {
-        return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, format });
+        return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
       const report = this.report(actor, request);
       return format === 'json' ? write(compactJson, report) : render(report, format);
@@ -73,7 +73,8 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
         (tx) => {
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
           // Each flag is dated the day its committee was judged as of (its own today by default).
-          const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId });
+          // An admin limited to a council scans its own committees only.
+          const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
           const flagged: number[] = [];
           for (const { asOf, entry } of judgedMeetings(tx, holidays.calendar(), plan, allVisibilities)) {
             if (!entry.meeting) continue;

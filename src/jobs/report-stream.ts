@@ -27,6 +27,8 @@ export interface ReportRequest {
   now?: Date;
   committeeId?: number;
   visibilities: readonly Visibility[];
+  /** A key limited to a council: only these committees (overdue-report.ts ReportScope). */
+  committeeIds?: readonly number[];
   format: ReportFormat;
 }
 

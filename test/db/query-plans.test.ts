@@ -37,8 +37,8 @@ t.test('?reference= searches the unique (reference, committee_id) index, with or
   for (const query of queries) {
     for (const keysOnly of [false, true]) {
       compiled.length = 0;
-      if (keysOnly) statements.keys(['public'], query, sort, '2024-08-23', 51);
-      else statements.rows(['public'], query, sort, '2024-08-23', 51);
+      if (keysOnly) statements.keys({ visibilities: ['public'] }, query, sort, '2024-08-23', 51);
+      else statements.rows({ visibilities: ['public'] }, query, sort, '2024-08-23', 51);
       const source = compiled.find((s) => s.includes('"reference" = ?'));
       t.ok(source, `${JSON.stringify(query)}: compiled`);
       const plan = planOf(db.$client, source!);

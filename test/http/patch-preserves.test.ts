@@ -304,6 +304,7 @@ const webhookFixture: Fixture<null> = {
     events: fc.subarray([...WEBHOOK_EVENTS], { minLength: 1 }),
     scopes: fc.subarray([...READ_SCOPES], { minLength: 1 }),
     enabled: fc.boolean(),
+    limit: fc.constantFrom({ authority: 'Halton Borough Council' }, { authority: 'Warrington Borough Council' }),
   }),
   // Enabling a webhook again clears why it was disabled.
   follows: { enabled: ['disabledReason'] },

@@ -1,7 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import JSZip from 'jszip';
+import type { Test } from 'tap';
 import type { TestApp } from '../helper.js';
-import type { Level } from './seed.js';
+import { LEVEL_MARKER, levels, type Level, type Seed } from './seed.js';
+import type { Probe } from './visibility-table.js';
 
 // Callers of the leak matrix, with what DESIGN.md says each may do and see — written out here,
 // not derived from src/http/auth.ts, so a change to scope expansion shows up as a failure.
@@ -9,7 +11,8 @@ import type { Level } from './seed.js';
 export type CallerName = 'anonymous' | 'reader' | 'writer' | 'exempt' | 'confidential' | 'admin';
 
 export interface Caller {
-  name: CallerName;
+  /** A CallerName in the visibility matrix; other matrices name their own. */
+  name: CallerName | (string & {});
   key: (api: TestApp) => string | null;
   scopes: readonly string[];
   sees: readonly Level[];
@@ -126,3 +129,80 @@ export function isProblem(res: LightMyRequestResponse): boolean {
     body.status === res.statusCode && typeof body.detail === 'string'
   );
 }
+
+// The matrix's check of one probe, shared by the visibility and the council matrices.
+
+export const MISSING_ID = 999999;
+
+export type Operation = { 'x-required-scope'?: string };
+type OpenApi = { paths: Record<string, Record<string, Operation>> };
+
+export async function openApiGets(api: TestApp): Promise<Map<string, Operation>> {
+  const res = await api.request({ method: 'GET', url: '/openapi.json', as: null });
+  const doc = res.json() as OpenApi;
+  return new Map(
+    Object.entries(doc.paths).flatMap(([path, item]) => (item.get ? [[path, item.get] as const] : [])),
+  );
+}
+
+function describe(caller: Caller, url: string, probe: Probe) {
+  return `${caller.name} GET ${url}${probe.headers ? ` ${JSON.stringify(probe.headers)}` : ''}`;
+}
+
+/**
+ * `alsoHidden`: text that must appear in no response to this caller whatever its scopes (another
+ * council's markers, to a key limited to a council).
+ */
+export async function checkProbe(t: Test, api: TestApp, seed: Seed, caller: Caller, template: string, op: Operation, probe: Probe, alsoHidden: readonly string[] = []) {
+  const as = caller.key(api);
+  const query = probe.query ? `?${probe.query}` : '';
+  const url = `${fillPath(template, probe.params)}${query}`;
+  const where = describe(caller, url, probe);
+  const { first, text, pages } = await fetchAll(api, url, as, probe.headers);
+
+  for (const level of levels) {
+    if (!caller.sees.includes(level)) t.notOk(text.includes(LEVEL_MARKER[level]), `${where}: no ${level} marker`);
+  }
+  for (const hidden of alsoHidden) t.notOk(text.includes(hidden), `${where}: no ${hidden}`);
+
+  const scope = op['x-required-scope'];
+  if (scope && !caller.scopes.includes(scope)) {
+    t.equal(first.statusCode, as === null ? 401 : 403, `${where}: refused without ${scope}`);
+    t.ok(isProblem(first), `${where}: refusal is problem+json`);
+    return;
+  }
+
+  if (probe.addresses && !caller.sees.includes(probe.addresses)) {
+    const id = probe.params?.id;
+    const missing = await api.request({
+      method: 'GET', url: `${fillPath(template, { ...probe.params, id: MISSING_ID })}${query}`, as, headers: probe.headers,
+    });
+    t.equal(first.statusCode, 404, `${where}: hidden ${probe.addresses} record is 404`);
+    t.equal(missing.statusCode, 404, `${where}: a missing id is 404 too`);
+    t.ok(isProblem(first), `${where}: 404 is problem+json`);
+    t.equal(first.headers['content-type'], missing.headers['content-type'], `${where}: same content type as missing`);
+    t.same(headerNames(first), headerNames(missing), `${where}: same headers as missing`);
+    t.same(maskedProblem(first, id!), maskedProblem(missing, MISSING_ID), `${where}: same problem as missing`);
+    return;
+  }
+
+  t.equal(first.statusCode, 200, `${where}: 200`);
+  if (first.statusCode !== 200) {
+    t.comment(first.body);
+    return;
+  }
+  for (const key of probe.shows ?? []) {
+    const record = seed.records[key];
+    if (caller.sees.includes(record.level)) t.ok(text.includes(record.marker), `${where}: shows ${key}`);
+  }
+  if (probe.actionIds) {
+    const got = pages.flatMap((page) => probe.actionIds!.pick(page)).sort((a, b) => a - b);
+    const want = probe.actionIds.of
+      .map((k) => seed.actions[k])
+      .filter((a) => caller.sees.includes(a.level))
+      .map((a) => a.id)
+      .sort((a, b) => a - b);
+    t.same(got, want, `${where}: exactly the visible actions`);
+  }
+}
+

@@ -45,7 +45,15 @@ export type Kind = 'item' | 'resolution' | 'declaration';
 export type ActionKey = 'public' | 'exempt' | 'confidential' | 'tightenedExempt' | 'tightenedConfidential';
 export type RecordKey = `${Kind}.${Level}` | `action.${ActionKey}` | `update.${ActionKey}`;
 
-const marker = (level: Level, name: string) => `${LEVEL_MARKER[level]}-${name}`;
+/**
+ * A council of its own (the many-councils leak matrix, councils.test.ts): its committee is of
+ * `authority`, and every marker and its webhook's URL also carry `tag`, so that a response
+ * showing any of its records to another council's key shows the tag.
+ */
+export interface Council {
+  authority: string;
+  tag: string;
+}
 
 async function post(api: TestApp, url: string, payload: unknown): Promise<{ id: number } & Record<string, unknown>> {
   const res = await api.request({ method: 'POST', url, payload: payload as Record<string, unknown> });
@@ -53,8 +61,13 @@ async function post(api: TestApp, url: string, payload: unknown): Promise<{ id: 
   return res.json();
 }
 
-export async function seedBusiness(api: TestApp): Promise<Seed> {
-  const committee = await post(api, '/v1/committees', { name: 'Children and Young People Scrutiny Committee', kind: 'scrutiny' });
+export async function seedBusiness(api: TestApp, council?: Council): Promise<Seed> {
+  const marker = (level: Level, name: string) => `${LEVEL_MARKER[level]}-${council ? `${council.tag}-` : ''}${name}`;
+  const committee = await post(api, '/v1/committees', {
+    name: `${council ? `${council.tag} ` : ''}Children and Young People Scrutiny Committee`,
+    kind: 'scrutiny',
+    ...(council ? { authority: council.authority } : {}),
+  });
   const person = await post(api, '/v1/people', { name: 'Councillor Ada Lovelace', kind: 'councillor' });
   const meeting = (startsAt: string) => post(api, `/v1/committees/${committee.id}/meetings`, { startsAt, venue: 'Town Hall' });
   const raisedAt = (await meeting('2024-07-15T18:30:00+01:00')).id;
@@ -124,13 +137,16 @@ export async function seedBusiness(api: TestApp): Promise<Seed> {
     records[`update.${key}`] = { id: update.id, level, marker: marker(level, `update-${key}`) };
   }
 
-  const scan = await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: AS_OF } });
+  const scan = await api.request({
+    method: 'POST', url: '/v1/scans/overdue', payload: { asOf: AS_OF, ...(council ? { committeeId: committee.id } : {}) },
+  });
   if (scan.statusCode !== 200) throw new Error(`seed scan: ${scan.statusCode} ${scan.body}`);
   const flagged = (scan.json().meetings as { overdue: unknown[] }[]).reduce((n, m) => n + m.overdue.length, 0);
   if (flagged !== plan.length) throw new Error(`seed scan flagged ${flagged} actions, expected ${plan.length}`);
 
   const webhook = await post(api, '/v1/webhooks', {
-    url: 'https://receiver.example.gov.uk/hooks', events: ['action.created'], scopes: ['read'], enabled: false,
+    url: `https://receiver.example.gov.uk/hooks${council ? `/${council.tag}` : ''}`, events: ['action.created'], scopes: ['read'], enabled: false,
+    ...(council ? { limit: { authority: council.authority } } : {}),
   });
 
   // Stored import drafts: minutes saved for review, whose text carries the markers.

@@ -1,83 +1,14 @@
 import type { LightMyRequestResponse } from 'fastify';
-import t, { type Test } from 'tap';
-import { build, type TestApp } from '../helper.js';
-import { callers, fetchAll, fillPath, headerNames, isProblem, maskedProblem, type Caller } from './probe.js';
+import t from 'tap';
+import { build } from '../helper.js';
+import { callers, checkProbe, isProblem, maskedProblem, MISSING_ID, openApiGets } from './probe.js';
 import { AS_OF, LEVEL_MARKER, levels, seedBusiness, type Seed } from './seed.js';
-import { getRoutes, undocumentedGets, type Probe } from './visibility-table.js';
+import { getRoutes, undocumentedGets } from './visibility-table.js';
 
 // The leak matrix (DESIGN.md "Access, visibility and audit"): for every caller and every GET
 // operation in the OpenAPI document, hidden business is absent from the response — in every
 // format, on every page — while what the caller may read is there, and a direct read of a
 // hidden record is the same 404 as a read of a record that never existed.
-
-const MISSING_ID = 999999;
-
-type Operation = { 'x-required-scope'?: string };
-type OpenApi = { paths: Record<string, Record<string, Operation>> };
-
-async function openApiGets(api: TestApp): Promise<Map<string, Operation>> {
-  const res = await api.request({ method: 'GET', url: '/openapi.json', as: null });
-  const doc = res.json() as OpenApi;
-  return new Map(
-    Object.entries(doc.paths).flatMap(([path, item]) => (item.get ? [[path, item.get] as const] : [])),
-  );
-}
-
-function describe(caller: Caller, url: string, probe: Probe) {
-  return `${caller.name} GET ${url}${probe.headers ? ` ${JSON.stringify(probe.headers)}` : ''}`;
-}
-
-async function checkProbe(t: Test, api: TestApp, seed: Seed, caller: Caller, template: string, op: Operation, probe: Probe) {
-  const as = caller.key(api);
-  const query = probe.query ? `?${probe.query}` : '';
-  const url = `${fillPath(template, probe.params)}${query}`;
-  const where = describe(caller, url, probe);
-  const { first, text, pages } = await fetchAll(api, url, as, probe.headers);
-
-  for (const level of levels) {
-    if (!caller.sees.includes(level)) t.notOk(text.includes(LEVEL_MARKER[level]), `${where}: no ${level} marker`);
-  }
-
-  const scope = op['x-required-scope'];
-  if (scope && !caller.scopes.includes(scope)) {
-    t.equal(first.statusCode, as === null ? 401 : 403, `${where}: refused without ${scope}`);
-    t.ok(isProblem(first), `${where}: refusal is problem+json`);
-    return;
-  }
-
-  if (probe.addresses && !caller.sees.includes(probe.addresses)) {
-    const id = probe.params?.id;
-    const missing = await api.request({
-      method: 'GET', url: `${fillPath(template, { ...probe.params, id: MISSING_ID })}${query}`, as, headers: probe.headers,
-    });
-    t.equal(first.statusCode, 404, `${where}: hidden ${probe.addresses} record is 404`);
-    t.equal(missing.statusCode, 404, `${where}: a missing id is 404 too`);
-    t.ok(isProblem(first), `${where}: 404 is problem+json`);
-    t.equal(first.headers['content-type'], missing.headers['content-type'], `${where}: same content type as missing`);
-    t.same(headerNames(first), headerNames(missing), `${where}: same headers as missing`);
-    t.same(maskedProblem(first, id!), maskedProblem(missing, MISSING_ID), `${where}: same problem as missing`);
-    return;
-  }
-
-  t.equal(first.statusCode, 200, `${where}: 200`);
-  if (first.statusCode !== 200) {
-    t.comment(first.body);
-    return;
-  }
-  for (const key of probe.shows ?? []) {
-    const record = seed.records[key];
-    if (caller.sees.includes(record.level)) t.ok(text.includes(record.marker), `${where}: shows ${key}`);
-  }
-  if (probe.actionIds) {
-    const got = pages.flatMap((page) => probe.actionIds!.pick(page)).sort((a, b) => a - b);
-    const want = probe.actionIds.of
-      .map((k) => seed.actions[k])
-      .filter((a) => caller.sees.includes(a.level))
-      .map((a) => a.id)
-      .sort((a, b) => a - b);
-    t.same(got, want, `${where}: exactly the visible actions`);
-  }
-}
 
 t.test('every GET endpoint shows each caller exactly what its scopes allow', async (t) => {
   const api = await build(t);

@@ -2,8 +2,8 @@ import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { actions } from '../../db/schema.js';
-import { actionsVisibleTo } from '../../db/visibility.js';
-import type { Visibility } from '../../domain/visibility.js';
+import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
+import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
 import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, type ActionRow } from './query.js';
@@ -46,11 +46,11 @@ function overdueOn(asOf: Placeholder | JudgedOn): SQL {
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
-  function build(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean, asOf: Placeholder | JudgedOn) {
+  function build(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean, asOf: Placeholder | JudgedOn) {
     const column = sortColumns[sort.field as keyof typeof sortColumns];
     const dueDate = actionColumns.dueDate;
     const where: (SQL | undefined)[] = [
-      actionsVisibleTo({ visibilities }),
+      actionsVisibleTo(reader),
       hasCursor ? keysetAfter(sort, column as never, actions.id, p('cursorValue'), p('cursorId')) : undefined,
       ...equalities.map((name) => (query[name] ? eq(actions[name], p(name)) : undefined)),
       statusCount > 0 ? inArray(actions.status, Array.from({ length: statusCount }, (_, i) => p(`status${i}`))) : undefined,
@@ -75,15 +75,15 @@ export function listActionsStatements(db: Db) {
    * rows, or with `keysOnly` each row's id and sort value (`[id, value]`), which an index can
    * often answer without reading the rows themselves.
    */
-  function run(visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): unknown[][] {
+  function run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): unknown[][] {
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
     const shape = JSON.stringify([
-      keysOnly, visibilities, sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
+      keysOnly, readerShape(reader), sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
       !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
     ]);
-    const make = (on: Placeholder | JudgedOn) => build(visibilities, query, sort, cursor !== undefined, statuses.length, keysOnly, on);
+    const make = (on: Placeholder | JudgedOn) => build(reader, query, sort, cursor !== undefined, statuses.length, keysOnly, on);
     // Committees on different days (today.ts) make an overdue filter of their own: built for the
     // request, not kept (the usual one day is a placeholder of the kept statement).
     const perCommittee = typeof asOf !== 'string';
@@ -104,9 +104,9 @@ export function listActionsStatements(db: Db) {
   }
 
   return {
-    rows: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): ActionRow[] =>
-      run(visibilities, query, sort, asOf, limit, false).map(toActionRow),
-    keys: (visibilities: readonly Visibility[], query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number) =>
-      run(visibilities, query, sort, asOf, limit, true) as [id: number, sortValue: string | number | null][],
+    rows: (reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): ActionRow[] =>
+      run(reader, query, sort, asOf, limit, false).map(toActionRow),
+    keys: (reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number) =>
+      run(reader, query, sort, asOf, limit, true) as [id: number, sortValue: string | number | null][],
   };
 }

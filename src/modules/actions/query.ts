@@ -5,8 +5,8 @@ import { preparedQuery, rowMapper } from '../../db/prepared.js';
 import { actions, meetings, overdueFlags, people, sqlList } from '../../db/schema.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
-import { actionsVisibleTo } from '../../db/visibility.js';
-import { visibilities, type Visibility } from '../../domain/visibility.js';
+import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
+import { visibilities, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../../db/transaction.js';
 
 // How actions are read: one SELECT that joins the due meeting (for the effective due-by date)
@@ -192,9 +192,9 @@ export const toReportRow = rowMapper<ReportRow>(reportColumns);
  * connection serves the app, so inside a transaction the statement sees that transaction's writes.
  */
 export function actionByIdStatements(db: Db) {
-  return (visibilities: readonly Visibility[], id: number): ActionRow | undefined => {
-    const statement = preparedQuery(db, `actions:by-id:${visibilities.join()}`, () =>
-      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo({ visibilities }))).prepare(),
+  return (reader: Reader, id: number): ActionRow | undefined => {
+    const statement = preparedQuery(db, `actions:by-id:${readerShape(reader)}`, () =>
+      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader))).prepare(),
     );
     const [values] = statement.values({ id });
     return values === undefined ? undefined : toActionRow(values);

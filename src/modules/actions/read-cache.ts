@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { visibilities as allVisibilities, type Visibility } from '../../domain/visibility.js';
+import { visibilities as allVisibilities, type Reader, type Visibility } from '../../domain/visibility.js';
 
 // Actions as the API writes them, kept between requests. Reading a page of fifty actions means
 // fifty row lookups and some 1,500 column values turned into JavaScript, then written out as
@@ -26,6 +26,8 @@ export interface PageJson {
 export interface CachedAction {
   /** The stricter of the action's own visibility and its item's. */
   visibility: Visibility;
+  /** Its committee: a key limited to a council is given only its committees' actions. */
+  committeeId: number;
   version: number;
   /**
    * The action as ActionSchema writes it, `overdue` judged as of `asOf`, in UTF-8: the
@@ -90,10 +92,12 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
     },
     /**
      * A list page, by everything that decides its content: the caller's visibilities (nested,
-     * so their count), the day overdue is judged on, and the validated query.
+     * so their count), the committees of a key limited to a council, the day overdue is judged
+     * on, and the validated query.
      */
-    page(held: readonly Visibility[], asOf: string, query: object): { body?: PageJson; keep(page: PageJson): void } {
-      const key = `${held.length}|${asOf}|${JSON.stringify(query)}`;
+    page(reader: Reader, asOf: string, query: object): { body?: PageJson; keep(page: PageJson): void } {
+      const limit = reader.committeeIds === undefined ? '' : `c${reader.committeeIds.join('.')}`;
+      const key = `${reader.visibilities.length}${limit}|${asOf}|${JSON.stringify(query)}`;
       return { body: pages!.get(key), keep: (page) => void pages!.set(key, page) };
     },
     /** How many rendered actions are held (tests). */

@@ -1,7 +1,7 @@
 import fastJsonStringify from 'fast-json-stringify';
 import type { Db } from '../../db/client.js';
 import type { Actor } from '../../domain/actor.js';
-import { isVisibleTo } from '../../domain/visibility.js';
+import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
 import type { ActionRow } from './query.js';
 import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
@@ -78,7 +78,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
-    ({ visibility: row.visibility, version: row.version, json: utf8(render(present(row, asOf))), asOf });
+    ({ visibility: row.visibility, committeeId: row.committeeId, version: row.version, json: utf8(render(present(row, asOf))), asOf });
 
   /**
    * A page of the list, written as the response body, its rows read on `on`. With the read cache,
@@ -92,7 +92,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
       const page = actions.page(actor, query, asOf, on);
       return pageJson(page.data.map((row) => utf8(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
     }
-    const cached = cache.page(actor.visibilities, asOf, query);
+    const cached = cache.page(actor, asOf, query);
     if (cached.body) return cached.body;
     const page = actions.pageIds(actor, query, asOf, on);
     const json = new Map<number, Buffer>();
@@ -126,7 +126,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
       if (entry === undefined) {
         entry = rendered(actions.find(actor, id), asOf);
         cache.set(id, entry);
-      } else if (!isVisibleTo(actor, entry.visibility)) {
+      } else if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
         throw new NotFoundError('Action', id);
       }
       return { id, version: entry.version, json: entry.json };

@@ -7,7 +7,7 @@ import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.
 import type { Actor } from '../../domain/actor.js';
 import { responseDueOn } from '../../domain/executive-response.js';
 import { isOverdue } from '../../domain/overdue.js';
-import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation } from '../../domain/visibility.js';
+import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation, seesCommittee } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
@@ -52,7 +52,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
   const rowsByIds = actionsByIdsStatement(db);
 
   function findVisible(_tx: Db | Tx, actor: Actor, id: number): ActionRow {
-    const row = actionById(actor.visibilities, id);
+    const row = actionById(actor, id);
     if (!row) throw new NotFoundError('Action', id);
     return row;
   }
@@ -73,7 +73,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     page(actor: Actor, query: ListActionsQuery, asOf: JudgedOn, on?: Db): Page<ActionRow> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const rows = rowsOn(on).rows(actor.visibilities, query, sort, asOf, limit + 1);
+      const rows = rowsOn(on).rows(actor, query, sort, asOf, limit + 1);
       return toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
     },
 
@@ -81,7 +81,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     pageIds(actor: Actor, query: ListActionsQuery, asOf: string, on?: Db): Page<number> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const keys = rowsOn(on).keys(actor.visibilities, query, sort, asOf, limit + 1);
+      const keys = rowsOn(on).keys(actor, query, sort, asOf, limit + 1);
       const page = keys.length > limit ? keys.slice(0, limit) : keys;
       const last = page[page.length - 1];
       return {
@@ -97,7 +97,8 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     /** For callers that create actions as part of a larger write (the minutes import). */
     createIn(tx: Tx, actor: Actor, input: CreateAction) {
       const meeting = rowById(tx, meetings, input.meetingId);
-      if (!meeting) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
+      // Another council's meeting, to a key limited to a council, answers as a missing one.
+      if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
       if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
         throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
       }

@@ -3,7 +3,7 @@ import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
 import { agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
-import { isLooser, isVisibleTo, type Visibility } from '../../domain/visibility.js';
+import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
@@ -72,16 +72,18 @@ export function checkMeetingOfCommittee(tx: Tx, field: string, id: number | null
 export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null) {
   let item = itemId ?? null;
   if (resolutionId != null) {
-    const [r] = preparedQuery(tx, 'resolutions:item-visibility', () =>
+    const [r] = preparedQuery(tx, 'resolutions:item-visibility-committee', () =>
       tx
-        .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility })
+        .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility, committeeId: meetings.committeeId })
         .from(resolutions)
         .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
+        .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
         .where(eq(resolutions.id, sql.placeholder('resolutionId')))
         .prepare(),
     ).all({ resolutionId });
-    // A resolution of an item the caller may not read answers exactly as a missing one.
-    if (!r || !isVisibleTo(actor, r.visibility)) throw invalidField('resolutionId', `resolution ${resolutionId} does not exist`);
+    // A resolution of an item the caller may not read, or of another council's committee to a
+    // key limited to a council, answers exactly as a missing one.
+    if (!r || !isVisibleTo(actor, r.visibility) || !seesCommittee(actor, r.committeeId)) throw invalidField('resolutionId', `resolution ${resolutionId} does not exist`);
     if (item != null && r.itemId !== item) throw invalidField('resolutionId', `resolution ${resolutionId} is not of item ${item}`);
     item = r.itemId;
   }
@@ -89,14 +91,15 @@ export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number 
   if (item != null) {
     // Only the item's place and level: its row holds the minutes (up to 100 KB), and the
     // minutes import creates hundreds of actions on one item in one transaction.
-    const [row] = preparedQuery(tx, 'items:placement', () =>
+    const [row] = preparedQuery(tx, 'items:placement-committee', () =>
       tx
-        .select({ meetingId: agendaItems.meetingId, visibility: agendaItems.visibility })
+        .select({ meetingId: agendaItems.meetingId, visibility: agendaItems.visibility, committeeId: meetings.committeeId })
         .from(agendaItems)
+        .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
         .where(eq(agendaItems.id, sql.placeholder('itemId')))
         .prepare(),
     ).all({ itemId: item });
-    if (!row || !isVisibleTo(actor, row.visibility)) throw invalidField('itemId', `item ${item} does not exist`);
+    if (!row || !isVisibleTo(actor, row.visibility) || !seesCommittee(actor, row.committeeId)) throw invalidField('itemId', `item ${item} does not exist`);
     if (row.meetingId !== meetingId) throw invalidField('itemId', `item ${item} is not on meeting ${meetingId}`);
     itemVisibility = row.visibility;
   }

@@ -6,6 +6,8 @@ import { immediateTransaction, transaction } from '../../db/transaction.js';
 import type { ChangeStamp } from '../../db/changes.js';
 import { apiKeys } from '../../db/schema.js';
 import { NotFoundError } from '../../errors.js';
+import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
+import { authorityOf, checkLimit, manages } from '../shared/council-limits.js';
 import type { Actor } from '../../domain/actor.js';
 import { READ_SCOPES } from '../../domain/webhooks.js';
 import { recordAudit } from '../audit/repository.js';
@@ -21,6 +23,8 @@ export interface ApiKeyRecord {
   createdAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** The council the key is limited to (DESIGN.md "One deployment for many councils"); null: none. */
+  limit: CouncilLimit | null;
 }
 
 // 32 random bytes (256 bits) is far beyond guessing; SHA-256 without a salt is enough for
@@ -36,6 +40,7 @@ function toRecord(row: typeof apiKeys.$inferSelect): ApiKeyRecord {
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
     lastUsedAt: row.lastUsedAt,
+    limit: limitOfColumns(row.limitAuthority, row.limitCommitteeIds) ?? null,
   };
 }
 
@@ -65,14 +70,19 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
     .prepare();
 
   return {
-    create(actor: Actor, name: string, keyScopes: Scope[]): ApiKeyRecord & { key: string } {
+    /**
+     * A new key. `limit`: the council it is limited to. An admin limited to a council grants no
+     * more than its own (400 naming `limit`): a key of its council, never an unlimited one.
+     */
+    create(actor: Actor, name: string, keyScopes: Scope[], limit?: CouncilLimit): ApiKeyRecord & { key: string } {
       const secret = randomBytes(32).toString('base64url');
       const prefix = `st_${secret.slice(0, 8)}`;
       const key = `${prefix}_${secret.slice(8)}`;
       return transaction(db, (tx) => {
+        checkLimit(actor, limit, authorityOf(tx));
         const row = tx
           .insert(apiKeys)
-          .values({ name, prefix, hash: hashKey(key), scopes: [...new Set(keyScopes)].join(',') })
+          .values({ name, prefix, hash: hashKey(key), scopes: [...new Set(keyScopes)].join(','), ...columnsOfLimit(limit) })
           .returning()
           .get();
         const record = toRecord(row);
@@ -81,14 +91,19 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
       });
     },
 
-    list(): ApiKeyRecord[] {
-      return db.select().from(apiKeys).orderBy(desc(apiKeys.id)).all().map(toRecord);
+    /** The keys the actor manages: every key, or for an admin limited to a council its council's. */
+    list(actor?: Actor): ApiKeyRecord[] {
+      const rows = db.select().from(apiKeys).orderBy(desc(apiKeys.id)).all();
+      if (actor?.limit === undefined) return rows.map(toRecord);
+      const authority = authorityOf(db);
+      return rows.filter((row) => manages(actor, row, authority)).map(toRecord);
     },
 
     revoke(actor: Actor, id: number): ApiKeyRecord {
       return transaction(db, (tx) => {
         const before = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-        if (!before) throw new NotFoundError('API key', id);
+        // Another council's key answers as one that does not exist.
+        if (!before || !manages(actor, before, authorityOf(tx))) throw new NotFoundError('API key', id);
         if (before.revokedAt) return toRecord(before);
         const after = tx
           .update(apiKeys)

@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { created } from '../../http/links.js';
-import { NonEmpty, StringEnum } from '../shared/schema-types.js';
+import { CouncilLimitSchema, NonEmpty, StringEnum } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { scopes } from './repository.js';
 
 const tags = ['api-keys'];
+
 const ApiKeySchema = Type.Object(
   {
     id: Type.Integer(),
@@ -16,6 +17,9 @@ const ApiKeySchema = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    limit: Type.Union([CouncilLimitSchema, Type.Null()], {
+      description: 'The council the key is limited to; null: every committee',
+    }),
   },
   { $id: 'ApiKey', additionalProperties: false },
 );
@@ -36,20 +40,28 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listApiKeys', tags, summary: 'List API keys (never their secrets)',
       response: { 200: Type.Object({ data: Type.Array(ApiKeySchema) }), ...problemResponses() },
     },
-  }, async () => ({ data: apiKeys.list() }));
+  }, async (request) => ({ data: apiKeys.list(actorOf(request)) }));
 
   app.post('/api-keys', {
     config: { scope: 'admin' },
     schema: {
       operationId: 'createApiKey', tags, summary: 'Create an API key; the secret is in this response only',
+      description:
+        'With `limit`, the key sees and changes only the records of those committees: `{ "authority": "…" }` (every committee ' +
+        'of that authority, including ones added later) or `{ "committeeIds": [ … ] }`. An admin key that is itself limited ' +
+        'creates only keys within its own limit.',
       body: Type.Object(
-        { name: NonEmpty(100), scopes: Type.Array(StringEnum(scopes), { minItems: 1, maxItems: 5, uniqueItems: true }) },
+        {
+          name: NonEmpty(100),
+          scopes: Type.Array(StringEnum(scopes), { minItems: 1, maxItems: 5, uniqueItems: true }),
+          limit: Type.Optional(CouncilLimitSchema),
+        },
         { additionalProperties: false },
       ),
       response: { 201: NewApiKeySchema, ...problemResponses(422) },
     },
   }, async (request, reply) => {
-    const key = apiKeys.create(actorOf(request), request.body.name.trim(), request.body.scopes);
+    const key = apiKeys.create(actorOf(request), request.body.name.trim(), request.body.scopes, request.body.limit);
     reply.header('cache-control', 'no-store');
     return created(reply, `/v1/api-keys/${key.id}`, key);
   });

@@ -1,12 +1,13 @@
-import { and, eq, not, sql } from 'drizzle-orm';
+import { and, eq, not, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { defaultReferencePrefix } from '../../domain/reference.js';
-import { actions, committees, imports, meetings, memberships, people } from '../../db/schema.js';
-import { rowsVisibleTo } from '../../db/visibility.js';
+import { actions, agendaItems, committees, declarations, imports, meetings, memberships, people, resolutions } from '../../db/schema.js';
+import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
+import type { Reader } from '../../domain/visibility.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { recordAudit } from '../audit/repository.js';
@@ -15,6 +16,9 @@ import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesS
 import type { CreateCommittee, ListCommitteesQuery, PutMembership, UpdateCommittee } from './schemas.js';
 
 export type CommitteeRow = typeof committees.$inferSelect;
+
+/** The kinds of record a path can name that belong to one committee. */
+export type RecordKind = 'committee' | 'meeting' | 'item' | 'resolution' | 'declaration' | 'action';
 
 const sortColumns = { id: committees.id, name: committees.name, createdAt: committees.createdAt };
 
@@ -49,6 +53,40 @@ export function createCommitteeRepository(
   const allZones = db.select({ id: committees.id, timezone: committees.timezone }).from(committees).prepare();
   const timeZoneOf = (id: number): string | undefined => zoneById.get({ id })?.timezone;
 
+  const ofAuthority = db.select({ id: committees.id }).from(committees).where(eq(committees.authority, sql.placeholder('authority'))).prepare();
+  // The committee a record belongs to, by the kind of record a path names: what a key limited to
+  // a council is checked against (http/council-limit.ts). Undefined: no such record.
+  const meetingOwner = (id: SQL | Placeholder) => sql`(SELECT ${meetings.committeeId} FROM ${meetings} WHERE ${meetings.id} = ${id})`;
+  const itemOwner = (id: SQL | Placeholder) => meetingOwner(sql`(SELECT ${agendaItems.meetingId} FROM ${agendaItems} WHERE ${agendaItems.id} = ${id})`);
+  const owners: Record<RecordKind, SQL> = {
+    committee: sql`(SELECT ${committees.id} FROM ${committees} WHERE ${committees.id} = ${sql.placeholder('id')})`,
+    meeting: meetingOwner(sql.placeholder('id')),
+    item: itemOwner(sql.placeholder('id')),
+    resolution: itemOwner(sql`(SELECT ${resolutions.itemId} FROM ${resolutions} WHERE ${resolutions.id} = ${sql.placeholder('id')})`),
+    declaration: itemOwner(sql`(SELECT ${declarations.itemId} FROM ${declarations} WHERE ${declarations.id} = ${sql.placeholder('id')})`),
+    action: sql`(SELECT ${actions.committeeId} FROM ${actions} WHERE ${actions.id} = ${sql.placeholder('id')})`,
+  };
+  const ownerStatements = new Map<RecordKind, { get(values: { id: number }): { committeeId: number | null } | undefined }>();
+  const ownerStatement = (kind: RecordKind) => {
+    let statement = ownerStatements.get(kind);
+    if (!statement) {
+      statement = db.select({ committeeId: sql<number | null>`${owners[kind]}` }).from(sql`(SELECT 1)`).prepare();
+      ownerStatements.set(kind, statement);
+    }
+    return statement;
+  };
+
+  /** A limited key creates or moves committees only within its authority (400 naming `authority`). */
+  function checkAuthority(actor: Actor, authority: string | null | undefined) {
+    if (actor.limit === undefined) return;
+    if (!('authority' in actor.limit)) {
+      throw invalidField('authority', 'a key limited to a list of committees cannot create committees or change their authority');
+    }
+    if (authority !== actor.limit.authority) {
+      throw invalidField('authority', `this API key is limited to ${actor.limit.authority}: a committee it files must be of it`);
+    }
+  }
+
   function assertSlugFree(tx: Tx, slug: string, exceptId?: number) {
     const existing = tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get();
     if (existing && existing.id !== exceptId) {
@@ -57,6 +95,16 @@ export function createCommitteeRepository(
   }
 
   return {
+    /** The committees of an authority now: what a key limited to it covers. */
+    idsOfAuthority(authority: string): number[] {
+      return ofAuthority.all({ authority }).map((c) => c.id);
+    },
+
+    /** The committee a record of this kind belongs to; undefined when there is no such record. */
+    ownerOf(kind: RecordKind, id: number): number | undefined {
+      return ownerStatement(kind).get({ id })?.committeeId ?? undefined;
+    },
+
     get(id: number): CommitteeRow {
       return mustFind(byId(db, id), 'Committee', id);
     },
@@ -81,7 +129,7 @@ export function createCommitteeRepository(
       return new Map(allZones.all().map((c) => [c.id, todayIn(c.timezone, now)]));
     },
 
-    list(query: ListCommitteesQuery): Page<CommitteeRow> {
+    list(actor: Reader, query: ListCommitteesQuery): Page<CommitteeRow> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
       const column = sortColumns[sort.field as keyof typeof sortColumns];
@@ -94,6 +142,7 @@ export function createCommitteeRepository(
             page.where,
             query.kind ? eq(committees.kind, query.kind) : undefined,
             query.authority ? eq(committees.authority, query.authority) : undefined,
+            rowsOfCommitteesSeenBy(committees.id, actor),
           ),
         )
         .orderBy(...page.orderBy)
@@ -104,6 +153,9 @@ export function createCommitteeRepository(
 
     create(actor: Actor, input: CreateCommittee): CommitteeRow {
       checkTimezone(input.timezone);
+      // A key limited to an authority files its committees under it, named or not.
+      if (actor.limit && 'authority' in actor.limit && input.authority === undefined) input = { ...input, authority: actor.limit.authority };
+      checkAuthority(actor, input.authority);
       return transaction(db, (tx) => {
         const slug = input.slug ?? slugify(input.name);
         assertSlugFree(tx, slug);
@@ -114,6 +166,7 @@ export function createCommitteeRepository(
 
     update(actor: Actor, id: number, input: UpdateCommittee, check: (row: CommitteeRow) => void): CommitteeRow {
       checkTimezone(input.timezone);
+      if (input.authority !== undefined) checkAuthority(actor, input.authority);
       return transaction(db, (tx) => {
         const before = mustFind(byId(tx, id), 'Committee', id);
         check(before);
@@ -190,6 +243,7 @@ export function createCommitteeRepository(
 
     removeMember(actor: Actor, id: number, personId: number): void {
       transaction(db, (tx) => {
+        mustFind(byId(tx, id), 'Committee', id);
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
         const before = mustFind(tx.select().from(memberships).where(key).get(), 'Membership', `${id}:${personId}`);
         tx.delete(memberships).where(key).run();

@@ -27,7 +27,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListCommitteesQuery,
       response: { 200: ListOf(CommitteeSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, committees.list(request.query)));
+  }, async (request, reply) => sendPage(request, reply, committees.list(actorOf(request), request.query)));
 
   app.post('/committees', {
     config: { scope: 'write' },

@@ -43,7 +43,7 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.put('/holidays/:date', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', sharedByCouncils: 'the holiday calendar' },
     schema: {
       operationId: 'putHoliday', tags,
       summary: 'Add a closure day (or rename a holiday); every agenda despatch date is recomputed',
@@ -58,7 +58,7 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/holidays/:date', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', sharedByCouncils: 'the holiday calendar' },
     schema: {
       operationId: 'deleteHoliday', tags,
       summary: 'Make a date a working day (removes a closure day or overrides a bank holiday)',

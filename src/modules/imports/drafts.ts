@@ -3,9 +3,9 @@ import type { Db } from '../../db/client.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { imports, people } from '../../db/schema.js';
 import { transaction, type Tx } from '../../db/transaction.js';
-import { rowsVisibleTo } from '../../db/visibility.js';
+import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
-import { isVisibleTo, stricter, type Reader, type Visibility } from '../../domain/visibility.js';
+import { isVisibleTo, seesCommittee, stricter, type Reader, type Visibility } from '../../domain/visibility.js';
 import { ConflictError, InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { DraftAction, DueHint, MinutesDraft } from '../../import/index.js';
 import { insertAudited, mustFind, updateAudited } from '../shared/crud.js';
@@ -88,10 +88,13 @@ function dueHintOf(hint: CandidateEdit['dueHint'], field: string): DueHint | nul
 
 export function createDraftRepository(db: Db, deps: { imports: ImportRepository }) {
   const byId = (tx: Tx | Db, id: number) => tx.select().from(imports).where(eq(imports.id, id)).get();
-  /** The draft, if the reader may see it: a hidden one is the same 404 as a missing one. */
+  /**
+   * The draft, if the reader may see it: a hidden one, or one of another council's committee to a
+   * key limited to a council, is the same 404 as a missing one.
+   */
   const visible = (tx: Tx | Db, reader: Reader, id: number): ImportRow => {
     const row = byId(tx, id);
-    return mustFind(row && isVisibleTo(reader, row.visibility) ? row : undefined, 'Import', id);
+    return mustFind(row && isVisibleTo(reader, row.visibility) && seesCommittee(reader, row.committeeId) ? row : undefined, 'Import', id);
   };
 
   function edited(tx: Tx, stored: StoredDraft, edit: UpdateImport): StoredDraft {
@@ -180,6 +183,7 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
           and(
             page.where,
             rowsVisibleTo(imports.visibility, reader),
+            rowsOfCommitteesSeenBy(imports.committeeId, reader),
             query.status ? eq(imports.status, query.status) : undefined,
             query.source ? eq(imports.source, query.source) : undefined,
             query.committeeId ? eq(imports.committeeId, query.committeeId) : undefined,
@@ -199,7 +203,7 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
         throw invalidField('text', `these minutes hold ${visibility} business, which this API key cannot read: it cannot save them`);
       }
       return transaction(db, (tx) => {
-        deps.imports.committeeExists(tx, options.committeeId);
+        deps.imports.committeeExists(tx, actor, options.committeeId);
         return present(insertAudited(tx, actor, 'import', imports, {
           committeeId: options.committeeId,
           source: 'minutes',

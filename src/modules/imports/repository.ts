@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/schema.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
+import { seesCommittee, type Reader } from '../../domain/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';
 import { REFERENCE_MAX } from '../../domain/reference.js';
 import { NothingToImportError } from '../../errors.js';
@@ -80,9 +81,10 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
   }
 
   return {
-    /** 404 unless the committee exists. */
-    committeeExists(tx: Tx, committeeId: number): void {
-      mustFind(tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get(), 'Committee', committeeId);
+    /** 404 unless the committee exists and the reader sees it (another council's answers as a missing one). */
+    committeeExists(tx: Tx, reader: Reader, committeeId: number): void {
+      const found = tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get();
+      mustFind(found && seesCommittee(reader, found.id) ? found : undefined, 'Committee', committeeId);
     },
 
     commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
@@ -92,7 +94,9 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
     /** As commit(), inside a caller's transaction (a stored draft's commit). */
     commitIn(tx: Tx, actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
       {
-        const committee = mustFind(tx.select().from(committees).where(eq(committees.id, options.committeeId)).get(), 'Committee', options.committeeId);
+        const found = tx.select().from(committees).where(eq(committees.id, options.committeeId)).get();
+        // Another council's committee, to a key limited to a council, answers as a missing one.
+        const committee = mustFind(found && seesCommittee(actor, found.id) ? found : undefined, 'Committee', options.committeeId);
         if (draft.items.length === 0) {
           throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
         }

@@ -1,7 +1,9 @@
-import { and, asc, eq, exists, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
-import { notificationActions, notifications, notifiedActions } from '../../db/schema.js';
+import { actions, notificationActions, notifications, notifiedActions } from '../../db/schema.js';
+import { rowsOfCommitteesSeenBy } from '../../db/visibility.js';
+import type { Reader } from '../../domain/visibility.js';
 import type { Tx } from '../../db/transaction.js';
 import type { NotificationKind, NotificationStatus, RecipientRole } from '../../domain/notifications.js';
 import type { ListNotificationsQuery, Notification } from './schemas.js';
@@ -64,7 +66,14 @@ export function createNotificationRepository(db: Db) {
     },
 
     /** A page of notifications, newest first. */
-    list(query: ListNotificationsQuery): Page<Notification> {
+    list(reader: Reader, query: ListNotificationsQuery): Page<Notification> {
+      // To an admin limited to a council, only notifications about its committees' actions: one
+      // email may name actions of several councils (an officer serving two), and those are not its.
+      const inCouncil = rowsOfCommitteesSeenBy(actions.committeeId, reader);
+      const naming = (which: SQL) => exists(db.select({ one: sql`1` }).from(notificationActions)
+        .innerJoin(actions, eq(actions.id, notificationActions.actionId))
+        .where(and(eq(notificationActions.notificationId, notifications.id), which)));
+      const ofCouncil = inCouncil === undefined ? undefined : and(naming(inCouncil), not(naming(not(inCouncil))));
       const limit = query.limit ?? 50;
       const page = keyset(SORT, notifications.id, notifications.id, query.cursor);
       const namesAction = query.actionId === undefined
@@ -78,6 +87,7 @@ export function createNotificationRepository(db: Db) {
           query.kind === undefined ? undefined : eq(notifications.kind, query.kind),
           query.status === undefined ? undefined : eq(notifications.status, query.status),
           namesAction,
+          ofCouncil,
         ))
         .orderBy(...page.orderBy)
         .limit(limit + 1)

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { actorOf } from '../../http/context.js';
 import { problemResponses } from '../../http/schemas.js';
 import { sendPage } from '../../http/links.js';
 import { ListOf } from '../shared/schema-types.js';
@@ -13,7 +14,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const runs = new WeakMap<object, NotificationRun>();
 
   app.post('/notifications/run', {
-    config,
+    config: { ...config, sharedByCouncils: 'the notification pass' },
     schema: {
       operationId: 'runNotifications', tags,
       summary: 'Run the notification pass as of a day (default today): reminders and overdue notices, one email per recipient',
@@ -37,5 +38,5 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListNotificationsQuery,
       response: { 200: ListOf(NotificationSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, notifications.list(request.query)));
+  }, async (request, reply) => sendPage(request, reply, notifications.list(actorOf(request), request.query)));
 };

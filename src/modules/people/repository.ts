@@ -1,10 +1,10 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { transaction, type Tx } from '../../db/transaction.js';
-import { actions, actionUpdates, agendaItems, attendance, declarations, memberships, people } from '../../db/schema.js';
+import { actions, actionUpdates, agendaItems, attendance, declarations, meetings, memberships, people } from '../../db/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
+import { actionsVisibleTo, rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference } from '../shared/crud.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
@@ -26,26 +26,35 @@ export function createPersonRepository(db: Db) {
    * names them.
    */
   function references(actor: Actor, id: number): Reference[] {
-    const declarationVisible = rowsVisibleTo(
-      sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${declarations.itemId})`,
-      actor,
-    );
+    const itemCommittee = sql`(SELECT ${meetings.committeeId} FROM ${meetings} INNER JOIN ${agendaItems} ON ${agendaItems.meetingId} = ${meetings.id} WHERE ${agendaItems.id} = ${declarations.itemId})`;
+    const declarationVisible = and(
+      rowsVisibleTo(sql`(SELECT ${agendaItems.visibility} FROM ${agendaItems} WHERE ${agendaItems.id} = ${declarations.itemId})`, actor),
+      rowsOfCommitteesSeenBy(itemCommittee, actor),
+    )!;
     const actionVisible = actionsVisibleTo(actor);
+    // People are shared by every council; what names them in another council's business is, to
+    // a key limited to a council, hidden business (counted under the neutral label).
+    const membershipSeen = rowsOfCommitteesSeenBy(memberships.committeeId, actor) ?? sql`1 = 1`;
+    const attendanceSeen = rowsOfCommitteesSeenBy(sql`(SELECT ${meetings.committeeId} FROM ${meetings} WHERE ${meetings.id} = ${attendance.meetingId})`, actor) ?? sql`1 = 1`;
     const namedIn = or(eq(actions.requestedById, id), eq(actions.ownerId, id))!;
     const declared = eq(declarations.personId, id);
+    const member = eq(memberships.personId, id);
+    const attended = eq(attendance.personId, id);
     const authored = (t: Tx, where: SQL) =>
       t.select({ n: sql<number>`count(*)` }).from(actionUpdates)
         .innerJoin(actions, eq(actions.id, actionUpdates.actionId))
         .where(and(eq(actionUpdates.authorId, id), where)).get()?.n ?? 0;
     return referencesSeenBy(
       [
-        { label: 'committee memberships', count: (t) => countWhere(t, memberships, eq(memberships.personId, id)) },
-        { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.personId, id)) },
+        { label: 'committee memberships', count: (t) => countWhere(t, memberships, and(member, membershipSeen)!) },
+        { label: 'attendance records', count: (t) => countWhere(t, attendance, and(attended, attendanceSeen)!) },
         { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, declarationVisible)!) },
         { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
         { label: 'action updates', count: (t) => authored(t, actionVisible) },
       ],
       [
+        (t) => countWhere(t, memberships, and(member, not(membershipSeen))!),
+        (t) => countWhere(t, attendance, and(attended, not(attendanceSeen))!),
         (t) => countWhere(t, declarations, and(declared, not(declarationVisible))!),
         (t) => countWhere(t, actions, and(namedIn, not(actionVisible))!),
         (t) => authored(t, not(actionVisible)),

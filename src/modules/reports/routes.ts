@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
-import { NotAcceptableError } from '../../errors.js';
+import { NotAcceptableError, NotFoundError } from '../../errors.js';
+import { seesCommittee, type Reader } from '../../domain/visibility.js';
 import { problemOf, sendProblem } from '../../http/problem.js';
 import { ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
@@ -18,6 +19,11 @@ const tags = ['reports'];
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
   const { scans, reports, committees, documents } = app.services;
+  /** 404 unless the committee exists and the reader sees it: another council's is as a missing one. */
+  const committeeSeenBy = (reader: Reader, id: number) => {
+    if (!seesCommittee(reader, id)) throw new NotFoundError('Committee', id);
+    committees.get(id);
+  };
 
   app.get('/reports/overdue', {
     config: { scope: 'read' },
@@ -33,8 +39,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const format = negotiateDocument(request.query.format, request.headers.accept);
     if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
-    if (request.query.committeeId) committees.get(request.query.committeeId);
     const actor = actorOf(request);
+    if (request.query.committeeId) committeeSeenBy(actor, request.query.committeeId);
     if (format === 'json' || format === 'csv') {
       reply.header('vary', 'accept');
       return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format));
@@ -53,7 +59,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const body = request.body ?? {};
-    if (body.committeeId) committees.get(body.committeeId);
+    if (body.committeeId) committeeSeenBy(actorOf(request), body.committeeId);
     const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
     request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
     return report;
@@ -87,8 +93,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
     const actor = actorOf(request);
     if (format === 'json') {
+      // Read before any header is set: a missing meeting's 404 must be the very answer a meeting
+      // of another council gets (council-limit.ts), which never reaches this handler.
+      const data = reports.actionLog(actor, request.params.id, request.query.asOf);
       reply.header('vary', 'accept');
-      return { data: reports.actionLog(actor, request.params.id, request.query.asOf) };
+      return { data };
     }
     const model = documents.actionLog(actor, request.params.id, request.query.asOf);
     return sendDocument(reply, await renderDocument(model, format), format, `action-log-meeting-${request.params.id}-${model.asOf}`);

@@ -100,3 +100,22 @@ export function ListOf<T extends TSchema>(item: T) {
     nextCursor: Nullable(Type.String()),
   });
 }
+
+/**
+ * What an API key or a webhook is limited to (domain/council-limit.ts): the committees of one
+ * authority, as committees record it, or a list of committees.
+ */
+export const CouncilLimitSchema = Type.Union(
+  [
+    Type.Object({ authority: NonEmpty(200, { description: 'Every committee whose `authority` is this, now and later' }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        committeeIds: Type.Array(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }), {
+          minItems: 1, maxItems: 200, uniqueItems: true, description: 'These committees only',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Limits to one council: `{ "authority": "…" }` or `{ "committeeIds": [ … ] }`' },
+);

@@ -158,7 +158,7 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
       /** The next batch as CSV, or null after the last. */
       function nextBatch(): string | null {
         if (finished) return null;
-        const rows = statements.rows(actor.visibilities, batchQuery, sort, asOf, BATCH);
+        const rows = statements.rows(actor, batchQuery, sort, asOf, BATCH);
         if (rows.length === 0) {
           finish();
           return null;

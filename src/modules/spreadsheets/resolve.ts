@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/schema.js';
 import type { Tx } from '../../db/transaction.js';
 import { ACTION_STATUSES, type ActionStatus } from '../../domain/action-lifecycle.js';
-import { isVisibleTo, visibilities, type Visibility } from '../../domain/visibility.js';
+import { isVisibleTo, seesCommittee, visibilities, type Visibility } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
 import type { Actor } from '../../domain/actor.js';
 import { parseDateCell, parseQuarterCell } from './cells.js';
@@ -60,7 +60,13 @@ export interface MeetingRef { id: number; committeeId: number; localDate: string
 
 /** Lookups for one import, over its transaction. */
 export function createResolver(tx: Tx | Db, actor: Actor) {
-  const allCommittees = tx.select({ id: committees.id, name: committees.name, slug: committees.slug }).from(committees).all();
+  // A key limited to a council knows only its committees (and their meetings): a row naming
+  // another council's, by id or by name, is refused exactly as one naming a missing committee.
+  const allCommittees = tx
+    .select({ id: committees.id, name: committees.name, slug: committees.slug })
+    .from(committees)
+    .all()
+    .filter((c) => seesCommittee(actor, c.id));
   const committeeById = new Map(allCommittees.map((c) => [c.id, c]));
   const committeesByName = new Map<string, CommitteeRef[]>();
   for (const c of allCommittees) {
@@ -85,8 +91,9 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
     meeting(id: number): MeetingRef | undefined {
       if (meetingById.has(id)) return meetingById.get(id);
       const found = tx.select({ id: meetings.id, committeeId: meetings.committeeId, localDate: meetings.localDate }).from(meetings).where(eq(meetings.id, id)).get();
-      meetingById.set(id, found);
-      return found;
+      const seen = found && seesCommittee(actor, found.committeeId) ? found : undefined;
+      meetingById.set(id, seen);
+      return seen;
     },
     /** The committee's meeting on a local date (YYYY-MM-DD), or why there is not exactly one. */
     meetingOn(committee: CommitteeRef, date: string): number | string {

@@ -3,12 +3,12 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { preparedQuery } from '../../db/prepared.js';
 import { actions, committees, meetings, overdueFlags, people, sqlList } from '../../db/schema.js';
-import { actionsVisibleTo } from '../../db/visibility.js';
+import { actionsVisibleTo, readerShape, rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_STATUSES } from '../../domain/due.js';
-import type { Visibility } from '../../domain/visibility.js';
-import { invalidField } from '../../errors.js';
+import { seesCommittee, type Reader } from '../../domain/visibility.js';
+import { invalidField, NotFoundError } from '../../errors.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import { dueMeeting, effectiveDueDate, overdueAsOf } from '../actions/query.js';
@@ -69,8 +69,8 @@ const count = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(CA
 const EARLIEST = '0000-01-01';
 const LATEST = '9999-12-31';
 
-function statsQueries(db: Db, visibilities: readonly Visibility[]) {
-  return preparedQuery(db, `stats:${visibilities.join()}`, () => {
+function statsQueries(db: Db, reader: Reader) {
+  return preparedQuery(db, `stats:${readerShape(reader)}`, () => {
     // Every meeting status spelled out, so the (committee_id, status, local_date) index serves
     // the range of raised days.
     const raisedIn = and(
@@ -78,7 +78,7 @@ function statsQueries(db: Db, visibilities: readonly Visibility[]) {
       sql`${raisedAt.status} IN ${sqlList(MEETING_STATUSES)}`,
       gte(raisedAt.localDate, sql.placeholder('from')),
       lte(raisedAt.localDate, sql.placeholder('to')),
-      actionsVisibleTo({ visibilities }),
+      actionsVisibleTo(reader),
     );
     const counts = db
       .select({
@@ -129,10 +129,13 @@ export function createStatsRepository(
   return {
     stats(actor: Actor, query: StatsQuery): Stats {
       if (query.from && query.to && query.from > query.to) throw invalidField('from', 'must not be after to', 'querystring');
+      // A committee outside a limited key's council answers as one that does not exist.
+      if (query.committeeId && !seesCommittee(actor, query.committeeId)) throw new NotFoundError('Committee', query.committeeId);
       const chosen = query.committeeId
         ? [committeeRepository.get(query.committeeId)]
-        : db.select({ id: committees.id, name: committees.name }).from(committees).orderBy(asc(committees.id)).all();
-      const { counts, responseDays } = statsQueries(db, actor.visibilities);
+        : db.select({ id: committees.id, name: committees.name }).from(committees)
+          .where(rowsOfCommitteesSeenBy(committees.id, actor)).orderBy(asc(committees.id)).all();
+      const { counts, responseDays } = statsQueries(db, actor);
       const calendar = holidays.calendar();
       const from = query.from ?? EARLIEST;
       const to = query.to ?? LATEST;

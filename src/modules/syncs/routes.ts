@@ -13,7 +13,8 @@ export const syncRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const runs = new WeakMap<object, SyncSummary>();
 
   app.post('/syncs/moderngov', {
-    config: { scope: 'admin' },
+    // The site's committees are every council's: a key limited to one cannot sync them (403).
+    config: { scope: 'admin', sharedByCouncils: 'the Modern.gov sync' },
     schema: {
       operationId: 'runModernGovSync', tags,
       summary: 'Sync committees, meetings, agenda items and minutes drafts from Modern.gov now',

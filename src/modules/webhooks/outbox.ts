@@ -36,7 +36,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
   // Prepared on the app's one connection: run inside a repository's transaction, it is part of it.
   const insert = db
     .insert(webhookEvents)
-    .values({ type: sql.placeholder('type'), visibility: sql.placeholder('visibility'), data: sql.placeholder('data'), occurredAt: sql.placeholder('occurredAt') })
+    .values({ type: sql.placeholder('type'), visibility: sql.placeholder('visibility'), data: sql.placeholder('data'), committeeId: sql.placeholder('committeeId'), occurredAt: sql.placeholder('occurredAt') })
     .prepare();
   const actionById = actionByIdStatements(db);
   const listeners: (() => void)[] = [];
@@ -68,9 +68,10 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
   const wake = () => listeners.forEach((listener) => listener());
 
   // `_tx`: the transaction the change runs in, on this same connection (db/transaction.ts).
-  function record(_tx: Tx, type: WebhookEvent, visibility: Visibility, data: () => string): void {
+  // `committeeId`: whose record it is, so that a webhook limited to a council hears only of its own.
+  function record(_tx: Tx, type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): void {
     if (!wants(type, visibility)) return;
-    insert.run({ type, visibility, data: data(), occurredAt: clock().toISOString() });
+    insert.run({ type, visibility, committeeId, data: data(), occurredAt: clock().toISOString() });
     wake();
   }
 
@@ -90,14 +91,14 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
 
     /** action.created, action.updated, action.responded: the action as the API returned it. */
     action(tx: Tx, type: WebhookEvent, action: Action): void {
-      record(tx, type, action.visibility, () => renderAction(action));
+      record(tx, type, action.visibility, action.committeeId, () => renderAction(action));
     },
 
     /** action.flagged: the action as of the day it was flagged on, with the meeting and reason. */
     flagged(tx: Tx, flag: { actionId: number; meetingId: number; flaggedOn: string; reason: string }): void {
-      const row = actionById(visibilities, flag.actionId);
+      const row = actionById({ visibilities }, flag.actionId);
       if (row === undefined) return;
-      record(tx, 'action.flagged', row.visibility, () => {
+      record(tx, 'action.flagged', row.visibility, row.committeeId, () => {
         const action = renderAction(present(row, flag.flaggedOn));
         return `{"action":${action},"meetingId":${flag.meetingId},"flaggedOn":${JSON.stringify(flag.flaggedOn)},"reason":${JSON.stringify(flag.reason)}}`;
       });
@@ -105,7 +106,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
 
     /** meeting.updated: meetings are public (their items carry the visibility). */
     meeting(tx: Tx, meeting: Meeting): void {
-      record(tx, 'meeting.updated', 'public', () => renderMeeting(meeting));
+      record(tx, 'meeting.updated', 'public', meeting.committeeId, () => renderMeeting(meeting));
     },
 
     /**
@@ -113,8 +114,8 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
      * reveal Part 2 business (DESIGN.md "Access"), and the event goes to every subscriber.
      */
     scanCompleted(tx: Tx, scan: { asOf: string | null; committeeId: number | null; flaggedActionIds: readonly number[] }): void {
-      record(tx, 'scan.completed', 'public', () => {
-        const flagsRecorded = scan.flaggedActionIds.filter((id) => actionById(['public'], id) !== undefined).length;
+      record(tx, 'scan.completed', 'public', scan.committeeId, () => {
+        const flagsRecorded = scan.flaggedActionIds.filter((id) => actionById({ visibilities: ['public'] }, id) !== undefined).length;
         return JSON.stringify({ asOf: scan.asOf, committeeId: scan.committeeId, flagsRecorded });
       });
     },

@@ -9,6 +9,8 @@ import { WEBHOOK_EVENTS, webhookUrlProblem, type WebhookEvent, type ReadScope } 
 import { invalidField, NotFoundError } from '../../errors.js';
 import { recordAudit } from '../audit/repository.js';
 import { mustFind, nowIso } from '../shared/crud.js';
+import { authorityOf, checkLimit, manages } from '../shared/council-limits.js';
+import { columnsOfLimit, limitOfColumns } from '../../domain/council-limit.js';
 import type { Outbox } from './outbox.js';
 import type { CreateWebhook, ListDeliveriesQuery, UpdateWebhook, Webhook, WebhookDelivery } from './schemas.js';
 import { newWebhookSecret } from './signature.js';
@@ -26,6 +28,7 @@ export function toWebhook(row: WebhookRow): Webhook & { version: number } {
     scopes: row.scopes.split(',') as ReadScope[],
     enabled: row.enabled,
     disabledReason: row.disabledReason,
+    limit: limitOfColumns(row.limitAuthority, row.limitCommitteeIds) ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     version: row.version,
@@ -61,19 +64,26 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
       outbox.changed();
     }
   };
-  const byId = (tx: Db | Tx, id: number) => mustFind(tx.select().from(webhooks).where(eq(webhooks.id, id)).get(), 'Webhook', id);
+  // Another council's webhook, to an admin limited to a council, answers as a missing one.
+  const byId = (tx: Db | Tx, actor: Actor, id: number) => {
+    const row = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
+    return mustFind(row && (actor.limit === undefined || manages(actor, row, authorityOf(tx))) ? row : undefined, 'Webhook', id);
+  };
   const audited = (row: WebhookRow) => {
     const { version: _version, ...webhook } = toWebhook(row);
     return webhook; // never the secret
   };
 
   return {
-    list(): (Webhook & { version: number })[] {
-      return db.select().from(webhooks).orderBy(asc(webhooks.id)).all().map(toWebhook);
+    list(actor: Actor): (Webhook & { version: number })[] {
+      const rows = db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
+      if (actor.limit === undefined) return rows.map(toWebhook);
+      const authority = authorityOf(db);
+      return rows.filter((row) => manages(actor, row, authority)).map(toWebhook);
     },
 
-    get(id: number) {
-      return toWebhook(byId(db, id));
+    get(actor: Actor, id: number) {
+      return toWebhook(byId(db, actor, id));
     },
 
     /** The row itself, secret included: for the delivery worker alone. */
@@ -86,9 +96,10 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
       checkEvents(input.events);
       const secret = newWebhookSecret();
       return writing((tx) => {
+        checkLimit(actor, input.limit, authorityOf(tx));
         const row = tx
           .insert(webhooks)
-          .values({ url: input.url, events: input.events.join(','), scopes: input.scopes.join(','), secret, enabled: input.enabled ?? true })
+          .values({ url: input.url, events: input.events.join(','), scopes: input.scopes.join(','), secret, enabled: input.enabled ?? true, ...columnsOfLimit(input.limit) })
           .returning()
           .get();
         recordAudit(tx, actor, 'webhook', row.id, 'create', null, audited(row));
@@ -100,14 +111,16 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
       checkUrl(input.url);
       checkEvents(input.events);
       return writing((tx) => {
-        const before = byId(tx, id);
+        const before = byId(tx, actor, id);
         check(before);
+        if (input.limit !== undefined) checkLimit(actor, input.limit, authorityOf(tx));
         const after = tx
           .update(webhooks)
           .set({
             ...(input.url !== undefined ? { url: input.url } : {}),
             ...(input.events !== undefined ? { events: input.events.join(',') } : {}),
             ...(input.scopes !== undefined ? { scopes: input.scopes.join(',') } : {}),
+            ...(input.limit !== undefined ? columnsOfLimit(input.limit) : {}),
             // Enabling again clears the reason it was disabled.
             ...(input.enabled !== undefined ? { enabled: input.enabled, disabledReason: input.enabled ? null : before.disabledReason } : {}),
             version: before.version + 1,
@@ -123,7 +136,7 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
 
     remove(actor: Actor, id: number, check: (row: { id: number; version: number }) => void): void {
       writing((tx) => {
-        const before = byId(tx, id);
+        const before = byId(tx, actor, id);
         check(before);
         // Its deliveries and their attempts go with it (ON DELETE CASCADE).
         tx.delete(webhooks).where(eq(webhooks.id, id)).run();
@@ -147,8 +160,8 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
     },
 
     /** A page of the webhook's deliveries, newest first, each with its attempts. */
-    deliveries(id: number, query: ListDeliveriesQuery): Page<WebhookDelivery> {
-      byId(db, id);
+    deliveries(actor: Actor, id: number, query: ListDeliveriesQuery): Page<WebhookDelivery> {
+      byId(db, actor, id);
       const limit = query.limit ?? 50;
       const page = keyset(DELIVERY_SORT, webhookDeliveries.id, webhookDeliveries.id, query.cursor);
       const rows = db
@@ -188,7 +201,7 @@ export function createWebhookRepository(db: Db, { outbox, clock }: { outbox: Out
     /** Sends a delivery again now, whatever became of it: pending again, due at once. */
     retry(actor: Actor, id: number, deliveryId: number): void {
       transaction(db, (tx) => {
-        byId(tx, id);
+        byId(tx, actor, id);
         const delivery = tx
           .select()
           .from(webhookDeliveries)

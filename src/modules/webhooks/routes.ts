@@ -27,7 +27,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listWebhooks', tags, summary: 'List webhooks (never their secrets)',
       response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...problemResponses() },
     },
-  }, async () => ({ data: webhooks.list() }));
+  }, async (request) => ({ data: webhooks.list(actorOf(request)) }));
 
   app.post('/webhooks', {
     config,
@@ -53,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: WebhookSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const webhook = webhooks.get(request.params.id);
+    const webhook = webhooks.get(actorOf(request), request.params.id);
     setEtag(reply, webhook);
     return webhook;
   });
@@ -90,7 +90,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, querystring: ListDeliveriesQuery,
       response: { 200: ListOf(WebhookDeliverySchema), ...problemResponses(404) },
     },
-  }, async (request, reply) => sendPage(request, reply, webhooks.deliveries(request.params.id, request.query)));
+  }, async (request, reply) => sendPage(request, reply, webhooks.deliveries(actorOf(request), request.params.id, request.query)));
 
   app.post('/webhooks/:id/deliveries/:deliveryId/retry', {
     config,

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS, READ_SCOPES } from '../../domain/webhooks.js';
-import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
+import { CouncilLimitSchema, ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 // Event names are checked by the repository rather than by an enum here, so that a 400 can name
 // the unknown event (Ajv's enum message does not say which value it refused).
@@ -24,6 +24,7 @@ export const WebhookSchema = Type.Object(
     scopes: Type.Array(StringEnum(READ_SCOPES)),
     enabled: Type.Boolean(),
     disabledReason: Nullable(Type.String({ description: 'Why it was disabled, e.g. the receiver answered 410 Gone' })),
+    limit: Type.Union([CouncilLimitSchema, Type.Null()], { description: 'The council it hears of; null: every committee' }),
     ...Timestamps,
   },
   { $id: 'Webhook', additionalProperties: false },
@@ -39,7 +40,10 @@ export const NewWebhookSchema = Type.Object(
 );
 
 export const CreateWebhookSchema = Type.Object(
-  { url: fields.url, events: fields.events, scopes: fields.scopes, enabled: Type.Optional(fields.enabled) },
+  {
+    url: fields.url, events: fields.events, scopes: fields.scopes, enabled: Type.Optional(fields.enabled),
+    limit: Type.Optional(CouncilLimitSchema),
+  },
   { additionalProperties: false },
 );
 export type CreateWebhook = Static<typeof CreateWebhookSchema>;

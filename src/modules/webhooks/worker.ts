@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { isBusy, withoutWaiting } from '../../db/busy.js';
 import type { Db } from '../../db/client.js';
-import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema.js';
+import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema.js';
+import { committeesOfLimit, limitOfColumns } from '../../domain/council-limit.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { nextAttemptAfter, visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';
@@ -100,6 +101,12 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     .limit(1)
     .prepare();
 
+  const ofAuthority = db.select({ id: committees.id }).from(committees).where(eq(committees.authority, sql.placeholder('authority'))).prepare();
+  const committeesOfHook = (hook: typeof webhooks.$inferSelect): readonly number[] | undefined => {
+    const limit = limitOfColumns(hook.limitAuthority, hook.limitCommitteeIds);
+    return limit && committeesOfLimit(limit, (authority) => ofAuthority.all({ authority }).map((c) => c.id));
+  };
+
   /** New events become deliveries to every enabled webhook that wants them and may read them. */
   function fanOut(now: string): void {
     if (undispatched.get() === undefined) return;
@@ -110,10 +117,14 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
         id: hook.id,
         events: hook.events.split(','),
         visibilities: visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]),
+        // A webhook limited to a council hears of its committees' records alone, and not of
+        // events about none (a scan of every committee): those may count other councils' business.
+        committeeIds: committeesOfHook(hook),
       }));
       for (const event of events) {
         for (const hook of hooks) {
           if (!hook.events.includes(event.type) || !hook.visibilities.includes(event.visibility)) continue;
+          if (hook.committeeIds !== undefined && (event.committeeId === null || !hook.committeeIds.includes(event.committeeId))) continue;
           db.insert(webhookDeliveries).values({ webhookId: hook.id, eventId: event.id, nextAttemptAt: now, retryFrom: now, createdAt: now }).run();
         }
       }
