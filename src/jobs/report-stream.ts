@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pieceStream } from '../db/piece-stream.js';
 import { openDatabase, type Db } from '../db/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
@@ -91,30 +92,8 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], asOf, written++);
   }
 
-  const stream = new Readable({
-    // Ask for the next part only once the last has left (any part is larger than this).
-    highWaterMark: 16 * 1024,
-    read() {
-      // A turn of the event loop of its own for each committee: requests in between are answered.
-      setImmediate(() => {
-        if (this.destroyed) return;
-        try {
-          const piece = next();
-          this.push(piece === null ? null : Buffer.from(piece, 'utf8'));
-        } catch (err) {
-          this.destroy(err as Error);
-        }
-      });
-    },
-    destroy(err, callback) {
-      try {
-        finish();
-      } catch (closeErr) {
-        return callback(err ?? (closeErr as Error));
-      }
-      callback(err);
-    },
-  });
+  // Any part is larger than 16 KiB: the next committee is read once the last has left.
+  const stream = pieceStream(next, finish, 16 * 1024);
   const deadline = setTimeout(() => stream.destroy(new Error(`the report was not read within ${maxMs / 1000} s`)), maxMs).unref();
   return stream;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pieceStream } from '../../db/piece-stream.js';
 import { openDatabase, type Db } from '../../db/client.js';
 import { encodeCursor, parseSort } from '../../db/keyset.js';
 import { preparedQuery } from '../../db/prepared.js';
@@ -189,37 +190,15 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
         finish();
         throw err;
       }
-      const stream: Readable = new Readable({
-        highWaterMark: 64 * 1024,
-        read() {
-          if (pending !== null) {
-            const first = pending;
-            pending = null;
-            this.push(Buffer.from(first, 'utf8'));
-            if (finished) this.push(null);
-            return;
-          }
-          // A turn of the event loop of its own for each batch: requests in between are answered.
-          setImmediate(() => {
-            if (this.destroyed) return;
-            try {
-              const text = nextBatch();
-              if (text !== null) this.push(Buffer.from(text, 'utf8'));
-              if (finished) this.push(null);
-            } catch (err) {
-              this.destroy(err as Error);
-            }
-          });
-        },
-        destroy(err, callback) {
-          try {
-            finish();
-          } catch (closeErr) {
-            return callback(err ?? (closeErr as Error));
-          }
-          callback(err);
-        },
-      });
+      // The header and first batch were made above (a bad query fails as the request's error);
+      // then a batch a piece.
+      const next = (): string | null => {
+        if (pending === null) return nextBatch();
+        const first = pending;
+        pending = null;
+        return first;
+      };
+      const stream = pieceStream(next, finish, 64 * 1024);
       return { body: stream, day: dayFor(asOf, query.committeeId ?? 0) };
     },
   };
