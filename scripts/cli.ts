@@ -2,9 +2,9 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
-import type { Db } from '../src/db/client.js';
+import type { Db } from '../src/db/sqlite/client.js';
 import { openEngine, type Engine } from '../src/db/engine.js';
-import { immediateTransaction } from '../src/db/transaction.js';
+import { immediateTransaction } from '../src/db/sqlite/transaction.js';
 import { InvalidFieldError } from '../src/errors.js';
 import { createServices } from '../src/services.js';
 
@@ -49,7 +49,7 @@ export function args<T extends ParseArgsConfig['options']>(options: T, allowPosi
 /** The database as the server opens it (db/engine.ts), and the services over it. */
 export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; engine: Engine; services: ReturnType<typeof createServices> } {
   const config = loadConfig(env);
-  const engine = openEngine({ path: config.databasePath, synchronous: config.databaseSynchronous });
+  const engine = openEngine(config);
   return { db: engine.db, engine, services: createServices(engine) };
 }
 

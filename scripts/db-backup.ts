@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase } from '../src/db/sqlite/client.js';
 import { args, run, UsageError } from './cli.js';
 
 // An online backup through SQLite's backup API: consistent even while the server is writing,

@@ -1,4 +1,4 @@
-import { migrationsApplied } from '../src/db/client.js';
+import { migrationsApplied } from '../src/db/sqlite/client.js';
 import { openServices, run } from './cli.js';
 
 // Opening the database applies any pending migrations (drizzle-kit output in migrations/).

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { committees } from '../src/db/schema.js';
+import { committees } from '../src/db/sqlite/schema.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { DEFAULT_TIME_ZONE } from '../src/domain/clock.js';
 import { parseMinutes } from '../src/import/index.js';

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { RateLimitedError } from './errors.js';
 import { defaultConfig, type Config } from './config.js';
-import type { Db } from './db/client.js';
+import type { Db } from './db/sqlite/client.js';
 import { createEngine, openEngine, type Engine } from './db/engine.js';
 import type { Clock } from './domain/clock.js';
 import auth from './http/auth.js';
@@ -89,7 +89,7 @@ export async function buildApp(
   // file the app opened itself, once listening.
   const engine = options.db
     ? createEngine(options.db, { log: app.log })
-    : openEngine({ path: config.databasePath, synchronous: config.databaseSynchronous }, { log: app.log });
+    : openEngine(config, { log: app.log });
   // onClose hooks run last-registered first: this one, registered before every plugin, closes
   // the database after their own (auth writes the keys' last use) have run.
   app.addHook('onClose', async () => engine.close());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase } from '../src/db/sqlite/client.js';
 import { scriptActor } from '../src/domain/actor.js';
 import type { Scope } from '../src/modules/api-keys/repository.js';
 

@@ -3,8 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openIndexWriter, SearchIndexer, searchIndexPath } from '../../src/db/search-index.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openIndexWriter, SearchIndexer, searchIndexPath } from '../../src/db/sqlite/search-index.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { DEFAULT_TIME_ZONE, todayIn } from '../../src/domain/clock.js';
 import { generateActions } from './generate-actions.js';
 import { generateSchedule } from './generate-schedule.js';

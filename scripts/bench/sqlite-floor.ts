@@ -1,5 +1,5 @@
-import { searchIndexPath } from '../../src/db/search-index.js';
-import { openDatabase } from '../../src/db/client.js';
+import { searchIndexPath } from '../../src/db/sqlite/search-index.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { addWorkingDays } from '../../src/domain/calendar.js';
 import { HolidayCalendar } from '../../src/domain/holiday-calendar.js';
 import { visibilities } from '../../src/domain/visibility.js';

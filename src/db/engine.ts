@@ -1,90 +1,17 @@
-import type Database from 'better-sqlite3';
-import { createChangeCounters, type ChangeCounters } from './changes.js';
-import { startCheckpointerLater, type Checkpointer } from './checkpointer.js';
-import { openDatabase, type Db, type OpenOptions } from './client.js';
-import { createWriteGroups, type WriteGroups } from './group-commit.js';
-import { createSearchIndex, type SearchIndexOfConnection } from './search.js';
+import type { Config } from '../config.js';
+import { createEngine, openSqliteEngine, type Engine, type EngineOptions } from './sqlite/engine.js';
 
-// The database as the rest of the app sees it: one object per connection that owns the write
-// path's machinery — the group commit (group-commit.ts), the checkpoint worker (checkpointer.ts),
-// the search index and its worker (search.ts), the change counters (changes.ts) — and starts and
-// stops it. The composition root (app.ts, services.ts) hands each part to whoever needs it; no
-// one finds them through the connection.
+// The one place the database engine is chosen, once, at start. Everything engine-specific (the
+// connection and its pragmas, the group commit, checkpoints, the search index, change counters)
+// lives under one folder per engine: src/db/sqlite/ today; PostgreSQL (issue 18,
+// docs/postgres-plan.md) joins as src/db/pg/ behind the same Engine.
 
-export interface EngineLog {
-  error(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
+export type { Engine, EngineLog, EngineOptions } from './sqlite/engine.js';
+export { createEngine };
 
-export interface EngineOptions {
-  /** Where the group commit and the workers report failures; silent when left out. */
-  log?: EngineLog;
-  /** Close the connection with the engine (it was opened for it: openEngine). */
-  ownsConnection?: boolean;
-  /** After how long startWorkers() starts the checkpointer (not during start-up). */
-  checkpointerDelayMs?: number;
-}
+export type DatabaseSettings = Pick<Config, 'databasePath' | 'databaseSynchronous'>;
 
-export interface Engine {
-  readonly db: Db;
-  /** The group commit: what the HTTP edge calls around each request. */
-  readonly writes: WriteGroups;
-  readonly search: SearchIndexOfConnection;
-  readonly changes: ChangeCounters;
-  /** The checkpointer while one runs (started by startWorkers). */
-  checkpointer(): Checkpointer | undefined;
-  /**
-   * Starts the worker threads of a database file opened for writing (the listening server): the
-   * search indexer at once, so that an index that has to be built is ready as soon as it can be,
-   * and the checkpointer `checkpointerDelayMs` later, once start-up is over. Nothing for an
-   * in-memory database.
-   */
-  startWorkers(): void;
-  /** Stops the workers, closes the search index's connections, and the connection if owned. */
-  close(): Promise<void>;
-}
-
-const silent: EngineLog = { error() {}, warn() {} };
-const DEFAULT_CHECKPOINTER_DELAY_MS = 1000;
-
-/** The engine over an open connection (tests and tools that opened it themselves). */
-export function createEngine(db: Db, options: EngineOptions = {}): Engine {
-  const sqlite: Database.Database = db.$client;
-  const log = options.log ?? silent;
-  // Set up now, outside any transaction (an in-memory database attaches its own index).
-  const search = createSearchIndex(db);
-  const changes = createChangeCounters(sqlite);
-  let checkpointing: ReturnType<typeof startCheckpointerLater> | undefined;
-  const checkpointer = () => checkpointing?.current();
-  const writes = createWriteGroups(sqlite, { checkpointer, search, log });
-  let closed = false;
-
-  return {
-    db,
-    writes,
-    search,
-    changes,
-    checkpointer,
-    startWorkers() {
-      if (sqlite.memory || sqlite.readonly || closed) return;
-      search.startWorker({
-        onFailure: (err) => log.error({ err }, 'search index worker failed; searches index for themselves'),
-      });
-      checkpointing ??= startCheckpointerLater(sqlite, options.checkpointerDelayMs ?? DEFAULT_CHECKPOINTER_DELAY_MS, {
-        onFailure: (err) => log.error({ err }, 'checkpoint worker failed; the server checkpoints for itself'),
-      });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await checkpointing?.close();
-      await search.close();
-      if (options.ownsConnection && sqlite.open) sqlite.close();
-    },
-  };
-}
-
-/** Opens the database (client.ts) and the engine over it; closing the engine closes both. */
-export function openEngine(open: OpenOptions, options: Omit<EngineOptions, 'ownsConnection'> = {}): Engine {
-  return createEngine(openDatabase(open), { ...options, ownsConnection: true });
+/** Opens the configured database and its engine; closing the engine closes both. */
+export function openEngine(settings: DatabaseSettings, options: Omit<EngineOptions, 'ownsConnection'> = {}): Engine {
+  return openSqliteEngine({ path: settings.databasePath, synchronous: settings.databaseSynchronous }, options);
 }

@@ -1,5 +1,5 @@
 // The closed vocabularies of the data model, each written once. The database columns
-// (db/schema.ts), the HTTP schemas (modules/*/schemas.ts) and the types below derive from these
+// (db/sqlite/schema.ts), the HTTP schemas (modules/*/schemas.ts) and the types below derive from these
 // lists. Vocabularies that belong to a rule live beside it: action statuses in
 // action-lifecycle.ts, due rules and meeting statuses in due.ts, executive responses in
 // executive-response.ts, visibilities in visibility.ts.

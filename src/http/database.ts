@@ -4,7 +4,7 @@ import type { Engine } from '../db/engine.js';
 import { CommitFailedError, WriteOutsideGroupError } from '../errors.js';
 
 // The database at the HTTP edge: the hooks through which every request takes part in the group
-// commit (db/group-commit.ts explains it), and the start of the engine's workers with the server.
+// commit (db/sqlite/group-commit.ts explains it), and the start of the engine's workers with the server.
 // (The engine is closed by app.ts, after every plugin's own onClose hook.)
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../db/client.js';
-import { idempotencyRecords } from '../db/schema.js';
+import type { Db } from '../db/sqlite/client.js';
+import { idempotencyRecords } from '../db/sqlite/schema.js';
 import { IdempotencyMismatchError, IdempotentSecretNotKeptError, invalidField } from '../errors.js';
 
 // Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header): a retry with the same

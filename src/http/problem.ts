@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isBusy } from '../db/busy.js';
+import { isBusy } from '../db/sqlite/busy.js';
 import { withoutQueryKey } from './redact-url.js';
 import {
   DatabaseBusyError,
@@ -163,7 +163,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 export default fp(
   async function problemDetails(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      // Another process's write lock (db/busy.ts) is a wait, not a fault: a 503 to retry.
+      // Another process's write lock (db/sqlite/busy.ts) is a wait, not a fault: a 503 to retry.
       if (isBusy(error) || error instanceof DatabaseBusyError) {
         reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
         const busy = new DatabaseBusyError();

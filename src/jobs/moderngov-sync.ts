@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Db } from '../db/client.js';
-import { agendaItems, committees, meetings } from '../db/schema.js';
-import { immediateTransaction, transaction as deferredTransaction, type Tx } from '../db/transaction.js';
+import type { Db } from '../db/sqlite/client.js';
+import { agendaItems, committees, meetings } from '../db/sqlite/schema.js';
+import { immediateTransaction, transaction as deferredTransaction, type Tx } from '../db/sqlite/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { systemClock, todayIn, DEFAULT_TIME_ZONE, type Clock } from '../domain/clock.js';
 import { defaultReferencePrefix } from '../domain/reference.js';

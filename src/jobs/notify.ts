@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { actions, actionSubscribers, actionUpdates, committees, meetings, memberships, overdueFlags, people } from '../db/schema.js';
-import { transaction } from '../db/transaction.js';
+import type { Db } from '../db/sqlite/client.js';
+import { actions, actionSubscribers, actionUpdates, committees, meetings, memberships, overdueFlags, people } from '../db/sqlite/schema.js';
+import { transaction } from '../db/sqlite/transaction.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { composeDigest } from '../domain/digest.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { preparedQuery } from '../db/prepared.js';
-import { committees, meetings } from '../db/schema.js';
+import type { Db } from '../db/sqlite/client.js';
+import { preparedQuery } from '../db/sqlite/prepared.js';
+import { committees, meetings } from '../db/sqlite/schema.js';
 import { DEFAULT_TIME_ZONE, todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { LocalDate } from '../domain/local-date.js';
@@ -10,7 +10,7 @@ import { seesCommittee, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { actionsVisibleTo } from '../db/visibility.js';
 import { reportableAsOf, selectReportRows, toReportRow, type ReportRow } from '../modules/actions/query.js';
-import type { Tx } from '../db/transaction.js';
+import type { Tx } from '../db/sqlite/transaction.js';
 
 // The overdue report (DESIGN.md "Overdue: when and what"): per committee, its next meeting as
 // of the day, the actions overdue by then and those due soon. Built from the same action query

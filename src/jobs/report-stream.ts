@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { pieceStream } from '../db/piece-stream.js';
-import { openDatabase, type Db } from '../db/client.js';
+import { openDatabase, type Db } from '../db/sqlite/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
 import { planReport, reportedMeetings } from './overdue-report.js';
@@ -15,7 +15,7 @@ import { compactJson, writers, type ReportFormat } from './report-formats.js';
 // other requests are answered between committees, and only one committee's part exists at a
 // time. It reads through a read-only connection of its own, opened for the report and closed
 // after, in one read transaction: every committee's part comes from the same snapshot, and only
-// committed data is shown (what a response may show, see db/group-commit.ts).
+// committed data is shown (what a response may show, see db/sqlite/group-commit.ts).
 //
 // (A worker thread did this before. It kept the server responsive too, but its heap, its own
 // copy of the code and its memory allocator's arena added some 50 MB to the server's resident

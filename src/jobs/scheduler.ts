@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
-import { isBusy } from '../db/busy.js';
+import { isBusy } from '../db/sqlite/busy.js';
 import { scriptActor } from '../domain/actor.js';
 import type { ModernGovSync } from './moderngov-sync.js';
 import type { NotificationPass } from './notify.js';
@@ -18,7 +18,7 @@ import type { ScanService } from './overdue-scan.js';
 //
 // The scan runs on the server's thread. While another process holds the write lock (the command
 // line's import, say), waiting for it would stop every request for the busy timeout; so the scan
-// asks for the lock without waiting and, refused, tries again a little later (db/busy.ts).
+// asks for the lock without waiting and, refused, tries again a little later (db/sqlite/busy.ts).
 
 /** How long the scheduler keeps retrying a scan refused by another process's lock. */
 const BUSY_RETRY_FOR_MS = 10 * 60_000;

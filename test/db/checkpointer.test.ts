@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { readFileSync, renameSync, statSync } from 'node:fs';
-import { startCheckpointer, startCheckpointerLater, type Checkpointer } from '../../src/db/checkpointer.js';
+import { startCheckpointer, startCheckpointerLater, type Checkpointer } from '../../src/db/sqlite/checkpointer.js';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { until, within } from '../helper.js';
 
-// The server's connection leaves checkpoints to a worker thread (db/checkpointer.ts) and only
+// The server's connection leaves checkpoints to a worker thread (db/sqlite/checkpointer.ts) and only
 // catches up after a commit once the log is long, so that the log restarts from its beginning.
 
 function open(t: Test) {

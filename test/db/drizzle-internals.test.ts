@@ -4,11 +4,11 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import t from 'tap';
-import { migrationsFolder } from '../../src/db/client.js';
-import { DrizzleClient, drizzleOver } from '../../src/db/connection.js';
-import { decoderOfSql, drizzleClientOf } from '../../src/db/drizzle-internals.js';
+import { migrationsFolder } from '../../src/db/sqlite/client.js';
+import { DrizzleClient, drizzleOver } from '../../src/db/sqlite/connection.js';
+import { decoderOfSql, drizzleClientOf } from '../../src/db/sqlite/drizzle-internals.js';
 
-// What db/drizzle-internals.ts relies on in the installed drizzle, beyond its documented API.
+// What db/sqlite/drizzle-internals.ts relies on in the installed drizzle, beyond its documented API.
 // Should an upgrade change any of it, this fails here rather than somewhere on the write path.
 
 const notes = sqliteTable('notes', { id: integer('id').primaryKey(), text: text('text').notNull() });

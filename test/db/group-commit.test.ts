@@ -3,14 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import t from 'tap';
-import { startCheckpointer, type Checkpointer } from '../../src/db/checkpointer.js';
+import { startCheckpointer, type Checkpointer } from '../../src/db/sqlite/checkpointer.js';
 import type { Engine } from '../../src/db/engine.js';
-import { createWriteGroups } from '../../src/db/group-commit.js';
+import { createWriteGroups } from '../../src/db/sqlite/group-commit.js';
 import database from '../../src/http/database.js';
 import problemDetails from '../../src/http/problem.js';
 import { build, committee, until, within } from '../helper.js';
 
-// Writes that arrive together share one COMMIT (src/db/group-commit.ts, at the HTTP edge src/http/database.ts). What a client must
+// Writes that arrive together share one COMMIT (src/db/sqlite/group-commit.ts, at the HTTP edge src/http/database.ts). What a client must
 // be able to rely on: each request still succeeds or fails on its own, and no response — read or
 // write — shows data that a failed COMMIT then threw away.
 

@@ -3,18 +3,18 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { migrationsApplied, openDatabase } from '../../src/db/client.js';
+import { migrationsApplied, openDatabase } from '../../src/db/sqlite/client.js';
 
 t.test('the committed migrations match the drizzle schema', async (t) => {
-  // drizzle-kit generates into a copy of migrations/: if the schema has drifted from the
+  // drizzle-kit generates into a copy of migrations/sqlite/: if the schema has drifted from the
   // committed snapshots, a new migration file appears there.
   const out = mkdtempSync(join(tmpdir(), 'migrations-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  cpSync('migrations', out, { recursive: true });
+  cpSync('migrations/sqlite', out, { recursive: true });
   const before = readdirSync(out).filter((f) => f.endsWith('.sql'));
   const printed = execFileSync(
     'npx',
-    ['drizzle-kit', 'generate', '--dialect', 'sqlite', '--schema', './src/db/schema.ts', '--casing', 'snake_case', '--out', out],
+    ['drizzle-kit', 'generate', '--dialect', 'sqlite', '--schema', './src/db/sqlite/schema.ts', '--casing', 'snake_case', '--out', out],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const after = readdirSync(out).filter((f) => f.endsWith('.sql'));

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import t, { type Test } from 'tap';
-import type { Db } from '../../src/db/client.js';
-import { drizzleOver } from '../../src/db/connection.js';
-import { insertReturning, insertRow, rowById, rowMapper, updateReturning } from '../../src/db/prepared.js';
+import type { Db } from '../../src/db/sqlite/client.js';
+import { drizzleOver } from '../../src/db/sqlite/connection.js';
+import { insertReturning, insertRow, rowById, rowMapper, updateReturning } from '../../src/db/sqlite/prepared.js';
 
-// db/prepared.ts writes and reads rows through statements prepared once. Whatever it stores and
+// db/sqlite/prepared.ts writes and reads rows through statements prepared once. Whatever it stores and
 // returns must be exactly what drizzle's own insert, update and select store and return: nulls
 // as SQL NULL (not JSON "null", not boolean false), absent values as the column's default, JSON
 // and boolean columns through their encoders, and a JavaScript-computed default recomputed.

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { parseSort } from '../../src/db/keyset.js';
 import { reportableRows } from '../../src/jobs/overdue-report.js';
 import { listActionsStatements } from '../../src/modules/actions/list-query.js';

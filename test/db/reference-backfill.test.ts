@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { migrationsFolder, openDatabase } from '../../src/db/client.js';
+import { migrationsFolder, openDatabase } from '../../src/db/sqlite/client.js';
 import { defaultReferencePrefix } from '../../src/domain/reference.js';
 import { build } from '../helper.js';
 

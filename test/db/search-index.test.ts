@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import { openDatabase, type Db } from '../../src/db/client.js';
-import { searchIndexPath } from '../../src/db/search-index.js';
-import { createSearchIndex, type SearchIndex, type SearchIndexOfConnection, type SearchWorkerOptions } from '../../src/db/search.js';
+import { openDatabase, type Db } from '../../src/db/sqlite/client.js';
+import { searchIndexPath } from '../../src/db/sqlite/search-index.js';
+import { createSearchIndex, type SearchIndex, type SearchIndexOfConnection, type SearchWorkerOptions } from '../../src/db/sqlite/search.js';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { build, committee, meeting, until, type TestApp } from '../helper.js';
 
 // The full-text index lives in a file of its own, fed from a queue of changed actions
-// (db/search-index.ts, db/search.ts, migration 0009). After any mix of writes, a search that has
+// (db/sqlite/search-index.ts, db/sqlite/search.ts, migration 0009). After any mix of writes, a search that has
 // waited for the index must find exactly what an index built afresh from the actions finds.
 
 // How long a search in these tests waits for the worker before it is a 503: only a bound on a

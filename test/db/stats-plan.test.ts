@@ -1,5 +1,5 @@
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { compiledOn, planOf } from './plans.js';
 
 // GET /v1/stats counts a committee's actions raised in a period: the plan must find the

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { actionLogSources, sourcesByIds, trackerSources } from '../../src/modules/tracker/query.js';
 import { planOf } from './plans.js';
 

@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap';
-import { openDatabase } from '../../src/db/client.js';
-import { people } from '../../src/db/schema.js';
-import { transaction } from '../../src/db/transaction.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
+import { people } from '../../src/db/sqlite/schema.js';
+import { transaction } from '../../src/db/sqlite/transaction.js';
 
-// db/transaction.ts `transaction`, the one way to run a transaction, stands in for drizzle's db.transaction on the hot write paths: it
+// db/sqlite/transaction.ts `transaction`, the one way to run a transaction, stands in for drizzle's db.transaction on the hot write paths: it
 // must commit, roll back and nest (as a savepoint inside a group commit) exactly as that does.
 
 function open(t: Test) {

@@ -1,4 +1,4 @@
-import { overdueFlags } from '../../src/db/schema.js';
+import { overdueFlags } from '../../src/db/sqlite/schema.js';
 import { committee, meeting, type TestApp } from '../helper.js';
 
 // A committee's agenda-pack material for the document tests: a held meeting that raised actions

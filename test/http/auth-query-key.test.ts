@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { withoutQueryKey } from '../../src/http/redact-url.js';
 import { build, committee } from '../helper.js';

@@ -3,7 +3,7 @@ import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build } from '../helper.js';
 
-// A write handler must not await before it writes (db/group-commit.ts): the group it joined
+// A write handler must not await before it writes (db/sqlite/group-commit.ts): the group it joined
 // commits once the turn of the event loop is over, and a write after that runs outside any group.
 // The test app (test/helper.ts) turns on the edge's check (http/database.ts), so every write route
 // the suite calls is held to the rule; here, routes that break it are caught.

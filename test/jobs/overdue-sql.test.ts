@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { actions, committees, meetings } from '../../src/db/schema.js';
+import { actions, committees, meetings } from '../../src/db/sqlite/schema.js';
 import { ACTION_STATUSES } from '../../src/domain/action-lifecycle.js';
 import { DUE_RULES, MEETING_STATUSES } from '../../src/domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../../src/domain/executive-response.js';

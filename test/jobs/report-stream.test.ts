@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { visibilities as allVisibilities, type Visibility } from '../../src/domain/visibility.js';
 import { contentTypes, reportFormats } from '../../src/jobs/report-formats.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { actions } from '../../src/db/schema.js';
+import { actions } from '../../src/db/sqlite/schema.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 
 /** The distinct fields a 400 names, sorted (Ajv can report one field under several rules). */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
-import { transaction } from '../../src/db/transaction.js';
+import { transaction } from '../../src/db/sqlite/transaction.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 import { receiver, verifies } from './webhooks/receiver.js';
 

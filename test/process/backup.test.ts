@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { getJson, PATIENT_MS, processEnv, runCommand, seedAdminKey, startServer, startWriteStream, tempDir, tsxArgs, until, within } from './helper.js';
 
 // `npm run db:backup -- FILE` takes a consistent online backup while the server is serving
@@ -72,7 +72,7 @@ t.test('an online backup under a stream of writes restores every acknowledged re
     .get() as { n: number };
   t.equal(orphans, 0, 'no record without its audit event: the copy is one point in time');
   // The search index file is not copied: a new generation makes one found beside a restored copy
-  // be built afresh rather than trusted (db/search-index.ts).
+  // be built afresh rather than trusted (db/sqlite/search-index.ts).
   const live = new Database(databasePath, { readonly: true });
   const generationOf = (db: Database.Database) => db.prepare('SELECT generation FROM search_state').pluck().get();
   t.not(generationOf(copy), generationOf(live), 'the backup has a search generation of its own');

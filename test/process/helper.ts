@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { EnvSchema } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
@@ -14,7 +14,7 @@ import { getJson, PATIENT_MS, processEnv, root, runCommand, sleep, seedAdminKey,
 // bad configuration, db:migrate, and the scan at start-up. The built path the Dockerfile runs
 // is in build.test.ts.
 
-const migrationCount = (JSON.parse(readFileSync(join(root, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const migrationCount = (JSON.parse(readFileSync(join(root, 'migrations', 'sqlite', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 /** A POST whose body is sent in two halves, so the request stays in flight as long as we like. */
 function slowPost(url: string, key: string, path: string, body: unknown) {

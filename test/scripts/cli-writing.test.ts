@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';

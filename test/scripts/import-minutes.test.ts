@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { parseMinutes } from '../../src/import/index.js';
 import { main } from '../../scripts/import-minutes.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { main } from '../../scripts/overdue-report.js';
 import { callMain, spawnCommand, spawnScript } from './command.js';

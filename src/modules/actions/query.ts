@@ -1,13 +1,13 @@
 import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
-import { preparedQuery, rowMapper } from '../../db/prepared.js';
-import { actions, meetings, overdueFlags, people, sqlList } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
+import { actions, meetings, overdueFlags, people, sqlList } from '../../db/sqlite/schema.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import { visibilities, type Reader, type Visibility } from '../../domain/visibility.js';
-import type { Tx } from '../../db/transaction.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 
 // How actions are read: one SELECT that joins the due meeting (for the effective due-by date)
 // and counts flags; the item's visibility is on the action's row (migration 0004). Lists, single reads, the

@@ -7,11 +7,11 @@ import { visibilities as allVisibilities, type Reader, type Visibility } from '.
 // (filters, visibility, order) every time; only the rendering of each one is reused.
 //
 // An entry is only ever as old as the last write. Every request first checks the change stamp
-// (db/changes.ts): writes by this connection to the tables an action is read from, and commits
+// (db/sqlite/changes.ts): writes by this connection to the tables an action is read from, and commits
 // by other processes (the CLI import, a scan, a restore). Any change empties the cache. Nothing
 // is cached from inside a transaction: that could be a group's uncommitted work.
 
-/** What the cache checks before each use (db/changes.ts `ChangeStamp`). */
+/** What the cache checks before each use (db/sqlite/changes.ts `ChangeStamp`). */
 export interface ChangeStamp {
   /** Moves with every write the cached actions may depend on; undefined inside a transaction. */
   stamp(): string | undefined;

@@ -1,5 +1,5 @@
 import fastJsonStringify from 'fast-json-stringify';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/sqlite/client.js';
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
@@ -16,13 +16,13 @@ import { dayFor, type ActionDays, type JudgedOn } from './today.js';
 
 export type { PageJson } from './read-cache.js';
 
-/** The search index (db/search.ts): the connection a search runs on, once it has caught up. */
+/** The search index (db/sqlite/search.ts): the connection a search runs on, once it has caught up. */
 export interface SearchConnection {
   ready(): Promise<Db>;
 }
 
 interface Deps {
-  /** Moves with every write to what an action is read from (db/changes.ts `forTables`). */
+  /** Moves with every write to what an action is read from (db/sqlite/changes.ts `forTables`). */
   changes: ChangeStamp;
   search: SearchConnection;
   /** Rendered actions kept between requests (0: none); the server passes ACTION_CACHE_ENTRIES. */
@@ -134,7 +134,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
 
     /**
      * A page of GET /v1/actions, written as the response body. With `q`, once the search index
-     * holds every change committed before the call (db/search.ts), on the connection searches run
+     * holds every change committed before the call (db/sqlite/search.ts), on the connection searches run
      * on; it rejects with SearchUnavailableError if the index cannot catch up in time.
      */
     async listJson(actor: Actor, query: ListActionsQuery): Promise<PageJson> {

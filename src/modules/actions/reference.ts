@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { preparedQuery } from '../../db/prepared.js';
-import { actions, committees, referenceCounters } from '../../db/schema.js';
-import type { Tx } from '../../db/transaction.js';
+import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { actions, committees, referenceCounters } from '../../db/sqlite/schema.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 import { municipalYearOf } from '../../domain/municipal-year.js';
 import { defaultReferencePrefix, formatReference, parseReference } from '../../domain/reference.js';
 import { ConflictError } from '../../errors.js';

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { rowById } from '../../db/prepared.js';
-import { actions, actionUpdates, meetings } from '../../db/schema.js';
+import { rowById } from '../../db/sqlite/prepared.js';
+import { actions, actionUpdates, meetings } from '../../db/sqlite/schema.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { responseDueOn } from '../../domain/executive-response.js';
@@ -12,7 +12,7 @@ import { invalidField, NotFoundError } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
 import { insertAudited, updateAudited } from '../shared/crud.js';
-import { transaction, type Tx } from '../../db/transaction.js';
+import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionsByIdsStatement, rowAfterUpdate, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
@@ -68,7 +68,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
 
     /**
      * A page of GET /v1/actions as rows, `overdue` filtered as of `asOf`, read on `on` (the
-     * database's connection unless a search gives the search index's, db/search.ts).
+     * database's connection unless a search gives the search index's, db/sqlite/search.ts).
      */
     page(actor: Actor, query: ListActionsQuery, asOf: JudgedOn, on?: Db): Page<ActionRow> {
       const limit = query.limit ?? 50;

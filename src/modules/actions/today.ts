@@ -1,4 +1,4 @@
-import type { ChangeStamp } from '../../db/changes.js';
+import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 

@@ -1,13 +1,13 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { preparedQuery, rowById, rowMapper } from '../../db/prepared.js';
-import { agendaItems, committees, meetings, people, resolutions } from '../../db/schema.js';
+import { preparedQuery, rowById, rowMapper } from '../../db/sqlite/prepared.js';
+import { agendaItems, committees, meetings, people, resolutions } from '../../db/sqlite/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
 import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
-import type { Tx } from '../../db/transaction.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 
 // What a write checks and works out before it changes an action, inside its transaction: where
 // the action hangs from (meeting, item, resolution), the people and meetings it names, the

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/busy.js';
-import type { Db } from '../../db/client.js';
-import { immediateTransaction, transaction } from '../../db/transaction.js';
-import type { ChangeStamp } from '../../db/changes.js';
-import { apiKeys } from '../../db/schema.js';
+import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { immediateTransaction, transaction } from '../../db/sqlite/transaction.js';
+import type { ChangeStamp } from '../../db/sqlite/changes.js';
+import { apiKeys } from '../../db/sqlite/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
 import { authorityOf, checkLimit, manages } from '../shared/council-limits.js';

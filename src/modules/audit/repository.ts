@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { insertRow } from '../../db/prepared.js';
-import { auditEvents } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { insertRow } from '../../db/sqlite/prepared.js';
+import { auditEvents } from '../../db/sqlite/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import type { AuditOperation } from '../../domain/vocabulary.js';
 import { toPage, type Page } from '../../db/keyset.js';
@@ -23,7 +23,7 @@ export function recordAudit(
   before: unknown,
   after: unknown,
 ): void {
-  // Every write records one: the insert is prepared once (db/prepared.ts).
+  // Every write records one: the insert is prepared once (db/sqlite/prepared.ts).
   insertRow(tx, auditEvents, {
     actor: actor.name,
     entityType,

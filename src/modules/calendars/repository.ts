@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { actions, committees, meetings } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { actions, committees, meetings } from '../../db/sqlite/schema.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Reader } from '../../domain/visibility.js';

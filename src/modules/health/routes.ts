@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { migrationsApplied } from '../../db/client.js';
+import { migrationsApplied } from '../../db/sqlite/client.js';
 import { NotReadyError } from '../../errors.js';
 import { sendProblem, problemOf } from '../../http/problem.js';
 

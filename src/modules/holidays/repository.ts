@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { transaction, type Tx } from '../../db/transaction.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { holidays } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { holidays } from '../../db/sqlite/schema.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../domain/actor.js';
 import type { HolidaySource } from '../../domain/vocabulary.js';

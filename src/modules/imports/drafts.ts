@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/sqlite/client.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { imports, people } from '../../db/schema.js';
-import { transaction, type Tx } from '../../db/transaction.js';
+import { imports, people } from '../../db/sqlite/schema.js';
+import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee, stricter, type Reader, type Visibility } from '../../domain/visibility.js';

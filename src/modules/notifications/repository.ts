@@ -1,10 +1,10 @@
 import { and, asc, eq, exists, inArray, not, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/sqlite/client.js';
 import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
-import { actions, notificationActions, notifications, notifiedActions } from '../../db/schema.js';
+import { actions, notificationActions, notifications, notifiedActions } from '../../db/sqlite/schema.js';
 import { rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
-import type { Tx } from '../../db/transaction.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 import type { NotificationKind, NotificationStatus, RecipientRole } from '../../domain/notifications.js';
 import type { ListNotificationsQuery, Notification } from './schemas.js';
 

@@ -1,6 +1,6 @@
-import type { Db } from '../../db/client.js';
-import { committees } from '../../db/schema.js';
-import type { Tx } from '../../db/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { committees } from '../../db/sqlite/schema.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import { isWithinLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
 import { seesCommittee } from '../../domain/visibility.js';

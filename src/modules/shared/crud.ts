@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { insertReturning, updateReturning } from '../../db/prepared.js';
-import type { Tx } from '../../db/transaction.js';
+import { insertReturning, updateReturning } from '../../db/sqlite/prepared.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 import { NotFoundError, ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { recordAudit, type Operation } from '../audit/repository.js';

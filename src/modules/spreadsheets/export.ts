@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import { pieceStream } from '../../db/piece-stream.js';
-import { openDatabase, type Db } from '../../db/client.js';
+import { openDatabase, type Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort } from '../../db/keyset.js';
-import { preparedQuery } from '../../db/prepared.js';
-import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/schema.js';
+import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/sqlite/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { listActionsStatements } from '../actions/list-query.js';

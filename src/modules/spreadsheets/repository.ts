@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile';
-import type { Db } from '../../db/client.js';
-import { transaction } from '../../db/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { transaction } from '../../db/sqlite/transaction.js';
 import { nextStatuses, requiresNewDue, type ActionStatus } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { ConflictError, IllegalTransitionError, InvalidFieldError, NotFoundError, ScrutinyError } from '../../errors.js';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/schema.js';
-import type { Tx } from '../../db/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/sqlite/schema.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
 import { ACTION_STATUSES, type ActionStatus } from '../../domain/action-lifecycle.js';
 import { isVisibleTo, seesCommittee, visibilities, type Visibility } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { actionSubscribers, people } from '../../db/schema.js';
-import { transaction } from '../../db/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { actionSubscribers, people } from '../../db/sqlite/schema.js';
+import { transaction } from '../../db/sqlite/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import { NotFoundError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';

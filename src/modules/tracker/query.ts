@@ -1,8 +1,8 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
-import { preparedQuery, rowMapper } from '../../db/prepared.js';
-import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/schema.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
+import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/sqlite/schema.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Visibility } from '../../domain/visibility.js';

@@ -1,14 +1,14 @@
 import { LRUCache } from 'lru-cache';
-import type { ChangeStamp } from '../../db/changes.js';
+import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { getTableName } from 'drizzle-orm';
-import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/schema.js';
+import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/sqlite/schema.js';
 import type { RenderedDocument } from '../../documents/formats.js';
 
 // Rendered documents kept, around the repository rather than inside it (STYLE.md "Wrap, don't
 // weave"): a committee's tracker is asked for again and again between two changes to its
 // actions, and rendering it — Word above all, whose library builds and zips a whole object
 // model — costs far more than reading it. An entry is trusted only while nothing the documents
-// read has been written since it was rendered (db/changes.ts); the key carries everything else
+// read has been written since it was rendered (db/sqlite/changes.ts); the key carries everything else
 // a document depends on (the resolved as-of day, the filters, the caller's visibilities, the
 // format), so what one caller may not see is never served to them from another's entry.
 

@@ -1,10 +1,10 @@
 import fastJsonStringify from 'fast-json-stringify';
 import { eq, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
-import type { ChangeCounters } from '../../db/changes.js';
-import type { Db } from '../../db/client.js';
-import type { Tx } from '../../db/transaction.js';
-import { webhookEvents, webhooks } from '../../db/schema.js';
+import type { ChangeCounters } from '../../db/sqlite/changes.js';
+import type { Db } from '../../db/sqlite/client.js';
+import type { Tx } from '../../db/sqlite/transaction.js';
+import { webhookEvents, webhooks } from '../../db/sqlite/schema.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { visibilities, type Visibility } from '../../domain/visibility.js';
 import { visibilitiesOfScopes, type WebhookEvent, type ReadScope } from '../../domain/webhooks.js';
@@ -67,7 +67,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
 
   const wake = () => listeners.forEach((listener) => listener());
 
-  // `_tx`: the transaction the change runs in, on this same connection (db/transaction.ts).
+  // `_tx`: the transaction the change runs in, on this same connection (db/sqlite/transaction.ts).
   // `committeeId`: whose record it is, so that a webhook limited to a council hears only of its own.
   function record(_tx: Tx, type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): void {
     if (!wants(type, visibility)) return;

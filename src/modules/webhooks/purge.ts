@@ -1,8 +1,8 @@
 import { and, asc, inArray, lt, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/busy.js';
-import type { Db } from '../../db/client.js';
-import { webhookDeliveries, webhookEvents } from '../../db/schema.js';
-import { immediateTransaction } from '../../db/transaction.js';
+import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { webhookDeliveries, webhookEvents } from '../../db/sqlite/schema.js';
+import { immediateTransaction } from '../../db/sqlite/transaction.js';
 
 // The outbox's history does not grow for ever: deliveries that are done with (delivered, or
 // failed after a day of retries) are removed, with their attempts, once they were last set going
@@ -74,7 +74,7 @@ export function createWebhookPurge(db: Db, { retentionDays }: { retentionDays: n
       for (const which of ['deliveries', 'events'] as const) {
         for (;;) {
           if (stopping()) return { ...result, interrupted: true };
-          // A group commit is open on this connection (db/group-commit.ts): not inside it.
+          // A group commit is open on this connection (db/sqlite/group-commit.ts): not inside it.
           if (db.$client.inTransaction) {
             await new Promise((resolve) => setTimeout(resolve, 5));
             continue;

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/busy.js';
-import type { Db } from '../../db/client.js';
-import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema.js';
+import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/sqlite/schema.js';
 import { committeesOfLimit, limitOfColumns } from '../../domain/council-limit.js';
-import { immediateTransaction } from '../../db/transaction.js';
+import { immediateTransaction } from '../../db/sqlite/transaction.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { nextAttemptAfter, visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';
 import type { Outbox } from './outbox.js';
@@ -231,7 +231,7 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   async function pass(): Promise<number> {
     let attempted = 0;
     for (;;) {
-      // A group commit is open (db/group-commit.ts): what it holds may yet roll back, so nothing
+      // A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so nothing
       // written in it is sent before it commits. Look again in a moment.
       if (db.$client.inTransaction) {
         if (!stopped) setTimeout(() => void tick(), 5).unref();

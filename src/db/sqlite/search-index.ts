@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 // transaction on the index file, replaces each queued action's entry with its current text (or
 // removes it, if the action is gone) and records the last sequence number it has read. So the
 // index is always the actions as of some committed point, and a search waits until that point is
-// past every change committed before it was asked (db/search.ts).
+// past every change committed before it was asked (db/sqlite/search.ts).
 //
 // Who indexes: on the server, a worker thread (search-worker.ts); elsewhere whoever searches,
 // just before searching. The server deletes queue rows the index has read (see IndexWriterOptions

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
-import { SearchUnavailableError } from '../errors.js';
-import { startWorker, stopLoopingWorker } from '../worker-threads.js';
+import { SearchUnavailableError } from '../../errors.js';
+import { startWorker, stopLoopingWorker } from '../../worker-threads.js';
 import { openDatabase, type Db } from './client.js';
 import {
   createSearchSchema,

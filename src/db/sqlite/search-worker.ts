@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { yieldToRequests } from '../worker-threads.js';
+import { yieldToRequests } from '../../worker-threads.js';
 import { openIndexWriter, POKE, SearchIndexer, STOP, WORKER_BATCH, type SearchWorkerMessage, type SearchWorkerSettings } from './search-index.js';
 
 // The worker thread behind search.ts: keeps the search index file up to date with the database,

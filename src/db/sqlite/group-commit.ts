@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { busyTimeoutMs, isBusy, withoutWaiting } from './busy.js';
 import type { Checkpointer } from './checkpointer.js';
-import { DatabaseBusyError } from '../errors.js';
+import { DatabaseBusyError } from '../../errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT waits for the disk (an fsync, milliseconds),
 // so one transaction per request caps writes at a few hundred a second. Instead, the write
@@ -17,7 +17,7 @@ import { DatabaseBusyError } from '../errors.js';
 // existed. If any of those groups failed, the response is a 503 instead.
 //
 // A group begins only when this process can take the write lock. While another process holds it
-// (db/busy.ts), the writes that would begin one try again every few milliseconds, without
+// (db/sqlite/busy.ts), the writes that would begin one try again every few milliseconds, without
 // holding up the event loop, for as long as the connection's busy timeout; then they are a 503.
 // Reads never need the lock and are answered meanwhile.
 
@@ -34,9 +34,9 @@ interface Group {
 }
 
 export interface WriteGroupsOptions {
-  /** The checkpointer, while one runs (db/checkpointer.ts). */
+  /** The checkpointer, while one runs (db/sqlite/checkpointer.ts). */
   checkpointer(): Checkpointer | undefined;
-  /** The search index, whose read queue rows are trimmed in each group (db/search.ts). */
+  /** The search index, whose read queue rows are trimmed in each group (db/sqlite/search.ts). */
   search: { trimQueue(): void };
   log: { error(details: object, message: string): void; warn(details: object, message: string): void };
 }
@@ -114,7 +114,7 @@ export function createWriteGroups(sqlite: Database.Database, { checkpointer, sea
   // write that found the lock taken stops waiting for it.
   function join(done: (err?: Error) => void, deadline?: number): void {
     if (open || sqlite.inTransaction) return done();
-    // While the log restarts (db/checkpointer.ts) the next group waits a few milliseconds.
+    // While the log restarts (db/sqlite/checkpointer.ts) the next group waits a few milliseconds.
     const restart = checkpointer()?.beforeBegin();
     if (restart !== undefined) {
       void restart.then(() => join(done, deadline));

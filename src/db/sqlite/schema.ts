@@ -8,14 +8,14 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { ACTION_STATUSES, BEING_WORKED } from '../domain/action-lifecycle.js';
-import { DEFAULT_TIME_ZONE } from '../domain/clock.js';
-import { DUE_RULES, MEETING_STATUSES } from '../domain/due.js';
-import { EXECUTIVE_RESPONSES } from '../domain/executive-response.js';
-import { visibilities } from '../domain/visibility.js';
-import { IMPORT_SOURCES, IMPORT_STATUSES } from '../domain/imports.js';
-import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../domain/webhooks.js';
-import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RECIPIENT_ROLES } from '../domain/notifications.js';
+import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
+import { DEFAULT_TIME_ZONE } from '../../domain/clock.js';
+import { DUE_RULES, MEETING_STATUSES } from '../../domain/due.js';
+import { EXECUTIVE_RESPONSES } from '../../domain/executive-response.js';
+import { visibilities } from '../../domain/visibility.js';
+import { IMPORT_SOURCES, IMPORT_STATUSES } from '../../domain/imports.js';
+import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../../domain/webhooks.js';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RECIPIENT_ROLES } from '../../domain/notifications.js';
 import {
   ACTION_KINDS,
   ATTENDANCE_STATUSES,
@@ -26,7 +26,7 @@ import {
   PERSON_KINDS,
   RAG_RATINGS,
   RESOLUTION_KINDS,
-} from '../domain/vocabulary.js';
+} from '../../domain/vocabulary.js';
 
 // The data model at a glance. Columns are snake_case in SQLite and camelCase in TypeScript.
 // Timestamps are ISO 8601 UTC text; calendar dates are YYYY-MM-DD text (both sort correctly
@@ -432,7 +432,7 @@ export const idempotencyRecords = sqliteTable(
 
 /**
  * Changed actions, in the order they changed, for the full-text index to catch up with
- * (db/search-index.ts). Triggers on actions append to it; the index, kept in a file of its own
+ * (db/sqlite/search-index.ts). Triggers on actions append to it; the index, kept in a file of its own
  * and written by a worker thread, records how far it has read, and the server deletes what it
  * has read. AUTOINCREMENT: a sequence number is never reused, even once the queue is empty.
  */

@@ -18,11 +18,11 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** The committed drizzle-kit output, found from this file whether run from src/ or dist/. */
+/** The committed drizzle-kit output for SQLite, found from this file whether run from src/ or dist/. */
 export function migrationsFolder(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'migrations');
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'migrations', 'sqlite');
     if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
     dir = dirname(dir);
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
-import { startWorker, stopLoopingWorker } from '../worker-threads.js';
+import { startWorker, stopLoopingWorker } from '../../worker-threads.js';
 import type { CheckpointSettings } from './checkpoint-worker.js';
 
 // Checkpoints off the event loop. In WAL mode every commit appends pages to the log, and by
