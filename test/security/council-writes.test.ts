@@ -93,6 +93,23 @@ t.test('writes naming another council\'s records answer as if they did not exist
   t.same(withoutInstance(stats, w.committeeId), withoutInstance(missingStats, MISSING_ID), 'stats of their committee: as of a missing one');
 });
 
+t.test('a draft read for another council\'s committee is read as for a missing one: nothing of its time zone', async (t) => {
+  const { api, warrington, key } = await twoCouncils(t);
+  // A zone far from the default, so that reading the minutes in it would show in startsAt.
+  const zoned = await api.request({ method: 'PATCH', url: `/v1/committees/${warrington.committeeId}`, payload: { timezone: 'Pacific/Auckland' } });
+  t.equal(zoned.statusCode, 200);
+  const clerk = key('Halton clerk', ['write'], { authority: HALTON.authority });
+  const text = 'Minutes of the meeting held on Monday 18 November 2024 at 6.30pm\n\n1. Apologies\nNone.';
+  const draft = (committeeId: number, as: string) => api.request({ method: 'POST', url: '/v1/imports/minutes', as, payload: { text, committeeId } });
+  const theirs = await draft(warrington.committeeId, clerk);
+  const missing = await draft(MISSING_ID, clerk);
+  t.equal(theirs.statusCode, 200);
+  t.equal(theirs.json().draft.meeting.startsAt, '2024-11-18T18:30:00+00:00', 'read in the default zone');
+  t.same(theirs.json(), missing.json(), 'the same draft as for a committee that does not exist');
+  const admin = await draft(warrington.committeeId, api.keys.admin);
+  t.not(admin.json().draft.meeting.startsAt, theirs.json().draft.meeting.startsAt, 'while an unlimited key reads it in the committee\'s zone');
+});
+
 t.test('a limited key files committees only under its own authority', async (t) => {
   const { api, halton, key } = await twoCouncils(t);
   const byAuthority = key('Halton clerk', ['write'], { authority: HALTON.authority });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { seesCommittee } from '../../domain/visibility.js';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { sendPage } from '../../http/links.js';
@@ -118,8 +119,12 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       // Parsed here, before the request joins a write group (http/database.ts): a long text is
       // parsed on a worker thread, and a write handler must not await before it writes.
       // The minutes' date and time are the committee's wall-clock time: its zone gives startsAt.
+      // Another council's committee, to a key limited to one, is read as a missing one: its
+      // zone would say something of it.
       const committeeId = committeeIdOf(request.body, request.query);
-      const timeZone = committeeId === null ? undefined : app.services.committees.timeZoneOf(committeeId);
+      const timeZone = committeeId === null || !seesCommittee(actorOf(request), committeeId)
+        ? undefined
+        : app.services.committees.timeZoneOf(committeeId);
       if (text !== null) drafts.set(request, await parser.parse(text, timeZone ? { timeZone } : {}));
     },
   }, async (request, reply) => {
