@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 // Email out through SMTP_URL. Unset: nothing is sent and the pass records `not_sent` ("no SMTP").
 // A server that refuses, answers 5xx or goes quiet is the pass's to record as `failed`: `send`
@@ -39,19 +39,26 @@ export function createMailer({ smtpUrl, mailFrom, timeoutMs = 15_000 }: MailerOp
   }
   // Pooled: a pass sends one email per recipient, and a connection (greeting, EHLO) for each cost
   // several times the message itself; SEND_CONCURRENCY (jobs/notify.ts) emails go at once.
-  const transport = nodemailer.createTransport({
-    url: smtpUrl,
-    pool: true,
-    maxConnections: SEND_CONCURRENCY,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  // nodemailer is loaded with the first email, not at start-up: most processes never send one.
+  let transport: Promise<Transporter> | undefined;
+  const transportNow = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: smtpUrl,
+        pool: true,
+        maxConnections: SEND_CONCURRENCY,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      }),
+    ));
   return {
     configured: true,
     async send(email) {
-      await transport.sendMail({ from: mailFrom, to: email.to, cc: email.cc?.length ? email.cc : undefined, subject: email.subject, text: email.text, html: email.html });
+      await (await transportNow()).sendMail({ from: mailFrom, to: email.to, cc: email.cc?.length ? email.cc : undefined, subject: email.subject, text: email.text, html: email.html });
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((t) => t.close(), () => {});
+    },
   };
 }
