@@ -102,6 +102,18 @@ function numericPart(n: string | null): number | null {
   return m ? Number(m[0]) : null;
 }
 
+/**
+ * Where an item number falls in the agenda's order: a lettered sub-item ("8a", "8(b)") comes
+ * after its item ("8") and before the next ("9"), so it is an item of its own when it is printed
+ * with nothing minuted under it.
+ */
+function agendaOrder(n: string | null): number | null {
+  const value = numericPart(n);
+  if (value === null || n === null) return null;
+  const letter = /^\d+\(?([a-z])\)?$/i.exec(n)?.[1]?.toLowerCase();
+  return value * 27 + (letter ? letter.charCodeAt(0) - 96 : 0);
+}
+
 interface BarePair {
   at: number;
   number: string;
@@ -116,7 +128,7 @@ function barePairs(lines: readonly string[], low: number, high: number | null): 
   for (let i = 0; i < lines.length; i++) {
     const bare = parseBareItemNumber(lines[i] ?? '');
     if (bare === null) continue;
-    const value = numericPart(bare) ?? -1;
+    const value = agendaOrder(bare) ?? -1;
     let t = i + 1;
     while (t < lines.length && lines[t] === '') t++;
     const title = lines[t] ?? '';
@@ -137,9 +149,9 @@ function itemsFromPairs(lines: readonly string[], pairs: readonly BarePair[]): R
 
 /** Items printed with a number but no "Minutes:" block (nothing minuted) sit inside a body. */
 function splitUnminutedItems(item: RawItem, nextNumber: string | null): RawItem[] {
-  const low = numericPart(item.number);
+  const low = agendaOrder(item.number);
   if (low === null) return [item];
-  const pairs = barePairs(item.lines, low, numericPart(nextNumber));
+  const pairs = barePairs(item.lines, low, agendaOrder(nextNumber));
   if (pairs.length === 0) return [item];
   const head = { ...item, lines: trimBlankLines(item.lines.slice(0, pairs[0]?.at ?? 0)) };
   return [head, ...itemsFromPairs(item.lines, pairs)];
@@ -168,7 +180,7 @@ export function splitModernGovMinutes(lines: readonly string[]): SplitMinutes {
   // Unminuted items can also come before the first minuted one.
   const headerEnd = anchors[0]?.headerStart ?? lines.length;
   const header = lines.slice(0, headerEnd);
-  const firstNumber = numericPart(items[0]?.number ?? null);
+  const firstNumber = agendaOrder(items[0]?.number ?? null);
   const early = firstNumber === null ? [] : barePairs(header, 0, firstNumber);
   if (early.length === 0) return { headerLines: trimBlankLines(header), items, meetingLines };
   return {
