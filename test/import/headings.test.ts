@@ -58,6 +58,9 @@ t.test('"24/045": year first, as town and parish councils number minutes', async
   t.same(seriesReadings('24/045 Allotments').map((h) => [h.number, h.value, h.prefix]), [['24/045', 45, '24/'], ['24/045', 24, '/045']], 'a padded minute reads year first');
   t.same(seriesReadings('10/24 Minutes').map((h) => [h.value, h.prefix]), [[10, '/24'], [24, '10/']], 'otherwise minute first, with the other reading kept');
   t.same(seriesReadings('OSC/23/41 MINUTES').length, 1);
+  t.match(parseNumberedHeading('CSP 3/24 COMMUNITY SAFETY PLAN'), { number: 'CSP 3/24', value: 3, title: 'COMMUNITY SAFETY PLAN' }, 'a code apart from a minute within the year');
+  t.match(parseNumberedHeading('HSC.12/24 WINTER PLANNING'), { number: 'HSC.12/24', value: 12 });
+  t.equal(parseNumberedHeading('NHS 10/24 figures were discussed at length'), null, 'a code and number before a sentence is no heading');
 });
 
 t.test('a committee code joined to the minute number by a stop, a space or a slash', async (t) => {
