@@ -1,3 +1,4 @@
+import { DATED_DECISION_LINE } from './decision-dated.js';
 import { findDate, findTime, startsAtFor, timeAtStart, type FoundDate } from './dates.js';
 import type { DraftMeeting } from './types.js';
 
@@ -86,6 +87,14 @@ function fromModernGovLine(lines: readonly string[], found: Found): void {
   }
 }
 
+/** "14/05/2024 - Play Area Refurbishment": a decision page's meeting line names the issue, not the committee. */
+function fromDecisionLine(meetingLines: readonly string[], found: Found): void {
+  for (const line of meetingLines) {
+    const dated = DATED_DECISION_LINE.exec(line);
+    if (dated) found.date ??= findDate(dated[1] ?? '');
+  }
+}
+
 function fromPrintedHeader(lines: readonly string[], found: Found): void {
   const text = lines.join('\n').slice(0, 4000);
   const meetingOf = MEETING_OF.exec(text);
@@ -146,6 +155,7 @@ export function extractMeeting(headerLines: readonly string[], extraLines: reado
   const lines = [...extraLines, ...headerLines].slice(0, 80);
   const found: Found = { committeeName: null, date: null, dateText: '', time: null, venue: null, itemNumber: null };
   fromModernGovLine(lines, found);
+  fromDecisionLine(extraLines, found);
   fromLabels(lines, found);
   fromPrintedHeader(headerLines.slice(0, 40), found);
   timeAndVenueAfterDate(found);

@@ -5,6 +5,7 @@ import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
+import { splitDatedDecision } from './decision-dated.js';
 import { committeeInDecisions, extractMeeting } from './meeting-header.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
@@ -62,7 +63,7 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   if (layout === 'report') return { headerLines: lines.slice(0, 60), items: [], meetingLines: [] };
   // A fragment: a Modern.gov meeting line at the top is its header; the rest is one item.
   const first = lines.findIndex((l) => l !== '');
-  const titled = titleOverMeetingLine(lines, first);
+  const titled = titleOverMeetingLine(lines, first) ?? splitDatedDecision(lines);
   if (titled) return titled;
   const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
