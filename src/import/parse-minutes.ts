@@ -7,6 +7,7 @@ import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
 import { splitDatedDecision } from './decision-dated.js';
 import { committeeInDecisions, extractMeeting } from './meeting-header.js';
+import { committeeOfThisMeeting } from './this-meeting.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
 import { notesStatementOnly } from './resolution-limbs.js';
@@ -186,7 +187,9 @@ function parse(input: string, timeZone: string): MinutesDraft {
     }
     itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
   });
-  if (meeting.committeeName === null && layout !== 'report') meeting.committeeName = committeeInDecisions(resolutions.map((r) => r.text));
+  if (meeting.committeeName === null && layout !== 'report') {
+    meeting.committeeName = committeeOfThisMeeting(lines.slice(0, 400).filter((l) => l !== '').join(' ')) ?? committeeInDecisions(resolutions.map((r) => r.text));
+  }
   applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
   applyExemptVisibility(items);
   const declarations = extractDeclarations(itemSentences);
