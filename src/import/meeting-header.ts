@@ -31,8 +31,13 @@ export interface MeetingHeaderResult {
   itemNumber: string | null;
 }
 
+/** "Minutes of the Licensing Panel", "Licensing Panel Minutes": the word "minutes" is the document's, not the name's. */
 function cleanName(name: string): string {
-  return name.replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '').replace(/[.,:;]+$/, '').trim();
+  return name
+    .replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '')
+    .replace(/[.,:;]+$/, '')
+    .replace(/(?:\s[-–—:])?\s+minutes$/i, '')
+    .trim();
 }
 
 function cleanVenue(venue: string): string {
@@ -116,7 +121,8 @@ function fromPrintedHeader(lines: readonly string[], found: Found): void {
     );
     if (title) {
       const beforeHeld = title.split(/ held\b/i)[0] ?? title;
-      const name = cleanName(beforeHeld.replace(/ [-–—] .*$/, ''));
+      // "LICENSING PANEL – 4 March 2025", also with the dash printed against the name ("PANEL– 4 March").
+      const name = cleanName(beforeHeld.replace(/ [-–—] .*$|[–—] .*$/, ''));
       if (name !== '' && !NOT_A_NAME.test(name)) found.committeeName = name;
     }
   }

@@ -69,3 +69,9 @@ t.test('with no header, the body that takes a decision in a resolution names the
   t.equal(draft.meeting.committeeName, 'Environment Scrutiny Panel');
   t.equal(parseMinutes('Planning Committee - Tuesday, 4th June, 2024 7.00 pm\n\n1. Minutes\n\nRESOLVED: That the Licensing Committee agreed minutes be noted.').meeting.committeeName, 'Planning Committee', 'the header wins');
 });
+
+t.test('a title line: the dash before the date may touch the name, and "Minutes" after it is not the name', async (t) => {
+  t.equal(extractMeeting(['HARBOUR SCRUTINY PANEL– 4 March 2025', 'MINUTES of the meeting held in the Guildhall.'], [], zone).meeting.committeeName, 'HARBOUR SCRUTINY PANEL');
+  t.equal(extractMeeting(['Moorside District Council', '', 'Licensing Sub-Committee Minutes', '', 'Date:', 'Monday, 3rd March, 2025'], [], zone).meeting.committeeName, 'Licensing Sub-Committee');
+  t.equal(extractMeeting(['Licensing Sub-Committee - Minutes'], [], zone).meeting.committeeName, 'Licensing Sub-Committee');
+});
