@@ -21,6 +21,7 @@ const COMMITTEE_WORDS =
   /\b(?:committee|board|panel|cabinet|council|commission|forum|sub-committee|scrutiny|executive|assembly|partnership)\b/i;
 // "Ashcombe Vale District Council" heads the page but is the authority, not the committee.
 const AUTHORITY = /^(?:the )?[\w' -]{2,60}\b(?:borough|district|county|city|metropolitan|town|parish|unitary|county borough) council$|^(?:council of|cyngor)\b/i;
+const DOCUMENT_WORD = /^(?:minutes|agenda|agenda and minutes|draft minutes|notes|decisions?)$/i;
 const NOT_A_NAME = /^(?:this|the|that|said)? ?(?:committee|board|panel|council|meeting)$/i;
 const HELD_AT = /\bheld (?:at|in) (?:the )?(.{3,120}?)(?:,? on\b|,? commencing\b|$)/im;
 const VENUE_AFTER_TIME = /^ ?(?:at|in) (?:the )?(.{3,120}?)\.?$/i;
@@ -37,6 +38,9 @@ function cleanName(name: string): string {
     .replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '')
     .replace(/[.,:;]+$/, '')
     .replace(/(?:\s[-–—:])?\s+minutes$/i, '')
+    // "Overview and Scrutiny Committee, 12 June 2024", "Cabinet meeting": the date and the word meeting are not the name.
+    .replace(/,? (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}.*$/, '')
+    .replace(/(?<=\b(?:committee|sub-committee|board|panel|cabinet|council|commission|forum|executive|assembly|partnership)) meeting$/i, '')
     .trim();
 }
 
@@ -85,7 +89,9 @@ function fromModernGovLine(lines: readonly string[], found: Found): void {
     if (!m || found.date !== null) continue;
     const date = findDate(m[2] ?? '');
     if (!date) continue;
-    found.committeeName ??= cleanName(m[1] ?? '');
+    // "Minutes - 12 June 2024" under the committee's title names the document, not the committee.
+    const name = cleanName(m[1] ?? '');
+    if (!DOCUMENT_WORD.test(name)) found.committeeName ??= name;
     found.date = date;
     found.dateText = m[2] ?? '';
     return;
