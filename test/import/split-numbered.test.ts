@@ -102,3 +102,16 @@ t.test('a committee code and a minute within the year on the heading line', asyn
     ['LSC 11/25', 'SLIPWAY REPAIRS'],
   ]);
 });
+
+t.test('a coded minute number in a cell of its own over the heading', async (t) => {
+  const { lines } = normaliseMinutesText(
+    'Harbour Select Committee\n\nHSC/25/9\nAPOLOGIES FOR ABSENCE\nNone.\n\nHSC/25/10\nMINUTES\nAgreed.\n\nHSC/25/11\n\nSLIPWAY REPAIRS\nMembers asked for the programme.\n\nLSC 4\nNot a heading: the cell is followed by a sentence.',
+  );
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['HSC/25/9', 'APOLOGIES FOR ABSENCE'],
+    ['HSC/25/10', 'MINUTES'],
+    ['HSC/25/11', 'SLIPWAY REPAIRS'],
+  ]);
+  const spaced = ['PLC 21', 'TREE PRESERVATION ORDERS', 'Noted.', 'PLC 22', 'ENFORCEMENT UPDATE', 'Noted.'];
+  t.same(splitNumberedMinutes(spaced, findNumberedHeadings(spaced)).items.map((i) => i.number), ['PLC 21', 'PLC 22']);
+});
