@@ -11,7 +11,7 @@ const DECISION_MARKER = /^decisions? ?: ?(.*)$/i;
 const ABOVE_MARKER_NOISE =
   /^(?:meeting ?:|purpose ?:|decision maker ?:|decision status ?:|wards? affected ?:|lead (?:member|officer) ?:|report author ?:|key decision ?:|agenda item$)/i;
 const MEETING_LINE = /^meeting ?:/i;
-const INLINE_NUMBER = /^(?:item )?(\d{1,3}(?:[a-z]|\([a-z]\))?)[.)]? +(\S.*)$/i;
+const INLINE_NUMBER = /^(?:item )?(\d{1,3}(?:[a-z]|\.[a-z]|\s?\([a-z]\))?)[.)]? +(\S.*)$/i;
 const ITEM_IN_MEETING_LINE = /\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)/i;
 
 // A decisions page ("Issue - meetings", Cabinet decisions) anchors items on "Decision:" alone on
@@ -50,7 +50,9 @@ function anchorAt(lines: readonly string[], marker: number, lowerBound: number, 
   if (j < lowerBound) return { headerStart: marker, marker, number: null, title: '', inline, meetingLine };
   // Agenda pages may print a description under the title ("Report of the Director of Finance.");
   // the title is then the heading-like line under the item number, or the line above.
-  const numbered = numberAbove(lines, j, lowerBound);
+  // A title line carrying its own number ("8(b) Splash Pads") is its own item, whatever number stands above it.
+  const own = INLINE_NUMBER.exec(lines[j] ?? '');
+  const numbered = own && isHeadingText(own[2] ?? '') ? null : numberAbove(lines, j, lowerBound);
   if (numbered !== null && numbered.titleLine < j) {
     return { headerStart: numbered.at, marker, number: numbered.number, title: (lines[numbered.titleLine] ?? '').replace(/:$/, '').trim(), inline, meetingLine };
   }
@@ -110,7 +112,7 @@ function numericPart(n: string | null): number | null {
 function agendaOrder(n: string | null): number | null {
   const value = numericPart(n);
   if (value === null || n === null) return null;
-  const letter = /^\d+\(?([a-z])\)?$/i.exec(n)?.[1]?.toLowerCase();
+  const letter = /^\d+[.\s]?\(?([a-z])\)?$/i.exec(n)?.[1]?.toLowerCase();
   return value * 27 + (letter ? letter.charCodeAt(0) - 96 : 0);
 }
 

@@ -8,6 +8,8 @@ t.test('numbered headings in their printed forms', async (t) => {
   t.match(parseNumberedHeading('CYP12 MINUTES'), { number: 'CYP12', prefix: 'CYP', value: 12 });
   t.match(parseNumberedHeading('Minute 52 – Apologies for Absence'), { number: '52', title: 'Apologies for Absence' });
   t.match(parseNumberedHeading('5a. Budget Update'), { number: '5a', value: 5 });
+  t.match(parseNumberedHeading('5.a BUDGET UPDATE'), { number: '5.a', value: 5, title: 'BUDGET UPDATE' }, 'a sub-item lettered after a stop');
+  t.match(parseNumberedHeading('5 (b) Budget Update'), { number: '5 (b)', value: 5, title: 'Budget Update' }, 'a sub-item lettered in brackets after a space');
   t.match(parseNumberedHeading('27 CABINET RESPONSE – COLLECTIVE ACTION'), { title: 'CABINET RESPONSE – COLLECTIVE ACTION', rest: null });
 });
 
@@ -18,6 +20,7 @@ t.test('lines that only look like headings', async (t) => {
   t.equal(parseNumberedHeading('2024 BUDGET ROUND'), null, 'a year');
   t.equal(parseNumberedHeading('87 performance indicators were reported'), null, 'a sentence');
   t.equal(parseNumberedHeading('1. The report be noted.'), null, 'a numbered sub-resolution');
+  t.equal(parseNumberedHeading('2 (a) That the report be noted'), null, 'a lettered limb of a resolution');
   t.equal(parseNumberedHeading('Q3 Performance Report'), null, 'a quarter');
 });
 
@@ -25,6 +28,9 @@ t.test('bare item numbers and heading text', async (t) => {
   t.equal(parseBareItemNumber('16.'), '16');
   t.equal(parseBareItemNumber('Item 6'), '6');
   t.equal(parseBareItemNumber('5a'), '5a');
+  t.equal(parseBareItemNumber('5.a'), '5.a');
+  t.equal(parseBareItemNumber('5 (a)'), '5 (a)');
+  t.equal(parseBareItemNumber('5.1'), null, 'a paragraph number');
   t.equal(parseBareItemNumber('16. Budget'), null);
   t.ok(isHeadingText('Children\'s Social Care'));
   t.ok(isHeadingText('EXECUTIVE BOARD MINUTES'));

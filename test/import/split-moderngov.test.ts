@@ -58,3 +58,8 @@ t.test('a lettered sub-item with nothing minuted under it is an item between its
     ['5', 'Allotment Waiting Lists', ['Noted.']],
   ]);
 });
+
+t.test('sub-items lettered after a stop or in brackets after a space, minuted or not', async (t) => {
+  const { items } = split('6.\n\nParking\n\nMinutes:\n\nNoted.\n\n6.a\n\nParking Charges\n\nAdditional documents:\n\n6 (b) Residents Permits\n\nMinutes:\n\nNoted.\n\n7.\n\nWork Programme\n\nMinutes:\n\nAgreed.');
+  t.same(items.map((i) => [i.number, i.title]), [['6', 'Parking'], ['6.a', 'Parking Charges'], ['6 (b)', 'Residents Permits'], ['7', 'Work Programme']]);
+});
