@@ -24,3 +24,13 @@ export function splitDatedDecision(lines: readonly string[]): SplitMinutes | nul
     meetingLines: [line],
   };
 }
+
+// A Modern.gov "Decision details" page states its meeting at the foot of the page, after the
+// decision: "Date of decision: 05/03/2025" and "Decided at meeting: 05/03/2025 - Cabinet".
+// ("Publication date:" and "Effective from:" are the call-in dates, not the meeting's.)
+const DECISION_FOOTER = /^(?:decided at meeting|date of decision) ?: ?\S/i;
+
+/** The page's "Decided at meeting:" and "Date of decision:" lines, wherever they stand. */
+export function decisionFooterLines(lines: readonly string[]): string[] {
+  return lines.filter((l) => l.length <= 300 && DECISION_FOOTER.test(l)).slice(0, 4);
+}

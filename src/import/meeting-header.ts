@@ -13,10 +13,10 @@ import type { DraftMeeting } from './types.js';
 
 const WEEKDAY = '(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?';
 const MODERNGOV_LINE = new RegExp(`^(.{3,200}?) [-–—] (${WEEKDAY}\\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \\d{4}.*)$`);
-const MEETING_LINE = /^meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
+const MEETING_LINE = /^(?:decided at )?meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
 const MEETING_OF = /\bmeeting of (?:the )?(.{3,150}?),?\s(?:held|which was held|convened|at |on |in )/i;
 // Welsh councils print both languages: "Amser / Time: 10.00 y.b. / 10.00 a.m.".
-const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
+const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|date of decision|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
 const COMMITTEE_WORDS =
   /\b(?:committee|board|panel|cabinet|council|commission|forum|sub-committee|scrutiny|executive|assembly|partnership)\b/i;
 // "Ashcombe Vale District Council" heads the page but is the authority, not the committee.
@@ -67,7 +67,7 @@ function fromLabels(lines: readonly string[], found: Found): void {
     if (value === '') return;
     if ((label === 'venue' || label === 'place' || label === 'location') && found.venue === null) found.venue = cleanVenue(value);
     if ((label === 'report to' || label === 'committee' || label === 'decision maker') && found.committeeName === null) found.committeeName = cleanName(value);
-    if ((label === 'date' || label === 'date of meeting' || label === 'meeting date') && found.date === null) {
+    if ((label === 'date' || label === 'date of meeting' || label === 'meeting date' || label === 'date of decision') && found.date === null) {
       found.date = findDate(value);
       found.dateText = value;
     }

@@ -5,7 +5,7 @@ import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
-import { splitDatedDecision } from './decision-dated.js';
+import { decisionFooterLines, splitDatedDecision } from './decision-dated.js';
 import { committeeInDecisions, extractMeeting } from './meeting-header.js';
 import { committeeOfThisMeeting } from './this-meeting.js';
 import { normaliseMinutesText } from './normalise.js';
@@ -130,7 +130,7 @@ function parse(input: string, timeZone: string): MinutesDraft {
         : titled.length > 0
           ? splitTitledMinutes(lines, titled)
           : split(lines, layout);
-  const { meeting, itemNumber } = extractMeeting(parts.headerLines, parts.meetingLines, timeZone);
+  const { meeting, itemNumber } = extractMeeting(parts.headerLines, [...parts.meetingLines, ...decisionFooterLines(lines)], timeZone);
   const attendance = layout === 'report' ? [] : extractAttendance(parts.headerLines);
 
   const items: DraftItem[] = [];

@@ -34,3 +34,32 @@ t.test('a dated line deep in the minutes is not the page heading', async (t) => 
   const draft = parseMinutes([...filler, '', '14/05/2025 - the date the works were due to start.'].join('\n\n'));
   t.equal(draft.meeting.date, null);
 });
+
+t.test('a decision details page states its meeting at its foot, after the call-in dates', async (t) => {
+  const lines = [
+    'Decision details',
+    '',
+    'Bus Shelter Replacement Programme',
+    '',
+    'Decision Maker: Executive',
+    '',
+    'Is subject to call in?: Yes',
+    '',
+    'Decision:',
+    '',
+    'The Executive agreed the programme and asked the Head of Highways to report progress in six months.',
+    '',
+    'Publication date: 07/03/2025',
+    '',
+    'Date of decision: 05/03/2025',
+    '',
+    'Decided at meeting: 05/03/2025 - Executive',
+    '',
+    'Effective from: 15/03/2025',
+  ];
+  const meeting = (ls: string[]) => [parseMinutes(ls.join('\n')).meeting.committeeName, parseMinutes(ls.join('\n')).meeting.date];
+  t.same(meeting(lines), ['Executive', '2025-03-05']);
+  t.same(meeting(lines.filter((l) => !l.startsWith('Decided at') && !l.startsWith('Decision Maker'))), [null, '2025-03-05'], 'the date of decision alone');
+  t.same(meeting(lines.filter((l) => !l.startsWith('Date of decision') && !l.startsWith('Decision Maker'))), ['Executive', '2025-03-05'], 'the meeting line alone');
+  t.same(meeting(lines.filter((l) => !l.startsWith('Date of decision') && !l.startsWith('Decided at'))), ['Executive', null], 'not the publication or call-in date');
+});
