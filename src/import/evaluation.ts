@@ -88,9 +88,19 @@ function actionFits(p: DraftAction, e: ExpectedMinutes['actions'][number]): bool
   return [e.sentence, ...(e.alternatives ?? [])].some((label) => actionHolds(p, label));
 }
 
-function sameNumber(a: string | null | undefined, b: string | null | undefined): boolean {
+/**
+ * A predicted item number against a labelled one, without a trailing stop. A committee's code in
+ * front of the number ("CYP 5/07", "HEA24", "SB.31") names the series, not the minute: a label
+ * that cites the minute without it ("5/07") still matches. A label that carries a code must
+ * match it.
+ */
+function sameNumber(predicted: string | null | undefined, label: string | null | undefined): boolean {
   const n = (x: string | null | undefined): string => (x ?? '').replace(/\.$/, '').toLowerCase();
-  return n(a) === n(b);
+  const p = n(predicted);
+  const e = n(label);
+  if (p === e) return true;
+  const coded = /^[a-z]{2,8}[ ./]?(\d.*)$/.exec(p);
+  return coded !== null && /^\d/.test(e) && coded[1] === e;
 }
 
 function itemFits(p: MinutesDraft['items'][number], e: NonNullable<ExpectedMinutes['items']>[number]): boolean {

@@ -21,13 +21,15 @@ export interface NumberedHeading {
   rest: string | null;
 }
 
-// A sub-item's letter as printed: "8a", "8A", "8(a)".
+// A sub-item's letter as printed: "8a", "8A", "8(a)", "8 (a)", "8.a".
 // The committee's code may be joined to the number by a stop, a space or a slash: "SB.31", "CAB 12", "EX/7".
-const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{2,6})([./ ]?))?(\d{1,4})([a-zA-Z]|\([a-z]\))?[.):]? +(\S.*)$/;
+const NUMBERED_LINE = /^(?:(?:(?:[Aa]genda |AGENDA )?(?:[Ii]tem|ITEM)|[Mm]inute|MINUTE) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{2,6})([./ ]?))?(\d{1,4})([a-zA-Z]|\.[a-z]|\s?\([a-z]\))?[.):]? +(\S.*)$/;
 // "OSC/23/45 TITLE" (committee code and year, then the minute) and "10/24 Title" (minute, then year).
 const SERIES_LINE =
   /^(?:(?:[Mm]inute|MINUTE|[Ii]tem|ITEM) (?:[Nn][Oo]\.? ?)?)?(?:([A-Z]{1,8}\/\d{2,4}\/)(\d{1,4})|(\d{1,4})(\/\d{2,4}(?:-\d{2})?))([a-z])?[.):]? +(\S.*)$/;
-const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}(?:[a-z]|\([a-z]\))?)[.)]?$/i;
+// "CYP 5/07 DECLARATIONS OF INTEREST": the committee's code, a space or stop, then a minute within the year.
+const CODED_SERIES_LINE = /^([A-Z]{2,6}[ .])(\d{1,4}\/\d{2,4}\S* +\S.*)$/;
+const BARE_NUMBER = /^(?:(?:(?:agenda )?item|minute) (?:no\.? ?)?)?(\d{1,4}(?:[a-z]|\.[a-z]|\s?\([a-z]\))?)[.)]?$/i;
 // "(Item 5)" under a heading: printed minutes that number agenda items rather than minutes.
 const ITEM_MARKER = /^\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)$/i;
 const SMALL_WORDS = new Set([
@@ -98,6 +100,13 @@ export function splitRunOnHeading(text: string): { title: string; rest: string |
  */
 export function seriesReadings(line: string): NumberedHeading[] {
   if (line.length > 400) return [];
+  const coded = CODED_SERIES_LINE.exec(line);
+  if (coded) {
+    const code = coded[1] ?? '';
+    return seriesReadings(coded[2] ?? '')
+      .filter((h) => isUpperCaseDominant(h.title))
+      .map((h) => ({ ...h, number: `${code}${h.number}`, prefix: `${code}${h.prefix}` }));
+  }
   const m = SERIES_LINE.exec(line);
   if (!m) return [];
   const body = (m[6] ?? '').replace(/^[-–—:] ?/, '');

@@ -1,3 +1,4 @@
+import { DATED_DECISION_LINE } from './decision-dated.js';
 import { findDate, findTime, startsAtFor, timeAtStart, type FoundDate } from './dates.js';
 import type { DraftMeeting } from './types.js';
 
@@ -12,14 +13,15 @@ import type { DraftMeeting } from './types.js';
 
 const WEEKDAY = '(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?';
 const MODERNGOV_LINE = new RegExp(`^(.{3,200}?) [-–—] (${WEEKDAY}\\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \\d{4}.*)$`);
-const MEETING_LINE = /^meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
+const MEETING_LINE = /^(?:decided at )?meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
 const MEETING_OF = /\bmeeting of (?:the )?(.{3,150}?),?\s(?:held|which was held|convened|at |on |in )/i;
 // Welsh councils print both languages: "Amser / Time: 10.00 y.b. / 10.00 a.m.".
-const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
+const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|date of decision|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
 const COMMITTEE_WORDS =
   /\b(?:committee|board|panel|cabinet|council|commission|forum|sub-committee|scrutiny|executive|assembly|partnership)\b/i;
 // "Ashcombe Vale District Council" heads the page but is the authority, not the committee.
 const AUTHORITY = /^(?:the )?[\w' -]{2,60}\b(?:borough|district|county|city|metropolitan|town|parish|unitary|county borough) council$|^(?:council of|cyngor)\b/i;
+const DOCUMENT_WORD = /^(?:minutes|agenda|agenda and minutes|draft minutes|notes|decisions?)$/i;
 const NOT_A_NAME = /^(?:this|the|that|said)? ?(?:committee|board|panel|council|meeting)$/i;
 const HELD_AT = /\bheld (?:at|in) (?:the )?(.{3,120}?)(?:,? on\b|,? commencing\b|$)/im;
 const VENUE_AFTER_TIME = /^ ?(?:at|in) (?:the )?(.{3,120}?)\.?$/i;
@@ -30,8 +32,16 @@ export interface MeetingHeaderResult {
   itemNumber: string | null;
 }
 
+/** "Minutes of the Licensing Panel", "Licensing Panel Minutes": the word "minutes" is the document's, not the name's. */
 function cleanName(name: string): string {
-  return name.replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '').replace(/[.,:;]+$/, '').trim();
+  return name
+    .replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '')
+    .replace(/[.,:;]+$/, '')
+    .replace(/(?:\s[-–—:])?\s+minutes$/i, '')
+    // "Overview and Scrutiny Committee, 12 June 2024", "Cabinet meeting": the date and the word meeting are not the name.
+    .replace(/,? (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}.*$/, '')
+    .replace(/(?<=\b(?:committee|sub-committee|board|panel|cabinet|council|commission|forum|executive|assembly|partnership)) meeting$/i, '')
+    .trim();
 }
 
 function cleanVenue(venue: string): string {
@@ -57,7 +67,7 @@ function fromLabels(lines: readonly string[], found: Found): void {
     if (value === '') return;
     if ((label === 'venue' || label === 'place' || label === 'location') && found.venue === null) found.venue = cleanVenue(value);
     if ((label === 'report to' || label === 'committee' || label === 'decision maker') && found.committeeName === null) found.committeeName = cleanName(value);
-    if ((label === 'date' || label === 'date of meeting' || label === 'meeting date') && found.date === null) {
+    if ((label === 'date' || label === 'date of meeting' || label === 'meeting date' || label === 'date of decision') && found.date === null) {
       found.date = findDate(value);
       found.dateText = value;
     }
@@ -79,10 +89,20 @@ function fromModernGovLine(lines: readonly string[], found: Found): void {
     if (!m || found.date !== null) continue;
     const date = findDate(m[2] ?? '');
     if (!date) continue;
-    found.committeeName ??= cleanName(m[1] ?? '');
+    // "Minutes - 12 June 2024" under the committee's title names the document, not the committee.
+    const name = cleanName(m[1] ?? '');
+    if (!DOCUMENT_WORD.test(name)) found.committeeName ??= name;
     found.date = date;
     found.dateText = m[2] ?? '';
     return;
+  }
+}
+
+/** "14/05/2024 - Play Area Refurbishment": a decision page's meeting line names the issue, not the committee. */
+function fromDecisionLine(meetingLines: readonly string[], found: Found): void {
+  for (const line of meetingLines) {
+    const dated = DATED_DECISION_LINE.exec(line);
+    if (dated) found.date ??= findDate(dated[1] ?? '');
   }
 }
 
@@ -107,7 +127,8 @@ function fromPrintedHeader(lines: readonly string[], found: Found): void {
     );
     if (title) {
       const beforeHeld = title.split(/ held\b/i)[0] ?? title;
-      const name = cleanName(beforeHeld.replace(/ [-–—] .*$/, ''));
+      // "LICENSING PANEL – 4 March 2025", also with the dash printed against the name ("PANEL– 4 March").
+      const name = cleanName(beforeHeld.replace(/ [-–—] .*$|[–—] .*$/, ''));
       if (name !== '' && !NOT_A_NAME.test(name)) found.committeeName = name;
     }
   }
@@ -146,6 +167,7 @@ export function extractMeeting(headerLines: readonly string[], extraLines: reado
   const lines = [...extraLines, ...headerLines].slice(0, 80);
   const found: Found = { committeeName: null, date: null, dateText: '', time: null, venue: null, itemNumber: null };
   fromModernGovLine(lines, found);
+  fromDecisionLine(extraLines, found);
   fromLabels(lines, found);
   fromPrintedHeader(headerLines.slice(0, 40), found);
   timeAndVenueAfterDate(found);

@@ -37,14 +37,19 @@ export function removeFormFeedPageNumbers(text: string): string {
     .join('\n');
 }
 
+// A flattened item table prints the committee's code in the cell over the minute number
+// ("HSC" / "12/24"): a page count has no code over it.
+const COMMITTEE_CODE = /^[A-Z]{2,6}$/;
+
 /**
  * "7/07" or "12/07" is a minute within a year, not page 7 of 7: a page count is not written with
  * a leading zero, and no page is past the last.
  */
-function isMinuteOfYear(line: string): boolean {
+function isMinuteOfYear(line: string, above: string | undefined): boolean {
   const m = /^(\d{1,4}) ?\/ ?(\d{1,4})$/.exec(line);
-  return m !== null && (/^0/.test(m[2] ?? '') || Number(m[1]) > Number(m[2]));
+  return m !== null && (/^0/.test(m[2] ?? '') || Number(m[1]) > Number(m[2]) || COMMITTEE_CODE.test(above ?? ''));
 }
+
 
 export function isUpperCaseDominant(text: string): boolean {
   let upper = 0;
@@ -69,9 +74,9 @@ export function removePageFurniture(lines: string[]): string[] {
   for (const line of lines) if (line !== '') counts.set(line, (counts.get(line) ?? 0) + 1);
   const firstLine = lines.find((l) => l !== '');
   const seen = new Set<string>();
-  return lines.map((line) => {
+  return lines.map((line, i) => {
     if (line === '') return line;
-    if (PAGE_NUMBER.test(line) && !isMinuteOfYear(line)) return '';
+    if (PAGE_NUMBER.test(line) && !isMinuteOfYear(line, lines[i - 1])) return '';
     const count = counts.get(line) ?? 0;
     if (count < 2 || !looksLikeFurniture(line, count, firstLine)) return line;
     if (seen.has(line)) return '';

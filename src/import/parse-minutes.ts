@@ -5,7 +5,9 @@ import { extractDeclarations } from './declarations.js';
 import { applyExemptVisibility } from './exempt.js';
 import { chooseLayout, layoutSignals } from './layout.js';
 import { MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS } from './limits.js';
+import { decisionFooterLines, splitDatedDecision } from './decision-dated.js';
 import { committeeInDecisions, extractMeeting } from './meeting-header.js';
+import { committeeOfThisMeeting } from './this-meeting.js';
 import { normaliseMinutesText } from './normalise.js';
 import { trimBlankLines, type SplitMinutes } from './raw-item.js';
 import { notesStatementOnly } from './resolution-limbs.js';
@@ -62,7 +64,7 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   if (layout === 'report') return { headerLines: lines.slice(0, 60), items: [], meetingLines: [] };
   // A fragment: a Modern.gov meeting line at the top is its header; the rest is one item.
   const first = lines.findIndex((l) => l !== '');
-  const titled = titleOverMeetingLine(lines, first);
+  const titled = titleOverMeetingLine(lines, first) ?? splitDatedDecision(lines);
   if (titled) return titled;
   const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
@@ -128,7 +130,7 @@ function parse(input: string, timeZone: string): MinutesDraft {
         : titled.length > 0
           ? splitTitledMinutes(lines, titled)
           : split(lines, layout);
-  const { meeting, itemNumber } = extractMeeting(parts.headerLines, parts.meetingLines, timeZone);
+  const { meeting, itemNumber } = extractMeeting(parts.headerLines, [...parts.meetingLines, ...decisionFooterLines(lines)], timeZone);
   const attendance = layout === 'report' ? [] : extractAttendance(parts.headerLines);
 
   const items: DraftItem[] = [];
@@ -185,7 +187,9 @@ function parse(input: string, timeZone: string): MinutesDraft {
     }
     itemSentences.push({ number, title: raw.title, sentences: segmentSentences(raw.lines).map((s) => s.text) });
   });
-  if (meeting.committeeName === null && layout !== 'report') meeting.committeeName = committeeInDecisions(resolutions.map((r) => r.text));
+  if (meeting.committeeName === null && layout !== 'report') {
+    meeting.committeeName = committeeOfThisMeeting(lines.slice(0, 400).filter((l) => l !== '').join(' ')) ?? committeeInDecisions(resolutions.map((r) => r.text));
+  }
   applyAttendanceSentences(attendance, itemSentences.flatMap((it) => it.sentences));
   applyExemptVisibility(items);
   const declarations = extractDeclarations(itemSentences);

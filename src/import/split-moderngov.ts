@@ -11,7 +11,7 @@ const DECISION_MARKER = /^decisions? ?: ?(.*)$/i;
 const ABOVE_MARKER_NOISE =
   /^(?:meeting ?:|purpose ?:|decision maker ?:|decision status ?:|wards? affected ?:|lead (?:member|officer) ?:|report author ?:|key decision ?:|agenda item$)/i;
 const MEETING_LINE = /^meeting ?:/i;
-const INLINE_NUMBER = /^(?:item )?(\d{1,3}(?:[a-z]|\([a-z]\))?)[.)]? +(\S.*)$/i;
+const INLINE_NUMBER = /^(?:item )?(\d{1,3}(?:[a-z]|\.[a-z]|\s?\([a-z]\))?)[.)]? +(\S.*)$/i;
 const ITEM_IN_MEETING_LINE = /\((?:agenda )?item (?:no\.? ?)?(\d{1,3}[a-z]?)\.?\)/i;
 
 // A decisions page ("Issue - meetings", Cabinet decisions) anchors items on "Decision:" alone on
@@ -50,7 +50,9 @@ function anchorAt(lines: readonly string[], marker: number, lowerBound: number, 
   if (j < lowerBound) return { headerStart: marker, marker, number: null, title: '', inline, meetingLine };
   // Agenda pages may print a description under the title ("Report of the Director of Finance.");
   // the title is then the heading-like line under the item number, or the line above.
-  const numbered = numberAbove(lines, j, lowerBound);
+  // A title line carrying its own number ("8(b) Splash Pads") is its own item, whatever number stands above it.
+  const own = INLINE_NUMBER.exec(lines[j] ?? '');
+  const numbered = own && isHeadingText(own[2] ?? '') ? null : numberAbove(lines, j, lowerBound);
   if (numbered !== null && numbered.titleLine < j) {
     return { headerStart: numbered.at, marker, number: numbered.number, title: (lines[numbered.titleLine] ?? '').replace(/:$/, '').trim(), inline, meetingLine };
   }
@@ -102,6 +104,18 @@ function numericPart(n: string | null): number | null {
   return m ? Number(m[0]) : null;
 }
 
+/**
+ * Where an item number falls in the agenda's order: a lettered sub-item ("8a", "8(b)") comes
+ * after its item ("8") and before the next ("9"), so it is an item of its own when it is printed
+ * with nothing minuted under it.
+ */
+function agendaOrder(n: string | null): number | null {
+  const value = numericPart(n);
+  if (value === null || n === null) return null;
+  const letter = /^\d+[.\s]?\(?([a-z])\)?$/i.exec(n)?.[1]?.toLowerCase();
+  return value * 27 + (letter ? letter.charCodeAt(0) - 96 : 0);
+}
+
 interface BarePair {
   at: number;
   number: string;
@@ -116,7 +130,7 @@ function barePairs(lines: readonly string[], low: number, high: number | null): 
   for (let i = 0; i < lines.length; i++) {
     const bare = parseBareItemNumber(lines[i] ?? '');
     if (bare === null) continue;
-    const value = numericPart(bare) ?? -1;
+    const value = agendaOrder(bare) ?? -1;
     let t = i + 1;
     while (t < lines.length && lines[t] === '') t++;
     const title = lines[t] ?? '';
@@ -137,9 +151,9 @@ function itemsFromPairs(lines: readonly string[], pairs: readonly BarePair[]): R
 
 /** Items printed with a number but no "Minutes:" block (nothing minuted) sit inside a body. */
 function splitUnminutedItems(item: RawItem, nextNumber: string | null): RawItem[] {
-  const low = numericPart(item.number);
+  const low = agendaOrder(item.number);
   if (low === null) return [item];
-  const pairs = barePairs(item.lines, low, numericPart(nextNumber));
+  const pairs = barePairs(item.lines, low, agendaOrder(nextNumber));
   if (pairs.length === 0) return [item];
   const head = { ...item, lines: trimBlankLines(item.lines.slice(0, pairs[0]?.at ?? 0)) };
   return [head, ...itemsFromPairs(item.lines, pairs)];
@@ -168,7 +182,7 @@ export function splitModernGovMinutes(lines: readonly string[]): SplitMinutes {
   // Unminuted items can also come before the first minuted one.
   const headerEnd = anchors[0]?.headerStart ?? lines.length;
   const header = lines.slice(0, headerEnd);
-  const firstNumber = numericPart(items[0]?.number ?? null);
+  const firstNumber = agendaOrder(items[0]?.number ?? null);
   const early = firstNumber === null ? [] : barePairs(header, 0, firstNumber);
   if (early.length === 0) return { headerLines: trimBlankLines(header), items, meetingLines };
   return {

@@ -68,6 +68,19 @@ function bareSeriesHeadings(lines: readonly string[], i: number): HeadingAt[] {
     }));
 }
 
+// The same with the code and number in one cell over the heading: "OSC/23/41" or "HSC 12" / "APOLOGIES".
+const CODED_NUMBER_LINE = /^(?:[A-Z]{2,6}[./ ]?\d{1,4}|[A-Z]{1,8}\/\d{2,4}\/\d{1,4})[a-z]?[.)]?$/;
+
+function codedNumberHeading(lines: readonly string[], i: number): HeadingAt | null {
+  const line = lines[i] ?? '';
+  if (!CODED_NUMBER_LINE.test(line)) return null;
+  const j = nextNonBlank(lines, i + 1);
+  const title = lines[j] ?? '';
+  if (j - i > 2 || CODED_NUMBER_LINE.test(title) || parseBareItemNumber(title) !== null) return null;
+  const heading = parseNumberedHeading(`${line.replace(/[.)]$/, '')} ${title}`);
+  return heading && heading.rest === null ? { line: i, span: j - i + 1, heading } : null;
+}
+
 function candidateHeadings(lines: readonly string[]): HeadingAt[] {
   const found: HeadingAt[] = [];
   for (let i = 0; i < lines.length && found.length < MAX_CANDIDATES; i++) {
@@ -76,6 +89,11 @@ function candidateHeadings(lines: readonly string[]): HeadingAt[] {
     const tabled = bareSeriesHeadings(lines, i);
     if (tabled.length > 0) {
       found.push(...tabled);
+      continue;
+    }
+    const coded = codedNumberHeading(lines, i);
+    if (coded) {
+      found.push(coded);
       continue;
     }
     const marked = itemMarkerHeading(lines, i);

@@ -120,6 +120,14 @@ t.test('cue labels: alternatives, optional and negative cues, shared resolution 
   const { items: _items, ...itemsNotLabelled } = cues;
   t.same(scoreDraft(draft, itemsNotLabelled).items, { matched: 0, predicted: 0, expected: 0 }, 'items not labelled are not scored');
   t.equal(scoreDraft({ ...draft, items: draft.items.map((i) => ({ ...i, number: '2' })) }, cues).items.matched, 0);
+  const coded = (number: string) => ({ ...draft, items: draft.items.map((i) => ({ ...i, number })) });
+  for (const number of ['SCR 1', 'SCR1', 'SB.1', 'SCR 1.']) {
+    t.equal(scoreDraft(coded(number), cues).items.matched, 1, `a label citing the minute without its committee code matches "${number}"`);
+  }
+  t.equal(scoreDraft(coded('SCR 4/24'), { ...cues, items: [{ number: '4/24' }] }).items.matched, 1);
+  t.equal(scoreDraft(coded('SCR 11'), cues).items.matched, 0, 'the number after the code must be the labelled one');
+  t.equal(scoreDraft(coded('1'), { ...cues, items: [{ number: 'SCR 1' }] }).items.matched, 0, 'a label carrying a code must be matched with it');
+  t.equal(scoreDraft(coded('ENV 1'), { ...cues, items: [{ number: 'SCR 1' }] }).items.matched, 0);
   t.same(score.meeting, { matched: 2, predicted: 2, expected: 2 }, 'the stated date and committee are found');
   const notStated = scoreDraft(draft, { ...cues, meeting: { date: null, committeeName: null } }).meeting;
   t.same(notStated, { matched: 0, predicted: 2, expected: 0 }, 'a date or committee the text does not state is a false finding');

@@ -8,6 +8,8 @@ t.test('numbered headings in their printed forms', async (t) => {
   t.match(parseNumberedHeading('CYP12 MINUTES'), { number: 'CYP12', prefix: 'CYP', value: 12 });
   t.match(parseNumberedHeading('Minute 52 – Apologies for Absence'), { number: '52', title: 'Apologies for Absence' });
   t.match(parseNumberedHeading('5a. Budget Update'), { number: '5a', value: 5 });
+  t.match(parseNumberedHeading('5.a BUDGET UPDATE'), { number: '5.a', value: 5, title: 'BUDGET UPDATE' }, 'a sub-item lettered after a stop');
+  t.match(parseNumberedHeading('5 (b) Budget Update'), { number: '5 (b)', value: 5, title: 'Budget Update' }, 'a sub-item lettered in brackets after a space');
   t.match(parseNumberedHeading('27 CABINET RESPONSE – COLLECTIVE ACTION'), { title: 'CABINET RESPONSE – COLLECTIVE ACTION', rest: null });
 });
 
@@ -18,6 +20,7 @@ t.test('lines that only look like headings', async (t) => {
   t.equal(parseNumberedHeading('2024 BUDGET ROUND'), null, 'a year');
   t.equal(parseNumberedHeading('87 performance indicators were reported'), null, 'a sentence');
   t.equal(parseNumberedHeading('1. The report be noted.'), null, 'a numbered sub-resolution');
+  t.equal(parseNumberedHeading('2 (a) That the report be noted'), null, 'a lettered limb of a resolution');
   t.equal(parseNumberedHeading('Q3 Performance Report'), null, 'a quarter');
 });
 
@@ -25,6 +28,9 @@ t.test('bare item numbers and heading text', async (t) => {
   t.equal(parseBareItemNumber('16.'), '16');
   t.equal(parseBareItemNumber('Item 6'), '6');
   t.equal(parseBareItemNumber('5a'), '5a');
+  t.equal(parseBareItemNumber('5.a'), '5.a');
+  t.equal(parseBareItemNumber('5 (a)'), '5 (a)');
+  t.equal(parseBareItemNumber('5.1'), null, 'a paragraph number');
   t.equal(parseBareItemNumber('16. Budget'), null);
   t.ok(isHeadingText('Children\'s Social Care'));
   t.ok(isHeadingText('EXECUTIVE BOARD MINUTES'));
@@ -58,6 +64,9 @@ t.test('"24/045": year first, as town and parish councils number minutes', async
   t.same(seriesReadings('24/045 Allotments').map((h) => [h.number, h.value, h.prefix]), [['24/045', 45, '24/'], ['24/045', 24, '/045']], 'a padded minute reads year first');
   t.same(seriesReadings('10/24 Minutes').map((h) => [h.value, h.prefix]), [[10, '/24'], [24, '10/']], 'otherwise minute first, with the other reading kept');
   t.same(seriesReadings('OSC/23/41 MINUTES').length, 1);
+  t.match(parseNumberedHeading('CSP 3/24 COMMUNITY SAFETY PLAN'), { number: 'CSP 3/24', value: 3, title: 'COMMUNITY SAFETY PLAN' }, 'a code apart from a minute within the year');
+  t.match(parseNumberedHeading('HSC.12/24 WINTER PLANNING'), { number: 'HSC.12/24', value: 12 });
+  t.equal(parseNumberedHeading('NHS 10/24 figures were discussed at length'), null, 'a code and number before a sentence is no heading');
 });
 
 t.test('a committee code joined to the minute number by a stop, a space or a slash', async (t) => {

@@ -69,3 +69,20 @@ t.test('with no header, the body that takes a decision in a resolution names the
   t.equal(draft.meeting.committeeName, 'Environment Scrutiny Panel');
   t.equal(parseMinutes('Planning Committee - Tuesday, 4th June, 2024 7.00 pm\n\n1. Minutes\n\nRESOLVED: That the Licensing Committee agreed minutes be noted.').meeting.committeeName, 'Planning Committee', 'the header wins');
 });
+
+t.test('a title line: the dash before the date may touch the name, and "Minutes" after it is not the name', async (t) => {
+  t.equal(extractMeeting(['HARBOUR SCRUTINY PANEL– 4 March 2025', 'MINUTES of the meeting held in the Guildhall.'], [], zone).meeting.committeeName, 'HARBOUR SCRUTINY PANEL');
+  t.equal(extractMeeting(['Moorside District Council', '', 'Licensing Sub-Committee Minutes', '', 'Date:', 'Monday, 3rd March, 2025'], [], zone).meeting.committeeName, 'Licensing Sub-Committee');
+  t.equal(extractMeeting(['Licensing Sub-Committee - Minutes'], [], zone).meeting.committeeName, 'Licensing Sub-Committee');
+});
+
+t.test('a name followed by its date or the word meeting, and a "Minutes - date" line under the title', async (t) => {
+  const found = (lines: string[]) => {
+    const { committeeName, date } = extractMeeting(lines, [], zone).meeting;
+    return [committeeName, date];
+  };
+  t.same(found(['Harbour Scrutiny Committee, 12 June 2025']), ['Harbour Scrutiny Committee', '2025-06-12']);
+  t.same(found(['Minutes of the Cabinet meeting held on Tuesday 4 March 2025']), ['Cabinet', '2025-03-04']);
+  t.same(found(['Harbour Scrutiny Committee', '', 'Minutes - 12 June 2025']), ['Harbour Scrutiny Committee', '2025-06-12']);
+  t.same(found(['Harbour Board meeting room bookings']), ['Harbour Board meeting room bookings', null], 'only a closing "meeting" after the body is dropped');
+});

@@ -95,4 +95,5 @@ t.test('page numbers at form feeds are removed; other lone numbers are kept', as
 
 t.test('"2/5" alone is a page count; "7/07" and "12/07" are minutes of a year', async (t) => {
   t.same(normaliseMinutesText('Text.\n2/5\nMore.\n7/07\nTITLE\n12/07\nTITLE').lines, ['Text.', '', 'More.', '7/07', 'TITLE', '12/07', 'TITLE']);
+  t.same(normaliseMinutesText('Text.\nHSC\n12/24\nAPOLOGIES\nNone.\n3/12\nMore.').lines, ['Text.', 'HSC', '12/24', 'APOLOGIES', 'None.', '', 'More.'], 'under a committee code, "12/24" is a minute of the year');
 });

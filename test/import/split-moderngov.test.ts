@@ -46,3 +46,20 @@ t.test('a lettered sub-item keeps its number as printed', async (t) => {
   const { items } = split('8.\n\nPlay Parks Update\n\nMinutes:\n\nNoted.\n\n8(a) Play Park Inspections\n\nMinutes:\n\nNoted.\n\n8(b)\n\nSplash Pads\n\nMinutes:\n\nNoted.');
   t.same(items.map((i) => [i.number, i.title]), [['8', 'Play Parks Update'], ['8(a)', 'Play Park Inspections'], ['8(b)', 'Splash Pads']]);
 });
+
+t.test('a lettered sub-item with nothing minuted under it is an item between its item and the next', async (t) => {
+  const { items } = split(
+    '4.\n\nApologies\n\nAdditional documents:\n\nMinutes:\n\nNone were received.\n\n4a\n\nMinutes of the Previous Meeting\n\nAdditional documents:\n\n' +
+      '5.\n\nAllotment Waiting Lists pdf icon PDF 90 KB\n\nMinutes:\n\nNoted.',
+  );
+  t.same(items.map((i) => [i.number, i.title, i.lines]), [
+    ['4', 'Apologies', ['None were received.']],
+    ['4a', 'Minutes of the Previous Meeting', []],
+    ['5', 'Allotment Waiting Lists', ['Noted.']],
+  ]);
+});
+
+t.test('sub-items lettered after a stop or in brackets after a space, minuted or not', async (t) => {
+  const { items } = split('6.\n\nParking\n\nMinutes:\n\nNoted.\n\n6.a\n\nParking Charges\n\nAdditional documents:\n\n6 (b) Residents Permits\n\nMinutes:\n\nNoted.\n\n7.\n\nWork Programme\n\nMinutes:\n\nAgreed.');
+  t.same(items.map((i) => [i.number, i.title]), [['6', 'Parking'], ['6.a', 'Parking Charges'], ['6 (b)', 'Residents Permits'], ['7', 'Work Programme']]);
+});

@@ -91,3 +91,27 @@ t.test('a long sentence-case title under a number on its own line', async (t) =>
   const prose = ['8.', 'Leisure Centre Update', 'Noted.', '9', 'The Director said that the pricing review for the concessions scheme was complete', 'Noted.'];
   t.same(splitNumberedMinutes(prose, findNumberedHeadings(prose)).items.map((i) => i.number), ['8'], 'a sentence under a number is not a title');
 });
+
+t.test('a committee code and a minute within the year on the heading line', async (t) => {
+  const { lines } = normaliseMinutesText(
+    'Harbour Select Committee\n\nPresent: Councillor Abara (Chair)\n\nLSC 9/25 APOLOGIES FOR ABSENCE\n\nNone.\n\nLSC 10/25 MINUTES\n\nAgreed.\n\nLSC 11/25 SLIPWAY REPAIRS\n\nMembers asked for the contractor’s programme. The Committee noted 3 slipways were closed.',
+  );
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['LSC 9/25', 'APOLOGIES FOR ABSENCE'],
+    ['LSC 10/25', 'MINUTES'],
+    ['LSC 11/25', 'SLIPWAY REPAIRS'],
+  ]);
+});
+
+t.test('a coded minute number in a cell of its own over the heading', async (t) => {
+  const { lines } = normaliseMinutesText(
+    'Harbour Select Committee\n\nHSC/25/9\nAPOLOGIES FOR ABSENCE\nNone.\n\nHSC/25/10\nMINUTES\nAgreed.\n\nHSC/25/11\n\nSLIPWAY REPAIRS\nMembers asked for the programme.\n\nLSC 4\nNot a heading: the cell is followed by a sentence.',
+  );
+  t.same(splitNumberedMinutes(lines, findNumberedHeadings(lines)).items.map((i) => [i.number, i.title]), [
+    ['HSC/25/9', 'APOLOGIES FOR ABSENCE'],
+    ['HSC/25/10', 'MINUTES'],
+    ['HSC/25/11', 'SLIPWAY REPAIRS'],
+  ]);
+  const spaced = ['PLC 21', 'TREE PRESERVATION ORDERS', 'Noted.', 'PLC 22', 'ENFORCEMENT UPDATE', 'Noted.'];
+  t.same(splitNumberedMinutes(spaced, findNumberedHeadings(spaced)).items.map((i) => i.number), ['PLC 21', 'PLC 22']);
+});
