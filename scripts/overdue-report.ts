@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { isLocalDate } from '../src/domain/local-date.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { DOCUMENT_FORMATS, renderDocument, type DocumentFormat } from '../src/documents/formats.js';
-import { render } from '../src/jobs/report-formats.js';
+import { prettyJson } from '../src/jobs/report-formats.js';
 import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
 
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
@@ -53,10 +53,10 @@ async function printReport(argv: string[], io: CommandIo) {
         ? services.scans.report(actor, { asOf, committeeId })
         : services.scans.scan(actor, { asOf, committeeId }).report,
     );
-    // JSON and CSV straight from the report; the human formats are the agenda-pack document.
+    // JSON straight from the report; every other format is the agenda-pack document's.
     const format = values.format as DocumentFormat;
-    const output = format === 'json' || format === 'csv'
-      ? render(report, format)
+    const output = format === 'json'
+      ? prettyJson(report)
       : (await renderDocument(services.documents.overdueReport(actor, report), format)).body;
     if (values.out) writeFileSync(values.out, output);
     else io.stdout.write(output);

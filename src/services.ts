@@ -80,7 +80,7 @@ export function createServices(
   const stats = createStatsRepository(db, { committees, holidays });
   const calendars = createCalendarRepository(db, { committees, people });
   const documents = createDocumentRepository(db, { committees });
-  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables));
+  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables), { documents, committees });
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });

@@ -64,8 +64,21 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     return `/v1/actions?q=${encodeURIComponent(search())}&dueAfter=${plusDays(f.anchor, -((n * 7919) % 3650))}`;
   };
   const meeting = cycle(f.meetings);
-  const trackerFormat = cycle(['json', 'csv', 'md', 'html', 'docx'] as const);
   const asOf = f.anchor;
+  // The tracker: request n is committee n/5 in format n%5, so each committee is asked in every
+  // format (a single cycle of each would pair a committee with one format for ever). Rendered
+  // documents are cached until the data changes (modules/tracker/rendered.ts); asked as of a
+  // different day each time, every request is rendered afresh, which is what the target is about.
+  const trackerPath = (formats: readonly string[], fresh: boolean) => {
+    let n = 0;
+    return () => {
+      const i = n++;
+      const c = f.committeeIds[Math.floor(i / formats.length) % f.committeeIds.length]!;
+      const day = fresh ? plusDays(asOf, -(i % 3650)) : asOf;
+      return `/v1/committees/${c}/tracker?asOf=${day}&format=${formats[i % formats.length]}`;
+    };
+  };
+  const EVERY_FORMAT = ['json', 'csv', 'md', 'html', 'docx'] as const;
 
   // POST: a mix of the due rules a clerk uses; no due given means "the next meeting".
   let posted = 0;
@@ -128,8 +141,13 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
     // Reports are latency scenarios: one officer asking, so one connection (no queueing behind
     // other reports); the throughput scenarios above use ten.
     get('GET /v1/reports/overdue?committeeId', 1, () => `/v1/reports/overdue?committeeId=${committee()}&asOf=${asOf}`, { maxP99: 20 }),
-    // The agenda-pack tracker (issue 17), each request the next committee in the next format.
-    get('GET /v1/committees/{id}/tracker (every format)', 1, () => `/v1/committees/${committee()}/tracker?asOf=${asOf}&format=${trackerFormat()}`, { maxP99: 50 }),
+    // The agenda-pack tracker (issue 17): every committee in every format, each rendered afresh;
+    // Word alone (the slowest); and the same documents again, from the rendered cache.
+    get('GET /v1/committees/{id}/tracker (every format, rendered)', 1, trackerPath(EVERY_FORMAT, true), { maxP99: 50 }),
+    get('GET /v1/committees/{id}/tracker (Word, rendered)', 1, trackerPath(['docx'], true)),
+    get('GET /v1/committees/{id}/tracker (every format, cached)', 1, trackerPath(EVERY_FORMAT, false)),
+    // Response statistics for every committee (issue 17): one officer asking.
+    get('GET /v1/stats (all committees)', 1, () => `/v1/stats?asOf=${asOf}`, { maxP99: 1000 }),
   ];
 }
 

@@ -29,6 +29,8 @@ export function targetOf(target: Target | undefined): string | undefined {
 
 export function meets(target: Target | undefined, rps: number | null, p99: number, ratio: number | null): boolean | undefined {
   if (!target) return undefined;
+  // No answer within the run (every request slower than the duration) is no figure at all.
+  if (rps === 0) return false;
   return (
     (target.ratio === undefined || (ratio ?? 0) >= target.ratio) &&
     (target.minRps === undefined || (rps ?? 0) >= target.minRps) &&

@@ -1,6 +1,6 @@
 import {
   AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageNumber, PageOrientation, Paragraph, ShadingType,
-  Table, TableCell, TableRow, TextRun, WidthType,
+  Table, TableCell, TableRow, TextRun, WidthType, type IParagraphStyleOptions,
 } from 'docx';
 import { cellText, COLUMNS, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
 
@@ -8,6 +8,12 @@ import { cellText, COLUMNS, type DocumentModel, type DocumentRow, type DocumentT
 // styles (so the navigation pane and a pack's contents page pick them up), real Word tables with
 // the same columns as the HTML, their header row repeated on every page and rows kept whole;
 // the running header names the authority and committee, the footer numbers the pages.
+//
+// A tracker is hundreds of rows of nine cells, and `docx` builds, then serialises, an object for
+// every element and property of each: the time goes with their number. So a cell is a plain
+// paragraph per line of text (the document's default style), or one naming a shared paragraph
+// style for bold and RAG text (the look set once, in styles.xml, not on every run), and the
+// column widths are given once, for the table's grid.
 
 /** A4 in twentieths of a point; `docx` swaps them for landscape. */
 const A4 = { width: 11906, height: 16838 };
@@ -17,28 +23,38 @@ const WIDTHS: Record<(typeof COLUMNS)[number]['key'], number> = {
 };
 const hex = (colour: string) => colour.replace('#', '').toUpperCase();
 
-function cell(paragraphs: string[], options: { header?: boolean; fill?: string; bold?: boolean; width?: number } = {}): TableCell {
-  return new TableCell({
-    width: options.width === undefined ? undefined : { size: options.width, type: WidthType.PERCENTAGE },
-    shading: options.fill ? { type: ShadingType.CLEAR, color: 'auto', fill: options.fill } : undefined,
-    children: paragraphs.map((text, i) => new Paragraph({
-      children: [new TextRun({ text, bold: options.header || options.bold || (i === 0 && paragraphs.length > 1 && options.bold !== false) ? true : undefined })],
-    })),
-  });
-}
+/** The paragraph styles of table cells, defined once in styles.xml. */
+const STYLE = { strong: 'TableTextStrong', rag: 'TableRag', ragOnDark: 'TableRagOnDark' } as const;
+const cellStyles: IParagraphStyleOptions[] = [
+  { id: STYLE.strong, name: 'Table text (strong)', basedOn: 'Normal', quickFormat: true, run: { bold: true } },
+  { id: STYLE.rag, name: 'Table RAG', basedOn: STYLE.strong, paragraph: { alignment: AlignmentType.CENTER }, run: { color: '0B0C0C' } },
+  { id: STYLE.ragOnDark, name: 'Table RAG (on a dark colour)', basedOn: STYLE.rag, run: { color: 'FFFFFF' } },
+];
+
+/** A paragraph in the document's default style, or in one of the cell styles. */
+const paragraph = (text: string, style?: string) => new Paragraph(style ? { text, style } : { text });
+/** Amber and "not rated" are light: black text on them; red and green take white. */
+const ragStyle = (rag: string | null) => (rag === 'amber' || rag === null ? STYLE.rag : STYLE.ragOnDark);
+const shading = (colour: string) => ({ type: ShadingType.CLEAR, color: 'auto', fill: colour });
 
 function rowCells(row: DocumentRow): TableCell[] {
   return COLUMNS.map(({ key }) => {
     const text = cellText(row, key);
-    if (key === 'rag') {
-      const light = row.rag.value === 'amber' || row.rag.value === null;
-      return new TableCell({
-        width: { size: WIDTHS[key], type: WidthType.PERCENTAGE },
-        shading: { type: ShadingType.CLEAR, color: 'auto', fill: hex(row.rag.colour) },
-        children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: text[0]!, bold: true, color: light ? '0B0C0C' : 'FFFFFF' })] })],
-      });
-    }
-    return cell(text, { width: WIDTHS[key], bold: key === 'reference' ? true : key === 'action' ? undefined : false });
+    if (key === 'rag') return new TableCell({ shading: shading(hex(row.rag.colour)), children: [paragraph(text[0]!, ragStyle(row.rag.value))] });
+    // The reference, and an action's title above its detail, in bold.
+    const strong = (i: number) => key === 'reference' || (key === 'action' && i === 0 && text.length > 1);
+    return new TableCell({ children: text.map((line, i) => paragraph(line, strong(i) ? STYLE.strong : undefined)) });
+  });
+}
+
+/** A table's grid: the relative widths as shares of the page's text width (docx scales them to it). */
+const grid = (widths: number[]) => widths.map((w) => w * 100);
+
+function headerRow(headings: string[]): TableRow {
+  return new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: headings.map((heading) => new TableCell({ shading: shading('DEE0E2'), children: [paragraph(heading, STYLE.strong)] })),
   });
 }
 
@@ -49,10 +65,8 @@ function table({ caption, rows, empty }: DocumentTable): (Paragraph | Table)[] {
     heading,
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: [
-        new TableRow({ tableHeader: true, cantSplit: true, children: COLUMNS.map((c) => cell([c.heading], { header: true, fill: 'DEE0E2', width: WIDTHS[c.key] })) }),
-        ...rows.map((row) => new TableRow({ cantSplit: true, children: rowCells(row) })),
-      ],
+      columnWidths: grid(COLUMNS.map((c) => WIDTHS[c.key])),
+      rows: [headerRow(COLUMNS.map((c) => c.heading)), ...rows.map((row) => new TableRow({ cantSplit: true, children: rowCells(row) }))],
     }),
   ];
 }
@@ -62,16 +76,14 @@ function ragKey(model: DocumentModel): (Paragraph | Table)[] {
     new Paragraph({ text: 'RAG key', heading: HeadingLevel.HEADING_2 }),
     new Table({
       width: { size: 60, type: WidthType.PERCENTAGE },
+      columnWidths: grid([15, 45]),
       rows: [
-        new TableRow({ tableHeader: true, children: [cell(['RAG'], { header: true, fill: 'DEE0E2' }), cell(['Meaning'], { header: true, fill: 'DEE0E2' })] }),
+        headerRow(['RAG', 'Meaning']),
         ...model.ragKey.map((k) => new TableRow({
           cantSplit: true,
           children: [
-            new TableCell({
-              shading: { type: ShadingType.CLEAR, color: 'auto', fill: hex(k.colour) },
-              children: [new Paragraph({ children: [new TextRun({ text: k.word, bold: true, color: k.rag === 'amber' || k.rag === null ? '0B0C0C' : 'FFFFFF' })] })],
-            }),
-            cell([k.meaning], { bold: false }),
+            new TableCell({ shading: shading(hex(k.colour)), children: [paragraph(k.word, ragStyle(k.rag))] }),
+            new TableCell({ children: [paragraph(k.meaning)] }),
           ],
         })),
       ],
@@ -79,8 +91,8 @@ function ragKey(model: DocumentModel): (Paragraph | Table)[] {
   ];
 }
 
-/** The document as a .docx file. */
-export async function documentDocx(model: DocumentModel): Promise<Buffer> {
+/** The document as `docx`'s object model. */
+export function wordDocument(model: DocumentModel): Document {
   const body: (Paragraph | Table)[] = [
     new Paragraph({ text: model.title, heading: HeadingLevel.HEADING_1 }),
     ...model.lines.map((line) => new Paragraph({ text: line })),
@@ -91,10 +103,10 @@ export async function documentDocx(model: DocumentModel): Promise<Buffer> {
     for (const t of section.tables) body.push(...table(t));
   }
   body.push(...ragKey(model));
-  const document = new Document({
+  return new Document({
     creator: 'Scrutiny Tracker',
     title: `${model.title} – ${model.runningHeader}`,
-    styles: { default: { document: { run: { font: 'Arial', size: 20 } } } },
+    styles: { default: { document: { run: { font: 'Arial', size: 20 } } }, paragraphStyles: cellStyles },
     sections: [{
       properties: { page: { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: { top: 1000, bottom: 900, left: 700, right: 700 } } },
       headers: { default: new Header({ children: [new Paragraph({ children: [new TextRun({ text: model.runningHeader, size: 18 })] })] }) },
@@ -109,5 +121,9 @@ export async function documentDocx(model: DocumentModel): Promise<Buffer> {
       children: body,
     }],
   });
-  return Packer.toBuffer(document);
+}
+
+/** The document as a .docx file. */
+export function documentDocx(model: DocumentModel): Promise<Buffer> {
+  return Packer.toBuffer(wordDocument(model));
 }

@@ -16,6 +16,7 @@ export interface DocumentSource {
   reference: string | null;
   title: string;
   detail: string | null;
+  kind: string;
   ownerId: number | null;
   ownerText: string | null;
   ownerName: string | null;
@@ -50,6 +51,7 @@ export interface DocumentRow {
   raisedAt: { meetingId: number; startsAt: string; date: LocalDate; minute: string | null; words: string };
   title: string;
   detail: string | null;
+  kind: string;
   owner: string | null;
   due: { rule: string; date: LocalDate | null; meetingId: number | null; quarter: string | null; daysOverdue: number | null; words: string };
   latestUpdate: { text: string; rag: RagRating | null; at: string; words: string } | null;
@@ -59,6 +61,8 @@ export interface DocumentRow {
 }
 
 export interface DocumentTable {
+  /** What the table lists, as a machine reads it: `actions` (a tracker), `outstanding` and `answered` (an action log), `overdue` and `due_soon` (the overdue report). */
+  name: string;
   caption: string;
   rows: DocumentRow[];
   /** What the table says when it has no rows. */
@@ -66,6 +70,9 @@ export interface DocumentTable {
 }
 
 export interface DocumentSection {
+  /** The committee the section is about, and the meeting (a tracker's next, an action log's own, a report's next): the CSV's context columns. */
+  committee: { id: number; name: string } | null;
+  meeting: { id: number; startsAt: string; agendaDespatchBy: string } | null;
   heading: string | null;
   lines: string[];
   tables: DocumentTable[];
@@ -133,13 +140,22 @@ export function cellText(row: DocumentRow, key: ColumnKey): string[] {
   }
 }
 
+/** Where a row stands in its document: the CSV's context columns. */
+export interface RowPlace {
+  asOf: LocalDate;
+  section: DocumentSection;
+  table: DocumentTable;
+}
+
 /**
  * The machine-readable columns (CSV): the row's values, not its words, so a spreadsheet can sort
- * and filter by them. `table` is the caption of the table the row is in.
+ * and filter by them; then where the row stands (its table, committee and meeting, the day the
+ * document is as of). Every document has the same columns; the overdue report's are those its
+ * CSV always had (README "Agenda-pack documents"), among the rest.
  */
-export const CSV_COLUMNS: [header: string, value: (row: DocumentRow, table: string) => string | number | null][] = [
+export const CSV_COLUMNS: [header: string, value: (row: DocumentRow, place: RowPlace) => string | number | null][] = [
   ['reference', (r) => r.reference],
-  ['table', (_r, table) => table],
+  ['table', (_r, p) => p.table.caption],
   ['action_id', (r) => r.id],
   ['raised_meeting_id', (r) => r.raisedAt.meetingId],
   ['raised_on', (r) => r.raisedAt.date],
@@ -157,6 +173,12 @@ export const CSV_COLUMNS: [header: string, value: (row: DocumentRow, table: stri
   ['rag', (r) => r.rag.value],
   ['status', (r) => r.status.value],
   ['times_flagged', (r) => r.timesFlagged.count],
+  ['kind', (r) => r.kind],
+  ['section', (_r, p) => p.table.name],
+  ['committee', (_r, p) => p.section.committee?.name ?? null],
+  ['meeting_starts_at', (_r, p) => p.section.meeting?.startsAt ?? null],
+  ['agenda_despatch_by', (_r, p) => p.section.meeting?.agendaDespatchBy ?? null],
+  ['as_of', (_r, p) => p.asOf],
 ];
 
 export interface RowContext {
@@ -212,6 +234,7 @@ export function documentRow(source: DocumentSource, { timeZone, asOf }: RowConte
     },
     title: source.title,
     detail: source.detail,
+    kind: source.kind,
     owner: (source.ownerId === null ? source.ownerText : source.ownerName || source.ownerText) ?? null,
     due: {
       rule: source.dueRule,

@@ -10,7 +10,7 @@ import { recordAudit } from '../modules/audit/repository.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { Outbox } from '../modules/webhooks/outbox.js';
 import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
-import { compactJson, render, write, type ReportFormat } from './report-formats.js';
+import { compactJson, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
 
 // The scan: flag every action overdue as of a day against its committee's next meeting.
@@ -47,16 +47,17 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
 
     /**
      * The report written in `format`, as GET /v1/reports/overdue sends it (JSON as its schema's
-     * serialiser writes it). Every committee's at once from a database file is streamed a
-     * committee at a time (report-stream.ts); one committee's, or any from an in-memory
-     * database (which no second connection can open), is built in one go.
+     * serialiser writes it; CSV as the agenda-pack document's, `csvOf`). Every committee's at
+     * once from a database file is streamed a committee at a time (report-stream.ts); one
+     * committee's, or any from an in-memory database (which no second connection can open), is
+     * built in one go.
      */
-    reportBody(actor: Actor, request: ScanRequest, format: ReportFormat): string | Readable {
+    reportBody(actor: Actor, request: ScanRequest, format: ReportFormat, csvOf: (report: OverdueReport) => string): string | Readable {
       if (request.committeeId === undefined && !db.$client.memory) {
         return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
       const report = this.report(actor, request);
-      return format === 'json' ? write(compactJson, report) : render(report, format);
+      return format === 'json' ? write(compactJson, report) : csvOf(report);
     },
 
     /**

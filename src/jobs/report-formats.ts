@@ -1,11 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { OverdueReport, ReportedMeeting } from './overdue-report.js';
 
-// The overdue report in the formats written straight from the report, a committee at a time
-// (so that every committee's report can be streamed, jobs/report-stream.ts): JSON, and CSV for
-// spreadsheets, one line per reported action. The formats people read — Markdown, HTML, Word —
-// go through the document model instead (documents/, modules/tracker/repository.ts
-// `overdueReport`), where every agenda-pack document gets its words, its columns and its layout.
+// The overdue report as JSON, written straight from the report a committee at a time (so that
+// every committee's report can be streamed, jobs/report-stream.ts). Every other format — CSV for
+// spreadsheets, and Markdown, HTML and Word for people — goes through the document model
+// (documents/, modules/tracker/repository.ts `overdueReport`), where every agenda-pack document
+// gets its words, its columns and its layout. The CSV helpers of every export live here.
 
 export const reportFormats = ['json', 'csv'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -36,20 +36,6 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
 export const csvRows = (rows: unknown[][]) => stringify(rows, { cast: { string: inertCell } });
 
-const CSV_HEADER = ['reference', 'as_of', 'section', 'committee', 'meeting_starts_at', 'agenda_despatch_by', 'action_id', 'title', 'kind', 'owner', 'status', 'due_rule', 'due_date', 'days_overdue', 'times_flagged', 'rag'];
-
-const csv: ReportWriter = {
-  head: () => csvRows([CSV_HEADER]),
-  meeting: (m, asOf) =>
-    csvRows((['overdue', 'dueSoon'] as const).flatMap((section) =>
-      m[section].map((a) => [
-        a.reference, asOf, section === 'overdue' ? 'overdue' : 'due_soon', m.committee.name, m.meeting?.startsAt ?? '', m.meeting?.agendaDespatchBy ?? '',
-        a.id, a.title, a.kind, a.owner ?? '', a.status, a.dueRule, a.dueDate ?? '', a.daysOverdue ?? '', a.timesFlagged, a.rag ?? '',
-      ]),
-    )),
-  tail: () => '',
-};
-
 /**
  * JSON as the route's schema serialiser (fast-json-stringify) would write it: compact, and each
  * object's properties in the order the report builds them, which is the schema's (required ones
@@ -62,20 +48,14 @@ export const compactJson: ReportWriter = {
   tail: () => ']}',
 };
 
-// The CLI's JSON: indented for people reading it, with a final newline.
-const prettyJson = (report: OverdueReport) => `${JSON.stringify(report, null, 2)}\n`;
-
-export const writers: Record<Exclude<ReportFormat, 'json'>, ReportWriter> = { csv };
-
 /** The whole report through a writer. */
 export function write(writer: ReportWriter, report: OverdueReport): string {
   const { asOf, meetings } = report;
   return writer.head(asOf) + meetings.map((m, i) => writer.meeting(m, asOf, i)).join('') + writer.tail(asOf, meetings.length);
 }
 
-export function render(report: OverdueReport, format: ReportFormat): string {
-  return format === 'json' ? prettyJson(report) : write(writers[format], report);
-}
+/** The CLI's JSON: indented for people reading it, with a final newline. */
+export const prettyJson = (report: OverdueReport) => `${JSON.stringify(report, null, 2)}\n`;
 
 const REPORT_MEDIA_TYPES: [string, ReportFormat | 'md' | 'html'][] = [['application/json', 'json'], ['text/csv', 'csv'], ['text/markdown', 'md'], ['text/html', 'html'], ['*/*', 'json'], ['application/*', 'json'], ['text/*', 'html']];
 

@@ -3,8 +3,10 @@ import { pieceStream } from '../db/piece-stream.js';
 import { openDatabase, type Db } from '../db/sqlite/client.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
-import { planReport, reportedMeetings } from './overdue-report.js';
-import { compactJson, writers, type ReportFormat } from './report-formats.js';
+import { overdueReportSection } from '../modules/tracker/repository.js';
+import { documentCsvHeader, documentSectionCsv } from '../documents/csv.js';
+import { planReport, reportedMeetings, type ReportedMeeting } from './overdue-report.js';
+import { compactJson, type ReportFormat, type ReportWriter } from './report-formats.js';
 
 // Every committee's report at once, written on the server's own thread a committee at a time.
 //
@@ -52,6 +54,7 @@ export const REPORT_MAX_MS = 60_000;
 export function streamReport(databasePath: string, request: ReportRequest, maxMs = REPORT_MAX_MS): Readable {
   const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
   let parts: Iterator<unknown> | undefined;
+  let planned: ReturnType<typeof planReport>['committees'] = [];
   let asOf = '';
   let finished = false;
   const finish = () => {
@@ -68,12 +71,21 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     const calendar = createHolidayRepository(db, () => undefined).calendar();
     const plan = planReport(db, request);
     asOf = plan.asOf;
+    planned = plan.committees;
     parts = reportedMeetings(db, calendar, plan, request.visibilities);
   } catch (err) {
     db.$client.close();
     throw err;
   }
-  const writer = request.format === 'json' ? compactJson : writers[request.format];
+  // CSV is the agenda-pack document's (documents/csv.ts), a section per committee: its rows are
+  // read by id on this connection, from the same snapshot as the report.
+  const committeeRows = new Map(planned.map((p) => [p.committee.id, p.committee]));
+  const csv: ReportWriter = {
+    head: () => documentCsvHeader(),
+    meeting: (m: ReportedMeeting, day) => documentSectionCsv(overdueReportSection(db, request, committeeRows.get(m.committee.id)!, m, day), day),
+    tail: () => '',
+  };
+  const writer = request.format === 'json' ? compactJson : csv;
   let written = 0;
   let started = false;
 

@@ -8,6 +8,8 @@ import { problemOf, sendProblem } from '../../http/problem.js';
 import { ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { contentTypes } from '../../jobs/report-formats.js';
+import type { OverdueReport } from '../../jobs/overdue-report.js';
+import { documentCsv } from '../../documents/csv.js';
 import { negotiateDocument, offeredTypes, renderDocument } from '../../documents/formats.js';
 import { documentContent } from '../tracker/schemas.js';
 import { sendDocument } from '../tracker/send.js';
@@ -31,7 +33,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getOverdueReport', tags,
       summary: 'Overdue and due-soon actions per committee before its next meeting (JSON, CSV, Markdown, HTML or Word)',
       description:
-        'JSON and CSV list the report as data (CSV: one line per action). Markdown, HTML and Word are the agenda-pack ' +
+        'JSON lists the report as data. CSV is one line per action with its values, as the committee tracker\'s CSV ' +
+        '(with the section, committee, meeting and as-of day of each). Markdown, HTML and Word are the agenda-pack ' +
         'document, as the committee tracker: full texts, dates in words, latest progress, RAG with its key.',
       querystring: ReportQuery,
       response: { 200: { description: 'The report', content: documentContent(Type.Ref('OverdueReport')) }, ...problemResponses(404, 406) },
@@ -43,7 +46,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.query.committeeId) committeeSeenBy(actor, request.query.committeeId);
     if (format === 'json' || format === 'csv') {
       reply.header('vary', 'accept');
-      return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format));
+      const csvOf = (report: OverdueReport) => documentCsv(documents.overdueReport(actor, report));
+      return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format, csvOf));
     }
     const model = documents.overdueReport(actor, scans.report(actor, request.query));
     return sendDocument(reply, await renderDocument(model, format), format, `overdue-report-${model.asOf}`);

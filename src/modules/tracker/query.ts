@@ -23,6 +23,7 @@ const documentColumns = {
   reference: actions.reference,
   title: actions.title,
   detail: actions.detail,
+  kind: actions.kind,
   ownerId: actions.ownerId,
   ownerText: actions.ownerText,
   ownerName: owner.name,

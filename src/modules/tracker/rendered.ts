@@ -1,38 +1,63 @@
 import { LRUCache } from 'lru-cache';
-import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { getTableName } from 'drizzle-orm';
+import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/sqlite/schema.js';
-import type { RenderedDocument } from '../../documents/formats.js';
+import type { LocalDate } from '../../domain/local-date.js';
+import type { Reader } from '../../domain/visibility.js';
+import { renderDocument, type DocumentFormat, type RenderedDocument } from '../../documents/formats.js';
+import type { CommitteeRepository } from '../committees/repository.js';
+import type { DocumentRepository, TrackerQuery } from './repository.js';
 
 // Rendered documents kept, around the repository rather than inside it (STYLE.md "Wrap, don't
 // weave"): a committee's tracker is asked for again and again between two changes to its
 // actions, and rendering it — Word above all, whose library builds and zips a whole object
 // model — costs far more than reading it. An entry is trusted only while nothing the documents
-// read has been written since it was rendered (db/sqlite/changes.ts); the key carries everything else
-// a document depends on (the resolved as-of day, the filters, the caller's visibilities, the
-// format), so what one caller may not see is never served to them from another's entry.
+// read has been written since it was rendered (db/sqlite/changes.ts); the key carries everything
+// else a document depends on (the resolved as-of day, the filters, the caller's visibilities, the
+// format), so what one caller may not see is never served to them from another's entry. The key
+// is made here, beside the rendering it stands for, so that the two cannot drift apart.
 
 /** Every table a document is read from (modules/tracker/query.ts and repository.ts). */
 export const documentTables = [actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people].map(getTableName);
 
-export function createRenderedDocuments(changes: ChangeStamp, maxBytes = 32 * 1024 * 1024) {
+/**
+ * Everything a committee's tracker depends on besides the data: the day it is judged as of
+ * (today resolved), the filters with their defaults, what the reader may see, the format.
+ */
+export function trackerKey(committeeId: number, query: TrackerQuery & { asOf: LocalDate }, reader: Pick<Reader, 'visibilities'>, format: DocumentFormat): string {
+  return JSON.stringify(['tracker', committeeId, query.asOf, query.status ?? 'open', query.since ?? null, [...reader.visibilities].sort(), format]);
+}
+
+export function createRenderedDocuments(
+  changes: ChangeStamp,
+  { documents, committees: committeeRepository }: { documents: Pick<DocumentRepository, 'tracker'>; committees: Pick<CommitteeRepository, 'todayFor'> },
+  maxBytes = 32 * 1024 * 1024,
+) {
   const cache = new LRUCache<string, { stamp: string; rendered: RenderedDocument }>({
     maxSize: maxBytes,
     sizeCalculation: (entry) => Math.max(1, entry.rendered.body.length),
   });
+
+  /**
+   * The document under `key`, rendered by `render` unless an entry from the current state of
+   * the data is held. `render` must read the data before its first await: the entry is kept
+   * only when nothing was written between that read and the end of the rendering.
+   */
+  async function get(key: string, render: () => Promise<RenderedDocument>): Promise<RenderedDocument> {
+    const before = changes.stamp();
+    const held = before === undefined ? undefined : cache.get(key);
+    if (held && held.stamp === before) return held.rendered;
+    const rendered = await render();
+    if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
+    return rendered;
+  }
+
   return {
-    /**
-     * The document under `key`, rendered by `render` unless an entry from the current state of
-     * the data is held. `render` must read the data before its first await: the entry is kept
-     * only when nothing was written between that read and the end of the rendering.
-     */
-    async get(key: string, render: () => Promise<RenderedDocument>): Promise<RenderedDocument> {
-      const before = changes.stamp();
-      const held = before === undefined ? undefined : cache.get(key);
-      if (held && held.stamp === before) return held.rendered;
-      const rendered = await render();
-      if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
-      return rendered;
+    /** GET /v1/committees/{id}/tracker in `format`, as the reader may see it. */
+    async tracker(reader: Reader, committeeId: number, query: TrackerQuery, format: DocumentFormat): Promise<{ rendered: RenderedDocument; asOf: LocalDate }> {
+      const resolved = { ...query, asOf: query.asOf ?? committeeRepository.todayFor(committeeId) };
+      const key = trackerKey(committeeId, resolved, reader, format);
+      return { rendered: await get(key, () => renderDocument(documents.tracker(reader, committeeId, resolved), format)), asOf: resolved.asOf };
     },
   };
 }

@@ -5,7 +5,7 @@ import { meetings } from '../../db/sqlite/schema.js';
 import type { Reader } from '../../domain/visibility.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
-import type { OverdueReport } from '../../jobs/overdue-report.js';
+import type { OverdueReport, ReportedMeeting } from '../../jobs/overdue-report.js';
 import {
   documentRow, runningHeader, RAG_KEY, type DocumentModel, type DocumentRow, type DocumentSection, type RowContext,
 } from '../../documents/model.js';
@@ -26,6 +26,41 @@ export interface TrackerQuery {
 }
 
 type Meeting = typeof meetings.$inferSelect;
+
+/** The meeting as the CSV's context columns read it. */
+const meetingRef = (m: Pick<Meeting, 'id' | 'startsAt' | 'agendaDespatchBy'> | null | undefined) =>
+  (m ? { id: m.id, startsAt: m.startsAt, agendaDespatchBy: m.agendaDespatchBy } : null);
+
+type CommitteeRow = { id: number; name: string; timezone: string; authority: string | null };
+
+/**
+ * One committee's part of the overdue report as a document section: its overdue and due-soon
+ * actions in the report's order with the report's days overdue. The report decides which
+ * actions appear; this only reads what the pages show. Used whole (overdueReport below) and a
+ * committee at a time (jobs/report-stream.ts, on its own connection).
+ */
+export function overdueReportSection(db: Db, reader: Reader, committee: CommitteeRow, entry: ReportedMeeting, asOf: LocalDate): DocumentSection {
+  const context: RowContext = { timeZone: committee.timezone, asOf };
+  const ids = [...entry.overdue, ...entry.dueSoon].map((a) => a.id);
+  const sources = new Map(sourcesByIds(db, reader.visibilities).values({ ids: JSON.stringify(ids) }).map((values) => {
+    const source = toDocumentSource(values);
+    return [source.id, source] as const;
+  }));
+  const rowsOf = (list: typeof entry.overdue) => list.flatMap((a): DocumentRow[] => {
+    const source = sources.get(a.id);
+    return source ? [documentRow(source, context, a.daysOverdue ?? null)] : [];
+  });
+  return {
+    committee: { id: committee.id, name: committee.name },
+    meeting: meetingRef(entry.meeting),
+    heading: committee.name,
+    lines: [entry.meeting ? `Next meeting: ${meetingWords(entry.meeting, committee.timezone)}.` : 'No meeting is scheduled.'],
+    tables: [
+      { name: 'overdue', caption: `Overdue (${entry.overdue.length})`, rows: rowsOf(entry.overdue), empty: 'Nothing is overdue.' },
+      { name: 'due_soon', caption: `Due soon (${entry.dueSoon.length})`, rows: rowsOf(entry.dueSoon), empty: 'Nothing is due soon.' },
+    ],
+  };
+}
 
 const meetingWords = (m: Pick<Meeting, 'startsAt' | 'venue' | 'agendaDespatchBy'>, timeZone: string) =>
   `${instantInWords(m.startsAt, timeZone)}${m.venue ? `, ${m.venue}` : ''} (agenda despatch ${dayInWords(m.agendaDespatchBy)})`;
@@ -60,7 +95,13 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
         runningHeader: runningHeader(committee.authority, committee.name),
         asOf,
         lines,
-        sections: [{ heading: null, lines: [], tables: [{ caption: `Actions (${rows.length})`, rows, empty: 'There are no actions to report.' }] }],
+        sections: [{
+          committee: { id: committee.id, name: committee.name },
+          meeting: meetingRef(next),
+          heading: null,
+          lines: [],
+          tables: [{ name: 'actions', caption: `Actions (${rows.length})`, rows, empty: 'There are no actions to report.' }],
+        }],
         ragKey: RAG_KEY,
       };
     },
@@ -81,11 +122,13 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
         asOf,
         lines: [`Meeting: ${meetingWords(meeting, committee.timezone)}.`, `As of ${dayInWords(asOf)}.`],
         sections: [{
+          committee: { id: committee.id, name: committee.name },
+          meeting: meetingRef(meeting),
           heading: null,
           lines: [],
           tables: [
-            { caption: `Still to be answered (${outstanding.length})`, rows: outstanding, empty: 'Nothing is still to be answered.' },
-            { caption: `Answered, closed or withdrawn (${answered.length})`, rows: answered, empty: 'Nothing has been answered yet.' },
+            { name: 'outstanding', caption: `Still to be answered (${outstanding.length})`, rows: outstanding, empty: 'Nothing is still to be answered.' },
+            { name: 'answered', caption: `Answered, closed or withdrawn (${answered.length})`, rows: answered, empty: 'Nothing has been answered yet.' },
           ],
         }],
         ragKey: RAG_KEY,
@@ -94,35 +137,16 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
 
     /**
      * The overdue report (as built for the reader) as a document: a section per committee and
-     * meeting, its overdue and due-soon actions in the report's order with the report's days
-     * overdue. The report decides which actions appear; this only reads what the pages show.
+     * meeting (overdueReportSection).
      */
     overdueReport(reader: Reader, report: OverdueReport): DocumentModel {
-      const byIds = sourcesByIds(db, reader.visibilities);
       const authorities = new Set<string>();
       const names: string[] = [];
       const sections: DocumentSection[] = report.meetings.map((entry) => {
         const committee = committees.get(entry.committee.id);
         if (committee.authority) authorities.add(committee.authority);
         names.push(committee.name);
-        const context: RowContext = { timeZone: committee.timezone, asOf: report.asOf };
-        const ids = [...entry.overdue, ...entry.dueSoon].map((a) => a.id);
-        const sources = new Map(byIds.values({ ids: JSON.stringify(ids) }).map((values) => {
-          const source = toDocumentSource(values);
-          return [source.id, source] as const;
-        }));
-        const rowsOf = (list: typeof entry.overdue) => list.flatMap((a): DocumentRow[] => {
-          const source = sources.get(a.id);
-          return source ? [documentRow(source, context, a.daysOverdue ?? null)] : [];
-        });
-        return {
-          heading: committee.name,
-          lines: [entry.meeting ? `Next meeting: ${meetingWords(entry.meeting, committee.timezone)}.` : 'No meeting is scheduled.'],
-          tables: [
-            { caption: `Overdue (${entry.overdue.length})`, rows: rowsOf(entry.overdue), empty: 'Nothing is overdue.' },
-            { caption: `Due soon (${entry.dueSoon.length})`, rows: rowsOf(entry.dueSoon), empty: 'Nothing is due soon.' },
-          ],
-        };
+        return overdueReportSection(db, reader, committee, entry, report.asOf);
       });
       const authority = authorities.size === 1 ? [...authorities][0]! : null;
       return {

@@ -4,7 +4,7 @@ import { NotAcceptableError } from '../../errors.js';
 import { actorOf } from '../../http/context.js';
 import { problemOf, sendProblem } from '../../http/problem.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
-import { negotiateDocument, offeredTypes, renderDocument } from '../../documents/formats.js';
+import { negotiateDocument, offeredTypes } from '../../documents/formats.js';
 import { documentContent, DocumentSchema, TrackerQuery } from './schemas.js';
 import { sendDocument } from './send.js';
 
@@ -13,7 +13,7 @@ import { sendDocument } from './send.js';
 
 export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(DocumentSchema);
-  const { documents, renderedDocuments, committees } = app.services;
+  const { renderedDocuments } = app.services;
 
   app.get('/committees/:id/tracker', {
     config: { scope: 'read' },
@@ -32,13 +32,8 @@ export const trackerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { format: asked, ...query } = request.query;
     const format = negotiateDocument(asked, request.headers.accept);
     if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
-    const actor = actorOf(request);
     const id = request.params.id;
-    // Every input of the document in the key: the day it is judged as of (today, resolved), the
-    // filters, what the caller may see, the format.
-    const resolved = { asOf: query.asOf ?? committees.todayFor(id), status: query.status ?? 'open', since: query.since ?? '' };
-    const key = `tracker:${id}:${resolved.asOf}:${resolved.status}:${resolved.since}:${actor.visibilities.join()}:${format}`;
-    const rendered = await renderedDocuments.get(key, () => renderDocument(documents.tracker(actor, id, { ...query, asOf: resolved.asOf }), format));
-    return sendDocument(reply, rendered, format, `tracker-committee-${id}-${resolved.asOf}`);
+    const { rendered, asOf } = await renderedDocuments.tracker(actorOf(request), id, query, format);
+    return sendDocument(reply, rendered, format, `tracker-committee-${id}-${asOf}`);
   });
 };

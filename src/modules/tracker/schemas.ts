@@ -38,6 +38,7 @@ const DocumentRowSchema = Type.Object({
   }),
   title: Type.String(),
   detail: Nullable(Type.String()),
+  kind: Type.String(),
   owner: Nullable(Type.String()),
   due: Type.Object({
     rule: Type.String(),
@@ -61,9 +62,19 @@ export const DocumentSchema = Type.Object(
     asOf: Type.String({ format: 'date' }),
     lines: Type.Array(Type.String()),
     sections: Type.Array(Type.Object({
+      committee: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+      meeting: Nullable(Type.Object(
+        { id: Type.Integer(), startsAt: Type.String(), agendaDespatchBy: Type.String({ format: 'date' }) },
+        { description: "The tracker's next meeting, the action log's own, the report's next" },
+      )),
       heading: Nullable(Type.String()),
       lines: Type.Array(Type.String()),
-      tables: Type.Array(Type.Object({ caption: Type.String(), rows: Type.Array(DocumentRowSchema), empty: Type.String() })),
+      tables: Type.Array(Type.Object({
+        name: Type.String({ description: 'actions (tracker), outstanding and answered (action log), overdue and due_soon (overdue report)' }),
+        caption: Type.String(),
+        rows: Type.Array(DocumentRowSchema),
+        empty: Type.String(),
+      })),
     })),
     ragKey: Type.Array(Type.Object({ rag: Rag, word: Type.String(), colour: Type.String(), meaning: Type.String() })),
   },
