@@ -153,6 +153,19 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
   const urlOf = (operation: string, params: Record<string, string>) =>
     `${base}/mgWebService.asmx/${operation}?${new URLSearchParams(params).toString()}`;
 
+  /**
+   * One GET, tried a second time when the connection was dropped without an answer: a kept-alive
+   * connection the host closed just as it was reused (common under load) is no failure of the host.
+   */
+  async function fetchOnce(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    try {
+      return await doFetch(url, { headers, signal, redirect: 'follow' });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return doFetch(url, { headers, signal, redirect: 'follow' });
+    }
+  }
+
   async function get(url: string): Promise<string> {
     const host = new URL(url).host;
     let limit = hosts.get(host);
@@ -167,7 +180,7 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
       try {
         let response: Response;
         try {
-          response = await doFetch(url, { headers, signal: controller.signal, redirect: 'follow' });
+          response = await fetchOnce(url, headers, controller.signal);
         } catch (err) {
           const reason = controller.signal.aborted
             ? `timed out after ${timeoutMs} ms`
