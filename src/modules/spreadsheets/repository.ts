@@ -18,10 +18,9 @@ import { createResolver } from './resolve.js';
 // while it is written (a rule of the action repository, not a cell that cannot be read), what it
 // half-wrote could change how the rows after it fare; so everything is rolled back and the file
 // run again with each row in a savepoint of its own, undone alone when refused. Savepoints are
-// kept to that second run because, in the server, the import is itself a savepoint inside a
-// group commit (db/sqlite/group-commit.ts), where releasing a nested savepoint costs SQLite time
-// in proportion to all the import has written so far: one per row made a 10,000-row import
-// several times slower, and slower with every row.
+// kept to that second run: in the server the import is itself a savepoint inside a group commit
+// (db/sqlite/group-commit.ts), and in its profile the savepoint of each row (and those of the
+// action repository's writes inside it) took more time than the rows' own statements.
 
 export type { ImportOptions } from './import-rows.js';
 export type { RowError } from './import-writes.js';
