@@ -63,8 +63,15 @@ export function weekdayOf(date: LocalDate): number {
   return toDateTime(date).weekday;
 }
 
+// luxon checks a zone by building an Intl.DateTimeFormat each time: a sync or an import asks
+// thousands of times about the same one or two zones.
+const validZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  const valid = IANAZone.isValidZone(zone);
+  if (valid && validZones.size < 1000) validZones.add(zone);
+  return valid;
 }
 
 /**

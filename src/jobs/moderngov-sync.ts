@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/sqlite/client.js';
-import { agendaItems, committees, meetings } from '../db/sqlite/schema.js';
-import { immediateTransaction, transaction as deferredTransaction, type Tx } from '../db/sqlite/transaction.js';
+import { committees } from '../db/sqlite/schema.js';
+import { immediateTransaction, transaction as deferredTransaction } from '../db/sqlite/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { systemClock, todayIn, DEFAULT_TIME_ZONE, type Clock } from '../domain/clock.js';
-import { defaultReferencePrefix } from '../domain/reference.js';
 import { visibilities } from '../domain/visibility.js';
-import { parseMinutes, type MinutesDraft } from '../import/index.js';
-import { createModernGovClient, ModernGovError, type MgCommittee, type MgMeeting, type MgMeetingSummary, type ModernGovClient } from '../moderngov/client.js';
-import { committeeKindOf, localDateOfMg, mgDateOf, startsAtOfMg, statusOfMg, timeOfMg } from '../moderngov/mapping.js';
+import { createModernGovClient, ModernGovError, type MgCommittee, type ModernGovClient } from '../moderngov/client.js';
+import { localDateOfMg, mgDateOf } from '../moderngov/mapping.js';
 import type { DraftRepository } from '../modules/imports/drafts.js';
-import type { MeetingRepository, MeetingRow } from '../modules/meetings/repository.js';
-import { insertAudited, updateAudited } from '../modules/shared/crud.js';
+import type { MeetingRepository } from '../modules/meetings/repository.js';
+import { createModernGovApply, type Counts } from './moderngov/apply.js';
 
 // The Modern.gov sync (DESIGN.md "Meetings from Modern.gov"). For each committee: fetch its
 // meetings in the window and each meeting's agenda (async, two requests at a time per host), then
@@ -46,15 +43,11 @@ export interface SyncError {
   body: string | null;
 }
 
-export interface SyncSummary {
+export interface SyncSummary extends Counts {
   url: string;
   from: string;
   to: string;
   dryRun: boolean;
-  committees: { created: number; updated: number };
-  meetings: { created: number; updated: number; cancelled: number };
-  items: { created: number; updated: number };
-  drafts: { created: number; updated: number };
   errors: SyncError[];
 }
 
@@ -73,17 +66,14 @@ export interface ModernGovSyncDeps {
   immediate?: boolean;
 }
 
-type CommitteeRow = typeof committees.$inferSelect;
 class DryRunRollback extends Error {}
-
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const slugOf = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'committee';
 
 export const SYNC_ACTOR = 'sync:moderngov';
 
 export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
   const clock = deps.clock ?? systemClock;
   const transaction = deps.immediate ? immediateTransaction : deferredTransaction;
+  const { upsertCommittee, applyMeeting } = createModernGovApply({ meetings: deps.meetings, drafts: deps.drafts, clock });
   const clients = new Map<string, ModernGovClient>();
   const clientFor = (url: string) => {
     let client = clients.get(url);
@@ -98,125 +88,6 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
       return { url: err.url, committee: where.committee ?? null, meeting: where.meeting ?? null, status: err.status, error: err.reason, body: err.body };
     }
     return { url: where.url ?? null, committee: where.committee ?? null, meeting: where.meeting ?? null, status: null, error: (err as Error).message ?? String(err), body: null };
-  }
-
-  function upsertCommittee(tx: Tx, actor: Actor, c: MgCommittee, summary: SyncSummary): CommitteeRow | null {
-    const existing = tx.select().from(committees).where(eq(committees.externalId, c.id)).get();
-    const name = cut(c.title, 200);
-    if (!existing) {
-      if (c.deleted || c.expired) return null;
-      let slug = slugOf(name);
-      if (tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get()) slug = `${slug}-${slugOf(c.id)}`;
-      summary.committees.created++;
-      return insertAudited(tx, actor, 'committee', committees, {
-        name, slug, kind: committeeKindOf(c.title), referencePrefix: defaultReferencePrefix(name), externalId: c.id,
-      });
-    }
-    if (c.deleted) return null;
-    if (existing.name === name) return existing;
-    summary.committees.updated++;
-    return updateAudited(tx, actor, 'committee', committees, existing, { name });
-  }
-
-  /** What the meeting's draft is read from, and its hash: a draft is re-read only when this changes. */
-  function minutesOf(detail: MgMeeting) {
-    const withMinutes = detail.items.filter((i) => i.minutes !== '');
-    const hash = createHash('sha256')
-      .update(JSON.stringify(withMinutes.map((i) => [i.id, i.number, i.title, i.minutes, i.restricted, i.exemptParagraph])))
-      .digest('hex');
-    return { withMinutes, hash };
-  }
-
-  function draftOf(committee: CommitteeRow, meeting: MeetingRow, detail: MgMeeting, withMinutes: MgMeeting['items']): MinutesDraft {
-    const draft: MinutesDraft = {
-      layout: 'moderngov',
-      meeting: { committeeName: committee.name, date: meeting.localDate, time: timeOfMg(detail.time), startsAt: meeting.startsAt, venue: meeting.venue },
-      attendance: [], items: [], resolutions: [], declarations: [], actions: [], progress: [], warnings: [],
-    };
-    withMinutes.forEach((item, index) => {
-      const parsed = parseMinutes(item.minutes, { timeZone: committee.timezone });
-      draft.items.push({
-        number: item.number, title: item.title, minutes: item.minutes, position: index + 1,
-        visibility: item.restricted ? 'exempt' : 'public',
-        ...(item.restricted && item.exemptParagraph ? { exemptParagraph: item.exemptParagraph } : {}),
-      });
-      const base = draft.resolutions.length;
-      draft.resolutions.push(...parsed.resolutions.map((r) => ({ ...r, itemIndex: index })));
-      draft.actions.push(...parsed.actions.map((a) => ({ ...a, itemIndex: index, resolutionIndex: a.resolutionIndex === null ? null : a.resolutionIndex + base })));
-      draft.declarations.push(...parsed.declarations.map((d) => ({ ...d, itemIndex: index })));
-      draft.progress.push(...parsed.progress.map((p) => ({ ...p, itemIndex: index })));
-    });
-    return draft;
-  }
-
-  /** One meeting, in one transaction: the meeting, its items, and its minutes' draft. */
-  function applyMeeting(tx: Tx, actor: Actor, committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, result: SyncSummary) {
-    const startsAt = startsAtOfMg(detail?.date ?? summary.date, detail?.time ?? summary.time, committee.timezone);
-    if (!startsAt) throw new Error(`meeting ${summary.id}: the date "${summary.date ?? ''}" and time "${summary.time ?? ''}" cannot be read`);
-    const status = statusOfMg(detail?.status ?? summary.status, startsAt, clock());
-    const utc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
-    // Matched by its Modern.gov id; else a meeting typed in (or imported from minutes) at the same
-    // start and not linked to another, which becomes this one rather than a duplicate.
-    const existing = tx.select().from(meetings).where(and(eq(meetings.committeeId, committee.id), eq(meetings.externalId, summary.id))).get()
-      ?? tx.select().from(meetings).where(and(eq(meetings.committeeId, committee.id), eq(meetings.startsAtUtc, utc ?? ''), isNull(meetings.externalId))).get();
-    let meeting: MeetingRow;
-    if (!existing) {
-      meeting = deps.meetings.createIn(tx, actor, committee.id, { startsAt, status, venue: detail?.location ? cut(detail.location, 300) : null, externalId: summary.id });
-      result.meetings.created++;
-      if (status === 'cancelled') result.meetings.cancelled++;
-    } else {
-      const changes: { startsAt?: string; status?: typeof status; venue?: string | null; externalId?: string } = {};
-      if (existing.externalId !== summary.id) changes.externalId = summary.id;
-      if (utc !== existing.startsAtUtc) changes.startsAt = startsAt;
-      if (status !== existing.status) changes.status = status;
-      const venue = detail?.location ? cut(detail.location, 300) : null;
-      if (detail && venue !== null && venue !== existing.venue) changes.venue = venue;
-      if (Object.keys(changes).length > 0) {
-        meeting = deps.meetings.updateIn(tx, actor, existing, changes);
-        if (changes.status === 'cancelled') result.meetings.cancelled++;
-        else result.meetings.updated++;
-      } else {
-        meeting = existing;
-      }
-    }
-    if (!detail) return;
-
-    const itemIds = new Map<string, number>();
-    detail.items.forEach((item, index) => {
-      const values = {
-        meetingId: meeting.id,
-        number: item.number ? cut(item.number, 20) : null,
-        title: cut(item.title, 500),
-        minutes: item.minutes ? cut(item.minutes, 100_000) : null,
-        position: index + 1,
-        visibility: item.restricted ? ('exempt' as const) : ('public' as const),
-        exemptParagraph: item.restricted ? item.exemptParagraph : null,
-      };
-      const row = tx.select().from(agendaItems).where(eq(agendaItems.externalId, item.id)).get();
-      if (!row) {
-        itemIds.set(item.id, insertAudited(tx, actor, 'item', agendaItems, { ...values, externalId: item.id }).id);
-        result.items.created++;
-        return;
-      }
-      itemIds.set(item.id, row.id);
-      const changes = Object.fromEntries(Object.entries(values).filter(([key, value]) => row[key as keyof typeof values] !== value));
-      if (Object.keys(changes).length > 0) {
-        updateAudited(tx, actor, 'item', agendaItems, row, changes);
-        result.items.updated++;
-      }
-    });
-
-    if (meeting.status !== 'held') return;
-    const { withMinutes, hash } = minutesOf(detail);
-    if (withMinutes.length === 0 || !deps.drafts.syncedDraftWanted(tx, meeting.id, hash)) return;
-    const saved = deps.drafts.saveSyncedIn(tx, actor, {
-      committeeId: committee.id,
-      meetingId: meeting.id,
-      draft: draftOf(committee, meeting, detail, withMinutes),
-      itemIds: withMinutes.map((i) => itemIds.get(i.id) ?? null),
-      sourceHash: hash,
-    });
-    if (saved) result.drafts[saved]++;
   }
 
   async function syncCommittee(client: ModernGovClient, actor: Actor, c: MgCommittee, window: { from: string; to: string }, dryRun: boolean, result: SyncSummary) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { compile } from 'html-to-text';
 
@@ -7,12 +8,15 @@ import { compile } from 'html-to-text';
 // Requests time out, name the service in their User-Agent, go at most two at a time to one
 // host, and are conditional (If-None-Match / If-Modified-Since) when the host sent validators.
 // Anything but XML of the expected shape — a firewall's 403, an HTML challenge page, garbage,
-// silence — is a ModernGovError naming the URL and what came back.
+// silence — is a ModernGovError naming the URL and what came back. A meeting whose XML is the
+// same as last time is not parsed again: most of a sync's meetings have not changed since the last.
 
 export const USER_AGENT = 'ScrutinyTracker-ModernGovSync/1.0 (+council scrutiny follow-ups)';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const PER_HOST = 2;
 const FIRST_BYTES = 200;
+/** Parsed meetings remembered by one client (a council lists a few thousand in a sync's window). */
+const MAX_PARSED = 50_000;
 
 export class ModernGovError extends Error {
   override name = 'ModernGovError';
@@ -143,9 +147,24 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
   const hosts = new Map<string, ReturnType<typeof limiter>>();
   /** The last answer per URL with its validators, for conditional GETs. */
   const cache = new Map<string, { etag: string | null; lastModified: string | null; body: string }>();
+  /** The last meeting read per URL, by the hash of the XML it was read from. */
+  const parsedMeetings = new Map<string, { hash: string; meeting: MgMeeting }>();
 
   const urlOf = (operation: string, params: Record<string, string>) =>
     `${base}/mgWebService.asmx/${operation}?${new URLSearchParams(params).toString()}`;
+
+  /**
+   * One GET, tried a second time when the connection was dropped without an answer: a kept-alive
+   * connection the host closed just as it was reused (common under load) is no failure of the host.
+   */
+  async function fetchOnce(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    try {
+      return await doFetch(url, { headers, signal, redirect: 'follow' });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return doFetch(url, { headers, signal, redirect: 'follow' });
+    }
+  }
 
   async function get(url: string): Promise<string> {
     const host = new URL(url).host;
@@ -161,7 +180,7 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
       try {
         let response: Response;
         try {
-          response = await doFetch(url, { headers, signal: controller.signal, redirect: 'follow' });
+          response = await fetchOnce(url, headers, controller.signal);
         } catch (err) {
           const reason = controller.signal.aborted
             ? `timed out after ${timeoutMs} ms`
@@ -195,7 +214,10 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
 
   /** The XML's root element, checked: HTML, garbage or another shape is an error naming the URL. */
   async function rootOf(url: string, root: string): Promise<Node> {
-    const body = await get(url);
+    return rootIn(url, await get(url), root);
+  }
+
+  function rootIn(url: string, body: string, root: string): Node {
     const start = body.replace(/^\uFEFF/, '').trimStart();
     const first = body.slice(0, FIRST_BYTES);
     if (/^<!doctype html|^<html[\s>]/i.test(start)) throw new ModernGovError(url, 200, 'an HTML page, not XML (a firewall or challenge page?)', first);
@@ -248,7 +270,11 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
 
     async meeting(meetingId: string): Promise<{ url: string; meeting: MgMeeting }> {
       const url = urlOf('GetMeeting', { lMeetingId: meetingId });
-      const root = await rootOf(url, 'meeting');
+      const body = await get(url);
+      const hash = createHash('sha1').update(body).digest('base64');
+      const known = parsedMeetings.get(url);
+      if (known?.hash === hash) return { url, meeting: known.meeting };
+      const root = rootIn(url, body, 'meeting');
       const holder = root.agendaitems as Node | undefined;
       const items = listOf(holder?.agendaitem).map((item): MgItem => {
         const docs = listOf((item.linkeddocuments as Node | undefined)?.linkeddoc);
@@ -264,15 +290,15 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
           exemptParagraph: restrictions.map(paragraphIn).find((p) => p !== null) ?? null,
         };
       });
-      return {
-        url,
-        meeting: {
-          ...meetingSummary(root),
-          location: htmlToPlainText(textOf(root.meetinglocation)) || null,
-          minutesPublished: boolOf(root.minutepublished),
-          items: items.filter((i) => i.id !== ''),
-        },
+      const meeting: MgMeeting = {
+        ...meetingSummary(root),
+        location: htmlToPlainText(textOf(root.meetinglocation)) || null,
+        minutesPublished: boolOf(root.minutepublished),
+        items: items.filter((i) => i.id !== ''),
       };
+      if (parsedMeetings.size >= MAX_PARSED) parsedMeetings.clear();
+      parsedMeetings.set(url, { hash, meeting });
+      return { url, meeting };
     },
   };
 }

@@ -36,7 +36,8 @@ export interface FakeCommittee {
   meetings: FakeMeeting[];
 }
 
-export type Misbehaviour = 'waf' | 'html' | 'garbage' | 'hang' | 'truncated';
+/** `reset-once`: the connection is dropped without an answer the first time, as a kept-alive socket the host has just closed. */
+export type Misbehaviour = 'waf' | 'html' | 'garbage' | 'hang' | 'truncated' | 'reset-once';
 
 export interface FakeModernGov {
   url: string;
@@ -84,6 +85,11 @@ export async function startFakeModernGov(t: Test, committees: FakeCommittee[] = 
     fake.requests.push({ path: `${url.pathname}${url.search}`, userAgent: req.headers['user-agent'], conditional: Boolean(req.headers['if-none-match']) });
     const key = [...url.searchParams].map(([k, v]) => `${operation}?${k}=${v}`).find((k) => fake.misbehave.has(k)) ?? operation;
     const misbehaviour = fake.misbehave.get(key);
+    if (misbehaviour === 'reset-once') {
+      fake.misbehave.delete(key);
+      req.socket.destroy();
+      return;
+    }
     if (misbehaviour === 'hang') {
       hanging.add(res);
       return;

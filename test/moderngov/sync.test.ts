@@ -203,6 +203,12 @@ t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the
   t.equal(count(api, 'committees') + count(api, 'meetings'), 0, 'nothing half-written');
 
   fake.misbehave.clear();
+  fake.misbehave.set('GetMeeting?lMeetingId=5001', 'reset-once');
+  const reset = await run(api, { dryRun: true });
+  t.same(reset.errors, [], 'a connection dropped once is tried again');
+  t.equal(fake.misbehave.size, 0, 'and was dropped');
+  t.same(reset.items, { created: 5, updated: 0 }, 'every agenda read');
+
   fake.misbehave.set('GetMeeting?lMeetingId=5003', 'truncated');
   const cut = await run(api);
   t.equal(cut.errors.length, 1);

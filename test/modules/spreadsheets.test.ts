@@ -101,6 +101,21 @@ t.test('any bad row: 422 naming every bad row and column, nothing written', asyn
   t.equal(count(api), 0, 'nothing written');
 });
 
+t.test('a row refused only once it has begun to write changes nothing for the rows after it', async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  const alone = await csvImport(api, 'Recommendation,Status,Meeting date\r\nReport on places,Open,15/07/2024\r\n', `?dryRun=true&committeeId=${b.committeeId}`);
+  const reference = alone.json().results[0].reference;
+  t.ok(reference, alone.body);
+  // The first row is created, then refused (responded needs a response): its reference must not be used up.
+  const file = 'Recommendation,Status,Meeting date\r\nReport on fees,Responded,15/07/2024\r\nReport on places,Open,15/07/2024\r\n';
+  const res = await csvImport(api, file, `?committeeId=${b.committeeId}`);
+  t.equal(res.statusCode, 422, res.body);
+  t.same(res.json().errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`), ['2:response']);
+  t.same(res.json().results[1], { row: 3, result: 'created', reference, id: alone.json().results[0].id }, 'the next row as if the refused one had never been tried');
+  t.equal(count(api), 0, 'nothing written');
+});
+
 t.test('bad files: empty, header only, not CSV, too large, unknown map', async (t) => {
   const api = await build(t, {}, { clock });
   const b = await business(api);

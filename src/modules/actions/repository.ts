@@ -129,68 +129,71 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     },
 
     update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
-      return transaction(db, (tx) => {
-        const current = findVisible(tx, actor, id);
-        check(current);
-        const before = rowById(tx, actions, id)!;
-        const changes: Partial<typeof actions.$inferInsert> = { ...input };
-        const status = input.status ?? before.status;
-        if (input.status && input.status !== before.status) {
-          assertTransition(before.status, input.status);
-          const givesDue = input.dueMeetingId != null || input.dueDate != null || input.dueQuarter != null;
-          if (requiresNewDue(before.status, input.status) && !givesDue) {
-            throw invalidField('dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
-          }
+      return transaction(db, (tx) => this.updateIn(tx, actor, id, input, check));
+    },
+
+    /** For callers that change actions as part of a larger write (the spreadsheet import). */
+    updateIn(tx: Tx, actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
+      const current = findVisible(tx, actor, id);
+      check(current);
+      const before = rowById(tx, actions, id)!;
+      const changes: Partial<typeof actions.$inferInsert> = { ...input };
+      const status = input.status ?? before.status;
+      if (input.status && input.status !== before.status) {
+        assertTransition(before.status, input.status);
+        const givesDue = input.dueMeetingId != null || input.dueDate != null || input.dueQuarter != null;
+        if (requiresNewDue(before.status, input.status) && !givesDue) {
+          throw invalidField('dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
         }
-        if (status === 'responded' && before.status !== 'responded') {
-          const response = input.response !== undefined ? input.response : before.response;
-          if (!response) throw invalidField('response', 'is required to mark an action responded');
-          changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
+      }
+      if (status === 'responded' && before.status !== 'responded') {
+        const response = input.response !== undefined ? input.response : before.response;
+        if (!response) throw invalidField('response', 'is required to mark an action responded');
+        changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
+      }
+      if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
+        // null unlinks: `??` would read it as "unchanged".
+        const { itemId, itemVisibility } = origin(
+          tx, actor, before.meetingId,
+          input.itemId !== undefined ? input.itemId : before.itemId,
+          input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
+        );
+        if (input.visibility !== undefined && !isVisibleTo(actor, input.visibility)) {
+          throw invalidField('visibility', 'is a level this API key cannot read');
         }
-        if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
-          // null unlinks: `??` would read it as "unchanged".
-          const { itemId, itemVisibility } = origin(
-            tx, actor, before.meetingId,
-            input.itemId !== undefined ? input.itemId : before.itemId,
-            input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
-          );
-          if (input.visibility !== undefined && !isVisibleTo(actor, input.visibility)) {
-            throw invalidField('visibility', 'is a level this API key cannot read');
-          }
-          const nextItemVisibility = itemId == null ? null : itemVisibility;
-          const own = ownVisibilityAfter({
-            own: before.visibility,
-            itemVisibility: before.itemVisibility,
-            nextItemVisibility,
-            moved: itemId !== before.itemId,
-            requested: input.visibility,
-            mayDeclassify: actor.admin === true,
-          });
-          if ('refused' in own) throw invalidField('visibility', own.refused);
-          changes.visibility = own.own;
-          changes.itemId = itemId;
-          changes.itemVisibility = nextItemVisibility;
-        }
-        if (input.reference !== undefined && input.reference !== before.reference) claimReference(tx, before.committeeId, input.reference, id);
-        checkPerson(tx, 'requestedById', input.requestedById);
-        checkPerson(tx, 'ownerId', input.ownerId);
-        checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, before.committeeId);
-        checkMeetingOfCommittee(tx, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
-        if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
-          Object.assign(changes, dueOf(tx, holidays, rowById(tx, meetings, before.meetingId)!, input));
-        }
-        if ('receivedOn' in input || 'noticeOn' in input) {
-          const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;
-          const noticeOn = input.noticeOn !== undefined ? input.noticeOn : before.noticeOn;
-          changes.responseDueOn = receivedOn ? responseDueOn(receivedOn, noticeOn) : null;
-        }
-        const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
-        const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
-        const updated = present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
-        events?.action(tx, 'action.updated', updated);
-        if (updated.status === 'responded' && before.status !== 'responded') events?.action(tx, 'action.responded', updated);
-        return updated;
-      });
+        const nextItemVisibility = itemId == null ? null : itemVisibility;
+        const own = ownVisibilityAfter({
+          own: before.visibility,
+          itemVisibility: before.itemVisibility,
+          nextItemVisibility,
+          moved: itemId !== before.itemId,
+          requested: input.visibility,
+          mayDeclassify: actor.admin === true,
+        });
+        if ('refused' in own) throw invalidField('visibility', own.refused);
+        changes.visibility = own.own;
+        changes.itemId = itemId;
+        changes.itemVisibility = nextItemVisibility;
+      }
+      if (input.reference !== undefined && input.reference !== before.reference) claimReference(tx, before.committeeId, input.reference, id);
+      checkPerson(tx, 'requestedById', input.requestedById);
+      checkPerson(tx, 'ownerId', input.ownerId);
+      checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, before.committeeId);
+      checkMeetingOfCommittee(tx, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
+      if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
+        Object.assign(changes, dueOf(tx, holidays, rowById(tx, meetings, before.meetingId)!, input));
+      }
+      if ('receivedOn' in input || 'noticeOn' in input) {
+        const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;
+        const noticeOn = input.noticeOn !== undefined ? input.noticeOn : before.noticeOn;
+        changes.responseDueOn = receivedOn ? responseDueOn(receivedOn, noticeOn) : null;
+      }
+      const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
+      const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
+      const updated = present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
+      events?.action(tx, 'action.updated', updated);
+      if (updated.status === 'responded' && before.status !== 'responded') events?.action(tx, 'action.responded', updated);
+      return updated;
     },
 
     /** Throws 404 unless the caller may see the action. */
@@ -204,18 +207,21 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     },
 
     addUpdate(actor: Actor, id: number, input: CreateActionUpdate) {
-      return transaction(db, (tx) => {
-        const current = findVisible(tx, actor, id);
-        checkPerson(tx, 'authorId', input.authorId);
-        const update = insertAudited(tx, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
-        // A RAG given with an update is the action's new RAG: the timeline and the action agree.
-        if (input.rag) {
-          const before = rowById(tx, actions, current.id)!;
-          updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
-          events?.action(tx, 'action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId)));
-        }
-        return update;
-      });
+      return transaction(db, (tx) => this.addUpdateIn(tx, actor, id, input));
+    },
+
+    /** For callers that add updates as part of a larger write (the spreadsheet import). */
+    addUpdateIn(tx: Tx, actor: Actor, id: number, input: CreateActionUpdate) {
+      const current = findVisible(tx, actor, id);
+      checkPerson(tx, 'authorId', input.authorId);
+      const update = insertAudited(tx, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
+      // A RAG given with an update is the action's new RAG: the timeline and the action agree.
+      if (input.rag) {
+        const before = rowById(tx, actions, current.id)!;
+        updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
+        events?.action(tx, 'action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId)));
+      }
+      return update;
     },
   };
 }

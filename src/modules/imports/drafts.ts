@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
+import { preparedQuery } from '../../db/sqlite/prepared.js';
 import { imports, people } from '../../db/sqlite/schema.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
@@ -220,8 +221,11 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
      */
     /** Whether the sync's minutes (by their hash) would create or change the meeting's draft. */
     syncedDraftWanted(tx: Tx, meetingId: number, sourceHash: string): boolean {
-      const existing = tx.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
-        .where(and(eq(imports.meetingId, meetingId), eq(imports.source, 'moderngov'))).get();
+      // Asked for every meeting of every sync: prepared once per connection.
+      const existing = preparedQuery(tx, 'imports:synced-draft-state', () =>
+        tx.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
+          .where(and(eq(imports.meetingId, sql.placeholder('meetingId')), eq(imports.source, 'moderngov'))).prepare(),
+      ).get({ meetingId });
       return !existing || (existing.status === 'draft' && existing.sourceHash !== sourceHash);
     },
 
