@@ -12,7 +12,7 @@ t.test('many events to several webhooks in one pass: each delivered once, with o
   const committeeId = await committee(api);
   const meetingId = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00', status: 'held' });
   const inboxes = [await receiver(t), await receiver(t), await receiver(t)];
-  const hooks = [];
+  const hooks: { id: number; secret: string }[] = [];
   for (const inbox of inboxes) {
     const res = await api.request({ method: 'POST', url: '/v1/webhooks', payload: { url: inbox.url, events: ['action.created'], scopes: ['read'] } });
     t.equal(res.statusCode, 201);

@@ -41,6 +41,14 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** How long after a claim a delivery whose attempt never finished is due again. */
 const CLAIM_MARGIN_MS = 30_000;
+/**
+ * While the server is busy — its event loop working more than this share of the time since the
+ * last batch — the worker sends one batch of deliveries per PACE_MS and leaves the rest of the
+ * processor to the requests; once they let up it catches up at full speed. Delivery waits a
+ * little under load; it never stops (a batch goes every PACE_MS whatever the load).
+ */
+const BUSY_SHARE = 0.5;
+const PACE_MS = 250;
 const silent: WorkerLog = { warn() {}, error() {} };
 
 /** What an attempt's outcome makes of its delivery: delivered, failed for good, or due again. */
@@ -64,6 +72,22 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  let pause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+
+  // When the last batch went, and how busy the event loop has been since (see BUSY_SHARE).
+  let lastBatch = { at: -Infinity, loop: performance.eventLoopUtilization() };
+  /** Waits out the rest of PACE_MS since the last batch if the server has been busy since; true when it waited. */
+  async function paced(): Promise<boolean> {
+    if (manual || stopped) return false;
+    const wait = lastBatch.at + PACE_MS - performance.now();
+    if (wait <= 0 || performance.eventLoopUtilization(lastBatch.loop).utilization <= BUSY_SHARE) return false;
+    await new Promise<void>((resolve) => {
+      pause = { timer: setTimeout(resolve, wait), resolve };
+      pause.timer.unref();
+    });
+    pause = undefined;
+    return true;
+  }
 
   // Attempts answered are settled together, once per turn of the event loop: one transaction
   // for all the answers that came in with this one (or a savepoint in an open group commit).
@@ -100,11 +124,13 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
           if (!stopped) setTimeout(() => void tick(), 5).unref();
           return attempted;
         }
+        if (!rows.hasWork(clock())) return attempted;
+        if (await paced()) continue;
         const now = clock();
-        if (!rows.hasWork(now)) return attempted;
         const due = rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)) ?? [];
         if (due.length === 0) return attempted;
         await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
+        lastBatch = { at: performance.now(), loop: performance.eventLoopUtilization() };
         attempted += due.length;
         if (stopped && !manual) return attempted;
       }
@@ -198,6 +224,10 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       timer = undefined;
       purgeTimer = undefined;
       sender.abortAll();
+      if (pause) {
+        clearTimeout(pause.timer);
+        pause.resolve();
+      }
       await Promise.all([running, purging]);
     },
   };
