@@ -11,14 +11,35 @@ export interface Digest {
   html: string;
 }
 
-/** "Friday 16 January 2026". */
-export const inWords = (date: LocalDate): string => toDateTime(date).setLocale('en-GB').toFormat('cccc d LLLL yyyy');
+/**
+ * Remembers the last few thousand answers of a function of a string. A first pass over a large
+ * database writes the same few hundred dates thousands of times, and formatting one (luxon) is
+ * most of the cost of a digest.
+ */
+function remembered(f: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= 4096) known.clear();
+      known.set(key, (value = f(key)));
+    }
+    return value;
+  };
+}
 
-function when(dueBy: LocalDate | null, asOf: LocalDate): string {
-  if (dueBy === null) return 'no date set';
+/** "Friday 16 January 2026". */
+export const inWords: (date: LocalDate) => string = remembered((date) => toDateTime(date).setLocale('en-GB').toFormat('cccc d LLLL yyyy'));
+
+const dueWhen = remembered((both) => {
+  const [asOf, dueBy] = both.split('|') as [LocalDate, LocalDate];
   const days = daysFromTo(asOf, dueBy);
   const relative = days === 0 ? 'today' : days === 1 ? 'tomorrow' : days > 0 ? `in ${days} days` : days === -1 ? '1 day ago' : `${-days} days ago`;
   return `${inWords(dueBy)} (${relative})`;
+});
+
+function when(dueBy: LocalDate | null, asOf: LocalDate): string {
+  return dueBy === null ? 'no date set' : dueWhen(`${asOf}|${dueBy}`);
 }
 
 const escapeHtml = (s: string) =>
