@@ -99,7 +99,11 @@ export function createNotificationPass(
       const createdAt = clock().toISOString();
       transaction(db, (tx) => {
         const groups = new Map<string, typeof r.items>();
-        for (const item of r.items) groups.set(`${item.kind}:${item.role}`, [...(groups.get(`${item.kind}:${item.role}`) ?? []), item]);
+        for (const item of r.items) {
+          const group = groups.get(`${item.kind}:${item.role}`) ?? [];
+          group.push(item);
+          groups.set(`${item.kind}:${item.role}`, group);
+        }
         for (const items of groups.values()) {
           deps.notifications.record(tx, {
             asOf, personId: r.personId, email: r.email, kind: items[0]!.kind, recipientRole: items[0]!.role,
