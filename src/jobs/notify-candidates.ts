@@ -155,10 +155,15 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
       const action = facts.get(d.id);
       if (action) list.push({ kind: 'reminder', key: d.dueBy, action, dueBy: d.dueBy, meetingOn: d.meetingOn });
     }
+    // A first pass may name hundreds of thousands of flags: their dates, a few hundred different
+    // ones, are kept once each rather than once per flag.
+    const dates = new Map<string, string>();
+    const once = (date: string | null) => (date === null ? null : dates.get(date) ?? (dates.set(date, date), date));
     for (const f of flags) {
       const action = facts.get(f.actionId);
-      if (action) list.push({ kind: 'overdue', key: String(f.id), action, dueBy: f.dueBy, meetingOn: f.meetingOn, timesFlagged: f.ordinal });
+      if (action) list.push({ kind: 'overdue', key: String(f.id), action, dueBy: once(f.dueBy), meetingOn: once(f.meetingOn), timesFlagged: f.ordinal });
     }
+    flags.length = 0;
     for (const u of updated) {
       const action = facts.get(u.actionId);
       if (action) list.push({ kind: 'response', key: `update:${u.id}`, action, dueBy: null, meetingOn: null, answered: false });

@@ -148,10 +148,15 @@ export function createNotificationPass(
         // A few emails on their way at once (each recorded in its own transaction as it is
         // answered); the answer lists them in the recipients' order.
         const everyone = await finder.recipients(list, known, breathe);
+        list.length = 0;
         const emails: NotificationEmail[] = new Array(everyone.length);
         let next = 0;
         const sender = async () => {
-          for (let i = next++; i < everyone.length; i = next++) emails[i] = await deliver(everyone[i]!, asOf, now, request.dryRun ?? false, breathe);
+          for (let i = next++; i < everyone.length; i = next++) {
+            emails[i] = await deliver(everyone[i]!, asOf, now, request.dryRun ?? false, breathe);
+            // Sent and recorded: its items (thousands, in a first pass) are no longer needed.
+            everyone[i]!.items = [];
+          }
         };
         await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, everyone.length) }, sender));
         return { asOf, dryRun: request.dryRun ?? false, emails };
