@@ -11,18 +11,39 @@ export interface Digest {
   html: string;
 }
 
-/** "Friday 16 January 2026". */
-export const inWords = (date: LocalDate): string => toDateTime(date).setLocale('en-GB').toFormat('cccc d LLLL yyyy');
+/**
+ * Remembers the last few thousand answers of a function of a string. A first pass over a large
+ * database writes the same few hundred dates thousands of times, and formatting one (luxon) is
+ * most of the cost of a digest.
+ */
+function remembered(f: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= 4096) known.clear();
+      known.set(key, (value = f(key)));
+    }
+    return value;
+  };
+}
 
-function when(dueBy: LocalDate | null, asOf: LocalDate): string {
-  if (dueBy === null) return 'no date set';
+/** "Friday 16 January 2026". */
+export const inWords: (date: LocalDate) => string = remembered((date) => toDateTime(date).setLocale('en-GB').toFormat('cccc d LLLL yyyy'));
+
+const dueWhen = remembered((both) => {
+  const [asOf, dueBy] = both.split('|') as [LocalDate, LocalDate];
   const days = daysFromTo(asOf, dueBy);
   const relative = days === 0 ? 'today' : days === 1 ? 'tomorrow' : days > 0 ? `in ${days} days` : days === -1 ? '1 day ago' : `${-days} days ago`;
   return `${inWords(dueBy)} (${relative})`;
+});
+
+function when(dueBy: LocalDate | null, asOf: LocalDate): string {
+  return dueBy === null ? 'no date set' : dueWhen(`${asOf}|${dueBy}`);
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
 /** Exempt or confidential business named: the subject must say so (Local Government Act 1972 Sch 12A). */
 export const notForPublication = (items: readonly DigestItem[]) => items.some((i) => i.visibility !== 'public');
@@ -104,7 +125,9 @@ function relation(items: readonly DigestItem[]): string {
   return asked && follows ? 'you asked for or follow' : asked ? 'you asked for' : 'you follow';
 }
 
-const byDue = (a: DigestItem, b: DigestItem) => (a.dueBy ?? '').localeCompare(b.dueBy ?? '') || a.actionId - b.actionId;
+/** Dates as YYYY-MM-DD compare as text (no collation needed: a digest may sort thousands). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byDue = (a: DigestItem, b: DigestItem) => compareText(a.dueBy ?? '', b.dueBy ?? '') || a.actionId - b.actionId;
 
 /**
  * The email for one recipient: what needs them (overdue first, then due soon), each meeting's
@@ -116,7 +139,9 @@ export function composeDigest(name: string | null, items: readonly DigestItem[],
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'overdue' ? -1 : 1) || byDue(a, b));
   const packs = new Map<number, DigestItem[]>();
   for (const i of items.filter((i) => i.kind === 'agenda_pack').sort((a, b) => a.actionId - b.actionId)) {
-    packs.set(i.pack!.meetingId, [...(packs.get(i.pack!.meetingId) ?? []), i]);
+    const log = packs.get(i.pack!.meetingId) ?? [];
+    log.push(i);
+    packs.set(i.pack!.meetingId, log);
   }
   const responses = items.filter((i) => i.kind === 'response').sort((a, b) => a.actionId - b.actionId);
   const news = newsEntries(responses);

@@ -38,6 +38,12 @@ export function createNotificationRepository(db: Db) {
       eq(notifiedActions.key, sql.placeholder('key')), eq(notifiedActions.recipient, sql.placeholder('recipient')),
     ))
     .prepare();
+  // One row per action named: a first pass over a large database names thousands in one email.
+  const named = db.insert(notificationActions).values({ notificationId: sql.placeholder('notificationId'), actionId: sql.placeholder('actionId') }).prepare();
+  const markDone = db.insert(notifiedActions)
+    .values({ actionId: sql.placeholder('actionId'), kind: sql.placeholder('kind'), key: sql.placeholder('key'), recipient: sql.placeholder('recipient'), notificationId: sql.placeholder('notificationId') })
+    .onConflictDoNothing()
+    .prepare();
   return {
     /** Whether this action's notification of this kind and key has already gone to this recipient. */
     done(actionId: number, kind: NotificationKind, key: string, recipient: string): boolean {
@@ -54,13 +60,11 @@ export function createNotificationRepository(db: Db) {
         asOf: n.asOf, personId: n.personId, email: n.email, kind: n.kind, recipientRole: n.recipientRole,
         subject: n.subject, status: n.status, reason: n.reason, createdAt: n.createdAt,
       }).returning({ id: notifications.id }).get();
-      const ids = [...new Set(n.actions.map((a) => a.actionId))];
-      if (ids.length) tx.insert(notificationActions).values(ids.map((actionId) => ({ notificationId: row.id, actionId }))).run();
+      // Prepared on the same connection as `tx`: part of its transaction.
+      for (const actionId of new Set(n.actions.map((a) => a.actionId))) named.run({ notificationId: row.id, actionId });
       if (n.status !== 'failed') {
         const recipient = recipientKey(n.personId, n.email);
-        for (const a of n.actions) {
-          tx.insert(notifiedActions).values({ actionId: a.actionId, kind: n.kind, key: a.key, recipient, notificationId: row.id }).onConflictDoNothing().run();
-        }
+        for (const a of n.actions) markDone.run({ actionId: a.actionId, kind: n.kind, key: a.key, recipient, notificationId: row.id });
       }
       return row.id;
     },

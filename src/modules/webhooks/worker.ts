@@ -1,22 +1,19 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
 import type { Db } from '../../db/sqlite/client.js';
-import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/sqlite/schema.js';
-import { committeesOfLimit, limitOfColumns } from '../../domain/council-limit.js';
-import { immediateTransaction } from '../../db/sqlite/transaction.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
-import { nextAttemptAfter, visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';
+import { nextAttemptAfter } from '../../domain/webhooks.js';
+import { createDeliveryRows, type Claimed, type Settlement } from './delivery-rows.js';
 import type { Outbox } from './outbox.js';
 import type { PurgeResult, WebhookPurge } from './purge.js';
 import type { WebhookRepository } from './repository.js';
-import { signatureOf } from './signature.js';
+import { createSender, type Outcome } from './sender.js';
 
 // The delivery worker: runs in the server process, started once it listens and stopped when it
 // closes. Each tick fans new outbox events out into one delivery per subscribed webhook that
-// may read them, then POSTs the deliveries that are due. Everything it knows is in rows, so a
-// restart (kill -9 included) resumes where it was: a delivery is claimed by moving its next
-// attempt past the request's timeout, so one cut short by a crash is simply due again later.
-// Once an hour (and at start) it removes the history older than the retention (purge.ts).
+// may read them, then POSTs the deliveries that are due (sender.ts). Everything it knows is in
+// rows (delivery-rows.ts), so a restart (kill -9 included) resumes where it was: a delivery is
+// claimed by moving its next attempt past the request's timeout, so one cut short by a crash is
+// simply due again later. Once an hour (and at start) it removes the history older than the
+// retention (purge.ts).
 
 export interface WorkerLog {
   info?(details: object, message: string): void;
@@ -44,206 +41,101 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** How long after a claim a delivery whose attempt never finished is due again. */
 const CLAIM_MARGIN_MS = 30_000;
-const FAN_OUT_BATCH = 200;
-/** Spelt out, not bound: only then can SQLite use the partial index on pending deliveries. */
-const PENDING = sql`${webhookDeliveries.status} = 'pending'`;
-const UNDISPATCHED = sql`${webhookEvents.dispatched} = 0`;
+/**
+ * While the server is busy — its event loop working more than this share of the time since the
+ * last batch — the worker sends one batch of deliveries per PACE_MS and leaves the rest of the
+ * processor to the requests; once they let up it catches up at full speed. Delivery waits a
+ * little under load; it never stops (a batch goes every PACE_MS whatever the load).
+ */
+const BUSY_SHARE = 0.5;
+const PACE_MS = 250;
 const silent: WorkerLog = { warn() {}, error() {} };
-/** Why an attempt was cut short by stop(): such an attempt is not recorded. */
-const STOPPING = new Error('server stopping');
 
-interface Claimed {
-  id: number;
-  webhookId: number;
-  url: string;
-  secret: string;
-  attempts: number;
-  retryFrom: string;
-  type: string;
-  occurredAt: string;
-  data: string;
-}
-
-interface Outcome {
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
+/** What an attempt's outcome makes of its delivery: delivered, failed for good, or due again. */
+function settlementOf(delivery: Claimed, outcome: Outcome, now: Date): Settlement {
+  const attempts = delivery.attempts + 1;
+  const delivered = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+  const gone = outcome.statusCode === 410;
+  const next = delivered || gone ? null : nextAttemptAfter(attempts, Date.parse(delivery.retryFrom), now.getTime());
+  const nextAttemptAt = next === null ? null : new Date(next).toISOString();
+  const status = delivered ? 'delivered' : nextAttemptAt === null ? 'failed' : 'pending';
+  return { delivery, attemptedAt: now.toISOString(), status, attempts, nextAttemptAt, ...outcome };
 }
 
 export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   const { outbox, clock = systemClock, timeoutMs = 10_000, pollMs = 1000, concurrency = 8, log = silent } = options;
+  const rows = createDeliveryRows(db);
+  const sender = createSender({ clock, timeoutMs });
   let timer: NodeJS.Timeout | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
   let purging: Promise<PurgeResult | undefined> | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
-  const inFlight = new Set<AbortController>();
+  let pause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
 
-  /** Writes without waiting for another process's lock: busy now, the next tick tries again. */
-  const write = <T>(work: () => T): T | undefined => {
-    try {
-      return withoutWaiting(db.$client, () => immediateTransaction(db, work));
-    } catch (err) {
-      if (isBusy(err)) return undefined;
-      throw err;
-    }
-  };
-
-  // Looked at (a read, no lock) before a write is begun for them: an idle server writes nothing.
-  const undispatched = db.select({ id: webhookEvents.id }).from(webhookEvents).where(UNDISPATCHED).limit(1).prepare();
-  const firstDue = db
-    .select({ at: webhookDeliveries.nextAttemptAt })
-    .from(webhookDeliveries)
-    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .where(and(PENDING, eq(webhooks.enabled, true)))
-    .orderBy(asc(webhookDeliveries.nextAttemptAt))
-    .limit(1)
-    .prepare();
-
-  const ofAuthority = db.select({ id: committees.id }).from(committees).where(eq(committees.authority, sql.placeholder('authority'))).prepare();
-  const committeesOfHook = (hook: typeof webhooks.$inferSelect): readonly number[] | undefined => {
-    const limit = limitOfColumns(hook.limitAuthority, hook.limitCommitteeIds);
-    return limit && committeesOfLimit(limit, (authority) => ofAuthority.all({ authority }).map((c) => c.id));
-  };
-
-  /** New events become deliveries to every enabled webhook that wants them and may read them. */
-  function fanOut(now: string): void {
-    if (undispatched.get() === undefined) return;
-    write(() => {
-      const events = db.select().from(webhookEvents).where(UNDISPATCHED).orderBy(asc(webhookEvents.id)).limit(FAN_OUT_BATCH).all();
-      if (events.length === 0) return;
-      const hooks = db.select().from(webhooks).where(eq(webhooks.enabled, true)).all().map((hook) => ({
-        id: hook.id,
-        events: hook.events.split(','),
-        visibilities: visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]),
-        // A webhook limited to a council hears of its committees' records alone, and not of
-        // events about none (a scan of every committee): those may count other councils' business.
-        committeeIds: committeesOfHook(hook),
-      }));
-      for (const event of events) {
-        for (const hook of hooks) {
-          if (!hook.events.includes(event.type) || !hook.visibilities.includes(event.visibility)) continue;
-          if (hook.committeeIds !== undefined && (event.committeeId === null || !hook.committeeIds.includes(event.committeeId))) continue;
-          db.insert(webhookDeliveries).values({ webhookId: hook.id, eventId: event.id, nextAttemptAt: now, retryFrom: now, createdAt: now }).run();
-        }
-      }
-      db.update(webhookEvents).set({ dispatched: true }).where(inArray(webhookEvents.id, events.map((e) => e.id))).run();
+  // When the last batch went, and how busy the event loop has been since (see BUSY_SHARE).
+  let lastBatch = { at: -Infinity, loop: performance.eventLoopUtilization() };
+  /** Waits out the rest of PACE_MS since the last batch if the server has been busy since; true when it waited. */
+  async function paced(): Promise<boolean> {
+    if (manual || stopped) return false;
+    const wait = lastBatch.at + PACE_MS - performance.now();
+    if (wait <= 0 || performance.eventLoopUtilization(lastBatch.loop).utilization <= BUSY_SHARE) return false;
+    await new Promise<void>((resolve) => {
+      pause = { timer: setTimeout(resolve, wait), resolve };
+      pause.timer.unref();
     });
+    pause = undefined;
+    return true;
   }
 
-  /** The deliveries due now, claimed: their next attempt moved past this one's timeout. */
-  function claim(now: Date): Claimed[] {
-    const first = firstDue.get();
-    if (first?.at == null || first.at > now.toISOString()) return [];
-    return write(() => {
-      const due = db
-        .select({
-          id: webhookDeliveries.id,
-          webhookId: webhookDeliveries.webhookId,
-          url: webhooks.url,
-          secret: webhooks.secret,
-          attempts: webhookDeliveries.attempts,
-          retryFrom: webhookDeliveries.retryFrom,
-          type: webhookEvents.type,
-          occurredAt: webhookEvents.occurredAt,
-          data: webhookEvents.data,
-        })
-        .from(webhookDeliveries)
-        .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-        .where(and(PENDING, lte(webhookDeliveries.nextAttemptAt, now.toISOString()), eq(webhooks.enabled, true)))
-        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(concurrency)
-        .all();
-      if (due.length > 0) {
-        const until = new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS).toISOString();
-        db.update(webhookDeliveries).set({ nextAttemptAt: until }).where(inArray(webhookDeliveries.id, due.map((d) => d.id))).run();
-      }
-      return due;
-    }) ?? [];
-  }
-
-  /** The receiver's answer, or undefined when stop() cut the attempt short. */
-  async function post(delivery: Claimed): Promise<Outcome | undefined> {
-    // The body is built as text so that what is signed is exactly what is sent.
-    const body = `{"type":${JSON.stringify(delivery.type)},"timestamp":${JSON.stringify(delivery.occurredAt)},"data":${delivery.data}}`;
-    const id = `msg_${delivery.id}`;
-    const timestamp = Math.floor(clock().getTime() / 1000);
-    const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    inFlight.add(controller);
-    const started = performance.now();
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        body,
-        // A redirect is not followed: it could lead the signed payload anywhere. A 3xx fails.
-        redirect: 'manual',
-        signal: controller.signal,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'scrutiny-tracker-webhooks',
-          'webhook-id': id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureOf(delivery.secret, id, timestamp, body),
-        },
-      });
-      await response.body?.cancel().catch(() => {});
-      const ok = response.status >= 200 && response.status < 300;
-      const error = ok ? null : response.status >= 300 && response.status < 400 ? 'redirect not followed' : `HTTP ${response.status}`;
-      return { statusCode: response.status, error, durationMs: Math.round(performance.now() - started) };
-    } catch (err) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : err;
-      if (reason === STOPPING) return undefined;
-      const cause = (reason as { cause?: { code?: string; message?: string } }).cause;
-      const message = cause?.code ?? cause?.message ?? (reason instanceof Error ? reason.message : String(reason));
-      return { statusCode: null, error: message, durationMs: Math.round(performance.now() - started) };
-    } finally {
-      clearTimeout(timeout);
-      inFlight.delete(controller);
+  // Attempts answered are settled together, once per turn of the event loop: one transaction
+  // for all the answers that came in with this one (or a savepoint in an open group commit).
+  let unsettled: Settlement[] = [];
+  let flushing: Promise<void> | undefined;
+  function flush(): void {
+    flushing = undefined;
+    const settling = unsettled;
+    unsettled = [];
+    // Busy (another process's lock): not recorded, so the deliveries go again after their claim.
+    rows.settle(settling);
+    for (const s of settling) {
+      // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
+      if (s.statusCode !== 410) continue;
+      options.webhooks.disable(s.delivery.webhookId, `The receiver answered 410 Gone on ${s.attemptedAt}`);
+      log.warn({ webhookId: s.delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
     }
   }
-
   function settle(delivery: Claimed, outcome: Outcome | undefined): void {
     // Cut short by stop(): left claimed, as after a crash, it is due again once the claim runs out.
     if (outcome === undefined) return;
-    const now = clock();
-    const attempts = delivery.attempts + 1;
-    const delivered = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
-    const gone = outcome.statusCode === 410;
-    const next = delivered || gone ? null : nextAttemptAfter(attempts, Date.parse(delivery.retryFrom), now.getTime());
-    const nextAttemptAt = next === null ? null : new Date(next).toISOString();
-    const status = delivered ? 'delivered' : nextAttemptAt === null ? 'failed' : 'pending';
-    write(() => {
-      // Gone meanwhile with its webhook (deleted by an admin): nothing to record.
-      const settled = db.update(webhookDeliveries).set({ status, attempts, nextAttemptAt }).where(eq(webhookDeliveries.id, delivery.id)).returning({ id: webhookDeliveries.id }).get();
-      if (settled) db.insert(webhookAttempts).values({ deliveryId: delivery.id, attemptedAt: now.toISOString(), ...outcome, nextAttemptAt }).run();
-    });
-    // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
-    if (gone) {
-      options.webhooks.disable(delivery.webhookId, `The receiver answered 410 Gone on ${now.toISOString()}`);
-      log.warn({ webhookId: delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
-    }
+    unsettled.push(settlementOf(delivery, outcome, clock()));
+    flushing ??= new Promise<void>((resolve) => setImmediate(() => resolve(flush())));
   }
 
   /** One pass: fan out new events, then attempt every due delivery. Resolves with how many. */
   async function pass(): Promise<number> {
     let attempted = 0;
-    for (;;) {
-      // A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so nothing
-      // written in it is sent before it commits. Look again in a moment.
-      if (db.$client.inTransaction) {
-        if (!stopped) setTimeout(() => void tick(), 5).unref();
-        return attempted;
+    try {
+      for (;;) {
+        // A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so nothing
+        // written in it is sent before it commits. Look again in a moment.
+        if (db.$client.inTransaction) {
+          if (!stopped) setTimeout(() => void tick(), 5).unref();
+          return attempted;
+        }
+        if (!rows.hasWork(clock())) return attempted;
+        if (await paced()) continue;
+        const now = clock();
+        const due = rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)) ?? [];
+        if (due.length === 0) return attempted;
+        await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
+        lastBatch = { at: performance.now(), loop: performance.eventLoopUtilization() };
+        attempted += due.length;
+        if (stopped && !manual) return attempted;
       }
-      const now = clock();
-      fanOut(now.toISOString());
-      const due = claim(now);
-      if (due.length === 0) return attempted;
-      await Promise.all(due.map(async (delivery) => settle(delivery, await post(delivery))));
-      attempted += due.length;
-      if (stopped && !manual) return attempted;
+    } finally {
+      await flushing;
     }
   }
   let manual = false;
@@ -331,7 +223,11 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
       if (purgeTimer) clearInterval(purgeTimer);
       timer = undefined;
       purgeTimer = undefined;
-      for (const controller of inFlight) controller.abort(STOPPING);
+      sender.abortAll();
+      if (pause) {
+        clearTimeout(pause.timer);
+        pause.resolve();
+      }
       await Promise.all([running, purging]);
     },
   };
