@@ -31,7 +31,7 @@ import {
 } from '../../domain/vocabulary.js';
 import { sqlList } from '../columns.js';
 
-// The PostgreSQL twin of src/db/schema.ts (issue 18): the same exports, SQL names, vocabularies,
+// The PostgreSQL twin of src/db/sqlite/schema.ts (issue 18): the same exports, SQL names, vocabularies,
 // defaults, keys, indexes and checks, so that the repositories run unchanged on either engine.
 // What each table and column means is said there, once; test/db/schema-parity.test.ts fails as
 // soon as the two files differ. Differences, all of them deliberate:
