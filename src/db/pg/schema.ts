@@ -415,6 +415,7 @@ export const webhookEvents = pgTable(
     occurredAt: text('occurred_at').notNull(),
     dispatched: boolean('dispatched').notNull().default(false),
   },
+  // SQLite's `dispatched = 0`: a query meant to use this index says `NOT dispatched` on PostgreSQL.
   (t) => [index('webhook_events_undispatched_idx').on(t.id).where(sql`NOT dispatched`)],
 );
 
