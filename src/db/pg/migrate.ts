@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+
+/**
+ * The session advisory lock (class 3, key 0) held while migrating: processes starting together
+ * on one database migrate one after the other, and the later ones find nothing left to do.
+ */
+export const MIGRATION_LOCK = [3, 0] as const;
+
+/** migrations/pg, the committed drizzle-kit output, found from this file whether run from src/ or dist/. */
+export function pgMigrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'migrations', 'pg');
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('migrations/pg folder not found');
+}
+
+/**
+ * Applies migrations/pg's pending migrations to the database, in one transaction, under
+ * MIGRATION_LOCK. Given a URL, it opens (and closes) a connection of its own; given a pool, it
+ * borrows one of its connections.
+ */
+export async function migratePg(target: pg.Pool | string, migrationsFolder = pgMigrationsFolder()): Promise<void> {
+  const pool = typeof target === 'string' ? new pg.Pool({ connectionString: target, max: 1 }) : target;
+  try {
+    const client = await pool.connect();
+    // After a failure the connection is closed, not returned: the lock goes with its session.
+    let failed = true;
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [...MIGRATION_LOCK]);
+      await migrate(drizzle({ client }), { migrationsFolder });
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [...MIGRATION_LOCK]);
+      failed = false;
+    } finally {
+      client.release(failed);
+    }
+  } finally {
+    if (pool !== target) await pool.end();
+  }
+}
