@@ -1,5 +1,6 @@
 import { defaultConfig } from './config.js';
 import type { Engine } from './db/engine.js';
+import { ran } from './db/program.js';
 import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
@@ -60,7 +61,10 @@ export function createServices(
     (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
     options.clock,
   );
-  const people = createPersonRepository(db);
+  // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
+  // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
+  const programs = { people: createPersonRepository(db) };
+  const people = ran(engine, programs.people);
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
@@ -78,7 +82,7 @@ export function createServices(
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const stats = createStatsRepository(db, { committees, holidays });
-  const calendars = createCalendarRepository(db, { committees, people });
+  const calendars = createCalendarRepository(db, { committees, people: programs.people });
   const documents = createDocumentRepository(db, { committees });
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables));
   const webhooks = createWebhookRepository(db, { outbox, clock });
@@ -95,7 +99,7 @@ export function createServices(
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
-  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;
