@@ -55,27 +55,31 @@ export interface ProgramRunner {
   run<T>(program: Program<T>): Awaitable<T>;
 }
 
-/** What the query's method of that name returns on SQLite (the types the repositories see). */
-type Method<Q, M extends string> = Q extends Record<M, (...args: never[]) => infer R> ? R : never;
+// The result types flow from the query: a SQLite builder's `.all()`/`.get()`/`.values()` (the
+// types the repositories see), or else what a PostgreSQL builder or prepared query resolves to.
+type Resolved<Q> = Q extends PromiseLike<infer R> ? R : Q extends { execute: (...args: never[]) => Promise<infer R> } ? R : never;
+type Rows<Q> = Q extends { all: (...args: never[]) => infer R } ? R : Resolved<Q>;
+type FirstRow<Q> = Q extends { get: (...args: never[]) => infer R } ? R : Resolved<Q> extends readonly (infer R)[] ? R | undefined : never;
+type ValueRows<Q> = Q extends { values: (...args: never[]) => infer R } ? R : unknown[][];
 
 /** Every row. */
-export function* all<Q extends { all: (...args: never[]) => unknown }>(query: Q, params?: Params): Program<Method<Q, 'all'>> {
-  return (yield { kind: 'all', query, params }) as Method<Q, 'all'>;
+export function* all<Q extends object>(query: Q, params?: Params): Program<Rows<Q>> {
+  return (yield { kind: 'all', query, params }) as Rows<Q>;
 }
 
 /** The first row, or undefined. */
-export function* first<Q extends { get: (...args: never[]) => unknown }>(query: Q, params?: Params): Program<Method<Q, 'get'>> {
-  return (yield { kind: 'first', query, params }) as Method<Q, 'get'>;
+export function* first<Q extends object>(query: Q, params?: Params): Program<FirstRow<Q>> {
+  return (yield { kind: 'first', query, params }) as FirstRow<Q>;
 }
 
 /** A statement without rows (insert, update, delete): how many rows it changed. */
-export function* run(query: { run: (...args: never[]) => unknown }, params?: Params): Program<{ changes: number }> {
+export function* run(query: object, params?: Params): Program<{ changes: number }> {
   return (yield { kind: 'run', query, params }) as { changes: number };
 }
 
 /** Every row as an array of column values in select order, undecoded (hot paths' row mappers). */
-export function* values<Q extends { values: (...args: never[]) => unknown }>(query: Q, params?: Params): Program<Method<Q, 'values'>> {
-  return (yield { kind: 'values', query, params }) as Method<Q, 'values'>;
+export function* values<Q extends object>(query: Q, params?: Params): Program<ValueRows<Q>> {
+  return (yield { kind: 'values', query, params }) as ValueRows<Q>;
 }
 
 /** The row with this id, or undefined (SQLite: prepared once per table). */
