@@ -63,8 +63,10 @@ export function createServices(
   );
   // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
-  const programs = { people: createPersonRepository(db) };
+  const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
+  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms };
   const people = ran(engine, programs.people);
+  const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
@@ -78,7 +80,6 @@ export function createServices(
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
   const drafts = createDraftRepository(db, { imports });
-  const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const stats = createStatsRepository(db, { committees, holidays });
