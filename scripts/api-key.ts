@@ -10,7 +10,7 @@ export function main(argv: string[], io: CommandIo): Promise<number> {
   return execute('api-key', usage, io, () => manageKeys(argv, io));
 }
 
-function manageKeys(argv: string[], io: CommandIo) {
+async function manageKeys(argv: string[], io: CommandIo) {
   const { values, positionals } = args({ name: { type: 'string' }, scopes: { type: 'string' }, authority: { type: 'string' }, committees: { type: 'string' } }, true, argv);
   const [command, id] = positionals;
   const actor = scriptActor('api-key');
@@ -24,15 +24,15 @@ function manageKeys(argv: string[], io: CommandIo) {
       if (wanted.length === 0 || unknown.length > 0) {
         throw new UsageError(`--scopes must be a comma list of ${scopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
       }
-      const created = writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[], limitOf(values.authority, values.committees)));
+      const created = await writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[], limitOf(values.authority, values.committees)));
       // The key alone on stdout, so `KEY=$(npm run -s api-key -- create …)` works; it is never shown again.
       io.stdout.write(`${created.key}\n`);
       io.stderr.write(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}. Store it now: it cannot be shown again.\n`);
     } else if (command === 'list') {
-      io.stdout.write(`${JSON.stringify(services.apiKeys.list(), null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(await services.apiKeys.list(), null, 2)}\n`);
     } else if (command === 'revoke') {
       if (!id || !/^[1-9][0-9]*$/.test(id)) throw new UsageError('revoke needs the key id');
-      const revoked = writing(db, () => services.apiKeys.revoke(actor, Number(id)));
+      const revoked = await writing(db, () => services.apiKeys.revoke(actor, Number(id)));
       io.stdout.write(`${JSON.stringify(revoked, null, 2)}\n`);
     } else {
       throw new UsageError(`unknown command ${command ?? '(none)'}`);

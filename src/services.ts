@@ -1,5 +1,6 @@
 import { defaultConfig } from './config.js';
 import type { Engine } from './db/engine.js';
+import { ran } from './db/program.js';
 import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
@@ -60,7 +61,12 @@ export function createServices(
     (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
     options.clock,
   );
-  const people = createPersonRepository(db);
+  // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
+  // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
+  const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
+  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms };
+  const people = ran(engine, programs.people);
+  const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
@@ -74,11 +80,10 @@ export function createServices(
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
   const drafts = createDraftRepository(db, { imports });
-  const apiKeys = createApiKeyRepository(db, changes);
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const stats = createStatsRepository(db, { committees, holidays });
-  const calendars = createCalendarRepository(db, { committees, people });
+  const calendars = createCalendarRepository(db, { committees, people: programs.people });
   const documents = createDocumentRepository(db, { committees });
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables), { documents, committees });
   const webhooks = createWebhookRepository(db, { outbox, clock });
@@ -95,7 +100,7 @@ export function createServices(
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
-  return { drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -33,14 +33,14 @@ export async function build(t: Test, config: Partial<Config> = {}, options: Pick
     await app.close();
     db.$client.close();
   });
-  const make = (name: string, scopes: Scope[]) =>
-    app.services.apiKeys.create(scriptActor('test'), name, scopes).key;
+  const make = async (name: string, scopes: Scope[]) =>
+    (await app.services.apiKeys.create(scriptActor('test'), name, scopes)).key;
   const keys = {
-    admin: make('test-admin', ['admin']),
-    writer: make('test-writer', ['write']),
-    reader: make('test-reader', ['read']),
-    exempt: make('test-exempt', ['read', 'read:exempt']),
-    confidential: make('test-confidential', ['read', 'read:confidential']),
+    admin: await make('test-admin', ['admin']),
+    writer: await make('test-writer', ['write']),
+    reader: await make('test-reader', ['read']),
+    exempt: await make('test-exempt', ['read', 'read:exempt']),
+    confidential: await make('test-confidential', ['read', 'read:confidential']),
   };
   const request: TestApp['request'] = ({ as, headers, ...options }) => {
     const key = as === undefined ? keys.admin : as;
@@ -91,9 +91,9 @@ export async function meeting(api: TestApp, committeeId: number, body: Record<st
  * For a fact another thread or process brings about: the timeout only bounds a hang, so it is
  * generous (a busy machine can take seconds to start a thread).
  */
-export async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+export async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

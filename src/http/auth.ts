@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { committeesOfLimit, type CouncilLimit } from '../domain/council-limit.js';
 import type { Visibility } from '../domain/visibility.js';
 import { ForbiddenError, KeyInQueryError, QueryKeyNotReadOnlyError, UnauthorizedError } from '../errors.js';
-import { scopes as allScopes, type ApiKeyRepository, type Scope } from '../modules/api-keys/repository.js';
+import { scopes as allScopes, type ApiKeyService, type Scope } from '../modules/api-keys/repository.js';
 
 // Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
 // anonymous callers get `read` only when PUBLIC_READ is on.
@@ -62,7 +62,7 @@ function queryKeyOf(request: FastifyRequest): unknown {
 const USE_RETRY_MS = 1000;
 
 export interface AuthOptions {
-  apiKeys: ApiKeyRepository;
+  apiKeys: ApiKeyService;
   publicRead: boolean;
   /** The committees of an authority now: what a key limited to that authority covers. */
   committeesOfAuthority: (authority: string) => readonly number[];
@@ -86,10 +86,11 @@ export default fp<AuthOptions>(
     let recording: NodeJS.Timeout | undefined;
     const recordUseSoon = (delayMs: number) => {
       if (recording) return;
-      recording = setTimeout(() => {
+      // On SQLite the write is made at once, in the timer's callback; on PostgreSQL it is awaited.
+      recording = setTimeout(async () => {
         recording = undefined;
         try {
-          if (!apiKeys.recordUse()) recordUseSoon(USE_RETRY_MS);
+          if (!(await apiKeys.recordUse())) recordUseSoon(USE_RETRY_MS);
         } catch (err) {
           app.log.warn({ err }, 'could not record when API keys were last used');
         }
@@ -99,7 +100,7 @@ export default fp<AuthOptions>(
     app.addHook('onClose', async () => {
       clearTimeout(recording);
       try {
-        apiKeys.recordUse();
+        await apiKeys.recordUse();
       } catch {
         // The database may already be closed (a test's own connection); the use is only a date.
       }
@@ -130,7 +131,9 @@ export default fp<AuthOptions>(
         given = /^Bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim())?.[1] ?? '';
       }
       if (given === undefined) return;
-      const key = given ? apiKeys.authenticate(given) : undefined;
+      const found = given ? apiKeys.authenticate(given) : undefined;
+      // On SQLite the answer is already here: awaiting it anyway would cost a microtask on every request.
+      const key = found instanceof Promise ? await found : found;
       if (!key) {
         rejected.set(request, new UnauthorizedError());
         return;

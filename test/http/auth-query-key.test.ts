@@ -89,8 +89,8 @@ t.test('keys never reach the request log: the header and ?key= are redacted', as
     await app.close();
     db.$client.close();
   });
-  const reader = app.services.apiKeys.create(scriptActor('test'), 'calendar', ['read']).key;
-  const admin = app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin']).key;
+  const reader = (await app.services.apiKeys.create(scriptActor('test'), 'calendar', ['read'])).key;
+  const admin = (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;
   const created = await app.inject({
     method: 'POST', url: '/v1/committees', payload: { name: 'Audit', kind: 'other' }, headers: { authorization: `Bearer ${admin}` },
   });

@@ -8,20 +8,20 @@ import { buildOnFile, committee, until, type TestApp } from '../helper.js';
 // overdue-report, any BEGIN IMMEDIATE on the file): reads go on being answered, writes wait for
 // the lock without stopping the server, and a write that cannot get it in time is a 503 to retry.
 
-const lastUsed = (api: TestApp, name: string) => api.app.services.apiKeys.list().find((k) => k.name === name)!.lastUsedAt;
+const lastUsed = async (api: TestApp, name: string) => (await api.app.services.apiKeys.list()).find((k) => k.name === name)!.lastUsedAt;
 
 t.test('while another process holds the write lock, reads are answered and writes wait for it', async (t) => {
   const { api, other } = await buildOnFile(t);
   const id = await committee(api, { name: 'Resources Scrutiny Committee' });
   // A key never used: authenticating it is what used to write (lastUsedAt) on the read path.
-  const fresh = api.app.services.apiKeys.create(scriptActor('test'), 'never-used', ['read']).key;
+  const fresh = (await api.app.services.apiKeys.create(scriptActor('test'), 'never-used', ['read'])).key;
 
   other.exec('BEGIN IMMEDIATE');
   const read = await api.request({ method: 'GET', url: `/v1/committees/${id}`, as: fresh });
   t.equal(read.statusCode, 200, 'a read with a never-used key is answered');
   t.equal(read.json().name, 'Resources Scrutiny Committee');
   t.ok(other.inTransaction, '...while the other process still holds the lock');
-  t.equal(lastUsed(api, 'never-used'), null, 'its use is not written while the lock is held');
+  t.equal(await lastUsed(api, 'never-used'), null, 'its use is not written while the lock is held');
 
   // A write waits for the lock; meanwhile the server answers reads.
   api.app.db.$client.pragma('busy_timeout = 60000');
@@ -34,7 +34,7 @@ t.test('while another process holds the write lock, reads are answered and write
 
   other.exec('COMMIT');
   t.equal((await write).statusCode, 201, 'the write goes ahead once the lock is free');
-  await until(() => lastUsed(api, 'never-used') !== null, "the key's use to be written");
+  await until(async () => (await lastUsed(api, 'never-used')) !== null, "the key's use to be written");
   t.pass('the key\'s use is written once the lock is free');
 });
 

@@ -313,7 +313,7 @@ t.test('an action on an exempt item is invisible without the scope', async (t) =
 t.test("an action's visibility can be tightened, and loosened only by an admin", async (t) => {
   const api = await build(t);
   const { a } = await setup(api);
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'clerk', ['write', 'read:exempt'])).key;
   const action = await create(api, { meetingId: a });
   const tightened = await api.request({ method: 'PATCH', url: `/v1/actions/${action.id}`, as: clerk, payload: { visibility: 'exempt' } });
   t.equal(tightened.statusCode, 200);

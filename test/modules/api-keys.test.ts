@@ -77,18 +77,18 @@ t.test('a key read inside a transaction that rolls back is not remembered as it 
   // the group fails, neither may outlive it in the authentication cache.
   const api = await build(t);
   const keys = api.app.services.apiKeys;
-  const { key, id } = keys.create(scriptActor('test'), 'Clerk', ['write']);
-  t.ok(keys.authenticate(key), 'works, and is remembered');
+  const { key, id } = await keys.create(scriptActor('test'), 'Clerk', ['write']);
+  t.ok(await keys.authenticate(key), 'works, and is remembered');
   const sqlite = api.app.db.$client;
   sqlite.exec('BEGIN IMMEDIATE');
-  keys.revoke(scriptActor('test'), id);
-  t.equal(keys.authenticate(key), undefined, 'revoked as the transaction sees it');
-  const phantom = keys.create(scriptActor('test'), 'Never committed', ['read']);
+  await keys.revoke(scriptActor('test'), id);
+  t.equal(await keys.authenticate(key), undefined, 'revoked as the transaction sees it');
+  const phantom = await keys.create(scriptActor('test'), 'Never committed', ['read']);
   // Twice: the first use also records the key's use (a write); the second changes nothing, so a
   // cache that kept it would still match after the rollback.
-  t.ok(keys.authenticate(phantom.key));
-  t.ok(keys.authenticate(phantom.key));
+  t.ok(await keys.authenticate(phantom.key));
+  t.ok(await keys.authenticate(phantom.key));
   sqlite.exec('ROLLBACK');
-  t.ok(keys.authenticate(key), 'the revocation was rolled back: the key works again');
-  t.equal(keys.authenticate(phantom.key), undefined, 'the key created in it never existed');
+  t.ok(await keys.authenticate(key), 'the revocation was rolled back: the key works again');
+  t.equal(await keys.authenticate(phantom.key), undefined, 'the key created in it never existed');
 });

@@ -136,7 +136,7 @@ t.test('a draft holding exempt business is hidden from callers who cannot read i
   t.equal(refused.statusCode, 400, 'a key that cannot read exempt business cannot store it');
   t.equal(count(api, 'imports'), 0);
 
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
   const saved = await save(api, EXEMPT, committeeId, clerk);
   t.equal(saved.statusCode, 201, saved.body);
   const id = saved.json().saved.id;
@@ -163,7 +163,7 @@ t.test('a draft holding exempt business is hidden from callers who cannot read i
 t.test('a committee with stored drafts cannot be deleted; a hidden draft is not named', async (t) => {
   const api = await build(t);
   const committeeId = await committee(api);
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
   t.equal((await save(api, EXEMPT, committeeId, clerk)).statusCode, 201);
   const refused = await api.request({ method: 'DELETE', url: `/v1/committees/${committeeId}`, as: api.keys.writer });
   t.equal(refused.statusCode, 409);

@@ -57,7 +57,7 @@ t.test('a key that cannot read exempt business cannot file it through an import:
 
   // Reading the draft files nothing, so it stays open to the key; a key that reads exempt business files it.
   t.equal((await post(api, { text: WITH_EXEMPT, committeeId }, api.keys.writer)).statusCode, 200);
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
   const filed = await post(api, { text: WITH_EXEMPT, committeeId, commit: true }, clerk);
   t.equal(filed.statusCode, 201);
   t.match(

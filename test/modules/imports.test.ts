@@ -216,7 +216,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   const api = await build(t);
   const { committeeId, next } = await housingCommittee(api);
   // A clerk's key: it writes, and reads the exempt business it files (item 6).
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
   const before = counts(api);
 
   const res = await postJson(api, { text: HOUSING, committeeId, commit: true }, clerk);

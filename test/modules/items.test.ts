@@ -239,7 +239,7 @@ t.test('only an admin may make exempt business public', async (t) => {
   const meetingId = await setUp(api);
   const id = await item(api, meetingId, { title: 'Commercial terms', visibility: 'exempt', exemptParagraph: 3 });
   // A key that can read exempt business and write, but is not an admin.
-  const editor = api.app.services.apiKeys.create({ name: 'test', visibilities: ['public'] }, 'editor', ['write', 'read:exempt']).key;
+  const editor = (await api.app.services.apiKeys.create({ name: 'test', visibilities: ['public'] }, 'editor', ['write', 'read:exempt'])).key;
   const refused = await api.request({ method: 'PATCH', url: `/v1/items/${id}`, as: editor, payload: { visibility: 'public' } });
   t.equal(refused.statusCode, 400);
   t.same(pointers(refused.json()), ['/body/visibility']);

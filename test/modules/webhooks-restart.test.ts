@@ -17,7 +17,7 @@ import { receiver } from './webhooks/receiver.js';
 async function appOn(path: string, clock: () => Date, key?: string): Promise<TestApp & { close: () => Promise<void> }> {
   const db = openDatabase({ path });
   const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 }, { db, logger: false, clock });
-  const admin = key ?? app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin']).key;
+  const admin = key ?? (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;
   return {
     app,
     keys: { admin, writer: admin, reader: admin, exempt: admin, confidential: admin },
@@ -76,7 +76,7 @@ t.test('the listening server delivers on its own, and stops the worker when it c
   t.teardown(() => db.$client.close());
   const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false }, { db, logger: false, deliverWebhooks: true });
   const inbox = await receiver(t);
-  const admin = app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin']).key;
+  const admin = (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;
   const api: TestApp = {
     app,
     keys: { admin, writer: admin, reader: admin, exempt: admin, confidential: admin },

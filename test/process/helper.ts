@@ -181,7 +181,9 @@ export function runCommand(
 export function seedAdminKey(databasePath: string, name: string): string {
   const db = openDatabase({ path: databasePath });
   try {
-    return createServices(createEngine(db)).apiKeys.create(scriptActor('process-test'), name, ['admin']).key;
+    // Synchronously, on SQLite's engine: the process tests run on a database file.
+    const engine = createEngine(db);
+    return engine.run(createServices(engine).programs.apiKeys.create(scriptActor('process-test'), name, ['admin'])).key;
   } finally {
     db.$client.close();
   }

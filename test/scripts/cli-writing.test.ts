@@ -16,8 +16,10 @@ t.test("a command's write holds the lock from its first read, so a server commit
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-cli-writing-'));
   const path = join(dir, 'scrutiny.sqlite');
   const db = openDatabase({ path });
-  const services = createServices(createEngine(db));
-  const key = services.apiKeys.create(scriptActor('test'), 'to revoke', ['read']);
+  // The command's work runs synchronously inside writing(): on SQLite's engine, as the CLI does.
+  const engine = createEngine(db);
+  const services = createServices(engine);
+  const key = engine.run(services.programs.apiKeys.create(scriptActor('test'), 'to revoke', ['read']));
   // The server: another connection, committing whenever it can.
   const server = new Database(path);
   server.pragma('busy_timeout = 0');
@@ -48,7 +50,7 @@ t.test("a command's write holds the lock from its first read, so a server commit
   const revoked = writing(db, () => {
     db.$client.prepare('SELECT count(*) FROM api_keys').get();
     code = serverWrites();
-    return services.apiKeys.revoke(scriptActor('test'), key.id);
+    return engine.run(services.programs.apiKeys.revoke(scriptActor('test'), key.id));
   });
   t.equal(code, 'SQLITE_BUSY', 'the server waits for the command instead');
   t.ok(revoked.revokedAt, 'and the command succeeds');

@@ -62,7 +62,7 @@ function workspace(t: Test) {
 function withCommittee(path: string) {
   const db = openDatabase({ path });
   const app = buildApp({ ...defaultConfig, databasePath: path, scheduler: false, scanOnStart: false }, { db, logger: false });
-  return app.then((a) => {
+  return app.then(async (a) => {
     const actor = scriptActor('test');
     const committee = a.services.committees.create(actor, { name: 'Housing Scrutiny Committee', kind: 'scrutiny' });
     const next = a.services.meetings.create(actor, committee.id, { startsAt: '2026-12-07T18:30:00Z' });
@@ -71,7 +71,7 @@ function withCommittee(path: string) {
       meetings: count('meetings'), agenda_items: count('agenda_items'), resolutions: count('resolutions'), actions: count('actions'),
       people: count('people'), attendance: count('attendance'), audit_events: count('audit_events'),
     });
-    const writeKey = a.services.apiKeys.create(actor, 'test-writer', ['write']).key;
+    const writeKey = (await a.services.apiKeys.create(actor, 'test-writer', ['write'])).key;
     const close = async () => {
       await a.close();
       db.$client.close();

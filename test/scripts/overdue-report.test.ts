@@ -28,8 +28,8 @@ async function appOn(t: Test, path: string) {
     db.$client.close();
   });
   const keys = {
-    admin: app.services.apiKeys.create(scriptActor('test'), 'test-admin', ['admin']).key,
-    exempt: app.services.apiKeys.create(scriptActor('test'), 'test-exempt', ['read', 'read:exempt']).key,
+    admin: (await app.services.apiKeys.create(scriptActor('test'), 'test-admin', ['admin'])).key,
+    exempt: (await app.services.apiKeys.create(scriptActor('test'), 'test-exempt', ['read', 'read:exempt'])).key,
   };
   /** As the admin by default; `as: null` for an anonymous caller. */
   const request = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, as: keyof typeof keys | null = 'admin') =>

@@ -66,7 +66,7 @@ t.test('seed:demo fills a fresh database once; a second run adds nothing', async
     await app.close();
     db.$client.close();
   });
-  const key = app.services.apiKeys.create(scriptActor('test'), 'test-admin', ['admin']).key;
+  const key = (await app.services.apiKeys.create(scriptActor('test'), 'test-admin', ['admin'])).key;
   const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
   const committees = await get('/v1/committees');
   t.equal(committees.statusCode, 200);

@@ -21,7 +21,7 @@ async function twoCouncils(t: Parameters<typeof build>[0]) {
   const api = await build(t);
   const halton = await seedBusiness(api, HALTON);
   const warrington = await seedBusiness(api, WARRINGTON);
-  const key = (name: string, scopes: Scope[], limit?: CouncilLimit) => api.app.services.apiKeys.create(scriptActor('test'), name, scopes, limit).key;
+  const key = async (name: string, scopes: Scope[], limit?: CouncilLimit) => (await api.app.services.apiKeys.create(scriptActor('test'), name, scopes, limit)).key;
   return { api, halton, warrington, key };
 }
 
@@ -36,7 +36,7 @@ function business(api: TestApp): string {
 t.test('writes naming another council\'s records answer as if they did not exist', async (t) => {
   const { api, halton, warrington, key } = await twoCouncils(t);
   // Every level, so that no refusal below is for exempt business.
-  const clerk = key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
+  const clerk = await key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
   const before = business(api);
   const same = async (name: string, send: (id: number) => Promise<LightMyRequestResponse>, theirs: number) => {
     const hidden = await send(theirs);
@@ -112,8 +112,8 @@ t.test('a draft read for another council\'s committee is read as for a missing o
 
 t.test('a limited key files committees only under its own authority', async (t) => {
   const { api, halton, key } = await twoCouncils(t);
-  const byAuthority = key('Halton clerk', ['write'], { authority: HALTON.authority });
-  const byCommittee = key('Halton committee clerk', ['write'], { committeeIds: [halton.committeeId] });
+  const byAuthority = await key('Halton clerk', ['write'], { authority: HALTON.authority });
+  const byCommittee = await key('Halton committee clerk', ['write'], { committeeIds: [halton.committeeId] });
   const post = (as: string, payload: Record<string, unknown>) => api.request({ method: 'POST', url: '/v1/committees', as, payload });
 
   const filed = await post(byAuthority, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
@@ -137,9 +137,9 @@ t.test('a limited key files committees only under its own authority', async (t) 
 
 t.test('a limited admin manages only its own council\'s keys, webhooks and scans; shared settings need an unlimited admin', async (t) => {
   const { api, halton, warrington, key } = await twoCouncils(t);
-  const admin = key('Halton admin', ['admin'], { authority: HALTON.authority });
-  const theirs = api.app.services.apiKeys.create(scriptActor('test'), `${WARRINGTON.tag} admin`, ['admin'], { authority: WARRINGTON.authority });
-  const unlimited = api.app.services.apiKeys.create(scriptActor('test'), 'Service admin', ['admin']);
+  const admin = await key('Halton admin', ['admin'], { authority: HALTON.authority });
+  const theirs = await api.app.services.apiKeys.create(scriptActor('test'), `${WARRINGTON.tag} admin`, ['admin'], { authority: WARRINGTON.authority });
+  const unlimited = await api.app.services.apiKeys.create(scriptActor('test'), 'Service admin', ['admin']);
   const create = (payload: Record<string, unknown>) => api.request({ method: 'POST', url: '/v1/api-keys', as: admin, payload: { name: 'k', scopes: ['read'], ...payload } });
 
   for (const [name, payload, pointer] of [
@@ -219,8 +219,8 @@ t.test('a webhook limited to a council hears only of its committees', async (t) 
 
 t.test('a limited key imports a tracker only into its own committees; the Modern.gov sync is refused to a limited admin', async (t) => {
   const { api, halton, warrington, key } = await twoCouncils(t);
-  const clerk = key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
-  const admin = key('Halton admin', ['admin'], { authority: HALTON.authority });
+  const clerk = await key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
+  const admin = await key('Halton admin', ['admin'], { authority: HALTON.authority });
   const theirActions = () => JSON.stringify(api.app.db.$client.prepare('SELECT * FROM actions WHERE committee_id = ? ORDER BY id').all(warrington.committeeId));
   const theirsBefore = theirActions();
   const csv = (body: string, query = '') =>

@@ -95,7 +95,7 @@ t.test('keys limited to a council see nothing of another council through any GET
     for (const spec of limitedCallers) {
       // Both directions for the admin; one is enough for the narrower keys.
       if (own === WARRINGTON && spec.name !== 'admin') continue;
-      const key = api.app.services.apiKeys.create(scriptActor('test'), `${own.tag} ${spec.name}`, spec.scopes, spec.limit(own, ownSeed)).key;
+      const key = (await api.app.services.apiKeys.create(scriptActor('test'), `${own.tag} ${spec.name}`, spec.scopes, spec.limit(own, ownSeed))).key;
       const caller: Caller = { name: `${own.authority} ${spec.name}`, key: () => key, scopes: spec.expanded, sees: spec.sees };
       t.test(caller.name, async (t) => {
         for (const [template, op] of documented) {

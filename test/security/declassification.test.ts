@@ -19,7 +19,7 @@ interface Setting {
 
 async function setting(t: Test): Promise<Setting> {
   const api = await build(t);
-  const clerk = api.app.services.apiKeys.create(scriptActor('test'), 'clerk', ['write', 'read:exempt']).key;
+  const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'clerk', ['write', 'read:exempt'])).key;
   const committeeId = await committee(api);
   const held = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00', status: 'held' });
   await meeting(api, committeeId, { startsAt: '2024-09-02T18:30:00+01:00' });

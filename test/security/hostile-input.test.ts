@@ -189,7 +189,7 @@ function violation(res: LightMyRequestResponse, before: Checksums, after: Checks
 async function setUp(t: Test) {
   const api = await build(t);
   const seed = await seedBusiness(api);
-  const spare = api.app.services.apiKeys.create(scriptActor('test'), 'spare', ['read']);
+  const spare = await api.app.services.apiKeys.create(scriptActor('test'), 'spare', ['read']);
   const doc = (await api.request({ method: 'GET', url: '/openapi.json', as: null })).json() as OpenApi;
   const sqlite = api.app.db.$client;
   // A second committee whose actions are not overdue: one due far ahead, one with no next meeting.

@@ -26,7 +26,7 @@ t.test('import answers show each write key only what it may read', async (t) => 
     api.request({ method: 'POST', url: `/v1/imports/actions${query}`, as: key, payload: body, headers: { 'content-type': 'text/csv' } });
 
   for (const writer of writers) {
-    const key = api.app.services.apiKeys.create(scriptActor('test'), writer.name, writer.scopes as never).key;
+    const key = (await api.app.services.apiKeys.create(scriptActor('test'), writer.name, writer.scopes as never)).key;
     const hidden = levels.filter((l) => !writer.sees.includes(l));
     const leaks = (body: string) => hidden.filter((l) => body.includes(LEVEL_MARKER[l]));
 

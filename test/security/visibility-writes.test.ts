@@ -105,9 +105,8 @@ function nth<T>(list: readonly T[], index: number): T | undefined {
 
 t.test('no sequence of non-admin writes lets a reader see what was hidden from it', async (t) => {
   const api = await build(t);
-  const keys = Object.fromEntries(
-    writers.map((w) => [w, api.app.services.apiKeys.create(scriptActor('test'), `prop-${w}`, writerScopes[w]).key]),
-  ) as Record<Writer, string>;
+  const keys = {} as Record<Writer, string>;
+  for (const w of writers) keys[w] = (await api.app.services.apiKeys.create(scriptActor('test'), `prop-${w}`, writerScopes[w])).key;
   let runs = 0;
 
   const admin = async (method: 'POST', url: string, payload: Record<string, unknown>) => {

@@ -186,10 +186,10 @@ t.test('an Idempotency-Key replay never hands one key another key\'s response', 
   const api = await build(t);
   const seed = await seedBusiness(api);
   // Two keys may share a name (a team's "clerk" key, reissued with fewer scopes).
-  const make = (scopes: ('write' | 'read:exempt')[]) =>
-    api.app.services.apiKeys.create({ name: 'test', visibilities: ['public'] }, 'clerk', scopes).key;
-  const clerkExempt = make(['write', 'read:exempt']);
-  const clerkPublic = make(['write']);
+  const make = async (scopes: ('write' | 'read:exempt')[]) =>
+    (await api.app.services.apiKeys.create({ name: 'test', visibilities: ['public'] }, 'clerk', scopes)).key;
+  const clerkExempt = await make(['write', 'read:exempt']);
+  const clerkPublic = await make(['write']);
   const payload = { meetingId: seed.meetings.raisedAt, itemId: seed.ids.item.exempt, kind: 'task', title: `Follow-up ${LEVEL_MARKER.exempt}-replayed` };
   const headers = { 'idempotency-key': 'clerk-retry-1' };
   const first = await api.request({ method: 'POST', url: '/v1/actions', as: clerkExempt, payload, headers });

@@ -43,7 +43,7 @@ async function setting(t: Test): Promise<Setting> {
   const seed = await seedBusiness(api);
   const keys = {
     writer: api.keys.writer,
-    exemptClerk: api.app.services.apiKeys.create(scriptActor('test'), 'clerk', [...writerScopes.exemptClerk]).key,
+    exemptClerk: (await api.app.services.apiKeys.create(scriptActor('test'), 'clerk', [...writerScopes.exemptClerk])).key,
   };
   const created = async (url: string, payload: Record<string, unknown>) => {
     const res = await api.request({ method: 'POST', url, payload });
@@ -229,8 +229,8 @@ t.test('a 429 and a 503 come before any record is looked at: the same for hidden
   // Seeded through a fresh admin key per request: the limit counts per key.
   const seed = await seedBusiness({
     ...limited,
-    request: ({ as, ...options }) =>
-      limited.request({ ...options, as: as === undefined ? limited.app.services.apiKeys.create(scriptActor('test'), 'seeder', ['admin']).key : as }),
+    request: async ({ as, ...options }) =>
+      limited.request({ ...options, as: as === undefined ? (await limited.app.services.apiKeys.create(scriptActor('test'), 'seeder', ['admin'])).key : as }),
   });
   const writer = limited.keys.writer;
   await limited.request({ method: 'GET', url: '/v1/committees', as: writer });

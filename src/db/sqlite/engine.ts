@@ -3,6 +3,8 @@ import { createChangeCounters, type ChangeCounters } from './changes.js';
 import { startCheckpointerLater, type Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db, type OpenOptions } from './client.js';
 import { createWriteGroups, type WriteGroups } from './group-commit.js';
+import type { Program } from '../program.js';
+import { runSqlite } from './run.js';
 import { createSearchIndex, type SearchIndexOfConnection } from './search.js';
 
 // The database as the rest of the app sees it: one object per connection that owns the write
@@ -31,6 +33,8 @@ export interface Engine {
   readonly writes: WriteGroups;
   readonly search: SearchIndexOfConnection;
   readonly changes: ChangeCounters;
+  /** Runs a program (db/program.ts) to its end, synchronously (run.ts). */
+  run<T>(program: Program<T>): T;
   /** The checkpointer while one runs (started by startWorkers). */
   checkpointer(): Checkpointer | undefined;
   /**
@@ -64,6 +68,7 @@ export function createEngine(db: Db, options: EngineOptions = {}): Engine {
     writes,
     search,
     changes,
+    run: (program) => runSqlite(db, program),
     checkpointer,
     startWorkers() {
       if (sqlite.memory || sqlite.readonly || closed) return;

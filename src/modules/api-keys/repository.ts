@@ -1,16 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
 import type { Db } from '../../db/sqlite/client.js';
-import { immediateTransaction, transaction } from '../../db/sqlite/transaction.js';
-import type { ChangeStamp } from '../../db/sqlite/changes.js';
+import { all, BUSY, first, run, stamp, tx, txIfFree, type Program, type Ran, type StampSource } from '../../db/program.js';
 import { apiKeys } from '../../db/sqlite/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
-import { authorityOf, checkLimit, manages } from '../shared/council-limits.js';
+import { authorities, checkLimit, manages } from '../shared/council-limits.js';
 import type { Actor } from '../../domain/actor.js';
 import { READ_SCOPES } from '../../domain/webhooks.js';
-import { recordAudit } from '../audit/repository.js';
+import { recordAudit } from '../shared/audited.js';
 
 export const scopes = [...READ_SCOPES, 'write', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
@@ -44,7 +42,11 @@ function toRecord(row: typeof apiKeys.$inferSelect): ApiKeyRecord {
   };
 }
 
-export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
+/**
+ * API keys, as programs (db/program.ts) apart from hasUnrecordedUse(), which reads only this
+ * process's memory; services.ts runs the programs on the engine.
+ */
+export function createApiKeyRepository(db: Db, changes: StampSource) {
   const byHash = db
     .select()
     .from(apiKeys)
@@ -74,63 +76,60 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
      * A new key. `limit`: the council it is limited to. An admin limited to a council grants no
      * more than its own (400 naming `limit`): a key of its council, never an unlimited one.
      */
-    create(actor: Actor, name: string, keyScopes: Scope[], limit?: CouncilLimit): ApiKeyRecord & { key: string } {
+    create(actor: Actor, name: string, keyScopes: Scope[], limit?: CouncilLimit): Program<ApiKeyRecord & { key: string }> {
       const secret = randomBytes(32).toString('base64url');
       const prefix = `st_${secret.slice(0, 8)}`;
       const key = `${prefix}_${secret.slice(8)}`;
-      return transaction(db, (tx) => {
-        checkLimit(actor, limit, authorityOf(tx));
-        const row = tx
-          .insert(apiKeys)
-          .values({ name, prefix, hash: hashKey(key), scopes: [...new Set(keyScopes)].join(','), ...columnsOfLimit(limit) })
-          .returning()
-          .get();
+      return tx(function* () {
+        checkLimit(actor, limit, yield* authorities(db));
+        const row = (yield* first(
+          db.insert(apiKeys)
+            .values({ name, prefix, hash: hashKey(key), scopes: [...new Set(keyScopes)].join(','), ...columnsOfLimit(limit) })
+            .returning(),
+        ))!;
         const record = toRecord(row);
-        recordAudit(tx, actor, 'api_key', row.id, 'create', null, record);
+        yield* recordAudit(db, actor, 'api_key', row.id, 'create', null, record);
         return { ...record, key };
       });
     },
 
     /** The keys the actor manages: every key, or for an admin limited to a council its council's. */
-    list(actor?: Actor): ApiKeyRecord[] {
-      const rows = db.select().from(apiKeys).orderBy(desc(apiKeys.id)).all();
+    *list(actor?: Actor): Program<ApiKeyRecord[]> {
+      const rows = yield* all(db.select().from(apiKeys).orderBy(desc(apiKeys.id)));
       if (actor?.limit === undefined) return rows.map(toRecord);
-      const authority = authorityOf(db);
+      const authority = yield* authorities(db);
       return rows.filter((row) => manages(actor, row, authority)).map(toRecord);
     },
 
-    revoke(actor: Actor, id: number): ApiKeyRecord {
-      return transaction(db, (tx) => {
-        const before = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+    revoke(actor: Actor, id: number): Program<ApiKeyRecord> {
+      return tx(function* () {
+        const before = yield* first(db.select().from(apiKeys).where(eq(apiKeys.id, id)));
         // Another council's key answers as one that does not exist.
-        if (!before || !manages(actor, before, authorityOf(tx))) throw new NotFoundError('API key', id);
+        if (!before || !manages(actor, before, yield* authorities(db))) throw new NotFoundError('API key', id);
         if (before.revokedAt) return toRecord(before);
-        const after = tx
-          .update(apiKeys)
-          .set({ revokedAt: new Date().toISOString() })
-          .where(eq(apiKeys.id, id))
-          .returning()
-          .get()!;
-        recordAudit(tx, actor, 'api_key', id, 'delete', toRecord(before), toRecord(after));
+        const after = (yield* first(
+          db.update(apiKeys).set({ revokedAt: new Date().toISOString() }).where(eq(apiKeys.id, id)).returning(),
+        ))!;
+        yield* recordAudit(db, actor, 'api_key', id, 'delete', toRecord(before), toRecord(after));
         return toRecord(after);
       });
     },
 
     /** The live key for a presented secret, or undefined (unknown or revoked). */
-    authenticate(key: string): ApiKeyRecord | undefined {
-      const stamp = changes.stamp();
-      let row = stamp !== undefined && checked.get(key)?.stamp === stamp ? checked.get(key)!.row : undefined;
+    *authenticate(key: string): Program<ApiKeyRecord | undefined> {
+      const now = yield* stamp(changes);
+      let row = now !== undefined && checked.get(key)?.stamp === now ? checked.get(key)!.row : undefined;
       if (row === undefined) {
-        row = byHash.get({ hash: hashKey(key) });
+        row = yield* first(byHash, { hash: hashKey(key) });
         if (!row) return undefined;
         if (checked.size >= MAX_CHECKED) checked.clear();
-        if (stamp !== undefined) checked.set(key, { row, stamp });
+        if (now !== undefined) checked.set(key, { row, stamp: now });
       }
       if (row.revokedAt) return undefined;
       // Record use at most once a minute per key: enough to spot stale keys, cheap on hot paths.
-      const now = Date.now();
-      if (!row.lastUsedAt || now - Date.parse(row.lastUsedAt) > 60_000) {
-        row.lastUsedAt = new Date(now).toISOString();
+      const at = Date.now();
+      if (!row.lastUsedAt || at - Date.parse(row.lastUsedAt) > 60_000) {
+        row.lastUsedAt = new Date(at).toISOString();
         unrecordedUse.set(row.id, row.lastUsedAt);
       }
       return toRecord(row);
@@ -146,19 +145,13 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
      * (or already held: inside a group commit it joins the group). Returns false, keeping what
      * it could not write, when another process holds the lock: the caller tries again later.
      */
-    recordUse(): boolean {
+    *recordUse(): Program<boolean> {
       if (unrecordedUse.size === 0) return true;
       const uses = [...unrecordedUse];
-      try {
-        withoutWaiting(db.$client, () =>
-          immediateTransaction(db, () => {
-            for (const [id, at] of uses) touch.run({ id, at });
-          }),
-        );
-      } catch (err) {
-        if (isBusy(err)) return false;
-        throw err;
-      }
+      const written = yield* txIfFree(function* () {
+        for (const [id, at] of uses) yield* run(touch, { id, at });
+      });
+      if (written === BUSY) return false;
       for (const [id, at] of uses) if (unrecordedUse.get(id) === at) unrecordedUse.delete(id);
       return true;
     },
@@ -166,3 +159,6 @@ export function createApiKeyRepository(db: Db, changes: ChangeStamp) {
 }
 
 export type ApiKeyRepository = ReturnType<typeof createApiKeyRepository>;
+
+/** The keys as the services hand them out: the programs run on the engine (services.ts). */
+export type ApiKeyService = Ran<Omit<ApiKeyRepository, 'hasUnrecordedUse'>> & Pick<ApiKeyRepository, 'hasUnrecordedUse'>;

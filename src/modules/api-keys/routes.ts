@@ -40,7 +40,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listApiKeys', tags, summary: 'List API keys (never their secrets)',
       response: { 200: Type.Object({ data: Type.Array(ApiKeySchema) }), ...problemResponses() },
     },
-  }, async (request) => ({ data: apiKeys.list(actorOf(request)) }));
+  }, async (request) => ({ data: await apiKeys.list(actorOf(request)) }));
 
   app.post('/api-keys', {
     config: { scope: 'admin' },
@@ -61,7 +61,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: NewApiKeySchema, ...problemResponses(422) },
     },
   }, async (request, reply) => {
-    const key = apiKeys.create(actorOf(request), request.body.name.trim(), request.body.scopes, request.body.limit);
+    const key = await apiKeys.create(actorOf(request), request.body.name.trim(), request.body.scopes, request.body.limit);
     reply.header('cache-control', 'no-store');
     return created(reply, `/v1/api-keys/${key.id}`, key);
   });
@@ -74,7 +74,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    apiKeys.revoke(actorOf(request), request.params.id);
+    await apiKeys.revoke(actorOf(request), request.params.id);
     return reply.code(204).send(null);
   });
 };

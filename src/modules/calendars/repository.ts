@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { actions, committees, meetings } from '../../db/sqlite/schema.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
@@ -65,7 +66,7 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
 
     /** The person (404 when there is none) and the open actions they own that the reader may see and that have a due-by date. */
     personCalendar(reader: Reader, personId: number) {
-      const person = deps.people.get(personId);
+      const person = runSqlite(db, deps.people.get(personId));
       const rows = db
         .select({
           id: actions.id,

@@ -1,11 +1,12 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { all, first, rowById, tx, type Program } from '../../db/program.js';
 import { actions, actionUpdates, agendaItems, attendance, declarations, meetings, memberships, people } from '../../db/sqlite/schema.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited, type Reference } from '../shared/crud.js';
+import { mustFind } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, referencesSeenBy, updateAudited, type Reference } from '../shared/audited.js';
 import type { CreatePerson, ListPeopleQuery, UpdatePerson } from './schemas.js';
 
 export type PersonRow = typeof people.$inferSelect;
@@ -17,8 +18,12 @@ function likeSubstring(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+// Programs (db/program.ts): services.ts runs them on the engine; other repositories' programs
+// may `yield*` them.
 export function createPersonRepository(db: Db) {
-  const byId = (tx: Tx | Db, id: number) => tx.select().from(people).where(eq(people.id, id)).get();
+  function* found(id: number): Program<PersonRow> {
+    return mustFind(yield* rowById(db, people, id), 'Person', id);
+  }
 
   /**
    * What stops a person being deleted. Declarations and actions on business the caller may
@@ -40,76 +45,79 @@ export function createPersonRepository(db: Db) {
     const declared = eq(declarations.personId, id);
     const member = eq(memberships.personId, id);
     const attended = eq(attendance.personId, id);
-    const authored = (t: Tx, where: SQL) =>
-      t.select({ n: sql<number>`count(*)` }).from(actionUpdates)
+    function* authored(where: SQL): Program<number> {
+      const row = yield* first(db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(actionUpdates)
         .innerJoin(actions, eq(actions.id, actionUpdates.actionId))
-        .where(and(eq(actionUpdates.authorId, id), where)).get()?.n ?? 0;
+        .where(and(eq(actionUpdates.authorId, id), where)));
+      return row?.n ?? 0;
+    }
     return referencesSeenBy(
       [
-        { label: 'committee memberships', count: (t) => countWhere(t, memberships, and(member, membershipSeen)!) },
-        { label: 'attendance records', count: (t) => countWhere(t, attendance, and(attended, attendanceSeen)!) },
-        { label: 'declarations of interest', count: (t) => countWhere(t, declarations, and(declared, declarationVisible)!) },
-        { label: 'actions', count: (t) => countWhere(t, actions, and(namedIn, actionVisible)!) },
-        { label: 'action updates', count: (t) => authored(t, actionVisible) },
+        { label: 'committee memberships', count: () => countWhere(db, memberships, and(member, membershipSeen)!) },
+        { label: 'attendance records', count: () => countWhere(db, attendance, and(attended, attendanceSeen)!) },
+        { label: 'declarations of interest', count: () => countWhere(db, declarations, and(declared, declarationVisible)!) },
+        { label: 'actions', count: () => countWhere(db, actions, and(namedIn, actionVisible)!) },
+        { label: 'action updates', count: () => authored(actionVisible) },
       ],
       [
-        (t) => countWhere(t, memberships, and(member, not(membershipSeen))!),
-        (t) => countWhere(t, attendance, and(attended, not(attendanceSeen))!),
-        (t) => countWhere(t, declarations, and(declared, not(declarationVisible))!),
-        (t) => countWhere(t, actions, and(namedIn, not(actionVisible))!),
-        (t) => authored(t, not(actionVisible)),
+        () => countWhere(db, memberships, and(member, not(membershipSeen))!),
+        () => countWhere(db, attendance, and(attended, not(attendanceSeen))!),
+        () => countWhere(db, declarations, and(declared, not(declarationVisible))!),
+        () => countWhere(db, actions, and(namedIn, not(actionVisible))!),
+        () => authored(not(actionVisible)),
       ],
     );
   }
 
   return {
-    get(id: number): PersonRow {
-      return mustFind(byId(db, id), 'Person', id);
+    get(id: number): Program<PersonRow> {
+      return found(id);
     },
 
     /** For other modules checking a personId they were given. */
-    exists(id: number, tx: Tx | Db = db): boolean {
-      return tx.select({ id: people.id }).from(people).where(eq(people.id, id)).get() !== undefined;
+    *exists(id: number): Program<boolean> {
+      return (yield* first(db.select({ id: people.id }).from(people).where(eq(people.id, id)))) !== undefined;
     },
 
-    list(query: ListPeopleQuery): Page<PersonRow> {
+    *list(query: ListPeopleQuery): Program<Page<PersonRow>> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
       const field = sort.field as keyof typeof sortColumns;
       const page = keyset(sort, sortColumns[field], people.id, query.cursor);
-      const rows = db
-        .select()
-        .from(people)
-        .where(
-          and(
-            page.where,
-            query.kind ? eq(people.kind, query.kind) : undefined,
-            query.q ? sql`${people.name} LIKE ${likeSubstring(query.q)} ESCAPE '\\'` : undefined,
-          ),
-        )
-        .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
+      const rows = yield* all(
+        db
+          .select()
+          .from(people)
+          .where(
+            and(
+              page.where,
+              query.kind ? eq(people.kind, query.kind) : undefined,
+              query.q ? sql`${people.name} LIKE ${likeSubstring(query.q)} ESCAPE '\\'` : undefined,
+            ),
+          )
+          .orderBy(...page.orderBy)
+          .limit(limit + 1),
+      );
       return toPage(rows, limit, sort, (r) => r[field]);
     },
 
-    create(actor: Actor, input: CreatePerson): PersonRow {
-      return transaction(db, (tx) => insertAudited(tx, actor, 'person', people, input));
+    create(actor: Actor, input: CreatePerson): Program<PersonRow> {
+      return tx(() => insertAudited(db, actor, 'person', people, input));
     },
 
-    update(actor: Actor, id: number, input: UpdatePerson, check: (row: PersonRow) => void): PersonRow {
-      return transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Person', id);
+    update(actor: Actor, id: number, input: UpdatePerson, check: (row: PersonRow) => void): Program<PersonRow> {
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
-        return updateAudited(tx, actor, 'person', people, before, input);
+        return yield* updateAudited(db, actor, 'person', people, before, input);
       });
     },
 
-    remove(actor: Actor, id: number, check: (row: PersonRow) => void): void {
-      transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Person', id);
+    remove(actor: Actor, id: number, check: (row: PersonRow) => void): Program<void> {
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
-        deleteAudited(tx, actor, 'person', 'Person', people, before, references(actor, id));
+        yield* deleteAudited(db, actor, 'person', 'Person', people, before, references(actor, id));
       });
     },
   };

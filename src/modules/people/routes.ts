@@ -19,7 +19,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListPeopleQuery,
       response: { 200: ListOf(PersonSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, people.list(request.query)));
+  }, async (request, reply) => sendPage(request, reply, await people.list(request.query)));
 
   app.post('/people', {
     config: { scope: 'write' },
@@ -29,7 +29,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: PersonSchema, ...problemResponses(422) },
     },
   }, async (request, reply) => {
-    const person = people.create(actorOf(request), request.body);
+    const person = await people.create(actorOf(request), request.body);
     setEtag(reply, person);
     return created(reply, `/v1/people/${person.id}`, person);
   });
@@ -42,7 +42,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: PersonSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const person = people.get(request.params.id);
+    const person = await people.get(request.params.id);
     setEtag(reply, person);
     return person;
   });
@@ -55,7 +55,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: PersonSchema, ...problemResponses(404, 412) },
     },
   }, async (request, reply) => {
-    const person = people.update(actorOf(request), request.params.id, request.body, (row) =>
+    const person = await people.update(actorOf(request), request.params.id, request.body, (row) =>
       checkIfMatch(request, row),
     );
     setEtag(reply, person);
@@ -71,7 +71,7 @@ export const personRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    people.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await people.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 };

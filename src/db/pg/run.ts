@@ -1,0 +1,170 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { eq, fillPlaceholders, type SQL } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { BUSY, type Op, type Params, type Program } from '../program.js';
+
+// The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
+// drizzle's node-postgres dialect. A transaction op is a PostgreSQL transaction on one pooled
+// client (BEGIN … COMMIT, ROLLBACK when the body throws), or a SAVEPOINT on that client when one is
+// already open, so a failing inner one rolls back alone, as on SQLite.
+//
+// Which client a statement runs on is decided when it runs, not when it is built. Drizzle binds a
+// query to the client of the `db` it was built from, and the repositories build theirs from the
+// engine's one `db` (some once, as prepared statements, when the repository is made). So that
+// `db` is given a facade client whose query() goes to the client of the transaction open in the
+// current async context (AsyncLocalStorage), else to the pool. Handing each program its
+// transaction's client explicitly was the alternative: every query would have to be built from
+// a `db` passed down to it (no statement prepared once per repository), or re-aimed at another
+// client through drizzle's internals. The store is also where the request's write unit (one
+// transaction per write request, docs/postgres-plan.md §3.4) will put its client.
+
+/** Lock names as the two-int advisory lock's first key (hashtext), the id as the second. */
+const LOCK_SQL = {
+  exclusive: 'SELECT pg_advisory_xact_lock(hashtext($1), $2)',
+  shared: 'SELECT pg_advisory_xact_lock_shared(hashtext($1), $2)',
+} as const;
+
+/** SQLSTATE 55P03: a lock not obtained within lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** A PostgreSQL error's SQLSTATE; drizzle wraps the driver's error as its `cause`. */
+function sqlState(err: unknown): unknown {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.code ?? e?.cause?.code;
+}
+
+interface Unit {
+  client: pg.PoolClient;
+  savepoints: number;
+}
+
+interface Executable {
+  execute(params?: Params): Promise<unknown>;
+}
+
+/** A built query's SQL and parameters (drizzle's toSQL on a builder). */
+interface Renderable {
+  toSQL(): { sql: string; params: unknown[] };
+}
+
+/** What a table looks like to the generic write operations. */
+type AnyDb = {
+  select(): { from(table: unknown): { where(where: SQL): Executable } };
+  insert(table: unknown): { values(values: unknown): Executable & { returning(): Executable } };
+  update(table: unknown): { set(values: unknown): { where(where: SQL): { returning(): Executable } } };
+};
+
+export interface PgRunner {
+  /** The db every query is built from; its statements run in the current program's transaction. */
+  readonly db: NodePgDatabase;
+  /** Runs a program to its end. */
+  run<T>(program: Program<T>): Promise<T>;
+  /** Whether the current async context is inside a transaction of this runner. */
+  inTransaction(): boolean;
+}
+
+export function createPgRunner(pool: pg.Pool): PgRunner {
+  const units = new AsyncLocalStorage<Unit>();
+  const clientNow = () => units.getStore()?.client ?? pool;
+  const facade = {
+    query: (...args: unknown[]) => (clientNow().query as (...a: unknown[]) => unknown)(...args),
+  } as unknown as pg.Pool;
+  const db = drizzle({ client: facade });
+
+  async function execute(op: Op): Promise<unknown> {
+    switch (op.kind) {
+      case 'all':
+        return (op.query as Executable).execute(op.params);
+      case 'first':
+        return ((await (op.query as Executable).execute(op.params)) as unknown[])[0];
+      case 'run': {
+        const result = (await (op.query as Executable).execute(op.params)) as { rowCount?: number | null };
+        return { changes: result.rowCount ?? 0 };
+      }
+      case 'values': {
+        const { sql, params } = (op.query as Renderable).toSQL();
+        const result = await clientNow().query({ text: sql, values: fillPlaceholders(params, op.params ?? {}), rowMode: 'array' });
+        return result.rows;
+      }
+      case 'rowById': {
+        const rows = (await (op.db as unknown as AnyDb).select().from(op.table).where(eq(op.table.id, op.id)).execute()) as unknown[];
+        return rows[0];
+      }
+      case 'insertReturning':
+        return ((await (op.db as unknown as AnyDb).insert(op.table).values(op.values).returning().execute()) as unknown[])[0];
+      case 'insertRow':
+        await (op.db as unknown as AnyDb).insert(op.table).values(op.values).execute();
+        return undefined;
+      case 'updateReturning': {
+        const set = { ...op.values, ...op.fixed };
+        const rows = await (op.db as unknown as AnyDb).update(op.table).set(set).where(eq(op.table.id, op.id)).returning().execute();
+        return (rows as unknown[])[0];
+      }
+      case 'tx':
+        return transaction(op.body, op.options.ifFree === true);
+      case 'lock': {
+        const unit = units.getStore();
+        if (!unit) throw new Error(`lock(${op.name}) outside a transaction: wrap the program in tx()`);
+        await unit.client.query(LOCK_SQL[op.mode], [op.name, op.key]);
+        return undefined;
+      }
+      case 'stamp':
+        return op.source.stamp();
+    }
+  }
+
+  async function transaction(body: () => Program<unknown>, ifFree: boolean): Promise<unknown> {
+    const outer = units.getStore();
+    if (outer) {
+      // Inside a transaction: a savepoint, as on SQLite (a request's write joins its unit).
+      const name = `sp${++outer.savepoints}`;
+      await outer.client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await drive(body());
+        await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw err;
+      } finally {
+        outer.savepoints--;
+      }
+    }
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      // Write now or not at all: give up on a lock at once (lock_timeout 0 would mean never).
+      if (ifFree) await client.query("SET LOCAL lock_timeout = '1ms'");
+      const result = await units.run({ client, savepoints: 0 }, () => drive(body()));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+      if (ifFree && sqlState(err) === LOCK_NOT_AVAILABLE) return BUSY;
+      throw err;
+    } finally {
+      // A client whose rollback failed is discarded, not returned to the pool mid-transaction.
+      client.release(broken);
+    }
+  }
+
+  /** Drives the program: each operation's result (or error) goes back into the generator. */
+  async function drive<T>(program: Program<T>): Promise<T> {
+    let step = program.next();
+    while (!step.done) {
+      let result: unknown;
+      try {
+        result = await execute(step.value);
+      } catch (err) {
+        step = program.throw(err);
+        continue;
+      }
+      step = program.next(result);
+    }
+    return step.value;
+  }
+
+  return { db, run: drive, inTransaction: () => units.getStore() !== undefined };
+}

@@ -1,0 +1,155 @@
+import type { SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from './sqlite/client.js';
+
+// Database work as generator "programs" (docs/postgres-plan.md §3.2 B, "Phase 2 as built"): a
+// repository function is a `function*` that `yield*`s the operations below and returns its
+// result; it never runs a query itself. Each engine's runner drives the program: SQLite's
+// (sqlite/run.ts) synchronously, with no microtask between statements, so the group commit and
+// better-sqlite3's transactions behave as before; PostgreSQL's (pg/run.ts) with an `await` per
+// operation. One copy of the repository code serves both.
+//
+// Queries are built as today, from the repository's `db` (on PostgreSQL the pg one, typed as the
+// SQLite one: the builder API is the same at run time) and handed to an operation unrun. A
+// program that is made but neither `yield*`ed nor run does nothing: eslint's
+// local/no-unused-program (eslint-rules/) says so.
+
+/** Values for a prepared query's placeholders (`sql.placeholder('hash')`). */
+export type Params = Record<string, unknown>;
+type Row = Record<string, unknown>;
+
+/** Something that can change without this process knowing: a cache is valid while its stamp is. */
+export interface StampSource {
+  stamp(): string | undefined | PromiseLike<string | undefined>;
+}
+
+export interface TxOptions {
+  /**
+   * Write now or not at all: SQLite begins IMMEDIATE without waiting for a lock another process
+   * holds, PostgreSQL gives up on a row lock at once; the program then gets BUSY.
+   */
+  ifFree?: boolean;
+}
+
+/** What txIfFree() returns when the write could not begin at once. */
+export const BUSY: unique symbol = Symbol('busy');
+export type Busy = typeof BUSY;
+
+/** The operations a program yields; only the runners look inside. */
+export type Op =
+  | { kind: 'all' | 'first' | 'run' | 'values'; query: unknown; params: Params | undefined }
+  | { kind: 'insertReturning' | 'insertRow'; db: Db; table: SQLiteTable; values: Row }
+  | { kind: 'rowById'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number }
+  | { kind: 'updateReturning'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number; values: Row; fixed: Record<string, SQL> | undefined }
+  | { kind: 'tx'; body: () => Program<unknown>; options: TxOptions }
+  | { kind: 'lock'; name: string; key: number; mode: 'shared' | 'exclusive' }
+  | { kind: 'stamp'; source: StampSource };
+
+/** Database work that, run, returns T. */
+export type Program<T> = Generator<Op, T, unknown>;
+
+export type Awaitable<T> = T | Promise<T>;
+
+/** What runs programs: an engine. SQLite's returns T itself, PostgreSQL's a promise. */
+export interface ProgramRunner {
+  run<T>(program: Program<T>): Awaitable<T>;
+}
+
+// The result types flow from the query: a SQLite builder's `.all()`/`.get()`/`.values()` (the
+// types the repositories see), or else what a PostgreSQL builder or prepared query resolves to.
+type Resolved<Q> = Q extends PromiseLike<infer R> ? R : Q extends { execute: (...args: never[]) => Promise<infer R> } ? R : never;
+type Rows<Q> = Q extends { all: (...args: never[]) => infer R } ? R : Resolved<Q>;
+type FirstRow<Q> = Q extends { get: (...args: never[]) => infer R } ? R : Resolved<Q> extends readonly (infer R)[] ? R | undefined : never;
+type ValueRows<Q> = Q extends { values: (...args: never[]) => infer R } ? R : unknown[][];
+
+/** Every row. */
+export function* all<Q extends object>(query: Q, params?: Params): Program<Rows<Q>> {
+  return (yield { kind: 'all', query, params }) as Rows<Q>;
+}
+
+/** The first row, or undefined. */
+export function* first<Q extends object>(query: Q, params?: Params): Program<FirstRow<Q>> {
+  return (yield { kind: 'first', query, params }) as FirstRow<Q>;
+}
+
+/** A statement without rows (insert, update, delete): how many rows it changed. */
+export function* run(query: object, params?: Params): Program<{ changes: number }> {
+  return (yield { kind: 'run', query, params }) as { changes: number };
+}
+
+/** Every row as an array of column values in select order, undecoded (hot paths' row mappers). */
+export function* values<Q extends object>(query: Q, params?: Params): Program<ValueRows<Q>> {
+  return (yield { kind: 'values', query, params }) as ValueRows<Q>;
+}
+
+/** The row with this id, or undefined (SQLite: prepared once per table). */
+export function* rowById<T extends SQLiteTable & { id: SQLiteColumn }>(db: Db, table: T, id: number): Program<T['$inferSelect'] | undefined> {
+  return (yield { kind: 'rowById', db, table, id }) as T['$inferSelect'] | undefined;
+}
+
+/** Inserts a row and returns it (SQLite: a statement prepared once per shape, sqlite/prepared.ts). */
+export function* insertReturning<T extends SQLiteTable>(db: Db, table: T, row: T['$inferInsert']): Program<T['$inferSelect']> {
+  return (yield { kind: 'insertReturning', db, table, values: row as Row }) as T['$inferSelect'];
+}
+
+/** Inserts a row. */
+export function* insertRow<T extends SQLiteTable>(db: Db, table: T, row: T['$inferInsert']): Program<void> {
+  yield { kind: 'insertRow', db, table, values: row as Row };
+}
+
+/** Updates the row with this id and returns it, or undefined; `fixed`: SQL values (`version + 1`). */
+export function* updateReturning<T extends SQLiteTable & { id: SQLiteColumn }>(
+  db: Db, table: T, id: number, set: Partial<T['$inferInsert']>, fixed?: Record<string, SQL>,
+): Program<T['$inferSelect'] | undefined> {
+  return (yield { kind: 'updateReturning', db, table, id, values: set as Row, fixed }) as T['$inferSelect'] | undefined;
+}
+
+/**
+ * `body` in one transaction: committed when it returns, rolled back when it throws. Inside
+ * another transaction (or a request's write on either engine) it is a savepoint, so a failing
+ * one rolls back alone, as today. `body` is a generator function, called by the runner.
+ */
+export function* tx<T>(body: () => Program<T>): Program<T> {
+  return (yield { kind: 'tx', body, options: {} }) as T;
+}
+
+/** As tx(), but only if the write can begin at once; BUSY when another writer holds the lock. */
+export function* txIfFree<T>(body: () => Program<T>): Program<T | Busy> {
+  return (yield { kind: 'tx', body, options: { ifFree: true } }) as T | Busy;
+}
+
+/**
+ * A named lock held to the end of the transaction (docs/postgres-plan.md §3.5): nothing on SQLite,
+ * whose writes are serial; a transaction-level advisory lock on PostgreSQL.
+ */
+export function* lock(name: string, key: number, mode: 'shared' | 'exclusive' = 'exclusive'): Program<void> {
+  yield { kind: 'lock', name, key, mode };
+}
+
+/** The source's change stamp now (SQLite: data_version per turn; PostgreSQL: a snapshot). */
+export function* stamp(source: StampSource): Program<string | undefined> {
+  return (yield { kind: 'stamp', source }) as string | undefined;
+}
+
+/** A repository's programs. */
+type Programs = Record<string, (...args: never[]) => Program<unknown>>;
+
+/** The same methods, each running its program on the engine. */
+export type Ran<R extends Programs> = {
+  [K in keyof R]: R[K] extends (...args: infer A) => Program<infer T> ? (...args: A) => Awaitable<T> : never;
+};
+
+/**
+ * A repository's programs as the services hand them out (routes, jobs, scripts, tests): each
+ * method runs its program on the engine and returns the result, itself on SQLite, a promise on
+ * PostgreSQL; callers `await` it. On SQLite that `await` comes after the synchronous write, so a
+ * write handler still writes before it awaits (http/database.ts). The raw programs stay
+ * available to compose into other programs with `yield*`.
+ */
+export function ran<R extends Programs>(runner: ProgramRunner, programs: R): Ran<R> {
+  const out: Record<string, unknown> = {};
+  for (const [name, program] of Object.entries(programs)) {
+    out[name] = (...args: never[]) => runner.run(program(...args));
+  }
+  return out as Ran<R>;
+}

@@ -1,0 +1,89 @@
+import { eq, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../../db/sqlite/client.js';
+import { auditEvents } from '../../db/sqlite/schema.js';
+import { first, insertReturning, insertRow, run, updateReturning, type Program } from '../../db/program.js';
+import { ReferencedError } from '../../errors.js';
+import type { Actor } from '../../domain/actor.js';
+import type { Operation } from '../audit/repository.js';
+import { nowIso } from './crud.js';
+
+// crud.ts's audited writes as programs (db/program.ts), for the modules converted to them
+// (docs/postgres-plan.md, "Phase 2 as built"). The same rules: one transaction (the caller's tx())
+// changes the row, bumps its version (the ETag) and records the audit event with before and
+// after. crud.ts keeps the synchronous versions for modules not yet converted; it goes when the
+// last one is.
+
+type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
+
+/** Records one audit event (the insert is prepared once on SQLite). */
+export function* recordAudit(
+  db: Db, actor: Actor, entityType: string, entityId: number | string, operation: Operation, before: unknown, after: unknown,
+): Program<void> {
+  yield* insertRow(db, auditEvents, {
+    actor: actor.name,
+    entityType,
+    entityId: String(entityId),
+    operation,
+    before: before ?? null,
+    after: after ?? null,
+    requestId: actor.requestId ?? null,
+  });
+}
+
+export function* insertAudited<T extends SQLiteTable>(
+  db: Db, actor: Actor, entityType: string, table: T, values: T['$inferInsert'],
+): Program<T['$inferSelect']> {
+  const row = (yield* insertReturning(db, table, values)) as T['$inferSelect'] & { id: number };
+  yield* recordAudit(db, actor, entityType, row.id, 'create', null, row);
+  return row;
+}
+
+export function* updateAudited<T extends Versioned>(
+  db: Db, actor: Actor, entityType: string, table: T, before: T['$inferSelect'] & { id: number },
+  changes: Partial<T['$inferInsert']>, operation: Operation = 'update',
+): Program<T['$inferSelect']> {
+  const set = { ...changes, updatedAt: nowIso() } as Partial<T['$inferInsert']>;
+  const after = (yield* updateReturning(db, table, before.id, set, { version: sql`${table.version} + 1` }))!;
+  yield* recordAudit(db, actor, entityType, before.id, operation, before, after);
+  return after;
+}
+
+export interface Reference {
+  /** Plural, for the message: "actions". */
+  label: string;
+  count: () => Program<number>;
+}
+
+/**
+ * What refers to a record, as the caller may be told (crud.ts referencesSeenBy): each visible
+ * kind under its own label, every hidden one counted together under a neutral label, given only
+ * when nothing visible refers.
+ */
+export function referencesSeenBy(visible: Reference[], hidden: (() => Program<number>)[]): Reference[] {
+  function* count(): Program<number> {
+    for (const r of visible) if ((yield* r.count()) > 0) return 0;
+    let n = 0;
+    for (const counted of hidden) n += yield* counted();
+    return n;
+  }
+  return [...visible, { label: 'other records', count }];
+}
+
+/** Deletes a row unless something refers to it (409 naming what does). */
+export function* deleteAudited<T extends Versioned>(
+  db: Db, actor: Actor, entityType: string, label: string, table: T, before: T['$inferSelect'] & { id: number },
+  references: Reference[],
+): Program<void> {
+  const blocking: string[] = [];
+  for (const r of references) if ((yield* r.count()) > 0) blocking.push(r.label);
+  if (blocking.length > 0) throw new ReferencedError(label, before.id, blocking.join(', '));
+  yield* run(db.delete(table).where(eq(table.id, before.id)));
+  yield* recordAudit(db, actor, entityType, before.id, 'delete', before, null);
+}
+
+/** How many rows match (count(*) as an int on both engines). */
+export function* countWhere(db: Db, table: SQLiteTable, where: SQL): Program<number> {
+  const row = yield* first(db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table).where(where));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,175 @@
+import t from 'tap';
+import pg from 'pg';
+import { eq, sql } from 'drizzle-orm';
+import { integer, pgSchema, serial, text } from 'drizzle-orm/pg-core';
+import { all, BUSY, first, lock, run, stamp, tx, txIfFree, values, type Program } from '../../src/db/program.js';
+import { createPgRunner } from '../../src/db/pg/run.js';
+import { until } from '../helper.js';
+
+// The PostgreSQL runner of programs (src/db/pg/run.ts) on the real server, against a schema of
+// its own made and dropped here (the app's PostgreSQL schema is another branch's work). Skipped,
+// saying so, when no PostgreSQL answers.
+
+const URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SCHEMA = `i18_programs_${process.pid}`;
+const space = pgSchema(SCHEMA);
+const notes = space.table('notes', {
+  id: serial('id').primaryKey(),
+  body: text('body').notNull(),
+  n: integer('n').notNull().default(0),
+});
+
+const pool = new pg.Pool({ connectionString: URL, max: 4, connectionTimeoutMillis: 3000 });
+const reachable = await pool.query('SELECT 1').then(() => true, (err: Error) => {
+  t.comment(`PostgreSQL not reachable at ${URL} (${err.message}): the PostgreSQL runner's tests are skipped`);
+  return false;
+});
+
+if (!reachable) {
+  await pool.end();
+  t.pass('skipped: no PostgreSQL');
+} else {
+  await pool.query(`CREATE SCHEMA ${SCHEMA}`);
+  await pool.query(`CREATE TABLE ${SCHEMA}.notes (id serial PRIMARY KEY, body text NOT NULL, n integer NOT NULL DEFAULT 0)`);
+  t.teardown(async () => {
+    await pool.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
+    await pool.end();
+  });
+  const runner = createPgRunner(pool);
+  const { db } = runner;
+  const bodies = async () => (await pool.query(`SELECT body FROM ${SCHEMA}.notes ORDER BY id`)).rows.map((r: { body: string }) => r.body);
+  const clear = () => pool.query(`TRUNCATE ${SCHEMA}.notes RESTART IDENTITY`);
+
+  /** A promise the test settles, so a program can be held mid-transaction. */
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<string | undefined>((resolve) => (open = () => resolve(undefined)));
+    return { source: { stamp: () => opened }, open };
+  };
+
+  t.beforeEach(clear);
+
+  t.test('results come back through yield*: rows, first row, changed count, raw values', async (t) => {
+    function* program(): Program<{ inserted: string; found?: string; changed: number; rows: number; raw: unknown }> {
+      const row = yield* first(db.insert(notes).values({ body: 'Bus shelter repairs', n: 1 }).returning());
+      yield* run(db.insert(notes).values({ body: 'Library hours', n: 2 }));
+      const { changes } = yield* run(db.update(notes).set({ n: sql`${notes.n} + 10` }));
+      const found = yield* first(db.select().from(notes).where(eq(notes.body, 'Library hours')));
+      const rows = yield* all(db.select().from(notes));
+      const raw = yield* values(db.select({ id: notes.id, n: notes.n }).from(notes).where(eq(notes.id, sql.placeholder('id'))), { id: 1 });
+      return { inserted: row!.body, found: found?.body, changed: changes, rows: rows.length, raw };
+    }
+    t.same(await runner.run(program()), { inserted: 'Bus shelter repairs', found: 'Library hours', changed: 2, rows: 2, raw: [[1, 11]] });
+  });
+
+  t.test('a transaction commits what its body wrote, on one connection', async (t) => {
+    const pids = await runner.run(tx(function* () {
+      const seen: number[] = [];
+      for (const body of ['One', 'Two']) {
+        yield* run(db.insert(notes).values({ body }));
+        seen.push((yield* first(db.select({ pid: sql<number>`pg_backend_pid()` }).from(notes).limit(1)))!.pid);
+      }
+      return seen;
+    }));
+    t.equal(new Set(pids).size, 1, 'every statement of the transaction on the same server process');
+    t.same(await bodies(), ['One', 'Two']);
+  });
+
+  t.test('a body that throws is rolled back and the error reaches the caller', async (t) => {
+    await t.rejects(runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Half a write' }));
+      throw new Error('refused');
+    })), { message: 'refused' });
+    t.same(await bodies(), [], 'nothing of it was kept');
+  });
+
+  t.test('a failing statement is thrown into the program, which may catch it', async (t) => {
+    const answer = await runner.run(tx(function* () {
+      try {
+        yield* run(db.insert(notes).values({ body: null as unknown as string }));
+        return 'inserted';
+      } catch (err) {
+        return (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? 'no code';
+      }
+    })).catch((err: Error) => `rejected: ${err.message}`);
+    // PostgreSQL aborts the transaction at a failed statement; the program saw the error.
+    t.equal(answer, '23502', 'the not-null violation, as the program saw it');
+  });
+
+  t.test('a transaction inside a transaction is a savepoint: it rolls back alone', async (t) => {
+    const outcome = await runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Kept' }));
+      try {
+        yield* tx(function* () {
+          yield* run(db.insert(notes).values({ body: 'Undone' }));
+          throw new Error('inner refused');
+        });
+      } catch (err) {
+        yield* run(db.insert(notes).values({ body: `After ${(err as Error).message}` }));
+      }
+      return yield* all(db.select({ body: notes.body }).from(notes).orderBy(notes.id));
+    }));
+    t.same(outcome.map((r) => r.body), ['Kept', 'After inner refused'], 'inside, the savepoint was undone');
+    t.same(await bodies(), ['Kept', 'After inner refused'], 'and committed so');
+  });
+
+  t.test('two programs at once keep their own transactions: an uncommitted write is not seen by the other', async (t) => {
+    const held = gate();
+    const writer = runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Pending' }));
+      yield* stamp(held.source); // waits here, mid-transaction
+      return 'committed';
+    }));
+    await until(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()`)).rows[0].n > 0, 'the writer to be mid-transaction');
+    const seen = await runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Other' }));
+      return (yield* all(db.select({ body: notes.body }).from(notes))).map((r) => r.body);
+    }));
+    t.same(seen, ['Other'], "the other program sees its own row, not the writer's uncommitted one");
+    held.open();
+    t.equal(await writer, 'committed');
+    t.same((await bodies()).sort(), ['Other', 'Pending']);
+  });
+
+  t.test('a named lock makes a second transaction wait for the first', async (t) => {
+    const held = gate();
+    const order: string[] = [];
+    const first_ = runner.run(tx(function* () {
+      yield* lock('committee', 7);
+      order.push('first locked');
+      yield* stamp(held.source);
+      order.push('first done');
+    }));
+    await until(() => order.includes('first locked'), 'the first to hold the lock');
+    const second = runner.run(tx(function* () {
+      yield* lock('committee', 7);
+      order.push('second locked');
+    }));
+    await until(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n > 0, 'the second to wait for the lock');
+    t.same(order, ['first locked'], 'the second waits');
+    held.open();
+    await Promise.all([first_, second]);
+    t.same(order, ['first locked', 'first done', 'second locked']);
+    await t.rejects(runner.run(lock('committee', 7)), /outside a transaction/, 'a lock needs a transaction to end with');
+  });
+
+  t.test('txIfFree gives BUSY while another transaction holds the row, and writes once it is free', async (t) => {
+    await pool.query(`INSERT INTO ${SCHEMA}.notes (body) VALUES ('Locked')`);
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT * FROM ${SCHEMA}.notes FOR UPDATE`);
+      const touch = () => txIfFree(function* () {
+        yield* run(db.update(notes).set({ n: 1 }).where(eq(notes.id, 1)));
+        return 'written';
+      });
+      t.equal(await runner.run(touch()), BUSY, 'busy: nothing waited for');
+      await other.query('COMMIT');
+      t.equal(await runner.run(touch()), 'written');
+    } finally {
+      other.release();
+    }
+    t.equal((await pool.query(`SELECT n FROM ${SCHEMA}.notes`)).rows[0].n, 1);
+    t.notOk(runner.inTransaction());
+  });
+}
