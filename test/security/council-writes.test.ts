@@ -98,7 +98,7 @@ t.test('a draft read for another council\'s committee is read as for a missing o
   // A zone far from the default, so that reading the minutes in it would show in startsAt.
   const zoned = await api.request({ method: 'PATCH', url: `/v1/committees/${warrington.committeeId}`, payload: { timezone: 'Pacific/Auckland' } });
   t.equal(zoned.statusCode, 200);
-  const clerk = key('Halton clerk', ['write'], { authority: HALTON.authority });
+  const clerk = await key('Halton clerk', ['write'], { authority: HALTON.authority });
   const text = 'Minutes of the meeting held on Monday 18 November 2024 at 6.30pm\n\n1. Apologies\nNone.';
   const draft = (committeeId: number, as: string) => api.request({ method: 'POST', url: '/v1/imports/minutes', as, payload: { text, committeeId } });
   const theirs = await draft(warrington.committeeId, clerk);
