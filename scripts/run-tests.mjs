@@ -1,6 +1,7 @@
 // Runs the tap suite and ends with the line CI reads: "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
 
 // Test files run side by side, one more than there are processors: much of a file's time is
 // spent waiting (for a child process, a worker thread, an fsync), and tap's own default leaves
@@ -9,19 +10,32 @@ import { availableParallelism } from 'node:os';
 const args = process.argv.slice(2);
 const jobs = args.some((a) => /^(-j|--jobs)/.test(a)) ? [] : [`--jobs=${availableParallelism() + 1}`];
 
-const child = spawn('npx', ['tap', ...jobs, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+// The PostgreSQL tests (issue 18) clone one template database made and migrated here, once per
+// run (scripts/test-pg.mjs), and every database of the run is dropped at the end. Without a
+// reachable PostgreSQL they skip, and the summary says so.
+const server = await findTestPostgres();
+let pgRun;
+if (server) {
+  await sweepOld(server);
+  pgRun = await createTemplate(server);
+}
+const env = { ...process.env, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
+
+const child = spawn('npx', ['tap', ...jobs, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   tail = (tail + chunk.toString()).slice(-4000);
 });
-child.on('close', (code) => {
+child.on('close', async (code) => {
+  if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
   // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
   const summary = [...tail.matchAll(/# \{ ([^}]*)\}/g)].pop()?.[1] ?? '';
   const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(summary)?.[1] ?? 0);
   const passed = field('pass');
   const failed = field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0);
   const skipped = field('skip') + field('todo');
+  if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
   process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   process.exit(code ?? 1);
 });

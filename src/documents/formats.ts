@@ -1,6 +1,5 @@
 import { negotiateAmong } from '../jobs/report-formats.js';
 import { documentCsv } from './csv.js';
-import { documentDocx } from './docx.js';
 import { documentHtml } from './html.js';
 import { documentMarkdown } from './markdown.js';
 import type { DocumentModel } from './model.js';
@@ -37,7 +36,8 @@ export async function renderDocument(model: DocumentModel, format: DocumentForma
     case 'json': return { body: JSON.stringify(model), contentType };
     case 'csv': return { body: documentCsv(model), contentType };
     case 'md': return { body: documentMarkdown(model), contentType };
-    case 'docx': return { body: await documentDocx(model), contentType };
+    // The Word writer (the docx library) loads with the first Word document, not at start-up.
+    case 'docx': return { body: await (await import('./docx.js')).documentDocx(model), contentType };
     case 'html': {
       const { html, contentSecurityPolicy } = documentHtml(model);
       return { body: html, contentType, contentSecurityPolicy };
