@@ -159,9 +159,10 @@ t.test('the overdue report cites each action by reference first, escaped as ever
   t.same(Object.keys(json.meetings[0].overdue[0]).slice(0, 2), ['id', 'reference']);
 
   const csv = (await get('csv')).body.split('\n');
-  t.match(csv[0], /^reference,as_of,section,/);
-  t.match(csv[1], /^CYPF \(24\/25\) 01,2024-08-23,overdue,/);
-  t.match(csv[2], /^"'=HYPERLINK\(""x""\)\|\*a\* <b>",2024-08-23,/, 'a formula is made inert');
+  // The document model's columns (documents/csv.ts), the reference first; section and as_of after.
+  t.match(csv[0], /^reference,table,action_id,.*,section,.*,as_of$/);
+  t.match(csv[1], /^CYPF \(24\/25\) 01,Overdue \(2\),.*,overdue,.*,2024-08-23$/);
+  t.match(csv[2], /^"'=HYPERLINK\(""x""\)\|\*a\* <b>",Overdue \(2\),.*,2024-08-23$/, 'a formula is made inert');
 
   // Markdown and HTML are the agenda-pack document (documents/): the reference heads each row.
   const md = (await get('md')).body;

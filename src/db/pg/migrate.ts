@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { migrationsFolderOf } from '../migrations-folder.js';
 
 /**
  * The session advisory lock (class 3, key 0) held while migrating: processes starting together
@@ -11,16 +9,8 @@ import pg from 'pg';
  */
 export const MIGRATION_LOCK = [3, 0] as const;
 
-/** migrations/pg, the committed drizzle-kit output, found from this file whether run from src/ or dist/. */
-export function pgMigrationsFolder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'migrations', 'pg');
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('migrations/pg folder not found');
-}
+/** migrations/pg, the committed drizzle-kit output for PostgreSQL. */
+export const pgMigrationsFolder = (): string => migrationsFolderOf('pg');
 
 /**
  * Applies migrations/pg's pending migrations to the database, in one transaction, under

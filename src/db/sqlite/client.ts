@@ -4,8 +4,8 @@ import { drizzleOver } from './connection.js';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { migrationsFolderOf } from '../migrations-folder.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -18,16 +18,8 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** The committed drizzle-kit output for SQLite, found from this file whether run from src/ or dist/. */
-export function migrationsFolder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'migrations', 'sqlite');
-    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('migrations folder not found');
-}
+/** migrations/sqlite, the committed drizzle-kit output for SQLite. */
+export const migrationsFolder = (): string => migrationsFolderOf('sqlite');
 
 /**
  * Creates the database's directory one level at a time. Node's recursive mkdirSync never returns
