@@ -1,5 +1,6 @@
 // Runs the tap suite and ends with the line CI reads: "N passed, N failed".
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
 
@@ -9,6 +10,16 @@ import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.m
 // directory (each makes its own temporary one), so any two can run at once.
 const args = process.argv.slice(2);
 const jobs = args.some((a) => /^(-j|--jobs)/.test(a)) ? [] : [`--jobs=${availableParallelism() + 1}`];
+
+// tap is installed built with its default plugins, @tapjs/typescript among them; package.json
+// drops that one (tsx compiles). tap notices and rebuilds itself on its first run, but only after
+// its runner has fixed the loaders every test process starts with: on a fresh install the whole
+// first run would load ts-node beside tsx in each of its ~140 processes. Rebuilt first instead.
+const built = readFileSync(new URL('../node_modules/@tapjs/test/test-built/dist/esm/index.js', import.meta.url), 'utf8');
+if (built.includes('@tapjs/typescript')) {
+  const rebuilt = spawnSync('npx', ['tap', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (rebuilt.status !== 0) process.exit(rebuilt.status ?? 1);
+}
 
 // The PostgreSQL tests (issue 18) clone one template database made and migrated here, once per
 // run (scripts/test-pg.mjs), and every database of the run is dropped at the end. Without a
