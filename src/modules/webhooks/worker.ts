@@ -74,13 +74,27 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
   let stopped = true;
   let pause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
 
-  // When the last batch went, and how busy the event loop has been since (see BUSY_SHARE).
-  let lastBatch = { at: -Infinity, loop: performance.eventLoopUtilization() };
-  /** Waits out the rest of PACE_MS since the last batch if the server has been busy since; true when it waited. */
+  // How busy the event loop was over the last whole window of at least PACE_MS (see BUSY_SHARE).
+  // Measured over a finished window, not since the last batch: checked just after a batch, that
+  // span is a few microseconds of this very code, always "busy", and the worker would crawl at
+  // one batch per PACE_MS even on an idle server.
+  let window = { at: performance.now(), loop: performance.eventLoopUtilization() };
+  let busy = false;
+  function serverBusy(): boolean {
+    const now = performance.now();
+    if (now - window.at >= PACE_MS) {
+      const loop = performance.eventLoopUtilization();
+      busy = performance.eventLoopUtilization(loop, window.loop).utilization > BUSY_SHARE;
+      window = { at: now, loop };
+    }
+    return busy;
+  }
+  let lastBatchAt = -Infinity;
+  /** Waits out the rest of PACE_MS since the last batch while the server is busy; true when it waited. */
   async function paced(): Promise<boolean> {
     if (manual || stopped) return false;
-    const wait = lastBatch.at + PACE_MS - performance.now();
-    if (wait <= 0 || performance.eventLoopUtilization(lastBatch.loop).utilization <= BUSY_SHARE) return false;
+    const wait = lastBatchAt + PACE_MS - performance.now();
+    if (wait <= 0 || !serverBusy()) return false;
     await new Promise<void>((resolve) => {
       pause = { timer: setTimeout(resolve, wait), resolve };
       pause.timer.unref();
@@ -130,7 +144,7 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
         const due = rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)) ?? [];
         if (due.length === 0) return attempted;
         await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
-        lastBatch = { at: performance.now(), loop: performance.eventLoopUtilization() };
+        lastBatchAt = performance.now();
         attempted += due.length;
         if (stopped && !manual) return attempted;
       }
