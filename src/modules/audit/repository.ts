@@ -24,7 +24,14 @@ export function recordAudit(
   after: unknown,
 ): void {
   // Every write records one: the insert is prepared once (db/sqlite/prepared.ts).
-  insertRow(tx, auditEvents, {
+  insertRow(tx, auditEvents, auditRow(actor, entityType, entityId, operation, before, after));
+}
+
+/** The audit event's row: one shape for the synchronous writes here and the programs' (shared/audited.ts). */
+export function auditRow(
+  actor: Actor, entityType: string, entityId: number | string, operation: Operation, before: unknown, after: unknown,
+): typeof auditEvents.$inferInsert {
+  return {
     actor: actor.name,
     entityType,
     entityId: String(entityId),
@@ -32,7 +39,7 @@ export function recordAudit(
     before: before ?? null,
     after: after ?? null,
     requestId: actor.requestId ?? null,
-  });
+  };
 }
 
 export interface AuditEvent {

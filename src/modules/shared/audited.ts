@@ -5,7 +5,7 @@ import { auditEvents } from '../../db/sqlite/schema.js';
 import { first, insertReturning, insertRow, run, updateReturning, type Program } from '../../db/program.js';
 import { ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
-import type { Operation } from '../audit/repository.js';
+import { auditRow, type Operation } from '../audit/repository.js';
 import { nowIso } from './crud.js';
 
 // crud.ts's audited writes as programs (db/program.ts), for the modules converted to them
@@ -20,15 +20,7 @@ type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; update
 export function* recordAudit(
   db: Db, actor: Actor, entityType: string, entityId: number | string, operation: Operation, before: unknown, after: unknown,
 ): Program<void> {
-  yield* insertRow(db, auditEvents, {
-    actor: actor.name,
-    entityType,
-    entityId: String(entityId),
-    operation,
-    before: before ?? null,
-    after: after ?? null,
-    requestId: actor.requestId ?? null,
-  });
+  yield* insertRow(db, auditEvents, auditRow(actor, entityType, entityId, operation, before, after));
 }
 
 export function* insertAudited<T extends SQLiteTable>(
