@@ -1,6 +1,6 @@
 import { and, inArray, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Reader } from '../domain/visibility.js';
-import { actions } from './sqlite/schema.js';
+import { actions } from './tables.js';
 
 // domain/visibility.ts `isVisibleTo` and `seesCommittee` as SQL, for queries that filter or count
 // rows by what the reader may see. Every query applies visibility through these.

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/sqlite/client.js';
-import { idempotencyRecords } from '../db/sqlite/schema.js';
+import { idempotencyRecords } from '../db/tables.js';
 import { IdempotencyMismatchError, IdempotentSecretNotKeptError, invalidField } from '../errors.js';
 
 // Idempotency-Key on POST (draft-ietf-httpapi-idempotency-key-header): a retry with the same

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/sqlite/client.js';
-import { committees } from '../db/sqlite/schema.js';
+import { committees } from '../db/tables.js';
 import { immediateTransaction, transaction as deferredTransaction } from '../db/sqlite/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { systemClock, todayIn, DEFAULT_TIME_ZONE, type Clock } from '../domain/clock.js';

@@ -1,6 +1,6 @@
 import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
-import { actions, actionUpdates, meetings, overdueFlags } from '../db/sqlite/schema.js';
+import { actions, actionUpdates, meetings, overdueFlags } from '../db/tables.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
 import { addWorkingDays } from '../domain/calendar.js';
 import type { AgendaPackEntry, NotificationKind } from '../domain/notifications.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
-import { actionSubscribers, committees, memberships, notifiedActions, people } from '../db/sqlite/schema.js';
+import { actionSubscribers, committees, memberships, notifiedActions, people } from '../db/tables.js';
 import type { DigestItem, RecipientRole } from '../domain/notifications.js';
 import { recipientKey } from '../modules/notifications/repository.js';
 import type { Breathe, Candidate } from './notify-candidates.js';

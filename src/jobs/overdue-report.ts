@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
 import { preparedQuery } from '../db/sqlite/prepared.js';
-import { committees, meetings } from '../db/sqlite/schema.js';
+import { committees, meetings } from '../db/tables.js';
 import { DEFAULT_TIME_ZONE, todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
 import type { LocalDate } from '../domain/local-date.js';

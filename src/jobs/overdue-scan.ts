@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { withoutWaiting } from '../db/sqlite/busy.js';
 import type { Db } from '../db/sqlite/client.js';
 import { immediateTransaction } from '../db/sqlite/transaction.js';
-import { overdueFlags } from '../db/sqlite/schema.js';
+import { overdueFlags } from '../db/tables.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';

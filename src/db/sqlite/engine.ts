@@ -6,6 +6,9 @@ import { createWriteGroups, type WriteGroups } from './group-commit.js';
 import type { Program } from '../program.js';
 import { runSqlite } from './run.js';
 import { createSearchIndex, type SearchIndexOfConnection } from './search.js';
+import { useSchema } from '../tables.js';
+import { sqliteDialect } from './dialect.js';
+import * as schema from './schema.js';
 
 // The database as the rest of the app sees it: one object per connection that owns the write
 // path's machinery — the group commit (group-commit.ts), the checkpoint worker (checkpointer.ts),
@@ -54,6 +57,7 @@ const DEFAULT_CHECKPOINTER_DELAY_MS = 1000;
 /** The engine over an open connection (tests and tools that opened it themselves). */
 export function createEngine(db: Db, options: EngineOptions = {}): Engine {
   const sqlite: Database.Database = db.$client;
+  useSchema(schema, sqliteDialect);
   const log = options.log ?? silent;
   // Set up now, outside any transaction (an in-memory database attaches its own index).
   const search = createSearchIndex(db);

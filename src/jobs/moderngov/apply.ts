@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { agendaItems, committees, meetings } from '../../db/sqlite/schema.js';
+import { agendaItems, committees, meetings } from '../../db/tables.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Clock } from '../../domain/clock.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { committees } from '../../db/sqlite/schema.js';
+import type { committees } from '../../db/tables.js';
 import { parseMinutes, type MinutesDraft } from '../../import/index.js';
 import type { MgMeeting } from '../../moderngov/client.js';
 import { timeOfMg } from '../../moderngov/mapping.js';

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions } from '../../db/sqlite/schema.js';
+import { actions } from '../../db/tables.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';

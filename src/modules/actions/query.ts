@@ -2,7 +2,7 @@ import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, typ
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
-import { actions, meetings, overdueFlags, people, sqlList } from '../../db/sqlite/schema.js';
+import { actions, meetings, overdueFlags, people, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';

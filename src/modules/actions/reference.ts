@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions, committees, referenceCounters } from '../../db/sqlite/schema.js';
+import { actions, committees, referenceCounters } from '../../db/tables.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 import { municipalYearOf } from '../../domain/municipal-year.js';
 import { defaultReferencePrefix, formatReference, parseReference } from '../../domain/reference.js';

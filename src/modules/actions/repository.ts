@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { rowById } from '../../db/sqlite/prepared.js';
-import { actions, actionUpdates, meetings } from '../../db/sqlite/schema.js';
+import { actions, actionUpdates, meetings } from '../../db/tables.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { responseDueOn } from '../../domain/executive-response.js';

@@ -1,6 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { preparedQuery, rowById, rowMapper } from '../../db/sqlite/prepared.js';
-import { agendaItems, committees, meetings, people, resolutions } from '../../db/sqlite/schema.js';
+import { agendaItems, committees, meetings, people, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
 import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, BUSY, first, run, stamp, tx, txIfFree, type Program, type Ran, type StampSource } from '../../db/program.js';
-import { apiKeys } from '../../db/sqlite/schema.js';
+import { apiKeys } from '../../db/tables.js';
 import { NotFoundError } from '../../errors.js';
 import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
 import { authorities, checkLimit, manages } from '../shared/council-limits.js';

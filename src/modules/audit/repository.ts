@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { insertRow } from '../../db/sqlite/prepared.js';
-import { auditEvents } from '../../db/sqlite/schema.js';
+import { auditEvents } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import type { AuditOperation } from '../../domain/vocabulary.js';
 import { toPage, type Page } from '../../db/keyset.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { runSqlite } from '../../db/sqlite/run.js';
-import { actions, committees, meetings } from '../../db/sqlite/schema.js';
+import { actions, committees, meetings } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Reader } from '../../domain/visibility.js';

@@ -5,7 +5,7 @@ import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { defaultReferencePrefix } from '../../domain/reference.js';
-import { actions, agendaItems, committees, declarations, imports, meetings, memberships, people, resolutions } from '../../db/sqlite/schema.js';
+import { actions, agendaItems, committees, declarations, imports, meetings, memberships, people, resolutions } from '../../db/tables.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { ConflictError, invalidField } from '../../errors.js';

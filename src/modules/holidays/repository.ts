@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { holidays } from '../../db/sqlite/schema.js';
+import { holidays } from '../../db/tables.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../domain/actor.js';
 import type { HolidaySource } from '../../domain/vocabulary.js';

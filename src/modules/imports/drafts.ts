@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { imports, people } from '../../db/sqlite/schema.js';
+import { imports, people } from '../../db/tables.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/sqlite/schema.js';
+import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/tables.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { seesCommittee, type Reader } from '../../domain/visibility.js';
 import { localDateOf } from '../../domain/local-date.js';

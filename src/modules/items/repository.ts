@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { actions, agendaItems, declarations, people, resolutions } from '../../db/sqlite/schema.js';
+import { actions, agendaItems, declarations, people, resolutions } from '../../db/tables.js';
 import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { InvalidFieldError, invalidField, type FieldError } from '../../errors.js';

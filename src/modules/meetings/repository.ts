@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/sqlite/schema.js';
+import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/tables.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import { agendaDespatchBy } from '../../domain/calendar.js';
 import { nextMeetingAfter } from '../../domain/due.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, exists, inArray, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
-import { actions, notificationActions, notifications, notifiedActions } from '../../db/sqlite/schema.js';
+import { actions, notificationActions, notifications, notifiedActions } from '../../db/tables.js';
 import { rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import type { Tx } from '../../db/sqlite/transaction.js';

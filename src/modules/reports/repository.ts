@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { actions, meetings, overdueFlags } from '../../db/sqlite/schema.js';
+import { actions, meetings, overdueFlags } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, toPage } from '../../db/keyset.js';

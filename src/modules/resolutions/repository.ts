@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { actions, agendaItems, resolutions } from '../../db/sqlite/schema.js';
+import { actions, agendaItems, resolutions } from '../../db/tables.js';
 import { isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, toPage, type Page } from '../../db/keyset.js';

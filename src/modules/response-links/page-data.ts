@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { rowById } from '../../db/sqlite/prepared.js';
-import { actionUpdates, committees, meetings } from '../../db/sqlite/schema.js';
+import { actionUpdates, committees, meetings } from '../../db/tables.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import type { OpenedLink } from './repository.js';
 

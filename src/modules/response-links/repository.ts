@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { rowById } from '../../db/sqlite/prepared.js';
-import { actions, people, responseLinks, settings } from '../../db/sqlite/schema.js';
+import { actions, people, responseLinks, settings } from '../../db/tables.js';
 import { transaction } from '../../db/sqlite/transaction.js';
 import { NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
-import { auditEvents } from '../../db/sqlite/schema.js';
+import { auditEvents } from '../../db/tables.js';
 import { first, insertReturning, insertRow, run, updateReturning, type Program } from '../../db/program.js';
 import { ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';

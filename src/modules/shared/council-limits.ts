@@ -1,5 +1,5 @@
 import type { Db } from '../../db/sqlite/client.js';
-import { committees } from '../../db/sqlite/schema.js';
+import { committees } from '../../db/tables.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 import { all, type Program } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';

@@ -4,7 +4,7 @@ import { pieceStream } from '../../db/piece-stream.js';
 import { openDatabase, type Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort } from '../../db/keyset.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/sqlite/schema.js';
+import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { listActionsStatements } from '../actions/list-query.js';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/sqlite/schema.js';
+import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/tables.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 import { ACTION_STATUSES, type ActionStatus } from '../../domain/action-lifecycle.js';
 import { isVisibleTo, seesCommittee, visibilities, type Visibility } from '../../domain/visibility.js';

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions, committees, meetings, overdueFlags, people, sqlList } from '../../db/sqlite/schema.js';
+import { actions, committees, meetings, overdueFlags, people, sqlList } from '../../db/tables.js';
 import { actionsVisibleTo, readerShape, rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { actionSubscribers, people } from '../../db/sqlite/schema.js';
+import { actionSubscribers, people } from '../../db/tables.js';
 import { transaction } from '../../db/sqlite/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import { NotFoundError } from '../../errors.js';

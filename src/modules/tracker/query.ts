@@ -2,7 +2,7 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
-import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/sqlite/schema.js';
+import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Visibility } from '../../domain/visibility.js';

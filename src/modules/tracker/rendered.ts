@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { getTableName } from 'drizzle-orm';
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
-import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/sqlite/schema.js';
+import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/tables.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
 import { renderDocument, type DocumentFormat, type RenderedDocument } from '../../documents/formats.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { meetings } from '../../db/sqlite/schema.js';
+import { meetings } from '../../db/tables.js';
 import type { Reader } from '../../domain/visibility.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';

@@ -2,7 +2,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
 import type { Db } from '../../db/sqlite/client.js';
-import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/sqlite/schema.js';
+import { committees, webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/tables.js';
 import { committeesOfLimit, limitOfColumns } from '../../domain/council-limit.js';
 import { immediateTransaction } from '../../db/sqlite/transaction.js';
 import { visibilitiesOfScopes, type ReadScope } from '../../domain/webhooks.js';

@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { ChangeCounters } from '../../db/sqlite/changes.js';
 import type { Db } from '../../db/sqlite/client.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
-import { webhookEvents, webhooks } from '../../db/sqlite/schema.js';
+import { webhookEvents, webhooks } from '../../db/tables.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { visibilities, type Visibility } from '../../domain/visibility.js';
 import { visibilitiesOfScopes, type WebhookEvent, type ReadScope } from '../../domain/webhooks.js';

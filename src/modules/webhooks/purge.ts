@@ -1,7 +1,7 @@
 import { and, asc, inArray, lt, sql } from 'drizzle-orm';
 import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
 import type { Db } from '../../db/sqlite/client.js';
-import { webhookDeliveries, webhookEvents } from '../../db/sqlite/schema.js';
+import { webhookDeliveries, webhookEvents } from '../../db/tables.js';
 import { immediateTransaction } from '../../db/sqlite/transaction.js';
 
 // The outbox's history does not grow for ever: deliveries that are done with (delivered, or

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
-import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/sqlite/schema.js';
+import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/tables.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Clock } from '../../domain/clock.js';

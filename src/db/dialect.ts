@@ -1,0 +1,23 @@
+import type { SQL, SQLWrapper } from 'drizzle-orm';
+
+// The SQL that differs between the engines (docs/postgres-plan.md §2), one implementation per
+// engine (sqlite/dialect.ts, pg/dialect.ts), found with dialectOf(db) (tables.ts). Shared code
+// builds everything else with drizzle's builders, which are the same on both.
+
+export interface Dialect {
+  readonly kind: 'sqlite' | 'postgres';
+  /** `value` contains `pattern` (a LIKE pattern, `\` escaping), ignoring case. */
+  likeInsensitive(value: SQLWrapper, pattern: string | SQLWrapper): SQL;
+  /** The boolean false, as a value (`coalesce(<condition>, false)`). */
+  readonly falseValue: SQL;
+  /** The larger of two values. */
+  greatest(a: SQLWrapper | number, b: SQLWrapper | number): SQL;
+  /** The smaller of two values. */
+  least(a: SQLWrapper | number, b: SQLWrapper | number): SQL;
+  /** `column` is one of the ids in `ids` (a placeholder or value holding a JS number array). */
+  idIn(column: SQLWrapper, ids: SQLWrapper): SQL;
+  /** The ids parameter for idIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
+  idList(ids: readonly number[]): unknown;
+  /** A second name for a table in one query (self-joins), typed as the table. */
+  alias<T extends object>(table: T, name: string): T;
+}
