@@ -1,3 +1,4 @@
+import { runSqlite } from '../db/sqlite/run.js';
 import type { Db } from '../db/sqlite/client.js';
 import { transaction } from '../db/sqlite/transaction.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -116,7 +117,7 @@ export function createNotificationPass(
           for (const item of r.items) {
             if (item.kind !== 'reminder' || item.role !== 'owner') continue;
             const row = actionById({ visibilities: allVisibilities }, item.actionId);
-            if (row) deps.events.action(tx, 'action.reminded', present(row, asOf));
+            if (row) runSqlite(db, deps.events.action('action.reminded', present(row, asOf)));
           }
         }
       });

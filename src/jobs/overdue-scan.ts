@@ -1,3 +1,4 @@
+import { runSqlite } from '../db/sqlite/run.js';
 import type { Readable } from 'node:stream';
 import { withoutWaiting } from '../db/sqlite/busy.js';
 import type { Db } from '../db/sqlite/client.js';
@@ -89,12 +90,12 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
                 .get();
               if (row) {
                 recordAudit(tx, actor, 'overdue_flag', row.id, 'create', null, row);
-                events?.flagged(tx, row);
+                if (events) runSqlite(db, events.flagged(row));
                 flagged.push(action.id);
               }
             }
           }
-          events?.scanCompleted(tx, { asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged });
+          if (events) runSqlite(db, events.scanCompleted({ asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged }));
           return flagged.length;
         },
       );

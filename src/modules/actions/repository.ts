@@ -1,3 +1,4 @@
+import { runSqlite } from '../../db/sqlite/run.js';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
@@ -124,7 +125,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
         responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
       });
       const created = present(findVisible(tx, actor, row.id), days.of(meeting.committeeId));
-      events?.action(tx, 'action.created', created);
+      if (events) runSqlite(db, events.action('action.created', created));
       return created;
     },
 
@@ -191,8 +192,8 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
       const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
       const updated = present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
-      events?.action(tx, 'action.updated', updated);
-      if (updated.status === 'responded' && before.status !== 'responded') events?.action(tx, 'action.responded', updated);
+      if (events) runSqlite(db, events.action('action.updated', updated));
+      if (events && updated.status === 'responded' && before.status !== 'responded') runSqlite(db, events.action('action.responded', updated));
       return updated;
     },
 
@@ -219,7 +220,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       if (input.rag) {
         const before = rowById(tx, actions, current.id)!;
         updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
-        events?.action(tx, 'action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId)));
+        if (events) runSqlite(db, events.action('action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId))));
       }
       return update;
     },

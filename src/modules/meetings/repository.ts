@@ -1,3 +1,4 @@
+import { runSqlite } from '../../db/sqlite/run.js';
 import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
@@ -155,7 +156,7 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
       if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
         moveNextMeetingActions(tx, actor, before.committeeId);
       }
-      events?.meeting(tx, after);
+      if (events) runSqlite(db, events.meeting(after));
       return after;
     },
 

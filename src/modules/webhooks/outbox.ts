@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
 import type { ChangeCounters } from '../../db/sqlite/changes.js';
 import type { Db } from '../../db/sqlite/client.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import { all, run, type Program } from '../../db/program.js';
 import { webhookEvents, webhooks } from '../../db/tables.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { visibilities, type Visibility } from '../../domain/visibility.js';
@@ -48,11 +48,11 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
   let generation = 0;
   let readUnder: string | undefined;
   let wanted = new Map<string, Set<Visibility>>();
-  const wants = (type: WebhookEvent, visibility: Visibility): boolean => {
+  function* wants(type: WebhookEvent, visibility: Visibility): Program<boolean> {
     const key = `${generation}:${changes.others()}`;
     if (key !== readUnder) {
       const next = new Map<string, Set<Visibility>>();
-      for (const hook of db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)).all()) {
+      for (const hook of yield* all(db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)))) {
         const seen = visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]);
         for (const event of hook.events.split(',')) {
           const set = next.get(event) ?? new Set<Visibility>();
@@ -63,15 +63,15 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
       [wanted, readUnder] = [next, key];
     }
     return wanted.get(type)?.has(visibility) ?? false;
-  };
+  }
 
   const wake = () => listeners.forEach((listener) => listener());
 
-  // `_tx`: the transaction the change runs in, on this same connection (db/sqlite/transaction.ts).
-  // `committeeId`: whose record it is, so that a webhook limited to a council hears only of its own.
-  function record(_tx: Tx, type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): void {
-    if (!wants(type, visibility)) return;
-    insert.run({ type, visibility, committeeId, data: data(), occurredAt: clock().toISOString() });
+  // A program (db/program.ts), yielded inside the change's own transaction. `committeeId`: whose
+  // record it is, so that a webhook limited to a council hears only of its own.
+  function* record(type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): Program<void> {
+    if (!(yield* wants(type, visibility))) return;
+    yield* run(insert, { type, visibility, committeeId, data: data(), occurredAt: clock().toISOString() });
     wake();
   }
 
@@ -90,31 +90,32 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
     },
 
     /** action.created, action.updated, action.responded: the action as the API returned it. */
-    action(tx: Tx, type: WebhookEvent, action: Action): void {
-      record(tx, type, action.visibility, action.committeeId, () => renderAction(action));
+    *action(type: WebhookEvent, action: Action): Program<void> {
+      yield* record(type, action.visibility, action.committeeId, () => renderAction(action));
     },
 
     /** action.flagged: the action as of the day it was flagged on, with the meeting and reason. */
-    flagged(tx: Tx, flag: { actionId: number; meetingId: number; flaggedOn: string; reason: string }): void {
+    *flagged(flag: { actionId: number; meetingId: number; flaggedOn: string; reason: string }): Program<void> {
+      // Not yet a program: actions/query.ts's statements are SQLite's until actions converts.
       const row = actionById({ visibilities }, flag.actionId);
       if (row === undefined) return;
-      record(tx, 'action.flagged', row.visibility, row.committeeId, () => {
+      yield* record('action.flagged', row.visibility, row.committeeId, () => {
         const action = renderAction(present(row, flag.flaggedOn));
         return `{"action":${action},"meetingId":${flag.meetingId},"flaggedOn":${JSON.stringify(flag.flaggedOn)},"reason":${JSON.stringify(flag.reason)}}`;
       });
     },
 
     /** meeting.updated: meetings are public (their items carry the visibility). */
-    meeting(tx: Tx, meeting: Meeting): void {
-      record(tx, 'meeting.updated', 'public', meeting.committeeId, () => renderMeeting(meeting));
+    *meeting(meeting: Meeting): Program<void> {
+      yield* record('meeting.updated', 'public', meeting.committeeId, () => renderMeeting(meeting));
     },
 
     /**
      * scan.completed: a summary. Its count is of flags on public actions alone: a count must not
      * reveal Part 2 business (DESIGN.md "Access"), and the event goes to every subscriber.
      */
-    scanCompleted(tx: Tx, scan: { asOf: string | null; committeeId: number | null; flaggedActionIds: readonly number[] }): void {
-      record(tx, 'scan.completed', 'public', scan.committeeId, () => {
+    *scanCompleted(scan: { asOf: string | null; committeeId: number | null; flaggedActionIds: readonly number[] }): Program<void> {
+      yield* record('scan.completed', 'public', scan.committeeId, () => {
         const flagsRecorded = scan.flaggedActionIds.filter((id) => actionById({ visibilities: ['public'] }, id) !== undefined).length;
         return JSON.stringify({ asOf: scan.asOf, committeeId: scan.committeeId, flagsRecorded });
       });
