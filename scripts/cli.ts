@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/sqlite/client.js';
-import { openEngine, type Engine } from '../src/db/engine.js';
+import { openSqliteEngine, type SqliteEngine } from '../src/db/sqlite/engine.js';
 import { immediateTransaction } from '../src/db/sqlite/transaction.js';
 import { InvalidFieldError } from '../src/errors.js';
 import { createServices } from '../src/services.js';
@@ -47,9 +47,11 @@ export function args<T extends ParseArgsConfig['options']>(options: T, allowPosi
 }
 
 /** The database as the server opens it (db/engine.ts), and the services over it. */
-export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; engine: Engine; services: ReturnType<typeof createServices> } {
+export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; engine: SqliteEngine; services: ReturnType<typeof createServices> } {
   const config = loadConfig(env);
-  const engine = openEngine(config);
+  // The command-line tools still write through SQLite's synchronous transactions (writing()).
+  if (config.databaseUrl) throw new UsageError('this command runs on SQLite (DATABASE_PATH) only; on PostgreSQL use the HTTP API');
+  const engine = openSqliteEngine({ path: config.databasePath, synchronous: config.databaseSynchronous });
   return { db: engine.db, engine, services: createServices(engine) };
 }
 

@@ -1,11 +1,19 @@
+import { loadConfig } from '../src/config.js';
+import { migratePg } from '../src/db/pg/migrate.js';
 import { migrationsApplied } from '../src/db/sqlite/client.js';
 import { openServices, run } from './cli.js';
 
-// Opening the database applies any pending migrations (drizzle-kit output in migrations/).
-await run('db:migrate', 'npm run db:migrate', () => {
-  const { db } = openServices();
-  const ok = migrationsApplied(db);
-  db.$client.close();
-  if (!ok) throw new Error('migrations did not apply');
+// Opening the database applies any pending migrations (drizzle-kit output in migrations/sqlite/ or,
+// with DATABASE_URL, migrations/pg/).
+await run('db:migrate', 'npm run db:migrate', async () => {
+  const config = loadConfig(process.env);
+  if (config.databaseUrl) {
+    await migratePg(config.databaseUrl);
+  } else {
+    const { db } = openServices();
+    const ok = migrationsApplied(db);
+    db.$client.close();
+    if (!ok) throw new Error('migrations did not apply');
+  }
   process.stdout.write('migrations applied\n');
 });

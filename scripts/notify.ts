@@ -21,7 +21,7 @@ async function notify(argv: string[], io: CommandIo) {
   if (asOf !== undefined && !isLocalDate(asOf)) throw new UsageError(`--as-of must be a date, YYYY-MM-DD: ${asOf}`);
   // The mail and link settings come from the environment, as the server's do.
   const config = loadConfig(io.env);
-  const engine = openEngine(config);
+  const engine = await openEngine(config);
   const services = createServices(engine, {
     responseLinks: { publicBaseUrl: config.publicBaseUrl, days: config.responseLinkDays, secret: config.linkSecret },
     mail: { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom },

@@ -34,7 +34,7 @@ async function sync(argv: string[], io: CommandIo, options: { timeoutMs?: number
   const config = loadConfig(io.env);
   const url = values.url ?? config.moderngovUrl;
   if (!url) throw new UsageError('no Modern.gov site: set MODERNGOV_URL or give --url');
-  const engine = openEngine(config);
+  const engine = await openEngine(config);
   const services = createServices(engine, { moderngov: { url, timeoutMs: options.timeoutMs ?? config.moderngovTimeoutMs, immediate: true } });
   try {
     const summary = await services.moderngovSync.run({

@@ -89,12 +89,12 @@ export async function buildApp(
   // file the app opened itself, once listening.
   const engine = options.db
     ? createEngine(options.db, { log: app.log })
-    : openEngine(config, { log: app.log });
+    : await openEngine(config, { log: app.log });
   // onClose hooks run last-registered first: this one, registered before every plugin, closes
   // the database after their own (auth writes the keys' last use) have run.
   app.addHook('onClose', async () => engine.close());
   app.decorate('db', engine.db);
-  app.decorate('engine', engine);
+  app.decorate<Engine>('engine', engine);
   app.decorate('services', createServices(engine, {
     actionReadCacheEntries: config.actionReadCacheEntries,
     clock: options.clock,

@@ -10,6 +10,7 @@ const Bool = Type.Enum(['true', 'false']);
 export const EnvSchema = Type.Object({
   PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   HOST: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
   DATABASE_PATH: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_SYNCHRONOUS: Type.Optional(Type.Enum(['FULL', 'NORMAL', 'EXTRA'])),
   LOG_LEVEL: Type.Optional(
@@ -38,6 +39,8 @@ export const EnvSchema = Type.Object({
 export interface Config {
   port: number;
   host: string;
+  /** PostgreSQL (`postgres://…`); unset: SQLite at databasePath. */
+  databaseUrl?: string;
   databasePath: string;
   /** SQLite `synchronous`: FULL makes every acknowledged write survive power loss. */
   databaseSynchronous: 'FULL' | 'NORMAL' | 'EXTRA';
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...defaultConfig,
     port,
     host: e.HOST ?? defaultConfig.host,
+    databaseUrl: e.DATABASE_URL,
     databasePath: e.DATABASE_PATH ?? defaultConfig.databasePath,
     databaseSynchronous: e.DATABASE_SYNCHRONOUS ?? defaultConfig.databaseSynchronous,
     logLevel: e.LOG_LEVEL ?? defaultConfig.logLevel,

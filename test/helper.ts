@@ -9,6 +9,7 @@ import { defaultConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/sqlite/client.js';
 import { scriptActor } from '../src/domain/actor.js';
 import type { Scope } from '../src/modules/api-keys/repository.js';
+import { onPostgres, testDatabase } from './pg.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -23,16 +24,22 @@ export interface TestApp {
  * `options.clock` fixes the instant "today" is taken at.
  */
 export async function build(t: Test, config: Partial<Config> = {}, options: Pick<BuildOptions, 'clock'> = {}): Promise<TestApp> {
-  const db = openDatabase({ path: config.databasePath ?? ':memory:' });
-  const app = await buildApp(
-    { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config },
+  const settings = { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config };
+  let app: FastifyInstance;
+  if (onPostgres() && config.databasePath === undefined) {
+    // The suite's second run (scripts/run-tests.mjs): a fresh PostgreSQL database per app.
+    const { url } = await testDatabase(t);
+    app = await buildApp({ ...settings, databaseUrl: url }, { logger: false, ...options });
+    t.teardown(() => app.close());
+  } else {
+    const db = openDatabase({ path: config.databasePath ?? ':memory:' });
     // Every write route the suite calls is held to "no await before the write" (http/database.ts).
-    { db, logger: false, checkWriteHandlers: true, ...options },
-  );
-  t.teardown(async () => {
-    await app.close();
-    db.$client.close();
-  });
+    app = await buildApp(settings, { db, logger: false, checkWriteHandlers: true, ...options });
+    t.teardown(async () => {
+      await app.close();
+      db.$client.close();
+    });
+  }
   const make = async (name: string, scopes: Scope[]) =>
     (await app.services.apiKeys.create(scriptActor('test'), name, scopes)).key;
   const keys = {

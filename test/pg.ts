@@ -10,6 +10,12 @@ import { migratePg } from '../src/db/pg/migrate.js';
 // database is asked for, and afterwards reuses a returned one, reset by scrutiny_test_reset()
 // (scripts/test-pg.mjs). Every database a process made is dropped when its tests end.
 
+/**
+ * Whether this test process runs the suite on PostgreSQL (scripts/run-tests.mjs's second run
+ * sets SCRUTINY_TEST_ENGINE=postgres): test/helper.ts's apps then open a fresh database each.
+ */
+export const onPostgres = (): boolean => process.env.SCRUTINY_TEST_ENGINE === 'postgres';
+
 /** Why PostgreSQL tests did not run. */
 export const NO_POSTGRES =
   'PostgreSQL tests skipped: no PostgreSQL reachable (TEST_DATABASE_URL, DATABASE_URL or postgres@127.0.0.1:5432)';

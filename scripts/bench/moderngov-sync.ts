@@ -58,7 +58,7 @@ export async function measureModernGovSync(log: (message: string) => void, commi
   const firstYear = new Date().getUTCFullYear() - years + 1;
   const service = await startService(committees, years, firstYear);
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-bench-sync-'));
-  const engine = openEngine({ databasePath: join(dir, 'sync.sqlite'), databaseSynchronous: 'NORMAL' });
+  const engine = await openEngine({ databasePath: join(dir, 'sync.sqlite'), databaseSynchronous: 'NORMAL' });
   const services = createServices(engine, { moderngov: { url: service.url } });
   try {
     const window = { from: `${firstYear}-01-01`, to: `${firstYear + years - 1}-12-31` };

@@ -1,17 +1,23 @@
 import type { Config } from '../config.js';
-import { createEngine, openSqliteEngine, type Engine, type EngineOptions } from './sqlite/engine.js';
+import { openPgEngine, type PgEngine } from './pg/engine.js';
+import { createEngine, openSqliteEngine, type EngineOptions, type SqliteEngine } from './sqlite/engine.js';
 
-// The one place the database engine is chosen, once, at start. Everything engine-specific (the
-// connection and its pragmas, the group commit, checkpoints, the search index, change counters)
-// lives under one folder per engine: src/db/sqlite/ today; PostgreSQL (issue 18,
-// docs/postgres-plan.md) joins as src/db/pg/ behind the same Engine.
+// The one place the database engine is chosen, once, at start: PostgreSQL when DATABASE_URL is
+// set, else SQLite at DATABASE_PATH. Everything engine-specific (connections, pragmas or the pool,
+// the group commit or the per-request transaction, checkpoints, the search index, change
+// counters) lives under one folder per engine: src/db/sqlite/, src/db/pg/.
 
-export type { Engine, EngineLog, EngineOptions } from './sqlite/engine.js';
+export type { EngineLog, EngineOptions, SqliteEngine } from './sqlite/engine.js';
+export type { PgEngine } from './pg/engine.js';
 export { createEngine };
 
-export type DatabaseSettings = Pick<Config, 'databasePath' | 'databaseSynchronous'>;
+/** Either engine; `kind` tells which. */
+export type Engine = SqliteEngine | PgEngine;
 
-/** Opens the configured database and its engine; closing the engine closes both. */
-export function openEngine(settings: DatabaseSettings, options: Omit<EngineOptions, 'ownsConnection'> = {}): Engine {
+export type DatabaseSettings = Pick<Config, 'databasePath' | 'databaseSynchronous'> & Partial<Pick<Config, 'databaseUrl'>>;
+
+/** Opens the configured database and its engine (migrated); closing the engine closes both. */
+export async function openEngine(settings: DatabaseSettings, options: Omit<EngineOptions, 'ownsConnection'> = {}): Promise<Engine> {
+  if (settings.databaseUrl) return openPgEngine(settings.databaseUrl, { log: options.log });
   return openSqliteEngine({ path: settings.databasePath, synchronous: settings.databaseSynchronous }, options);
 }

@@ -1,69 +1,116 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Engine } from '../db/engine.js';
+import type { PgEngine, SqliteEngine } from '../db/engine.js';
+import type { RequestUnit, RequestUnits } from '../db/pg/write-unit.js';
+import type { WriteGroups } from '../db/sqlite/group-commit.js';
 import { CommitFailedError, WriteOutsideGroupError } from '../errors.js';
 
-// The database at the HTTP edge: the hooks through which every request takes part in the group
-// commit (db/sqlite/group-commit.ts explains it), and the start of the engine's workers with the server.
-// (The engine is closed by app.ts, after every plugin's own onClose hook.)
+// The database at the HTTP edge: the hooks through which every write request becomes one write
+// of the engine — on SQLite a part of the group commit (db/sqlite/group-commit.ts explains it), on
+// PostgreSQL a transaction of its own (db/pg/write-unit.ts) — and the start of the engine's workers
+// with the server. (The engine is closed by app.ts, after every plugin's own onClose hook.)
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface DatabasePluginOptions {
-  /** Only the group commit and the workers' start: the rest of the engine is the services'. */
-  engine: Pick<Engine, 'writes' | 'startWorkers'>;
+  /** Only the write path and the workers' start: the rest of the engine is the services'. */
+  engine: Pick<SqliteEngine, 'kind' | 'writes' | 'startWorkers'> | Pick<PgEngine, 'kind' | 'writes' | 'startWorkers'>;
   /** Start the engine's worker threads once listening (the server; never for inject-only apps). */
   workers?: boolean;
   /**
    * Fail, as a 500, a write whose handler was still running when the group it joined committed:
    * it awaited something before (or while) writing, so its writes ran outside the group. On in
-   * tests (test/helper.ts), so that every write route the suite calls is held to the rule.
+   * tests (test/helper.ts), so that every write route the suite calls is held to the rule. (SQLite
+   * only: on PostgreSQL the whole handler runs inside its transaction, awaits and all.)
    */
   checkHandlers?: boolean;
 }
 
+/** SQLite: each write request joins the open group and answers once the group is durable. */
+function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: boolean) {
+  const firstGroup = new WeakMap<FastifyRequest, number>();
+  const failed = new WeakSet<FastifyRequest>();
+  const joined = new WeakMap<FastifyRequest, number>();
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    firstGroup.set(request, writes.current());
+    done();
+  });
+
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!WRITES.has(request.method)) return done();
+    if (!checkHandlers) return writes.join(done);
+    writes.join((err) => {
+      const group = writes.open();
+      if (err === undefined && group !== undefined) joined.set(request, group);
+      done(err);
+    });
+  });
+
+  // Registered after idempotency, so a stored replay record commits in the same group.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (failed.has(request)) return done(null, payload); // the error response for a failed commit
+    if (checkHandlers && joined.has(request) && writes.open() !== joined.get(request)) {
+      failed.add(request);
+      return done(new WriteOutsideGroupError(request.method, request.url));
+    }
+    writes.whenDurable(firstGroup.get(request) ?? writes.current(), (failure) => {
+      if (failure === undefined) return done(null, payload);
+      failed.add(request);
+      done(new CommitFailedError(failure));
+    });
+  });
+}
+
+/**
+ * PostgreSQL: each write request is one transaction, begun before its handler, which runs inside
+ * it, and committed once the response (and its idempotency record) is ready, before it is sent.
+ * A request that ends any other way (an error thrown past onSend, a dropped connection) is rolled back.
+ */
+function requestUnits(app: FastifyInstance, units: RequestUnits) {
+  const open = new WeakMap<FastifyRequest, RequestUnit>();
+
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!WRITES.has(request.method)) return done();
+    units.begin().then(
+      (unit) => {
+        open.set(request, unit);
+        unit.enter(() => done());
+      },
+      (err: Error) => done(new CommitFailedError(err.message)),
+    );
+  });
+
+  // Registered after idempotency, so a stored replay record commits in the same transaction.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    const unit = open.get(request);
+    if (!unit) return done(null, payload);
+    open.delete(request);
+    unit.commit().then(
+      () => done(null, payload),
+      (err: Error) => done(new CommitFailedError(err.message)),
+    );
+  });
+
+  const abandon = (request: FastifyRequest) => {
+    const unit = open.get(request);
+    open.delete(request);
+    return unit?.rollback();
+  };
+  app.addHook('onResponse', async (request) => abandon(request));
+  app.addHook('onRequestAbort', async (request) => abandon(request));
+}
+
 export default fp<DatabasePluginOptions>(
   async function database(app: FastifyInstance, { engine, workers = false, checkHandlers = false }) {
-    const { writes } = engine;
-    const firstGroup = new WeakMap<FastifyRequest, number>();
-    const failed = new WeakSet<FastifyRequest>();
-    const joined = new WeakMap<FastifyRequest, number>();
-
     if (workers) {
       app.addHook('onListen', (done) => {
         engine.startWorkers();
         done();
       });
     }
-
-    app.addHook('onRequest', (request, _reply, done) => {
-      firstGroup.set(request, writes.current());
-      done();
-    });
-
-    app.addHook('preHandler', (request, _reply, done) => {
-      if (!WRITES.has(request.method)) return done();
-      if (!checkHandlers) return writes.join(done);
-      writes.join((err) => {
-        const group = writes.open();
-        if (err === undefined && group !== undefined) joined.set(request, group);
-        done(err);
-      });
-    });
-
-    // Registered after idempotency, so a stored replay record commits in the same group.
-    app.addHook('onSend', (request, _reply, payload, done) => {
-      if (failed.has(request)) return done(null, payload); // the error response for a failed commit
-      if (checkHandlers && joined.has(request) && writes.open() !== joined.get(request)) {
-        failed.add(request);
-        return done(new WriteOutsideGroupError(request.method, request.url));
-      }
-      writes.whenDurable(firstGroup.get(request) ?? writes.current(), (failure) => {
-        if (failure === undefined) return done(null, payload);
-        failed.add(request);
-        done(new CommitFailedError(failure));
-      });
-    });
+    if (engine.kind === 'postgres') requestUnits(app, engine.writes);
+    else groupCommit(app, engine.writes, checkHandlers);
   },
   { name: 'database', dependencies: ['idempotency'] },
 );

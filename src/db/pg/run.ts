@@ -62,6 +62,11 @@ export interface PgRunner {
   run<T>(program: Program<T>): Promise<T>;
   /** Whether the current async context is inside a transaction of this runner. */
   inTransaction(): boolean;
+  /**
+   * Runs `fn`, and everything it starts, inside the transaction already open on `client` (a write
+   * request's unit, write-unit.ts): its statements go to that client, its tx() are savepoints.
+   */
+  enter<T>(client: pg.PoolClient, fn: () => T): T;
 }
 
 export function createPgRunner(pool: pg.Pool): PgRunner {
@@ -166,5 +171,10 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     return step.value;
   }
 
-  return { db, run: drive, inTransaction: () => units.getStore() !== undefined };
+  return {
+    db,
+    run: drive,
+    inTransaction: () => units.getStore() !== undefined,
+    enter: (client, fn) => units.run({ client, savepoints: 0 }, fn),
+  };
 }

@@ -30,7 +30,8 @@ export interface EngineOptions {
   checkpointerDelayMs?: number;
 }
 
-export interface Engine {
+export interface SqliteEngine {
+  readonly kind: 'sqlite';
   readonly db: Db;
   /** The group commit: what the HTTP edge calls around each request. */
   readonly writes: WriteGroups;
@@ -55,7 +56,7 @@ const silent: EngineLog = { error() {}, warn() {} };
 const DEFAULT_CHECKPOINTER_DELAY_MS = 1000;
 
 /** The engine over an open connection (tests and tools that opened it themselves). */
-export function createEngine(db: Db, options: EngineOptions = {}): Engine {
+export function createEngine(db: Db, options: EngineOptions = {}): SqliteEngine {
   const sqlite: Database.Database = db.$client;
   useSchema(schema, sqliteDialect);
   const log = options.log ?? silent;
@@ -68,6 +69,7 @@ export function createEngine(db: Db, options: EngineOptions = {}): Engine {
   let closed = false;
 
   return {
+    kind: 'sqlite',
     db,
     writes,
     search,
@@ -94,6 +96,6 @@ export function createEngine(db: Db, options: EngineOptions = {}): Engine {
 }
 
 /** Opens the database (client.ts) and the engine over it; closing the engine closes both. */
-export function openSqliteEngine(open: OpenOptions, options: Omit<EngineOptions, 'ownsConnection'> = {}): Engine {
+export function openSqliteEngine(open: OpenOptions, options: Omit<EngineOptions, 'ownsConnection'> = {}): SqliteEngine {
   return createEngine(openDatabase(open), { ...options, ownsConnection: true });
 }

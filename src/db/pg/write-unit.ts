@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import type { PgRunner } from './run.js';
+
+// One PostgreSQL transaction per write request (docs/postgres-plan.md §3.4): what SQLite's group
+// commit gives each request, here on a client of its own. http/database.ts begins the unit before
+// the handler, runs the handler inside it, and commits it once the response (and its idempotency
+// record) is ready, before anything is sent; a failed commit is the 503 the group commit's
+// failure is. A repository's own transaction inside the unit is a savepoint, so a failing one
+// rolls back alone, as on SQLite. READ COMMITTED, with the named locks of §3.5.
+
+export interface RequestUnit {
+  /** Runs `fn` (the handler and what it starts) inside the unit. */
+  enter<T>(fn: () => T): T;
+  /** COMMIT, then the client goes back to the pool. */
+  commit(): Promise<void>;
+  /** ROLLBACK (nothing if already finished), then the client goes back to the pool. */
+  rollback(): Promise<void>;
+}
+
+export interface RequestUnits {
+  begin(): Promise<RequestUnit>;
+}
+
+/** An idle transaction left by a stuck request is ended by the server after this long. */
+const IDLE_IN_TRANSACTION_MS = 30_000;
+
+export function createRequestUnits(pool: pg.Pool, runner: Pick<PgRunner, 'enter'>): RequestUnits {
+  return {
+    async begin() {
+      const client = await pool.connect();
+      let finished = false;
+      const finish = async (statement: 'COMMIT' | 'ROLLBACK') => {
+        if (finished) return;
+        finished = true;
+        let broken: Error | undefined;
+        try {
+          await client.query(statement);
+        } catch (err) {
+          broken = err as Error;
+          if (statement === 'COMMIT') {
+            await client.query('ROLLBACK').catch(() => {});
+            throw err;
+          }
+        } finally {
+          // A client whose transaction could not be ended is discarded, not reused.
+          client.release(broken);
+        }
+      };
+      try {
+        await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+      return {
+        enter: (fn) => runner.enter(client, fn),
+        commit: () => finish('COMMIT'),
+        rollback: () => finish('ROLLBACK'),
+      };
+    },
+  };
+}
