@@ -32,21 +32,48 @@ if (server) {
 }
 const env = { ...process.env, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
 
-const child = spawn('npx', ['tap', ...jobs, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
-let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
-child.on('close', async (code) => {
-  if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
-  // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
-  const summary = [...tail.matchAll(/# \{ ([^}]*)\}/g)].pop()?.[1] ?? '';
-  const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(summary)?.[1] ?? 0);
-  const passed = field('pass');
-  const failed = field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0);
-  const skipped = field('skip') + field('todo');
-  if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
-  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-  process.exit(code ?? 1);
-});
+// Runs tap and passes its output through; resolves with its exit code and summary counts.
+function tap(tapArgs, tapEnv) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['tap', ...jobs, ...tapArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
+      const summary = [...tail.matchAll(/# \{ ([^}]*)\}/g)].pop()?.[1] ?? '';
+      const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(summary)?.[1] ?? 0);
+      resolve({
+        code: code ?? 1,
+        passed: field('pass'),
+        failed: field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0),
+        skipped: field('skip') + field('todo'),
+      });
+    });
+  });
+}
+
+// The second run, on PostgreSQL (issue 18): the test files listed in test/on-postgres.txt, whose
+// apps (test/helper.ts) then open a fresh PostgreSQL database each. Only for the whole suite (no
+// files named on the command line) and with PostgreSQL reachable.
+function postgresFiles() {
+  return readFileSync(new URL('../test/on-postgres.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean);
+}
+
+const runs = [await tap(args, env)];
+const wholeSuite = !args.some((a) => !a.startsWith('-'));
+if (pgRun && wholeSuite && postgresFiles().length > 0) {
+  process.stdout.write('\n# The same tests on PostgreSQL (test/on-postgres.txt)\n');
+  runs.push(await tap([...args, ...postgresFiles()], { ...env, SCRUTINY_TEST_ENGINE: 'postgres' }));
+}
+if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
+const total = (name) => runs.reduce((n, r) => n + r[name], 0);
+if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
+const skipped = total('skipped');
+process.stdout.write(`\n${total('passed')} passed, ${total('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(runs.find((r) => r.code !== 0)?.code ?? 0);

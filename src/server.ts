@@ -43,6 +43,8 @@ async function main() {
       cron: config.scanCron,
       runOnStart: config.scanOnStart,
       notify: { pass: app.services.notificationPass, cron: config.notifyCron },
+      // Each scheduled run once across the processes sharing the database (jobs/job-runs.ts).
+      claim: (job, slot) => app.services.jobRuns.claim(job, slot),
       // The Modern.gov sync joins the same queue, so it never runs beside the scan or the pass.
       ...(config.moderngovUrl ? { sync: { sync: app.services.moderngovSync, cron: config.moderngovSyncCron } } : {}),
     });

@@ -35,6 +35,7 @@ import { createNotificationRepository } from './modules/notifications/repository
 import { createSpreadsheetExport } from './modules/spreadsheets/export.js';
 import { createSpreadsheetImport } from './modules/spreadsheets/repository.js';
 import { createModernGovSync } from './jobs/moderngov-sync.js';
+import { createJobRuns } from './jobs/job-runs.js';
 
 /**
  * Every repository and job over one database, wired in dependency order. Routes, the
@@ -100,7 +101,8 @@ export function createServices(
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
-  return { programs, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  const jobRuns = ran(engine, createJobRuns(db));
+  return { programs, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

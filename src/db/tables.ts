@@ -16,7 +16,7 @@ import * as sqlite from './sqlite/schema.js';
 export { sqlList } from './sqlite/schema.js';
 
 /** The tables both engines have (SQLite's search queue is its engine's own). */
-export type Tables = Pick<typeof sqlite, 'committees' | 'people' | 'memberships' | 'meetings' | 'attendance' | 'agendaItems' | 'declarations' | 'resolutions' | 'actions' | 'actionUpdates' | 'overdueFlags' | 'holidays' | 'apiKeys' | 'auditEvents' | 'idempotencyRecords' | 'referenceCounters' | 'webhooks' | 'webhookEvents' | 'webhookDeliveries' | 'webhookAttempts' | 'settings' | 'responseLinks' | 'notifications' | 'notificationActions' | 'notifiedActions' | 'actionSubscribers' | 'imports'>;
+export type Tables = Pick<typeof sqlite, 'committees' | 'people' | 'memberships' | 'meetings' | 'attendance' | 'agendaItems' | 'declarations' | 'resolutions' | 'actions' | 'actionUpdates' | 'overdueFlags' | 'holidays' | 'apiKeys' | 'auditEvents' | 'idempotencyRecords' | 'referenceCounters' | 'webhooks' | 'webhookEvents' | 'webhookDeliveries' | 'webhookAttempts' | 'settings' | 'responseLinks' | 'notifications' | 'notificationActions' | 'notifiedActions' | 'actionSubscribers' | 'imports' | 'jobRuns'>;
 
 export let committees = sqlite.committees;
 export let people = sqlite.people;
@@ -45,6 +45,7 @@ export let notificationActions = sqlite.notificationActions;
 export let notifiedActions = sqlite.notifiedActions;
 export let actionSubscribers = sqlite.actionSubscribers;
 export let imports = sqlite.imports;
+export let jobRuns = sqlite.jobRuns;
 
 /** The engine's SQL fragments (dialect.ts). */
 export let dialect: Dialect = sqliteDialect;
@@ -90,6 +91,7 @@ export function useSchema(chosen: Tables, d: Dialect): void {
   notifiedActions = chosen.notifiedActions;
   actionSubscribers = chosen.actionSubscribers;
   imports = chosen.imports;
+  jobRuns = chosen.jobRuns;
   dialect = d;
 }
 

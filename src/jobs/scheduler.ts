@@ -44,6 +44,11 @@ export function startScheduler(
     notify?: { pass: NotificationPass; cron: string };
     /** The Modern.gov sync (MODERNGOV_URL set): one more job in the same queue. */
     sync?: { sync: ModernGovSync; cron: string };
+    /**
+     * Claims a scheduled run for this process (jobs/job-runs.ts): false when another process on
+     * the same database already started `job` for that minute. Left out: every run is this one's.
+     */
+    claim?: (job: ScheduledJob, slot: Date) => boolean | Promise<boolean>;
   },
 ): Scheduler {
   const busyRetryMs = options.busyRetryMs ?? 1000;
@@ -57,6 +62,18 @@ export function startScheduler(
   const enqueue = (task: () => Promise<void>) => {
     queue = queue.then(() => (stopped ? undefined : task()));
     return queue;
+  };
+  // Whether this process runs `job` for the minute `at` falls in (several servers, one database).
+  const claimed = async (job: ScheduledJob, at: Date): Promise<boolean> => {
+    if (!options.claim) return true;
+    const slot = new Date(minuteOf(at));
+    try {
+      if (await options.claim(job, slot)) return true;
+      log.info({ job, slot: slot.toISOString() }, 'scheduled job skipped: another process started it');
+    } catch (err) {
+      log.error({ err, job }, 'scheduled job not started: its run could not be claimed');
+    }
+    return false;
   };
 
   const scan = async (reason: string) => {
@@ -95,9 +112,9 @@ export function startScheduler(
       log.error({ err }, 'Modern.gov sync failed');
     }
   };
-  const syncDue = () => {
+  const syncDue = (at: Date) => {
     const job = options.sync?.sync;
-    return job ? enqueue(() => sync(job)) : queue;
+    return job ? enqueue(async () => (await claimed('sync', at)) ? sync(job) : undefined) : queue;
   };
 
   // The minute whose scan has been queued, so a scan queued early for a pass is not run twice.
@@ -106,7 +123,7 @@ export function startScheduler(
     const minute = minuteOf(at);
     if (scannedMinute === minute) return queue;
     scannedMinute = minute;
-    return enqueue(() => scan('schedule'));
+    return enqueue(async () => (await claimed('scan', at)) ? scan('schedule') : undefined);
   };
   // Only to ask whether the scan falls in a given minute; never started.
   const scanPattern = new Cron(options.cron, { timezone: 'Europe/London', paused: true });
@@ -115,7 +132,7 @@ export function startScheduler(
     if (!pass) return queue;
     const minute = minuteOf(at);
     if (scanPattern.nextRun(new Date(minute - 1))?.getTime() === minute) void scanDue(at);
-    return enqueue(() => notify(pass));
+    return enqueue(async () => (await claimed('notify', at)) ? notify(pass) : undefined);
   };
 
   const scanJob = new Cron(options.cron, { timezone: 'Europe/London', protect: true }, () => scanDue(new Date()));
@@ -123,7 +140,7 @@ export function startScheduler(
     ? new Cron(options.notify.cron, { timezone: 'Europe/London', protect: true }, () => notifyDue(new Date()))
     : undefined;
   const syncJob = options.sync
-    ? new Cron(options.sync.cron, { timezone: 'Europe/London', protect: true }, () => syncDue())
+    ? new Cron(options.sync.cron, { timezone: 'Europe/London', protect: true }, () => syncDue(new Date()))
     : undefined;
   // Catch up after downtime: a scan missed while the server was down runs now.
   if (options.runOnStart) setImmediate(() => void enqueue(() => scan('start-up')));
@@ -141,6 +158,6 @@ export function startScheduler(
       await queue;
     },
     nextRun: (job = 'scan') => (job === 'scan' ? scanJob.nextRun() : job === 'sync' ? syncJob?.nextRun() ?? null : notifyJob?.nextRun() ?? null),
-    fire: (job, at) => (job === 'scan' ? scanDue(at) : job === 'sync' ? syncDue() : notifyDue(at)),
+    fire: (job, at) => (job === 'scan' ? scanDue(at) : job === 'sync' ? syncDue(at) : notifyDue(at)),
   };
 }

@@ -554,3 +554,14 @@ export const imports = pgTable(
     uniqueIndex('imports_moderngov_meeting_unique').on(t.meetingId).where(sql`source = 'moderngov'`),
   ],
 );
+
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    job: text('job').notNull(),
+    slot: text('slot').notNull(),
+    runner: text('runner').notNull(),
+    startedAt: text('started_at').notNull().default(nowUtc),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);

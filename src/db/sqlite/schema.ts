@@ -686,3 +686,20 @@ export const imports = sqliteTable(
     uniqueIndex('imports_moderngov_meeting_unique').on(t.meetingId).where(sql`source = 'moderngov'`),
   ],
 );
+
+/**
+ * Which process started a scheduled job (the scan, the notification pass, the Modern.gov sync)
+ * for which minute of its schedule (jobs/job-runs.ts): the first process to insert the row runs
+ * the job, the others find it there and skip, so several servers on one database run each
+ * scheduled job once.
+ */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    job: text('job').notNull(),
+    slot: text('slot').notNull(),
+    runner: text('runner').notNull(),
+    startedAt: text('started_at').notNull().default(nowUtc),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);
