@@ -18,6 +18,13 @@ export interface Dialect {
   idIn(column: SQLWrapper, ids: SQLWrapper): SQL;
   /** The ids parameter for idIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
   idList(ids: readonly number[]): unknown;
+  /**
+   * Actions whose title, detail or response hold every one of `words` as a prefix: the search
+   * terms (searchTerms()) go in as the parameter `terms` of actionsMatching().
+   */
+  searchTerms(words: readonly string[]): string;
+  /** The condition on `actions` for a full-text search (SQLite: FTS5; PostgreSQL: tsvector). */
+  actionsMatching(terms: SQLWrapper): SQL;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias<T extends object>(table: T, name: string): T;
 }

@@ -12,6 +12,10 @@ export const pgDialect: Dialect = {
   least: (a, b) => sql`least(${a}, ${b})`,
   idIn: (column, ids) => sql`${column} = ANY(${ids}::int[])`,
   idList: (ids) => [...ids],
+  // Each word a quoted tsquery prefix term, ANDed; the 'scrutiny' configuration (migrations/pg)
+  // folds case and accents as it does for the indexed column.
+  searchTerms: (words) => words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & '),
+  actionsMatching: (terms) => sql`"actions"."search_vector" @@ to_tsquery('scrutiny', ${terms})`,
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as PgTable, name) as unknown as T,
 };
