@@ -18,6 +18,8 @@ export interface Dialect {
   idIn(column: SQLWrapper, ids: SQLWrapper): SQL;
   /** The ids parameter for idIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
   idList(ids: readonly number[]): unknown;
+  /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */
+  jsonObject(entries: Record<string, SQLWrapper>): SQL;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias<T extends object>(table: T, name: string): T;
 }

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Dialect } from '../dialect.js';
 
+/** A key as an SQL string literal (keys are the code's own names, never input). */
+const quoted = (key: string) => sql.raw(`'${key.replaceAll("'", "''")}'`);
+
 /** SQLite's fragments of the engine-specific SQL (db/dialect.ts). */
 export const sqliteDialect: Dialect = {
   kind: 'sqlite',
@@ -12,5 +15,6 @@ export const sqliteDialect: Dialect = {
   least: (a, b) => sql`min(${a}, ${b})`,
   idIn: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${ids}))`,
   idList: (ids) => JSON.stringify(ids),
+  jsonObject: (entries) => sql`json_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})`,
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as SQLiteTable, name) as unknown as T,
 };
