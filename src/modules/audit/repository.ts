@@ -13,7 +13,8 @@ export type Operation = AuditOperation;
 
 /**
  * Records one change. Called inside the transaction that makes the change, so the event
- * and the change commit or roll back together.
+ * and the change commit or roll back together. For the modules not yet written as programs;
+ * programs use shared/audited.ts's recordAudit.
  */
 export function recordAudit(
   tx: Tx | Db,
