@@ -57,7 +57,7 @@ async function printReport(argv: string[], io: CommandIo) {
     const format = values.format as DocumentFormat;
     const output = format === 'json'
       ? prettyJson(report)
-      : (await renderDocument(services.documents.overdueReport(actor, report), format)).body;
+      : (await renderDocument(await services.documents.overdueReport(actor, report), format)).body;
     if (values.out) writeFileSync(values.out, output);
     else io.stdout.write(output);
   } finally {

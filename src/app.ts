@@ -151,7 +151,7 @@ export async function buildApp(
     committeesOfAuthority: (authority) => app.services.committees.idsOfAuthority(authority),
   });
   await app.register(councilLimit, { ownerOf: (kind, id) => app.services.committees.ownerOf(kind, id) });
-  await app.register(idempotency, { db: engine.db });
+  await app.register(idempotency, { db: engine.db, engine });
   await app.register(database, { engine, workers: !options.db, checkHandlers: options.checkWriteHandlers ?? false });
   await registerRoutes(app, config);
   return app;

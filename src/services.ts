@@ -81,12 +81,21 @@ export function createServices(
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
   const drafts = createDraftRepository(db, { imports });
-  const reports = createReportRepository(db, { committees });
-  const history = createHistoryRepository(db);
-  const stats = createStatsRepository(db, { committees, holidays });
-  const calendars = createCalendarRepository(db, { committees, people: programs.people });
-  const documents = createDocumentRepository(db, { committees });
-  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables), { documents, committees });
+  // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for
+  // unconverted code to run with runSqlite (the notification pass's action log); run on the engine below.
+  const reads = {
+    reports: createReportRepository(db, { committees }),
+    history: createHistoryRepository(db),
+    stats: createStatsRepository(db, { committees, holidays }),
+    calendars: createCalendarRepository(db, { committees, people: programs.people }),
+    documents: createDocumentRepository(db, { committees }),
+  };
+  const reports = ran(engine, reads.reports);
+  const history = ran(engine, reads.history);
+  const stats = ran(engine, reads.stats);
+  const calendars = ran(engine, reads.calendars);
+  const documents = ran(engine, reads.documents);
+  const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables()), { documents, committees });
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
@@ -98,11 +107,11 @@ export function createServices(
   const subscribers = createSubscriberRepository(db, actions);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
-  return { programs, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs: { ...programs, ...reads }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -25,6 +25,8 @@ export interface Dialect {
   searchTerms(words: readonly string[]): string;
   /** The condition on `actions` for a full-text search (SQLite: FTS5; PostgreSQL: tsvector). */
   actionsMatching(terms: SQLWrapper): SQL;
+  /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */
+  jsonObject(entries: Record<string, SQLWrapper>): SQL;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias<T extends object>(table: T, name: string): T;
 }

@@ -70,7 +70,9 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
 function requestUnits(app: FastifyInstance, units: RequestUnits) {
   const open = new WeakMap<FastifyRequest, RequestUnit>();
 
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Before validation, so that idempotency's preHandler (its key's lock and the stored answer)
+  // runs inside the unit too.
+  app.addHook('preValidation', (request, _reply, done) => {
     if (!WRITES.has(request.method)) return done();
     units.begin().then(
       (unit) => {

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/sqlite/client.js';
+import { first, lock, run, type Program, type ProgramRunner } from '../db/program.js';
 import { idempotencyRecords } from '../db/tables.js';
 import { IdempotencyMismatchError, IdempotentSecretNotKeptError, invalidField } from '../errors.js';
 
@@ -34,6 +35,11 @@ function ownerOf(request: FastifyRequest): string {
   return request.auth.keyId === null ? request.auth.name : `key:${request.auth.keyId}`;
 }
 
+/** The key's advisory lock number (db/program.ts lock(), a 32-bit key): a hash of its owner and key. */
+function lockKey(owner: string, key: string): number {
+  return createHash('sha256').update(owner).update('\0').update(key).digest().readInt32BE(0);
+}
+
 function fingerprint(request: FastifyRequest): string {
   return createHash('sha256')
     .update(request.method)
@@ -44,18 +50,42 @@ function fingerprint(request: FastifyRequest): string {
     .digest('hex');
 }
 
-export default fp<{ db: Db }>(
-  async function idempotency(app: FastifyInstance, { db }) {
-    const find = db
-      .select()
-      .from(idempotencyRecords)
-      .where(
-        and(
-          eq(idempotencyRecords.actor, sql.placeholder('actor')),
-          eq(idempotencyRecords.key, sql.placeholder('key')),
-        ),
-      )
-      .prepare();
+type IdempotencyRecord = typeof idempotencyRecords.$inferSelect;
+
+/**
+ * The record store, as programs (db/program.ts). `find` takes the key's lock first: on SQLite a
+ * no-op (the group commit serialises writes); on PostgreSQL (docs/postgres-plan.md §3.4) an
+ * advisory lock held to the end of the request's write unit, so a second request with the same
+ * key waits for the first to commit, then finds its record and replays it. `record` is written
+ * through the same unit, so it commits with the write it describes.
+ */
+export function createIdempotencyStore(db: Db) {
+  const byKey = db
+    .select()
+    .from(idempotencyRecords)
+    .where(
+      and(
+        eq(idempotencyRecords.actor, sql.placeholder('actor')),
+        eq(idempotencyRecords.key, sql.placeholder('key')),
+      ),
+    )
+    .prepare();
+
+  return {
+    *find(actor: string, key: string): Program<IdempotencyRecord | undefined> {
+      yield* lock('idempotency', lockKey(actor, key));
+      return yield* first(byKey, { actor, key });
+    },
+
+    *record(row: typeof idempotencyRecords.$inferInsert): Program<void> {
+      yield* run(db.insert(idempotencyRecords).values(row).onConflictDoNothing());
+    },
+  };
+}
+
+export default fp<{ db: Db; engine: ProgramRunner }>(
+  async function idempotency(app: FastifyInstance, { db, engine }) {
+    const store = createIdempotencyStore(db);
 
     // The key's form is checked before validation, and so before a route's own preValidation
     // work (the notification pass, the Modern.gov sync, http/schema-accepts.ts): a request
@@ -71,7 +101,9 @@ export default fp<{ db: Db }>(
       const key = request.headers['idempotency-key'];
       if (typeof key !== 'string') return;
       const bodyHash = fingerprint(request);
-      const previous = find.get({ actor: ownerOf(request), key });
+      // SQLite's engine returns the record itself: nothing to wait for.
+      const found = engine.run(store.find(ownerOf(request), key));
+      const previous = found instanceof Promise ? await found : found;
       if (previous) {
         if (previous.bodyHash !== bodyHash) throw new IdempotencyMismatchError(key);
         const headers = previous.responseHeaders as Record<string, string>;
@@ -94,19 +126,18 @@ export default fp<{ db: Db }>(
       const headers = Object.fromEntries(
         (kept ? REPLAYED_HEADERS : (['location'] as const)).filter((h) => reply.hasHeader(h)).map((h) => [h, String(reply.getHeader(h))]),
       );
-      db.insert(idempotencyRecords)
-        .values({
-          actor: ownerOf(request),
-          key: pending.key,
-          method: request.method,
-          path: request.url,
-          bodyHash: pending.bodyHash,
-          statusCode: reply.statusCode,
-          responseBody: kept ? payload : NOT_KEPT,
-          responseHeaders: headers,
-        })
-        .onConflictDoNothing()
-        .run();
+      // Written at once on SQLite (so it joins the request's group); PostgreSQL's through the unit.
+      const written = engine.run(store.record({
+        actor: ownerOf(request),
+        key: pending.key,
+        method: request.method,
+        path: request.url,
+        bodyHash: pending.bodyHash,
+        statusCode: reply.statusCode,
+        responseBody: kept ? payload : NOT_KEPT,
+        responseHeaders: headers,
+      }));
+      if (written instanceof Promise) await written;
       return payload;
     });
   },

@@ -7,7 +7,8 @@ import type { AgendaPackEntry, NotificationKind } from '../domain/notifications.
 import { stricter, visibilities as allVisibilities, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { createReportRepository } from '../modules/reports/repository.js';
-import { judgedMeetings, planReport } from './overdue-report.js';
+import { planReport, reportCommittee, type ReportPlan } from './overdue-report.js';
+import { runSqlite } from '../db/sqlite/run.js';
 
 // What a notification pass has to say as of a day (DESIGN.md "Notifications"): actions become
 // due soon, the scan's flags with their counts, progress updates and answers of the last week,
@@ -111,13 +112,13 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
    * the agenda being out by then. The key names the meeting and the date, so a meeting moved to
    * another day gets a pack for its new date.
    */
-  async function agendaPacks(plan: ReturnType<typeof planReport>, breathe: Breathe): Promise<Candidate[]> {
+  async function agendaPacks(plan: ReportPlan, breathe: Breathe): Promise<Candidate[]> {
     const calendar = deps.holidays.calendar();
     const list: Candidate[] = [];
     for (const { asOf, next } of plan.committees) {
       if (!next || asOf > next.agendaDespatchBy || asOf < addWorkingDays(next.agendaDespatchBy, -1, calendar)) continue;
       const key = `meeting:${next.id}:${next.agendaDespatchBy}`;
-      for (const a of deps.reports.actionLog(PUBLIC_READER, next.id, asOf)) {
+      for (const a of runSqlite(db, deps.reports.actionLog(PUBLIC_READER, next.id, asOf))) { // a program (reports)
         const owner = a.ownerId !== null ? (deps.ownerName(a.ownerId) ?? a.ownerText) : a.ownerText;
         list.push({
           kind: 'agenda_pack', key, dueBy: a.dueDate, meetingOn: next.localDate,
@@ -132,11 +133,14 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
 
   /** What the pass has to say as of the day: due-soon actions, flags with their counts, responses, packs. */
   return async function candidates(asOf: string | undefined, now: Date, breathe: Breathe): Promise<{ asOf: string; list: Candidate[] }> {
-    const plan = planReport(db, { asOf, now });
+    const plan = runSqlite(db, planReport(db, { asOf, now })); // a program (jobs/overdue-report)
     const list: Candidate[] = [];
     const dueSoon: { id: number; dueBy: string; meetingOn: string | null }[] = [];
     // A committee at a time.
-    for (const { entry } of judgedMeetings(db, deps.holidays.calendar(), plan, allVisibilities)) {
+    const calendar = deps.holidays.calendar();
+    for (const planned of plan.committees) {
+      const entry = runSqlite(db, reportCommittee(db, calendar, planned, allVisibilities)); // a program (jobs/overdue-report)
+      if (!entry) continue;
       for (const a of entry.dueSoon) {
         if (a.dueDate !== null) dueSoon.push({ id: a.id, dueBy: a.dueDate, meetingOn: entry.meeting?.startsAt.slice(0, 10) ?? null });
       }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
-import { preparedQuery } from '../db/sqlite/prepared.js';
+import { all, first, values, type Program } from '../db/program.js';
+import { queryShape } from '../db/shapes.js';
 import { committees, meetings } from '../db/tables.js';
 import { DEFAULT_TIME_ZONE, todayIn } from '../domain/clock.js';
 import type { HolidayCalendar } from '../domain/holiday-calendar.js';
@@ -10,7 +11,6 @@ import { seesCommittee, type Visibility } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import { actionsVisibleTo } from '../db/visibility.js';
 import { reportableAsOf, selectReportRows, toReportRow, type ReportRow } from '../modules/actions/query.js';
-import type { Tx } from '../db/sqlite/transaction.js';
 
 // The overdue report (DESIGN.md "Overdue: when and what"): per committee, its next meeting as
 // of the day, the actions overdue by then and those due soon. Built from the same action query
@@ -56,10 +56,12 @@ export interface ReportScope {
 
 type Committee = typeof committees.$inferSelect;
 
-// The report's queries, built and prepared once per connection (and, for the actions, per set
-// of visibilities): at scale the SQL runs in a few milliseconds, and building it again with
-// drizzle for every committee cost a fifth of that.
-const committeeQueries = (db: Db | Tx) => preparedQuery(db, 'report:committees', () => ({
+// The report's queries, built and prepared once per database handle (and, for the actions, per
+// set of visibilities): at scale the SQL runs in a few milliseconds, and building it again with
+// drizzle for every committee cost a fifth of that. The report's functions are programs
+// (db/program.ts): a caller runs them on the engine, or on a connection of its own
+// (report-stream.ts), the queries built from the `db` it passes.
+const committeeQueries = (db: Db) => queryShape(db, 'report:committees', () => ({
   all: db.select().from(committees).orderBy(asc(committees.id)).prepare(),
   one: db.select().from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare(),
   nextMeeting: db
@@ -97,24 +99,24 @@ export interface ReportPlan {
  * (its own today), its new day not having begun. Committees in one zone, as a council's are,
  * all share that day. A report covering no committee states today in the default zone.
  */
-export function planReport(db: Db | Tx, scope: Pick<ReportScope, 'asOf' | 'now' | 'committeeId' | 'committeeIds'>): ReportPlan {
+export function* planReport(db: Db, scope: Pick<ReportScope, 'asOf' | 'now' | 'committeeId' | 'committeeIds'>): Program<ReportPlan> {
   const queries = committeeQueries(db);
   const now = scope.now ?? new Date();
-  const chosen = (scope.committeeId ? [queries.one.get({ id: scope.committeeId })].filter((c) => c !== undefined) : queries.all.all())
-    .filter((c) => seesCommittee({ visibilities: [], committeeIds: scope.committeeIds }, c.id));
-  const planned = chosen
-    .map((committee) => {
-      const asOf = scope.asOf ?? todayIn(committee.timezone, now);
-      return { committee, asOf, next: queries.nextMeeting.get({ committeeId: committee.id, asOf }) };
-    })
-    .sort((a, b) => (a.next?.startsAt ?? '9999').localeCompare(b.next?.startsAt ?? '9999') || a.committee.id - b.committee.id);
+  const found = scope.committeeId ? [yield* first(queries.one, { id: scope.committeeId })].filter((c) => c !== undefined) : yield* all(queries.all);
+  const chosen = found.filter((c) => seesCommittee({ visibilities: [], committeeIds: scope.committeeIds }, c.id));
+  const planned: PlannedCommittee[] = [];
+  for (const committee of chosen) {
+    const asOf = scope.asOf ?? todayIn(committee.timezone, now);
+    planned.push({ committee, asOf, next: yield* first(queries.nextMeeting, { committeeId: committee.id, asOf }) });
+  }
+  planned.sort((a, b) => (a.next?.startsAt ?? '9999').localeCompare(b.next?.startsAt ?? '9999') || a.committee.id - b.committee.id);
   const latest = planned.reduce<LocalDate | undefined>((day, p) => (day === undefined || p.asOf > day ? p.asOf : day), undefined);
   return { asOf: scope.asOf ?? latest ?? todayIn(DEFAULT_TIME_ZONE, now), committees: planned };
 }
 
 /** The actions a committee's report can list (reportableAsOf), prepared for these visibilities. */
-export function reportableRows(db: Db | Tx, visibilities: readonly Visibility[]) {
-  return preparedQuery(db, `report:actions:${visibilities.join()}`, () => {
+export function reportableRows(db: Db, visibilities: readonly Visibility[]) {
+  return queryShape(db, `report:actions:${visibilities.join()}`, () => {
     const visible = actionsVisibleTo({ visibilities });
     const [beingWorked, responseLate] = reportableAsOf(sql.placeholder('committeeId'), sql.placeholder('asOf'), sql.placeholder('horizon'));
     // No ORDER BY: both lists are sorted in reportCommittee, ties broken by id.
@@ -127,15 +129,17 @@ const ownerOf = (action: ReportRow) => (action.ownerId === null ? action.ownerTe
 
 /**
  * One committee's part of the report: its next meeting as of the day with the actions overdue
- * and due soon, or undefined when it has neither a meeting nor anything to report.
+ * and due soon, or undefined when it has neither a meeting nor anything to report. A caller that
+ * writes each part out as it comes (report-stream.ts, the notification pass) runs one committee's
+ * at a time and never holds the whole report.
  */
-function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, asOf, next }: PlannedCommittee, visibilities: readonly Visibility[]): ReportedMeeting | undefined {
+export function* reportCommittee(db: Db, calendar: HolidayCalendar, { committee, asOf, next }: PlannedCommittee, visibilities: readonly Visibility[]): Program<ReportedMeeting | undefined> {
   // The due-soon window's end, once for the committee: the SQL skips every action that cannot be
   // reported (finished, or due beyond the window), which at scale is most, and the classifier
   // reuses it.
   const settings = { calendar, reminderWorkingDays: committee.reminderWorkingDays };
   const horizon = dueSoonHorizon(asOf, settings);
-  const rows = reportableRows(db, visibilities).values({ committeeId: committee.id, asOf, horizon });
+  const rows = yield* values(reportableRows(db, visibilities), { committeeId: committee.id, asOf, horizon });
   const overdue: ReportedAction[] = [];
   const dueSoon: ReportedAction[] = [];
   for (const values of rows) {
@@ -175,28 +179,26 @@ function reportCommittee(db: Db | Tx, calendar: HolidayCalendar, { committee, as
 }
 
 /**
- * Each committee's part of the report with the day it was judged as of, in the report's order,
- * each built only when the caller asks for it: a caller that writes each part out as it comes
- * never holds the whole report.
+ * Each committee's part of the report with the day it was judged as of, in the report's order
+ * (committees with nothing to report left out).
  */
 export function* judgedMeetings(
-  db: Db | Tx,
+  db: Db,
   calendar: HolidayCalendar,
   plan: ReportPlan,
   visibilities: readonly Visibility[],
-): Generator<{ asOf: LocalDate; entry: ReportedMeeting }> {
+): Program<{ asOf: LocalDate; entry: ReportedMeeting }[]> {
+  const judged: { asOf: LocalDate; entry: ReportedMeeting }[] = [];
   for (const planned of plan.committees) {
-    const entry = reportCommittee(db, calendar, planned, visibilities);
-    if (entry) yield { asOf: planned.asOf, entry };
+    const entry = yield* reportCommittee(db, calendar, planned, visibilities);
+    if (entry) judged.push({ asOf: planned.asOf, entry });
   }
+  return judged;
 }
 
-/** Each committee's part of the report, as judgedMeetings builds them. */
-export function* reportedMeetings(db: Db | Tx, calendar: HolidayCalendar, plan: ReportPlan, visibilities: readonly Visibility[]): Generator<ReportedMeeting> {
-  for (const { entry } of judgedMeetings(db, calendar, plan, visibilities)) yield entry;
-}
-
-export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, scope: ReportScope): OverdueReport {
-  const plan = planReport(db, scope);
-  return { asOf: plan.asOf, meetings: [...reportedMeetings(db, holidays.calendar(), plan, scope.visibilities)] };
+export function* buildOverdueReport(db: Db, holidays: Pick<HolidayRepository, 'calendar'>, scope: ReportScope): Program<OverdueReport> {
+  const plan = yield* planReport(db, scope);
+  // not yet a program (holidays)
+  const judged = yield* judgedMeetings(db, holidays.calendar(), plan, scope.visibilities);
+  return { asOf: plan.asOf, meetings: judged.map((j) => j.entry) };
 }

@@ -38,7 +38,7 @@ export interface ScanResult {
 /** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
 export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
   const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
-    buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds });
+    runSqlite(db, buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds })); // a program (jobs/overdue-report)
 
   return {
     /** The report as it stands, recording nothing. */
@@ -53,7 +53,7 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
      * committee's, or any from an in-memory database (which no second connection can open), is
      * built in one go.
      */
-    reportBody(actor: Actor, request: ScanRequest, format: ReportFormat, csvOf: (report: OverdueReport) => string): string | Readable {
+    reportBody(actor: Actor, request: ScanRequest, format: ReportFormat, csvOf: (report: OverdueReport) => string | Promise<string>): string | Readable | Promise<string> {
       if (request.committeeId === undefined && !db.$client.memory) {
         return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
@@ -76,9 +76,9 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
           // Every action is scanned, whatever the caller may read: flags are facts about actions.
           // Each flag is dated the day its committee was judged as of (its own today by default).
           // An admin limited to a council scans its own committees only.
-          const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
+          const plan = runSqlite(db, planReport(db, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds })); // a program (jobs/overdue-report)
           const flagged: number[] = [];
-          for (const { asOf, entry } of judgedMeetings(tx, holidays.calendar(), plan, allVisibilities)) {
+          for (const { asOf, entry } of runSqlite(db, judgedMeetings(db, holidays.calendar(), plan, allVisibilities))) { // a program (jobs/overdue-report)
             if (!entry.meeting) continue;
             for (const action of entry.overdue) {
               const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;

@@ -1,11 +1,13 @@
 import type { Readable } from 'node:stream';
 import { pieceStream } from '../db/piece-stream.js';
 import { openDatabase, type Db } from '../db/sqlite/client.js';
+import { runSqlite } from '../db/sqlite/run.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
 import { overdueReportSection } from '../modules/tracker/repository.js';
 import { documentCsvHeader, documentSectionCsv } from '../documents/csv.js';
-import { planReport, reportedMeetings, type ReportedMeeting } from './overdue-report.js';
+import type { HolidayCalendar } from '../domain/holiday-calendar.js';
+import { planReport, reportCommittee, type PlannedCommittee, type ReportedMeeting } from './overdue-report.js';
 import { compactJson, type ReportFormat, type ReportWriter } from './report-formats.js';
 
 // Every committee's report at once, written on the server's own thread a committee at a time.
@@ -18,6 +20,14 @@ import { compactJson, type ReportFormat, type ReportWriter } from './report-form
 // time. It reads through a read-only connection of its own, opened for the report and closed
 // after, in one read transaction: every committee's part comes from the same snapshot, and only
 // committed data is shown (what a response may show, see db/sqlite/group-commit.ts).
+//
+// The report's reads are programs (db/program.ts), run here synchronously on that connection
+// (runSqlite), each committee's when the stream asks for the next piece. On PostgreSQL
+// (docs/postgres-plan.md §3.5.6) the same programs would run on a dedicated pooled client
+// holding one `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY` transaction for the whole
+// report (the snapshot SQLite's read transaction gives here), committed or rolled back and
+// released at the end, on timeout or when the client goes; pieceStream's `next` would then
+// await each committee's program, so it must accept a promise. That runner is still to come.
 //
 // (A worker thread did this before. It kept the server responsive too, but its heap, its own
 // copy of the code and its memory allocator's arena added some 50 MB to the server's resident
@@ -53,8 +63,8 @@ export const REPORT_MAX_MS = 60_000;
  */
 export function streamReport(databasePath: string, request: ReportRequest, maxMs = REPORT_MAX_MS): Readable {
   const db: Db = openDatabase({ path: databasePath, readonly: true, migrate: false });
-  let parts: Iterator<unknown> | undefined;
-  let planned: ReturnType<typeof planReport>['committees'] = [];
+  let planned: PlannedCommittee[] = [];
+  let calendar: HolidayCalendar | undefined;
   let asOf = '';
   let finished = false;
   const finish = () => {
@@ -68,11 +78,11 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     db.$client.pragma(`cache_size = -${REPORT_CACHE_KIB}`);
     db.$client.exec('BEGIN');
     // A fresh calendar each time: holidays may have changed since the last report.
-    const calendar = createHolidayRepository(db, () => undefined).calendar();
-    const plan = planReport(db, request);
+    // not yet a program (holidays)
+    calendar = createHolidayRepository(db, () => undefined).calendar();
+    const plan = runSqlite(db, planReport(db, request));
     asOf = plan.asOf;
     planned = plan.committees;
-    parts = reportedMeetings(db, calendar, plan, request.visibilities);
   } catch (err) {
     db.$client.close();
     throw err;
@@ -82,12 +92,23 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
   const committeeRows = new Map(planned.map((p) => [p.committee.id, p.committee]));
   const csv: ReportWriter = {
     head: () => documentCsvHeader(),
-    meeting: (m: ReportedMeeting, day) => documentSectionCsv(overdueReportSection(db, request, committeeRows.get(m.committee.id)!, m, day), day),
+    meeting: (m: ReportedMeeting, day) =>
+      documentSectionCsv(runSqlite(db, overdueReportSection(db, request, committeeRows.get(m.committee.id)!, m, day)), day),
     tail: () => '',
   };
   const writer = request.format === 'json' ? compactJson : csv;
   let written = 0;
   let started = false;
+  let at = 0;
+
+  /** The next committee's part with something to report, or undefined after the last. */
+  function nextPart(): ReportedMeeting | undefined {
+    while (at < planned.length) {
+      const part = runSqlite(db, reportCommittee(db, calendar!, planned[at++]!, request.visibilities));
+      if (part) return part;
+    }
+    return undefined;
+  }
 
   /** The next piece of the report, or null at the end. */
   function next(): string | null {
@@ -96,12 +117,12 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
       return writer.head(asOf);
     }
     if (finished) return null;
-    const part = parts!.next();
-    if (part.done) {
+    const part = nextPart();
+    if (part === undefined) {
       finish();
       return writer.tail(asOf, written);
     }
-    return writer.meeting(part.value as Parameters<typeof writer.meeting>[0], asOf, written++);
+    return writer.meeting(part, asOf, written++);
   }
 
   // Any part is larger than 16 KiB: the next committee is read once the last has left.

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/sqlite/client.js';
+import { runSqlite } from '../../src/db/sqlite/run.js';
 import { compiledOn, planOf } from './plans.js';
 
 // GET /v1/stats counts a committee's actions raised in a period: the plan must find the
@@ -18,7 +19,7 @@ t.test('the stats queries search indexes, never scan actions', async (t) => {
     committees: { get: () => ({ id: 1, name: 'Scrutiny' }) as never, todayFor: () => '2024-09-10' },
     holidays: { calendar: () => HolidayCalendar.englandAndWales() },
   });
-  stats.stats({ name: 't', visibilities: ['public'] }, { committeeId: 1, from: '2024-07-01', to: '2024-07-31' });
+  runSqlite(db, stats.stats({ name: 't', visibilities: ['public'] }, { committeeId: 1, from: '2024-07-01', to: '2024-07-31' }));
   const queries = compiled.filter((s) => s.includes('"raised_at"'));
   t.equal(queries.length, 2, 'the counts and the response days');
   for (const source of queries) {

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { alias, type PgTable } from 'drizzle-orm/pg-core';
 import type { Dialect } from '../dialect.js';
 
+/** A key as an SQL string literal (keys are the code's own names, never input). */
+const quoted = (key: string) => sql.raw(`'${key.replaceAll("'", "''")}'`);
+
 /** PostgreSQL's fragments of the engine-specific SQL (db/dialect.ts). */
 export const pgDialect: Dialect = {
   kind: 'postgres',
@@ -16,6 +19,7 @@ export const pgDialect: Dialect = {
   // folds case and accents as it does for the indexed column.
   searchTerms: (words) => words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & '),
   actionsMatching: (terms) => sql`"actions"."search_vector" @@ to_tsquery('scrutiny', ${terms})`,
+  jsonObject: (entries) => sql`json_build_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})::text`,
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as PgTable, name) as unknown as T,
 };

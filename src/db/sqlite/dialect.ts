@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Dialect } from '../dialect.js';
 
+/** A key as an SQL string literal (keys are the code's own names, never input). */
+const quoted = (key: string) => sql.raw(`'${key.replaceAll("'", "''")}'`);
+
 /** SQLite's fragments of the engine-specific SQL (db/dialect.ts). */
 export const sqliteDialect: Dialect = {
   kind: 'sqlite',
@@ -15,5 +18,6 @@ export const sqliteDialect: Dialect = {
   // Each word a quoted FTS5 prefix term, so user text is never FTS5 syntax (db/sqlite/search.ts).
   searchTerms: (words) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' '),
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,
+  jsonObject: (entries) => sql`json_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})`,
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as SQLiteTable, name) as unknown as T,
 };

@@ -130,7 +130,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     actions.assertVisible(actorOf(request), request.params.id);
-    const page = app.services.history.list('action', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    const page = await app.services.history.list('action', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });
 };

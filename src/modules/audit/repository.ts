@@ -1,6 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { insertRow } from '../../db/sqlite/prepared.js';
+import { all, type Program } from '../../db/program.js';
 import { auditEvents } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import type { AuditOperation } from '../../domain/vocabulary.js';
@@ -12,7 +13,8 @@ export type Operation = AuditOperation;
 
 /**
  * Records one change. Called inside the transaction that makes the change, so the event
- * and the change commit or roll back together.
+ * and the change commit or roll back together. For the modules not yet written as programs;
+ * programs use shared/audited.ts's recordAudit.
  */
 export function recordAudit(
   tx: Tx | Db,
@@ -54,7 +56,7 @@ export interface AuditEvent {
 
 const newestFirst = { field: 'id', descending: true };
 
-/** Each record's history (GET …/{id}/history), over one database. */
+/** Each record's history (GET …/{id}/history), over one database, as programs (db/program.ts). */
 export function createHistoryRepository(db: Db) {
   return {
     list: (entityType: string, entityId: number, limit: number, cursor?: string) => listHistory(db, entityType, entityId, limit, cursor),
@@ -62,15 +64,15 @@ export function createHistoryRepository(db: Db) {
 }
 
 /** One record's history, newest first. Visibility is checked by the caller on the record. */
-export function listHistory(
+export function* listHistory(
   db: Db,
   entityType: string,
   entityId: number,
   limit: number,
   cursor?: string,
-): Page<AuditEvent> {
+): Program<Page<AuditEvent>> {
   const after = cursor ? decodeCursor(cursor, newestFirst).i : undefined;
-  const rows = db
+  const found = yield* all(db
     .select()
     .from(auditEvents)
     .where(
@@ -81,16 +83,15 @@ export function listHistory(
       ),
     )
     .orderBy(desc(auditEvents.id))
-    .limit(limit + 1)
-    .all()
-    .map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      operation: r.operation,
-      before: r.before,
-      after: r.after,
-      requestId: r.requestId,
-    }));
+    .limit(limit + 1));
+  const rows = found.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    operation: r.operation,
+    before: r.before,
+    after: r.after,
+    requestId: r.requestId,
+  }));
   return toPage(rows, limit, newestFirst, (r) => r.id);
 }

@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { runSqlite } from '../../db/sqlite/run.js';
+import { all, type Program } from '../../db/program.js';
 import { actions, committees, meetings } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Reader } from '../../domain/visibility.js';
 import { dueMeeting, effectiveDueDate } from '../actions/query.js';
-import type { CommitteeRepository } from '../committees/repository.js';
-import type { PersonRepository } from '../people/repository.js';
+import type { CommitteeRepository, CommitteeRow } from '../committees/repository.js';
+import type { PersonRepository, PersonRow } from '../people/repository.js';
 
 // What the calendar feeds read (routes.ts renders them, feeds.ts builds the ICS). Meetings carry
 // no visibility of their own: their exempt or confidential items are never part of a meeting's
@@ -40,6 +40,7 @@ export interface CalendarAction {
   updatedAt: string;
 }
 
+/** Programs (db/program.ts): services.ts runs them on the engine. */
 export function createCalendarRepository(db: Db, deps: { committees: CommitteeRepository; people: PersonRepository }) {
   const committeeMeetings = db
     .select({
@@ -59,15 +60,16 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
 
   return {
     /** The committee (404 when there is none) and all its meetings, cancelled ones included. */
-    committeeCalendar(committeeId: number) {
+    *committeeCalendar(committeeId: number): Program<{ committee: CommitteeRow; meetings: CalendarMeeting[] }> {
+      // not yet a program (committees)
       const committee = deps.committees.get(committeeId);
-      return { committee, meetings: committeeMeetings.all({ committeeId }) as CalendarMeeting[] };
+      return { committee, meetings: (yield* all(committeeMeetings, { committeeId })) as CalendarMeeting[] };
     },
 
     /** The person (404 when there is none) and the open actions they own that the reader may see and that have a due-by date. */
-    personCalendar(reader: Reader, personId: number) {
-      const person = runSqlite(db, deps.people.get(personId));
-      const rows = db
+    *personCalendar(reader: Reader, personId: number): Program<{ person: PersonRow; actions: CalendarAction[] }> {
+      const person = yield* deps.people.get(personId);
+      const rows = yield* all(db
         .select({
           id: actions.id,
           committeeId: actions.committeeId,
@@ -91,8 +93,7 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
             isNotNull(effectiveDueDate),
           ),
         )
-        .orderBy(asc(effectiveDueDate), asc(actions.id))
-        .all();
+        .orderBy(asc(effectiveDueDate), asc(actions.id)));
       return { person, actions: rows as CalendarAction[] };
     },
   };

@@ -49,7 +49,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ publicBaseUrl?: string 
       response: { 200: calendarResponse, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const { committee, meetings } = calendars.committeeCalendar(request.params.id);
+    const { committee, meetings } = await calendars.committeeCalendar(request.params.id);
     return reply.type(CONTENT_TYPE).send(committeeFeed(committee, meetings, contextOf(request)));
   });
 
@@ -66,7 +66,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ publicBaseUrl?: string 
       response: { 200: calendarResponse, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const { person, actions } = calendars.personCalendar(actorOf(request), request.params.id);
+    const { person, actions } = await calendars.personCalendar(actorOf(request), request.params.id);
     return reply.type(CONTENT_TYPE).send(personFeed(person, actions, contextOf(request)));
   });
 };

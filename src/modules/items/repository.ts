@@ -8,6 +8,7 @@ import { InvalidFieldError, invalidField, type FieldError } from '../../errors.j
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { MeetingRepository } from '../meetings/repository.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited } from '../shared/crud.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
@@ -138,7 +139,7 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
 
     history(actor: Reader, id: number, query: HistoryQuery): Page<AuditEvent> {
       visibleIn(db, actor, id);
-      return listHistory(db, 'item', id, query.limit ?? 50, query.cursor);
+      return runSqlite(db, listHistory(db, 'item', id, query.limit ?? 50, query.cursor)); // listHistory is a program (audit)
     },
 
     declarations(actor: Reader, itemId: number, query: ListItemsQuery) {

@@ -110,7 +110,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     meetings.get(request.params.id);
-    const page = app.services.history.list('meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
+    const page = await app.services.history.list('meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });
 };

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { all, first, values, type Program } from '../../db/program.js';
 import { actions, meetings, overdueFlags } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
-import { decodeCursor, toPage } from '../../db/keyset.js';
+import { decodeCursor, toPage, type Page } from '../../db/keyset.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import { mustFind } from '../shared/crud.js';
 import { present } from '../actions/repository.js';
@@ -11,13 +12,28 @@ import { selectActions, toActionRow } from '../actions/query.js';
 
 const newestFirst = { field: 'id', descending: true };
 
-/** Flags and action logs: reads over what the scan recorded, filtered by visibility. */
+export interface Flag {
+  id: number;
+  actionId: number;
+  meetingId: number;
+  flaggedOn: string;
+  reason: string;
+  createdAt: string;
+}
+
+/** An action of the action log: as GET /v1/actions writes it, without its version. */
+export type LoggedAction = Omit<ReturnType<typeof present>, 'version'>;
+
+/**
+ * Flags and action logs: reads over what the scan recorded, filtered by visibility. Programs
+ * (db/program.ts): services.ts runs them on the engine.
+ */
 export function createReportRepository(db: Db, { committees }: { committees: Pick<CommitteeRepository, 'todayFor'> }) {
   return {
-    flags(actor: Actor, query: { meetingId?: number; actionId?: number; limit?: number; cursor?: string }) {
+    *flags(actor: Actor, query: { meetingId?: number; actionId?: number; limit?: number; cursor?: string }): Program<Page<Flag>> {
       const limit = query.limit ?? 50;
       const before = query.cursor ? decodeCursor(query.cursor, newestFirst).i : undefined;
-      const rows = db
+      const rows = yield* all(db
         .select({
           id: overdueFlags.id,
           actionId: overdueFlags.actionId,
@@ -37,8 +53,7 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
           ),
         )
         .orderBy(desc(overdueFlags.id))
-        .limit(limit + 1)
-        .all();
+        .limit(limit + 1));
       return toPage(rows, limit, newestFirst, (r) => r.id);
     },
 
@@ -47,22 +62,24 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
      * "action log" item of that meeting's agenda. `overdue` is as of `asOf`, by default today
      * where the meeting's committee sits.
      */
-    actionLog(actor: Actor, meetingId: number, asOf?: string) {
+    *actionLog(actor: Actor, meetingId: number, asOf?: string): Program<LoggedAction[]> {
       const meeting = mustFind(
-        db.select({ committeeId: meetings.committeeId }).from(meetings).where(eq(meetings.id, meetingId)).get(),
+        yield* first(db.select({ committeeId: meetings.committeeId }).from(meetings).where(eq(meetings.id, meetingId))),
         'Meeting',
         meetingId,
       );
+      // not yet a program (committees)
       const day = asOf ?? committees.todayFor(meeting.committeeId);
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
-      return selectActions(db)
+      const rows = yield* values(selectActions(db)
         .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))
-        .orderBy(asc(actions.id))
-        .values()
-        .map((values) => {
-          const { version: _version, ...action } = present(toActionRow(values), day);
-          return action;
-        });
+        .orderBy(asc(actions.id)));
+      return rows.map((row) => {
+        const { version: _version, ...action } = present(toActionRow(row), day);
+        return action;
+      });
     },
   };
 }
+
+export type ReportRepository = ReturnType<typeof createReportRepository>;

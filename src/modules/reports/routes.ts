@@ -46,10 +46,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.query.committeeId) committeeSeenBy(actor, request.query.committeeId);
     if (format === 'json' || format === 'csv') {
       reply.header('vary', 'accept');
-      const csvOf = (report: OverdueReport) => documentCsv(documents.overdueReport(actor, report));
-      return reply.type(contentTypes[format]).send(scans.reportBody(actor, request.query, format, csvOf));
+      const csvOf = async (report: OverdueReport) => documentCsv(await documents.overdueReport(actor, report));
+      return reply.type(contentTypes[format]).send(await scans.reportBody(actor, request.query, format, csvOf));
     }
-    const model = documents.overdueReport(actor, scans.report(actor, request.query));
+    const model = await documents.overdueReport(actor, scans.report(actor, request.query));
     return sendDocument(reply, await renderDocument(model, format), format, `overdue-report-${model.asOf}`);
   });
 
@@ -76,7 +76,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: FlagsQuery,
       response: { 200: ListOf(FlagSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, reports.flags(actorOf(request), request.query)));
+  }, async (request, reply) => sendPage(request, reply, await reports.flags(actorOf(request), request.query)));
 
   app.get('/meetings/:id/action-log', {
     config: { scope: 'read' },
@@ -99,11 +99,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (format === 'json') {
       // Read before any header is set: a missing meeting's 404 must be the very answer a meeting
       // of another council gets (council-limit.ts), which never reaches this handler.
-      const data = reports.actionLog(actor, request.params.id, request.query.asOf);
+      const data = await reports.actionLog(actor, request.params.id, request.query.asOf);
       reply.header('vary', 'accept');
       return { data };
     }
-    const model = documents.actionLog(actor, request.params.id, request.query.asOf);
+    const model = await documents.actionLog(actor, request.params.id, request.query.asOf);
     return sendDocument(reply, await renderDocument(model, format), format, `action-log-meeting-${request.params.id}-${model.asOf}`);
   });
 };

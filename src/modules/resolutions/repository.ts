@@ -6,6 +6,7 @@ import { isVisibleTo, type Reader, type Visibility } from '../../domain/visibili
 import type { Actor } from '../../domain/actor.js';
 import { keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { ItemRepository } from '../items/repository.js';
 import type { HistoryQuery } from '../items/schemas.js';
 import { countWhere, deleteAudited, insertAudited, mustFind, updateAudited } from '../shared/crud.js';
@@ -111,7 +112,7 @@ export function createResolutionRepository(db: Db, items: ItemRepository) {
 
     history(actor: Reader, id: number, query: HistoryQuery): Page<AuditEvent> {
       visibleIn(db, actor, id);
-      return listHistory(db, 'resolution', id, query.limit ?? 50, query.cursor);
+      return runSqlite(db, listHistory(db, 'resolution', id, query.limit ?? 50, query.cursor)); // listHistory is a program (audit)
     },
   };
 }

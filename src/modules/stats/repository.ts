@@ -1,8 +1,8 @@
-import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions, committees, meetings, overdueFlags, people, sqlList } from '../../db/tables.js';
+import { all, type Program } from '../../db/program.js';
+import { queryShape } from '../../db/shapes.js';
+import { actions, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { actionsVisibleTo, readerShape, rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
@@ -56,21 +56,28 @@ export interface Stats {
   committees: CommitteeStats[];
 }
 
-/** The action's meeting: the day it was raised is that meeting's local date. */
-const raisedAt = alias(meetings, 'raised_at');
-// The owner: a person, or the text recorded when there is no person.
-const ownerTextKey = sql<string | null>`CASE WHEN ${actions.ownerId} IS NULL THEN ${actions.ownerText} END`;
-// 0, 1, 2 or 3 (meaning 3 or more); the unique (action_id, meeting_id) index counts them.
-const flagBucket = sql<number>`min((SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id}), 3)`.as('flag_bucket');
-const responded = sql`${actions.respondedOn} IS NOT NULL`;
-const inTime = sql`(${effectiveDueDate} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate})`;
-const count = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
+// The queries' parts, built from the engine's tables once it has chosen them (db/tables.ts).
+const parts = perSchema(() => {
+  /** The action's meeting: the day it was raised is that meeting's local date. */
+  const raisedAt = dialect.alias(meetings, 'raised_at');
+  // The owner: a person, or the text recorded when there is no person.
+  const ownerTextKey = sql<string | null>`CASE WHEN ${actions.ownerId} IS NULL THEN ${actions.ownerText} END`;
+  // 0, 1, 2 or 3 (meaning 3 or more); the unique (action_id, meeting_id) index counts them.
+  const flagBucket = sql<number>`${dialect.least(sql`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`, 3)}`
+    .mapWith(Number).as('flag_bucket');
+  const responded = sql`${actions.respondedOn} IS NOT NULL`;
+  const inTime = sql`(${effectiveDueDate} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate})`;
+  return { raisedAt, ownerTextKey, flagBucket, responded, inTime };
+});
+// count(*) and sum() are bigints on PostgreSQL, which its driver gives as text.
+const count = (condition: SQL) => sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`.mapWith(Number);
 
 const EARLIEST = '0000-01-01';
 const LATEST = '9999-12-31';
 
 function statsQueries(db: Db, reader: Reader) {
-  return preparedQuery(db, `stats:${readerShape(reader)}`, () => {
+  return queryShape(db, `stats:${readerShape(reader)}`, () => {
+    const { raisedAt, ownerTextKey, flagBucket, responded, inTime } = parts();
     // Every meeting status spelled out, so the (committee_id, status, local_date) index serves
     // the range of raised days.
     const raisedIn = and(
@@ -86,7 +93,7 @@ function statsQueries(db: Db, reader: Reader) {
         ownerText: ownerTextKey,
         ownerName: sql<string | null>`max(${people.name})`,
         flagged: flagBucket,
-        raised: sql<number>`count(*)`,
+        raised: sql<number>`count(*)`.mapWith(Number),
         respondedOnTime: count(sql`${responded} AND ${inTime}`),
         respondedLate: count(sql`${responded} AND NOT ${inTime}`),
         open: count(sql`${actions.status} IN ${sqlList(BEING_WORKED)}`),
@@ -105,7 +112,7 @@ function statsQueries(db: Db, reader: Reader) {
         ownerText: ownerTextKey,
         raisedOn: raisedAt.localDate,
         respondedOn: sql<string>`${actions.respondedOn}`,
-        count: sql<number>`count(*)`,
+        count: sql<number>`count(*)`.mapWith(Number),
       })
       .from(raisedAt)
       .innerJoin(actions, eq(actions.meetingId, raisedAt.id))
@@ -122,69 +129,71 @@ const emptyFigures = (): Figures => ({
 });
 const flagKeys: (keyof TimesFlagged)[] = ['none', 'once', 'twice', 'threeOrMore'];
 
+/** Programs (db/program.ts): services.ts runs them on the engine. */
 export function createStatsRepository(
   db: Db,
   { committees: committeeRepository, holidays }: { committees: Pick<CommitteeRepository, 'get' | 'todayFor'>; holidays: Pick<HolidayRepository, 'calendar'> },
 ) {
   return {
-    stats(actor: Actor, query: StatsQuery): Stats {
+    *stats(actor: Actor, query: StatsQuery): Program<Stats> {
       if (query.from && query.to && query.from > query.to) throw invalidField('from', 'must not be after to', 'querystring');
       // A committee outside a limited key's council answers as one that does not exist.
       if (query.committeeId && !seesCommittee(actor, query.committeeId)) throw new NotFoundError('Committee', query.committeeId);
       const chosen = query.committeeId
+        // not yet a program (committees)
         ? [committeeRepository.get(query.committeeId)]
-        : db.select({ id: committees.id, name: committees.name }).from(committees)
-          .where(rowsOfCommitteesSeenBy(committees.id, actor)).orderBy(asc(committees.id)).all();
+        : yield* all(db.select({ id: committees.id, name: committees.name }).from(committees)
+          .where(rowsOfCommitteesSeenBy(committees.id, actor)).orderBy(asc(committees.id)));
       const { counts, responseDays } = statsQueries(db, actor);
+      // not yet a program (holidays)
       const calendar = holidays.calendar();
       const from = query.from ?? EARLIEST;
       const to = query.to ?? LATEST;
-      return {
-        from: query.from ?? null,
-        to: query.to ?? null,
-        committees: chosen.map((committee) => {
-          const asOf = query.asOf ?? committeeRepository.todayFor(committee.id);
-          const params = { committeeId: committee.id, from, to, asOf };
-          const total = emptyFigures();
-          const owners = new Map<string, OwnerStats>();
-          const days = new Map<string, { value: number; count: number }[]>();
-          const keyOf = (row: { ownerId: number | null; ownerText: string | null }) => JSON.stringify([row.ownerId, row.ownerText]);
-          for (const row of counts.all(params)) {
-            const key = keyOf(row);
-            let owner = owners.get(key);
-            if (!owner) {
-              const name = row.ownerId === null ? row.ownerText : (row.ownerName ?? '') || null;
-              owner = { owner: { personId: row.ownerId, name }, ...emptyFigures() };
-              owners.set(key, owner);
-            }
-            for (const figures of [owner, total]) {
-              figures.raised += row.raised;
-              figures.respondedOnTime += row.respondedOnTime;
-              figures.respondedLate += row.respondedLate;
-              figures.open += row.open;
-              figures.overdue += row.overdue;
-              figures.timesFlagged[flagKeys[row.flagged]!] += row.raised;
-            }
+      const result: CommitteeStats[] = [];
+      for (const committee of chosen) {
+        // not yet a program (committees)
+        const asOf = query.asOf ?? committeeRepository.todayFor(committee.id);
+        const params = { committeeId: committee.id, from, to, asOf };
+        const total = emptyFigures();
+        const owners = new Map<string, OwnerStats>();
+        const days = new Map<string, { value: number; count: number }[]>();
+        const keyOf = (row: { ownerId: number | null; ownerText: string | null }) => JSON.stringify([row.ownerId, row.ownerText]);
+        for (const row of yield* all(counts, params)) {
+          const key = keyOf(row);
+          let owner = owners.get(key);
+          if (!owner) {
+            const name = row.ownerId === null ? row.ownerText : (row.ownerName ?? '') || null;
+            owner = { owner: { personId: row.ownerId, name }, ...emptyFigures() };
+            owners.set(key, owner);
           }
-          const all: { value: number; count: number }[] = [];
-          const responses = responseDays.all(params);
-          const workingDays = workingDaysToRespond(responses, calendar);
-          for (const [i, row] of responses.entries()) {
-            const value = { value: workingDays[i]!, count: row.count };
-            const key = keyOf(row);
-            const owned = days.get(key);
-            if (owned) owned.push(value);
-            else days.set(key, [value]);
-            all.push(value);
+          for (const figures of [owner, total]) {
+            figures.raised += row.raised;
+            figures.respondedOnTime += row.respondedOnTime;
+            figures.respondedLate += row.respondedLate;
+            figures.open += row.open;
+            figures.overdue += row.overdue;
+            figures.timesFlagged[flagKeys[row.flagged]!] += row.raised;
           }
-          for (const [key, owner] of owners) owner.medianWorkingDaysToRespond = weightedMedian(days.get(key) ?? []);
-          total.medianWorkingDaysToRespond = weightedMedian(all);
-          const ownerList = [...owners.values()].sort(
-            (a, b) => (a.owner.name ?? '\uffff').localeCompare(b.owner.name ?? '\uffff') || (a.owner.personId ?? 0) - (b.owner.personId ?? 0),
-          );
-          return { committee: { id: committee.id, name: committee.name }, asOf, ...total, owners: ownerList };
-        }),
-      };
+        }
+        const every: { value: number; count: number }[] = [];
+        const responses = yield* all(responseDays, params);
+        const workingDays = workingDaysToRespond(responses, calendar);
+        for (const [i, row] of responses.entries()) {
+          const value = { value: workingDays[i]!, count: row.count };
+          const key = keyOf(row);
+          const owned = days.get(key);
+          if (owned) owned.push(value);
+          else days.set(key, [value]);
+          every.push(value);
+        }
+        for (const [key, owner] of owners) owner.medianWorkingDaysToRespond = weightedMedian(days.get(key) ?? []);
+        total.medianWorkingDaysToRespond = weightedMedian(every);
+        const ownerList = [...owners.values()].sort(
+          (a, b) => (a.owner.name ?? '\uffff').localeCompare(b.owner.name ?? '\uffff') || (a.owner.personId ?? 0) - (b.owner.personId ?? 0),
+        );
+        result.push({ committee: { id: committee.id, name: committee.name }, asOf, ...total, owners: ownerList });
+      }
+      return { from: query.from ?? null, to: query.to ?? null, committees: result };
     },
   };
 }

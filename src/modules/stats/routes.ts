@@ -32,7 +32,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const format = (statsFormats as readonly string[]).includes(negotiated ?? '') ? (negotiated as StatsFormat) : undefined;
     if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(statsFormats.map((f) => contentTypes[f].split(';')[0]).join(', '))));
     const { format: _format, ...query } = request.query;
-    const body = stats.stats(actorOf(request), query);
+    const body = await stats.stats(actorOf(request), query);
     reply.header('vary', 'accept');
     return format === 'csv' ? reply.type(contentTypes.csv).send(statsCsv(body)) : reply.type(contentTypes.json).send(body);
   });

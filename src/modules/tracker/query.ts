@@ -1,8 +1,8 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
-import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
-import { actions, actionUpdates, agendaItems, meetings, people, sqlList } from '../../db/tables.js';
+import { rowMapper } from '../../db/sqlite/prepared.js';
+import { queryShape } from '../../db/shapes.js';
+import { actions, actionUpdates, agendaItems, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
 import { ACTION_STATUSES, BEING_WORKED } from '../../domain/action-lifecycle.js';
 import type { Visibility } from '../../domain/visibility.js';
@@ -14,41 +14,54 @@ import { actionColumns, dueMeeting, effectiveDueDate } from '../actions/query.js
 // and the newest progress update. One SELECT with joins by primary key and two correlated
 // lookups by index (flags by action, updates by action and id), so a committee's tracker costs
 // its own actions and nothing more.
+//
+// Built from the engine's tables (db/tables.ts), once the engine has chosen them: perSchema.
 
-const raised = alias(meetings, 'raised_meeting');
-const owner = alias(people, 'document_owner');
+const aliases = perSchema(() => ({
+  raised: dialect.alias(meetings, 'raised_meeting'),
+  owner: dialect.alias(people, 'document_owner'),
+}));
 
-const documentColumns = {
-  id: actions.id,
-  reference: actions.reference,
-  title: actions.title,
-  detail: actions.detail,
-  kind: actions.kind,
-  ownerId: actions.ownerId,
-  ownerText: actions.ownerText,
-  ownerName: owner.name,
-  raisedMeetingId: actions.meetingId,
-  raisedStartsAt: raised.startsAt,
-  raisedLocalDate: raised.localDate,
-  minute: agendaItems.number,
-  dueRule: actions.dueRule,
-  dueMeetingId: actions.dueMeetingId,
-  dueDate: effectiveDueDate,
-  dueQuarter: actions.dueQuarter,
-  dueMeetingLocalDate: dueMeeting.localDate,
-  status: actions.status,
-  rag: actions.rag,
-  executiveResponse: actions.executiveResponse,
-  responseDueOn: actions.responseDueOn,
-  timesFlagged: actionColumns.timesFlagged,
-  latestUpdate: sql<string | null>`(SELECT json_object('text', u.${sql.raw(actionUpdates.text.name)}, 'rag', u.${sql.raw(actionUpdates.rag.name)}, 'at', u.${sql.raw(actionUpdates.createdAt.name)}) FROM ${actionUpdates} u WHERE u.${sql.raw(actionUpdates.actionId.name)} = ${actions.id} ORDER BY u.${sql.raw(actionUpdates.id.name)} DESC LIMIT 1)`,
-};
+const documentColumns = perSchema(() => {
+  const { raised, owner } = aliases();
+  const u = (column: { name: string }) => sql`u.${sql.raw(column.name)}`;
+  const update = dialect.jsonObject({ text: u(actionUpdates.text), rag: u(actionUpdates.rag), at: u(actionUpdates.createdAt) });
+  return {
+    id: actions.id,
+    reference: actions.reference,
+    title: actions.title,
+    detail: actions.detail,
+    kind: actions.kind,
+    ownerId: actions.ownerId,
+    ownerText: actions.ownerText,
+    ownerName: owner.name,
+    raisedMeetingId: actions.meetingId,
+    raisedStartsAt: raised.startsAt,
+    raisedLocalDate: raised.localDate,
+    minute: agendaItems.number,
+    dueRule: actions.dueRule,
+    dueMeetingId: actions.dueMeetingId,
+    dueDate: effectiveDueDate,
+    dueQuarter: actions.dueQuarter,
+    dueMeetingLocalDate: dueMeeting.localDate,
+    status: actions.status,
+    rag: actions.rag,
+    executiveResponse: actions.executiveResponse,
+    responseDueOn: actions.responseDueOn,
+    timesFlagged: actionColumns.timesFlagged,
+    latestUpdate: sql<string | null>`(SELECT ${update} FROM ${actionUpdates} u WHERE ${u(actionUpdates.actionId)} = ${actions.id} ORDER BY ${u(actionUpdates.id)} DESC LIMIT 1)`,
+  };
+});
 
-export const toDocumentSource = rowMapper<DocumentSource>(documentColumns);
+const documentSourceOf = perSchema(() => rowMapper<DocumentSource>(documentColumns()));
+
+/** A document source from the raw values (`values()`) of one of the queries below. */
+export const toDocumentSource = (values: unknown[]): DocumentSource => documentSourceOf()(values);
 
 function selectDocumentSources(db: Db) {
+  const { raised, owner } = aliases();
   return db
-    .select(documentColumns)
+    .select(documentColumns())
     .from(actions)
     .innerJoin(raised, eq(raised.id, actions.meetingId))
     .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
@@ -65,10 +78,12 @@ export type TrackerStatus = (typeof TRACKER_STATUSES)[number];
  * set of visibilities and one status filter: `open` is what still awaits an answer (open or in
  * progress); `all` adds the responded, closed and withdrawn.
  * Statuses are literals, so SQLite reads the committee's range of actions_committee_status_idx.
+ * Prepared once per database handle and key (db/shapes.ts); run with `values()`.
  */
 export function trackerSources(db: Db, visibilities: readonly Visibility[], status: TrackerStatus) {
-  return preparedQuery(db, `documents:tracker:${status}:${visibilities.join()}`, () => {
+  return queryShape(db, `documents:tracker:${status}:${visibilities.join()}`, () => {
     const statuses = status === 'open' ? BEING_WORKED : ACTION_STATUSES;
+    const { raised } = aliases();
     return selectDocumentSources(db)
       .where(and(
         eq(actions.committeeId, sql.placeholder('committeeId')),
@@ -81,11 +96,14 @@ export function trackerSources(db: Db, visibilities: readonly Visibility[], stat
   });
 }
 
-/** Actions by id (a JSON array), those the reader may see, in id order: a report's rows. */
+/**
+ * Actions by id, those the reader may see, in id order: a report's rows. Its `ids` parameter is
+ * `dialect.idList(ids)`.
+ */
 export function sourcesByIds(db: Db, visibilities: readonly Visibility[]) {
-  return preparedQuery(db, `documents:by-ids:${visibilities.join()}`, () =>
+  return queryShape(db, `documents:by-ids:${visibilities.join()}`, () =>
     selectDocumentSources(db)
-      .where(and(sql`${actions.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`, actionsVisibleTo({ visibilities })))
+      .where(and(dialect.idIn(actions.id, sql.placeholder('ids')), actionsVisibleTo({ visibilities })))
       .orderBy(actions.id)
       .prepare(),
   );
@@ -93,10 +111,10 @@ export function sourcesByIds(db: Db, visibilities: readonly Visibility[]) {
 
 /** A meeting's action log: due at it, or flagged at it (as GET /v1/meetings/{id}/action-log), in id order. */
 export function actionLogSources(db: Db, visibilities: readonly Visibility[]) {
-  return preparedQuery(db, `documents:action-log:${visibilities.join()}`, () =>
+  return queryShape(db, `documents:action-log:${visibilities.join()}`, () =>
     selectDocumentSources(db)
       .where(and(
-        sql`(${actions.dueMeetingId} = ${sql.placeholder('meetingId')} OR ${actions.id} IN (SELECT action_id FROM overdue_flags WHERE meeting_id = ${sql.placeholder('meetingId')}))`,
+        sql`(${actions.dueMeetingId} = ${sql.placeholder('meetingId')} OR ${actions.id} IN (SELECT ${overdueFlags.actionId} FROM ${overdueFlags} WHERE ${overdueFlags.meetingId} = ${sql.placeholder('meetingId')}))`,
         actionsVisibleTo({ visibilities }),
       ))
       .orderBy(actions.id)

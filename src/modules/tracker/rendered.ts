@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { getTableName } from 'drizzle-orm';
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
+import type { Ran } from '../../db/program.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/tables.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
@@ -17,8 +18,8 @@ import type { DocumentRepository, TrackerQuery } from './repository.js';
 // format), so what one caller may not see is never served to them from another's entry. The key
 // is made here, beside the rendering it stands for, so that the two cannot drift apart.
 
-/** Every table a document is read from (modules/tracker/query.ts and repository.ts). */
-export const documentTables = [actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people].map(getTableName);
+/** Every table a document is read from (modules/tracker/query.ts and repository.ts), the engine's. */
+export const documentTables = () => [actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people].map(getTableName);
 
 /**
  * Everything a committee's tracker depends on besides the data: the day it is judged as of
@@ -30,7 +31,7 @@ export function trackerKey(committeeId: number, query: TrackerQuery & { asOf: Lo
 
 export function createRenderedDocuments(
   changes: ChangeStamp,
-  { documents, committees: committeeRepository }: { documents: Pick<DocumentRepository, 'tracker'>; committees: Pick<CommitteeRepository, 'todayFor'> },
+  { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<CommitteeRepository, 'todayFor'> },
   maxBytes = 32 * 1024 * 1024,
 ) {
   const cache = new LRUCache<string, { stamp: string; rendered: RenderedDocument }>({
@@ -57,7 +58,7 @@ export function createRenderedDocuments(
     async tracker(reader: Reader, committeeId: number, query: TrackerQuery, format: DocumentFormat): Promise<{ rendered: RenderedDocument; asOf: LocalDate }> {
       const resolved = { ...query, asOf: query.asOf ?? committeeRepository.todayFor(committeeId) };
       const key = trackerKey(committeeId, resolved, reader, format);
-      return { rendered: await get(key, () => renderDocument(documents.tracker(reader, committeeId, resolved), format)), asOf: resolved.asOf };
+      return { rendered: await get(key, async () => renderDocument(await documents.tracker(reader, committeeId, resolved), format)), asOf: resolved.asOf };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { meetings } from '../../db/tables.js';
+import { first, values, type Program } from '../../db/program.js';
+import { queryShape } from '../../db/shapes.js';
+import { dialect, meetings } from '../../db/tables.js';
 import type { Reader } from '../../domain/visibility.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
@@ -17,7 +18,8 @@ import { actionLogSources, sourcesByIds, toDocumentSource, trackerSources, type 
 // The agenda-pack documents as one model each (documents/model.ts): the recommendation tracker
 // of a committee, the action log of a meeting, and the overdue report's human formats. Each is
 // read with one indexed query over its own actions; every format is rendered from what is built
-// here.
+// here. Programs (db/program.ts): services.ts runs them on the engine; report-stream.ts runs
+// overdueReportSection on its own connection.
 
 export interface TrackerQuery {
   asOf?: LocalDate;
@@ -39,11 +41,12 @@ type CommitteeRow = { id: number; name: string; timezone: string; authority: str
  * actions appear; this only reads what the pages show. Used whole (overdueReport below) and a
  * committee at a time (jobs/report-stream.ts, on its own connection).
  */
-export function overdueReportSection(db: Db, reader: Reader, committee: CommitteeRow, entry: ReportedMeeting, asOf: LocalDate): DocumentSection {
+export function* overdueReportSection(db: Db, reader: Reader, committee: CommitteeRow, entry: ReportedMeeting, asOf: LocalDate): Program<DocumentSection> {
   const context: RowContext = { timeZone: committee.timezone, asOf };
   const ids = [...entry.overdue, ...entry.dueSoon].map((a) => a.id);
-  const sources = new Map(sourcesByIds(db, reader.visibilities).values({ ids: JSON.stringify(ids) }).map((values) => {
-    const source = toDocumentSource(values);
+  const rows = yield* values(sourcesByIds(db, reader.visibilities), { ids: dialect.idList(ids) });
+  const sources = new Map(rows.map((row) => {
+    const source = toDocumentSource(row);
     return [source.id, source] as const;
   }));
   const rowsOf = (list: typeof entry.overdue) => list.flatMap((a): DocumentRow[] => {
@@ -66,7 +69,7 @@ const meetingWords = (m: Pick<Meeting, 'startsAt' | 'venue' | 'agendaDespatchBy'
   `${instantInWords(m.startsAt, timeZone)}${m.venue ? `, ${m.venue}` : ''} (agenda despatch ${dayInWords(m.agendaDespatchBy)})`;
 
 export function createDocumentRepository(db: Db, { committees }: { committees: Pick<CommitteeRepository, 'get' | 'todayFor'> }) {
-  const queries = () => preparedQuery(db, 'documents:meetings', () => ({
+  const queries = () => queryShape(db, 'documents:meetings', () => ({
     next: db.select().from(meetings)
       .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), eq(meetings.status, 'scheduled'), gte(meetings.localDate, sql.placeholder('asOf'))))
       .orderBy(asc(meetings.startsAtUtc), asc(meetings.id)).limit(1).prepare(),
@@ -75,15 +78,15 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
 
   return {
     /** GET /v1/committees/{id}/tracker: the committee's actions for its next agenda pack. */
-    tracker(reader: Reader, committeeId: number, query: TrackerQuery = {}): DocumentModel {
+    *tracker(reader: Reader, committeeId: number, query: TrackerQuery = {}): Program<DocumentModel> {
+      // not yet a program (committees)
       const committee = committees.get(committeeId);
       const asOf = query.asOf ?? committees.todayFor(committeeId);
       const status = query.status ?? 'open';
       const context: RowContext = { timeZone: committee.timezone, asOf };
-      const rows = trackerSources(db, reader.visibilities, status)
-        .values({ committeeId, since: query.since ?? '' })
-        .map((values) => documentRow(toDocumentSource(values), context));
-      const next = queries().next.get({ committeeId, asOf });
+      const rows = (yield* values(trackerSources(db, reader.visibilities, status), { committeeId, since: query.since ?? '' }))
+        .map((row) => documentRow(toDocumentSource(row), context));
+      const next = yield* first(queries().next, { committeeId, asOf });
       const lines = [
         `As of ${dayInWords(asOf)}.`,
         next ? `Next meeting: ${meetingWords(next, committee.timezone)}.` : 'No meeting is scheduled.',
@@ -107,12 +110,13 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
     },
 
     /** GET /v1/meetings/{id}/action-log in the human formats: what is due at (or flagged at) the meeting. */
-    actionLog(reader: Reader, meetingId: number, asOfGiven?: LocalDate): DocumentModel {
-      const meeting = mustFind(queries().byId.get({ id: meetingId }), 'Meeting', meetingId);
+    *actionLog(reader: Reader, meetingId: number, asOfGiven?: LocalDate): Program<DocumentModel> {
+      const meeting = mustFind(yield* first(queries().byId, { id: meetingId }), 'Meeting', meetingId);
+      // not yet a program (committees)
       const committee = committees.get(meeting.committeeId);
       const asOf = asOfGiven ?? committees.todayFor(committee.id);
       const context: RowContext = { timeZone: committee.timezone, asOf };
-      const rows = actionLogSources(db, reader.visibilities).values({ meetingId }).map((values) => documentRow(toDocumentSource(values), context));
+      const rows = (yield* values(actionLogSources(db, reader.visibilities), { meetingId })).map((row) => documentRow(toDocumentSource(row), context));
       const outstanding = rows.filter((r) => BEING_WORKED.includes(r.status.value));
       const answered = rows.filter((r) => !BEING_WORKED.includes(r.status.value));
       return {
@@ -139,15 +143,17 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
      * The overdue report (as built for the reader) as a document: a section per committee and
      * meeting (overdueReportSection).
      */
-    overdueReport(reader: Reader, report: OverdueReport): DocumentModel {
+    *overdueReport(reader: Reader, report: OverdueReport): Program<DocumentModel> {
       const authorities = new Set<string>();
       const names: string[] = [];
-      const sections: DocumentSection[] = report.meetings.map((entry) => {
+      const sections: DocumentSection[] = [];
+      for (const entry of report.meetings) {
+        // not yet a program (committees)
         const committee = committees.get(entry.committee.id);
         if (committee.authority) authorities.add(committee.authority);
         names.push(committee.name);
-        return overdueReportSection(db, reader, committee, entry, report.asOf);
-      });
+        sections.push(yield* overdueReportSection(db, reader, committee, entry, report.asOf));
+      }
       const authority = authorities.size === 1 ? [...authorities][0]! : null;
       return {
         document: 'overdue-report',
