@@ -63,7 +63,7 @@ const ownerTextKey = sql<string | null>`CASE WHEN ${actions.ownerId} IS NULL THE
 // 0, 1, 2 or 3 (meaning 3 or more); the unique (action_id, meeting_id) index counts them.
 const flagBucket = sql<number>`min((SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id}), 3)`.as('flag_bucket');
 const responded = sql`${actions.respondedOn} IS NOT NULL`;
-const inTime = sql`(${effectiveDueDate} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate})`;
+const inTime = sql`(${effectiveDueDate()} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate()})`;
 const count = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
 
 const EARLIEST = '0000-01-01';
@@ -94,7 +94,7 @@ function statsQueries(db: Db, reader: Reader) {
       })
       .from(raisedAt)
       .innerJoin(actions, eq(actions.meetingId, raisedAt.id))
-      .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+      .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
       .leftJoin(people, eq(people.id, actions.ownerId))
       .where(raisedIn)
       .groupBy(actions.ownerId, ownerTextKey, sql`flag_bucket`)

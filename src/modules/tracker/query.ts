@@ -33,14 +33,14 @@ const documentColumns = {
   minute: agendaItems.number,
   dueRule: actions.dueRule,
   dueMeetingId: actions.dueMeetingId,
-  dueDate: effectiveDueDate,
+  dueDate: effectiveDueDate(),
   dueQuarter: actions.dueQuarter,
-  dueMeetingLocalDate: dueMeeting.localDate,
+  dueMeetingLocalDate: dueMeeting().localDate,
   status: actions.status,
   rag: actions.rag,
   executiveResponse: actions.executiveResponse,
   responseDueOn: actions.responseDueOn,
-  timesFlagged: actionColumns.timesFlagged,
+  timesFlagged: actionColumns().timesFlagged,
   latestUpdate: sql<string | null>`(SELECT json_object('text', u.${sql.raw(actionUpdates.text.name)}, 'rag', u.${sql.raw(actionUpdates.rag.name)}, 'at', u.${sql.raw(actionUpdates.createdAt.name)}) FROM ${actionUpdates} u WHERE u.${sql.raw(actionUpdates.actionId.name)} = ${actions.id} ORDER BY u.${sql.raw(actionUpdates.id.name)} DESC LIMIT 1)`,
 };
 
@@ -53,7 +53,7 @@ function selectDocumentSources(db: Db) {
     .innerJoin(raised, eq(raised.id, actions.meetingId))
     .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
     .leftJoin(owner, eq(owner.id, actions.ownerId))
-    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+    .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
     .$dynamic();
 }
 
