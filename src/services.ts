@@ -71,15 +71,17 @@ export function createServices(
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
-  const actions = createActionRepository(db, { holidays, days, events: outbox });
-  const actionReads = createActionReadModel(actions, {
-    changes: changes.forTables(actionReadTables),
+  const actionPrograms = createActionRepository(db, { holidays, days, events: outbox });
+  const actions = ran(engine, actionPrograms);
+  const actionReads = createActionReadModel(actionPrograms, {
+    engine,
+    changes: changes.forTables(actionReadTables()),
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
-  const imports = createImportRepository(db, { meetings, actions });
+  const imports = createImportRepository(db, { meetings, actions: actionPrograms });
   const drafts = createDraftRepository(db, { imports });
   // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for
   // unconverted code to run with runSqlite (the notification pass's action log); run on the engine below.
@@ -100,18 +102,18 @@ export function createServices(
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
   const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
-  const responseLinks = createResponseLinkRepository(db, actions, {
+  const responseLinks = createResponseLinkRepository(db, actionPrograms, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
   });
-  const subscribers = createSubscriberRepository(db, actions);
+  const subscribers = createSubscriberRepository(db, actionPrograms);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
-  const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
+  const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions: actionPrograms }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
-  return { programs: { ...programs, ...reads }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs: { ...programs, ...reads, actions: actionPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

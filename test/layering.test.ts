@@ -103,7 +103,7 @@ const engineOnly: { folder: string; packages: RegExp; notYet: string[] }[] = [
     packages: /^(better-sqlite3|drizzle-orm\/(better-sqlite3|sqlite-core)(\/.*)?)$/,
     // Queries that still build SQLite aliases themselves; they move behind the dialect as their
     // modules are converted for PostgreSQL (docs/postgres-plan.md, phase 3).
-    notYet: ['src/modules/actions/query.ts'],
+    notYet: [],
   },
   { folder: 'src/db/pg', packages: /^(pg|drizzle-orm\/(node-postgres|pg-core)(\/.*)?)$/, notYet: [] },
 ];

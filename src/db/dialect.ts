@@ -1,4 +1,6 @@
 import type { SQL, SQLWrapper } from 'drizzle-orm';
+// Types only (the layering rule is about run-time imports): shared code types tables as SQLite's.
+import type { alias as sqliteAlias } from 'drizzle-orm/sqlite-core';
 
 // The SQL that differs between the engines (docs/postgres-plan.md §2), one implementation per
 // engine (sqlite/dialect.ts, pg/dialect.ts), found with dialectOf(db) (tables.ts). Shared code
@@ -28,5 +30,5 @@ export interface Dialect {
   /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */
   jsonObject(entries: Record<string, SQLWrapper>): SQL;
   /** A second name for a table in one query (self-joins), typed as the table. */
-  alias<T extends object>(table: T, name: string): T;
+  alias: typeof sqliteAlias;
 }

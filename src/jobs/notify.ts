@@ -116,7 +116,7 @@ export function createNotificationPass(
         if (status === 'sent' && deps.events) {
           for (const item of r.items) {
             if (item.kind !== 'reminder' || item.role !== 'owner') continue;
-            const row = actionById({ visibilities: allVisibilities }, item.actionId);
+            const row = runSqlite(db, actionById({ visibilities: allVisibilities }, item.actionId));
             if (row) runSqlite(db, deps.events.action('action.reminded', present(row, asOf)));
           }
         }

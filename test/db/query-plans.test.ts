@@ -3,6 +3,7 @@ import { openDatabase } from '../../src/db/sqlite/client.js';
 import { parseSort } from '../../src/db/keyset.js';
 import { reportableRows } from '../../src/jobs/overdue-report.js';
 import { listActionsStatements } from '../../src/modules/actions/list-query.js';
+import { runSqlite } from '../../src/db/sqlite/run.js';
 import type { ListActionsQuery } from '../../src/modules/actions/schemas.js';
 import { compiledOn, planOf } from './plans.js';
 
@@ -37,8 +38,8 @@ t.test('?reference= searches the unique (reference, committee_id) index, with or
   for (const query of queries) {
     for (const keysOnly of [false, true]) {
       compiled.length = 0;
-      if (keysOnly) statements.keys({ visibilities: ['public'] }, query, sort, '2024-08-23', 51);
-      else statements.rows({ visibilities: ['public'] }, query, sort, '2024-08-23', 51);
+      if (keysOnly) runSqlite(db, statements.keys({ visibilities: ['public'] }, query, sort, '2024-08-23', 51));
+      else runSqlite(db, statements.rows({ visibilities: ['public'] }, query, sort, '2024-08-23', 51));
       const source = compiled.find((s) => s.includes('"reference" = ?'));
       t.ok(source, `${JSON.stringify(query)}: compiled`);
       const plan = planOf(db.$client, source!);

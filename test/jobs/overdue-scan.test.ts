@@ -245,7 +245,7 @@ t.test('two scans at once from two processes on one file database record each fl
     const a = services.meetings.create(actor, committeeId, { startsAt: A, status: 'held' }).id;
     const b = services.meetings.create(actor, committeeId, { startsAt: B }).id;
     for (let i = 0; i < 40; i++) {
-      const id = services.actions.create(actor, { meetingId: a, kind: 'update', title: `Action ${c}.${i}` } as never).id;
+      const id = (await services.actions.create(actor, { meetingId: a, kind: 'update', title: `Action ${c}.${i}` } as never)).id;
       expected.add(`${id}:${b}`);
     }
   }

@@ -229,7 +229,7 @@ t.test('the tables the read cache watches are every table an action is read from
   t.teardown(() => db.$client.close());
   const { sql } = selectActions(db).toSQL();
   const read = new Set([...sql.matchAll(/\b(?:from|join)\s+"(\w+)"/gi)].map((m) => m[1]));
-  t.same([...read].sort(), [...actionReadTables].sort());
+  t.same([...read].sort(), [...actionReadTables()].sort());
 });
 
 t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transaction or for an unusual visibility set', async (t) => {
@@ -237,7 +237,7 @@ t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transactio
   t.teardown(() => db.$client.close());
   t.equal(loadConfig({ ACTION_CACHE_ENTRIES: '0' }).actionReadCacheEntries, 0);
   t.equal(loadConfig({}).actionReadCacheEntries, 20_000);
-  const changes = createChangeCounters(db.$client).forTables(actionReadTables);
+  const changes = createChangeCounters(db.$client).forTables(actionReadTables());
   t.notOk(createActionReadCache(changes, 0).usable(['public']), 'off');
   const cache = createActionReadCache(changes, 10);
   t.ok(cache.usable(['public']));

@@ -170,7 +170,7 @@ t.test('the export: every matching action, streamed as RFC 4180 CSV with formula
   const actor = scriptActor('test');
   // More than one batch of the export, and more than a page of the list.
   for (let i = 1; i <= 520; i++) {
-    api.app.services.actions.create(actor, { meetingId: b.july, kind: 'update', title: i === 7 ? '=1+2' : `Action ${i}, "quoted"\nsecond line`, ownerId: b.personId });
+    await api.app.services.actions.create(actor, { meetingId: b.july, kind: 'update', title: i === 7 ? '=1+2' : `Action ${i}, "quoted"\nsecond line`, ownerId: b.personId });
   }
   await csvImport(api, TRACKER, `?committeeId=${b.committeeId}`);
 
@@ -206,10 +206,10 @@ t.test('round trip: export, import into a fresh database with the same committee
   await csvImport(first, TRACKER, `?committeeId=${b.committeeId}`);
   const actor = scriptActor('test');
   const item = await first.request({ method: 'POST', url: `/v1/meetings/${b.july}/items`, payload: { number: '5', title: 'School places' } });
-  first.app.services.actions.create(actor, { meetingId: b.july, kind: 'information', title: '-5% on last year', detail: 'Line one\r\nline two, "quoted"', itemId: item.json().id, dueMeetingId: b.september, rag: 'red' });
-  first.app.services.actions.create(actor, { meetingId: b.july, kind: 'task', title: "'=already quoted", ownerText: 'Head of Transport', dueDate: '2024-12-01' });
-  const withUpdate = first.app.services.actions.create(actor, { meetingId: b.september, kind: 'update', title: 'Tell us @ the next meeting', dueQuarter: '2024-25 Q4', visibility: 'exempt' });
-  first.app.services.actions.addUpdate(actor, withUpdate.id, { text: 'Work has started' });
+  await first.app.services.actions.create(actor, { meetingId: b.july, kind: 'information', title: '-5% on last year', detail: 'Line one\r\nline two, "quoted"', itemId: item.json().id, dueMeetingId: b.september, rag: 'red' });
+  await first.app.services.actions.create(actor, { meetingId: b.july, kind: 'task', title: "'=already quoted", ownerText: 'Head of Transport', dueDate: '2024-12-01' });
+  const withUpdate = await first.app.services.actions.create(actor, { meetingId: b.september, kind: 'update', title: 'Tell us @ the next meeting', dueQuarter: '2024-25 Q4', visibility: 'exempt' });
+  await first.app.services.actions.addUpdate(actor, withUpdate.id, { text: 'Work has started' });
   const exported = (await first.request({ method: 'GET', url: '/v1/actions?format=csv' })).body;
 
   const second = await build(t, {}, { clock });
@@ -237,7 +237,7 @@ t.test('UTF-16 from Excel\'s "Unicode Text" and a semicolon-separated file are r
 t.test('from a database file the export reads a snapshot of its own, and closes it', async (t) => {
   const { api } = await buildOnFile(t);
   const b = await business(api);
-  for (let i = 0; i < 1200; i++) api.app.services.actions.create(scriptActor('test'), { meetingId: b.july, kind: 'task', title: `Action ${i}` });
+  for (let i = 0; i < 1200; i++) await api.app.services.actions.create(scriptActor('test'), { meetingId: b.july, kind: 'task', title: `Action ${i}` });
   const res = await api.request({ method: 'GET', url: '/v1/actions?format=csv&sort=-id' });
   t.equal(res.statusCode, 200);
   const records: string[][] = parse(res.body);

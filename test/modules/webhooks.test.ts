@@ -1,6 +1,7 @@
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { transaction } from '../../src/db/sqlite/transaction.js';
+import { runSqlite } from '../../src/db/sqlite/run.js';
 import { build, committee, meeting, type TestApp } from '../helper.js';
 import { receiver, verifies } from './webhooks/receiver.js';
 
@@ -183,8 +184,8 @@ t.test('the event is written in the transaction of the change: a failing write l
   await subscribe(api, { url: 'https://example.gov.uk/hooks' });
   const { db, services } = api.app;
   const actionsBefore = db.$client.prepare('SELECT count(*) FROM actions').pluck().get();
-  t.throws(() => transaction(db, (tx) => {
-    services.actions.createIn(tx, scriptActor('test'), { meetingId: m.a, kind: 'update', title: 'Rolled back' });
+  t.throws(() => transaction(db, () => {
+    runSqlite(db, services.programs.actions.createIn(scriptActor('test'), { meetingId: m.a, kind: 'update', title: 'Rolled back' }));
     t.equal(eventCount(api), 1, 'written with the action');
     throw new Error('the write fails after the action was inserted');
   }), /the write fails/);

@@ -21,5 +21,5 @@ export const pgDialect: Dialect = {
   actionsMatching: (terms) => sql`"actions"."search_vector" @@ to_tsquery('scrutiny', ${terms})`,
   jsonObject: (entries) => sql`json_build_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})::text`,
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).
-  alias: <T extends object>(table: T, name: string) => alias(table as unknown as PgTable, name) as unknown as T,
+  alias: ((table: object, name: string) => alias(table as PgTable, name)) as unknown as Dialect['alias'],
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Dialect } from '../dialect.js';
 
 /** A key as an SQL string literal (keys are the code's own names, never input). */
@@ -19,5 +19,5 @@ export const sqliteDialect: Dialect = {
   searchTerms: (words) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' '),
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,
   jsonObject: (entries) => sql`json_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})`,
-  alias: <T extends object>(table: T, name: string) => alias(table as unknown as SQLiteTable, name) as unknown as T,
+  alias,
 };

@@ -1,12 +1,13 @@
 import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { values, type Program } from '../../db/program.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions } from '../../db/tables.js';
+import { actions, perSchema } from '../../db/tables.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
-import { actionColumns, overdueAsOf, selectActionKeys, selectActions, toActionRow, type ActionRow } from './query.js';
+import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 import type { JudgedOn } from './today.js';
 
@@ -14,13 +15,13 @@ import type { JudgedOn } from './today.js';
 // many statuses, the sort, whether there is a cursor, the caller's visibilities), every value a
 // placeholder. Building and compiling the SQL afresh cost more than running it for a page of 50.
 
-export const sortColumns = {
+export const sortColumns = perSchema(() => ({
   id: actions.id,
   createdAt: actions.createdAt,
   updatedAt: actions.updatedAt,
-  dueDate: sql`coalesce(${actionColumns.dueDate}, '')`,
+  dueDate: sql`coalesce(${actionColumns().dueDate}, '')`,
   title: actions.title,
-} as const;
+}) as const);
 
 /** The optional filters compared for equality, in the order they appear in the WHERE clause. */
 const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId', 'reference'] as const;
@@ -47,8 +48,8 @@ export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
   function build(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean, asOf: Placeholder | JudgedOn) {
-    const column = sortColumns[sort.field as keyof typeof sortColumns];
-    const dueDate = actionColumns.dueDate;
+    const column = sortColumns()[sort.field as keyof ReturnType<typeof sortColumns>];
+    const dueDate = actionColumns().dueDate;
     const where: (SQL | undefined)[] = [
       actionsVisibleTo(reader),
       hasCursor ? keysetAfter(sort, column as never, actions.id, p('cursorValue'), p('cursorId')) : undefined,
@@ -75,7 +76,7 @@ export function listActionsStatements(db: Db) {
    * rows, or with `keysOnly` each row's id and sort value (`[id, value]`), which an index can
    * often answer without reading the rows themselves.
    */
-  function run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): unknown[][] {
+  function* run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): Program<unknown[][]> {
     const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
@@ -88,11 +89,11 @@ export function listActionsStatements(db: Db) {
     // request, not kept (the usual one day is a placeholder of the kept statement).
     const perCommittee = typeof asOf !== 'string';
     const statement = perCommittee && query.overdue ? make(asOf) : preparedQuery(db, `actions:list:${shape}`, () => make(sql.placeholder('asOf')));
-    const values: Record<string, unknown> = { limit, asOf: perCommittee ? undefined : asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
-    for (const name of equalities) values[name] = query[name];
-    statuses.forEach((status, i) => (values[`status${i}`] = status));
+    const params: Record<string, unknown> = { limit, asOf: perCommittee ? undefined : asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
+    for (const name of equalities) params[name] = query[name];
+    statuses.forEach((status, i) => (params[`status${i}`] = status));
     try {
-      return statement.values(values) as unknown[][];
+      return (yield* values(statement, params)) as unknown[][];
     } catch (err) {
       // A word the tokenizer splits in two (a few letters it counts as separators) is a phrase,
       // which an index without positions (detail=none, search-index.ts) cannot search.
@@ -103,10 +104,13 @@ export function listActionsStatements(db: Db) {
     }
   }
 
+  // Programs (db/program.ts), run by the caller's engine.
   return {
-    rows: (reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): ActionRow[] =>
-      run(reader, query, sort, asOf, limit, false).map(toActionRow),
-    keys: (reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number) =>
-      run(reader, query, sort, asOf, limit, true) as [id: number, sortValue: string | number | null][],
+    *rows(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): Program<ActionRow[]> {
+      return (yield* run(reader, query, sort, asOf, limit, false)).map(actionRowMapper());
+    },
+    *keys(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): Program<[id: number, sortValue: string | number | null][]> {
+      return (yield* run(reader, query, sort, asOf, limit, true)) as [id: number, sortValue: string | number | null][];
+    },
   };
 }

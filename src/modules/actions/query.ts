@@ -1,8 +1,8 @@
-import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { values, type Program } from '../../db/program.js';
 import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
-import { actions, meetings, overdueFlags, people, sqlList } from '../../db/tables.js';
+import { actions, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
@@ -13,19 +13,26 @@ import type { Tx } from '../../db/sqlite/transaction.js';
 // and counts flags; the item's visibility is on the action's row (migration 0004). Lists, single reads, the
 // report and the action log all use it (the report fewer of its columns), so they can never
 // disagree.
+//
+// Everything here that names a table is built after the engine chose its tables (db/tables.ts):
+// once per process with perSchema(), called as `dueMeeting()`, `actionColumns()`, ….
 
 /** The due meeting, joined by every query that reads effectiveDueDate. */
-export const dueMeeting = alias(meetings, 'due_meeting');
+export const dueMeeting = perSchema(() => dialect.alias(meetings, 'due_meeting'));
 
 /** For `meeting`/`next_meeting` the due meeting's agendaDespatchBy; else the stored date. */
-export const effectiveDueDate = sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${dueMeeting.agendaDespatchBy} ELSE ${actions.dueDate} END`;
+export const effectiveDueDate = perSchema(
+  () => sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${dueMeeting().agendaDespatchBy} ELSE ${actions.dueDate} END`,
+);
 
 /** domain/visibility.ts's order (public < exempt < confidential) as a number, in SQL. */
-const rank = (column: SQL | typeof actions.visibility) =>
+const rank = (column: SQLWrapper) =>
   sql`CASE ${column} ${sql.raw(visibilities.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' '))} ELSE 0 END`;
-export const effectiveVisibility = sql<Visibility>`CASE WHEN ${rank(sql`${actions.itemVisibility}`)} > ${rank(actions.visibility)} THEN ${actions.itemVisibility} ELSE ${actions.visibility} END`;
+export const effectiveVisibility = perSchema(
+  () => sql<Visibility>`CASE WHEN ${rank(sql`${actions.itemVisibility}`)} > ${rank(actions.visibility)} THEN ${actions.itemVisibility} ELSE ${actions.visibility} END`,
+);
 
-export const actionColumns = {
+export const actionColumns = perSchema(() => ({
   id: actions.id,
   reference: actions.reference,
   committeeId: actions.committeeId,
@@ -40,25 +47,25 @@ export const actionColumns = {
   ownerText: actions.ownerText,
   dueRule: actions.dueRule,
   dueMeetingId: actions.dueMeetingId,
-  dueDate: effectiveDueDate,
+  dueDate: effectiveDueDate(),
   dueQuarter: actions.dueQuarter,
   status: actions.status,
   rag: actions.rag,
   response: actions.response,
   respondedOn: actions.respondedOn,
   respondedMeetingId: actions.respondedMeetingId,
-  visibility: effectiveVisibility,
+  visibility: effectiveVisibility(),
   directedTo: actions.directedTo,
   receivedOn: actions.receivedOn,
   noticeOn: actions.noticeOn,
   responseDueOn: actions.responseDueOn,
   executiveResponse: actions.executiveResponse,
   responseReason: actions.responseReason,
-  timesFlagged: sql<number>`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`,
+  timesFlagged: sql<number>`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`.mapWith(Number),
   version: actions.version,
   createdAt: actions.createdAt,
   updatedAt: actions.updatedAt,
-};
+}));
 
 
 /**
@@ -69,17 +76,17 @@ export function overdueAsOf(asOf: string | Placeholder): SQL {
   // NULLs (no due date, no executive response) make the comparison NULL, not false: coalesce so
   // that `NOT overdueAsOf(...)` (overdue=false) is true for them rather than dropping them.
   return sql`coalesce(${or(
-    and(inArray(actions.status, [...BEING_WORKED]), lt(effectiveDueDate, asOf)),
+    and(inArray(actions.status, [...BEING_WORKED]), lt(effectiveDueDate(), asOf)),
     and(
       inArray(actions.status, [...NON_FINAL_STATUSES]),
       eq(actions.executiveResponse, 'pending'),
       lt(actions.responseDueOn, asOf),
     ),
-  )!}, 0)`;
+  )!}, ${dialect.falseValue})`;
 }
 
 // Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE.
-const beingWorked = sql`${actions.status} IN ${sqlList(BEING_WORKED)}`;
+const beingWorked = perSchema(() => sql`${actions.status} IN ${sqlList(BEING_WORKED)}`);
 
 /**
  * Every action of a committee the overdue report can list as of a day, as the two halves of a
@@ -93,8 +100,8 @@ export function reportableAsOf(committeeId: number | Placeholder, asOf: string |
   return [
     and(
       eq(actions.committeeId, committeeId),
-      beingWorked,
-      or(lte(effectiveDueDate, horizon), and(eq(actions.executiveResponse, 'pending'), lte(actions.responseDueOn, horizon))),
+      beingWorked(),
+      or(lte(effectiveDueDate(), horizon), and(eq(actions.executiveResponse, 'pending'), lte(actions.responseDueOn, horizon))),
     )!,
     and(
       eq(actions.committeeId, committeeId),
@@ -106,10 +113,11 @@ export function reportableAsOf(committeeId: number | Placeholder, asOf: string |
 }
 
 export function selectActions(db: Db | Tx) {
+  const due = dueMeeting();
   return db
-    .select(actionColumns)
+    .select(actionColumns())
     .from(actions)
-    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+    .leftJoin(due, eq(due.id, actions.dueMeetingId))
     .$dynamic();
 }
 
@@ -119,29 +127,33 @@ export type ActionRow = ReturnType<ReturnType<typeof selectActions>['all']>[numb
  * Every table `selectActions` reads: a write to any other cannot change what it returns. (The
  * item's visibility is copied onto the action by triggers, migration 0004.)
  */
-export const actionReadTables = [actions, meetings, overdueFlags].map(getTableName);
+export const actionReadTables = perSchema(() => [actions, meetings, overdueFlags].map(getTableName));
 
 /**
  * The same FROM and joins as `selectActions`, selecting only the id and a sort value: a page's
  * keys. For the common filters (committee and status) SQLite answers from the index alone.
  */
-export function selectActionKeys(db: Db | Tx, sortValue: SQL | SQLiteColumn, usesDueDate: boolean) {
+export function selectActionKeys(db: Db | Tx, sortValue: SQLWrapper, usesDueDate: boolean) {
   const keys = db.select({ id: actions.id, sortValue: sql`${sortValue}` }).from(actions).$dynamic();
   // SQLite drops an unused join from the plan only after choosing the index, and the due
   // meeting's join would then stop the index from covering the query: add it only when used.
-  return usesDueDate ? keys.leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId)) : keys;
+  if (!usesDueDate) return keys;
+  const due = dueMeeting();
+  return keys.leftJoin(due, eq(due.id, actions.dueMeetingId));
 }
 
-/** Whole action rows by id (a JSON array of ids), in id order: the rows a page lacks. */
+/** Whole action rows by id, in id order: the rows a page lacks (a program, db/program.ts). */
 export function actionsByIdsStatement(db: Db) {
   const statement = selectActions(db)
-    .where(sql`${actions.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
+    .where(dialect.idIn(actions.id, sql.placeholder('ids')))
     .orderBy(actions.id)
     .prepare();
-  return (ids: readonly number[]): ActionRow[] => statement.values({ ids: JSON.stringify(ids) }).map(toActionRow);
+  return function* rowsByIds(ids: readonly number[]): Program<ActionRow[]> {
+    return (yield* values(statement, { ids: dialect.idList(ids) })).map(actionRowMapper());
+  };
 }
 
-const owner = alias(people, 'owner');
+const owner = perSchema(() => dialect.alias(people, 'owner'));
 
 /**
  * What the overdue report needs of an action, through the same joins and expressions as
@@ -149,30 +161,32 @@ const owner = alias(people, 'owner');
  * through the report, and the columns it never shows (detail, response, …) were most of the
  * reading and the memory.
  */
-export const reportColumns = {
+export const reportColumns = perSchema(() => ({
   id: actions.id,
   reference: actions.reference,
   title: actions.title,
   kind: actions.kind,
   ownerId: actions.ownerId,
   ownerText: actions.ownerText,
-  ownerName: owner.name,
+  ownerName: owner().name,
   dueRule: actions.dueRule,
   dueMeetingId: actions.dueMeetingId,
-  dueDate: effectiveDueDate,
-  timesFlagged: actionColumns.timesFlagged,
+  dueDate: effectiveDueDate(),
+  timesFlagged: actionColumns().timesFlagged,
   status: actions.status,
   rag: actions.rag,
   executiveResponse: actions.executiveResponse,
   responseDueOn: actions.responseDueOn,
-};
+}));
 
 export function selectReportRows(db: Db | Tx) {
+  const due = dueMeeting();
+  const named = owner();
   return db
-    .select(reportColumns)
+    .select(reportColumns())
     .from(actions)
-    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
-    .leftJoin(owner, eq(owner.id, actions.ownerId))
+    .leftJoin(due, eq(due.id, actions.dueMeetingId))
+    .leftJoin(named, eq(named.id, actions.ownerId))
     .$dynamic();
 }
 
@@ -183,8 +197,10 @@ export type ReportRow = ReturnType<ReturnType<typeof selectReportRows>['all']>[n
  * exactly as drizzle's own mapping does for a flat selection, but without its generic per-field
  * type checks: for a page of 50 actions those cost more than SQLite's work.
  */
-export const toActionRow = rowMapper<ActionRow>(actionColumns);
-export const toReportRow = rowMapper<ReportRow>(reportColumns);
+export const actionRowMapper = perSchema(() => rowMapper<ActionRow>(actionColumns()));
+const reportRowMapper = perSchema(() => rowMapper<ReportRow>(reportColumns()));
+export const toActionRow = (values: unknown[]): ActionRow => actionRowMapper()(values);
+export const toReportRow = (values: unknown[]): ReportRow => reportRowMapper()(values);
 
 /**
  * The single-action read, prepared once per set of visibilities a caller can hold: it is the
@@ -192,19 +208,24 @@ export const toReportRow = rowMapper<ReportRow>(reportColumns);
  * connection serves the app, so inside a transaction the statement sees that transaction's writes.
  */
 export function actionByIdStatements(db: Db) {
-  return (reader: Reader, id: number): ActionRow | undefined => {
+  return function* actionById(reader: Reader, id: number): Program<ActionRow | undefined> {
     const statement = preparedQuery(db, `actions:by-id:${readerShape(reader)}`, () =>
       selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader))).prepare(),
     );
-    const [values] = statement.values({ id });
-    return values === undefined ? undefined : toActionRow(values);
+    const [row] = yield* values(statement, { id });
+    return row === undefined ? undefined : actionRowMapper()(row);
   };
 }
 
+type ActionColumns = ReturnType<typeof actionColumns>;
+
 /** The ActionRow fields read straight from the action's column of the same name. */
-const COLUMN_FIELDS = (Object.keys(actionColumns) as (keyof typeof actionColumns)[]).filter(
-  (key): key is keyof typeof actionColumns & keyof typeof actions.$inferSelect => actionColumns[key] === (actions as unknown as Record<string, unknown>)[key],
-);
+const COLUMN_FIELDS = perSchema(() => {
+  const columns = actionColumns();
+  return (Object.keys(columns) as (keyof ActionColumns)[]).filter(
+    (key): key is keyof ActionColumns & keyof typeof actions.$inferSelect => columns[key] === (actions as unknown as Record<string, unknown>)[key],
+  );
+});
 /** The columns the other fields are derived from (with the due meeting, and the flags). */
 const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
 
@@ -217,6 +238,6 @@ const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visi
 export function rowAfterUpdate(current: ActionRow, after: typeof actions.$inferSelect, changes: object): ActionRow | undefined {
   if (DERIVATION_INPUTS.some((column) => column in changes)) return undefined;
   const row: Record<string, unknown> = { ...current };
-  for (const key of COLUMN_FIELDS) row[key] = after[key];
+  for (const key of COLUMN_FIELDS()) row[key] = after[key];
   return row as ActionRow;
 }

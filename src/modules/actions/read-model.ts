@@ -1,5 +1,6 @@
 import fastJsonStringify from 'fast-json-stringify';
 import type { Db } from '../../db/sqlite/client.js';
+import type { Awaitable, Program, ProgramRunner } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
@@ -12,7 +13,8 @@ import { dayFor, type ActionDays, type JudgedOn } from './today.js';
 // GET /v1/actions and GET /v1/actions/{id} as the bytes the API sends, built around the
 // repository's row reads: an action is rendered once and its JSON reused (read-cache.ts) until
 // something it is read from changes. The repository's queries do not know this layer exists;
-// writes go to the repository directly.
+// writes go to the repository directly. The reads are the repository's programs, run on the
+// engine: a read served from the cache runs none, and returns its value itself, not a promise.
 
 export type { PageJson } from './read-cache.js';
 
@@ -22,6 +24,8 @@ export interface SearchConnection {
 }
 
 interface Deps {
+  /** Runs the repository's programs (the engine). */
+  engine: ProgramRunner;
   /** Moves with every write to what an action is read from (db/sqlite/changes.ts `forTables`). */
   changes: ChangeStamp;
   search: SearchConnection;
@@ -74,7 +78,7 @@ export function pageJson(items: readonly Buffer[], nextCursor: string | null): P
   return { body: Buffer.concat(parts), nextCursor };
 }
 
-export function createActionReadModel(actions: ActionRepository, { changes, search, cacheEntries, days }: Deps) {
+export function createActionReadModel(actions: ActionRepository, { engine, changes, search, cacheEntries, days }: Deps) {
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
@@ -85,16 +89,16 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
    * the same query again is answered from the page cache; otherwise SQL picks the page's ids (and
    * the cursor's sort value) and only the actions not already rendered are read in full.
    */
-  function pageOn(actor: Actor, query: ListActionsQuery, on?: Db): PageJson {
+  function* pageOn(actor: Actor, query: ListActionsQuery, on?: Db): Program<PageJson> {
     const asOf: JudgedOn = query.asOf ?? (query.committeeId ? days.of(query.committeeId) : days.now());
     // Committees on different days judge each action on its own day: not cached.
     if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
-      const page = actions.page(actor, query, asOf, on);
+      const page = yield* actions.page(actor, query, asOf, on);
       return pageJson(page.data.map((row) => utf8(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
     }
     const cached = cache.page(actor, asOf, query);
     if (cached.body) return cached.body;
-    const page = actions.pageIds(actor, query, asOf, on);
+    const page = yield* actions.pageIds(actor, query, asOf, on);
     const json = new Map<number, Buffer>();
     const missing: number[] = [];
     for (const id of page.data) {
@@ -103,7 +107,7 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
       else missing.push(id);
     }
     if (missing.length > 0) {
-      for (const row of actions.rowsByIds(missing)) {
+      for (const row of yield* actions.rowsByIds(missing)) {
         const entry = rendered(row, asOf);
         cache.set(row.id, entry);
         json.set(row.id, entry.json);
@@ -114,19 +118,30 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
     return body;
   }
 
+  /** The action read and rendered, not kept. */
+  function* uncached(actor: Actor, id: number, asOf: JudgedOn): Program<RenderedAction> {
+    const row = yield* actions.find(actor, id);
+    return { id, version: row.version, json: utf8(render(present(row, dayFor(asOf, row.committeeId)))) };
+  }
+
+  /** The action read, rendered and kept in the cache. */
+  function* readAndKeep(actor: Actor, id: number, asOf: string): Program<RenderedAction> {
+    const entry = rendered(yield* actions.find(actor, id), asOf);
+    cache.set(id, entry);
+    return { id, version: entry.version, json: entry.json };
+  }
+
   return {
-    /** GET /v1/actions/{id}, written as JSON: from the read cache when it holds the action. */
-    getRendered(actor: Actor, id: number, given?: string): RenderedAction {
+    /**
+     * GET /v1/actions/{id}, written as JSON: from the read cache when it holds the action (then
+     * the value itself, never a promise: the hot read awaits nothing), else read on the engine.
+     */
+    getRendered(actor: Actor, id: number, given?: string): Awaitable<RenderedAction> {
       const asOf: JudgedOn = given ?? days.now();
-      if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
-        const row = actions.find(actor, id);
-        return { id, version: row.version, json: utf8(render(present(row, dayFor(asOf, row.committeeId)))) };
-      }
-      let entry = cache.get(id, asOf);
-      if (entry === undefined) {
-        entry = rendered(actions.find(actor, id), asOf);
-        cache.set(id, entry);
-      } else if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
+      if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) return engine.run(uncached(actor, id, asOf));
+      const entry = cache.get(id, asOf);
+      if (entry === undefined) return engine.run(readAndKeep(actor, id, asOf));
+      if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
         throw new NotFoundError('Action', id);
       }
       return { id, version: entry.version, json: entry.json };
@@ -138,8 +153,8 @@ export function createActionReadModel(actions: ActionRepository, { changes, sear
      * on; it rejects with SearchUnavailableError if the index cannot catch up in time.
      */
     async listJson(actor: Actor, query: ListActionsQuery): Promise<PageJson> {
-      if (!query.q) return pageOn(actor, query);
-      return pageOn(actor, query, await search.ready());
+      if (!query.q) return engine.run(pageOn(actor, query));
+      return engine.run(pageOn(actor, query, await search.ready()));
     },
 
     /** How many rendered actions the read cache holds (tests: what a write empties). */

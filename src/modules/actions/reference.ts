@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/sqlite/client.js';
+import { run, values, type Program } from '../../db/program.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions, committees, referenceCounters } from '../../db/tables.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import { actions, committees, dialect, referenceCounters } from '../../db/tables.js';
 import { municipalYearOf } from '../../domain/municipal-year.js';
 import { defaultReferencePrefix, formatReference, parseReference } from '../../domain/reference.js';
 import { ConflictError } from '../../errors.js';
@@ -11,45 +12,57 @@ import { ConflictError } from '../../errors.js';
 // primary key, however many actions the committee has, never a scan or a max() over them. A
 // given reference is checked by one lookup of the unique (reference, committee_id) index. Raw
 // values, not drizzle's mapped rows: for one number the mapping cost twice the statement.
+// Programs (db/program.ts), yielded by the repository's writes.
 
-const holderOf = (tx: Tx, committeeId: number, reference: string): number | undefined =>
-  preparedQuery(tx, 'actions:reference-holder', () =>
-    tx
+function* holderOf(db: Db, committeeId: number, reference: string): Program<number | undefined> {
+  const rows = yield* values(preparedQuery(db, 'actions:reference-holder', () =>
+    db
       .select({ id: actions.id })
       .from(actions)
       .where(and(eq(actions.reference, sql.placeholder('reference')), eq(actions.committeeId, sql.placeholder('committeeId'))))
       .prepare(),
-  ).values({ reference, committeeId })[0]?.[0] as number | undefined;
+  ), { reference, committeeId });
+  return rows[0]?.[0] as number | undefined;
+}
 
 /** True when no action of the committee has this reference. */
-export const referenceIsFree = (tx: Tx, committeeId: number, reference: string): boolean => holderOf(tx, committeeId, reference) === undefined;
+export function* referenceIsFree(db: Db, committeeId: number, reference: string): Program<boolean> {
+  return (yield* holderOf(db, committeeId, reference)) === undefined;
+}
 
 /** The counter moved on by one (from 0 when the committee has none for the year): the number to use. */
-const takeNumber = (tx: Tx, committeeId: number, municipalYear: string): number =>
-  preparedQuery(tx, 'references:take', () =>
-    tx
+function* takeNumber(db: Db, committeeId: number, municipalYear: string): Program<number> {
+  const rows = yield* values(preparedQuery(db, 'references:take', () =>
+    db
       .insert(referenceCounters)
       .values({ committeeId: sql.placeholder('committeeId'), municipalYear: sql.placeholder('municipalYear'), lastNumber: 1 })
       .onConflictDoUpdate({ target: [referenceCounters.committeeId, referenceCounters.municipalYear], set: { lastNumber: sql`${referenceCounters.lastNumber} + 1` } })
       .returning({ lastNumber: referenceCounters.lastNumber })
       .prepare(),
-  ).values({ committeeId, municipalYear })[0]![0] as number;
+  ), { committeeId, municipalYear });
+  return rows[0]![0] as number;
+}
 
 /** The counter moved on to `number` if it is behind: a given reference's number is never generated. */
-const holdBack = (tx: Tx, committeeId: number, municipalYear: string, number: number) =>
-  preparedQuery(tx, 'references:hold-back', () =>
-    tx
+function* holdBack(db: Db, committeeId: number, municipalYear: string, number: number): Program<void> {
+  yield* run(preparedQuery(db, 'references:hold-back', () =>
+    db
       .insert(referenceCounters)
       .values({ committeeId: sql.placeholder('committeeId'), municipalYear: sql.placeholder('municipalYear'), lastNumber: sql.placeholder('number') })
-      .onConflictDoUpdate({ target: [referenceCounters.committeeId, referenceCounters.municipalYear], set: { lastNumber: sql`max(${referenceCounters.lastNumber}, excluded.last_number)` } })
+      .onConflictDoUpdate({
+        target: [referenceCounters.committeeId, referenceCounters.municipalYear],
+        set: { lastNumber: dialect.greatest(referenceCounters.lastNumber, sql`excluded.last_number`) },
+      })
       .prepare(),
-  ).run({ committeeId, municipalYear, number });
+  ), { committeeId, municipalYear, number });
+}
 
 /** The committee's prefix: its own, or the default from its name for a row written without one. */
-function prefixOf(tx: Tx, committeeId: number): string {
-  const [prefix, name] = preparedQuery(tx, 'committees:reference-prefix', () =>
-    tx.select({ prefix: committees.referencePrefix, name: committees.name }).from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare(),
-  ).values({ id: committeeId })[0] as [string, string];
+function* prefixOf(db: Db, committeeId: number): Program<string> {
+  const rows = yield* values(preparedQuery(db, 'committees:reference-prefix', () =>
+    db.select({ prefix: committees.referencePrefix, name: committees.name }).from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare(),
+  ), { id: committeeId });
+  const [prefix, name] = rows[0] as [string, string];
   return prefix || defaultReferencePrefix(name);
 }
 
@@ -58,14 +71,14 @@ function prefixOf(tx: Tx, committeeId: number): string {
  * its number from being generated when it is written as generated ones are. 409 when taken, as
  * a committee's slug is.
  */
-export function claimReference(tx: Tx, committeeId: number, reference: string, exceptId?: number): string {
-  const holder = holderOf(tx, committeeId, reference);
+export function* claimReference(db: Db, committeeId: number, reference: string, exceptId?: number): Program<string> {
+  const holder = yield* holderOf(db, committeeId, reference);
   if (holder !== undefined && holder !== exceptId) {
     // Not which action holds it: that one may be exempt or confidential business.
     throw new ConflictError(`Reference "${reference}" is already used by another action of committee ${committeeId}`);
   }
-  const parsed = parseReference(reference, prefixOf(tx, committeeId));
-  if (parsed) holdBack(tx, committeeId, parsed.municipalYear, parsed.number);
+  const parsed = parseReference(reference, yield* prefixOf(db, committeeId));
+  if (parsed) yield* holdBack(db, committeeId, parsed.municipalYear, parsed.number);
   return reference;
 }
 
@@ -74,11 +87,11 @@ export function claimReference(tx: Tx, committeeId: number, reference: string, e
  * (its local date). A number whose reference is held already — given by a caller, or written
  * with an earlier prefix — is passed over.
  */
-export function nextReference(tx: Tx, committeeId: number, meetingDate: string): string {
-  const prefix = prefixOf(tx, committeeId);
+export function* nextReference(db: Db, committeeId: number, meetingDate: string): Program<string> {
+  const prefix = yield* prefixOf(db, committeeId);
   const municipalYear = municipalYearOf(meetingDate);
   for (;;) {
-    const reference = formatReference(prefix, municipalYear, takeNumber(tx, committeeId, municipalYear));
-    if (holderOf(tx, committeeId, reference) === undefined) return reference;
+    const reference = formatReference(prefix, municipalYear, yield* takeNumber(db, committeeId, municipalYear));
+    if ((yield* holderOf(db, committeeId, reference)) === undefined) return reference;
   }
 }

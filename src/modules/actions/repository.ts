@@ -1,8 +1,7 @@
-import { runSqlite } from '../../db/sqlite/run.js';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { rowById } from '../../db/sqlite/prepared.js';
+import { all, rowById, tx, type Program } from '../../db/program.js';
 import { actions, actionUpdates, meetings } from '../../db/tables.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
@@ -12,8 +11,7 @@ import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation, seesCommittee
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
-import { insertAudited, updateAudited } from '../shared/crud.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { insertAudited, updateAudited } from '../shared/audited.js';
 import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionsByIdsStatement, rowAfterUpdate, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
@@ -22,13 +20,14 @@ import { claimReference, nextReference } from './reference.js';
 import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueOf, origin } from './write-checks.js';
 
 // Actions as rows, and every write to them. What the API sends for a read is rendered around
-// these rows by read-model.ts; nothing here knows it exists.
+// these rows by read-model.ts; nothing here knows it exists. Programs (db/program.ts):
+// services.ts runs them on the engine; other programs may `yield*` them.
 
 interface Deps {
   holidays: HolidayRepository;
   /** Today where each committee sits (today.ts). */
   days: ActionDays;
-  /** Webhook events, written in the write's own transaction (webhooks/outbox.ts). */
+  /** Webhook events, yielded in the write's own transaction (webhooks/outbox.ts). */
   events?: Outbox;
 }
 
@@ -52,16 +51,129 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
   };
   const rowsByIds = actionsByIdsStatement(db);
 
-  function findVisible(_tx: Db | Tx, actor: Actor, id: number): ActionRow {
-    const row = actionById(actor, id);
+  function* findVisible(actor: Actor, id: number): Program<ActionRow> {
+    const row = yield* actionById(actor, id);
     if (!row) throw new NotFoundError('Action', id);
     return row;
   }
 
+  /** For callers that create actions as part of a larger write (the minutes import). */
+  function* createIn(actor: Actor, input: CreateAction): Program<Action & { version: number }> {
+    const meeting = yield* rowById(db, meetings, input.meetingId);
+    // Another council's meeting, to a key limited to a council, answers as a missing one.
+    if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
+    if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
+      throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
+    }
+    const { itemId, itemVisibility } = yield* origin(db, actor, meeting.id, input.itemId, input.resolutionId);
+    checkVisibility(actor, input.visibility, itemVisibility);
+    yield* checkPerson(db, 'requestedById', input.requestedById);
+    yield* checkPerson(db, 'ownerId', input.ownerId);
+    yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
+    const due = yield* dueOf(db, holidays, meeting, input);
+    const reference = input.reference !== undefined
+      ? yield* claimReference(db, meeting.committeeId, input.reference)
+      : yield* nextReference(db, meeting.committeeId, meeting.localDate);
+    const isRecommendation = input.kind === 'recommendation';
+    const row = yield* insertAudited(db, actor, 'action', actions, {
+      ...input,
+      reference,
+      committeeId: meeting.committeeId,
+      itemId,
+      ...due,
+      visibility: ownVisibilityAtCreation(input.visibility, itemId == null ? null : itemVisibility),
+      itemVisibility: itemId == null ? null : itemVisibility,
+      executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
+      responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
+    });
+    // not yet a program (committees): days.of reads a committee's zone synchronously.
+    const created = present(yield* findVisible(actor, row.id), days.of(meeting.committeeId));
+    if (events) yield* events.action('action.created', created);
+    return created;
+  }
+
+  /** For callers that change actions as part of a larger write (the spreadsheet import). */
+  function* updateIn(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void): Program<Action & { version: number }> {
+    const current = yield* findVisible(actor, id);
+    check(current);
+    const before = (yield* rowById(db, actions, id))!;
+    const changes: Partial<typeof actions.$inferInsert> = { ...input };
+    const status = input.status ?? before.status;
+    if (input.status && input.status !== before.status) {
+      assertTransition(before.status, input.status);
+      const givesDue = input.dueMeetingId != null || input.dueDate != null || input.dueQuarter != null;
+      if (requiresNewDue(before.status, input.status) && !givesDue) {
+        throw invalidField('dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
+      }
+    }
+    if (status === 'responded' && before.status !== 'responded') {
+      const response = input.response !== undefined ? input.response : before.response;
+      if (!response) throw invalidField('response', 'is required to mark an action responded');
+      changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
+    }
+    if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
+      // null unlinks: `??` would read it as "unchanged".
+      const { itemId, itemVisibility } = yield* origin(
+        db, actor, before.meetingId,
+        input.itemId !== undefined ? input.itemId : before.itemId,
+        input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
+      );
+      if (input.visibility !== undefined && !isVisibleTo(actor, input.visibility)) {
+        throw invalidField('visibility', 'is a level this API key cannot read');
+      }
+      const nextItemVisibility = itemId == null ? null : itemVisibility;
+      const own = ownVisibilityAfter({
+        own: before.visibility,
+        itemVisibility: before.itemVisibility,
+        nextItemVisibility,
+        moved: itemId !== before.itemId,
+        requested: input.visibility,
+        mayDeclassify: actor.admin === true,
+      });
+      if ('refused' in own) throw invalidField('visibility', own.refused);
+      changes.visibility = own.own;
+      changes.itemId = itemId;
+      changes.itemVisibility = nextItemVisibility;
+    }
+    if (input.reference !== undefined && input.reference !== before.reference) yield* claimReference(db, before.committeeId, input.reference, id);
+    yield* checkPerson(db, 'requestedById', input.requestedById);
+    yield* checkPerson(db, 'ownerId', input.ownerId);
+    yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, before.committeeId);
+    yield* checkMeetingOfCommittee(db, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
+    if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
+      Object.assign(changes, yield* dueOf(db, holidays, (yield* rowById(db, meetings, before.meetingId))!, input));
+    }
+    if ('receivedOn' in input || 'noticeOn' in input) {
+      const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;
+      const noticeOn = input.noticeOn !== undefined ? input.noticeOn : before.noticeOn;
+      changes.responseDueOn = receivedOn ? responseDueOn(receivedOn, noticeOn) : null;
+    }
+    const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
+    const after = yield* updateAudited(db, actor, 'action', actions, before, changes, operation);
+    const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), days.of(before.committeeId));
+    if (events) yield* events.action('action.updated', updated);
+    if (events && updated.status === 'responded' && before.status !== 'responded') yield* events.action('action.responded', updated);
+    return updated;
+  }
+
+  /** For callers that add updates as part of a larger write (the spreadsheet import). */
+  function* addUpdateIn(actor: Actor, id: number, input: CreateActionUpdate): Program<typeof actionUpdates.$inferSelect> {
+    const current = yield* findVisible(actor, id);
+    yield* checkPerson(db, 'authorId', input.authorId);
+    const update = yield* insertAudited(db, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
+    // A RAG given with an update is the action's new RAG: the timeline and the action agree.
+    if (input.rag) {
+      const before = (yield* rowById(db, actions, current.id))!;
+      yield* updateAudited(db, actor, 'action', actions, before, { rag: input.rag });
+      if (events) yield* events.action('action.updated', present(yield* findVisible(actor, id), days.of(before.committeeId)));
+    }
+    return update;
+  }
+
   return {
     /** The action, if the caller may see it; else 404. */
-    find(actor: Actor, id: number): ActionRow {
-      return findVisible(db, actor, id);
+    find(actor: Actor, id: number): Program<ActionRow> {
+      return findVisible(actor, id);
     },
 
     /** Whole rows by id, in id order; no visibility check (the caller has chosen the ids). */
@@ -71,18 +183,18 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
      * A page of GET /v1/actions as rows, `overdue` filtered as of `asOf`, read on `on` (the
      * database's connection unless a search gives the search index's, db/sqlite/search.ts).
      */
-    page(actor: Actor, query: ListActionsQuery, asOf: JudgedOn, on?: Db): Page<ActionRow> {
+    *page(actor: Actor, query: ListActionsQuery, asOf: JudgedOn, on?: Db): Program<Page<ActionRow>> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const rows = rowsOn(on).rows(actor, query, sort, asOf, limit + 1);
+      const rows = yield* rowsOn(on).rows(actor, query, sort, asOf, limit + 1);
       return toPage(rows, limit, sort, (r) => (sort.field === 'dueDate' ? (r.dueDate ?? '') : (r[sort.field as keyof ActionRow] as string | number)));
     },
 
     /** The same page as `page`, as its actions' ids: SQL picks them, often from an index alone. */
-    pageIds(actor: Actor, query: ListActionsQuery, asOf: string, on?: Db): Page<number> {
+    *pageIds(actor: Actor, query: ListActionsQuery, asOf: string, on?: Db): Program<Page<number>> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const keys = rowsOn(on).keys(actor, query, sort, asOf, limit + 1);
+      const keys = yield* rowsOn(on).keys(actor, query, sort, asOf, limit + 1);
       const page = keys.length > limit ? keys.slice(0, limit) : keys;
       const last = page[page.length - 1];
       return {
@@ -91,141 +203,34 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       };
     },
 
-    create(actor: Actor, input: CreateAction) {
-      return transaction(db, (tx) => this.createIn(tx, actor, input));
+    create(actor: Actor, input: CreateAction): Program<Action & { version: number }> {
+      return tx(() => createIn(actor, input));
     },
 
-    /** For callers that create actions as part of a larger write (the minutes import). */
-    createIn(tx: Tx, actor: Actor, input: CreateAction) {
-      const meeting = rowById(tx, meetings, input.meetingId);
-      // Another council's meeting, to a key limited to a council, answers as a missing one.
-      if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
-      if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
-        throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
-      }
-      const { itemId, itemVisibility } = origin(tx, actor, meeting.id, input.itemId, input.resolutionId);
-      checkVisibility(actor, input.visibility, itemVisibility);
-      checkPerson(tx, 'requestedById', input.requestedById);
-      checkPerson(tx, 'ownerId', input.ownerId);
-      checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-      const due = dueOf(tx, holidays, meeting, input);
-      const reference = input.reference !== undefined
-        ? claimReference(tx, meeting.committeeId, input.reference)
-        : nextReference(tx, meeting.committeeId, meeting.localDate);
-      const isRecommendation = input.kind === 'recommendation';
-      const row = insertAudited(tx, actor, 'action', actions, {
-        ...input,
-        reference,
-        committeeId: meeting.committeeId,
-        itemId,
-        ...due,
-        visibility: ownVisibilityAtCreation(input.visibility, itemId == null ? null : itemVisibility),
-        itemVisibility: itemId == null ? null : itemVisibility,
-        executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
-        responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
-      });
-      const created = present(findVisible(tx, actor, row.id), days.of(meeting.committeeId));
-      if (events) runSqlite(db, events.action('action.created', created));
-      return created;
+    createIn,
+
+    update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void): Program<Action & { version: number }> {
+      return tx(() => updateIn(actor, id, input, check));
     },
 
-    update(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
-      return transaction(db, (tx) => this.updateIn(tx, actor, id, input, check));
-    },
-
-    /** For callers that change actions as part of a larger write (the spreadsheet import). */
-    updateIn(tx: Tx, actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void) {
-      const current = findVisible(tx, actor, id);
-      check(current);
-      const before = rowById(tx, actions, id)!;
-      const changes: Partial<typeof actions.$inferInsert> = { ...input };
-      const status = input.status ?? before.status;
-      if (input.status && input.status !== before.status) {
-        assertTransition(before.status, input.status);
-        const givesDue = input.dueMeetingId != null || input.dueDate != null || input.dueQuarter != null;
-        if (requiresNewDue(before.status, input.status) && !givesDue) {
-          throw invalidField('dueDate', 'reopening a responded action needs a new due: dueMeetingId, dueDate or dueQuarter');
-        }
-      }
-      if (status === 'responded' && before.status !== 'responded') {
-        const response = input.response !== undefined ? input.response : before.response;
-        if (!response) throw invalidField('response', 'is required to mark an action responded');
-        changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
-      }
-      if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
-        // null unlinks: `??` would read it as "unchanged".
-        const { itemId, itemVisibility } = origin(
-          tx, actor, before.meetingId,
-          input.itemId !== undefined ? input.itemId : before.itemId,
-          input.resolutionId !== undefined ? input.resolutionId : before.resolutionId,
-        );
-        if (input.visibility !== undefined && !isVisibleTo(actor, input.visibility)) {
-          throw invalidField('visibility', 'is a level this API key cannot read');
-        }
-        const nextItemVisibility = itemId == null ? null : itemVisibility;
-        const own = ownVisibilityAfter({
-          own: before.visibility,
-          itemVisibility: before.itemVisibility,
-          nextItemVisibility,
-          moved: itemId !== before.itemId,
-          requested: input.visibility,
-          mayDeclassify: actor.admin === true,
-        });
-        if ('refused' in own) throw invalidField('visibility', own.refused);
-        changes.visibility = own.own;
-        changes.itemId = itemId;
-        changes.itemVisibility = nextItemVisibility;
-      }
-      if (input.reference !== undefined && input.reference !== before.reference) claimReference(tx, before.committeeId, input.reference, id);
-      checkPerson(tx, 'requestedById', input.requestedById);
-      checkPerson(tx, 'ownerId', input.ownerId);
-      checkMeetingOfCommittee(tx, 'dueMeetingId', input.dueMeetingId, before.committeeId);
-      checkMeetingOfCommittee(tx, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
-      if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
-        Object.assign(changes, dueOf(tx, holidays, rowById(tx, meetings, before.meetingId)!, input));
-      }
-      if ('receivedOn' in input || 'noticeOn' in input) {
-        const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;
-        const noticeOn = input.noticeOn !== undefined ? input.noticeOn : before.noticeOn;
-        changes.responseDueOn = receivedOn ? responseDueOn(receivedOn, noticeOn) : null;
-      }
-      const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
-      const after = updateAudited(tx, actor, 'action', actions, before, changes, operation);
-      const updated = present(rowAfterUpdate(current, after, changes) ?? findVisible(tx, actor, id), days.of(before.committeeId));
-      if (events) runSqlite(db, events.action('action.updated', updated));
-      if (events && updated.status === 'responded' && before.status !== 'responded') runSqlite(db, events.action('action.responded', updated));
-      return updated;
-    },
+    updateIn,
 
     /** Throws 404 unless the caller may see the action. */
-    assertVisible(actor: Actor, id: number) {
-      findVisible(db, actor, id);
+    *assertVisible(actor: Actor, id: number): Program<void> {
+      yield* findVisible(actor, id);
     },
 
-    updates(actor: Actor, id: number) {
-      findVisible(db, actor, id);
-      return db.select().from(actionUpdates).where(eq(actionUpdates.actionId, id)).orderBy(asc(actionUpdates.id)).all();
+    *updates(actor: Actor, id: number): Program<(typeof actionUpdates.$inferSelect)[]> {
+      yield* findVisible(actor, id);
+      return yield* all(db.select().from(actionUpdates).where(eq(actionUpdates.actionId, id)).orderBy(asc(actionUpdates.id)));
     },
 
-    addUpdate(actor: Actor, id: number, input: CreateActionUpdate) {
-      return transaction(db, (tx) => this.addUpdateIn(tx, actor, id, input));
+    addUpdate(actor: Actor, id: number, input: CreateActionUpdate): Program<typeof actionUpdates.$inferSelect> {
+      return tx(() => addUpdateIn(actor, id, input));
     },
 
-    /** For callers that add updates as part of a larger write (the spreadsheet import). */
-    addUpdateIn(tx: Tx, actor: Actor, id: number, input: CreateActionUpdate) {
-      const current = findVisible(tx, actor, id);
-      checkPerson(tx, 'authorId', input.authorId);
-      const update = insertAudited(tx, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
-      // A RAG given with an update is the action's new RAG: the timeline and the action agree.
-      if (input.rag) {
-        const before = rowById(tx, actions, current.id)!;
-        updateAudited(tx, actor, 'action', actions, before, { rag: input.rag });
-        if (events) runSqlite(db, events.action('action.updated', present(findVisible(tx, actor, id), days.of(before.committeeId))));
-      }
-      return update;
-    },
+    addUpdateIn,
   };
 }
-
 
 export type ActionRepository = ReturnType<typeof createActionRepository>;

@@ -66,7 +66,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ActionSchema, ...problemResponses(409, 422) },
     },
   }, async (request, reply) => {
-    const action = actions.create(actorOf(request), request.body);
+    const action = await actions.create(actorOf(request), request.body);
     setEtag(reply, action);
     return created(reply, `/v1/actions/${action.id}`, action);
   });
@@ -79,7 +79,10 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ActionSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const action = actionReads.getRendered(actorOf(request), request.params.id, request.query.asOf);
+    // The hot read: a cached (or SQLite-read) action is no promise, and awaiting one would cost a
+    // microtask per request (as auth, http/auth.ts).
+    const found = actionReads.getRendered(actorOf(request), request.params.id, request.query.asOf);
+    const action = found instanceof Promise ? await found : found;
     setEtag(reply, action);
     return reply.type(JSON_TYPE).send(action.json as never); // already JSON: sent as it is
   });
@@ -93,7 +96,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ActionSchema, ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    const action = actions.update(actorOf(request), request.params.id, request.body, (row) =>
+    const action = await actions.update(actorOf(request), request.params.id, request.body, (row) =>
       checkIfMatch(request, row),
     );
     setEtag(reply, action);
@@ -107,7 +110,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Type.Object({ data: Type.Array(ActionUpdateSchema) }), ...problemResponses(404) },
     },
-  }, async (request) => ({ data: actions.updates(actorOf(request), request.params.id) }));
+  }, async (request) => ({ data: await actions.updates(actorOf(request), request.params.id) }));
 
   app.post('/actions/:id/updates', {
     config: { scope: 'write' },
@@ -117,7 +120,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ActionUpdateSchema, ...problemResponses(404, 422) },
     },
   }, async (request, reply) => {
-    const update = actions.addUpdate(actorOf(request), request.params.id, request.body);
+    const update = await actions.addUpdate(actorOf(request), request.params.id, request.body);
     return created(reply, `/v1/actions/${request.params.id}/updates`, update);
   });
 
@@ -129,7 +132,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HistorySchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    actions.assertVisible(actorOf(request), request.params.id);
+    await actions.assertVisible(actorOf(request), request.params.id);
     const page = await app.services.history.list('action', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });

@@ -1,20 +1,22 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { preparedQuery, rowById, rowMapper } from '../../db/sqlite/prepared.js';
-import { agendaItems, committees, meetings, people, resolutions } from '../../db/tables.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { all, rowById, values, type Program } from '../../db/program.js';
+import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
+import { agendaItems, committees, meetings, people, perSchema, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
+import { addDays } from '../../domain/local-date.js';
 import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
 
 // What a write checks and works out before it changes an action, inside its transaction: where
 // the action hangs from (meeting, item, resolution), the people and meetings it names, the
-// visibility asked for, and its due.
+// visibility asked for, and its due. Programs (db/program.ts), yielded by the repository's writes.
 
-const scheduleFields = { id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status };
-const toScheduleRow = rowMapper<MeetingForDue>(scheduleFields);
+const scheduleFields = perSchema(() => ({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status }));
+const toScheduleRow = perSchema(() => rowMapper<MeetingForDue>(scheduleFields()));
 
 /**
  * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
@@ -23,30 +25,33 @@ const toScheduleRow = rowMapper<MeetingForDue>(scheduleFields);
  * on every write cost more than the rest of the write. The day's margin makes this a superset
  * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
  */
-function scheduleFor(tx: Tx, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined) {
-  const query = preparedQuery(tx, 'meetings:schedule-from', () =>
-    tx
-      .select(scheduleFields)
+function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<MeetingForDue[]> {
+  const query = preparedQuery(db, 'meetings:schedule-from', () =>
+    db
+      .select(scheduleFields())
       .from(meetings)
-      .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), gte(meetings.startsAtUtc, sql`date(${sql.placeholder('from')}, '-1 day')`)))
+      .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), gte(meetings.startsAtUtc, sql.placeholder('from'))))
       .prepare(),
   );
-  const schedule = query.values({ committeeId, from: raisedAtUtc }).map(toScheduleRow);
+  // The day before the raising meeting's UTC date (what SQLite's date(x, '-1 day') gave).
+  const from = addDays(raisedAtUtc.slice(0, 10), -1);
+  const schedule = (yield* values(query, { committeeId, from })).map(toScheduleRow());
   if (dueMeetingId != null && !schedule.some((m) => m.id === dueMeetingId)) {
-    const named = rowById(tx, meetings, dueMeetingId);
+    const named = yield* rowById(db, meetings, dueMeetingId);
     if (named?.committeeId === committeeId) schedule.push(named);
   }
   return schedule;
 }
 
-export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields) {
+export function* dueOf(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields) {
   const committeeId = raisedAt.committeeId;
-  const committee = rowById(tx, committees, committeeId)!;
+  const committee = (yield* rowById(db, committees, committeeId))!;
   const due = resolveDue(fields, {
     raisedAt,
-    meetings: scheduleFor(tx, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
+    meetings: yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
     despatchClearDays: committee.despatchClearDays,
-    calendar: holidays.calendarIn(tx),
+    // not yet a program (holidays): on SQLite it reads the open transaction's connection.
+    calendar: holidays.calendarIn(db),
   });
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
   return {
@@ -57,30 +62,32 @@ export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow,
   };
 }
 
-export function checkPerson(tx: Tx, field: string, id: number | null | undefined) {
+export function* checkPerson(db: Db, field: string, id: number | null | undefined): Program<void> {
   if (id == null) return;
-  if (!rowById(tx, people, id)) throw invalidField(field, `person ${id} does not exist`);
+  if (!(yield* rowById(db, people, id))) throw invalidField(field, `person ${id} does not exist`);
 }
 
-export function checkMeetingOfCommittee(tx: Tx, field: string, id: number | null | undefined, committeeId: number) {
+export function* checkMeetingOfCommittee(db: Db, field: string, id: number | null | undefined, committeeId: number): Program<void> {
   if (id == null) return;
-  const m = rowById(tx, meetings, id);
+  const m = yield* rowById(db, meetings, id);
   if (!m || m.committeeId !== committeeId) throw invalidField(field, `meeting ${id} is not a meeting of committee ${committeeId}`);
 }
 
 /** The item and resolution an action hangs from, checked against the meeting and the caller. */
-export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null) {
+export function* origin(
+  db: Db, actor: Actor, meetingId: number, itemId?: number | null, resolutionId?: number | null,
+): Program<{ itemId: number | null; itemVisibility: Visibility }> {
   let item = itemId ?? null;
   if (resolutionId != null) {
-    const [r] = preparedQuery(tx, 'resolutions:item-visibility-committee', () =>
-      tx
+    const [r] = yield* all(preparedQuery(db, 'resolutions:item-visibility-committee', () =>
+      db
         .select({ itemId: resolutions.itemId, visibility: agendaItems.visibility, committeeId: meetings.committeeId })
         .from(resolutions)
         .innerJoin(agendaItems, eq(agendaItems.id, resolutions.itemId))
         .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
         .where(eq(resolutions.id, sql.placeholder('resolutionId')))
         .prepare(),
-    ).all({ resolutionId });
+    ), { resolutionId });
     // A resolution of an item the caller may not read, or of another council's committee to a
     // key limited to a council, answers exactly as a missing one.
     if (!r || !isVisibleTo(actor, r.visibility) || !seesCommittee(actor, r.committeeId)) throw invalidField('resolutionId', `resolution ${resolutionId} does not exist`);
@@ -91,14 +98,14 @@ export function origin(tx: Tx, actor: Actor, meetingId: number, itemId?: number 
   if (item != null) {
     // Only the item's place and level: its row holds the minutes (up to 100 KB), and the
     // minutes import creates hundreds of actions on one item in one transaction.
-    const [row] = preparedQuery(tx, 'items:placement-committee', () =>
-      tx
+    const [row] = yield* all(preparedQuery(db, 'items:placement-committee', () =>
+      db
         .select({ meetingId: agendaItems.meetingId, visibility: agendaItems.visibility, committeeId: meetings.committeeId })
         .from(agendaItems)
         .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
         .where(eq(agendaItems.id, sql.placeholder('itemId')))
         .prepare(),
-    ).all({ itemId: item });
+    ), { itemId: item });
     if (!row || !isVisibleTo(actor, row.visibility) || !seesCommittee(actor, row.committeeId)) throw invalidField('itemId', `item ${item} does not exist`);
     if (row.meetingId !== meetingId) throw invalidField('itemId', `item ${item} is not on meeting ${meetingId}`);
     itemVisibility = row.visibility;

@@ -78,22 +78,22 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
           title: actions.title,
           detail: actions.detail,
           status: actions.status,
-          dueBy: effectiveDueDate,
+          dueBy: effectiveDueDate(),
           version: actions.version,
           updatedAt: actions.updatedAt,
         })
         .from(actions)
         .innerJoin(committees, eq(committees.id, actions.committeeId))
-        .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+        .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
         .where(
           and(
             eq(actions.ownerId, personId),
             inArray(actions.status, [...BEING_WORKED]),
             actionsVisibleTo(reader),
-            isNotNull(effectiveDueDate),
+            isNotNull(effectiveDueDate()),
           ),
         )
-        .orderBy(asc(effectiveDueDate), asc(actions.id)));
+        .orderBy(asc(effectiveDueDate()), asc(actions.id)));
       return { person, actions: rows as CalendarAction[] };
     },
   };

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/tables.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { seesCommittee, type Reader } from '../../domain/visibility.js';
@@ -73,7 +74,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
       warnings.push(`The reference of ${name} is longer than ${REFERENCE_MAX} characters: it was given a new reference instead`);
       return undefined;
     }
-    if (!referenceIsFree(tx, committeeId, reference)) {
+    if (!runSqlite(db, referenceIsFree(db, committeeId, reference))) {
       warnings.push(`The reference "${reference}" of ${name} is already used in this committee: it was given a new reference instead`);
       return undefined;
     }
@@ -204,7 +205,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
             warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
           }
           const reference = draftReference(tx, committee.id, action, warnings);
-          deps.actions.createIn(tx, actor, { ...actionInput(action, meetingId, itemIds, resolutionIds), ...(reference ? { reference } : {}) });
+          runSqlite(db, deps.actions.createIn(actor, { ...actionInput(action, meetingId, itemIds, resolutionIds), ...(reference ? { reference } : {}) }));
           counts.actions++;
         }
         return { created: true, meetingId, counts, warnings };
@@ -237,7 +238,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
         }
         const reference = draftReference(tx, meeting.committeeId, action, warnings);
-        deps.actions.createIn(tx, actor, { ...actionInput(action, meetingId, ids, resolutionIds), ...(reference ? { reference } : {}) });
+        runSqlite(db, deps.actions.createIn(actor, { ...actionInput(action, meetingId, ids, resolutionIds), ...(reference ? { reference } : {}) }));
         counts.actions++;
       }
       return { created: true, meetingId, counts, warnings };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/sqlite/client.js';
 import { rowById } from '../../db/sqlite/prepared.js';
 import { actions, people, responseLinks, settings } from '../../db/tables.js';
 import { transaction } from '../../db/sqlite/transaction.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
@@ -132,16 +133,16 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
 
     /** A progress update (and RAG) from the link's person, through the API's own rules. */
     addUpdate(opened: OpenedLink, input: { text: string; rag: 'red' | 'amber' | 'green' | null }, requestId?: string) {
-      return actionRepository.addUpdate(this.actorFor(opened, requestId), opened.action.id, {
+      return runSqlite(db, actionRepository.addUpdate(this.actorFor(opened, requestId), opened.action.id, {
         text: input.text,
         rag: input.rag,
         authorId: opened.person.id,
-      });
+      }));
     },
 
     /** The response: the action becomes `responded`, through the API's own rules. */
     respond(opened: OpenedLink, response: string, requestId?: string) {
-      return actionRepository.update(this.actorFor(opened, requestId), opened.action.id, { status: 'responded', response }, () => {});
+      return runSqlite(db, actionRepository.update(this.actorFor(opened, requestId), opened.action.id, { status: 'responded', response }, () => {}));
     },
   };
 }

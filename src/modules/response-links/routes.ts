@@ -23,7 +23,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: IssuedResponseLinkSchema, ...problemResponses(404, 409, 422) },
     },
   }, async (request, reply) => {
-    actions.assertVisible(actorOf(request), request.params.id);
+    await actions.assertVisible(actorOf(request), request.params.id);
     // With no PUBLIC_BASE_URL the link points where this request came in (a Host that makes no
     // origin is left out: the link then names this machine).
     const origin = URL.parse(`${request.protocol}://${request.host}`)?.origin;
@@ -40,7 +40,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ data: Type.Array(ResponseLinkSchema) }), ...problemResponses(404) },
     },
   }, async (request) => {
-    actions.assertVisible(actorOf(request), request.params.id);
+    await actions.assertVisible(actorOf(request), request.params.id);
     return { data: responseLinks.list(request.params.id) };
   });
 
@@ -52,7 +52,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    actions.assertVisible(actorOf(request), request.params.id);
+    await actions.assertVisible(actorOf(request), request.params.id);
     responseLinks.revoke(actorOf(request), request.params.id, request.params.linkId);
     return reply.code(204).send(null);
   });

@@ -4,6 +4,7 @@ import { pieceStream } from '../../db/piece-stream.js';
 import { openDatabase, type Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort } from '../../db/keyset.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { isOverdue } from '../../domain/overdue.js';
@@ -159,7 +160,7 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
       /** The next batch as CSV, or null after the last. */
       function nextBatch(): string | null {
         if (finished) return null;
-        const rows = statements.rows(actor, batchQuery, sort, asOf, BATCH);
+        const rows = runSqlite(on, statements.rows(actor, batchQuery, sort, asOf, BATCH));
         if (rows.length === 0) {
           finish();
           return null;

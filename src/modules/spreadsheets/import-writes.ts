@@ -1,4 +1,6 @@
 import { Compile } from 'typebox/compile';
+import type { Db } from '../../db/sqlite/client.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 import { nextStatuses, requiresNewDue, type ActionStatus } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
@@ -75,7 +77,7 @@ export function rowErrorsOf(err: unknown): RowError[] {
   throw err;
 }
 
-export function createRowWriter(actions: ActionRepository) {
+export function createRowWriter(db: Db, actions: ActionRepository) {
   function statusChange(tx: Tx, actor: Actor, id: number, from: ActionStatus, desired: Desired, first: UpdateAction): number {
     const to = desired.status ?? from;
     const steps = statusSteps(from, to);
@@ -87,7 +89,7 @@ export function createRowWriter(actions: ActionRepository) {
       const before = i === 0 ? from : (updates[i - 1]!.status ?? from);
       if (update.status && requiresNewDue(before, update.status) && desired.due) Object.assign(update, desired.due);
       checkSchema(checkUpdate, update);
-      actions.updateIn(tx, actor, id, update, () => {});
+      runSqlite(db, actions.updateIn(actor, id, update, () => {}));
       writes++;
     }
     return writes;
@@ -109,18 +111,18 @@ export function createRowWriter(actions: ActionRepository) {
         ...(desired.itemId != null ? { itemId: desired.itemId } : {}),
       };
       checkSchema(checkCreate, input);
-      const created = actions.createIn(tx, actor, input);
+      const created = runSqlite(db, actions.createIn(actor, input));
       const after: UpdateAction = {};
       if (desired.response != null) after.response = desired.response;
       if (desired.respondedOn != null) after.respondedOn = desired.respondedOn;
       statusChange(tx, actor, created.id, 'open', desired, after);
-      if (desired.latestUpdate !== undefined) actions.addUpdateIn(tx, actor, created.id, { text: desired.latestUpdate });
+      if (desired.latestUpdate !== undefined) runSqlite(db, actions.addUpdateIn(actor, created.id, { text: desired.latestUpdate }));
       return { id: created.id, reference: created.reference };
     },
 
     /** The update that brings the action to what the row asks, and the columns it changes. */
     update(tx: Tx, actor: Actor, id: number, desired: Desired, resolve: Resolver): string[] {
-      const current = actions.find(actor, id);
+      const current = runSqlite(db, actions.find(actor, id));
       if (current.meetingId !== desired.meetingId) {
         throw new RowRefused([{ column: 'raised_at', reason: `${current.reference} was raised at another meeting; an import does not move an action` }]);
       }
@@ -159,7 +161,7 @@ export function createRowWriter(actions: ActionRepository) {
       if (newUpdate) changed.push('latest_update');
       if (changed.length === 0) return [];
       statusChange(tx, actor, id, current.status, desired, fields);
-      if (newUpdate) actions.addUpdateIn(tx, actor, id, { text: desired.latestUpdate! });
+      if (newUpdate) runSqlite(db, actions.addUpdateIn(actor, id, { text: desired.latestUpdate! }));
       return changed;
     },
   };

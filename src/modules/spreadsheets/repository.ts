@@ -1,5 +1,6 @@
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction } from '../../db/sqlite/transaction.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { Actor } from '../../domain/actor.js';
 import { ConflictError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';
@@ -43,7 +44,7 @@ class RollBack extends Error {}
 class RowFailedWhileWritten extends Error {}
 
 export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRepository }) {
-  const writer = createRowWriter(actions);
+  const writer = createRowWriter(db, actions);
 
   /** One pass over the sheet in one transaction, each row in a savepoint when `savepoints`; rolled back unless kept. */
   function pass(actor: Actor, sheet: Sheet, options: ImportOptions, savepoints: boolean): { results: RowResult[]; written: boolean } {
@@ -76,7 +77,7 @@ export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRe
               return { row: row.row, result: 'created', reference: made.reference, id: made.id };
             }
             try {
-              actions.assertVisible(actor, holder);
+              runSqlite(db, actions.assertVisible(actor, holder));
             } catch {
               // Not which action holds it: that one is business this key may not read.
               throw new ConflictError(`Reference "${desired.reference}" is already used by another action of ${desired.committee.name}`);

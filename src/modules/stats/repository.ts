@@ -66,7 +66,7 @@ const parts = perSchema(() => {
   const flagBucket = sql<number>`${dialect.least(sql`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`, 3)}`
     .mapWith(Number).as('flag_bucket');
   const responded = sql`${actions.respondedOn} IS NOT NULL`;
-  const inTime = sql`(${effectiveDueDate} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate})`;
+  const inTime = sql`(${effectiveDueDate()} IS NULL OR ${actions.respondedOn} <= ${effectiveDueDate()})`;
   return { raisedAt, ownerTextKey, flagBucket, responded, inTime };
 });
 // count(*) and sum() are bigints on PostgreSQL, which its driver gives as text.
@@ -101,7 +101,7 @@ function statsQueries(db: Db, reader: Reader) {
       })
       .from(raisedAt)
       .innerJoin(actions, eq(actions.meetingId, raisedAt.id))
-      .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+      .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
       .leftJoin(people, eq(people.id, actions.ownerId))
       .where(raisedIn)
       .groupBy(actions.ownerId, ownerTextKey, sql`flag_bucket`)

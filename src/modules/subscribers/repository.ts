@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { actionSubscribers, people } from '../../db/tables.js';
 import { transaction } from '../../db/sqlite/transaction.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { Actor } from '../../domain/actor.js';
 import { NotFoundError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';
@@ -20,7 +21,7 @@ export function createSubscriberRepository(db: Db, actionRepository: ActionRepos
   return {
     /** The people subscribed to the action, by id. */
     list(actor: Actor, actionId: number): PersonRow[] {
-      actionRepository.assertVisible(actor, actionId);
+      runSqlite(db, actionRepository.assertVisible(actor, actionId));
       return db.select(getTableColumns(people)).from(actionSubscribers)
         .innerJoin(people, eq(people.id, actionSubscribers.personId))
         .where(eq(actionSubscribers.actionId, actionId))
@@ -30,7 +31,7 @@ export function createSubscriberRepository(db: Db, actionRepository: ActionRepos
     /** Subscribes the person; already subscribed is no change (PUT is idempotent) and not audited again. */
     subscribe(actor: Actor, actionId: number, personId: number): void {
       transaction(db, (tx) => {
-        actionRepository.assertVisible(actor, actionId);
+        runSqlite(db, actionRepository.assertVisible(actor, actionId));
         mustFind(tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).get(), 'Person', personId);
         const added = tx.insert(actionSubscribers).values({ actionId, personId }).onConflictDoNothing().returning().get();
         if (added) recordAudit(tx, actor, ENTITY, entityId(actionId, personId), 'create', null, added);
@@ -40,7 +41,7 @@ export function createSubscriberRepository(db: Db, actionRepository: ActionRepos
     /** Ends the subscription; 404 when the person is not subscribed. */
     unsubscribe(actor: Actor, actionId: number, personId: number): void {
       transaction(db, (tx) => {
-        actionRepository.assertVisible(actor, actionId);
+        runSqlite(db, actionRepository.assertVisible(actor, actionId));
         const removed = tx.delete(actionSubscribers)
           .where(and(eq(actionSubscribers.actionId, actionId), eq(actionSubscribers.personId, personId)))
           .returning().get();

@@ -41,14 +41,14 @@ const documentColumns = perSchema(() => {
     minute: agendaItems.number,
     dueRule: actions.dueRule,
     dueMeetingId: actions.dueMeetingId,
-    dueDate: effectiveDueDate,
+    dueDate: effectiveDueDate(),
     dueQuarter: actions.dueQuarter,
-    dueMeetingLocalDate: dueMeeting.localDate,
+    dueMeetingLocalDate: dueMeeting().localDate,
     status: actions.status,
     rag: actions.rag,
     executiveResponse: actions.executiveResponse,
     responseDueOn: actions.responseDueOn,
-    timesFlagged: actionColumns.timesFlagged,
+    timesFlagged: actionColumns().timesFlagged,
     latestUpdate: sql<string | null>`(SELECT ${update} FROM ${actionUpdates} u WHERE ${u(actionUpdates.actionId)} = ${actions.id} ORDER BY ${u(actionUpdates.id)} DESC LIMIT 1)`,
   };
 });
@@ -66,7 +66,7 @@ function selectDocumentSources(db: Db) {
     .innerJoin(raised, eq(raised.id, actions.meetingId))
     .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
     .leftJoin(owner, eq(owner.id, actions.ownerId))
-    .leftJoin(dueMeeting, eq(dueMeeting.id, actions.dueMeetingId))
+    .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
     .$dynamic();
 }
 

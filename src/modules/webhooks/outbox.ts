@@ -71,7 +71,12 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
   // record it is, so that a webhook limited to a council hears only of its own.
   function* record(type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): Program<void> {
     if (!(yield* wants(type, visibility))) return;
-    yield* run(insert, { type, visibility, committeeId, data: data(), occurredAt: clock().toISOString() });
+    yield* write(type, visibility, committeeId, data());
+  }
+
+  /** The event's row, once some webhook wants it. */
+  function* write(type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: string): Program<void> {
+    yield* run(insert, { type, visibility, committeeId, data, occurredAt: clock().toISOString() });
     wake();
   }
 
@@ -96,8 +101,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
 
     /** action.flagged: the action as of the day it was flagged on, with the meeting and reason. */
     *flagged(flag: { actionId: number; meetingId: number; flaggedOn: string; reason: string }): Program<void> {
-      // Not yet a program: actions/query.ts's statements are SQLite's until actions converts.
-      const row = actionById({ visibilities }, flag.actionId);
+      const row = yield* actionById({ visibilities }, flag.actionId);
       if (row === undefined) return;
       yield* record('action.flagged', row.visibility, row.committeeId, () => {
         const action = renderAction(present(row, flag.flaggedOn));
@@ -115,10 +119,12 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
      * reveal Part 2 business (DESIGN.md "Access"), and the event goes to every subscriber.
      */
     *scanCompleted(scan: { asOf: string | null; committeeId: number | null; flaggedActionIds: readonly number[] }): Program<void> {
-      yield* record('scan.completed', 'public', scan.committeeId, () => {
-        const flagsRecorded = scan.flaggedActionIds.filter((id) => actionById({ visibilities: ['public'] }, id) !== undefined).length;
-        return JSON.stringify({ asOf: scan.asOf, committeeId: scan.committeeId, flagsRecorded });
-      });
+      if (!(yield* wants('scan.completed', 'public'))) return;
+      let flagsRecorded = 0;
+      for (const id of scan.flaggedActionIds) {
+        if ((yield* actionById({ visibilities: ['public'] }, id)) !== undefined) flagsRecorded++;
+      }
+      yield* write('scan.completed', 'public', scan.committeeId, JSON.stringify({ asOf: scan.asOf, committeeId: scan.committeeId, flagsRecorded }));
     },
   };
 }
