@@ -31,8 +31,6 @@ const doneKey = (actionId: number, kind: string, key: string, recipient: string)
 export function createRecipientFinder(db: Db, engine: ProgramRunner) {
   const personById = db.select().from(people).where(eq(people.id, sql.placeholder('id'))).prepare();
   const committeeById = db.select().from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare();
-  const subscribersOf = db.select({ personId: actionSubscribers.personId }).from(actionSubscribers)
-    .where(eq(actionSubscribers.actionId, sql.placeholder('actionId'))).orderBy(asc(actionSubscribers.personId)).prepare();
   const chairsOf = db.select({ personId: memberships.personId }).from(memberships)
     .where(and(eq(memberships.committeeId, sql.placeholder('committeeId')), eq(memberships.role, 'chair'))).prepare();
 
@@ -98,22 +96,41 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
     function* contactOf(c: Candidate): Program<string | null> {
       return (yield* known.committee(c.action.committeeId)).contactEmail;
     }
-    /** Each piece of the list, a program per piece, giving way between them. */
-    async function inPieces(each: (c: Candidate) => Program<void>): Promise<void> {
+    /** Each piece of the list, a program per piece (`start` first), giving way between them. */
+    async function inPieces(each: (c: Candidate) => Program<void>, start?: (piece: Candidate[]) => Program<void>): Promise<void> {
       for (let i = 0; i < list.length; i += CANDIDATES_PIECE) {
-        const end = Math.min(i + CANDIDATES_PIECE, list.length);
+        const piece = list.slice(i, i + CANDIDATES_PIECE);
         await engine.run((function* () {
-          for (let j = i; j < end; j++) yield* each(list[j]!);
+          if (start) yield* start(piece);
+          for (const c of piece) yield* each(c);
         })());
         await breathe();
       }
     }
+    /** The subscribers of the piece's responses' actions, by action, read in one statement. */
+    const subscribed = new Map<number, number[]>();
+    function* readSubscribers(piece: Candidate[]): Program<void> {
+      subscribed.clear();
+      const ids = [...new Set(piece.filter((c) => c.kind === 'response').map((c) => c.action.id))];
+      if (ids.length === 0) return;
+      const rows = yield* all(db.select({ actionId: actionSubscribers.actionId, personId: actionSubscribers.personId }).from(actionSubscribers)
+        .where(inArray(actionSubscribers.actionId, ids)).orderBy(asc(actionSubscribers.actionId), asc(actionSubscribers.personId)));
+      for (const r of rows) {
+        const of = subscribed.get(r.actionId) ?? [];
+        of.push(r.personId);
+        subscribed.set(r.actionId, of);
+      }
+    }
     // A meeting's action log goes whole, once: after it has gone, an action that joins the log
     // later is not sent on its own.
+    // (A few committees' logs: their contacts are read once each.)
     const packsSent = new Set<string>();
-    await inPieces(function* (c) {
-      if (c.kind === 'agenda_pack' && isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
-    });
+    const packs = list.filter((c) => c.kind === 'agenda_pack');
+    if (packs.length > 0) {
+      await engine.run((function* () {
+        for (const c of packs) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
+      })());
+    }
     await inPieces(function* (c) {
       if (c.kind === 'agenda_pack') {
         const contact = yield* contactOf(c);
@@ -135,7 +152,7 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
           if (who) yield* add(who, role, c);
         };
         if (c.action.requestedById !== null) yield* tell(c.action.requestedById, 'requester');
-        for (const { personId } of yield* all(subscribersOf, { actionId: c.action.id })) yield* tell(personId, 'subscriber');
+        for (const personId of subscribed.get(c.action.id) ?? []) yield* tell(personId, 'subscriber');
         return;
       }
       const owner = c.action.ownerId !== null ? yield* asPerson(c.action.ownerId) : undefined;
@@ -155,7 +172,7 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
           if (chair && chair.email && personId !== c.action.ownerId && mayRead(personId)) yield* add(chair, 'chair', c);
         }
       }
-    });
+    }, readSubscribers);
     return [...byKey.values()];
   }
 
