@@ -30,7 +30,10 @@ import { createRecipientFinder, type Recipient } from './notify-recipients.js';
 // Its database work is programs (db/program.ts) run on the engine a piece at a time: reads
 // between the sends, and each recipient's record in its own transaction once their email is
 // answered. On PostgreSQL each recording transaction takes the `notify` lock, so the records of
-// two passes (this process's senders, or another process's pass) are written one at a time.
+// two passes (this process's senders, or another process's pass) are written one at a time. That
+// does not stop two processes' passes from both sending what neither has recorded yet: the
+// session lock of docs/postgres-plan.md §3.6 (held by the engine for the whole pass, on another
+// key than this one) is still to come; within one process `running` below keeps passes apart.
 
 export interface NotifyRequest {
   asOf?: string;
