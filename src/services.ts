@@ -102,18 +102,20 @@ export function createServices(
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
   const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
   const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
-  const responseLinks = createResponseLinkRepository(db, actionPrograms, {
+  const { now: linkNow, actorFor: linkActor, ...linkPrograms } = createResponseLinkRepository(db, actionPrograms, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,
   });
-  const subscribers = createSubscriberRepository(db, actionPrograms);
-  const notifications = createNotificationRepository(db);
+  const notifyPrograms = { responseLinks: linkPrograms, subscribers: createSubscriberRepository(db, actionPrograms), notifications: createNotificationRepository(db) };
+  const responseLinks = { ...ran(engine, notifyPrograms.responseLinks), now: linkNow, actorFor: linkActor };
+  const subscribers = ran(engine, notifyPrograms.subscribers);
+  const notifications = ran(engine, notifyPrograms.notifications);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, engine, { holidays, notifications: notifyPrograms.notifications, responseLinks: notifyPrograms.responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions: actionPrograms }) };
   const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
-  return { programs: { ...programs, ...reads, actions: actionPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs: { ...programs, ...reads, ...notifyPrograms, actions: actionPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,6 @@
 import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
+import { all, first, type Program, type ProgramRunner } from '../db/program.js';
 import { actions, actionUpdates, meetings, overdueFlags } from '../db/tables.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
 import { addWorkingDays } from '../domain/calendar.js';
@@ -58,14 +59,19 @@ const PUBLIC_READER = { name: 'notification pass', visibilities: ['public'] as c
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 const window = { after: sql.placeholder('after'), until: sql.placeholder('until') };
 
-export function createCandidateReader(db: Db, deps: { holidays: HolidayRepository; reports: Pick<ReturnType<typeof createReportRepository>, 'actionLog'>; ownerName: (id: number) => string | undefined }) {
-  const maxActionId = db.select({ max: sql<number | null>`max(${actions.id})` }).from(actions).prepare();
-  const maxUpdateId = db.select({ max: sql<number | null>`max(${actionUpdates.id})` }).from(actionUpdates).prepare();
+// The reads are programs (db/program.ts), each piece's run on `engine` before the pass gives way.
+export function createCandidateReader(
+  db: Db,
+  engine: ProgramRunner,
+  deps: { holidays: HolidayRepository; reports: Pick<ReturnType<typeof createReportRepository>, 'actionLog'>; ownerName: (id: number) => Program<string | undefined> },
+) {
+  const maxActionId = db.select({ max: sql<number | null>`max(${actions.id})`.mapWith(Number) }).from(actions).prepare();
+  const maxUpdateId = db.select({ max: sql<number | null>`max(${actionUpdates.id})`.mapWith(Number) }).from(actionUpdates).prepare();
   // Driven from the unfinished actions (actions_status_idx, by id), a range of ids at a time.
   const flagsOf = db.select({
     id: overdueFlags.id, actionId: overdueFlags.actionId, meetingOn: meetings.localDate,
     // This flag's place among the action's flags: the chair is copied from the second.
-    ordinal: sql<number>`(SELECT count(*) FROM ${overdueFlags} f WHERE f.action_id = ${overdueFlags.actionId} AND f.id <= ${overdueFlags.id})`,
+    ordinal: sql<number>`(SELECT count(*) FROM ${overdueFlags} f WHERE f.action_id = ${overdueFlags.actionId} AND f.id <= ${overdueFlags.id})`.mapWith(Number),
     dueBy: actions.dueDate,
   }).from(actions)
     .innerJoin(overdueFlags, eq(overdueFlags.actionId, actions.id))
@@ -82,10 +88,10 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
     .prepare();
 
   /** Every row of `piece` over the ids up to `max`, a window at a time. */
-  async function inPieces<T>(max: number | null, breathe: Breathe, piece: (after: number, until: number) => T[]): Promise<T[]> {
+  async function inPieces<T>(max: number | null, breathe: Breathe, piece: (after: number, until: number) => Program<T[]>): Promise<T[]> {
     const rows: T[] = [];
     for (let after = 0; after < (max ?? 0); after += ID_WINDOW) {
-      for (const row of piece(after, after + ID_WINDOW)) rows.push(row);
+      for (const row of await engine.run(piece(after, after + ID_WINDOW))) rows.push(row);
       await breathe();
     }
     return rows;
@@ -94,11 +100,11 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
   async function factsOf(ids: number[], breathe: Breathe): Promise<Map<number, ActionFacts>> {
     const facts = new Map<number, ActionFacts>();
     for (let i = 0; i < ids.length; i += FACTS_PIECE) {
-      const rows = db.select({
+      const rows = await engine.run(all(db.select({
         id: actions.id, committeeId: actions.committeeId, reference: actions.reference, title: actions.title,
         ownerId: actions.ownerId, requestedById: actions.requestedById, status: actions.status,
         visibility: actions.visibility, itemVisibility: actions.itemVisibility,
-      }).from(actions).where(inArray(actions.id, ids.slice(i, i + FACTS_PIECE))).all();
+      }).from(actions).where(inArray(actions.id, ids.slice(i, i + FACTS_PIECE)))));
       for (const { itemVisibility, ...r } of rows) facts.set(r.id, { ...r, visibility: stricter(r.visibility, itemVisibility ?? 'public') });
       await breathe();
     }
@@ -113,19 +119,22 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
    * another day gets a pack for its new date.
    */
   async function agendaPacks(plan: ReportPlan, breathe: Breathe): Promise<Candidate[]> {
+    // not yet a program (holidays)
     const calendar = deps.holidays.calendar();
     const list: Candidate[] = [];
     for (const { asOf, next } of plan.committees) {
       if (!next || asOf > next.agendaDespatchBy || asOf < addWorkingDays(next.agendaDespatchBy, -1, calendar)) continue;
       const key = `meeting:${next.id}:${next.agendaDespatchBy}`;
-      for (const a of runSqlite(db, deps.reports.actionLog(PUBLIC_READER, next.id, asOf))) { // a program (reports)
-        const owner = a.ownerId !== null ? (deps.ownerName(a.ownerId) ?? a.ownerText) : a.ownerText;
-        list.push({
-          kind: 'agenda_pack', key, dueBy: a.dueDate, meetingOn: next.localDate,
-          action: { id: a.id, committeeId: a.committeeId, reference: a.reference, title: a.title, ownerId: a.ownerId, requestedById: a.requestedById, status: a.status, visibility: 'public' },
-          pack: { meetingId: next.id, despatchBy: next.agendaDespatchBy, owner, status: a.status, overdue: a.overdue, rag: a.rag, timesFlagged: a.timesFlagged },
-        });
-      }
+      await engine.run((function* () {
+        for (const a of yield* deps.reports.actionLog(PUBLIC_READER, next.id, asOf)) {
+          const owner = a.ownerId !== null ? ((yield* deps.ownerName(a.ownerId)) ?? a.ownerText) : a.ownerText;
+          list.push({
+            kind: 'agenda_pack', key, dueBy: a.dueDate, meetingOn: next.localDate,
+            action: { id: a.id, committeeId: a.committeeId, reference: a.reference, title: a.title, ownerId: a.ownerId, requestedById: a.requestedById, status: a.status, visibility: 'public' },
+            pack: { meetingId: next.id, despatchBy: next.agendaDespatchBy, owner, status: a.status, overdue: a.overdue, rag: a.rag, timesFlagged: a.timesFlagged },
+          });
+        }
+      })());
       await breathe();
     }
     return list;
@@ -133,7 +142,7 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
 
   /** What the pass has to say as of the day: due-soon actions, flags with their counts, responses, packs. */
   return async function candidates(asOf: string | undefined, now: Date, breathe: Breathe): Promise<{ asOf: string; list: Candidate[] }> {
-    const plan = runSqlite(db, planReport(db, { asOf, now })); // a program (jobs/overdue-report)
+    const plan = await engine.run(planReport(db, { asOf, now }));
     const list: Candidate[] = [];
     const dueSoon: { id: number; dueBy: string; meetingOn: string | null }[] = [];
     // A committee at a time.
@@ -146,12 +155,13 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
       }
       await breathe();
     }
-    const lastAction = maxActionId.get()?.max ?? null;
-    const flags = await inPieces(lastAction, breathe, (after, until) => flagsOf.all({ after, until, asOf: plan.asOf }));
+    const lastAction = (await engine.run(first(maxActionId)))?.max ?? null;
+    const flags = await inPieces(lastAction, breathe, (after, until) => all(flagsOf, { after, until, asOf: plan.asOf }));
     // Response: each progress update, and each answer, of the last week up to D (once each).
     const since = daysBefore(plan.asOf, RESPONSE_LOOKBACK_DAYS);
-    const updated = await inPieces(maxUpdateId.get()?.max ?? null, breathe, (after, until) => updatesOf.all({ after, until, since, asOf: plan.asOf }));
-    const answered = await inPieces(lastAction, breathe, (after, until) => answeredOf.all({ after, until, since, asOf: plan.asOf }));
+    const lastUpdate = (await engine.run(first(maxUpdateId)))?.max ?? null;
+    const updated = await inPieces(lastUpdate, breathe, (after, until) => all(updatesOf, { after, until, since, asOf: plan.asOf }));
+    const answered = await inPieces(lastAction, breathe, (after, until) => all(answeredOf, { after, until, since, asOf: plan.asOf }));
     const facts = await factsOf([...new Set([
       ...dueSoon.map((d) => d.id), ...flags.map((f) => f.actionId), ...updated.map((u) => u.actionId), ...answered.map((a) => a.id),
     ])], breathe);

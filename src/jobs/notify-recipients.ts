@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
+import { all, first, type Program, type ProgramRunner } from '../db/program.js';
 import { actionSubscribers, committees, memberships, notifiedActions, people } from '../db/tables.js';
 import type { DigestItem, RecipientRole } from '../domain/notifications.js';
 import { recipientKey } from '../modules/notifications/repository.js';
@@ -21,13 +22,15 @@ export interface Recipient {
 
 /** Actions whose notifications done with are read in one statement (each id a bound variable). */
 const DONE_PIECE = 500;
+/** Candidates given their recipients by one program (its reads run on the engine one after another). */
+const CANDIDATES_PIECE = 500;
 const doneKey = (actionId: number, kind: string, key: string, recipient: string) => `${actionId}\u0000${kind}\u0000${key}\u0000${recipient}`;
 
-export function createRecipientFinder(db: Db) {
+// The reads are programs (db/program.ts) run on `engine` a piece at a time, the pass giving way
+// to the event loop between pieces.
+export function createRecipientFinder(db: Db, engine: ProgramRunner) {
   const personById = db.select().from(people).where(eq(people.id, sql.placeholder('id'))).prepare();
   const committeeById = db.select().from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare();
-  const subscribersOf = db.select({ personId: actionSubscribers.personId }).from(actionSubscribers)
-    .where(eq(actionSubscribers.actionId, sql.placeholder('actionId'))).orderBy(asc(actionSubscribers.personId)).prepare();
   const chairsOf = db.select({ personId: memberships.personId }).from(memberships)
     .where(and(eq(memberships.committeeId, sql.placeholder('committeeId')), eq(memberships.role, 'chair'))).prepare();
 
@@ -35,16 +38,16 @@ export function createRecipientFinder(db: Db) {
   function lookups() {
     const known = { people: new Map<number, typeof people.$inferSelect | undefined>(), committees: new Map<number, typeof committees.$inferSelect>(), chairs: new Map<number, number[]>() };
     return {
-      person(id: number) {
-        if (!known.people.has(id)) known.people.set(id, personById.get({ id }));
+      *person(id: number): Program<typeof people.$inferSelect | undefined> {
+        if (!known.people.has(id)) known.people.set(id, yield* first(personById, { id }));
         return known.people.get(id);
       },
-      committee(id: number) {
-        if (!known.committees.has(id)) known.committees.set(id, committeeById.get({ id })!);
+      *committee(id: number): Program<typeof committees.$inferSelect> {
+        if (!known.committees.has(id)) known.committees.set(id, (yield* first(committeeById, { id }))!);
         return known.committees.get(id)!;
       },
-      chairs(committeeId: number) {
-        if (!known.chairs.has(committeeId)) known.chairs.set(committeeId, chairsOf.all({ committeeId }).map((c) => c.personId));
+      *chairs(committeeId: number): Program<number[]> {
+        if (!known.chairs.has(committeeId)) known.chairs.set(committeeId, (yield* all(chairsOf, { committeeId })).map((c) => c.personId));
         return known.chairs.get(committeeId)!;
       },
     };
@@ -59,8 +62,8 @@ export function createRecipientFinder(db: Db) {
     const ids = [...new Set(list.map((c) => c.action.id))];
     const done = new Set<string>();
     for (let i = 0; i < ids.length; i += DONE_PIECE) {
-      const rows = db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
-        .from(notifiedActions).where(inArray(notifiedActions.actionId, ids.slice(i, i + DONE_PIECE))).all();
+      const rows = await engine.run(all(db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
+        .from(notifiedActions).where(inArray(notifiedActions.actionId, ids.slice(i, i + DONE_PIECE)))));
       for (const r of rows) done.add(doneKey(r.actionId, r.kind, r.key, r.recipient));
       await breathe();
     }
@@ -72,36 +75,67 @@ export function createRecipientFinder(db: Db) {
     const byKey = new Map<string, Recipient>();
     const notified = await doneWith(list, breathe);
     const isDone = (c: Candidate, recipient: string) => notified.has(doneKey(c.action.id, c.kind, c.key, recipient));
-    const add = (who: Omit<Recipient, 'items'>, role: RecipientRole, c: Candidate) => {
+    function* add(who: Omit<Recipient, 'items'>, role: RecipientRole, c: Candidate): Program<void> {
       const key = recipientKey(who.personId, who.email);
       if (isDone(c, key)) return;
       const r = byKey.get(key) ?? { ...who, items: [] };
       byKey.set(key, r);
-      const committee = known.committee(c.action.committeeId);
+      const committee = yield* known.committee(c.action.committeeId);
       r.items.push({
         kind: c.kind, role, key: c.key, actionId: c.action.id, reference: c.action.reference ?? `#${c.action.id}`,
         title: c.action.title, committee: committee.name, visibility: c.action.visibility,
         dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered, pack: c.pack,
       });
-    };
-    const asPerson = (id: number): Omit<Recipient, 'items'> | undefined => {
-      const p = known.person(id);
+    }
+    function* asPerson(id: number): Program<Omit<Recipient, 'items'> | undefined> {
+      const p = yield* known.person(id);
       if (!p) return undefined;
       const blocked = !p.notify ? 'opted out' : p.email ? null : 'no email';
       return { personId: p.id, email: p.email, name: p.name, blocked };
-    };
-    const contactOf = (c: Candidate) => known.committee(c.action.committeeId).contactEmail;
+    }
+    function* contactOf(c: Candidate): Program<string | null> {
+      return (yield* known.committee(c.action.committeeId)).contactEmail;
+    }
+    /** Each piece of the list, a program per piece (`start` first), giving way between them. */
+    async function inPieces(each: (c: Candidate) => Program<void>, start?: (piece: Candidate[]) => Program<void>): Promise<void> {
+      for (let i = 0; i < list.length; i += CANDIDATES_PIECE) {
+        const piece = list.slice(i, i + CANDIDATES_PIECE);
+        await engine.run((function* () {
+          if (start) yield* start(piece);
+          for (const c of piece) yield* each(c);
+        })());
+        await breathe();
+      }
+    }
+    /** The subscribers of the piece's responses' actions, by action, read in one statement. */
+    const subscribed = new Map<number, number[]>();
+    function* readSubscribers(piece: Candidate[]): Program<void> {
+      subscribed.clear();
+      const ids = [...new Set(piece.filter((c) => c.kind === 'response').map((c) => c.action.id))];
+      if (ids.length === 0) return;
+      const rows = yield* all(db.select({ actionId: actionSubscribers.actionId, personId: actionSubscribers.personId }).from(actionSubscribers)
+        .where(inArray(actionSubscribers.actionId, ids)).orderBy(asc(actionSubscribers.actionId), asc(actionSubscribers.personId)));
+      for (const r of rows) {
+        const of = subscribed.get(r.actionId) ?? [];
+        of.push(r.personId);
+        subscribed.set(r.actionId, of);
+      }
+    }
     // A meeting's action log goes whole, once: after it has gone, an action that joins the log
     // later is not sent on its own.
-    const packsSent = new Set(list
-      .filter((c) => c.kind === 'agenda_pack' && isDone(c, recipientKey(null, contactOf(c))))
-      .map((c) => c.key));
-    for (const c of list) {
-      await breathe();
+    // (A few committees' logs: their contacts are read once each.)
+    const packsSent = new Set<string>();
+    const packs = list.filter((c) => c.kind === 'agenda_pack');
+    if (packs.length > 0) {
+      await engine.run((function* () {
+        for (const c of packs) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
+      })());
+    }
+    await inPieces(function* (c) {
       if (c.kind === 'agenda_pack') {
-        const contact = contactOf(c);
-        if (!packsSent.has(c.key)) add({ personId: null, email: contact, name: null, blocked: contact ? null : 'no contact email' }, 'contact', c);
-        continue;
+        const contact = yield* contactOf(c);
+        if (!packsSent.has(c.key)) yield* add({ personId: null, email: contact, name: null, blocked: contact ? null : 'no contact email' }, 'contact', c);
+        return;
       }
       const hidden = c.action.visibility !== 'public';
       // Exempt and confidential business is named only to its owner or requester.
@@ -111,34 +145,34 @@ export function createRecipientFinder(db: Db) {
         // confidential business who neither owns nor asked for it is told nothing: subscribing
         // is no licence to read what is not for publication.
         const told = new Set<number>();
-        const tell = (personId: number, role: RecipientRole) => {
+        const tell = function* (personId: number, role: RecipientRole): Program<void> {
           if (told.has(personId) || !mayRead(personId)) return;
           told.add(personId);
-          const who = asPerson(personId);
-          if (who) add(who, role, c);
+          const who = yield* asPerson(personId);
+          if (who) yield* add(who, role, c);
         };
-        if (c.action.requestedById !== null) tell(c.action.requestedById, 'requester');
-        for (const { personId } of subscribersOf.all({ actionId: c.action.id })) tell(personId, 'subscriber');
-        continue;
+        if (c.action.requestedById !== null) yield* tell(c.action.requestedById, 'requester');
+        for (const personId of subscribed.get(c.action.id) ?? []) yield* tell(personId, 'subscriber');
+        return;
       }
-      const owner = c.action.ownerId !== null ? asPerson(c.action.ownerId) : undefined;
-      if (owner) add(owner, 'owner', c);
+      const owner = c.action.ownerId !== null ? yield* asPerson(c.action.ownerId) : undefined;
+      if (owner) yield* add(owner, 'owner', c);
       else if (!hidden) {
-        const contact = contactOf(c);
-        add({ personId: null, email: contact, name: null, blocked: contact ? null : 'no contact email' }, 'contact', c);
+        const contact = yield* contactOf(c);
+        yield* add({ personId: null, email: contact, name: null, blocked: contact ? null : 'no contact email' }, 'contact', c);
       } else {
-        const requester = c.action.requestedById !== null ? asPerson(c.action.requestedById) : undefined;
-        if (requester) add(requester, 'owner', c);
-        else add({ personId: null, email: null, name: null, blocked: 'no owner, and not for publication' }, 'contact', c);
+        const requester = c.action.requestedById !== null ? yield* asPerson(c.action.requestedById) : undefined;
+        if (requester) yield* add(requester, 'owner', c);
+        else yield* add({ personId: null, email: null, name: null, blocked: 'no owner, and not for publication' }, 'contact', c);
       }
       if (c.kind === 'overdue' && (c.timesFlagged ?? 0) >= 2) {
-        for (const personId of known.chairs(c.action.committeeId)) {
-          const chair = asPerson(personId);
+        for (const personId of yield* known.chairs(c.action.committeeId)) {
+          const chair = yield* asPerson(personId);
           // A chair without an email is not copied (DESIGN.md: "with an email"); nor on hidden business they may not read.
-          if (chair && chair.email && personId !== c.action.ownerId && mayRead(personId)) add(chair, 'chair', c);
+          if (chair && chair.email && personId !== c.action.ownerId && mayRead(personId)) yield* add(chair, 'chair', c);
         }
       }
-    }
+    }, readSubscribers);
     return [...byKey.values()];
   }
 

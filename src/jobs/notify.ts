@@ -1,6 +1,5 @@
-import { runSqlite } from '../db/sqlite/run.js';
 import type { Db } from '../db/sqlite/client.js';
-import { transaction } from '../db/sqlite/transaction.js';
+import { lock, tx, type Program, type ProgramRunner } from '../db/program.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { composeDigest } from '../domain/digest.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
@@ -27,6 +26,14 @@ import { createRecipientFinder, type Recipient } from './notify-recipients.js';
 // NOTIFY_CRON (jobs/scheduler.ts); POST /v1/notifications/run and `npm run notify` call it too.
 // What there is to say is read in notify-candidates.ts, who hears of it in notify-recipients.ts;
 // the pass gives way to the event loop every few milliseconds, as the server answers meanwhile.
+//
+// Its database work is programs (db/program.ts) run on the engine a piece at a time: reads
+// between the sends, and each recipient's record in its own transaction once their email is
+// answered. On PostgreSQL each recording transaction takes the `notify` lock, so the records of
+// two passes (this process's senders, or another process's pass) are written one at a time. That
+// does not stop two processes' passes from both sending what neither has recorded yet: the
+// session lock of docs/postgres-plan.md §3.6 (held by the engine for the whole pass, on another
+// key than this one) is still to come; within one process `running` below keeps passes apart.
 
 export interface NotifyRequest {
   asOf?: string;
@@ -50,31 +57,40 @@ function breather(): Breathe {
 
 export function createNotificationPass(
   db: Db,
+  engine: ProgramRunner,
   deps: {
-    holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: ResponseLinkRepository; mailer: Mailer;
+    holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: Pick<ResponseLinkRepository, 'issue'>; mailer: Mailer;
     reports: Pick<ReturnType<typeof createReportRepository>, 'actionLog'>; clock?: Clock; events?: Outbox;
   },
 ) {
   const clock = deps.clock ?? systemClock;
   const actionById = actionByIdStatements(db);
-  const finder = createRecipientFinder(db);
+  const finder = createRecipientFinder(db, engine);
   let known = finder.lookups();
-  const candidates = createCandidateReader(db, { holidays: deps.holidays, reports: deps.reports, ownerName: (id) => known.person(id)?.name });
+  const candidates = createCandidateReader(db, engine, {
+    holidays: deps.holidays, reports: deps.reports,
+    *ownerName(id) {
+      return (yield* known.person(id))?.name;
+    },
+  });
 
   /** One response link per action the recipient owns, a piece of them per transaction (each link a savepoint in it). */
   async function issueLinks(r: Recipient, personId: number, now: Date, breathe: Breathe): Promise<void> {
     const owned = [...new Set(r.items.filter((i) => i.role === 'owner').map((i) => i.actionId))];
     const links = new Map<number, IssuedLink>();
     for (let i = 0; i < owned.length; i += LINKS_PIECE) {
-      transaction(db, () => {
-        for (const actionId of owned.slice(i, i + LINKS_PIECE)) {
+      const piece = owned.slice(i, i + LINKS_PIECE);
+      await engine.run(tx(function* () {
+        yield* lock('notify', 0);
+        for (const actionId of piece) {
           try {
-            links.set(actionId, deps.responseLinks.issue(actionId, personId, now));
+            // Its own savepoint (issue's tx), so a refused one leaves the rest of the piece standing.
+            links.set(actionId, yield* deps.responseLinks.issue(actionId, personId, now));
           } catch {
             // Not the owner any more, or finished meanwhile: the email goes without a link.
           }
         }
-      });
+      }));
       await breathe();
     }
     for (const item of r.items) if (item.role === 'owner') item.link = links.get(item.actionId);
@@ -98,7 +114,8 @@ export function createNotificationPass(
     }
     if (!dryRun) {
       const createdAt = clock().toISOString();
-      transaction(db, (tx) => {
+      await engine.run(tx(function* (): Program<void> {
+        yield* lock('notify', 0);
         const groups = new Map<string, typeof r.items>();
         for (const item of r.items) {
           const group = groups.get(`${item.kind}:${item.role}`) ?? [];
@@ -106,7 +123,7 @@ export function createNotificationPass(
           groups.set(`${item.kind}:${item.role}`, group);
         }
         for (const items of groups.values()) {
-          deps.notifications.record(tx, {
+          yield* deps.notifications.record({
             asOf, personId: r.personId, email: r.email, kind: items[0]!.kind, recipientRole: items[0]!.role,
             subject: digest.subject, status: status as 'sent' | 'failed' | 'not_sent', reason, createdAt,
             actions: items.map((i) => ({ actionId: i.actionId, key: i.key })),
@@ -116,11 +133,11 @@ export function createNotificationPass(
         if (status === 'sent' && deps.events) {
           for (const item of r.items) {
             if (item.kind !== 'reminder' || item.role !== 'owner') continue;
-            const row = runSqlite(db, actionById({ visibilities: allVisibilities }, item.actionId));
-            if (row) runSqlite(db, deps.events.action('action.reminded', present(row, asOf)));
+            const row = yield* actionById({ visibilities: allVisibilities }, item.actionId);
+            if (row) yield* deps.events.action('action.reminded', present(row, asOf));
           }
         }
-      });
+      }));
       await breathe();
     }
     return {

@@ -16,7 +16,7 @@ t.test('issuing a link: the owner only, a URL on PUBLIC_BASE_URL, valid RESPONSE
   t.match(notOwner.json().errors, [{ pointer: '/body/personId' }]);
   const reader = await api.request({ method: 'POST', url: `/v1/actions/${actionId}/response-links`, payload: { personId: ownerId }, as: api.keys.reader });
   t.equal(reader.statusCode, 403);
-  const service = api.app.services.responseLinks.issue(actionId, ownerId, NOW);
+  const service = await api.app.services.responseLinks.issue(actionId, ownerId, NOW);
   t.match(service.url, /\/respond\//);
   const list = await api.request({ method: 'GET', url: `/v1/actions/${actionId}/response-links` });
   t.equal(list.json().data.length, 2);

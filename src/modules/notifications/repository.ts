@@ -1,10 +1,10 @@
 import { and, asc, eq, exists, inArray, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { all, first, run, type Program } from '../../db/program.js';
 import { keyset, toPage, type Page, type SortSpec } from '../../db/keyset.js';
 import { actions, notificationActions, notifications, notifiedActions } from '../../db/tables.js';
 import { rowsOfCommitteesSeenBy } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
 import type { NotificationKind, NotificationStatus, RecipientRole } from '../../domain/notifications.js';
 import type { ListNotificationsQuery, Notification } from './schemas.js';
 
@@ -30,6 +30,8 @@ export interface NotificationRecord {
 /** Who a notification went to, as notified_actions records it. */
 export const recipientKey = (personId: number | null, email: string | null) => (personId !== null ? `person:${personId}` : `email:${email ?? ''}`);
 
+// Programs (db/program.ts): services.ts runs them on the engine; the notification pass
+// (jobs/notify.ts) yields `record` inside its own recording transaction.
 export function createNotificationRepository(db: Db) {
   // Asked for every candidate of a pass: prepared once.
   const notified = db.select({ id: notifiedActions.id }).from(notifiedActions)
@@ -46,31 +48,31 @@ export function createNotificationRepository(db: Db) {
     .prepare();
   return {
     /** Whether this action's notification of this kind and key has already gone to this recipient. */
-    done(actionId: number, kind: NotificationKind, key: string, recipient: string): boolean {
-      return notified.get({ actionId, kind, key, recipient }) !== undefined;
+    *done(actionId: number, kind: NotificationKind, key: string, recipient: string): Program<boolean> {
+      return (yield* first(notified, { actionId, kind, key, recipient })) !== undefined;
     },
 
     /**
-     * Records one notification in the caller's transaction. Sent and not_sent ones are done with;
+     * Records one notification (in the caller's transaction: yield it inside a tx()). Sent and not_sent ones are done with;
      * a failed one is not, so the next pass tries it again. The unique index keeps a second
      * process's record of the same notification from counting twice.
      */
-    record(tx: Tx, n: NotificationRecord): number {
-      const row = tx.insert(notifications).values({
+    *record(n: NotificationRecord): Program<number> {
+      const row = (yield* first(db.insert(notifications).values({
         asOf: n.asOf, personId: n.personId, email: n.email, kind: n.kind, recipientRole: n.recipientRole,
         subject: n.subject, status: n.status, reason: n.reason, createdAt: n.createdAt,
-      }).returning({ id: notifications.id }).get();
-      // Prepared on the same connection as `tx`: part of its transaction.
-      for (const actionId of new Set(n.actions.map((a) => a.actionId))) named.run({ notificationId: row.id, actionId });
+      }).returning({ id: notifications.id })))!;
+      // The runner sends each statement where the transaction open around it runs.
+      for (const actionId of new Set(n.actions.map((a) => a.actionId))) yield* run(named, { notificationId: row.id, actionId });
       if (n.status !== 'failed') {
         const recipient = recipientKey(n.personId, n.email);
-        for (const a of n.actions) markDone.run({ actionId: a.actionId, kind: n.kind, key: a.key, recipient, notificationId: row.id });
+        for (const a of n.actions) yield* run(markDone, { actionId: a.actionId, kind: n.kind, key: a.key, recipient, notificationId: row.id });
       }
       return row.id;
     },
 
     /** A page of notifications, newest first. */
-    list(reader: Reader, query: ListNotificationsQuery): Page<Notification> {
+    *list(reader: Reader, query: ListNotificationsQuery): Program<Page<Notification>> {
       // To an admin limited to a council, only notifications about its committees' actions: one
       // email may name actions of several councils (an officer serving two), and those are not its.
       const inCouncil = rowsOfCommitteesSeenBy(actions.committeeId, reader);
@@ -84,7 +86,7 @@ export function createNotificationRepository(db: Db) {
         ? undefined
         : exists(db.select({ one: sql`1` }).from(notificationActions)
           .where(and(eq(notificationActions.notificationId, notifications.id), eq(notificationActions.actionId, query.actionId))));
-      const rows = db.select().from(notifications)
+      const rows = yield* all(db.select().from(notifications)
         .where(and(
           page.where,
           query.personId === undefined ? undefined : eq(notifications.personId, query.personId),
@@ -94,11 +96,10 @@ export function createNotificationRepository(db: Db) {
           ofCouncil,
         ))
         .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
-      const named = rows.length === 0 ? [] : db.select().from(notificationActions)
+        .limit(limit + 1));
+      const named = rows.length === 0 ? [] : yield* all(db.select().from(notificationActions)
         .where(inArray(notificationActions.notificationId, rows.map((r) => r.id)))
-        .orderBy(asc(notificationActions.actionId)).all();
+        .orderBy(asc(notificationActions.actionId)));
       const data = rows.map((r) => ({
         id: r.id,
         asOf: r.asOf,

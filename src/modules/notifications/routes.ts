@@ -38,5 +38,5 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListNotificationsQuery,
       response: { 200: ListOf(NotificationSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, notifications.list(actorOf(request), request.query)));
+  }, async (request, reply) => sendPage(request, reply, await notifications.list(actorOf(request), request.query)));
 };

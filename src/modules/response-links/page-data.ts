@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { rowById } from '../../db/sqlite/prepared.js';
+import { all, rowById, type Program } from '../../db/program.js';
 import { actionUpdates, committees, meetings } from '../../db/tables.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import type { OpenedLink } from './repository.js';
@@ -27,13 +27,19 @@ export interface ResponsePageData {
   updates: { text: string; rag: string | null; createdAt: string }[];
 }
 
-export function responsePageData(db: Db, { action, person }: OpenedLink): ResponsePageData {
-  const committee = rowById(db, committees, action.committeeId)!;
-  const raisedAt = rowById(db, meetings, action.meetingId);
-  const dueMeeting = action.dueMeetingId == null ? undefined : rowById(db, meetings, action.dueMeetingId);
+/** A program (db/program.ts): the page routes run it on the engine. */
+export function* responsePageData(db: Db, { action, person }: OpenedLink): Program<ResponsePageData> {
+  const committee = (yield* rowById(db, committees, action.committeeId))!;
+  const raisedAt = yield* rowById(db, meetings, action.meetingId);
+  const dueMeeting = action.dueMeetingId == null ? undefined : yield* rowById(db, meetings, action.dueMeetingId);
   const byMeeting = MEETING_DUE_RULES.includes(action.dueRule);
   // `reference` arrives with the References part of issue 14; shown once the column exists.
   const reference = (action as { reference?: string | null }).reference ?? null;
+  const updates = yield* all(db
+    .select({ text: actionUpdates.text, rag: actionUpdates.rag, createdAt: actionUpdates.createdAt })
+    .from(actionUpdates)
+    .where(eq(actionUpdates.actionId, action.id))
+    .orderBy(asc(actionUpdates.id)));
   return {
     reference,
     title: action.title,
@@ -48,11 +54,6 @@ export function responsePageData(db: Db, { action, person }: OpenedLink): Respon
     dueBy: byMeeting ? (dueMeeting?.agendaDespatchBy ?? null) : action.dueDate,
     dueMeetingStartsAt: byMeeting ? (dueMeeting?.startsAt ?? null) : null,
     dueQuarter: action.dueQuarter,
-    updates: db
-      .select({ text: actionUpdates.text, rag: actionUpdates.rag, createdAt: actionUpdates.createdAt })
-      .from(actionUpdates)
-      .where(eq(actionUpdates.actionId, action.id))
-      .orderBy(asc(actionUpdates.id))
-      .all(),
+    updates,
   };
 }

@@ -4,6 +4,7 @@ import { InvalidFieldError, ScrutinyError } from '../../errors.js';
 import { PAGE_CSP } from './html.js';
 import { intentOf, readSubmission, type FormBody } from './form.js';
 import { responsePageData } from './page-data.js';
+import type { OpenedLink } from './repository.js';
 import { actionPage, confirmationPage, fieldId, formExpiredPage, notFoundPage, tooManyRequestsPage, type Intent } from './pages.js';
 
 // GET/POST /respond/{token}: the page an owner answers an action on, without an API key (the
@@ -46,8 +47,10 @@ export async function responsePageRoutes(app: FastifyInstance, { publicBaseUrl }
   const { responseLinks, db } = app.services;
   const publicOrigin = publicBaseUrl === undefined ? undefined : new URL(publicBaseUrl).origin;
   const now = () => responseLinks.now();
-  // The link secret exists from the first start, not from the first link (repository.ts).
-  responseLinks.linkSecret();
+  // The link secret exists from the first start, not from the first link (repository.ts); once
+  // made it never changes, so the forms are signed with this one.
+  const secret = await responseLinks.linkSecret();
+  const pageData = async (opened: OpenedLink) => await app.engine.run(responsePageData(db, opened));
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -63,36 +66,37 @@ export async function responsePageRoutes(app: FastifyInstance, { publicBaseUrl }
   const hide = { hide: true, params: TOKEN_PARAM };
 
   app.get<{ Params: { token: string }; Querystring: { sent?: string } }>('/respond/:token', { schema: hide }, async (request, reply) => {
-    const opened = responseLinks.open(request.params.token, now());
+    const opened = await responseLinks.open(request.params.token, now());
     if (!opened) return send(reply, 404, notFoundPage());
-    const data = responsePageData(db, opened);
+    const data = await pageData(opened);
     const sent = request.query.sent;
     if (sent === 'update' || sent === 'response') {
       return send(reply, 200, confirmationPage(sent, data, `/respond/${request.params.token}`));
     }
-    return send(reply, 200, actionPage(data, formToken(responseLinks.linkSecret(), opened.link.id, now())));
+    return send(reply, 200, actionPage(data, formToken(secret, opened.link.id, now())));
   });
 
-  // Synchronous up to its write: a write handler must not await first (http/database.ts).
-  app.post<{ Params: { token: string }; Body: FormBody }>('/respond/:token', { schema: hide }, (request, reply) => {
+  // A write handler must not wait for anything before it writes (http/database.ts): on SQLite the
+  // reads below are done when their programs return, so the awaits before the write are only
+  // microtasks, over before the group commits.
+  app.post<{ Params: { token: string }; Body: FormBody }>('/respond/:token', { schema: hide }, async (request, reply) => {
     const { token } = request.params;
     const at = now();
-    const opened = responseLinks.open(token, at);
+    const opened = await responseLinks.open(token, at);
     if (!opened) return send(reply, 404, notFoundPage());
     const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
-    const secret = responseLinks.linkSecret();
     if (fromElsewhere(request, publicOrigin) || !formTokenValid(secret, opened.link.id, body.nonce ?? '', body.check ?? '', at)) {
       return send(reply, 403, formExpiredPage(`/respond/${token}`));
     }
     const intent: Intent | undefined = intentOf(body);
-    const again = (state: Parameters<typeof actionPage>[2]) =>
-      send(reply, 400, actionPage(responsePageData(db, opened), formToken(secret, opened.link.id, at), state));
+    const again = async (state: Parameters<typeof actionPage>[2]) =>
+      send(reply, 400, actionPage(await pageData(opened), formToken(secret, opened.link.id, at), state));
     if (!intent) return again({ intent: 'update', values: { text: body.text ?? '', rag: '' }, errors: { [fieldId('update', 'text')]: 'Choose whether to add an update or give your response' } });
     const submission = readSubmission(intent, body);
     if (!submission.ok) return again(submission.state);
     try {
-      if (submission.intent === 'update') responseLinks.addUpdate(opened, { text: submission.text, rag: submission.rag }, request.id);
-      else responseLinks.respond(opened, submission.text, request.id);
+      if (submission.intent === 'update') await responseLinks.addUpdate(opened, { text: submission.text, rag: submission.rag }, request.id);
+      else await responseLinks.respond(opened, submission.text, request.id);
     } catch (err) {
       // The API's own rules refused it (a transition, a field): the form again, saying why.
       if (!(err instanceof ScrutinyError) || err.statusCode >= 500) throw err;

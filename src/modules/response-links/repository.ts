@@ -1,17 +1,14 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { rowById } from '../../db/sqlite/prepared.js';
+import { all, first, rowById, run, tx, type Program } from '../../db/program.js';
 import { actions, people, responseLinks, settings } from '../../db/tables.js';
-import { transaction } from '../../db/sqlite/transaction.js';
-import { runSqlite } from '../../db/sqlite/run.js';
 import { NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { linkExpiresAt, linkIdOf, linkToken, linkWorks, newLinkSecret } from '../../domain/response-link.js';
 import { ConflictError, invalidField, NotFoundError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';
-import { insertAudited } from '../shared/crud.js';
-import { recordAudit } from '../audit/repository.js';
+import { insertAudited, recordAudit } from '../shared/audited.js';
 
 // Personal response links (DESIGN.md "Answering by link"): issued for an action's owner, stored
 // without their token (domain/response-link.ts signs the id), revocable, and opened by the
@@ -50,6 +47,9 @@ const FALLBACK_ORIGIN = 'http://localhost:3000';
 /** Who issues a link when no API caller does (the notification pass). */
 const issuer: Actor = { name: 'response-links', visibilities: ['public', 'exempt', 'confidential'] };
 
+// Programs (db/program.ts): services.ts runs them on the engine, the notification pass yields
+// `issue` inside its own transactions. `now`, `actorFor`, `addUpdate` and `respond` touch no
+// database themselves and stay plain methods.
 export function createResponseLinkRepository(db: Db, actionRepository: ActionRepository, options: ResponseLinkOptions) {
   const clock = options.clock ?? systemClock;
   let secret = options.secret;
@@ -58,15 +58,21 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
    * The signing key. Two servers starting on one new database may both generate one: the insert
    * keeps the first and both read it back, so they sign alike.
    */
-  function linkSecret(): string {
+  function* linkSecret(): Program<string> {
     if (secret !== undefined) return secret;
-    db.insert(settings).values({ name: SECRET_SETTING, value: newLinkSecret() }).onConflictDoNothing().run();
-    secret = db.select({ value: settings.value }).from(settings).where(eq(settings.name, SECRET_SETTING)).get()!.value;
+    yield* run(db.insert(settings).values({ name: SECRET_SETTING, value: newLinkSecret() }).onConflictDoNothing());
+    secret = (yield* first(db.select({ value: settings.value }).from(settings).where(eq(settings.name, SECRET_SETTING))))!.value;
     return secret;
   }
 
   /** Where links point: PUBLIC_BASE_URL, else the origin the caller was reached at, else this machine. */
   const baseFor = (origin: string | undefined) => options.publicBaseUrl ?? origin ?? FALLBACK_ORIGIN;
+
+  /** Who an answer through the link is recorded as, seeing this action and nothing more. */
+  function actorFor(opened: OpenedLink, requestId?: string): Actor {
+    const visibilities = [...new Set(['public', opened.action.visibility, opened.action.itemVisibility ?? 'public'] as const)];
+    return { name: `${opened.person.name} (response link)`, visibilities, requestId };
+  }
 
   return {
     linkSecret,
@@ -74,18 +80,18 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
     now: () => clock(),
 
     /** A personal link for the action's owner, valid RESPONSE_LINK_DAYS from `now`. */
-    issue(actionId: number, personId: number, now: Date = clock(), by: { actor?: Actor; origin?: string } = {}): IssuedLink {
+    *issue(actionId: number, personId: number, now: Date = clock(), by: { actor?: Actor; origin?: string } = {}): Program<IssuedLink> {
       const actor = by.actor ?? issuer;
-      const key = linkSecret();
-      const link = transaction(db, (tx) => {
-        const action = rowById(tx, actions, actionId);
+      const key = yield* linkSecret();
+      const link = yield* tx(function* () {
+        const action = yield* rowById(db, actions, actionId);
         if (!action) throw new NotFoundError('Action', actionId);
         if (!NON_FINAL_STATUSES.includes(action.status)) {
           throw new ConflictError(`action ${actionId} is ${action.status}: it takes no answer`);
         }
-        if (!rowById(tx, people, personId)) throw invalidField('personId', `person ${personId} does not exist`);
+        if (!(yield* rowById(db, people, personId))) throw invalidField('personId', `person ${personId} does not exist`);
         if (action.ownerId !== personId) throw invalidField('personId', `is not the owner (ownerId) of action ${actionId}`);
-        return insertAudited(tx, actor, 'response_link', responseLinks, {
+        return yield* insertAudited(db, actor, 'response_link', responseLinks, {
           actionId,
           personId,
           expiresAt: linkExpiresAt(now, options.days).toISOString(),
@@ -96,53 +102,49 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
     },
 
     /** The action's links, oldest first (without their URLs: those are credentials). */
-    list(actionId: number): ResponseLinkRow[] {
-      return db.select().from(responseLinks).where(eq(responseLinks.actionId, actionId)).orderBy(asc(responseLinks.id)).all();
+    *list(actionId: number): Program<ResponseLinkRow[]> {
+      return yield* all(db.select().from(responseLinks).where(eq(responseLinks.actionId, actionId)).orderBy(asc(responseLinks.id)));
     },
 
     /** Stops one link of the action working; revoking a revoked link changes nothing. */
-    revoke(actor: Actor, actionId: number, linkId: number, now: Date = clock()): void {
-      transaction(db, (tx) => {
-        const before = tx.select().from(responseLinks)
-          .where(and(eq(responseLinks.id, linkId), eq(responseLinks.actionId, actionId))).get();
+    revoke(actor: Actor, actionId: number, linkId: number, now: Date = clock()): Program<void> {
+      return tx(function* () {
+        const before = yield* first(db.select().from(responseLinks)
+          .where(and(eq(responseLinks.id, linkId), eq(responseLinks.actionId, actionId))));
         if (!before) throw new NotFoundError('Response link', linkId);
         if (before.revokedAt !== null) return;
-        const after = tx.update(responseLinks).set({ revokedAt: now.toISOString() })
-          .where(and(eq(responseLinks.id, linkId), isNull(responseLinks.revokedAt))).returning().get();
-        recordAudit(tx, actor, 'response_link', linkId, 'update', before, after);
+        const after = yield* first(db.update(responseLinks).set({ revokedAt: now.toISOString() })
+          .where(and(eq(responseLinks.id, linkId), isNull(responseLinks.revokedAt))).returning());
+        yield* recordAudit(db, actor, 'response_link', linkId, 'update', before, after);
       });
     },
 
     /** The link a token opens, if the token is the server's and the link still works; else undefined. */
-    open(token: string, now: Date = clock()): OpenedLink | undefined {
-      const id = linkIdOf(linkSecret(), token);
+    *open(token: string, now: Date = clock()): Program<OpenedLink | undefined> {
+      const id = linkIdOf(yield* linkSecret(), token);
       if (id === undefined) return undefined;
-      const link = rowById(db, responseLinks, id);
+      const link = yield* rowById(db, responseLinks, id);
       if (!link) return undefined;
-      const action = rowById(db, actions, link.actionId);
+      const action = yield* rowById(db, actions, link.actionId);
       if (!action || !linkWorks(link, action, now)) return undefined;
-      const person = rowById(db, people, link.personId);
+      const person = yield* rowById(db, people, link.personId);
       return person ? { link, action, person } : undefined;
     },
 
-    /** Who an answer through the link is recorded as, seeing this action and nothing more. */
-    actorFor(opened: OpenedLink, requestId?: string): Actor {
-      const visibilities = [...new Set(['public', opened.action.visibility, opened.action.itemVisibility ?? 'public'] as const)];
-      return { name: `${opened.person.name} (response link)`, visibilities, requestId };
-    },
+    actorFor,
 
     /** A progress update (and RAG) from the link's person, through the API's own rules. */
     addUpdate(opened: OpenedLink, input: { text: string; rag: 'red' | 'amber' | 'green' | null }, requestId?: string) {
-      return runSqlite(db, actionRepository.addUpdate(this.actorFor(opened, requestId), opened.action.id, {
+      return actionRepository.addUpdate(actorFor(opened, requestId), opened.action.id, {
         text: input.text,
         rag: input.rag,
         authorId: opened.person.id,
-      }));
+      });
     },
 
     /** The response: the action becomes `responded`, through the API's own rules. */
     respond(opened: OpenedLink, response: string, requestId?: string) {
-      return runSqlite(db, actionRepository.update(this.actorFor(opened, requestId), opened.action.id, { status: 'responded', response }, () => {}));
+      return actionRepository.update(actorFor(opened, requestId), opened.action.id, { status: 'responded', response }, () => {});
     },
   };
 }

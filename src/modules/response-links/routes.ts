@@ -27,7 +27,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // With no PUBLIC_BASE_URL the link points where this request came in (a Host that makes no
     // origin is left out: the link then names this machine).
     const origin = URL.parse(`${request.protocol}://${request.host}`)?.origin;
-    const link = responseLinks.issue(request.params.id, request.body.personId, responseLinks.now(), { actor: actorOf(request), origin });
+    const link = await responseLinks.issue(request.params.id, request.body.personId, responseLinks.now(), { actor: actorOf(request), origin });
     reply.header('cache-control', 'no-store');
     return created(reply, `/v1/actions/${request.params.id}/response-links/${link.id}`, link);
   });
@@ -41,7 +41,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     await actions.assertVisible(actorOf(request), request.params.id);
-    return { data: responseLinks.list(request.params.id) };
+    return { data: await responseLinks.list(request.params.id) };
   });
 
   app.delete('/actions/:id/response-links/:linkId', {
@@ -53,7 +53,7 @@ export const responseLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     await actions.assertVisible(actorOf(request), request.params.id);
-    responseLinks.revoke(actorOf(request), request.params.id, request.params.linkId);
+    await responseLinks.revoke(actorOf(request), request.params.id, request.params.linkId);
     return reply.code(204).send(null);
   });
 };

@@ -1,12 +1,11 @@
 import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { all, first, tx, type Program } from '../../db/program.js';
 import { actionSubscribers, people } from '../../db/tables.js';
-import { transaction } from '../../db/sqlite/transaction.js';
-import { runSqlite } from '../../db/sqlite/run.js';
 import type { Actor } from '../../domain/actor.js';
 import { NotFoundError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';
-import { recordAudit } from '../audit/repository.js';
+import { recordAudit } from '../shared/audited.js';
 import { mustFind } from '../shared/crud.js';
 import type { PersonRow } from '../people/repository.js';
 
@@ -17,36 +16,37 @@ import type { PersonRow } from '../people/repository.js';
 const ENTITY = 'action_subscriber';
 const entityId = (actionId: number, personId: number) => `${actionId}:${personId}`;
 
+// Programs (db/program.ts): services.ts runs them on the engine.
 export function createSubscriberRepository(db: Db, actionRepository: ActionRepository) {
   return {
     /** The people subscribed to the action, by id. */
-    list(actor: Actor, actionId: number): PersonRow[] {
-      runSqlite(db, actionRepository.assertVisible(actor, actionId));
-      return db.select(getTableColumns(people)).from(actionSubscribers)
+    *list(actor: Actor, actionId: number): Program<PersonRow[]> {
+      yield* actionRepository.assertVisible(actor, actionId);
+      return yield* all(db.select(getTableColumns(people)).from(actionSubscribers)
         .innerJoin(people, eq(people.id, actionSubscribers.personId))
         .where(eq(actionSubscribers.actionId, actionId))
-        .orderBy(asc(people.id)).all();
+        .orderBy(asc(people.id)));
     },
 
     /** Subscribes the person; already subscribed is no change (PUT is idempotent) and not audited again. */
-    subscribe(actor: Actor, actionId: number, personId: number): void {
-      transaction(db, (tx) => {
-        runSqlite(db, actionRepository.assertVisible(actor, actionId));
-        mustFind(tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).get(), 'Person', personId);
-        const added = tx.insert(actionSubscribers).values({ actionId, personId }).onConflictDoNothing().returning().get();
-        if (added) recordAudit(tx, actor, ENTITY, entityId(actionId, personId), 'create', null, added);
+    subscribe(actor: Actor, actionId: number, personId: number): Program<void> {
+      return tx(function* () {
+        yield* actionRepository.assertVisible(actor, actionId);
+        mustFind(yield* first(db.select({ id: people.id }).from(people).where(eq(people.id, personId))), 'Person', personId);
+        const added = yield* first(db.insert(actionSubscribers).values({ actionId, personId }).onConflictDoNothing().returning());
+        if (added) yield* recordAudit(db, actor, ENTITY, entityId(actionId, personId), 'create', null, added);
       });
     },
 
     /** Ends the subscription; 404 when the person is not subscribed. */
-    unsubscribe(actor: Actor, actionId: number, personId: number): void {
-      transaction(db, (tx) => {
-        runSqlite(db, actionRepository.assertVisible(actor, actionId));
-        const removed = tx.delete(actionSubscribers)
+    unsubscribe(actor: Actor, actionId: number, personId: number): Program<void> {
+      return tx(function* () {
+        yield* actionRepository.assertVisible(actor, actionId);
+        const removed = yield* first(db.delete(actionSubscribers)
           .where(and(eq(actionSubscribers.actionId, actionId), eq(actionSubscribers.personId, personId)))
-          .returning().get();
+          .returning());
         if (!removed) throw new NotFoundError('Subscriber', personId);
-        recordAudit(tx, actor, ENTITY, entityId(actionId, personId), 'delete', removed, null);
+        yield* recordAudit(db, actor, ENTITY, entityId(actionId, personId), 'delete', removed, null);
       });
     },
   };

@@ -21,7 +21,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Type.Object({ data: Type.Array(PersonSchema) }), ...problemResponses(404) },
     },
-  }, async (request) => ({ data: subscribers.list(actorOf(request), request.params.id) }));
+  }, async (request) => ({ data: await subscribers.list(actorOf(request), request.params.id) }));
 
   app.put('/actions/:id/subscribers/:personId', {
     config: { scope: 'write' },
@@ -32,7 +32,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'The person is subscribed' }), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    subscribers.subscribe(actorOf(request), request.params.id, request.params.personId);
+    await subscribers.subscribe(actorOf(request), request.params.id, request.params.personId);
     return reply.code(204).send(null);
   });
 
@@ -45,7 +45,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    subscribers.unsubscribe(actorOf(request), request.params.id, request.params.personId);
+    await subscribers.unsubscribe(actorOf(request), request.params.id, request.params.personId);
     return reply.code(204).send(null);
   });
 };
