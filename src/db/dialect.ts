@@ -18,6 +18,12 @@ export interface Dialect {
   idIn(column: SQLWrapper, ids: SQLWrapper): SQL;
   /** The ids parameter for idIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
   idList(ids: readonly number[]): unknown;
+  /**
+   * A select (before prepare()) that locks the rows of `table` it reads and skips those another
+   * transaction holds (`FOR UPDATE OF … SKIP LOCKED`), so that workers in several processes take
+   * different rows; on SQLite, whose writes are serial, the select as it was.
+   */
+  skipLocked<Q extends object>(select: Q, table: object): Q;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias<T extends object>(table: T, name: string): T;
 }

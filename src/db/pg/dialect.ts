@@ -12,6 +12,8 @@ export const pgDialect: Dialect = {
   least: (a, b) => sql`least(${a}, ${b})`,
   idIn: (column, ids) => sql`${column} = ANY(${ids}::int[])`,
   idList: (ids) => [...ids],
+  skipLocked: <Q extends object>(select: Q, table: object) =>
+    (select as unknown as { for(strength: 'update', config: { of: PgTable; skipLocked: true }): Q }).for('update', { of: table as PgTable, skipLocked: true }),
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as PgTable, name) as unknown as T,
 };

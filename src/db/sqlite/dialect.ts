@@ -12,5 +12,6 @@ export const sqliteDialect: Dialect = {
   least: (a, b) => sql`min(${a}, ${b})`,
   idIn: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${ids}))`,
   idList: (ids) => JSON.stringify(ids),
+  skipLocked: (select) => select,
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as SQLiteTable, name) as unknown as T,
 };
