@@ -64,9 +64,12 @@ export function createServices(
   // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
   const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
-  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms };
+  const { report: scanReport, reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { holidays, clock: options.clock, events: outbox });
+  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms, webhooks: createWebhookRepository(db, { outbox, clock }), scans: scanPrograms };
   const people = ran(engine, programs.people);
   const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
+  const webhooks = ran(engine, programs.webhooks);
+  const scans = { ...ran(engine, programs.scans), report: scanReport, reportBody: scanReportBody };
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
@@ -77,7 +80,6 @@ export function createServices(
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
-  const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions });
   const drafts = createDraftRepository(db, { imports });
   const reports = createReportRepository(db, { committees });
@@ -86,10 +88,9 @@ export function createServices(
   const calendars = createCalendarRepository(db, { committees, people: programs.people });
   const documents = createDocumentRepository(db, { committees });
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables), { documents, committees });
-  const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
-  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
-  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
+  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays, engine });
+  const webhookDeliveries = createDeliveryWorker(db, { engine, outbox, webhooks: programs.webhooks, clock, log: options.log, purge });
   const responseLinks = createResponseLinkRepository(db, actions, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,

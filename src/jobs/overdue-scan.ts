@@ -1,13 +1,12 @@
-import { runSqlite } from '../db/sqlite/run.js';
 import type { Readable } from 'node:stream';
-import { withoutWaiting } from '../db/sqlite/busy.js';
 import type { Db } from '../db/sqlite/client.js';
-import { immediateTransaction } from '../db/sqlite/transaction.js';
+import { BUSY, first, lock, tx, txIfFree, type Program, type Ran } from '../db/program.js';
 import { overdueFlags } from '../db/tables.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';
-import { recordAudit } from '../modules/audit/repository.js';
+import { DatabaseBusyError } from '../errors.js';
+import { recordAudit } from '../modules/shared/audited.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { Outbox } from '../modules/webhooks/outbox.js';
 import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
@@ -15,15 +14,18 @@ import { compactJson, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
 
 // The scan: flag every action overdue as of a day against its committee's next meeting.
-// The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`.
+// The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`, a program
+// (db/program.ts) the services run on the engine; the report is read as before (overdue-report.ts
+// is not yet written as programs).
 
 export interface ScanRequest {
   /** The day to judge every committee as of; absent, each committee's own today (planReport). */
   asOf?: string;
   committeeId?: number;
   /**
-   * false: when another process holds the write lock, fail at once with SQLITE_BUSY rather than
-   * wait up to the busy timeout. The server's scheduler asks this: it runs on the event loop.
+   * false: when another process holds the write lock (or, on PostgreSQL, is scanning), fail at
+   * once with DatabaseBusyError rather than wait. The server's scheduler asks this: it runs on
+   * the event loop.
    */
   waitForLock?: boolean;
 }
@@ -37,14 +39,14 @@ export interface ScanResult {
 /** `clock`: the instant "today" is taken at, in each committee's time zone, when no day is given. */
 /** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
 export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
+  // Not yet a program (overdue-report, holidays): read synchronously, SQLite's way.
   const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
     buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds });
+  const report = (actor: Actor, request: ScanRequest = {}): OverdueReport => reportAt(actor, request, clock());
 
   return {
     /** The report as it stands, recording nothing. */
-    report(actor: Actor, request: ScanRequest = {}): OverdueReport {
-      return reportAt(actor, request, clock());
-    },
+    report,
 
     /**
      * The report written in `format`, as GET /v1/reports/overdue sends it (JSON as its schema's
@@ -57,52 +59,57 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
       if (request.committeeId === undefined && !db.$client.memory) {
         return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
-      const report = this.report(actor, request);
-      return format === 'json' ? write(compactJson, report) : csvOf(report);
+      const built = report(actor, request);
+      return format === 'json' ? write(compactJson, built) : csvOf(built);
     },
 
     /**
      * Records the flags, then returns the report as the caller may see it. The write is one
-     * IMMEDIATE transaction (it takes the write lock before reading), and the unique
-     * (action, meeting) index with ON CONFLICT DO NOTHING makes a flag appear once however many
-     * scans run, in however many processes.
+     * transaction that holds the write lock before it reads (SQLite: BEGIN IMMEDIATE) and the
+     * named lock 'scan' (PostgreSQL: an advisory lock, so two scans run one after the other),
+     * and the unique (action, meeting) index with ON CONFLICT DO NOTHING makes a flag appear
+     * once however many scans run, in however many processes.
      */
-    scan(actor: Actor, request: ScanRequest = {}): ScanResult {
+    *scan(actor: Actor, request: ScanRequest = {}): Program<ScanResult> {
       // One instant for the scan and the report it returns, so both judge the same days.
       const now = clock();
-      const record = () => immediateTransaction(
-        db,
-        (tx) => {
-          // Every action is scanned, whatever the caller may read: flags are facts about actions.
-          // Each flag is dated the day its committee was judged as of (its own today by default).
-          // An admin limited to a council scans its own committees only.
-          const plan = planReport(tx, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
-          const flagged: number[] = [];
-          for (const { asOf, entry } of judgedMeetings(tx, holidays.calendar(), plan, allVisibilities)) {
-            if (!entry.meeting) continue;
-            for (const action of entry.overdue) {
-              const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
-              const row = tx
-                .insert(overdueFlags)
+      function* record(): Program<number> {
+        yield* lock('scan', 0);
+        // Every action is scanned, whatever the caller may read: flags are facts about actions.
+        // Each flag is dated the day its committee was judged as of (its own today by default).
+        // An admin limited to a council scans its own committees only.
+        // Not yet programs (overdue-report, holidays): read synchronously, SQLite's way.
+        const plan = planReport(db, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
+        const flagged: number[] = [];
+        for (const { asOf, entry } of judgedMeetings(db, holidays.calendar(), plan, allVisibilities)) {
+          if (!entry.meeting) continue;
+          for (const action of entry.overdue) {
+            const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
+            const row = yield* first(
+              db.insert(overdueFlags)
                 .values({ actionId: action.id, meetingId: entry.meeting.id, flaggedOn: asOf, reason })
                 .onConflictDoNothing()
-                .returning()
-                .get();
-              if (row) {
-                recordAudit(tx, actor, 'overdue_flag', row.id, 'create', null, row);
-                if (events) runSqlite(db, events.flagged(row));
-                flagged.push(action.id);
-              }
+                .returning(),
+            );
+            if (row) {
+              yield* recordAudit(db, actor, 'overdue_flag', row.id, 'create', null, row);
+              if (events) yield* events.flagged(row);
+              flagged.push(action.id);
             }
           }
-          if (events) runSqlite(db, events.scanCompleted({ asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged }));
-          return flagged.length;
-        },
-      );
-      const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();
+        }
+        if (events) yield* events.scanCompleted({ asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged });
+        return flagged.length;
+      }
+      const flagsRecorded = request.waitForLock === false ? yield* txIfFree(record) : yield* tx(record, { immediate: true });
+      if (flagsRecorded === BUSY) throw new DatabaseBusyError();
+      // Not yet a program (overdue-report).
       return { report: reportAt(actor, request, now), flagsRecorded };
     },
   };
 }
 
-export type ScanService = ReturnType<typeof createScanService>;
+/** The scan's programs and report readers, as createScanService makes them. */
+export type ScanJobs = ReturnType<typeof createScanService>;
+/** The scans as the services hand them out: scan() run on the engine (awaited), the reports read as they are. */
+export type ScanService = Pick<ScanJobs, 'report' | 'reportBody'> & Ran<Pick<ScanJobs, 'scan'>>;

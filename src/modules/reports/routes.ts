@@ -64,7 +64,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const body = request.body ?? {};
     if (body.committeeId) committeeSeenBy(actorOf(request), body.committeeId);
-    const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
+    const { report, flagsRecorded } = await scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
     request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
     return report;
   });
