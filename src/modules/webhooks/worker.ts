@@ -116,19 +116,25 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
 
   // Attempts answered are settled together, once per turn of the event loop: one transaction
   // for all the answers that came in with this one (or a savepoint in an open group commit).
+  // On an engine that answers later (PostgreSQL), answers that come in while a settlement is
+  // being written go in the same flush's next transaction; the flush ends once none is left.
   let unsettled: Settlement[] = [];
   let flushing: Promise<void> | undefined;
   async function flush(): Promise<void> {
-    flushing = undefined;
-    const settling = unsettled;
-    unsettled = [];
-    // Busy (another process's lock): not recorded, so the deliveries go again after their claim.
-    await engine.run(rows.settle(settling));
-    for (const s of settling) {
-      // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
-      if (s.statusCode !== 410) continue;
-      await engine.run(options.webhooks.disable(s.delivery.webhookId, `The receiver answered 410 Gone on ${s.attemptedAt}`));
-      log.warn({ webhookId: s.delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
+    try {
+      for (let settling = unsettled; settling.length > 0; settling = unsettled) {
+        unsettled = [];
+        // Busy (another process's lock): not recorded, so the deliveries go again after their claim.
+        await engine.run(rows.settle(settling));
+        for (const s of settling) {
+          // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
+          if (s.statusCode !== 410) continue;
+          await engine.run(options.webhooks.disable(s.delivery.webhookId, `The receiver answered 410 Gone on ${s.attemptedAt}`));
+          log.warn({ webhookId: s.delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
+        }
+      }
+    } finally {
+      flushing = undefined;
     }
   }
   function settle(delivery: Claimed, outcome: Outcome | undefined): void {
