@@ -144,20 +144,27 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     flushing ??= new Promise<void>((resolve) => setImmediate(() => resolve(flush())));
   }
 
+  /**
+   * A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so
+   * nothing written in it is sent before it commits. Look again in a moment.
+   */
+  function inGroup(): boolean {
+    if (engine.writes.open() === undefined) return false;
+    if (!stopped) setTimeout(() => void tick(), 5).unref();
+    return true;
+  }
+
   /** One pass: fan out new events, then attempt every due delivery. Resolves with how many. */
   async function pass(): Promise<number> {
     let attempted = 0;
     try {
       for (;;) {
+        if (inGroup()) return attempted;
         if (!(await engine.run(rows.hasWork(clock())))) return attempted;
         if (await paced()) continue;
-        // A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so nothing
-        // written in it is sent before it commits. Look again in a moment. (Checked just before the
-        // claim, which SQLite's engine runs at once, with no turn of the event loop in between.)
-        if (engine.writes.open() !== undefined) {
-          if (!stopped) setTimeout(() => void tick(), 5).unref();
-          return attempted;
-        }
+        // Again just before the claim (which SQLite's engine runs at once): a group may have
+        // begun while this pass awaited.
+        if (inGroup()) return attempted;
         const now = clock();
         const claimed = await engine.run(rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)));
         const due = claimed === BUSY ? [] : claimed;
