@@ -69,13 +69,18 @@ export function writing<T>(db: Db, work: () => T): T {
 /**
  * Runs `work`, naming a field the services refuse by what carried it on the command line: its
  * flag (`{ startsAt: '--starts-at' }`) or file. A field no flag carries keeps its domain name.
+ * Work that returns a promise (a service run on an engine that answers later) is refused alike.
  */
 export function withFlags<T>(flags: Readonly<Record<string, string>>, work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
+  const relocated = (err: unknown): never => {
     if (!(err instanceof InvalidFieldError)) throw err;
     throw err.relocated((e) => ({ ...e, field: Object.hasOwn(flags, e.field) ? flags[e.field]! : e.field }));
+  };
+  try {
+    const result = work();
+    return (result instanceof Promise ? result.catch(relocated) : result) as T;
+  } catch (err) {
+    return relocated(err);
   }
 }
 

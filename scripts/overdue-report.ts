@@ -48,11 +48,10 @@ async function printReport(argv: string[], io: CommandIo) {
   try {
     if (committeeId !== undefined) services.committees.get(committeeId);
     const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
-    const report = withFlags({ asOf: '--as-of', committeeId: '--committee' }, () =>
-      values['dry-run']
-        ? services.scans.report(actor, { asOf, committeeId })
-        : services.scans.scan(actor, { asOf, committeeId }).report,
-    );
+    const flags = { asOf: '--as-of', committeeId: '--committee' };
+    const report = values['dry-run']
+      ? await withFlags(flags, () => services.scans.report(actor, { asOf, committeeId }))
+      : (await withFlags(flags, () => services.scans.scan(actor, { asOf, committeeId }))).report;
     // JSON straight from the report; every other format is the agenda-pack document's.
     const format = values.format as DocumentFormat;
     const output = format === 'json'

@@ -36,7 +36,7 @@ export function main(io: CommandIo): Promise<number> {
   return execute('seed:demo', 'npm run seed:demo', io, () => seed(io));
 }
 
-function seed(io: CommandIo) {
+async function seed(io: CommandIo) {
   const dir = new URL('./demo/', import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
   const actor = scriptActor('seed-demo');
@@ -60,7 +60,7 @@ function seed(io: CommandIo) {
       const committed = services.imports.commit(actor, draft, { committeeId: committee.id });
       return { committee: committee.name, committeeId: committee.id, ...committed };
     });
-    const { report, flagsRecorded } = services.scans.scan(actor);
+    const { report, flagsRecorded } = await services.scans.scan(actor);
     io.stdout.write(`${JSON.stringify({ imported: summary, scan: { asOf: report.asOf, flagsRecorded } }, null, 2)}\n`);
   } finally {
     db.$client.close();

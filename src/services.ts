@@ -65,9 +65,12 @@ export function createServices(
   // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
   const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
-  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms };
+  const { reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { holidays, clock: options.clock, events: outbox });
+  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms, webhooks: createWebhookRepository(db, { outbox, clock }), scans: scanPrograms };
   const people = ran(engine, programs.people);
   const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
+  const webhooks = ran(engine, programs.webhooks);
+  const scans = { ...ran(engine, programs.scans), reportBody: scanReportBody };
   const items = createItemRepository(db, meetings);
   const resolutions = createResolutionRepository(db, items);
   const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
@@ -80,7 +83,6 @@ export function createServices(
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
-  const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
   const imports = createImportRepository(db, { meetings, actions: actionPrograms });
   const drafts = createDraftRepository(db, { imports });
   // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for
@@ -98,10 +100,9 @@ export function createServices(
   const calendars = ran(engine, reads.calendars);
   const documents = ran(engine, reads.documents);
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables()), { documents, committees });
-  const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
-  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays });
-  const webhookDeliveries = createDeliveryWorker(db, { outbox, webhooks, clock, log: options.log, purge });
+  const purge = createWebhookPurge(db, { retentionDays: options.webhookRetentionDays ?? defaultConfig.webhookRetentionDays, engine });
+  const webhookDeliveries = createDeliveryWorker(db, { engine, outbox, webhooks: programs.webhooks, clock, log: options.log, purge });
   const { now: linkNow, actorFor: linkActor, ...linkPrograms } = createResponseLinkRepository(db, actionPrograms, {
     ...(options.responseLinks ?? { days: defaultConfig.responseLinkDays }),
     clock: options.clock,

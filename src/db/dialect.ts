@@ -29,6 +29,12 @@ export interface Dialect {
   actionsMatching(terms: SQLWrapper): SQL;
   /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */
   jsonObject(entries: Record<string, SQLWrapper>): SQL;
+  /**
+   * A select (before prepare()) that locks the rows of `table` it reads and skips those another
+   * transaction holds (`FOR UPDATE OF … SKIP LOCKED`), so that workers in several processes take
+   * different rows; on SQLite, whose writes are serial, the select as it was.
+   */
+  skipLocked<Q extends object>(select: Q, table: object): Q;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias: typeof sqliteAlias;
 }

@@ -29,7 +29,23 @@ export interface TxOptions {
    * holds, PostgreSQL gives up on a row lock at once; the program then gets BUSY.
    */
   ifFree?: boolean;
+  /**
+   * Take the write lock before the body reads: SQLite begins IMMEDIATE (waiting for another
+   * process's lock as any write does), so a transaction that reads, judges, then writes is not
+   * overtaken by another process's write in between (which would fail its commit). PostgreSQL:
+   * nothing more; its lock() operations say what the body must hold.
+   */
+  immediate?: boolean;
+  /**
+   * The commit need not wait for the disk: book-keeping whose loss can only make work happen
+   * again (the webhook worker's claims). SQLite: synchronous = NORMAL for this commit;
+   * PostgreSQL: synchronous_commit off. Inside another transaction, that one decides.
+   */
+  unsynced?: boolean;
 }
+
+/** What tx() and txIfFree() may be asked besides their body. */
+export type TxChoices = Omit<TxOptions, 'ifFree'>;
 
 /** What txIfFree() returns when the write could not begin at once. */
 export const BUSY: unique symbol = Symbol('busy');
@@ -109,13 +125,13 @@ export function* updateReturning<T extends SQLiteTable & { id: SQLiteColumn }>(
  * another transaction (or a request's write on either engine) it is a savepoint, so a failing
  * one rolls back alone, as today. `body` is a generator function, called by the runner.
  */
-export function* tx<T>(body: () => Program<T>): Program<T> {
-  return (yield { kind: 'tx', body, options: {} }) as T;
+export function* tx<T>(body: () => Program<T>, options: TxChoices = {}): Program<T> {
+  return (yield { kind: 'tx', body, options }) as T;
 }
 
 /** As tx(), but only if the write can begin at once; BUSY when another writer holds the lock. */
-export function* txIfFree<T>(body: () => Program<T>): Program<T | Busy> {
-  return (yield { kind: 'tx', body, options: { ifFree: true } }) as T | Busy;
+export function* txIfFree<T>(body: () => Program<T>, options: TxChoices = {}): Program<T | Busy> {
+  return (yield { kind: 'tx', body, options: { ...options, ifFree: true } }) as T | Busy;
 }
 
 /**

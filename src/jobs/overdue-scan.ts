@@ -1,29 +1,32 @@
-import { runSqlite } from '../db/sqlite/run.js';
 import type { Readable } from 'node:stream';
-import { withoutWaiting } from '../db/sqlite/busy.js';
 import type { Db } from '../db/sqlite/client.js';
-import { immediateTransaction } from '../db/sqlite/transaction.js';
+import { BUSY, first, lock, tx, txIfFree, type Program, type Ran } from '../db/program.js';
 import { overdueFlags } from '../db/tables.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';
-import { recordAudit } from '../modules/audit/repository.js';
+import { DatabaseBusyError } from '../errors.js';
+import { recordAudit } from '../modules/shared/audited.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { Outbox } from '../modules/webhooks/outbox.js';
 import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
 import { compactJson, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
+import { runSqlite } from '../db/sqlite/run.js';
 
 // The scan: flag every action overdue as of a day against its committee's next meeting.
-// The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`.
+// The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`, a program
+// (db/program.ts) the services run on the engine; the report is read as before (overdue-report.ts
+// is not yet written as programs).
 
 export interface ScanRequest {
   /** The day to judge every committee as of; absent, each committee's own today (planReport). */
   asOf?: string;
   committeeId?: number;
   /**
-   * false: when another process holds the write lock, fail at once with SQLITE_BUSY rather than
-   * wait up to the busy timeout. The server's scheduler asks this: it runs on the event loop.
+   * false: when another process holds the write lock (or, on PostgreSQL, is scanning), fail at
+   * once with DatabaseBusyError rather than wait. The server's scheduler asks this: it runs on
+   * the event loop.
    */
   waitForLock?: boolean;
 }
@@ -37,12 +40,12 @@ export interface ScanResult {
 /** `clock`: the instant "today" is taken at, in each committee's time zone, when no day is given. */
 /** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
 export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
-  const reportAt = (actor: Actor, request: ScanRequest, now: Date): OverdueReport =>
-    runSqlite(db, buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds })); // a program (jobs/overdue-report)
+  const reportAt = (actor: Actor, request: ScanRequest, now: Date): Program<OverdueReport> =>
+    buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds });
 
   return {
     /** The report as it stands, recording nothing. */
-    report(actor: Actor, request: ScanRequest = {}): OverdueReport {
+    report(actor: Actor, request: ScanRequest = {}): Program<OverdueReport> {
       return reportAt(actor, request, clock());
     },
 
@@ -57,52 +60,57 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
       if (request.committeeId === undefined && !db.$client.memory) {
         return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
-      const report = this.report(actor, request);
-      return format === 'json' ? write(compactJson, report) : csvOf(report);
+      // SQLite's (an in-memory database, or one committee): the stream above is SQLite's too.
+      const built = runSqlite(db, reportAt(actor, request, clock()));
+      return format === 'json' ? write(compactJson, built) : csvOf(built);
     },
 
     /**
      * Records the flags, then returns the report as the caller may see it. The write is one
-     * IMMEDIATE transaction (it takes the write lock before reading), and the unique
-     * (action, meeting) index with ON CONFLICT DO NOTHING makes a flag appear once however many
-     * scans run, in however many processes.
+     * transaction that holds the write lock before it reads (SQLite: BEGIN IMMEDIATE) and the
+     * named lock 'scan' (PostgreSQL: an advisory lock, so two scans run one after the other),
+     * and the unique (action, meeting) index with ON CONFLICT DO NOTHING makes a flag appear
+     * once however many scans run, in however many processes.
      */
-    scan(actor: Actor, request: ScanRequest = {}): ScanResult {
+    *scan(actor: Actor, request: ScanRequest = {}): Program<ScanResult> {
       // One instant for the scan and the report it returns, so both judge the same days.
       const now = clock();
-      const record = () => immediateTransaction(
-        db,
-        (tx) => {
-          // Every action is scanned, whatever the caller may read: flags are facts about actions.
-          // Each flag is dated the day its committee was judged as of (its own today by default).
-          // An admin limited to a council scans its own committees only.
-          const plan = runSqlite(db, planReport(db, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds })); // a program (jobs/overdue-report)
-          const flagged: number[] = [];
-          for (const { asOf, entry } of runSqlite(db, judgedMeetings(db, holidays.calendar(), plan, allVisibilities))) { // a program (jobs/overdue-report)
-            if (!entry.meeting) continue;
-            for (const action of entry.overdue) {
-              const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
-              const row = tx
-                .insert(overdueFlags)
+      function* record(): Program<number> {
+        yield* lock('scan', 0);
+        // Every action is scanned, whatever the caller may read: flags are facts about actions.
+        // Each flag is dated the day its committee was judged as of (its own today by default).
+        // An admin limited to a council scans its own committees only.
+        const plan = yield* planReport(db, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
+        const flagged: number[] = [];
+        // not yet a program (holidays)
+        for (const { asOf, entry } of yield* judgedMeetings(db, holidays.calendar(), plan, allVisibilities)) {
+          if (!entry.meeting) continue;
+          for (const action of entry.overdue) {
+            const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;
+            const row = yield* first(
+              db.insert(overdueFlags)
                 .values({ actionId: action.id, meetingId: entry.meeting.id, flaggedOn: asOf, reason })
                 .onConflictDoNothing()
-                .returning()
-                .get();
-              if (row) {
-                recordAudit(tx, actor, 'overdue_flag', row.id, 'create', null, row);
-                if (events) runSqlite(db, events.flagged(row));
-                flagged.push(action.id);
-              }
+                .returning(),
+            );
+            if (row) {
+              yield* recordAudit(db, actor, 'overdue_flag', row.id, 'create', null, row);
+              if (events) yield* events.flagged(row);
+              flagged.push(action.id);
             }
           }
-          if (events) runSqlite(db, events.scanCompleted({ asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged }));
-          return flagged.length;
-        },
-      );
-      const flagsRecorded = request.waitForLock === false ? withoutWaiting(db.$client, record) : record();
-      return { report: reportAt(actor, request, now), flagsRecorded };
+        }
+        if (events) yield* events.scanCompleted({ asOf: request.asOf ?? null, committeeId: request.committeeId ?? null, flaggedActionIds: flagged });
+        return flagged.length;
+      }
+      const flagsRecorded = request.waitForLock === false ? yield* txIfFree(record) : yield* tx(record, { immediate: true });
+      if (flagsRecorded === BUSY) throw new DatabaseBusyError();
+      return { report: yield* reportAt(actor, request, now), flagsRecorded };
     },
   };
 }
 
-export type ScanService = ReturnType<typeof createScanService>;
+/** The scan's programs and report readers, as createScanService makes them. */
+export type ScanJobs = ReturnType<typeof createScanService>;
+/** The scans as the services hand them out: scan() run on the engine (awaited), the reports read as they are. */
+export type ScanService = Pick<ScanJobs, 'reportBody'> & Ran<Pick<ScanJobs, 'report' | 'scan'>>;

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
-import { isBusy } from '../db/sqlite/busy.js';
 import { scriptActor } from '../domain/actor.js';
+import { DatabaseBusyError } from '../errors.js';
 import type { ModernGovSync } from './moderngov-sync.js';
 import type { NotificationPass } from './notify.js';
 import type { ScanService } from './overdue-scan.js';
@@ -18,7 +18,7 @@ import type { ScanService } from './overdue-scan.js';
 //
 // The scan runs on the server's thread. While another process holds the write lock (the command
 // line's import, say), waiting for it would stop every request for the busy timeout; so the scan
-// asks for the lock without waiting and, refused, tries again a little later (db/sqlite/busy.ts).
+// asks for the lock without waiting and, refused (DatabaseBusyError), tries again a little later.
 
 /** How long the scheduler keeps retrying a scan refused by another process's lock. */
 const BUSY_RETRY_FOR_MS = 10 * 60_000;
@@ -79,11 +79,11 @@ export function startScheduler(
   const scan = async (reason: string) => {
     for (let waited = 0; !stopped; waited += busyRetryMs) {
       try {
-        const { report, flagsRecorded } = scans.scan(scriptActor('scheduler'), { waitForLock: false });
+        const { report, flagsRecorded } = await scans.scan(scriptActor('scheduler'), { waitForLock: false });
         log.info({ reason, asOf: report.asOf, flagsRecorded, meetings: report.meetings.length }, 'overdue scan finished');
         return;
       } catch (err) {
-        if (!isBusy(err) || waited >= BUSY_RETRY_FOR_MS) {
+        if (!(err instanceof DatabaseBusyError) || waited >= BUSY_RETRY_FOR_MS) {
           log.error({ err, reason }, 'overdue scan failed');
           return;
         }

@@ -140,12 +140,12 @@ t.test('a streamed report is every format byte for byte as the report built in o
   const serialize = SerializerSelector()({ OverdueReport: OverdueReportSchema }, {})({ schema: { $ref: 'OverdueReport#' }, method: 'GET', url: '/v1/reports/overdue', httpStatus: '200' });
   const seen: Record<string, Visibility[]> = { all: [...allVisibilities], exempt: ['public', 'exempt'], public: ['public'] };
   for (const [who, visibilities] of Object.entries(seen)) {
-    const report = api.app.services.scans.report({ name: 'test', visibilities, admin: false }, { asOf: AS_OF });
+    const report = await api.app.services.scans.report({ name: 'test', visibilities, admin: false }, { asOf: AS_OF });
     const key = { all: api.keys.admin, exempt: api.keys.exempt, public: api.keys.reader }[who]!;
     const routed = await fileApp.inject({ url: `/v1/reports/overdue?asOf=${AS_OF}`, headers: { authorization: `Bearer ${key}` } });
     t.equal(routed.body, serialize(report), `JSON for ${who}: what the schema serialiser writes`);
     for (const committeeId of committees) {
-      const one = api.app.services.scans.report({ name: 'test', visibilities, admin: false }, { asOf: AS_OF, committeeId });
+      const one = await api.app.services.scans.report({ name: 'test', visibilities, admin: false }, { asOf: AS_OF, committeeId });
       const res = await api.app.inject({ url: `/v1/reports/overdue?asOf=${AS_OF}&committeeId=${committeeId}`, headers: { authorization: `Bearer ${key}` } });
       t.equal(res.body, serialize(one), `JSON for ${who}, committee ${committeeId}`);
     }

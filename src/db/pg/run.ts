@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq, fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import { BUSY, type Op, type Params, type Program } from '../program.js';
+import { BUSY, type Op, type Params, type Program, type TxOptions } from '../program.js';
 
 // The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
 // drizzle's node-postgres dialect. A transaction op is a PostgreSQL transaction on one pooled
@@ -107,7 +107,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         return (rows as unknown[])[0];
       }
       case 'tx':
-        return transaction(op.body, op.options.ifFree === true);
+        return transaction(op.body, op.options);
       case 'lock': {
         const unit = units.getStore();
         if (!unit) throw new Error(`lock(${op.name}) outside a transaction: wrap the program in tx()`);
@@ -119,7 +119,8 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     }
   }
 
-  async function transaction(body: () => Program<unknown>, ifFree: boolean): Promise<unknown> {
+  async function transaction(body: () => Program<unknown>, options: TxOptions): Promise<unknown> {
+    const ifFree = options.ifFree === true;
     const outer = units.getStore();
     if (outer) {
       // Inside a transaction: a savepoint, as on SQLite (a request's write joins its unit).
@@ -140,8 +141,12 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      const settings: string[] = [];
       // Write now or not at all: give up on a lock at once (lock_timeout 0 would mean never).
-      if (ifFree) await client.query("SET LOCAL lock_timeout = '1ms'");
+      if (ifFree) settings.push("SET LOCAL lock_timeout = '1ms'");
+      // Book-keeping whose loss only repeats work: the commit need not wait for the WAL flush.
+      if (options.unsynced) settings.push('SET LOCAL synchronous_commit = off');
+      if (settings.length > 0) await client.query(settings.join('; '));
       const result = await units.run({ client, savepoints: 0 }, () => drive(body()));
       await client.query('COMMIT');
       return result;

@@ -19,6 +19,11 @@ export interface RequestUnit {
 
 export interface RequestUnits {
   begin(): Promise<RequestUnit>;
+  /**
+   * The SQLite group commit's open group, for code that must not write into a request's (the
+   * webhook worker): none here, where every unit is a transaction of its own.
+   */
+  open(): undefined;
 }
 
 /** An idle transaction left by a stuck request is ended by the server after this long. */
@@ -26,6 +31,7 @@ const IDLE_IN_TRANSACTION_MS = 30_000;
 
 export function createRequestUnits(pool: pg.Pool, runner: Pick<PgRunner, 'enter'>): RequestUnits {
   return {
+    open: () => undefined,
     async begin() {
       const client = await pool.connect();
       let finished = false;

@@ -2,7 +2,7 @@ import { BUSY, type Op, type Program } from '../program.js';
 import { isBusy, withoutWaiting } from './busy.js';
 import type { Db } from './client.js';
 import { insertReturning, insertRow, rowById, updateReturning } from './prepared.js';
-import { immediateTransaction, transaction } from './transaction.js';
+import { immediateTransaction, transaction, unsynced } from './transaction.js';
 
 // The SQLite runner of programs (db/program.ts): synchronous. Each operation runs at once on the
 // one connection and its result goes straight back into the generator (`g.next(result)`); a
@@ -37,10 +37,14 @@ function execute(db: Db, op: Op): unknown {
     case 'updateReturning':
       return updateReturning(op.db, op.table, op.id, op.values, op.fixed);
     case 'tx': {
-      const body = op.body;
-      if (!op.options.ifFree) return transaction(db, () => runSqlite(db, body()));
+      const { body, options } = op;
+      if (!options.ifFree && !options.immediate && !options.unsynced) return transaction(db, () => runSqlite(db, body()));
+      const work = () => runSqlite(db, body());
+      const begun = options.ifFree || options.immediate ? () => immediateTransaction(db, work) : () => transaction(db, work);
+      const committed = options.unsynced ? () => unsynced(db.$client, begun) : begun;
+      if (!options.ifFree) return committed();
       try {
-        return withoutWaiting(db.$client, () => immediateTransaction(db, () => runSqlite(db, body())));
+        return withoutWaiting(db.$client, committed);
       } catch (err) {
         if (isBusy(err)) return BUSY;
         throw err;

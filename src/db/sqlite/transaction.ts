@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './client.js';
 import { clientOf } from './connection.js';
 
@@ -27,4 +28,23 @@ export function transaction<T>(db: Db, work: (tx: Tx) => T): T {
  */
 export function immediateTransaction<T>(db: Db, work: (tx: Tx) => T): T {
   return db.$client.transaction(() => work(db)).immediate();
+}
+
+/**
+ * Runs `work` with commits that do not wait for the disk (synchronous = NORMAL, which in WAL
+ * mode keeps the database whole across a power cut and every commit across a process crash),
+ * unless a transaction is open: then that one's commit decides. For book-keeping whose loss can
+ * only make work happen again (program.ts TxOptions.unsynced): the fsync a commit would cost
+ * holds up the event loop, and with it every request.
+ */
+export function unsynced<T>(sqlite: Database.Database, work: () => T): T {
+  if (sqlite.inTransaction) return work();
+  const level = sqlite.pragma('synchronous', { simple: true }) as number;
+  if (level <= 1) return work();
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return work();
+  } finally {
+    sqlite.pragma(`synchronous = ${level}`);
+  }
 }

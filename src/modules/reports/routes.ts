@@ -49,7 +49,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const csvOf = async (report: OverdueReport) => documentCsv(await documents.overdueReport(actor, report));
       return reply.type(contentTypes[format]).send(await scans.reportBody(actor, request.query, format, csvOf));
     }
-    const model = await documents.overdueReport(actor, scans.report(actor, request.query));
+    const model = await documents.overdueReport(actor, await scans.report(actor, request.query));
     return sendDocument(reply, await renderDocument(model, format), format, `overdue-report-${model.asOf}`);
   });
 
@@ -64,7 +64,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const body = request.body ?? {};
     if (body.committeeId) committeeSeenBy(actorOf(request), body.committeeId);
-    const { report, flagsRecorded } = scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
+    const { report, flagsRecorded } = await scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
     request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
     return report;
   });

@@ -1,21 +1,18 @@
-import { and, asc, inArray, lt, sql } from 'drizzle-orm';
-import { isBusy, withoutWaiting } from '../../db/sqlite/busy.js';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
+import { all, BUSY, run, txIfFree, type Busy, type Program } from '../../db/program.js';
 import { webhookDeliveries, webhookEvents } from '../../db/tables.js';
-import { immediateTransaction } from '../../db/sqlite/transaction.js';
+import type { WorkerEngine } from './worker.js';
 
 // The outbox's history does not grow for ever: deliveries that are done with (delivered, or
 // failed after a day of retries) are removed, with their attempts, once they were last set going
 // more than WEBHOOK_RETENTION_DAYS ago, and then the events no delivery needs any more. A pending
 // delivery is never removed, nor the event it will send. The delivery worker runs this with the
-// server (worker.ts); rows go in small batches, each its own short write, so requests are never
-// held up behind it.
+// server (worker.ts); rows go in small batches, each its own short write (a program run on the
+// engine), so requests are never held up behind it.
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
-/** Spelt out, as the worker's: SQLite then reads the status as written. */
-const DONE_WITH = sql`${webhookDeliveries.status} <> 'pending'`;
-const DISPATCHED = sql`${webhookEvents.dispatched} = 1`;
 
 export interface PurgeResult {
   deliveries: number;
@@ -24,7 +21,10 @@ export interface PurgeResult {
   interrupted: boolean;
 }
 
-export function createWebhookPurge(db: Db, { retentionDays }: { retentionDays: number }) {
+export function createWebhookPurge(db: Db, { retentionDays, engine }: { retentionDays: number; engine: WorkerEngine }) {
+  /** Spelt out, as the worker's: SQLite then reads the status as written. */
+  const DONE_WITH = sql`${webhookDeliveries.status} <> 'pending'`;
+  const DISPATCHED = eq(webhookEvents.dispatched, true);
   const oldDeliveries = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
     .where(and(DONE_WITH, lt(webhookDeliveries.retryFrom, sql.placeholder('cutoff'))))
     .orderBy(asc(webhookDeliveries.id)).limit(BATCH).prepare();
@@ -36,26 +36,21 @@ export function createWebhookPurge(db: Db, { retentionDays }: { retentionDays: n
     ))
     .orderBy(asc(webhookEvents.id)).limit(BATCH).prepare();
 
-  /** One batch in its own write; undefined when another process holds the write lock. */
-  function batch(cutoff: string, which: 'deliveries' | 'events'): number | undefined {
+  /** One batch in its own write; BUSY when another process holds the write lock. */
+  function* batch(cutoff: string, which: 'deliveries' | 'events'): Program<number | Busy> {
     // Looked at first (a read, no lock): a server with nothing to remove writes nothing.
-    if ((which === 'deliveries' ? oldDeliveries : unneededEvents).all({ cutoff }).length === 0) return 0;
-    try {
-      return withoutWaiting(db.$client, () => immediateTransaction(db, () => {
-        if (which === 'deliveries') {
-          const ids = oldDeliveries.all({ cutoff }).map((r) => r.id);
-          // Their attempts go with them (ON DELETE CASCADE).
-          if (ids.length) db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run();
-          return ids.length;
-        }
-        const ids = unneededEvents.all({ cutoff }).map((r) => r.id);
-        if (ids.length) db.delete(webhookEvents).where(inArray(webhookEvents.id, ids)).run();
+    if ((yield* all(which === 'deliveries' ? oldDeliveries : unneededEvents, { cutoff })).length === 0) return 0;
+    return yield* txIfFree(function* () {
+      if (which === 'deliveries') {
+        const ids = (yield* all(oldDeliveries, { cutoff })).map((r) => r.id);
+        // Their attempts go with them (ON DELETE CASCADE).
+        if (ids.length) yield* run(db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)));
         return ids.length;
-      }));
-    } catch (err) {
-      if (isBusy(err)) return undefined;
-      throw err;
-    }
+      }
+      const ids = (yield* all(unneededEvents, { cutoff })).map((r) => r.id);
+      if (ids.length) yield* run(db.delete(webhookEvents).where(inArray(webhookEvents.id, ids)));
+      return ids.length;
+    });
   }
 
   return {
@@ -75,12 +70,12 @@ export function createWebhookPurge(db: Db, { retentionDays }: { retentionDays: n
         for (;;) {
           if (stopping()) return { ...result, interrupted: true };
           // A group commit is open on this connection (db/sqlite/group-commit.ts): not inside it.
-          if (db.$client.inTransaction) {
+          if (engine.writes.open() !== undefined) {
             await new Promise((resolve) => setTimeout(resolve, 5));
             continue;
           }
-          const removed = batch(cutoff, which);
-          if (removed === undefined) return { ...result, interrupted: true };
+          const removed = await engine.run(batch(cutoff, which));
+          if (removed === BUSY) return { ...result, interrupted: true };
           result[which] += removed;
           if (removed < BATCH) break;
           await new Promise((resolve) => setImmediate(resolve));

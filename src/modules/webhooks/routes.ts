@@ -27,7 +27,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listWebhooks', tags, summary: 'List webhooks (never their secrets)',
       response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...problemResponses() },
     },
-  }, async (request) => ({ data: webhooks.list(actorOf(request)) }));
+  }, async (request) => ({ data: await webhooks.list(actorOf(request)) }));
 
   app.post('/webhooks', {
     config,
@@ -39,7 +39,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: NewWebhookSchema, ...problemResponses(409, 422) },
     },
   }, async (request, reply) => {
-    const webhook = webhooks.create(actorOf(request), request.body);
+    const webhook = await webhooks.create(actorOf(request), request.body);
     setEtag(reply, webhook);
     reply.header('cache-control', 'no-store');
     return created(reply, `/v1/webhooks/${webhook.id}`, webhook);
@@ -53,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: WebhookSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const webhook = webhooks.get(actorOf(request), request.params.id);
+    const webhook = await webhooks.get(actorOf(request), request.params.id);
     setEtag(reply, webhook);
     return webhook;
   });
@@ -66,7 +66,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: WebhookSchema, ...problemResponses(404, 412) },
     },
   }, async (request, reply) => {
-    const webhook = webhooks.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
+    const webhook = await webhooks.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
     setEtag(reply, webhook);
     return webhook;
   });
@@ -79,7 +79,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 412) },
     },
   }, async (request, reply) => {
-    webhooks.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await webhooks.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -90,7 +90,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, querystring: ListDeliveriesQuery,
       response: { 200: ListOf(WebhookDeliverySchema), ...problemResponses(404) },
     },
-  }, async (request, reply) => sendPage(request, reply, webhooks.deliveries(actorOf(request), request.params.id, request.query)));
+  }, async (request, reply) => sendPage(request, reply, await webhooks.deliveries(actorOf(request), request.params.id, request.query)));
 
   app.post('/webhooks/:id/deliveries/:deliveryId/retry', {
     config,
@@ -100,7 +100,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 202: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    webhooks.retry(actorOf(request), request.params.id, request.params.deliveryId);
+    await webhooks.retry(actorOf(request), request.params.id, request.params.deliveryId);
     return reply.code(202).send(null);
   });
 };

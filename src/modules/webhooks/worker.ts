@@ -1,4 +1,6 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Db } from '../../db/sqlite/client.js';
+import { BUSY, type ProgramRunner } from '../../db/program.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { nextAttemptAfter } from '../../domain/webhooks.js';
 import { createDeliveryRows, type Claimed, type Settlement } from './delivery-rows.js';
@@ -13,7 +15,8 @@ import { createSender, type Outcome } from './sender.js';
 // rows (delivery-rows.ts), so a restart (kill -9 included) resumes where it was: a delivery is
 // claimed by moving its next attempt past the request's timeout, so one cut short by a crash is
 // simply due again later. Once an hour (and at start) it removes the history older than the
-// retention (purge.ts).
+// retention (purge.ts). Its reads and writes are programs (delivery-rows.ts) it runs on the
+// engine, each write its own transaction.
 
 export interface WorkerLog {
   info?(details: object, message: string): void;
@@ -21,8 +24,16 @@ export interface WorkerLog {
   error(details: object, message: string): void;
 }
 
+/** What the worker needs of the engine (db/engine.ts). */
+export interface WorkerEngine extends ProgramRunner {
+  /** The group commit open now, if any: what it holds may yet roll back (db/sqlite/group-commit.ts). */
+  readonly writes: { open(): number | undefined };
+}
+
 export interface DeliveryWorkerOptions {
+  engine: WorkerEngine;
   outbox: Outbox;
+  /** The webhooks' programs (a receiver answering 410 Gone disables its webhook). */
   webhooks: WebhookRepository;
   clock?: Clock;
   /** How long a receiver has to answer (10 s). */
@@ -63,7 +74,7 @@ function settlementOf(delivery: Claimed, outcome: Outcome, now: Date): Settlemen
 }
 
 export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
-  const { outbox, clock = systemClock, timeoutMs = 10_000, pollMs = 1000, concurrency = 8, log = silent } = options;
+  const { engine, outbox, clock = systemClock, timeoutMs = 10_000, pollMs = 1000, concurrency = 8, log = silent } = options;
   const rows = createDeliveryRows(db);
   const sender = createSender({ clock, timeoutMs });
   let timer: NodeJS.Timeout | undefined;
@@ -105,19 +116,25 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
 
   // Attempts answered are settled together, once per turn of the event loop: one transaction
   // for all the answers that came in with this one (or a savepoint in an open group commit).
+  // On an engine that answers later (PostgreSQL), answers that come in while a settlement is
+  // being written go in the same flush's next transaction; the flush ends once none is left.
   let unsettled: Settlement[] = [];
   let flushing: Promise<void> | undefined;
-  function flush(): void {
-    flushing = undefined;
-    const settling = unsettled;
-    unsettled = [];
-    // Busy (another process's lock): not recorded, so the deliveries go again after their claim.
-    rows.settle(settling);
-    for (const s of settling) {
-      // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
-      if (s.statusCode !== 410) continue;
-      options.webhooks.disable(s.delivery.webhookId, `The receiver answered 410 Gone on ${s.attemptedAt}`);
-      log.warn({ webhookId: s.delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
+  async function flush(): Promise<void> {
+    try {
+      for (let settling = unsettled; settling.length > 0; settling = unsettled) {
+        unsettled = [];
+        // Busy (another process's lock): not recorded, so the deliveries go again after their claim.
+        await engine.run(rows.settle(settling));
+        for (const s of settling) {
+          // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): stop sending.
+          if (s.statusCode !== 410) continue;
+          await engine.run(options.webhooks.disable(s.delivery.webhookId, `The receiver answered 410 Gone on ${s.attemptedAt}`));
+          log.warn({ webhookId: s.delivery.webhookId }, 'webhook disabled: the receiver answered 410 Gone');
+        }
+      }
+    } finally {
+      flushing = undefined;
     }
   }
   function settle(delivery: Claimed, outcome: Outcome | undefined): void {
@@ -127,21 +144,30 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     flushing ??= new Promise<void>((resolve) => setImmediate(() => resolve(flush())));
   }
 
+  /**
+   * A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so
+   * nothing written in it is sent before it commits. Look again in a moment.
+   */
+  function inGroup(): boolean {
+    if (engine.writes.open() === undefined) return false;
+    if (!stopped) setTimeout(() => void tick(), 5).unref();
+    return true;
+  }
+
   /** One pass: fan out new events, then attempt every due delivery. Resolves with how many. */
   async function pass(): Promise<number> {
     let attempted = 0;
     try {
       for (;;) {
-        // A group commit is open (db/sqlite/group-commit.ts): what it holds may yet roll back, so nothing
-        // written in it is sent before it commits. Look again in a moment.
-        if (db.$client.inTransaction) {
-          if (!stopped) setTimeout(() => void tick(), 5).unref();
-          return attempted;
-        }
-        if (!rows.hasWork(clock())) return attempted;
+        if (inGroup()) return attempted;
+        if (!(await engine.run(rows.hasWork(clock())))) return attempted;
         if (await paced()) continue;
+        // Again just before the claim (which SQLite's engine runs at once): a group may have
+        // begun while this pass awaited.
+        if (inGroup()) return attempted;
         const now = clock();
-        const due = rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)) ?? [];
+        const claimed = await engine.run(rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)));
+        const due = claimed === BUSY ? [] : claimed;
         if (due.length === 0) return attempted;
         await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
         lastBatchAt = performance.now();
@@ -191,9 +217,12 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
     return purging;
   }
 
+  // Woken from inside the write that recorded the event: the pass runs outside it, in the async
+  // context the worker was made in (on PostgreSQL a request's transaction follows its context).
+  const outside = new AsyncResource('webhook-delivery');
   outbox.onRecorded(() => {
     // After the turn: the event's transaction (a group commit) commits first.
-    if (!stopped) setImmediate(() => void tick()).unref();
+    if (!stopped) outside.runInAsyncScope(() => setImmediate(() => void tick()).unref());
   });
 
   return {
