@@ -13,7 +13,7 @@ import { createCalendarRepository } from './modules/calendars/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
 import { createImportRepository } from './modules/imports/repository.js';
-import { createDraftRepository } from './modules/imports/drafts.js';
+import { createDraftRepository, present as presentImport } from './modules/imports/drafts.js';
 import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
@@ -79,8 +79,11 @@ export function createServices(
     days,
   });
   const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
-  const imports = createImportRepository(db, { meetings, actions });
-  const drafts = createDraftRepository(db, { imports });
+  // Programs (kept raw in `programs` below, run here on the engine).
+  const importPrograms = createImportRepository(db, { meetings, actions });
+  const draftPrograms = createDraftRepository(db, { imports: importPrograms });
+  const imports = ran(engine, importPrograms);
+  const drafts = { ...ran(engine, draftPrograms), present: presentImport };
   const reports = createReportRepository(db, { committees });
   const history = createHistoryRepository(db);
   const stats = createStatsRepository(db, { committees, holidays });
@@ -100,9 +103,9 @@ export function createServices(
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
-  const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
+  const moderngovSync = createModernGovSync(db, { engine, meetings, drafts: draftPrograms, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
-  return { programs, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs: { ...programs, imports: importPrograms, drafts: draftPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -25,6 +25,10 @@ export interface Dialect {
   searchTerms(words: readonly string[]): string;
   /** The condition on `actions` for a full-text search (SQLite: FTS5; PostgreSQL: tsvector). */
   actionsMatching(terms: SQLWrapper): SQL;
+  /** `column` is one of the texts in `values` (a placeholder or value holding a JS string array). */
+  textIn(column: SQLWrapper, values: SQLWrapper): SQL;
+  /** The values parameter for textIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
+  textList(values: readonly string[]): unknown;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias<T extends object>(table: T, name: string): T;
 }

@@ -16,6 +16,8 @@ export const pgDialect: Dialect = {
   // folds case and accents as it does for the indexed column.
   searchTerms: (words) => words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & '),
   actionsMatching: (terms) => sql`"actions"."search_vector" @@ to_tsquery('scrutiny', ${terms})`,
+  textIn: (column, values) => sql`${column} = ANY(${values}::text[])`,
+  textList: (values) => [...values],
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as PgTable, name) as unknown as T,
 };

@@ -15,5 +15,7 @@ export const sqliteDialect: Dialect = {
   // Each word a quoted FTS5 prefix term, so user text is never FTS5 syntax (db/sqlite/search.ts).
   searchTerms: (words) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' '),
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,
+  textIn: (column, values) => sql`${column} IN (SELECT value FROM json_each(${values}))`,
+  textList: (values) => JSON.stringify(values),
   alias: <T extends object>(table: T, name: string) => alias(table as unknown as SQLiteTable, name) as unknown as T,
 };
