@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import type { Program } from '../../db/program.js';
 import { nextStatuses, requiresNewDue, type ActionStatus } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { ConflictError, IllegalTransitionError, InvalidFieldError, NotFoundError, ScrutinyError } from '../../errors.js';
@@ -12,7 +13,8 @@ import type { Resolver } from './resolve.js';
 // One row's action written, inside the import's transaction: created, or brought to what the row
 // asks for, through the action repository's own create and update (actions/repository.ts), so that
 // every rule, reference, audit event and webhook event applies as for a change made through the
-// API. A refusal throws; the import (repository.ts) turns it into the row's errors.
+// API. A refusal throws; the import (repository.ts) turns it into the row's errors. Programs
+// (db/program.ts); the action repository's writes are called directly until it converts.
 
 export interface RowError { column: string; reason: string }
 
@@ -75,8 +77,9 @@ export function rowErrorsOf(err: unknown): RowError[] {
   throw err;
 }
 
-export function createRowWriter(actions: ActionRepository) {
-  function statusChange(tx: Tx, actor: Actor, id: number, from: ActionStatus, desired: Desired, first: UpdateAction): number {
+export function createRowWriter(db: Db, actions: ActionRepository) {
+  // eslint-disable-next-line require-yield -- a program: the action repository's update becomes one once actions converts
+  function* statusChange(actor: Actor, id: number, from: ActionStatus, desired: Desired, first: UpdateAction): Program<number> {
     const to = desired.status ?? from;
     const steps = statusSteps(from, to);
     if (!steps) throw new IllegalTransitionError(from, to);
@@ -87,14 +90,15 @@ export function createRowWriter(actions: ActionRepository) {
       const before = i === 0 ? from : (updates[i - 1]!.status ?? from);
       if (update.status && requiresNewDue(before, update.status) && desired.due) Object.assign(update, desired.due);
       checkSchema(checkUpdate, update);
-      actions.updateIn(tx, actor, id, update, () => {});
+      // not yet a program (actions)
+      actions.updateIn(db, actor, id, update, () => {});
       writes++;
     }
     return writes;
   }
 
   return {
-    create(tx: Tx, actor: Actor, desired: Desired, defaultKind: CreateAction['kind']): { id: number; reference: string } {
+    *create(actor: Actor, desired: Desired, defaultKind: CreateAction['kind']): Program<{ id: number; reference: string }> {
       const input: CreateAction = {
         meetingId: desired.meetingId,
         committeeId: desired.committee.id,
@@ -109,17 +113,20 @@ export function createRowWriter(actions: ActionRepository) {
         ...(desired.itemId != null ? { itemId: desired.itemId } : {}),
       };
       checkSchema(checkCreate, input);
-      const created = actions.createIn(tx, actor, input);
+      // not yet a program (actions)
+      const created = actions.createIn(db, actor, input);
       const after: UpdateAction = {};
       if (desired.response != null) after.response = desired.response;
       if (desired.respondedOn != null) after.respondedOn = desired.respondedOn;
-      statusChange(tx, actor, created.id, 'open', desired, after);
-      if (desired.latestUpdate !== undefined) actions.addUpdateIn(tx, actor, created.id, { text: desired.latestUpdate });
+      yield* statusChange(actor, created.id, 'open', desired, after);
+      // not yet a program (actions)
+      if (desired.latestUpdate !== undefined) actions.addUpdateIn(db, actor, created.id, { text: desired.latestUpdate });
       return { id: created.id, reference: created.reference };
     },
 
     /** The update that brings the action to what the row asks, and the columns it changes. */
-    update(tx: Tx, actor: Actor, id: number, desired: Desired, resolve: Resolver): string[] {
+    *update(actor: Actor, id: number, desired: Desired, resolve: Resolver): Program<string[]> {
+      // not yet a program (actions)
       const current = actions.find(actor, id);
       if (current.meetingId !== desired.meetingId) {
         throw new RowRefused([{ column: 'raised_at', reason: `${current.reference} was raised at another meeting; an import does not move an action` }]);
@@ -155,11 +162,12 @@ export function createRowWriter(actions: ActionRepository) {
         }
       }
       if (desired.status !== undefined && desired.status !== current.status) changed.push('status');
-      const newUpdate = desired.latestUpdate !== undefined && desired.latestUpdate !== resolve.latestUpdate(id);
+      const newUpdate = desired.latestUpdate !== undefined && desired.latestUpdate !== (yield* resolve.latestUpdate(id));
       if (newUpdate) changed.push('latest_update');
       if (changed.length === 0) return [];
-      statusChange(tx, actor, id, current.status, desired, fields);
-      if (newUpdate) actions.addUpdateIn(tx, actor, id, { text: desired.latestUpdate! });
+      yield* statusChange(actor, id, current.status, desired, fields);
+      // not yet a program (actions)
+      if (newUpdate) actions.addUpdateIn(db, actor, id, { text: desired.latestUpdate! });
       return changed;
     },
   };
