@@ -103,7 +103,7 @@ export function createServices(
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheetImportPrograms = createSpreadsheetImport(db, { actions });
-  const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: ran(engine, spreadsheetImportPrograms) };
+  const spreadsheets = { export: createSpreadsheetExport(db, { engine, days, search }), import: ran(engine, spreadsheetImportPrograms) };
   const moderngovSync = createModernGovSync(db, { engine, meetings, drafts: draftPrograms, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
   return { programs: { ...programs, imports: importPrograms, drafts: draftPrograms, spreadsheetImport: spreadsheetImportPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
