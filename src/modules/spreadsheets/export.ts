@@ -28,9 +28,10 @@ import { csvRecord, UTF8_BOM, type Cell } from './csv-writer.js';
 // in-memory database (tests) on its one connection.
 //
 // Each batch is a program (db/program.ts) run on the engine, its queries built from the
-// connection read on; the stream asks for the next only once the last has left.
-// (PostgreSQL: the snapshot is to be a REPEATABLE READ READ ONLY transaction on a client of its
-// own, as for the report, docs/postgres-plan.md §3.5.6; connectionFor below is SQLite's.)
+// connection read on; the stream asks for the next only once the last has left. On PostgreSQL the
+// batches read on the pool for now, each seeing what is committed when it runs (the keyset still
+// gives every action once); one snapshot for the whole export is to be a REPEATABLE READ READ ONLY
+// transaction on a client of its own, as for the report (docs/postgres-plan.md §3.5.6).
 
 /** Actions read per batch: a few hundred kilobytes of CSV. */
 const BATCH = 500;
@@ -38,8 +39,8 @@ const BATCH = 500;
 export const EXPORT_MAX_MS = 5 * 60_000;
 
 interface Deps {
-  /** What runs each batch's program. */
-  engine: ProgramRunner;
+  /** What runs each batch's program, and which engine it is. */
+  engine: ProgramRunner & { kind: 'sqlite' | 'postgres' };
   days: ActionDays;
   search: SearchConnection;
 }
@@ -99,7 +100,7 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
   /** The connection to read on, and what to do when done with it. */
   async function connectionFor(query: ListActionsQuery): Promise<{ on: Db; done: () => void }> {
     if (query.q) return { on: await search.ready(), done: () => {} };
-    if (db.$client.memory) return { on: db, done: () => {} };
+    if (engine.kind !== 'sqlite' || db.$client.memory) return { on: db, done: () => {} };
     const snapshot = openDatabase({ path: db.$client.name, readonly: true, migrate: false });
     try {
       snapshot.$client.exec('BEGIN');
