@@ -45,16 +45,16 @@ function importMinutes(argv: string[], io: CommandIo) {
     io.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
     return;
   }
-  const { db, services } = openServices(io.env);
+  const { db, engine, services } = openServices(io.env);
   try {
     // Parsed above, before the database was opened: the write lock is held only to save.
     const flags = { committeeId: '--committee', startsAt: '--starts-at', text: file };
     const committed = writing(db, () =>
       withFlags(flags, () =>
-        services.imports.commit(scriptActor('import-minutes'), draft, {
+        engine.run(services.programs.imports.commit(scriptActor('import-minutes'), draft, {
           committeeId: Number(values.committee),
           startsAt: values['starts-at'],
-        }),
+        })),
       ),
     );
     io.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);

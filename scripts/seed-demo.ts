@@ -40,7 +40,7 @@ async function seed(io: CommandIo) {
   const dir = new URL('./demo/', import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
   const actor = scriptActor('seed-demo');
-  const { db, services } = openServices(io.env);
+  const { db, engine, services } = openServices(io.env);
   try {
     const summary = manifest.committees.map((entry) => {
       const existing = db.select().from(committees).where(eq(committees.name, entry.name)).get();
@@ -57,7 +57,7 @@ async function seed(io: CommandIo) {
         for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) services.meetings.create(actor, committee.id, { startsAt });
       }
       const draft = parseMinutes(readFileSync(new URL(entry.minutes, dir), 'utf8'));
-      const committed = services.imports.commit(actor, draft, { committeeId: committee.id });
+      const committed = engine.run(services.programs.imports.commit(actor, draft, { committeeId: committee.id }));
       return { committee: committee.name, committeeId: committee.id, ...committed };
     });
     const { report, flagsRecorded } = await services.scans.scan(actor);

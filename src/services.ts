@@ -13,7 +13,7 @@ import { createCalendarRepository } from './modules/calendars/repository.js';
 import { createCommitteeRepository } from './modules/committees/repository.js';
 import { createHolidayRepository } from './modules/holidays/repository.js';
 import { createImportRepository } from './modules/imports/repository.js';
-import { createDraftRepository } from './modules/imports/drafts.js';
+import { createDraftRepository, present as presentImport } from './modules/imports/drafts.js';
 import { createItemRepository } from './modules/items/repository.js';
 import { createMeetingRepository } from './modules/meetings/repository.js';
 import { createPersonRepository } from './modules/people/repository.js';
@@ -83,8 +83,11 @@ export function createServices(
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
-  const imports = createImportRepository(db, { meetings, actions: actionPrograms });
-  const drafts = createDraftRepository(db, { imports });
+  // Programs (kept raw in `programs` below, run here on the engine).
+  const importPrograms = createImportRepository(db, { meetings, actions: actionPrograms });
+  const draftPrograms = createDraftRepository(db, { imports: importPrograms });
+  const imports = ran(engine, importPrograms);
+  const drafts = { ...ran(engine, draftPrograms), present: presentImport };
   // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for
   // unconverted code to run with runSqlite (the notification pass's action log); run on the engine below.
   const reads = {
@@ -113,10 +116,11 @@ export function createServices(
   const notifications = ran(engine, notifyPrograms.notifications);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
   const notificationPass = createNotificationPass(db, engine, { holidays, notifications: notifyPrograms.notifications, responseLinks: notifyPrograms.responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
-  const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions: actionPrograms }) };
-  const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
+  const spreadsheetImportPrograms = createSpreadsheetImport(db, { actions: actionPrograms });
+  const spreadsheets = { export: createSpreadsheetExport(db, { engine, days, search }), import: ran(engine, spreadsheetImportPrograms) };
+  const moderngovSync = createModernGovSync(db, { engine, meetings, drafts: draftPrograms, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
-  return { programs: { ...programs, ...reads, ...notifyPrograms, actions: actionPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
+  return { programs: { ...programs, ...reads, ...notifyPrograms, actions: actionPrograms, imports: importPrograms, drafts: draftPrograms, spreadsheetImport: spreadsheetImportPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -35,6 +35,10 @@ export interface Dialect {
    * different rows; on SQLite, whose writes are serial, the select as it was.
    */
   skipLocked<Q extends object>(select: Q, table: object): Q;
+  /** `column` is one of the texts in `values` (a placeholder or value holding a JS string array). */
+  textIn(column: SQLWrapper, values: SQLWrapper): SQL;
+  /** The values parameter for textIn(): a JSON text on SQLite, the array itself on PostgreSQL. */
+  textList(values: readonly string[]): unknown;
   /** A second name for a table in one query (self-joins), typed as the table. */
   alias: typeof sqliteAlias;
 }

@@ -5,18 +5,24 @@ import { Readable } from 'node:stream';
 // are answered. `finish` releases what the pieces are read from (a snapshot connection); it runs
 // once the last piece is made or the stream is destroyed early (a client gone, an error).
 
-export function pieceStream(next: () => string | null, finish: () => void, highWaterMark: number): Readable {
+export function pieceStream(next: () => string | null | Promise<string | null>, finish: () => void, highWaterMark: number): Readable {
   return new Readable({
     // Ask for the next piece only once the last has left.
     highWaterMark,
     read() {
+      const push = (piece: string | null) => {
+        if (!this.destroyed) this.push(piece === null ? null : Buffer.from(piece, 'utf8'));
+      };
+      const fail = (err: unknown) => this.destroy(err as Error);
       setImmediate(() => {
         if (this.destroyed) return;
         try {
+          // A piece read on PostgreSQL comes as a promise; on SQLite, at once.
           const piece = next();
-          this.push(piece === null ? null : Buffer.from(piece, 'utf8'));
+          if (piece instanceof Promise) piece.then(push, fail);
+          else push(piece);
         } catch (err) {
-          this.destroy(err as Error);
+          fail(err);
         }
       });
     },

@@ -1,20 +1,23 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/sqlite/client.js';
+import { first, lock, tx, type Program, type ProgramRunner } from '../db/program.js';
+import { runSqlite } from '../db/sqlite/run.js';
 import { committees } from '../db/tables.js';
-import { immediateTransaction, transaction as deferredTransaction } from '../db/sqlite/transaction.js';
+import { immediateTransaction } from '../db/sqlite/transaction.js';
 import type { Actor } from '../domain/actor.js';
 import { systemClock, todayIn, DEFAULT_TIME_ZONE, type Clock } from '../domain/clock.js';
 import { visibilities } from '../domain/visibility.js';
-import { createModernGovClient, ModernGovError, type MgCommittee, type ModernGovClient } from '../moderngov/client.js';
+import { createModernGovClient, ModernGovError, type MgCommittee, type MgMeeting, type MgMeetingSummary, type ModernGovClient } from '../moderngov/client.js';
 import { localDateOfMg, mgDateOf } from '../moderngov/mapping.js';
 import type { DraftRepository } from '../modules/imports/drafts.js';
 import type { MeetingRepository } from '../modules/meetings/repository.js';
-import { createModernGovApply, type Counts } from './moderngov/apply.js';
+import { createModernGovApply, type CommitteeRow, type Counts } from './moderngov/apply.js';
 
 // The Modern.gov sync (DESIGN.md "Meetings from Modern.gov"). For each committee: fetch its
 // meetings in the window and each meeting's agenda (async, two requests at a time per host), then
-// apply them (synchronously, one transaction per meeting): committees, meetings and agenda items
+// apply them (programs run on the engine, one transaction per meeting; the fetching stays outside
+// them): committees, meetings and agenda items
 // matched by their Modern.gov ids; cancelled and moved meetings change ours through the meetings'
 // own update path, so the due rules move actions in the same transaction; a held meeting's
 // minutes become a stored draft. Only what differs is written, so a second sync with nothing
@@ -52,7 +55,10 @@ export interface SyncSummary extends Counts {
 }
 
 export interface ModernGovSyncDeps {
+  /** What runs the sync's programs: the engine. */
+  engine: ProgramRunner;
   meetings: MeetingRepository;
+  /** The drafts' programs. */
   drafts: DraftRepository;
   clock?: Clock;
   /** MODERNGOV_URL. */
@@ -61,7 +67,8 @@ export interface ModernGovSyncDeps {
   fetch?: typeof fetch;
   /**
    * Take the write lock at each transaction's start (BEGIN IMMEDIATE): for the command line
-   * beside a running server, where a transaction that read first could not then write.
+   * beside a running server, where a transaction that read first could not then write. SQLite
+   * only (PostgreSQL's writers take row locks as they go, under READ COMMITTED).
    */
   immediate?: boolean;
 }
@@ -70,10 +77,20 @@ class DryRunRollback extends Error {}
 
 export const SYNC_ACTOR = 'sync:moderngov';
 
+/**
+ * The lock every writing transaction of the sync takes (docs/postgres-plan.md §3.6): two syncs in
+ * two processes then write one meeting at a time, each reading what the other committed, so
+ * neither creates a committee, meeting, item or draft the other has just created. Nothing on
+ * SQLite, whose writes are serial.
+ */
+export const SYNC_LOCK = 'moderngov-sync';
+
 export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
   const clock = deps.clock ?? systemClock;
-  const transaction = deps.immediate ? immediateTransaction : deferredTransaction;
-  const { upsertCommittee, applyMeeting } = createModernGovApply({ meetings: deps.meetings, drafts: deps.drafts, clock });
+  const { upsertCommittee, applyMeeting } = createModernGovApply(db, { meetings: deps.meetings, drafts: deps.drafts, clock });
+  /** Runs one database step of the sync; from the command line (SQLite) holding the write lock from its start. */
+  const runStep = <T>(program: Program<T>): T | Promise<T> =>
+    deps.immediate ? immediateTransaction(db, () => runSqlite(db, program)) : deps.engine.run(program);
   const clients = new Map<string, ModernGovClient>();
   const clientFor = (url: string) => {
     let client = clients.get(url);
@@ -110,24 +127,46 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
         }
       }),
     );
-    const apply = () => {
-      const committee = transaction(db, (tx) => upsertCommittee(tx, actor, c, result));
+    // The writes, once everything is fetched: the committee, then each meeting in a transaction
+    // of its own (one failing is an error in the summary; it rolls back alone). A dry run does
+    // all of it in one transaction, rolled back: the same steps, each then a savepoint.
+    const committeeStep = () => tx(function* () {
+      yield* lock(SYNC_LOCK, 0);
+      return yield* upsertCommittee(actor, c, result);
+    });
+    const meetingStep = (committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null) => tx(function* () {
+      yield* lock(SYNC_LOCK, 0);
+      yield* applyMeeting(actor, committee, summary, detail, result);
+    });
+    if (!dryRun) {
+      const committee = await runStep(committeeStep());
       if (!committee) return;
       for (const { summary, detail, error } of details) {
         if (error) result.errors.push(error);
         try {
-          transaction(db, (tx) => applyMeeting(tx, actor, committee, summary, detail, result));
+          await runStep(meetingStep(committee, summary, detail));
         } catch (err) {
           result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
         }
       }
-    };
-    if (!dryRun) return apply();
+      return;
+    }
     try {
-      transaction(db, () => {
-        apply();
+      await runStep(tx(function* () {
+        yield* lock(SYNC_LOCK, 0);
+        const committee = yield* committeeStep();
+        if (committee) {
+          for (const { summary, detail, error } of details) {
+            if (error) result.errors.push(error);
+            try {
+              yield* meetingStep(committee, summary, detail);
+            } catch (err) {
+              result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
+            }
+          }
+        }
         throw new DryRunRollback();
-      });
+      }));
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
     }
@@ -167,7 +206,7 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     for (const c of listed) {
       if (wanted && !wanted.has(c.id)) continue;
       if (c.deleted) continue;
-      if (c.expired && !db.select({ id: committees.id }).from(committees).where(eq(committees.externalId, c.id)).get()) continue;
+      if (c.expired && !(await deps.engine.run(first(db.select({ id: committees.id }).from(committees).where(eq(committees.externalId, c.id)))))) continue;
       try {
         await syncCommittee(client, actor, c, { from, to }, result.dryRun, result);
       } catch (err) {

@@ -90,7 +90,7 @@ t.test('a large draft is saved in one transaction, correctly, without reading th
   const before = tableCounts(api);
   const broken = structuredClone(draft);
   broken.actions.at(-1)!.resolutionIndex = 0;
-  t.throws(() => api.app.services.imports.commit({ name: 'test', visibilities: ['public'] }, broken, { committeeId }), { statusCode: 400, errors: [{ field: 'resolutionId' }] });
+  await t.rejects(async () => api.app.services.imports.commit({ name: 'test', visibilities: ['public'] }, broken, { committeeId }), { statusCode: 400, errors: [{ field: 'resolutionId' }] });
   t.same(tableCounts(api), before, 'nothing from the failed commit remains');
 
   let res!: Awaited<ReturnType<TestApp['request']>>;

@@ -394,8 +394,8 @@ t.test('a failure part-way through a commit leaves no half-written record', asyn
   const last = draft.actions[draft.actions.length - 1]!;
   t.equal(last.itemIndex, 5);
   last.resolutionIndex = 0;
-  t.throws(
-    () => api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId }),
+  await t.rejects(
+    async () => api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId }),
     // The field as the actions module names it (still a complete pointer until it names fields).
     { statusCode: 400, errors: [{ field: 'resolutionId' }] },
   );
@@ -413,7 +413,7 @@ t.test('a due hint the due rules cannot use falls back to the next meeting with 
   const draft = parseMinutes(HOUSING);
   draft.actions[2]!.dueHint = { rule: 'quarter', quarter: '0999-00 Q1' };
   draft.actions[0]!.dueHint = { rule: 'date', date: '2026-02-30' };
-  const result = api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId });
+  const result = await api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId });
   t.equal(result.created, true);
   t.equal(result.warnings.filter((w) => /not a usable date/.test(w)).length, 2);
   t.same(
@@ -511,7 +511,7 @@ t.test("a draft action's reference is kept when the committee has no action by i
   draft.actions[0]!.reference = 'HSC 26/01';
   draft.actions[1]!.reference = 'HSC 26/01'; // two actions citing one reference
   draft.actions[2]!.reference = '  HSC (26/27)\n05 '; // spaces as the minutes have them
-  const result = api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId });
+  const result = await api.app.services.imports.commit({ name: 'test', visibilities: ['public', 'exempt', 'confidential'] }, draft, { committeeId });
   t.equal(result.created, true);
   const warnings = result.warnings.filter((w) => /reference/.test(w));
   t.equal(warnings.length, 1);

@@ -21,4 +21,6 @@ export const sqliteDialect: Dialect = {
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,
   jsonObject: (entries) => sql`json_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})`,
   alias,
+  textIn: (column, values) => sql`${column} IN (SELECT value FROM json_each(${values}))`,
+  textList: (values) => JSON.stringify(values),
 };

@@ -1,8 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { agendaItems, committees, meetings } from '../../db/tables.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { all, first, type Program } from '../../db/program.js';
+import { agendaItems, committees, dialect, meetings } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import type { Clock } from '../../domain/clock.js';
 import { defaultReferencePrefix } from '../../domain/reference.js';
@@ -10,13 +10,14 @@ import type { MgCommittee, MgMeeting, MgMeetingSummary } from '../../moderngov/c
 import { committeeKindOf, startsAtOfMg, statusOfMg } from '../../moderngov/mapping.js';
 import type { DraftRepository } from '../../modules/imports/drafts.js';
 import type { MeetingRepository, MeetingRow } from '../../modules/meetings/repository.js';
-import { insertAudited, updateAudited } from '../../modules/shared/crud.js';
+import { insertAudited, updateAudited } from '../../modules/shared/audited.js';
 import { draftOf, minutesOf } from './draft.js';
 
-// What the sync writes, inside the transaction its caller opens: a committee, or one meeting with
-// its agenda items and its minutes' draft. Records are matched by their Modern.gov ids and only
-// what differs is written, so a meeting that has not changed costs three indexed reads (the
-// meeting, its items, its draft) and no write. Those reads are prepared once per connection.
+// What the sync writes, as programs (db/program.ts) run inside the transaction its caller opens:
+// a committee, or one meeting with its agenda items and its minutes' draft. Records are matched
+// by their Modern.gov ids and only what differs is written, so a meeting that has not changed
+// costs three indexed reads (the meeting, its items, its draft) and no write. Those reads are
+// prepared once.
 
 export type CommitteeRow = typeof committees.$inferSelect;
 
@@ -30,6 +31,7 @@ export interface Counts {
 
 export interface ApplyDeps {
   meetings: MeetingRepository;
+  /** The drafts' programs. */
   drafts: DraftRepository;
   clock: Clock;
 }
@@ -37,52 +39,50 @@ export interface ApplyDeps {
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const slugOf = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'committee';
 
-const meetingByExternalId = (tx: Tx) => preparedQuery(tx, 'moderngov:meeting-by-external-id', () =>
-  tx.select().from(meetings)
+export function createModernGovApply(db: Db, deps: ApplyDeps) {
+  const meetingByExternalId = db.select().from(meetings)
     .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), eq(meetings.externalId, sql.placeholder('externalId'))))
-    .prepare());
-const unlinkedMeetingAt = (tx: Tx) => preparedQuery(tx, 'moderngov:unlinked-meeting-at', () =>
-  tx.select().from(meetings)
+    .prepare();
+  const unlinkedMeetingAt = db.select().from(meetings)
     .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), eq(meetings.startsAtUtc, sql.placeholder('utc')), isNull(meetings.externalId)))
-    .prepare());
-// Every item of the agenda at once, wherever it sits now (an item may have moved between meetings).
-const itemsByExternalIds = (tx: Tx) => preparedQuery(tx, 'moderngov:items-by-external-ids', () =>
-  tx.select().from(agendaItems)
-    .where(sql`${agendaItems.externalId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
-    .prepare());
+    .prepare();
+  // Every item of the agenda at once, wherever it sits now (an item may have moved between meetings).
+  const itemsByExternalIds = db.select().from(agendaItems)
+    .where(dialect.textIn(agendaItems.externalId, sql.placeholder('ids')))
+    .prepare();
 
-export function createModernGovApply(deps: ApplyDeps) {
-  function upsertCommittee(tx: Tx, actor: Actor, c: MgCommittee, counts: Counts): CommitteeRow | null {
-    const existing = tx.select().from(committees).where(eq(committees.externalId, c.id)).get();
+  function* upsertCommittee(actor: Actor, c: MgCommittee, counts: Counts): Program<CommitteeRow | null> {
+    const existing = yield* first(db.select().from(committees).where(eq(committees.externalId, c.id)));
     const name = cut(c.title, 200);
     if (!existing) {
       if (c.deleted || c.expired) return null;
       let slug = slugOf(name);
-      if (tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get()) slug = `${slug}-${slugOf(c.id)}`;
+      if (yield* first(db.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)))) slug = `${slug}-${slugOf(c.id)}`;
       counts.committees.created++;
-      return insertAudited(tx, actor, 'committee', committees, {
+      return yield* insertAudited(db, actor, 'committee', committees, {
         name, slug, kind: committeeKindOf(c.title), referencePrefix: defaultReferencePrefix(name), externalId: c.id,
       });
     }
     if (c.deleted) return null;
     if (existing.name === name) return existing;
     counts.committees.updated++;
-    return updateAudited(tx, actor, 'committee', committees, existing, { name });
+    return yield* updateAudited(db, actor, 'committee', committees, existing, { name });
   }
 
   /** The meeting itself: created, changed where Modern.gov differs, or left alone. */
-  function applyMeetingRow(tx: Tx, actor: Actor, committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts): MeetingRow {
+  function* applyMeetingRow(actor: Actor, committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts): Program<MeetingRow> {
     const startsAt = startsAtOfMg(detail?.date ?? summary.date, detail?.time ?? summary.time, committee.timezone);
     if (!startsAt) throw new Error(`meeting ${summary.id}: the date "${summary.date ?? ''}" and time "${summary.time ?? ''}" cannot be read`);
     const status = statusOfMg(detail?.status ?? summary.status, startsAt, deps.clock());
     const utc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
     // Matched by its Modern.gov id; else a meeting typed in (or imported from minutes) at the same
     // start and not linked to another, which becomes this one rather than a duplicate.
-    const existing = (meetingByExternalId(tx).get({ committeeId: committee.id, externalId: summary.id })
-      ?? unlinkedMeetingAt(tx).get({ committeeId: committee.id, utc: utc ?? '' })) as MeetingRow | undefined;
+    const existing = ((yield* first(meetingByExternalId, { committeeId: committee.id, externalId: summary.id }))
+      ?? (yield* first(unlinkedMeetingAt, { committeeId: committee.id, utc: utc ?? '' }))) as MeetingRow | undefined;
     const venue = detail?.location ? cut(detail.location, 300) : null;
     if (!existing) {
-      const meeting = deps.meetings.createIn(tx, actor, committee.id, { startsAt, status, venue, externalId: summary.id });
+      // not yet a program (meetings)
+      const meeting = deps.meetings.createIn(db, actor, committee.id, { startsAt, status, venue, externalId: summary.id });
       counts.meetings.created++;
       if (status === 'cancelled') counts.meetings.cancelled++;
       return meeting;
@@ -93,18 +93,19 @@ export function createModernGovApply(deps: ApplyDeps) {
     if (status !== existing.status) changes.status = status;
     if (detail && venue !== null && venue !== existing.venue) changes.venue = venue;
     if (Object.keys(changes).length === 0) return existing;
-    const meeting = deps.meetings.updateIn(tx, actor, existing, changes);
+    // not yet a program (meetings)
+    const meeting = deps.meetings.updateIn(db, actor, existing, changes);
     if (changes.status === 'cancelled') counts.meetings.cancelled++;
     else counts.meetings.updated++;
     return meeting;
   }
 
   /** The agenda's items, by Modern.gov id: our ids by theirs. */
-  function applyItems(tx: Tx, actor: Actor, meeting: MeetingRow, detail: MgMeeting, counts: Counts): Map<string, number> {
-    const rows = itemsByExternalIds(tx).all({ ids: JSON.stringify(detail.items.map((i) => i.id)) }) as (typeof agendaItems.$inferSelect)[];
+  function* applyItems(actor: Actor, meeting: MeetingRow, detail: MgMeeting, counts: Counts): Program<Map<string, number>> {
+    const rows = (yield* all(itemsByExternalIds, { ids: dialect.textList(detail.items.map((i) => i.id)) })) as (typeof agendaItems.$inferSelect)[];
     const byExternalId = new Map(rows.map((row) => [row.externalId, row]));
     const itemIds = new Map<string, number>();
-    detail.items.forEach((item, index) => {
+    for (const [index, item] of detail.items.entries()) {
       const values = {
         meetingId: meeting.id,
         number: item.number ? cut(item.number, 20) : null,
@@ -115,19 +116,19 @@ export function createModernGovApply(deps: ApplyDeps) {
         exemptParagraph: item.restricted ? item.exemptParagraph : null,
       };
       // An item listed twice in one agenda is read as it stands after its first write.
-      const row = itemIds.has(item.id) ? tx.select().from(agendaItems).where(eq(agendaItems.externalId, item.id)).get() : byExternalId.get(item.id);
+      const row = itemIds.has(item.id) ? yield* first(db.select().from(agendaItems).where(eq(agendaItems.externalId, item.id))) : byExternalId.get(item.id);
       if (!row) {
-        itemIds.set(item.id, insertAudited(tx, actor, 'item', agendaItems, { ...values, externalId: item.id }).id);
+        itemIds.set(item.id, (yield* insertAudited(db, actor, 'item', agendaItems, { ...values, externalId: item.id })).id);
         counts.items.created++;
-        return;
+        continue;
       }
       itemIds.set(item.id, row.id);
       const changes = Object.fromEntries(Object.entries(values).filter(([key, value]) => row[key as keyof typeof values] !== value));
       if (Object.keys(changes).length > 0) {
-        updateAudited(tx, actor, 'item', agendaItems, row, changes);
+        yield* updateAudited(db, actor, 'item', agendaItems, row, changes);
         counts.items.updated++;
       }
-    });
+    }
     return itemIds;
   }
 
@@ -135,14 +136,14 @@ export function createModernGovApply(deps: ApplyDeps) {
     upsertCommittee,
 
     /** One meeting, in the caller's transaction: the meeting, its items, and its minutes' draft. */
-    applyMeeting(tx: Tx, actor: Actor, committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts) {
-      const meeting = applyMeetingRow(tx, actor, committee, summary, detail, counts);
+    *applyMeeting(actor: Actor, committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts): Program<void> {
+      const meeting = yield* applyMeetingRow(actor, committee, summary, detail, counts);
       if (!detail) return;
-      const itemIds = applyItems(tx, actor, meeting, detail, counts);
+      const itemIds = yield* applyItems(actor, meeting, detail, counts);
       if (meeting.status !== 'held') return;
       const { withMinutes, hash } = minutesOf(detail);
-      if (withMinutes.length === 0 || !deps.drafts.syncedDraftWanted(tx, meeting.id, hash)) return;
-      const saved = deps.drafts.saveSyncedIn(tx, actor, {
+      if (withMinutes.length === 0 || !(yield* deps.drafts.syncedDraftWanted(meeting.id, hash))) return;
+      const saved = yield* deps.drafts.saveSyncedIn(actor, {
         committeeId: committee.id,
         meetingId: meeting.id,
         draft: draftOf(committee, meeting, detail, withMinutes),

@@ -1,21 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { all, first, tx, type Program } from '../../db/program.js';
 import { imports, people } from '../../db/tables.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee, stricter, type Reader, type Visibility } from '../../domain/visibility.js';
 import { ConflictError, InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { DraftAction, DueHint, MinutesDraft } from '../../import/index.js';
-import { insertAudited, mustFind, updateAudited } from '../shared/crud.js';
+import { mustFind } from '../shared/crud.js';
+import { insertAudited, updateAudited } from '../shared/audited.js';
 import type { Candidate, CandidateEdit, ListImportsQuery, StoredImport, UpdateImport } from './draft-schemas.js';
 import type { CommitResult, ImportRepository } from './repository.js';
 
 // Stored import drafts: a minutes draft kept for review (POST /v1/imports/minutes with save, or
 // the Modern.gov sync), edited candidate by candidate, then committed once — a second commit
 // answers what the first saved — or discarded. A draft is as visible as its strictest item.
+// Programs (db/program.ts): services.ts runs them; the Modern.gov sync `yield*`s the synced ones.
 
 export type ImportRow = typeof imports.$inferSelect;
 
@@ -42,7 +43,7 @@ export function draftVisibility(draft: Pick<MinutesDraft, 'items'>): Visibility 
   return draft.items.reduce<Visibility>((level, item) => stricter(level, item.visibility), 'public');
 }
 
-function present(row: ImportRow): StoredImport {
+export function present(row: ImportRow): StoredImport {
   const { actions, nextCandidate: _next, itemIds: _ids, ...rest } = row.draft as StoredDraft;
   const candidates: Candidate[] = actions.map((a) => ({
     id: a.id,
@@ -88,30 +89,33 @@ function dueHintOf(hint: CandidateEdit['dueHint'], field: string): DueHint | nul
 }
 
 export function createDraftRepository(db: Db, deps: { imports: ImportRepository }) {
-  const byId = (tx: Tx | Db, id: number) => tx.select().from(imports).where(eq(imports.id, id)).get();
+  // Asked for every meeting of every sync: prepared once.
+  const syncedDraftState = db.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
+    .where(and(eq(imports.meetingId, sql.placeholder('meetingId')), eq(imports.source, 'moderngov'))).prepare();
+
   /**
    * The draft, if the reader may see it: a hidden one, or one of another council's committee to a
    * key limited to a council, is the same 404 as a missing one.
    */
-  const visible = (tx: Tx | Db, reader: Reader, id: number): ImportRow => {
-    const row = byId(tx, id);
+  function* visible(reader: Reader, id: number): Program<ImportRow> {
+    const row = yield* first(db.select().from(imports).where(eq(imports.id, id)));
     return mustFind(row && isVisibleTo(reader, row.visibility) && seesCommittee(reader, row.committeeId) ? row : undefined, 'Import', id);
-  };
+  }
 
-  function edited(tx: Tx, stored: StoredDraft, edit: UpdateImport): StoredDraft {
+  function* edited(stored: StoredDraft, edit: UpdateImport): Program<StoredDraft> {
     const byCandidate = new Map(stored.actions.map((a) => [a.id, a]));
     const seen = new Set<string>();
     let next = stored.nextCandidate;
     const errors: FieldError[] = [];
     const actions: StoredAction[] = [];
-    edit.candidates.forEach((c, i) => {
+    for (const [i, c] of edit.candidates.entries()) {
       const at = `candidates/${i}`;
       try {
         if (c.itemIndex !== undefined && c.itemIndex >= stored.items.length) {
           throw invalidField(`${at}/itemIndex`, `the draft has ${stored.items.length} items (0–${stored.items.length - 1})`);
         }
         if (c.ownerId) {
-          const person = tx.select({ id: people.id }).from(people).where(eq(people.id, c.ownerId)).get();
+          const person = yield* first(db.select({ id: people.id }).from(people).where(eq(people.id, c.ownerId)));
           if (!person) throw invalidField(`${at}/ownerId`, `person ${c.ownerId} does not exist`);
         }
         const dueHint = c.dueHint === undefined ? undefined : dueHintOf(c.dueHint, `${at}/dueHint`);
@@ -132,7 +136,7 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
           // A candidate moved to another item no longer comes from its old item's resolution.
           const moved = c.itemIndex !== undefined && c.itemIndex !== before.itemIndex;
           actions.push({ ...before, ...changes, ...(moved ? { resolutionIndex: null } : {}) });
-          return;
+          continue;
         }
         if (c.itemIndex === undefined) throw invalidField(`${at}/itemIndex`, 'is required for a new candidate');
         if (c.kind === undefined) throw invalidField(`${at}/kind`, 'is required for a new candidate');
@@ -153,7 +157,7 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
         if (!(err instanceof InvalidFieldError)) throw err;
         errors.push(...err.errors);
       }
-    });
+    }
     if (errors.length > 0) throw new InvalidFieldError(errors);
     return { ...stored, actions, nextCandidate: next };
   }
@@ -163,21 +167,19 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
   };
 
   return {
-    present,
-
-    get(reader: Reader, id: number): StoredImport {
-      return present(visible(db, reader, id));
+    *get(reader: Reader, id: number): Program<StoredImport> {
+      return present(yield* visible(reader, id));
     },
 
-    find(reader: Reader, id: number): ImportRow {
-      return visible(db, reader, id);
+    find(reader: Reader, id: number): Program<ImportRow> {
+      return visible(reader, id);
     },
 
-    list(reader: Reader, query: ListImportsQuery): Page<StoredImport> {
+    *list(reader: Reader, query: ListImportsQuery): Program<Page<StoredImport>> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort, 'id');
       const page = keyset(sort, imports.id, imports.id, query.cursor);
-      const rows = db
+      const rows = yield* all(db
         .select()
         .from(imports)
         .where(
@@ -191,21 +193,20 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
           ),
         )
         .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
+        .limit(limit + 1));
       const result = toPage(rows, limit, sort, (r) => r.id);
       return { data: result.data.map(present), nextCursor: result.nextCursor };
     },
 
     /** Stores a minutes draft (POST /v1/imports/minutes with save) for review. */
-    saveMinutes(actor: Actor, draft: MinutesDraft, options: { committeeId: number; startsAt?: string }): StoredImport {
+    saveMinutes(actor: Actor, draft: MinutesDraft, options: { committeeId: number; startsAt?: string }): Program<StoredImport> {
       const visibility = draftVisibility(draft);
       if (!isVisibleTo(actor, visibility)) {
         throw invalidField('text', `these minutes hold ${visibility} business, which this API key cannot read: it cannot save them`);
       }
-      return transaction(db, (tx) => {
-        deps.imports.committeeExists(tx, actor, options.committeeId);
-        return present(insertAudited(tx, actor, 'import', imports, {
+      return tx(function* () {
+        yield* deps.imports.committeeExists(actor, options.committeeId);
+        return present(yield* insertAudited(db, actor, 'import', imports, {
           committeeId: options.committeeId,
           source: 'minutes',
           visibility,
@@ -215,54 +216,50 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
       });
     },
 
+    /** Whether the sync's minutes (by their hash) would create or change the meeting's draft. */
+    *syncedDraftWanted(meetingId: number, sourceHash: string): Program<boolean> {
+      const existing = yield* first(syncedDraftState, { meetingId });
+      return !existing || (existing.status === 'draft' && existing.sourceHash !== sourceHash);
+    },
+
     /**
      * The sync's draft of a held meeting's minutes, once per meeting: created, or — while still a
      * draft — replaced when the minutes changed. A committed or discarded one is left alone.
      */
-    /** Whether the sync's minutes (by their hash) would create or change the meeting's draft. */
-    syncedDraftWanted(tx: Tx, meetingId: number, sourceHash: string): boolean {
-      // Asked for every meeting of every sync: prepared once per connection.
-      const existing = preparedQuery(tx, 'imports:synced-draft-state', () =>
-        tx.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
-          .where(and(eq(imports.meetingId, sql.placeholder('meetingId')), eq(imports.source, 'moderngov'))).prepare(),
-      ).get({ meetingId });
-      return !existing || (existing.status === 'draft' && existing.sourceHash !== sourceHash);
-    },
-
-    saveSyncedIn(tx: Tx, actor: Actor, input: { committeeId: number; meetingId: number; draft: MinutesDraft; itemIds: (number | null)[]; sourceHash: string }): 'created' | 'updated' | null {
-      const existing = tx.select().from(imports).where(and(eq(imports.meetingId, input.meetingId), eq(imports.source, 'moderngov'))).get();
+    *saveSyncedIn(actor: Actor, input: { committeeId: number; meetingId: number; draft: MinutesDraft; itemIds: (number | null)[]; sourceHash: string }): Program<'created' | 'updated' | null> {
+      const existing = yield* first(db.select().from(imports).where(and(eq(imports.meetingId, input.meetingId), eq(imports.source, 'moderngov'))));
       const values = {
         visibility: draftVisibility(input.draft),
         draft: storedDraftOf(input.draft, input.itemIds),
         sourceHash: input.sourceHash,
       };
       if (!existing) {
-        insertAudited(tx, actor, 'import', imports, { committeeId: input.committeeId, meetingId: input.meetingId, source: 'moderngov', ...values });
+        yield* insertAudited(db, actor, 'import', imports, { committeeId: input.committeeId, meetingId: input.meetingId, source: 'moderngov', ...values });
         return 'created';
       }
       if (existing.status !== 'draft' || existing.sourceHash === input.sourceHash) return null;
-      updateAudited(tx, actor, 'import', imports, existing, values);
+      yield* updateAudited(db, actor, 'import', imports, existing, values);
       return 'updated';
     },
 
-    update(actor: Actor, id: number, input: UpdateImport, check: (row: ImportRow) => void): ImportRow {
-      return transaction(db, (tx) => {
-        const before = visible(tx, actor, id);
+    update(actor: Actor, id: number, input: UpdateImport, check: (row: ImportRow) => void): Program<ImportRow> {
+      return tx(function* () {
+        const before = yield* visible(actor, id);
         check(before);
         mustBeDraft(before, 'edited');
-        const draft = edited(tx, before.draft as StoredDraft, input);
-        return updateAudited(tx, actor, 'import', imports, before, { draft });
+        const draft = yield* edited(before.draft as StoredDraft, input);
+        return yield* updateAudited(db, actor, 'import', imports, before, { draft });
       });
     },
 
     /** Discards a draft (DELETE); discarding one already discarded changes nothing. */
-    discard(actor: Actor, id: number, check: (row: ImportRow) => void): void {
-      transaction(db, (tx) => {
-        const before = visible(tx, actor, id);
+    discard(actor: Actor, id: number, check: (row: ImportRow) => void): Program<void> {
+      return tx(function* () {
+        const before = yield* visible(actor, id);
         check(before);
         if (before.status === 'discarded') return;
         mustBeDraft(before, 'discarded');
-        updateAudited(tx, actor, 'import', imports, before, { status: 'discarded' });
+        yield* updateAudited(db, actor, 'import', imports, before, { status: 'discarded' });
       });
     },
 
@@ -270,18 +267,18 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
      * Saves the draft's meeting, items and follow-ups in one transaction with the draft's new
      * status. Committing again answers what the first commit saved and saves nothing.
      */
-    commit(actor: Actor, id: number, check: (row: ImportRow) => void): { row: ImportRow; first: boolean } {
-      return transaction(db, (tx) => {
-        const before = visible(tx, actor, id);
+    commit(actor: Actor, id: number, check: (row: ImportRow) => void): Program<{ row: ImportRow; first: boolean }> {
+      return tx(function* () {
+        const before = yield* visible(actor, id);
         check(before);
         if (before.status === 'committed') return { row: before, first: false };
         mustBeDraft(before, 'committed');
         const stored = before.draft as StoredDraft;
         const { nextCandidate: _n, itemIds, ...draft } = stored;
         const result = before.source === 'moderngov' && before.meetingId !== null && itemIds
-          ? deps.imports.commitToItemsIn(tx, actor, draft, before.meetingId, itemIds)
-          : deps.imports.commitIn(tx, actor, draft, { committeeId: before.committeeId, ...(before.startsAt ? { startsAt: before.startsAt } : {}) });
-        const after = updateAudited(tx, actor, 'import', imports, before, {
+          ? yield* deps.imports.commitToItemsIn(actor, draft, before.meetingId, itemIds)
+          : yield* deps.imports.commitIn(actor, draft, { committeeId: before.committeeId, ...(before.startsAt ? { startsAt: before.startsAt } : {}) });
+        const after = yield* updateAudited(db, actor, 'import', imports, before, {
           status: 'committed', result, meetingId: before.meetingId ?? result.meetingId,
         });
         return { row: after, first: true };

@@ -1,8 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { runSqlite } from '../../db/sqlite/run.js';
+import { all, first, run, tx, type Program } from '../../db/program.js';
 import { agendaItems, attendance, committees, declarations, meetings, people, resolutions } from '../../db/tables.js';
 import { rowsVisibleTo } from '../../db/visibility.js';
 import { seesCommittee, type Reader } from '../../domain/visibility.js';
@@ -11,16 +10,17 @@ import { REFERENCE_MAX } from '../../domain/reference.js';
 import { NothingToImportError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DraftAction, MinutesDraft } from '../../import/index.js';
-import { recordAudit } from '../audit/repository.js';
 import type { ActionRepository } from '../actions/repository.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { insertAudited, mustFind } from '../shared/crud.js';
+import { mustFind } from '../shared/crud.js';
+import { insertAudited, recordAudit } from '../shared/audited.js';
 import { referenceIsFree } from '../actions/reference.js';
 import { attendeeNamed, checkItemsMayBeFiled, cut, itemTitle, paragraphOf, startsAtOf, usableHint } from './draft-values.js';
 
 // Saving a reviewed draft: the meeting, attendance, items, resolutions, declarations and
 // actions in ONE transaction, each write audited. Importing the same minutes again finds the
-// meeting already holding items and saves nothing new.
+// meeting already holding items and saves nothing new. Programs (db/program.ts): services.ts
+// runs them on the engine; drafts.ts `yield*`s commitIn and commitToItemsIn in its own commit.
 
 export interface CommitOptions {
   committeeId: number;
@@ -36,10 +36,10 @@ export interface CommitResult {
 }
 
 export function createImportRepository(db: Db, deps: { meetings: MeetingRepository; actions: ActionRepository }) {
-  function personFor(tx: Tx, actor: Actor, name: string, kind: typeof people.$inferInsert['kind'] = 'councillor', organisation?: string) {
+  function* personFor(actor: Actor, name: string, kind: typeof people.$inferInsert['kind'] = 'councillor', organisation?: string): Program<typeof people.$inferSelect> {
     const clean = cut(name.trim(), 200);
-    const found = tx.select().from(people).where(sql`lower(${people.name}) = lower(${clean})`).get();
-    return found ?? insertAudited(tx, actor, 'person', people, { name: clean, kind, organisation: organisation ?? null });
+    const found = yield* first(db.select().from(people).where(sql`lower(${people.name}) = lower(${clean})`));
+    return found ?? (yield* insertAudited(db, actor, 'person', people, { name: clean, kind, organisation: organisation ?? null }));
   }
 
   function actionInput(action: DraftAction & { ownerId?: number | null }, meetingId: number, itemIds: number[], resolutionIds: (number | null)[]) {
@@ -66,7 +66,7 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
    * uses (a second import of the same minutes under another date, two actions citing one) is
    * left for a generated one, with a warning, rather than refusing the whole import.
    */
-  function draftReference(tx: Tx, committeeId: number, action: DraftAction, warnings: string[]): string | undefined {
+  function* draftReference(committeeId: number, action: DraftAction, warnings: string[]): Program<string | undefined> {
     const reference = action.reference?.replace(/\s+/g, ' ').trim();
     if (!reference) return undefined;
     const name = `"${cut(action.title || action.sourceSentence, 60)}"`;
@@ -74,175 +74,185 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
       warnings.push(`The reference of ${name} is longer than ${REFERENCE_MAX} characters: it was given a new reference instead`);
       return undefined;
     }
-    if (!runSqlite(db, referenceIsFree(db, committeeId, reference))) {
+    if (!(yield* referenceIsFree(db, committeeId, reference))) {
       warnings.push(`The reference "${reference}" of ${name} is already used in this committee: it was given a new reference instead`);
       return undefined;
     }
     return reference;
   }
 
-  return {
-    /** 404 unless the committee exists and the reader sees it (another council's answers as a missing one). */
-    committeeExists(tx: Tx, reader: Reader, committeeId: number): void {
-      const found = tx.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)).get();
-      mustFind(found && seesCommittee(reader, found.id) ? found : undefined, 'Committee', committeeId);
-    },
+  /** 404 unless the committee exists and the reader sees it (another council's answers as a missing one). */
+  function* committeeExists(reader: Reader, committeeId: number): Program<void> {
+    const found = yield* first(db.select({ id: committees.id }).from(committees).where(eq(committees.id, committeeId)));
+    mustFind(found && seesCommittee(reader, found.id) ? found : undefined, 'Committee', committeeId);
+  }
 
-    commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
-      return transaction(db, (tx) => this.commitIn(tx, actor, draft, options));
-    },
+  /** As commit(), inside a caller's transaction (a stored draft's commit). */
+  function* commitIn(actor: Actor, draft: MinutesDraft, options: CommitOptions): Program<CommitResult> {
+    const found = yield* first(db.select().from(committees).where(eq(committees.id, options.committeeId)));
+    // Another council's committee, to a key limited to a council, answers as a missing one.
+    const committee = mustFind(found && seesCommittee(actor, found.id) ? found : undefined, 'Committee', options.committeeId);
+    if (draft.items.length === 0) {
+      throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
+    }
+    checkItemsMayBeFiled(actor, draft);
+    const startsAt = startsAtOf(draft, options, committee.timezone);
+    const warnings: string[] = [];
+    const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
 
-    /** As commit(), inside a caller's transaction (a stored draft's commit). */
-    commitIn(tx: Tx, actor: Actor, draft: MinutesDraft, options: CommitOptions): CommitResult {
-      {
-        const found = tx.select().from(committees).where(eq(committees.id, options.committeeId)).get();
-        // Another council's committee, to a key limited to a council, answers as a missing one.
-        const committee = mustFind(found && seesCommittee(actor, found.id) ? found : undefined, 'Committee', options.committeeId);
-        if (draft.items.length === 0) {
-          throw new NothingToImportError('No agenda items could be read from the minutes: nothing was saved');
-        }
-        checkItemsMayBeFiled(actor, draft);
-        const startsAt = startsAtOf(draft, options, committee.timezone);
-        const warnings: string[] = [];
-        const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
+    const already = (meetingId: number, why = 'These minutes were already imported'): CommitResult => ({
+      created: false, meetingId, counts, warnings: [`${why}: nothing was saved`],
+    });
+    const titles = draft.items.map(itemTitle);
+    // Only items the caller may read are compared or counted: whether minutes were "already
+    // imported" must not tell a caller anything about business hidden from it.
+    const visible = rowsVisibleTo(agendaItems.visibility, actor);
+    // The same minutes imported before with another start time (startsAt given once, read
+    // from the text the other time): a meeting that day holding exactly these items.
+    const sameDay = yield* all(db
+      .select({ id: meetings.id })
+      .from(meetings)
+      .where(and(eq(meetings.committeeId, committee.id), eq(meetings.localDate, localDateOf(startsAt, committee.timezone)))));
+    for (const { id } of sameDay) {
+      const held = yield* all(db.select({ title: agendaItems.title }).from(agendaItems).where(and(eq(agendaItems.meetingId, id), visible)).orderBy(asc(agendaItems.position), asc(agendaItems.id)));
+      if (held.length === titles.length && held.every((row, i) => row.title === titles[i])) return already(id);
+    }
 
-        const already = (meetingId: number, why = 'These minutes were already imported'): CommitResult => ({
-          created: false, meetingId, counts, warnings: [`${why}: nothing was saved`],
-        });
-        const titles = draft.items.map(itemTitle);
-        // Only items the caller may read are compared or counted: whether minutes were "already
-        // imported" must not tell a caller anything about business hidden from it.
-        const visible = rowsVisibleTo(agendaItems.visibility, actor);
-        // The same minutes imported before with another start time (startsAt given once, read
-        // from the text the other time): a meeting that day holding exactly these items.
-        const sameDay = tx
-          .select({ id: meetings.id })
-          .from(meetings)
-          .where(and(eq(meetings.committeeId, committee.id), eq(meetings.localDate, localDateOf(startsAt, committee.timezone))))
-          .all();
-        for (const { id } of sameDay) {
-          const held = tx.select({ title: agendaItems.title }).from(agendaItems).where(and(eq(agendaItems.meetingId, id), visible)).orderBy(asc(agendaItems.position), asc(agendaItems.id)).all();
-          if (held.length === titles.length && held.every((row, i) => row.title === titles[i])) return already(id);
-        }
-
-        const startsAtUtc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
-        let meeting = tx
-          .select()
-          .from(meetings)
-          .where(and(eq(meetings.committeeId, committee.id), eq(meetings.startsAtUtc, startsAtUtc ?? '')))
-          .get();
-        if (meeting) {
-          const hasItems = tx.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meeting.id), visible)).get();
-          // Another set of minutes for the same meeting: refused rather than merged.
-          if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
-          if (meeting.status !== 'held') {
-            const venue = meeting.venue ?? (draft.meeting.venue ? cut(draft.meeting.venue, 300) : null);
-            meeting = deps.meetings.updateIn(tx, actor, meeting, { status: 'held', venue });
-          }
-        } else {
-          meeting = deps.meetings.createIn(tx, actor, committee.id, {
-            startsAt,
-            venue: draft.meeting.venue ? cut(draft.meeting.venue, 300) : null,
-            status: 'held',
-          });
-        }
-        const meetingId = meeting.id;
-
-        const seen = new Set<number>();
-        for (const entry of draft.attendance) {
-          const person = personFor(tx, actor, entry.name, entry.kind, entry.represents);
-          if (seen.has(person.id)) continue;
-          seen.add(person.id);
-          tx.insert(attendance).values({ meetingId, personId: person.id, status: entry.status }).onConflictDoNothing().run();
-          counts.attendance++;
-        }
-        if (seen.size > 0) recordAudit(tx, actor, 'attendance', meetingId, 'update', [], draft.attendance);
-
-        const itemIds = draft.items.map((item) => {
-          const exempt = item.visibility !== 'public';
-          const values = {
-            meetingId,
-            number: item.number ? cut(item.number, 20) : null,
-            title: itemTitle(item),
-            minutes: cut(item.minutes, 100_000),
-            position: item.position,
-            visibility: item.visibility,
-            exemptParagraph: exempt ? paragraphOf(item) : null,
-          };
-          const row = insertAudited(tx, actor, 'item', agendaItems, values);
-          counts.items++;
-          return row.id;
-        });
-
-        const resolutionIds = draft.resolutions.map((r) => {
-          const itemId = itemIds[r.itemIndex];
-          if (itemId === undefined) {
-            warnings.push(`Resolution "${cut(r.text, 60)}" belongs to no item of these minutes: not saved`);
-            return null;
-          }
-          counts.resolutions++;
-          return insertAudited(tx, actor, 'resolution', resolutions, {
-            itemId,
-            number: r.number ? cut(r.number, 20) : null,
-            text: cut(r.text, 20_000),
-            kind: r.kind,
-          }).id;
-        });
-
-        for (const d of draft.declarations) {
-          const itemId = d.itemIndex === null ? undefined : itemIds[d.itemIndex];
-          if (itemId === undefined) {
-            warnings.push(`Declaration by ${d.personName} names no item of these minutes: not saved`);
-            continue;
-          }
-          const person = personFor(tx, actor, attendeeNamed(draft, d.personName) ?? d.personName);
-          insertAudited(tx, actor, 'declaration', declarations, { itemId, personId: person.id, kind: d.kind, detail: cut(d.detail, 2000) });
-          counts.declarations++;
-        }
-
-        for (const action of draft.actions) {
-          if (action.dueHint && !usableHint(action.dueHint)) {
-            warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
-          }
-          const reference = draftReference(tx, committee.id, action, warnings);
-          runSqlite(db, deps.actions.createIn(actor, { ...actionInput(action, meetingId, itemIds, resolutionIds), ...(reference ? { reference } : {}) }));
-          counts.actions++;
-        }
-        return { created: true, meetingId, counts, warnings };
+    const startsAtUtc = DateTime.fromISO(startsAt, { setZone: true }).toUTC().toISO();
+    let meeting = yield* first(db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.committeeId, committee.id), eq(meetings.startsAtUtc, startsAtUtc ?? ''))));
+    if (meeting) {
+      const hasItems = yield* first(db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.meetingId, meeting.id), visible)));
+      // Another set of minutes for the same meeting: refused rather than merged.
+      if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
+      if (meeting.status !== 'held') {
+        const venue = meeting.venue ?? (draft.meeting.venue ? cut(draft.meeting.venue, 300) : null);
+        // not yet a program (meetings)
+        meeting = deps.meetings.updateIn(db, actor, meeting, { status: 'held', venue });
       }
-    },
-
-    /**
-     * The follow-ups of a synced meeting's minutes (a Modern.gov draft): its items are already
-     * ours (`itemIds`, one per draft item), so only the resolutions and actions are written.
-     */
-    commitToItemsIn(tx: Tx, actor: Actor, draft: MinutesDraft, meetingId: number, itemIds: (number | null)[]): CommitResult {
-      const meeting = mustFind(tx.select().from(meetings).where(eq(meetings.id, meetingId)).get(), 'Meeting', meetingId);
-      const warnings: string[] = [];
-      const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
-      const ids = itemIds.map((id) => id ?? -1);
-      const resolutionIds = draft.resolutions.map((r) => {
-        const itemId = itemIds[r.itemIndex];
-        if (itemId == null) return null;
-        counts.resolutions++;
-        return insertAudited(tx, actor, 'resolution', resolutions, {
-          itemId, number: r.number ? cut(r.number, 20) : null, text: cut(r.text, 20_000), kind: r.kind,
-        }).id;
+    } else {
+      // not yet a program (meetings)
+      meeting = deps.meetings.createIn(db, actor, committee.id, {
+        startsAt,
+        venue: draft.meeting.venue ? cut(draft.meeting.venue, 300) : null,
+        status: 'held',
       });
-      for (const action of draft.actions) {
-        if (itemIds[action.itemIndex] == null) {
-          warnings.push(`"${cut(action.title || action.sourceSentence, 60)}" belongs to no item of the meeting: not saved`);
-          continue;
-        }
-        if (action.dueHint && !usableHint(action.dueHint)) {
-          warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
-        }
-        const reference = draftReference(tx, meeting.committeeId, action, warnings);
-        runSqlite(db, deps.actions.createIn(actor, { ...actionInput(action, meetingId, ids, resolutionIds), ...(reference ? { reference } : {}) }));
-        counts.actions++;
+    }
+    const meetingId = meeting.id;
+
+    const seen = new Set<number>();
+    for (const entry of draft.attendance) {
+      const person = yield* personFor(actor, entry.name, entry.kind, entry.represents);
+      if (seen.has(person.id)) continue;
+      seen.add(person.id);
+      yield* run(db.insert(attendance).values({ meetingId, personId: person.id, status: entry.status }).onConflictDoNothing());
+      counts.attendance++;
+    }
+    if (seen.size > 0) yield* recordAudit(db, actor, 'attendance', meetingId, 'update', [], draft.attendance);
+
+    const itemIds: number[] = [];
+    for (const item of draft.items) {
+      const exempt = item.visibility !== 'public';
+      const values = {
+        meetingId,
+        number: item.number ? cut(item.number, 20) : null,
+        title: itemTitle(item),
+        minutes: cut(item.minutes, 100_000),
+        position: item.position,
+        visibility: item.visibility,
+        exemptParagraph: exempt ? paragraphOf(item) : null,
+      };
+      const row = yield* insertAudited(db, actor, 'item', agendaItems, values);
+      counts.items++;
+      itemIds.push(row.id);
+    }
+
+    const resolutionIds: (number | null)[] = [];
+    for (const r of draft.resolutions) {
+      const itemId = itemIds[r.itemIndex];
+      if (itemId === undefined) {
+        warnings.push(`Resolution "${cut(r.text, 60)}" belongs to no item of these minutes: not saved`);
+        resolutionIds.push(null);
+        continue;
       }
-      return { created: true, meetingId, counts, warnings };
+      counts.resolutions++;
+      resolutionIds.push((yield* insertAudited(db, actor, 'resolution', resolutions, {
+        itemId,
+        number: r.number ? cut(r.number, 20) : null,
+        text: cut(r.text, 20_000),
+        kind: r.kind,
+      })).id);
+    }
+
+    for (const d of draft.declarations) {
+      const itemId = d.itemIndex === null ? undefined : itemIds[d.itemIndex];
+      if (itemId === undefined) {
+        warnings.push(`Declaration by ${d.personName} names no item of these minutes: not saved`);
+        continue;
+      }
+      const person = yield* personFor(actor, attendeeNamed(draft, d.personName) ?? d.personName);
+      yield* insertAudited(db, actor, 'declaration', declarations, { itemId, personId: person.id, kind: d.kind, detail: cut(d.detail, 2000) });
+      counts.declarations++;
+    }
+
+    for (const action of draft.actions) {
+      if (action.dueHint && !usableHint(action.dueHint)) {
+        warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
+      }
+      const reference = yield* draftReference(committee.id, action, warnings);
+      yield* deps.actions.createIn(actor, { ...actionInput(action, meetingId, itemIds, resolutionIds), ...(reference ? { reference } : {}) });
+      counts.actions++;
+    }
+    return { created: true, meetingId, counts, warnings };
+  }
+
+  /**
+   * The follow-ups of a synced meeting's minutes (a Modern.gov draft): its items are already
+   * ours (`itemIds`, one per draft item), so only the resolutions and actions are written.
+   */
+  function* commitToItemsIn(actor: Actor, draft: MinutesDraft, meetingId: number, itemIds: (number | null)[]): Program<CommitResult> {
+    const meeting = mustFind(yield* first(db.select().from(meetings).where(eq(meetings.id, meetingId))), 'Meeting', meetingId);
+    const warnings: string[] = [];
+    const counts = { items: 0, resolutions: 0, declarations: 0, actions: 0, attendance: 0 };
+    const ids = itemIds.map((id) => id ?? -1);
+    const resolutionIds: (number | null)[] = [];
+    for (const r of draft.resolutions) {
+      const itemId = itemIds[r.itemIndex];
+      if (itemId == null) {
+        resolutionIds.push(null);
+        continue;
+      }
+      counts.resolutions++;
+      resolutionIds.push((yield* insertAudited(db, actor, 'resolution', resolutions, {
+        itemId, number: r.number ? cut(r.number, 20) : null, text: cut(r.text, 20_000), kind: r.kind,
+      })).id);
+    }
+    for (const action of draft.actions) {
+      if (itemIds[action.itemIndex] == null) {
+        warnings.push(`"${cut(action.title || action.sourceSentence, 60)}" belongs to no item of the meeting: not saved`);
+        continue;
+      }
+      if (action.dueHint && !usableHint(action.dueHint)) {
+        warnings.push(`The due hint of "${cut(action.title || action.sourceSentence, 60)}" is not a usable date: it is due at the next meeting instead`);
+      }
+      const reference = yield* draftReference(meeting.committeeId, action, warnings);
+      yield* deps.actions.createIn(actor, { ...actionInput(action, meetingId, ids, resolutionIds), ...(reference ? { reference } : {}) });
+      counts.actions++;
+    }
+    return { created: true, meetingId, counts, warnings };
+  }
+
+  return {
+    committeeExists,
+
+    commit(actor: Actor, draft: MinutesDraft, options: CommitOptions): Program<CommitResult> {
+      return tx(() => commitIn(actor, draft, options));
     },
+
+    commitIn,
+    commitToItemsIn,
   };
 }
 

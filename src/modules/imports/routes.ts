@@ -153,7 +153,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       if (!options.committeeId) throw invalidField('committeeId', 'is required to save a draft', where('committeeId'));
       let stored;
       try {
-        stored = app.services.drafts.saveMinutes(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
+        stored = await app.services.drafts.saveMinutes(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
       } catch (err) {
         throw err instanceof InvalidFieldError ? err.relocated(place) : err;
       }
@@ -164,7 +164,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
     if (!options.committeeId) throw invalidField('committeeId', 'is required to commit a draft', where('committeeId'));
     let committed;
     try {
-      committed = app.services.imports.commit(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
+      committed = await app.services.imports.commit(actorOf(request), draft, { committeeId: options.committeeId, startsAt: options.startsAt });
     } catch (err) {
       throw err instanceof InvalidFieldError ? err.relocated(place) : err;
     }
@@ -181,7 +181,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       querystring: ListImportsQuery,
       response: { 200: ListOf(StoredImportSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, stored.list(actorOf(request), request.query)));
+  }, async (request, reply) => sendPage(request, reply, await stored.list(actorOf(request), request.query)));
 
   app.get('/imports/:id', {
     config: { scope: 'read' },
@@ -191,7 +191,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       response: { 200: StoredImportSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const row = stored.find(actorOf(request), request.params.id);
+    const row = await stored.find(actorOf(request), request.params.id);
     setEtag(reply, row);
     return stored.present(row);
   });
@@ -205,7 +205,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       response: { 200: StoredImportSchema, ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    const after = stored.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
+    const after = await stored.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
     setEtag(reply, after);
     return stored.present(after);
   });
@@ -218,7 +218,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    stored.discard(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await stored.discard(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -234,7 +234,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       response: { 200: StoredImportSchema, ...problemResponses(404, 409, 412, 422) },
     },
   }, async (request, reply) => {
-    const { row } = stored.commit(actorOf(request), request.params.id, (r) => checkIfMatch(request, r));
+    const { row } = await stored.commit(actorOf(request), request.params.id, (r) => checkIfMatch(request, r));
     setEtag(reply, row);
     return stored.present(row);
   });

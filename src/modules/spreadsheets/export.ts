@@ -3,9 +3,8 @@ import type { Readable } from 'node:stream';
 import { pieceStream } from '../../db/piece-stream.js';
 import { openDatabase, type Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort } from '../../db/keyset.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { runSqlite } from '../../db/sqlite/run.js';
-import { actionUpdates, agendaItems, committees, meetings, people } from '../../db/tables.js';
+import { all, type Program, type ProgramRunner } from '../../db/program.js';
+import { actionUpdates, agendaItems, committees, dialect, meetings, people } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { listActionsStatements } from '../actions/list-query.js';
@@ -27,6 +26,12 @@ import { csvRecord, UTF8_BOM, type Cell } from './csv-writer.js';
 // transaction, as the whole overdue report does (jobs/report-stream.ts): one snapshot for every
 // batch, and only committed data. A search (`q`) reads on the search index's connection, and an
 // in-memory database (tests) on its one connection.
+//
+// Each batch is a program (db/program.ts) run on the engine, its queries built from the
+// connection read on; the stream asks for the next only once the last has left. On PostgreSQL the
+// batches read on the pool for now, each seeing what is committed when it runs (the keyset still
+// gives every action once); one snapshot for the whole export is to be a REPEATABLE READ READ ONLY
+// transaction on a client of its own, as for the report (docs/postgres-plan.md §3.5.6).
 
 /** Actions read per batch: a few hundred kilobytes of CSV. */
 const BATCH = 500;
@@ -34,6 +39,8 @@ const BATCH = 500;
 export const EXPORT_MAX_MS = 5 * 60_000;
 
 interface Deps {
+  /** What runs each batch's program, and which engine it is. */
+  engine: ProgramRunner & { kind: 'sqlite' | 'postgres' };
   days: ActionDays;
   search: SearchConnection;
 }
@@ -44,38 +51,43 @@ export interface ExportRequest {
   bom: boolean;
 }
 
-const idsParam = () => sql`(SELECT value FROM json_each(${sql.placeholder('ids')}))`;
-
-/** What a row names by id, read once per export for each id (committees, meetings, people) or per batch. */
+/** What a row names by id, read once per export for each id (committees, meetings, people) or per batch: prepared once per connection. */
+const lookupsOf = new WeakMap<Db, ReturnType<typeof buildLookups>>();
 function lookups(db: Db) {
-  const named = <T>(key: string, build: () => { values(p: { ids: string }): unknown[][] }) => (ids: number[]) =>
-    ids.length === 0 ? [] : (preparedQuery(db, key, build).values({ ids: JSON.stringify(ids) }) as T[]);
+  let found = lookupsOf.get(db);
+  if (!found) lookupsOf.set(db, (found = buildLookups(db)));
+  return found;
+}
+
+function buildLookups(db: Db) {
+  const ids = sql.placeholder('ids');
+  /** Each id's value, as [id, value] pairs. */
+  const named = <V>(query: object) => function* (list: number[]): Program<[number, V][]> {
+    if (list.length === 0) return [];
+    const rows = (yield* all(query, { ids: dialect.idList(list) })) as { id: number; value: V }[];
+    return rows.map((r) => [r.id, r.value]);
+  };
   return {
-    committees: named<[number, string]>('spreadsheets:committee-names', () =>
-      db.select({ id: committees.id, name: committees.name }).from(committees).where(sql`${committees.id} IN ${idsParam()}`).prepare()),
-    meetingDates: named<[number, string]>('spreadsheets:meeting-dates', () =>
-      db.select({ id: meetings.id, localDate: meetings.localDate }).from(meetings).where(sql`${meetings.id} IN ${idsParam()}`).prepare()),
-    itemNumbers: named<[number, string | null]>('spreadsheets:item-numbers', () =>
-      db.select({ id: agendaItems.id, number: agendaItems.number }).from(agendaItems).where(sql`${agendaItems.id} IN ${idsParam()}`).prepare()),
-    personNames: named<[number, string]>('spreadsheets:person-names', () =>
-      db.select({ id: people.id, name: people.name }).from(people).where(sql`${people.id} IN ${idsParam()}`).prepare()),
+    committees: named<string>(db.select({ id: committees.id, value: committees.name }).from(committees).where(dialect.idIn(committees.id, ids)).prepare()),
+    meetingDates: named<string>(db.select({ id: meetings.id, value: meetings.localDate }).from(meetings).where(dialect.idIn(meetings.id, ids)).prepare()),
+    itemNumbers: named<string | null>(db.select({ id: agendaItems.id, value: agendaItems.number }).from(agendaItems).where(dialect.idIn(agendaItems.id, ids)).prepare()),
+    personNames: named<string>(db.select({ id: people.id, value: people.name }).from(people).where(dialect.idIn(people.id, ids)).prepare()),
     // The newest progress update of each action: one range of the (action_id, id) index each.
-    latestUpdates: named<[number, string]>('spreadsheets:latest-updates', () =>
-      db
-        .select({ actionId: actionUpdates.actionId, text: actionUpdates.text })
-        .from(actionUpdates)
-        .where(sql`${actionUpdates.id} IN (SELECT max(${actionUpdates.id}) FROM ${actionUpdates} WHERE ${actionUpdates.actionId} IN ${idsParam()} GROUP BY ${actionUpdates.actionId})`)
-        .prepare()),
+    latestUpdates: named<string>(db
+      .select({ id: actionUpdates.actionId, value: actionUpdates.text })
+      .from(actionUpdates)
+      .where(sql`${actionUpdates.id} IN (SELECT max(${actionUpdates.id}) FROM ${actionUpdates} WHERE ${dialect.idIn(actionUpdates.actionId, ids)} GROUP BY ${actionUpdates.actionId})`)
+      .prepare()),
   };
 }
 
 /** Remembers names across batches: a committee's meetings and people recur on every page. */
-function cached<V>(load: (ids: number[]) => [number, V][]) {
+function cached<V>(load: (ids: number[]) => Program<[number, V][]>) {
   const known = new Map<number, V>();
   return {
-    fill(ids: Iterable<number | null>) {
+    *fill(ids: Iterable<number | null>): Program<void> {
       const missing = [...new Set([...ids].filter((id): id is number => id !== null && !known.has(id)))];
-      for (const [id, value] of load(missing)) known.set(id, value);
+      for (const [id, value] of yield* load(missing)) known.set(id, value);
     },
     get: (id: number | null): V | undefined => (id === null ? undefined : known.get(id)),
   };
@@ -84,11 +96,11 @@ function cached<V>(load: (ids: number[]) => [number, V][]) {
 /** The CSV record of one action, in EXPORT_COLUMNS order. */
 type Renderer = (row: ActionRow, day: string) => Cell[];
 
-export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
+export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) {
   /** The connection to read on, and what to do when done with it. */
   async function connectionFor(query: ListActionsQuery): Promise<{ on: Db; done: () => void }> {
     if (query.q) return { on: await search.ready(), done: () => {} };
-    if (db.$client.memory) return { on: db, done: () => {} };
+    if (engine.kind !== 'sqlite' || db.$client.memory) return { on: db, done: () => {} };
     const snapshot = openDatabase({ path: db.$client.name, readonly: true, migrate: false });
     try {
       snapshot.$client.exec('BEGIN');
@@ -158,9 +170,9 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
       const LATEST = EXPORT_COLUMNS.indexOf('latest_update');
 
       /** The next batch as CSV, or null after the last. */
-      function nextBatch(): string | null {
+      function* nextBatch(): Program<string | null> {
         if (finished) return null;
-        const rows = runSqlite(on, statements.rows(actor, batchQuery, sort, asOf, BATCH));
+        const rows = yield* statements.rows(actor, batchQuery, sort, asOf, BATCH);
         if (rows.length === 0) {
           finish();
           return null;
@@ -168,11 +180,11 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
         const last = rows[rows.length - 1]!;
         const lastValue = sort.field === 'dueDate' ? (last.dueDate ?? '') : (last[sort.field as keyof ActionRow] as string | number);
         batchQuery = { ...batchQuery, cursor: encodeCursor(sort, lastValue, last.id) };
-        committeeNames.fill(rows.map((r) => r.committeeId));
-        meetingDates.fill(rows.flatMap((r) => [r.meetingId, r.dueMeetingId]));
-        personNames.fill(rows.map((r) => r.ownerId));
-        const items = new Map(names.itemNumbers(rows.flatMap((r) => (r.itemId === null ? [] : [r.itemId]))));
-        const updates = new Map(names.latestUpdates(rows.map((r) => r.id)));
+        yield* committeeNames.fill(rows.map((r) => r.committeeId));
+        yield* meetingDates.fill(rows.flatMap((r) => [r.meetingId, r.dueMeetingId]));
+        yield* personNames.fill(rows.map((r) => r.ownerId));
+        const items = new Map(yield* names.itemNumbers(rows.flatMap((r) => (r.itemId === null ? [] : [r.itemId]))));
+        const updates = new Map(yield* names.latestUpdates(rows.map((r) => r.id)));
         let text = '';
         for (const row of rows) {
           const cells = render(row, dayFor(asOf, row.committeeId));
@@ -186,15 +198,15 @@ export function createSpreadsheetExport(db: Db, { days, search }: Deps) {
 
       let pending: string | null;
       try {
-        pending = (bom ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS) + (nextBatch() ?? '');
+        pending = (bom ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS) + ((await engine.run(nextBatch())) ?? '');
       } catch (err) {
         finish();
         throw err;
       }
       // The header and first batch were made above (a bad query fails as the request's error);
       // then a batch a piece.
-      const next = (): string | null => {
-        if (pending === null) return nextBatch();
+      const next = (): string | null | Promise<string | null> => {
+        if (pending === null) return engine.run(nextBatch());
         const first = pending;
         pending = null;
         return first;

@@ -1,3 +1,4 @@
+import type { Program } from '../../db/program.js';
 import type { ActionStatus } from '../../domain/action-lifecycle.js';
 import type { CreateAction } from '../actions/schemas.js';
 import { parseDateCell } from './cells.js';
@@ -7,7 +8,8 @@ import { dueOfCell, kindOf, ragOf, STATUS_HINT, statusOf, visibilityOf, type Com
 
 // One row of a tracker read as what it asks of the action it names: committee and meeting
 // resolved to ids, each given column to the value the action repository takes. Reading only:
-// nothing here writes (import-writes.ts does, repository.ts runs both over the sheet).
+// nothing here writes (import-writes.ts does, repository.ts runs both over the sheet). A program
+// (db/program.ts): the resolver reads a committee's meetings, the people, … the first time a row asks.
 
 export interface ImportOptions {
   committeeId?: number;
@@ -41,7 +43,7 @@ export interface Desired {
 }
 
 /** A row's cells as what it asks for, or the reasons it cannot be read. */
-export function desiredOf(sheet: Sheet, { cells }: SheetRow, resolve: Resolver, options: ImportOptions, error: (column: Column | string, reason: string) => void): Desired | undefined {
+export function* desiredOf(sheet: Sheet, { cells }: SheetRow, resolve: Resolver, options: ImportOptions, error: (column: Column | string, reason: string) => void): Program<Desired | undefined> {
   const has = (column: Column) => cells[column] !== undefined;
   const text = (column: Column) => cells[column] ?? '';
   const blank = (column: Column) => text(column).trim() === '';
@@ -60,12 +62,12 @@ export function desiredOf(sheet: Sheet, { cells }: SheetRow, resolve: Resolver, 
     const date = parseDateCell(text('raised_at').trim());
     if (!date) error('raised_at', 'is not a date: write dd/mm/yyyy or YYYY-MM-DD');
     else if (committee) {
-      const found = resolve.meetingOn(committee, date);
+      const found = yield* resolve.meetingOn(committee, date);
       if (typeof found === 'string') error('raised_at', found);
       else meetingId = found;
     }
   } else if (options.meetingId !== undefined) {
-    const meeting = resolve.meeting(options.meetingId);
+    const meeting = yield* resolve.meeting(options.meetingId);
     if (!meeting) error('?meetingId', `meeting ${options.meetingId} does not exist`);
     else if (committee && meeting.committeeId !== committee.id) error('?meetingId', `meeting ${meeting.id} is not a meeting of ${committee.name}`);
     else {
@@ -98,7 +100,7 @@ export function desiredOf(sheet: Sheet, { cells }: SheetRow, resolve: Resolver, 
   if (has('owner')) {
     if (blank('owner')) desired.owner = { ownerId: null, ownerText: null };
     else {
-      const found = resolve.person(text('owner'));
+      const found = yield* resolve.person(text('owner'));
       if (typeof found === 'string') error('owner', found);
       else desired.owner = 'id' in found ? { ownerId: found.id, ownerText: null } : { ownerId: null, ownerText: found.text };
     }
@@ -130,18 +132,18 @@ export function desiredOf(sheet: Sheet, { cells }: SheetRow, resolve: Resolver, 
   if (has('item') && meetingId !== undefined) {
     if (blank('item')) desired.itemId = null;
     else {
-      const found = resolve.item(meetingId, text('item'));
+      const found = yield* resolve.item(meetingId, text('item'));
       if (typeof found === 'string') error('item', found);
       else desired.itemId = found;
     }
   }
-  desired.due = dueOf(sheet, cells, committee, resolve, error);
+  desired.due = yield* dueOf(sheet, cells, committee, resolve, error);
   if (!committee || meetingId === undefined) return undefined;
   return { ...desired, committee, meetingId } as Desired;
 }
 
 /** The due a row gives: by its rule column (the export's), or read from the date column (a council's "Target date"). */
-function dueOf(sheet: Sheet, cells: SheetRow['cells'], committee: CommitteeRef | undefined, resolve: Resolver, error: (column: Column, reason: string) => void): DueInput | undefined {
+function* dueOf(sheet: Sheet, cells: SheetRow['cells'], committee: CommitteeRef | undefined, resolve: Resolver, error: (column: Column, reason: string) => void): Program<DueInput | undefined> {
   const none: DueInput = { dueMeetingId: null, dueDate: null, dueQuarter: null };
   const cell = (column: Column) => (cells[column] ?? '').trim();
   const rule = cell('due_rule');
@@ -151,7 +153,7 @@ function dueOf(sheet: Sheet, cells: SheetRow['cells'], committee: CommitteeRef |
     const date = parseDateCell(cell('due_meeting'));
     if (!date) return void error('due_meeting', 'is not the date of a meeting: write dd/mm/yyyy or YYYY-MM-DD');
     if (!committee) return undefined;
-    const found = resolve.meetingOn(committee, date);
+    const found = yield* resolve.meetingOn(committee, date);
     return typeof found === 'string' ? void error('due_meeting', found) : { ...none, dueMeetingId: found };
   }
   if (rule === 'quarter' || (rule === '' && cell('due_quarter') !== '')) {

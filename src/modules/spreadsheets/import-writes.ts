@@ -1,7 +1,6 @@
 import { Compile } from 'typebox/compile';
 import type { Db } from '../../db/sqlite/client.js';
-import { runSqlite } from '../../db/sqlite/run.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import type { Program } from '../../db/program.js';
 import { nextStatuses, requiresNewDue, type ActionStatus } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { ConflictError, IllegalTransitionError, InvalidFieldError, NotFoundError, ScrutinyError } from '../../errors.js';
@@ -14,7 +13,8 @@ import type { Resolver } from './resolve.js';
 // One row's action written, inside the import's transaction: created, or brought to what the row
 // asks for, through the action repository's own create and update (actions/repository.ts), so that
 // every rule, reference, audit event and webhook event applies as for a change made through the
-// API. A refusal throws; the import (repository.ts) turns it into the row's errors.
+// API. A refusal throws; the import (repository.ts) turns it into the row's errors. Programs
+// (db/program.ts); the action repository's writes are called directly until it converts.
 
 export interface RowError { column: string; reason: string }
 
@@ -78,7 +78,7 @@ export function rowErrorsOf(err: unknown): RowError[] {
 }
 
 export function createRowWriter(db: Db, actions: ActionRepository) {
-  function statusChange(tx: Tx, actor: Actor, id: number, from: ActionStatus, desired: Desired, first: UpdateAction): number {
+  function* statusChange(actor: Actor, id: number, from: ActionStatus, desired: Desired, first: UpdateAction): Program<number> {
     const to = desired.status ?? from;
     const steps = statusSteps(from, to);
     if (!steps) throw new IllegalTransitionError(from, to);
@@ -89,14 +89,14 @@ export function createRowWriter(db: Db, actions: ActionRepository) {
       const before = i === 0 ? from : (updates[i - 1]!.status ?? from);
       if (update.status && requiresNewDue(before, update.status) && desired.due) Object.assign(update, desired.due);
       checkSchema(checkUpdate, update);
-      runSqlite(db, actions.updateIn(actor, id, update, () => {}));
+      yield* actions.updateIn(actor, id, update, () => {});
       writes++;
     }
     return writes;
   }
 
   return {
-    create(tx: Tx, actor: Actor, desired: Desired, defaultKind: CreateAction['kind']): { id: number; reference: string } {
+    *create(actor: Actor, desired: Desired, defaultKind: CreateAction['kind']): Program<{ id: number; reference: string }> {
       const input: CreateAction = {
         meetingId: desired.meetingId,
         committeeId: desired.committee.id,
@@ -111,18 +111,18 @@ export function createRowWriter(db: Db, actions: ActionRepository) {
         ...(desired.itemId != null ? { itemId: desired.itemId } : {}),
       };
       checkSchema(checkCreate, input);
-      const created = runSqlite(db, actions.createIn(actor, input));
+      const created = yield* actions.createIn(actor, input);
       const after: UpdateAction = {};
       if (desired.response != null) after.response = desired.response;
       if (desired.respondedOn != null) after.respondedOn = desired.respondedOn;
-      statusChange(tx, actor, created.id, 'open', desired, after);
-      if (desired.latestUpdate !== undefined) runSqlite(db, actions.addUpdateIn(actor, created.id, { text: desired.latestUpdate }));
+      yield* statusChange(actor, created.id, 'open', desired, after);
+      if (desired.latestUpdate !== undefined) yield* actions.addUpdateIn(actor, created.id, { text: desired.latestUpdate });
       return { id: created.id, reference: created.reference };
     },
 
     /** The update that brings the action to what the row asks, and the columns it changes. */
-    update(tx: Tx, actor: Actor, id: number, desired: Desired, resolve: Resolver): string[] {
-      const current = runSqlite(db, actions.find(actor, id));
+    *update(actor: Actor, id: number, desired: Desired, resolve: Resolver): Program<string[]> {
+      const current = yield* actions.find(actor, id);
       if (current.meetingId !== desired.meetingId) {
         throw new RowRefused([{ column: 'raised_at', reason: `${current.reference} was raised at another meeting; an import does not move an action` }]);
       }
@@ -157,11 +157,11 @@ export function createRowWriter(db: Db, actions: ActionRepository) {
         }
       }
       if (desired.status !== undefined && desired.status !== current.status) changed.push('status');
-      const newUpdate = desired.latestUpdate !== undefined && desired.latestUpdate !== resolve.latestUpdate(id);
+      const newUpdate = desired.latestUpdate !== undefined && desired.latestUpdate !== (yield* resolve.latestUpdate(id));
       if (newUpdate) changed.push('latest_update');
       if (changed.length === 0) return [];
-      statusChange(tx, actor, id, current.status, desired, fields);
-      if (newUpdate) runSqlite(db, actions.addUpdateIn(actor, id, { text: desired.latestUpdate! }));
+      yield* statusChange(actor, id, current.status, desired, fields);
+      if (newUpdate) yield* actions.addUpdateIn(actor, id, { text: desired.latestUpdate! });
       return changed;
     },
   };

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction } from '../../db/sqlite/transaction.js';
-import { runSqlite } from '../../db/sqlite/run.js';
+import { tx, type Program } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';
 import { ConflictError } from '../../errors.js';
 import type { ActionRepository } from '../actions/repository.js';
@@ -22,6 +21,11 @@ import { createResolver } from './resolve.js';
 // kept to that second run: in the server the import is itself a savepoint inside a group commit
 // (db/sqlite/group-commit.ts), and in its profile the savepoint of each row (and those of the
 // action repository's writes inside it) took more time than the rows' own statements.
+//
+// Programs (db/program.ts). On PostgreSQL a statement that fails aborts its transaction: in the
+// first run a row's failure ends the run at once (nothing more is asked of that transaction), and
+// in the second each row is its own tx() (a savepoint) with the catch outside it, so a refused
+// row's failed statement is rolled back with it and the rows after it carry on.
 
 export type { ImportOptions } from './import-rows.js';
 export type { RowError } from './import-writes.js';
@@ -47,18 +51,18 @@ export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRe
   const writer = createRowWriter(db, actions);
 
   /** One pass over the sheet in one transaction, each row in a savepoint when `savepoints`; rolled back unless kept. */
-  function pass(actor: Actor, sheet: Sheet, options: ImportOptions, savepoints: boolean): { results: RowResult[]; written: boolean } {
+  function* pass(actor: Actor, sheet: Sheet, options: ImportOptions, savepoints: boolean): Program<{ results: RowResult[]; written: boolean }> {
     const defaultKind: CreateAction['kind'] = sheet.headingOf.title && /^recommendation$/i.test(sheet.headingOf.title.trim()) ? 'recommendation' : 'task';
     const heading = (column: string) => sheet.headingOf[column as Column] ?? column;
     const results: RowResult[] = [];
     try {
-      transaction(db, (tx) => {
-        const resolve = createResolver(tx, actor);
+      yield* tx(function* () {
+        const resolve = yield* createResolver(db, actor);
         const seen = new Map<string, number>();
         for (const row of sheet.rows) {
           const errors: RowError[] = [];
           const error = (column: string, reason: string) => errors.push({ column: heading(column), reason });
-          const desired = desiredOf(sheet, row, resolve, options, error);
+          const desired = yield* desiredOf(sheet, row, resolve, options, error);
           const reference = desired?.reference ?? null;
           if (desired?.reference !== undefined) {
             const key = `${desired.committee.id}|${desired.reference}`;
@@ -70,25 +74,25 @@ export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRe
             results.push({ row: row.row, result: 'error', reference, errors });
             continue;
           }
-          const write = (): RowResult => {
-            const holder = desired.reference === undefined ? undefined : resolve.holder(desired.committee.id, desired.reference);
+          const write = function* (): Program<RowResult> {
+            const holder = desired.reference === undefined ? undefined : yield* resolve.holder(desired.committee.id, desired.reference);
             if (holder === undefined) {
-              const made = writer.create(tx, actor, desired, defaultKind);
+              const made = yield* writer.create(actor, desired, defaultKind);
               return { row: row.row, result: 'created', reference: made.reference, id: made.id };
             }
             try {
-              runSqlite(db, actions.assertVisible(actor, holder));
+              yield* actions.assertVisible(actor, holder);
             } catch {
               // Not which action holds it: that one is business this key may not read.
               throw new ConflictError(`Reference "${desired.reference}" is already used by another action of ${desired.committee.name}`);
             }
-            const changed = writer.update(tx, actor, holder, desired, resolve);
+            const changed = yield* writer.update(actor, holder, desired, resolve);
             return changed.length === 0
               ? { row: row.row, result: 'unchanged', reference, id: holder }
               : { row: row.row, result: 'updated', reference, id: holder, changed: changed.map(heading) };
           };
           try {
-            results.push(savepoints ? transaction(db, write) : write());
+            results.push(savepoints ? yield* tx(write) : yield* write());
           } catch (err) {
             const rowErrors = rowErrorsOf(err);
             if (!savepoints) throw new RowFailedWhileWritten();
@@ -109,12 +113,12 @@ export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRe
      * Imports the sheet's rows: every row's result, and whether anything was kept (not for a dry
      * run, nor when any row is refused). Errors name the file's own headings (or `?committeeId`).
      */
-    run(actor: Actor, sheet: Sheet, options: ImportOptions): { results: RowResult[]; written: boolean } {
+    *run(actor: Actor, sheet: Sheet, options: ImportOptions): Program<{ results: RowResult[]; written: boolean }> {
       try {
-        return pass(actor, sheet, options, false);
+        return yield* pass(actor, sheet, options, false);
       } catch (err) {
         if (!(err instanceof RowFailedWhileWritten)) throw err;
-        return pass(actor, sheet, options, true);
+        return yield* pass(actor, sheet, options, true);
       }
     },
   };

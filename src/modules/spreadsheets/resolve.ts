@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, people } from '../../db/tables.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
+import { all, first, type Program } from '../../db/program.js';
 import { ACTION_STATUSES, type ActionStatus } from '../../domain/action-lifecycle.js';
 import { isVisibleTo, seesCommittee, visibilities, type Visibility } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
@@ -58,14 +58,13 @@ export function dueOfCell(cell: string): DueCell | undefined {
 export interface CommitteeRef { id: number; name: string }
 export interface MeetingRef { id: number; committeeId: number; localDate: string }
 
-/** Lookups for one import, over its transaction. */
-export function createResolver(tx: Tx | Db, actor: Actor) {
+/** Lookups for one import, over its transaction: the committees read now, the rest as rows ask (programs). */
+export function* createResolver(db: Db, actor: Actor) {
   // A key limited to a council knows only its committees (and their meetings): a row naming
   // another council's, by id or by name, is refused exactly as one naming a missing committee.
-  const allCommittees = tx
+  const allCommittees = (yield* all(db
     .select({ id: committees.id, name: committees.name, slug: committees.slug })
-    .from(committees)
-    .all()
+    .from(committees)))
     .filter((c) => seesCommittee(actor, c.id));
   const committeeById = new Map(allCommittees.map((c) => [c.id, c]));
   const committeesByName = new Map<string, CommitteeRef[]>();
@@ -88,19 +87,19 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
       return found.length === 0 ? `no committee is named "${text}"` : `${found.length} committees are named "${text}": give its id`;
     },
     committeeById: (id: number): CommitteeRef | undefined => committeeById.get(id),
-    meeting(id: number): MeetingRef | undefined {
+    *meeting(id: number): Program<MeetingRef | undefined> {
       if (meetingById.has(id)) return meetingById.get(id);
-      const found = tx.select({ id: meetings.id, committeeId: meetings.committeeId, localDate: meetings.localDate }).from(meetings).where(eq(meetings.id, id)).get();
+      const found = yield* first(db.select({ id: meetings.id, committeeId: meetings.committeeId, localDate: meetings.localDate }).from(meetings).where(eq(meetings.id, id)));
       const seen = found && seesCommittee(actor, found.committeeId) ? found : undefined;
       meetingById.set(id, seen);
       return seen;
     },
     /** The committee's meeting on a local date (YYYY-MM-DD), or why there is not exactly one. */
-    meetingOn(committee: CommitteeRef, date: string): number | string {
+    *meetingOn(committee: CommitteeRef, date: string): Program<number | string> {
       let byDate = meetingsOf.get(committee.id);
       if (!byDate) {
         byDate = new Map();
-        for (const m of tx.select({ id: meetings.id, localDate: meetings.localDate }).from(meetings).where(eq(meetings.committeeId, committee.id)).all()) {
+        for (const m of yield* all(db.select({ id: meetings.id, localDate: meetings.localDate }).from(meetings).where(eq(meetings.committeeId, committee.id)))) {
           byDate.set(m.localDate, [...(byDate.get(m.localDate) ?? []), m.id]);
         }
         meetingsOf.set(committee.id, byDate);
@@ -112,15 +111,15 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
         : `${committee.name} has ${ids.length} meetings on ${date}: give ?meetingId=`;
     },
     /** A person by id or by name (exactly one person of that name), or undefined: free text. */
-    person(cell: string): { id: number } | { text: string } | string {
+    *person(cell: string): Program<{ id: number } | { text: string } | string> {
       const text = cell.trim();
       if (/^[1-9][0-9]*$/.test(text)) {
-        personIds ??= new Set(tx.select({ id: people.id }).from(people).all().map((p) => p.id));
+        personIds ??= new Set((yield* all(db.select({ id: people.id }).from(people))).map((p) => p.id));
         return personIds.has(Number(text)) ? { id: Number(text) } : `person ${text} does not exist`;
       }
       if (!peopleByName) {
         peopleByName = new Map();
-        for (const p of tx.select({ id: people.id, name: people.name }).from(people).all()) {
+        for (const p of yield* all(db.select({ id: people.id, name: people.name }).from(people))) {
           peopleByName.set(lower(p.name), [...(peopleByName.get(lower(p.name)) ?? []), p.id]);
         }
       }
@@ -128,37 +127,37 @@ export function createResolver(tx: Tx | Db, actor: Actor) {
       return ids.length === 1 ? { id: ids[0]! } : { text: cell };
     },
     /** The item numbered so on the meeting, as the caller may see it: a hidden item is as a missing one. */
-    item(meetingId: number, number: string): number | string {
+    *item(meetingId: number, number: string): Program<number | string> {
       let items = itemsOf.get(meetingId);
       if (!items) {
-        items = tx.select({ id: agendaItems.id, number: agendaItems.number, visibility: agendaItems.visibility }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).all();
+        items = yield* all(db.select({ id: agendaItems.id, number: agendaItems.number, visibility: agendaItems.visibility }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId)));
         itemsOf.set(meetingId, items);
       }
       const found = items.filter((i) => i.number !== null && lower(i.number) === lower(number) && isVisibleTo(actor, i.visibility));
       return found.length === 1 ? found[0]!.id : `the meeting has no item numbered "${number.trim()}"`;
     },
     /** The action of the committee holding a reference, if any (visible or not). */
-    holder(committeeId: number, reference: string): number | undefined {
+    *holder(committeeId: number, reference: string): Program<number | undefined> {
       let refs = referencesOf.get(committeeId);
       if (!refs) {
         refs = new Map();
-        for (const a of tx.select({ id: actions.id, reference: actions.reference }).from(actions).where(eq(actions.committeeId, committeeId)).all()) {
+        for (const a of yield* all(db.select({ id: actions.id, reference: actions.reference }).from(actions).where(eq(actions.committeeId, committeeId)))) {
           if (a.reference !== null) refs.set(a.reference, a.id);
         }
         referencesOf.set(committeeId, refs);
       }
       return refs.get(reference);
     },
-    latestUpdate(actionId: number): string | undefined {
-      return tx
+    *latestUpdate(actionId: number): Program<string | undefined> {
+      const row = yield* first(db
         .select({ text: actionUpdates.text })
         .from(actionUpdates)
         .where(eq(actionUpdates.actionId, actionId))
         .orderBy(sql`${actionUpdates.id} DESC`)
-        .limit(1)
-        .get()?.text;
+        .limit(1));
+      return row?.text;
     },
   };
 }
 
-export type Resolver = ReturnType<typeof createResolver>;
+export type Resolver = ReturnType<typeof createResolver> extends Program<infer R> ? R : never;

@@ -86,7 +86,7 @@ export const spreadsheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { dryRun = false, map, committeeId, meetingId } = request.query;
     const encoding = encodings.get(request) ?? 'utf-8';
     const sheet = readSheet(request.body as string, parseMap(map));
-    const { results, written } = app.services.spreadsheets.import.run(actorOf(request), sheet, { dryRun, committeeId, meetingId });
+    const { results, written } = await app.services.spreadsheets.import.run(actorOf(request), sheet, { dryRun, committeeId, meetingId });
     const bad = results.filter((r) => r.result === 'error');
     if (bad.length > 0) {
       const rows = bad.map((r) => r.row);
