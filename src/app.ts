@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import { runSqlite } from './db/sqlite/run.js';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -148,9 +149,9 @@ export async function buildApp(
   await app.register(auth, {
     apiKeys: app.services.apiKeys,
     publicRead: config.publicRead,
-    committeesOfAuthority: (authority) => app.services.committees.idsOfAuthority(authority),
+    committeesOfAuthority: (authority) => runSqlite(engine.db, app.services.programs.committees.idsOfAuthority(authority)),
   });
-  await app.register(councilLimit, { ownerOf: (kind, id) => app.services.committees.ownerOf(kind, id) });
+  await app.register(councilLimit, { ownerOf: (kind, id) => runSqlite(engine.db, app.services.programs.committees.ownerOf(kind, id)) });
   await app.register(idempotency, { db: engine.db });
   await app.register(database, { engine, workers: !options.db, checkHandlers: options.checkWriteHandlers ?? false });
   await registerRoutes(app, config);

@@ -1,6 +1,7 @@
 import { defaultConfig } from './config.js';
 import type { Engine } from './db/engine.js';
 import { ran } from './db/program.js';
+import { runSqlite } from './db/sqlite/run.js';
 import type { Clock } from './domain/clock.js';
 import { actionReadTables } from './modules/actions/query.js';
 import { createActionReadModel } from './modules/actions/read-model.js';
@@ -55,37 +56,46 @@ export function createServices(
   const clock = options.clock ?? systemClock;
   // Webhook events are written by the repositories below in their own transactions.
   const outbox = createOutbox(db, { changes, clock });
-  const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
-  const meetings = createMeetingRepository(db, holidays, outbox);
-  const committees = createCommitteeRepository(
-    db,
-    (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
-    options.clock,
-  );
   // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
   const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
-  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms };
+  // A holiday change recomputes every meeting's despatch day, a committee's zone or clear days its own meetings'.
+  const holidayPrograms = createHolidayRepository(db, () => meetingPrograms.recomputeSchedule());
+  const meetingPrograms = createMeetingRepository(db, holidayPrograms, outbox);
+  const committeePrograms = createCommitteeRepository(db, (committeeId) => meetingPrograms.recomputeSchedule(committeeId), options.clock);
+  const itemPrograms = createItemRepository(db, meetingPrograms);
+  const programs = {
+    people: createPersonRepository(db), apiKeys: keyPrograms,
+    holidays: holidayPrograms, meetings: meetingPrograms, committees: committeePrograms, items: itemPrograms,
+    resolutions: createResolutionRepository(db, itemPrograms),
+  };
   const people = ran(engine, programs.people);
   const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
-  const items = createItemRepository(db, meetings);
-  const resolutions = createResolutionRepository(db, items);
-  const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
-  const actions = createActionRepository(db, { holidays, days, events: outbox });
+  const holidays = ran(engine, programs.holidays);
+  const meetings = ran(engine, programs.meetings);
+  const committees = ran(engine, programs.committees);
+  const items = ran(engine, programs.items);
+  const resolutions = ran(engine, programs.resolutions);
+  // not yet a program (actions' days): committees' zones read synchronously
+  const days = createActionDays(
+    { zones: () => runSqlite(db, programs.committees.zones()), timeZoneOf: (id) => runSqlite(db, programs.committees.timeZoneOf(id)) },
+    changes.forTables(['committees']), options.clock,
+  );
+  const actions = createActionRepository(db, { holidays: programs.holidays, days, events: outbox });
   const actionReads = createActionReadModel(actions, {
     changes: changes.forTables(actionReadTables),
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
   });
-  const scans = createScanService(db, { holidays, clock: options.clock, events: outbox });
-  const imports = createImportRepository(db, { meetings, actions });
+  const scans = createScanService(db, { holidays: programs.holidays, clock: options.clock, events: outbox });
+  const imports = createImportRepository(db, { meetings: programs.meetings, actions });
   const drafts = createDraftRepository(db, { imports });
-  const reports = createReportRepository(db, { committees });
+  const reports = createReportRepository(db, { committees: programs.committees });
   const history = createHistoryRepository(db);
-  const stats = createStatsRepository(db, { committees, holidays });
-  const calendars = createCalendarRepository(db, { committees, people: programs.people });
-  const documents = createDocumentRepository(db, { committees });
+  const stats = createStatsRepository(db, { committees: programs.committees, holidays: programs.holidays });
+  const calendars = createCalendarRepository(db, { committees: programs.committees, people: programs.people });
+  const documents = createDocumentRepository(db, { committees: programs.committees });
   const renderedDocuments = createRenderedDocuments(changes.forTables(documentTables), { documents, committees });
   const webhooks = createWebhookRepository(db, { outbox, clock });
   // Started by the listening server (app.ts), never by scripts or inject-only tests.
@@ -98,9 +108,9 @@ export function createServices(
   const subscribers = createSubscriberRepository(db, actions);
   const notifications = createNotificationRepository(db);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, { holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, { holidays: programs.holidays, notifications, responseLinks, mailer, reports, clock: options.clock, events: outbox });
   const spreadsheets = { export: createSpreadsheetExport(db, { days, search }), import: createSpreadsheetImport(db, { actions }) };
-  const moderngovSync = createModernGovSync(db, { meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
+  const moderngovSync = createModernGovSync(db, { meetings: programs.meetings, drafts, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
   return { programs, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }

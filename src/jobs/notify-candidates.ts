@@ -1,4 +1,5 @@
 import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { runSqlite } from '../db/sqlite/run.js';
 import type { Db } from '../db/sqlite/client.js';
 import { actions, actionUpdates, meetings, overdueFlags } from '../db/tables.js';
 import { NON_FINAL_STATUSES } from '../domain/action-lifecycle.js';
@@ -112,7 +113,7 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
    * another day gets a pack for its new date.
    */
   async function agendaPacks(plan: ReturnType<typeof planReport>, breathe: Breathe): Promise<Candidate[]> {
-    const calendar = deps.holidays.calendar();
+    const calendar = runSqlite(db, deps.holidays.calendar());
     const list: Candidate[] = [];
     for (const { asOf, next } of plan.committees) {
       if (!next || asOf > next.agendaDespatchBy || asOf < addWorkingDays(next.agendaDespatchBy, -1, calendar)) continue;
@@ -136,7 +137,7 @@ export function createCandidateReader(db: Db, deps: { holidays: HolidayRepositor
     const list: Candidate[] = [];
     const dueSoon: { id: number; dueBy: string; meetingOn: string | null }[] = [];
     // A committee at a time.
-    for (const { entry } of judgedMeetings(db, deps.holidays.calendar(), plan, allVisibilities)) {
+    for (const { entry } of judgedMeetings(db, runSqlite(db, deps.holidays.calendar()), plan, allVisibilities)) {
       for (const a of entry.dueSoon) {
         if (a.dueDate !== null) dueSoon.push({ id: a.id, dueBy: a.dueDate, meetingOn: entry.meeting?.startsAt.slice(0, 10) ?? null });
       }

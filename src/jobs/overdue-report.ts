@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { runSqlite } from '../db/sqlite/run.js';
 import type { Db } from '../db/sqlite/client.js';
 import { preparedQuery } from '../db/sqlite/prepared.js';
 import { committees, meetings } from '../db/tables.js';
@@ -198,5 +199,5 @@ export function* reportedMeetings(db: Db | Tx, calendar: HolidayCalendar, plan: 
 
 export function buildOverdueReport(db: Db | Tx, holidays: HolidayRepository, scope: ReportScope): OverdueReport {
   const plan = planReport(db, scope);
-  return { asOf: plan.asOf, meetings: [...reportedMeetings(db, holidays.calendar(), plan, scope.visibilities)] };
+  return { asOf: plan.asOf, meetings: [...reportedMeetings(db, runSqlite(db as Db, holidays.calendar()), plan, scope.visibilities)] };
 }

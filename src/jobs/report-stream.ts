@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { runSqlite } from '../db/sqlite/run.js';
 import { pieceStream } from '../db/piece-stream.js';
 import { openDatabase, type Db } from '../db/sqlite/client.js';
 import type { Visibility } from '../domain/visibility.js';
@@ -68,7 +69,7 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     db.$client.pragma(`cache_size = -${REPORT_CACHE_KIB}`);
     db.$client.exec('BEGIN');
     // A fresh calendar each time: holidays may have changed since the last report.
-    const calendar = createHolidayRepository(db, () => undefined).calendar();
+    const calendar = runSqlite(db, createHolidayRepository(db, function* () { /* reads only */ }).calendar());
     const plan = planReport(db, request);
     asOf = plan.asOf;
     planned = plan.committees;

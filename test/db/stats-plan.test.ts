@@ -15,8 +15,8 @@ t.test('the stats queries search indexes, never scan actions', async (t) => {
   const { HolidayCalendar } = await import('../../src/domain/calendar.js');
   db.$client.exec(`INSERT INTO committees (name, slug, kind) VALUES ('Scrutiny', 'scrutiny', 'scrutiny')`);
   const stats = createStatsRepository(db, {
-    committees: { get: () => ({ id: 1, name: 'Scrutiny' }) as never, todayFor: () => '2024-09-10' },
-    holidays: { calendar: () => HolidayCalendar.englandAndWales() },
+    committees: { get: () => ({ id: 1, name: 'Scrutiny' }) as never, *todayFor() { return '2024-09-10'; } },
+    holidays: { *calendar() { return HolidayCalendar.englandAndWales(); } },
   });
   stats.stats({ name: 't', visibilities: ['public'] }, { committeeId: 1, from: '2024-07-01', to: '2024-07-31' });
   const queries = compiled.filter((s) => s.includes('"raised_at"'));

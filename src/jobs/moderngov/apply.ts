@@ -1,4 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/sqlite/client.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { DateTime } from 'luxon';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
 import { agendaItems, committees, meetings } from '../../db/tables.js';
@@ -82,7 +84,7 @@ export function createModernGovApply(deps: ApplyDeps) {
       ?? unlinkedMeetingAt(tx).get({ committeeId: committee.id, utc: utc ?? '' })) as MeetingRow | undefined;
     const venue = detail?.location ? cut(detail.location, 300) : null;
     if (!existing) {
-      const meeting = deps.meetings.createIn(tx, actor, committee.id, { startsAt, status, venue, externalId: summary.id });
+      const meeting = runSqlite(tx as Db, deps.meetings.createIn(actor, committee.id, { startsAt, status, venue, externalId: summary.id })); // the transaction's Tx is its Db on SQLite
       counts.meetings.created++;
       if (status === 'cancelled') counts.meetings.cancelled++;
       return meeting;
@@ -93,7 +95,7 @@ export function createModernGovApply(deps: ApplyDeps) {
     if (status !== existing.status) changes.status = status;
     if (detail && venue !== null && venue !== existing.venue) changes.venue = venue;
     if (Object.keys(changes).length === 0) return existing;
-    const meeting = deps.meetings.updateIn(tx, actor, existing, changes);
+    const meeting = runSqlite(tx as Db, deps.meetings.updateIn(actor, existing, changes));
     if (changes.status === 'cancelled') counts.meetings.cancelled++;
     else counts.meetings.updated++;
     return meeting;

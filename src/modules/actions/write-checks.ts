@@ -1,4 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/sqlite/client.js';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { preparedQuery, rowById, rowMapper } from '../../db/sqlite/prepared.js';
 import { agendaItems, committees, meetings, people, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
@@ -46,7 +48,7 @@ export function dueOf(tx: Tx, holidays: HolidayRepository, raisedAt: MeetingRow,
     raisedAt,
     meetings: scheduleFor(tx, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
     despatchClearDays: committee.despatchClearDays,
-    calendar: holidays.calendarIn(tx),
+    calendar: runSqlite(tx as Db, holidays.calendarIn()), // not yet a program (actions): the Tx is the Db on SQLite
   });
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
   return {

@@ -60,7 +60,7 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
   return {
     /** The committee (404 when there is none) and all its meetings, cancelled ones included. */
     committeeCalendar(committeeId: number) {
-      const committee = deps.committees.get(committeeId);
+      const committee = runSqlite(db, deps.committees.get(committeeId));
       return { committee, meetings: committeeMeetings.all({ committeeId }) as CalendarMeeting[] };
     },
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
 import { transaction, type Tx } from '../../db/sqlite/transaction.js';
@@ -136,14 +137,14 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
           if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
           if (meeting.status !== 'held') {
             const venue = meeting.venue ?? (draft.meeting.venue ? cut(draft.meeting.venue, 300) : null);
-            meeting = deps.meetings.updateIn(tx, actor, meeting, { status: 'held', venue });
+            meeting = runSqlite(db, deps.meetings.updateIn(actor, meeting, { status: 'held', venue }));
           }
         } else {
-          meeting = deps.meetings.createIn(tx, actor, committee.id, {
+          meeting = runSqlite(db, deps.meetings.createIn(actor, committee.id, {
             startsAt,
             venue: draft.meeting.venue ? cut(draft.meeting.venue, 300) : null,
             status: 'held',
-          });
+          }));
         }
         const meetingId = meeting.id;
 

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { Db } from '../../db/sqlite/client.js';
 import { actions, meetings, overdueFlags } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
@@ -53,7 +54,7 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
         'Meeting',
         meetingId,
       );
-      const day = asOf ?? committees.todayFor(meeting.committeeId);
+      const day = asOf ?? runSqlite(db, committees.todayFor(meeting.committeeId));
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
       return selectActions(db)
         .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))

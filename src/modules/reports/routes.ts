@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { Type } from 'typebox';
 import { actorOf } from '../../http/context.js';
 import { sendPage } from '../../http/links.js';
@@ -20,11 +21,11 @@ const tags = ['reports'];
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
-  const { scans, reports, committees, documents } = app.services;
+  const { scans, reports, documents } = app.services;
   /** 404 unless the committee exists and the reader sees it: another council's is as a missing one. */
   const committeeSeenBy = (reader: Reader, id: number) => {
     if (!seesCommittee(reader, id)) throw new NotFoundError('Committee', id);
-    committees.get(id);
+    runSqlite(app.services.db, app.services.programs.committees.get(id));
   };
 
   app.get('/reports/overdue', {

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm';
+import { runSqlite } from '../../db/sqlite/run.js';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
@@ -132,18 +133,18 @@ export function createStatsRepository(
       // A committee outside a limited key's council answers as one that does not exist.
       if (query.committeeId && !seesCommittee(actor, query.committeeId)) throw new NotFoundError('Committee', query.committeeId);
       const chosen = query.committeeId
-        ? [committeeRepository.get(query.committeeId)]
+        ? [runSqlite(db, committeeRepository.get(query.committeeId))]
         : db.select({ id: committees.id, name: committees.name }).from(committees)
           .where(rowsOfCommitteesSeenBy(committees.id, actor)).orderBy(asc(committees.id)).all();
       const { counts, responseDays } = statsQueries(db, actor);
-      const calendar = holidays.calendar();
+      const calendar = runSqlite(db, holidays.calendar());
       const from = query.from ?? EARLIEST;
       const to = query.to ?? LATEST;
       return {
         from: query.from ?? null,
         to: query.to ?? null,
         committees: chosen.map((committee) => {
-          const asOf = query.asOf ?? committeeRepository.todayFor(committee.id);
+          const asOf = query.asOf ?? runSqlite(db, committeeRepository.todayFor(committee.id));
           const params = { committeeId: committee.id, from, to, asOf };
           const total = emptyFigures();
           const owners = new Map<string, OwnerStats>();

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { runSqlite } from '../../db/sqlite/run.js';
 import type { Db } from '../../db/sqlite/client.js';
 import { preparedQuery } from '../../db/sqlite/prepared.js';
 import { meetings } from '../../db/tables.js';
@@ -76,8 +77,8 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
   return {
     /** GET /v1/committees/{id}/tracker: the committee's actions for its next agenda pack. */
     tracker(reader: Reader, committeeId: number, query: TrackerQuery = {}): DocumentModel {
-      const committee = committees.get(committeeId);
-      const asOf = query.asOf ?? committees.todayFor(committeeId);
+      const committee = runSqlite(db, committees.get(committeeId));
+      const asOf = query.asOf ?? runSqlite(db, committees.todayFor(committeeId));
       const status = query.status ?? 'open';
       const context: RowContext = { timeZone: committee.timezone, asOf };
       const rows = trackerSources(db, reader.visibilities, status)
@@ -109,8 +110,8 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
     /** GET /v1/meetings/{id}/action-log in the human formats: what is due at (or flagged at) the meeting. */
     actionLog(reader: Reader, meetingId: number, asOfGiven?: LocalDate): DocumentModel {
       const meeting = mustFind(queries().byId.get({ id: meetingId }), 'Meeting', meetingId);
-      const committee = committees.get(meeting.committeeId);
-      const asOf = asOfGiven ?? committees.todayFor(committee.id);
+      const committee = runSqlite(db, committees.get(meeting.committeeId));
+      const asOf = asOfGiven ?? runSqlite(db, committees.todayFor(committee.id));
       const context: RowContext = { timeZone: committee.timezone, asOf };
       const rows = actionLogSources(db, reader.visibilities).values({ meetingId }).map((values) => documentRow(toDocumentSource(values), context));
       const outstanding = rows.filter((r) => BEING_WORKED.includes(r.status.value));
@@ -143,7 +144,7 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
       const authorities = new Set<string>();
       const names: string[] = [];
       const sections: DocumentSection[] = report.meetings.map((entry) => {
-        const committee = committees.get(entry.committee.id);
+        const committee = runSqlite(db, committees.get(entry.committee.id));
         if (committee.authority) authorities.add(committee.authority);
         names.push(committee.name);
         return overdueReportSection(db, reader, committee, entry, report.asOf);
