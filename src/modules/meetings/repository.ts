@@ -255,25 +255,27 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
     /**
      * Recomputes local dates and despatch days after the calendar, or a committee's time zone or
      * clear days, changed. Without a committee, every meeting (the caller, a holiday change, holds
-     * the calendar lock).
+     * the calendar lock). Its own transaction, or a savepoint in the change's.
      */
-    *recomputeSchedule(committeeId?: number): Program<void> {
-      if (committeeId !== undefined) yield* lock(COMMITTEE_LOCK, committeeId, 'exclusive');
-      const calendar = yield* holidays.calendarIn();
-      const zoneOf = new Map((yield* all(db.select().from(committees))).map((c) => [c.id, c]));
-      const rows = yield* all(db
-        .select({ id: meetings.id, committeeId: meetings.committeeId, startsAt: meetings.startsAt, localDate: meetings.localDate, agendaDespatchBy: meetings.agendaDespatchBy })
-        .from(meetings)
-        .where(committeeId === undefined ? undefined : eq(meetings.committeeId, committeeId)));
-      const now = nowIso();
-      for (const row of rows) {
-        const committee = zoneOf.get(row.committeeId)!;
-        const localDate = localDateOf(row.startsAt, committee.timezone);
-        const despatch = agendaDespatchBy(localDate, committee.despatchClearDays, calendar);
-        if (localDate !== row.localDate || despatch !== row.agendaDespatchBy) {
-          yield* run(db.update(meetings).set({ localDate, agendaDespatchBy: despatch, updatedAt: now, version: sql`${meetings.version} + 1` }).where(eq(meetings.id, row.id)));
+    recomputeSchedule(committeeId?: number): Program<void> {
+      return tx(function* () {
+        if (committeeId !== undefined) yield* lock(COMMITTEE_LOCK, committeeId, 'exclusive');
+        const calendar = yield* holidays.calendarIn();
+        const zoneOf = new Map((yield* all(db.select().from(committees))).map((c) => [c.id, c]));
+        const rows = yield* all(db
+          .select({ id: meetings.id, committeeId: meetings.committeeId, startsAt: meetings.startsAt, localDate: meetings.localDate, agendaDespatchBy: meetings.agendaDespatchBy })
+          .from(meetings)
+          .where(committeeId === undefined ? undefined : eq(meetings.committeeId, committeeId)));
+        const now = nowIso();
+        for (const row of rows) {
+          const committee = zoneOf.get(row.committeeId)!;
+          const localDate = localDateOf(row.startsAt, committee.timezone);
+          const despatch = agendaDespatchBy(localDate, committee.despatchClearDays, calendar);
+          if (localDate !== row.localDate || despatch !== row.agendaDespatchBy) {
+            yield* run(db.update(meetings).set({ localDate, agendaDespatchBy: despatch, updatedAt: now, version: sql`${meetings.version} + 1` }).where(eq(meetings.id, row.id)));
+          }
         }
-      }
+      });
     },
   };
 }
