@@ -77,7 +77,7 @@ export function createCommitteeRepository(
   const ownerStatement = (kind: RecordKind) => {
     let statement = ownerStatements.get(kind);
     if (!statement) {
-      statement = db.select({ committeeId: sql<number | null>`${owners[kind]}` }).from(sql`(SELECT 1)`).prepare();
+      statement = db.select({ committeeId: sql<number | null>`${owners[kind]}` }).from(sql`(SELECT 1) AS one`).prepare();
       ownerStatements.set(kind, statement);
     }
     return statement;
