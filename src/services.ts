@@ -60,7 +60,7 @@ export function createServices(
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
   const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
   // A holiday change recomputes every meeting's despatch day, a committee's zone or clear days its own meetings'.
-  const holidayPrograms = createHolidayRepository(db, () => meetingPrograms.recomputeSchedule());
+  const holidayPrograms = createHolidayRepository(db, () => meetingPrograms.recomputeSchedule(), changes.forTables(['holidays']));
   const meetingPrograms = createMeetingRepository(db, holidayPrograms, outbox);
   const committeePrograms = createCommitteeRepository(db, (committeeId) => meetingPrograms.recomputeSchedule(committeeId), options.clock);
   const itemPrograms = createItemRepository(db, meetingPrograms);

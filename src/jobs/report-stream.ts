@@ -69,7 +69,7 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     db.$client.pragma(`cache_size = -${REPORT_CACHE_KIB}`);
     db.$client.exec('BEGIN');
     // A fresh calendar each time: holidays may have changed since the last report.
-    const calendar = runSqlite(db, createHolidayRepository(db, function* () { /* reads only */ }).calendar());
+    const calendar = runSqlite(db, createHolidayRepository(db, function* () { /* reads only */ }, { stamp: () => undefined }).calendar());
     const plan = planReport(db, request);
     asOf = plan.asOf;
     planned = plan.committees;

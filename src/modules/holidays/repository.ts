@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { all, first, lock, run, tx, type Program } from '../../db/program.js';
+import { all, first, lock, run, stamp, tx, type Program, type StampSource } from '../../db/program.js';
 import { holidays } from '../../db/tables.js';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS, HolidayCalendar } from '../../domain/holiday-calendar.js';
 import type { Actor } from '../../domain/actor.js';
@@ -9,7 +9,8 @@ import { recordAudit } from '../shared/audited.js';
 import { nowIso } from '../shared/crud.js';
 
 // The working-day calendar: shipped England & Wales bank holidays plus the council's changes
-// stored in `holidays`. Built once and rebuilt only when a change is committed.
+// stored in `holidays`. Built once and rebuilt only when the holidays may have changed, here or
+// in another process (the `changed` stamp; on PostgreSQL, which keeps no stamp, read each time).
 
 export interface HolidayEntry {
   date: string;
@@ -22,10 +23,11 @@ export const CALENDAR_LOCK = 'calendar';
 
 /**
  * Programs (db/program.ts). `onCalendarChanged`: what else a change to the calendar changes (every
- * meeting's despatch day), yielded in the change's own transaction.
+ * meeting's despatch day), yielded in the change's own transaction. `changed`: moves when the
+ * holidays table may have changed (engine.changes.forTables(['holidays'])).
  */
-export function createHolidayRepository(db: Db, onCalendarChanged: () => Program<void>) {
-  let cached: HolidayCalendar | undefined;
+export function createHolidayRepository(db: Db, onCalendarChanged: () => Program<void>, changed: StampSource) {
+  let cached: { stamp: string; calendar: HolidayCalendar } | undefined;
 
   // Writes read the calendar as their transaction sees it; almost always it is the same rows
   // as last time, so the calendar built from them last time is reused.
@@ -47,7 +49,11 @@ export function createHolidayRepository(db: Db, onCalendarChanged: () => Program
   const shippedDates = new Set(ENGLAND_AND_WALES_BANK_HOLIDAYS.map((h) => h.date));
 
   function* calendar(): Program<HolidayCalendar> {
-    return (cached ??= yield* load());
+    const now = yield* stamp(changed);
+    if (now !== undefined && cached?.stamp === now) return cached.calendar;
+    const calendar = yield* load();
+    if (now !== undefined) cached = { stamp: now, calendar };
+    return calendar;
   }
 
   function* upsert(row: typeof holidays.$inferInsert): Program<void> {
@@ -84,7 +90,6 @@ export function createHolidayRepository(db: Db, onCalendarChanged: () => Program
         yield* upsert(row);
         yield* recordAudit(db, actor, 'holiday', date, before ? 'update' : 'create', before, row);
         yield* onCalendarChanged();
-        cached = undefined;
         return !wasHoliday;
       });
     },
@@ -102,7 +107,6 @@ export function createHolidayRepository(db: Db, onCalendarChanged: () => Program
         }
         yield* recordAudit(db, actor, 'holiday', date, 'delete', before ?? { date, isHoliday: true }, null);
         yield* onCalendarChanged();
-        cached = undefined;
         return true;
       });
     },
