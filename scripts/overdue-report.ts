@@ -46,7 +46,7 @@ async function printReport(argv: string[], io: CommandIo) {
   }
   const { db, services } = openServices(io.env);
   try {
-    if (committeeId !== undefined) services.committees.get(committeeId);
+    if (committeeId !== undefined) await services.committees.get(committeeId);
     const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
     const flags = { asOf: '--as-of', committeeId: '--committee' };
     const report = values['dry-run']

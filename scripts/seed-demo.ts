@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runSqlite } from '../src/db/sqlite/run.js';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { committees } from '../src/db/sqlite/schema.js';
@@ -46,15 +47,15 @@ async function seed(io: CommandIo) {
       const existing = db.select().from(committees).where(eq(committees.name, entry.name)).get();
       const committee =
         existing ??
-        services.committees.create(actor, {
+        runSqlite(db, services.programs.committees.create(actor, {
           name: entry.name,
           kind: entry.kind,
           authority: manifest.authority,
           contactName: entry.contactName,
           contactEmail: entry.contactEmail,
-        });
+        }));
       if (!existing) {
-        for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) services.meetings.create(actor, committee.id, { startsAt });
+        for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) runSqlite(db, services.programs.meetings.create(actor, committee.id, { startsAt }));
       }
       const draft = parseMinutes(readFileSync(new URL(entry.minutes, dir), 'utf8'));
       const committed = engine.run(services.programs.imports.commit(actor, draft, { committeeId: committee.id }));

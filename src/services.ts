@@ -55,26 +55,31 @@ export function createServices(
   const clock = options.clock ?? systemClock;
   // Webhook events are written by the repositories below in their own transactions.
   const outbox = createOutbox(db, { changes, clock });
-  const holidays = createHolidayRepository(db, (tx) => meetings.recomputeSchedule(tx));
-  const meetings = createMeetingRepository(db, holidays, outbox);
-  const committees = createCommitteeRepository(
-    db,
-    (tx, committeeId) => meetings.recomputeSchedule(tx, committeeId),
-    options.clock,
-  );
   // Repositories written as programs (db/program.ts): `programs` keeps them raw, for other
   // programs to `yield*`; the services run them on the engine (docs/postgres-plan.md, phase 2).
   const { hasUnrecordedUse, ...keyPrograms } = createApiKeyRepository(db, changes);
-  const { reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { holidays, clock: options.clock, events: outbox });
-  const programs = { people: createPersonRepository(db), apiKeys: keyPrograms, webhooks: createWebhookRepository(db, { outbox, clock }), scans: scanPrograms };
+  // A holiday change recomputes every meeting's despatch day, a committee's zone or clear days its own meetings'.
+  const holidayPrograms = createHolidayRepository(db, () => meetingPrograms.recomputeSchedule(), changes.forTables(['holidays']));
+  const meetingPrograms = createMeetingRepository(db, holidayPrograms, outbox);
+  const committeePrograms = createCommitteeRepository(db, (committeeId) => meetingPrograms.recomputeSchedule(committeeId), options.clock);
+  const itemPrograms = createItemRepository(db, meetingPrograms);
+  const { reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { holidays: holidayPrograms, clock: options.clock, events: outbox });
+  const programs = {
+    people: createPersonRepository(db), apiKeys: keyPrograms, webhooks: createWebhookRepository(db, { outbox, clock }), scans: scanPrograms,
+    holidays: holidayPrograms, meetings: meetingPrograms, committees: committeePrograms, items: itemPrograms,
+    resolutions: createResolutionRepository(db, itemPrograms),
+  };
   const people = ran(engine, programs.people);
   const apiKeys = { ...ran(engine, programs.apiKeys), hasUnrecordedUse };
+  const holidays = ran(engine, programs.holidays);
+  const meetings = ran(engine, programs.meetings);
+  const committees = ran(engine, programs.committees);
+  const items = ran(engine, programs.items);
+  const resolutions = ran(engine, programs.resolutions);
   const webhooks = ran(engine, programs.webhooks);
   const scans = { ...ran(engine, programs.scans), reportBody: scanReportBody };
-  const items = createItemRepository(db, meetings);
-  const resolutions = createResolutionRepository(db, items);
-  const days = createActionDays(committees, changes.forTables(['committees']), options.clock);
-  const actionPrograms = createActionRepository(db, { holidays, days, events: outbox });
+  const days = createActionDays(programs.committees, changes.forTables(['committees']), options.clock);
+  const actionPrograms = createActionRepository(db, { holidays: programs.holidays, days, events: outbox });
   const actions = ran(engine, actionPrograms);
   const actionReads = createActionReadModel(actionPrograms, {
     engine,
@@ -84,18 +89,18 @@ export function createServices(
     days,
   });
   // Programs (kept raw in `programs` below, run here on the engine).
-  const importPrograms = createImportRepository(db, { meetings, actions: actionPrograms });
+  const importPrograms = createImportRepository(db, { meetings: programs.meetings, actions: actionPrograms });
   const draftPrograms = createDraftRepository(db, { imports: importPrograms });
   const imports = ran(engine, importPrograms);
   const drafts = { ...ran(engine, draftPrograms), present: presentImport };
-  // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for
-  // unconverted code to run with runSqlite (the notification pass's action log); run on the engine below.
+  // Reads as programs (reports, history, stats, calendars, documents): raw in `reads`, for other
+  // programs to yield* (the notification pass's action log); run on the engine below.
   const reads = {
-    reports: createReportRepository(db, { committees }),
+    reports: createReportRepository(db, { committees: programs.committees }),
     history: createHistoryRepository(db),
-    stats: createStatsRepository(db, { committees, holidays }),
-    calendars: createCalendarRepository(db, { committees, people: programs.people }),
-    documents: createDocumentRepository(db, { committees }),
+    stats: createStatsRepository(db, { committees: programs.committees, holidays: programs.holidays }),
+    calendars: createCalendarRepository(db, { committees: programs.committees, people: programs.people }),
+    documents: createDocumentRepository(db, { committees: programs.committees }),
   };
   const reports = ran(engine, reads.reports);
   const history = ran(engine, reads.history);
@@ -115,10 +120,10 @@ export function createServices(
   const subscribers = ran(engine, notifyPrograms.subscribers);
   const notifications = ran(engine, notifyPrograms.notifications);
   const mailer = createMailer(options.mail ?? { mailFrom: defaultConfig.mailFrom });
-  const notificationPass = createNotificationPass(db, engine, { holidays, notifications: notifyPrograms.notifications, responseLinks: notifyPrograms.responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
+  const notificationPass = createNotificationPass(db, engine, { holidays: programs.holidays, notifications: notifyPrograms.notifications, responseLinks: notifyPrograms.responseLinks, mailer, reports: reads.reports, clock: options.clock, events: outbox });
   const spreadsheetImportPrograms = createSpreadsheetImport(db, { actions: actionPrograms });
   const spreadsheets = { export: createSpreadsheetExport(db, { engine, days, search }), import: ran(engine, spreadsheetImportPrograms) };
-  const moderngovSync = createModernGovSync(db, { engine, meetings, drafts: draftPrograms, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
+  const moderngovSync = createModernGovSync(db, { engine, meetings: programs.meetings, drafts: draftPrograms, clock: options.clock, defaultUrl: options.moderngov?.url, timeoutMs: options.moderngov?.timeoutMs, immediate: options.moderngov?.immediate });
   const jobRuns = ran(engine, createJobRuns(db));
   return { programs: { ...programs, ...reads, ...notifyPrograms, actions: actionPrograms, imports: importPrograms, drafts: draftPrograms, spreadsheetImport: spreadsheetImportPrograms }, jobRuns, drafts, moderngovSync, db, holidays, meetings, committees, people, items, resolutions, actions, actionReads, scans, imports, apiKeys, reports, stats, history, calendars, webhooks, webhookDeliveries, responseLinks, subscribers, notifications, mailer, notificationPass, spreadsheets, documents, renderedDocuments };
 }

@@ -65,7 +65,7 @@ export interface AuthOptions {
   apiKeys: ApiKeyService;
   publicRead: boolean;
   /** The committees of an authority now: what a key limited to that authority covers. */
-  committeesOfAuthority: (authority: string) => readonly number[];
+  committeesOfAuthority: (authority: string) => readonly number[] | Promise<readonly number[]>;
 }
 
 export default fp<AuthOptions>(
@@ -146,7 +146,12 @@ export default fp<AuthOptions>(
       const scopes = expand(key.scopes);
       request.auth = { name: key.name, keyId: key.id, scopes, visibilities: visibilitiesFor(scopes) };
       // Resolved on each request, so a committee added to the authority is covered at once.
-      if (key.limit) request.auth = { ...request.auth, limit: key.limit, committeeIds: committeesOfLimit(key.limit, committeesOfAuthority) };
+      if (key.limit) {
+        const limit = key.limit;
+        const ofAuthority = 'authority' in limit ? committeesOfAuthority(limit.authority) : undefined;
+        const theirs = ofAuthority instanceof Promise ? await ofAuthority : ofAuthority;
+        request.auth = { ...request.auth, limit, committeeIds: committeesOfLimit(limit, () => theirs ?? []) };
+      }
       if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
     });
 

@@ -35,7 +35,7 @@ const ADDRESSED = /^\/v1\/([a-z]+)\/:id(?:\/|$)/;
 
 export interface CouncilLimitOptions {
   /** The committee a record belongs to; undefined when there is no such record. */
-  ownerOf: (kind: RecordKind, id: number) => number | undefined;
+  ownerOf: (kind: RecordKind, id: number) => number | undefined | Promise<number | undefined>;
 }
 
 export default fp<CouncilLimitOptions>(
@@ -67,10 +67,12 @@ export default fp<CouncilLimitOptions>(
       const target = kindOf(request.routeOptions.url ?? '');
       const id = Number((request.params as { id?: unknown } | undefined)?.id);
       if (!target || !Number.isSafeInteger(id)) return done();
-      const committeeId = ownerOf(target.kind, id);
       // Missing records are left to the route, which answers them its own way.
-      if (committeeId !== undefined && !seesCommittee(request.auth, committeeId)) return done(new NotFoundError(target.label, id));
-      done();
+      const decide = (committeeId: number | undefined) =>
+        done(committeeId !== undefined && !seesCommittee(request.auth, committeeId) ? new NotFoundError(target.label, id) : undefined);
+      const owner = ownerOf(target.kind, id);
+      if (owner instanceof Promise) owner.then(decide, done);
+      else decide(owner);
     });
   },
   { name: 'council-limit', dependencies: ['auth'] },

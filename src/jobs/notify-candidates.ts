@@ -9,7 +9,6 @@ import { stricter, visibilities as allVisibilities, type Visibility } from '../d
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { createReportRepository } from '../modules/reports/repository.js';
 import { planReport, reportCommittee, type ReportPlan } from './overdue-report.js';
-import { runSqlite } from '../db/sqlite/run.js';
 
 // What a notification pass has to say as of a day (DESIGN.md "Notifications"): actions become
 // due soon, the scan's flags with their counts, progress updates and answers of the last week,
@@ -119,8 +118,7 @@ export function createCandidateReader(
    * another day gets a pack for its new date.
    */
   async function agendaPacks(plan: ReportPlan, breathe: Breathe): Promise<Candidate[]> {
-    // not yet a program (holidays)
-    const calendar = deps.holidays.calendar();
+    const calendar = await engine.run(deps.holidays.calendar());
     const list: Candidate[] = [];
     for (const { asOf, next } of plan.committees) {
       if (!next || asOf > next.agendaDespatchBy || asOf < addWorkingDays(next.agendaDespatchBy, -1, calendar)) continue;
@@ -146,9 +144,9 @@ export function createCandidateReader(
     const list: Candidate[] = [];
     const dueSoon: { id: number; dueBy: string; meetingOn: string | null }[] = [];
     // A committee at a time.
-    const calendar = deps.holidays.calendar();
+    const calendar = await engine.run(deps.holidays.calendar());
     for (const planned of plan.committees) {
-      const entry = runSqlite(db, reportCommittee(db, calendar, planned, allVisibilities)); // a program (jobs/overdue-report)
+      const entry = await engine.run(reportCommittee(db, calendar, planned, allVisibilities));
       if (!entry) continue;
       for (const a of entry.dueSoon) {
         if (a.dueDate !== null) dueSoon.push({ id: a.id, dueBy: a.dueDate, meetingOn: entry.meeting?.startsAt.slice(0, 10) ?? null });

@@ -198,7 +198,6 @@ export function* judgedMeetings(
 
 export function* buildOverdueReport(db: Db, holidays: Pick<HolidayRepository, 'calendar'>, scope: ReportScope): Program<OverdueReport> {
   const plan = yield* planReport(db, scope);
-  // not yet a program (holidays)
-  const judged = yield* judgedMeetings(db, holidays.calendar(), plan, scope.visibilities);
+  const judged = yield* judgedMeetings(db, yield* holidays.calendar(), plan, scope.visibilities);
   return { asOf: plan.asOf, meetings: judged.map((j) => j.entry) };
 }

@@ -82,8 +82,7 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
         // An admin limited to a council scans its own committees only.
         const plan = yield* planReport(db, { asOf: request.asOf, now, committeeId: request.committeeId, committeeIds: actor.committeeIds });
         const flagged: number[] = [];
-        // not yet a program (holidays)
-        for (const { asOf, entry } of yield* judgedMeetings(db, holidays.calendar(), plan, allVisibilities)) {
+        for (const { asOf, entry } of yield* judgedMeetings(db, yield* holidays.calendar(), plan, allVisibilities)) {
           if (!entry.meeting) continue;
           for (const action of entry.overdue) {
             const reason = `Overdue by ${action.daysOverdue} day${action.daysOverdue === 1 ? '' : 's'} (due ${action.dueDate}) before the meeting on ${entry.meeting.startsAt.slice(0, 10)}`;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import { runSqlite } from '../db/sqlite/run.js';
 import { pieceStream } from '../db/piece-stream.js';
 import { openDatabase, type Db } from '../db/sqlite/client.js';
-import { runSqlite } from '../db/sqlite/run.js';
 import type { Visibility } from '../domain/visibility.js';
 import { createHolidayRepository } from '../modules/holidays/repository.js';
 import { overdueReportSection } from '../modules/tracker/repository.js';
@@ -78,8 +78,7 @@ export function streamReport(databasePath: string, request: ReportRequest, maxMs
     db.$client.pragma(`cache_size = -${REPORT_CACHE_KIB}`);
     db.$client.exec('BEGIN');
     // A fresh calendar each time: holidays may have changed since the last report.
-    // not yet a program (holidays)
-    calendar = createHolidayRepository(db, () => undefined).calendar();
+    calendar = runSqlite(db, createHolidayRepository(db, function* () { /* reads only */ }, { stamp: () => undefined }).calendar());
     const plan = runSqlite(db, planReport(db, request));
     asOf = plan.asOf;
     planned = plan.committees;

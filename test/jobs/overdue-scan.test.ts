@@ -241,9 +241,9 @@ t.test('two scans at once from two processes on one file database record each fl
   const actor = scriptActor('test-seed');
   const expected = new Set<string>();
   for (let c = 0; c < 3; c++) {
-    const committeeId = services.committees.create(actor, { name: `Committee ${c}`, kind: 'scrutiny' } as never).id;
-    const a = services.meetings.create(actor, committeeId, { startsAt: A, status: 'held' }).id;
-    const b = services.meetings.create(actor, committeeId, { startsAt: B }).id;
+    const committeeId = (await services.committees.create(actor, { name: `Committee ${c}`, kind: 'scrutiny' } as never)).id;
+    const a = (await services.meetings.create(actor, committeeId, { startsAt: A, status: 'held' })).id;
+    const b = (await services.meetings.create(actor, committeeId, { startsAt: B })).id;
     for (let i = 0; i < 40; i++) {
       const id = (await services.actions.create(actor, { meetingId: a, kind: 'update', title: `Action ${c}.${i}` } as never)).id;
       expected.add(`${id}:${b}`);

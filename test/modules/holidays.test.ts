@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
+import { createEngine } from '../../src/db/engine.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
+import { scriptActor } from '../../src/domain/actor.js';
+import { createServices } from '../../src/services.js';
 import { build, committee, meeting } from '../helper.js';
 
 // /v1/holidays: the shipped England & Wales bank holidays plus the council's own changes,
@@ -100,4 +107,18 @@ t.test('holiday changes are audited', async (t) => {
     .prepare("SELECT operation, actor FROM audit_events WHERE entity_type = 'holiday' ORDER BY id")
     .all();
   t.same(rows, [{ operation: 'create', actor: 'test-admin' }, { operation: 'delete', actor: 'test-admin' }]);
+});
+
+t.test('a closure day another process adds is in this one\'s calendar at once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'holidays-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'scrutiny.sqlite');
+  const [here, there] = [openDatabase({ path }), openDatabase({ path })];
+  t.teardown(() => [here, there].forEach((db) => db.$client.close()));
+  const [server, cli] = [createServices(createEngine(here)), createServices(createEngine(there))];
+  const isHoliday = async () => (await server.holidays.list('2031-03-03', '2031-03-03')).length === 1;
+  t.notOk(await isHoliday(), 'a working day, and the calendar is now cached');
+  await cli.holidays.put({ ...scriptActor('cli'), admin: true }, '2031-03-03', 'Council closure');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.ok(await isHoliday(), 'seen without a restart');
 });

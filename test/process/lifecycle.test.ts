@@ -141,11 +141,11 @@ t.test('SCAN_ON_START=true flags an overdue action shortly after start-up', asyn
   const db = openDatabase({ path: databasePath });
   const services = createServices(createEngine(db));
   const actor = scriptActor('lifecycle-test');
-  const committee = services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
-  const raisedAt = services.meetings.create(actor, committee.id, { startsAt: '2024-01-15T18:30:00+00:00', status: 'held' });
+  const committee = await services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
+  const raisedAt = await services.meetings.create(actor, committee.id, { startsAt: '2024-01-15T18:30:00+00:00', status: 'held' });
   // The start-up scan runs as of the real today, so the next meeting must be after it.
   const next = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-  const nextMeeting = services.meetings.create(actor, committee.id, { startsAt: `${next}T18:30:00Z`, status: 'scheduled' });
+  const nextMeeting = await services.meetings.create(actor, committee.id, { startsAt: `${next}T18:30:00Z`, status: 'scheduled' });
   const action = await services.actions.create(actor, { meetingId: raisedAt.id, kind: 'information', title: 'Circulate the waiting-list figures', dueDate: '2024-02-01' });
   const key = (await services.apiKeys.create(actor, 'lifecycle-scan', ['admin'])).key;
   const flagsBefore = (db.$client.prepare('SELECT count(*) AS n FROM overdue_flags').get() as { n: number }).n;

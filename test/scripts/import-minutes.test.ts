@@ -64,8 +64,8 @@ function withCommittee(path: string) {
   const app = buildApp({ ...defaultConfig, databasePath: path, scheduler: false, scanOnStart: false }, { db, logger: false });
   return app.then(async (a) => {
     const actor = scriptActor('test');
-    const committee = a.services.committees.create(actor, { name: 'Housing Scrutiny Committee', kind: 'scrutiny' });
-    const next = a.services.meetings.create(actor, committee.id, { startsAt: '2026-12-07T18:30:00Z' });
+    const committee = await a.services.committees.create(actor, { name: 'Housing Scrutiny Committee', kind: 'scrutiny' });
+    const next = await a.services.meetings.create(actor, committee.id, { startsAt: '2026-12-07T18:30:00Z' });
     const count = (table: string) => (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     const counts = () => ({
       meetings: count('meetings'), agenda_items: count('agenda_items'), resolutions: count('resolutions'), actions: count('actions'),

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
+import { DateTime } from 'luxon';
 import { all, first, type Program } from '../../db/program.js';
 import { agendaItems, committees, dialect, meetings } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
@@ -81,8 +81,7 @@ export function createModernGovApply(db: Db, deps: ApplyDeps) {
       ?? (yield* first(unlinkedMeetingAt, { committeeId: committee.id, utc: utc ?? '' }))) as MeetingRow | undefined;
     const venue = detail?.location ? cut(detail.location, 300) : null;
     if (!existing) {
-      // not yet a program (meetings)
-      const meeting = deps.meetings.createIn(db, actor, committee.id, { startsAt, status, venue, externalId: summary.id });
+      const meeting = yield* deps.meetings.createIn(actor, committee.id, { startsAt, status, venue, externalId: summary.id });
       counts.meetings.created++;
       if (status === 'cancelled') counts.meetings.cancelled++;
       return meeting;
@@ -93,8 +92,7 @@ export function createModernGovApply(db: Db, deps: ApplyDeps) {
     if (status !== existing.status) changes.status = status;
     if (detail && venue !== null && venue !== existing.venue) changes.venue = venue;
     if (Object.keys(changes).length === 0) return existing;
-    // not yet a program (meetings)
-    const meeting = deps.meetings.updateIn(db, actor, existing, changes);
+    const meeting = yield* deps.meetings.updateIn(actor, existing, changes);
     if (changes.status === 'cancelled') counts.meetings.cancelled++;
     else counts.meetings.updated++;
     return meeting;

@@ -90,7 +90,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
    * the cursor's sort value) and only the actions not already rendered are read in full.
    */
   function* pageOn(actor: Actor, query: ListActionsQuery, on?: Db): Program<PageJson> {
-    const asOf: JudgedOn = query.asOf ?? (query.committeeId ? days.of(query.committeeId) : days.now());
+    const asOf: JudgedOn = query.asOf ?? (query.committeeId ? yield* days.of(query.committeeId) : yield* days.now());
     // Committees on different days judge each action on its own day: not cached.
     if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
       const page = yield* actions.page(actor, query, asOf, on);
@@ -137,7 +137,9 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
      * the value itself, never a promise: the hot read awaits nothing), else read on the engine.
      */
     getRendered(actor: Actor, id: number, given?: string): Awaitable<RenderedAction> {
-      const asOf: JudgedOn = given ?? days.now();
+      const asOf = given ?? days.nowIfKnown();
+      // The committees' zones unknown (changed, or on PostgreSQL): read with the action.
+      if (asOf === undefined) return engine.run((function* () { return yield* uncached(actor, id, yield* days.now()); })());
       if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) return engine.run(uncached(actor, id, asOf));
       const entry = cache.get(id, asOf);
       if (entry === undefined) return engine.run(readAndKeep(actor, id, asOf));

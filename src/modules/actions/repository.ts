@@ -86,8 +86,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
       responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
     });
-    // not yet a program (committees): days.of reads a committee's zone synchronously.
-    const created = present(yield* findVisible(actor, row.id), days.of(meeting.committeeId));
+    const created = present(yield* findVisible(actor, row.id), yield* days.of(meeting.committeeId));
     if (events) yield* events.action('action.created', created);
     return created;
   }
@@ -109,7 +108,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     if (status === 'responded' && before.status !== 'responded') {
       const response = input.response !== undefined ? input.response : before.response;
       if (!response) throw invalidField('response', 'is required to mark an action responded');
-      changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.of(before.committeeId);
+      changes.respondedOn = input.respondedOn ?? before.respondedOn ?? (yield* days.of(before.committeeId));
     }
     if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
       // null unlinks: `??` would read it as "unchanged".
@@ -150,7 +149,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     }
     const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
     const after = yield* updateAudited(db, actor, 'action', actions, before, changes, operation);
-    const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), days.of(before.committeeId));
+    const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), yield* days.of(before.committeeId));
     if (events) yield* events.action('action.updated', updated);
     if (events && updated.status === 'responded' && before.status !== 'responded') yield* events.action('action.responded', updated);
     return updated;
@@ -165,7 +164,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     if (input.rag) {
       const before = (yield* rowById(db, actions, current.id))!;
       yield* updateAudited(db, actor, 'action', actions, before, { rag: input.rag });
-      if (events) yield* events.action('action.updated', present(yield* findVisible(actor, id), days.of(before.committeeId)));
+      if (events) yield* events.action('action.updated', present(yield* findVisible(actor, id), yield* days.of(before.committeeId)));
     }
     return update;
   }

@@ -1,6 +1,7 @@
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
+import type { Program } from '../../db/program.js';
 
 // Every "today" of the actions module — the day `overdue` is judged on when no `asOf` is given,
 // the day a response is recorded on — is today where the action's committee sits (DESIGN.md
@@ -12,51 +13,62 @@ export type JudgedOn = LocalDate | ReadonlyMap<number, LocalDate>;
 
 interface Committees {
   /** Every committee's id and IANA time zone. */
-  zones(): { id: number; timezone: string }[];
+  zones(): Program<{ id: number; timezone: string }[]>;
   /** One committee's IANA time zone; undefined when there is no such committee. */
-  timeZoneOf(id: number): string | undefined;
+  timeZoneOf(id: number): Program<string | undefined>;
+}
+
+/** The one day every committee is on at `now`, or each committee's day when they differ. */
+function judge(all: ReadonlyMap<number, string>, now: Date): JudgedOn {
+  let first: string | undefined;
+  let day: LocalDate | undefined;
+  let same = true;
+  for (const zone of all.values()) {
+    if (zone === first) continue;
+    const today = todayIn(zone, now);
+    if (day === undefined) [first, day] = [zone, today];
+    else if (today !== day) same = false;
+  }
+  if (day === undefined) return todayIn(DEFAULT_TIME_ZONE, now);
+  if (same) return day;
+  return new Map([...all].map(([id, zone]) => [id, todayIn(zone, now)]));
 }
 
 export function createActionDays(committees: Committees, changed: ChangeStamp, clock: Clock = systemClock) {
   // The committees' zones, read again only when the committees table has changed: a list asks
-  // for them on every request. Inside a transaction (a write) the stamp says nothing, and the
-  // one committee a write needs is read on its own.
+  // for them on every request. Inside a transaction (a write), or on PostgreSQL, the stamp says
+  // nothing: they are read each time, and the one committee a write needs is read on its own.
   let zones = new Map<number, string>();
   let readUnder: string | undefined;
-  const current = (): ReadonlyMap<number, string> | undefined => {
+  const cached = (): ReadonlyMap<number, string> | undefined => {
     const stamp = changed.stamp();
-    if (stamp === undefined) return undefined;
-    if (stamp !== readUnder) {
-      zones = new Map(committees.zones().map((c) => [c.id, c.timezone]));
-      readUnder = stamp;
-    }
-    return zones;
+    return stamp !== undefined && stamp === readUnder ? zones : undefined;
   };
+  function* current(): Program<ReadonlyMap<number, string>> {
+    const stamp = changed.stamp();
+    if (stamp !== undefined && stamp === readUnder) return zones;
+    const read = new Map((yield* committees.zones()).map((c) => [c.id, c.timezone]));
+    if (stamp !== undefined) [zones, readUnder] = [read, stamp];
+    return read;
+  }
 
   return {
     /** Today for one committee's actions. */
-    of(committeeId: number): LocalDate {
-      const all = current();
-      const zone = all === undefined ? committees.timeZoneOf(committeeId) : all.get(committeeId);
+    *of(committeeId: number): Program<LocalDate> {
+      const all = cached();
+      const zone = all === undefined ? yield* committees.timeZoneOf(committeeId) : all.get(committeeId);
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },
 
     /** The one day every committee is on now, or each committee's day when they differ. */
-    now(): JudgedOn {
-      const now = clock();
-      const all = current() ?? new Map(committees.zones().map((c) => [c.id, c.timezone]));
-      let first: string | undefined;
-      let day: LocalDate | undefined;
-      let same = true;
-      for (const zone of all.values()) {
-        if (zone === first) continue;
-        const today = todayIn(zone, now);
-        if (day === undefined) [first, day] = [zone, today];
-        else if (today !== day) same = false;
-      }
-      if (day === undefined) return todayIn(DEFAULT_TIME_ZONE, now);
-      if (same) return day;
-      return new Map([...all].map(([id, zone]) => [id, todayIn(zone, now)]));
+    *now(): Program<JudgedOn> {
+      return judge(yield* current(), clock());
+    },
+
+    /** As now(), without reading anything: undefined unless the zones are known (the hot read). */
+    nowIfKnown(): JudgedOn | undefined {
+      const all = cached();
+      return all === undefined ? undefined : judge(all, clock());
     },
   };
 }

@@ -50,8 +50,7 @@ export function* dueOf(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow
     raisedAt,
     meetings: yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
     despatchClearDays: committee.despatchClearDays,
-    // not yet a program (holidays): on SQLite it reads the open transaction's connection.
-    calendar: holidays.calendarIn(db),
+    calendar: yield* holidays.calendarIn(),
   });
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
   return {

@@ -61,8 +61,7 @@ export function createCalendarRepository(db: Db, deps: { committees: CommitteeRe
   return {
     /** The committee (404 when there is none) and all its meetings, cancelled ones included. */
     *committeeCalendar(committeeId: number): Program<{ committee: CommitteeRow; meetings: CalendarMeeting[] }> {
-      // not yet a program (committees)
-      const committee = deps.committees.get(committeeId);
+      const committee = yield* deps.committees.get(committeeId);
       return { committee, meetings: (yield* all(committeeMeetings, { committeeId })) as CalendarMeeting[] };
     },
 

@@ -1,18 +1,18 @@
 import { and, eq, not, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { all, first, rowById, run, tx, type Params, type Program } from '../../db/program.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import { defaultReferencePrefix } from '../../domain/reference.js';
-import { actions, agendaItems, committees, declarations, imports, meetings, memberships, people, resolutions } from '../../db/tables.js';
+import { actions, agendaItems, committees, declarations, imports, meetings, memberships, people, perSchema, resolutions } from '../../db/tables.js';
 import { rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
-import { recordAudit } from '../audit/repository.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited } from '../shared/crud.js';
+import { mustFind, nowIso } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, recordAudit, referencesSeenBy, updateAudited } from '../shared/audited.js';
 import type { CreateCommittee, ListCommitteesQuery, PutMembership, UpdateCommittee } from './schemas.js';
 
 export type CommitteeRow = typeof committees.$inferSelect;
@@ -20,7 +20,8 @@ export type CommitteeRow = typeof committees.$inferSelect;
 /** The kinds of record a path can name that belong to one committee. */
 export type RecordKind = 'committee' | 'meeting' | 'item' | 'resolution' | 'declaration' | 'action';
 
-const sortColumns = { id: committees.id, name: committees.name, createdAt: committees.createdAt };
+const sortColumns = perSchema(() => ({ id: committees.id, name: committees.name, createdAt: committees.createdAt }));
+type SortField = keyof ReturnType<typeof sortColumns>;
 
 function slugify(name: string): string {
   return name
@@ -38,20 +39,26 @@ function checkTimezone(timezone: string | undefined) {
 }
 
 /**
+ * Programs (db/program.ts). `onScheduleChanged`: what else a change to a committee's time zone or
+ * clear days changes (its meetings' despatch days), yielded in the change's own transaction.
  * `clock`: what "today" is for `todayFor` (tests fix it). Every date about a committee is taken
  * in its own time zone (DESIGN.md "Local date").
  */
 export function createCommitteeRepository(
   db: Db,
-  onScheduleChanged: (tx: Tx, committeeId: number) => void,
+  onScheduleChanged: (committeeId: number) => Program<void>,
   clock: Clock = systemClock,
 ) {
-  const byId = (tx: Tx | Db, id: number) => tx.select().from(committees).where(eq(committees.id, id)).get();
+  function* found(id: number): Program<CommitteeRow> {
+    return mustFind(yield* rowById(db, committees, id), 'Committee', id);
+  }
   // Asked on every read that says what is overdue "today": prepared once (better-sqlite3 runs
   // them on the one connection, inside a transaction too).
   const zoneById = db.select({ timezone: committees.timezone }).from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare();
   const allZones = db.select({ id: committees.id, timezone: committees.timezone }).from(committees).prepare();
-  const timeZoneOf = (id: number): string | undefined => zoneById.get({ id })?.timezone;
+  function* timeZoneOf(id: number): Program<string | undefined> {
+    return (yield* first(zoneById, { id }))?.timezone;
+  }
 
   const ofAuthority = db.select({ id: committees.id }).from(committees).where(eq(committees.authority, sql.placeholder('authority'))).prepare();
   // The committee a record belongs to, by the kind of record a path names: what a key limited to
@@ -66,11 +73,11 @@ export function createCommitteeRepository(
     declaration: itemOwner(sql`(SELECT ${declarations.itemId} FROM ${declarations} WHERE ${declarations.id} = ${sql.placeholder('id')})`),
     action: sql`(SELECT ${actions.committeeId} FROM ${actions} WHERE ${actions.id} = ${sql.placeholder('id')})`,
   };
-  const ownerStatements = new Map<RecordKind, { get(values: { id: number }): { committeeId: number | null } | undefined }>();
+  const ownerStatements = new Map<RecordKind, { get(values: Params): { committeeId: number | null } | undefined }>();
   const ownerStatement = (kind: RecordKind) => {
     let statement = ownerStatements.get(kind);
     if (!statement) {
-      statement = db.select({ committeeId: sql<number | null>`${owners[kind]}` }).from(sql`(SELECT 1)`).prepare();
+      statement = db.select({ committeeId: sql<number | null>`${owners[kind]}` }).from(sql`(SELECT 1) AS one`).prepare();
       ownerStatements.set(kind, statement);
     }
     return statement;
@@ -87,8 +94,8 @@ export function createCommitteeRepository(
     }
   }
 
-  function assertSlugFree(tx: Tx, slug: string, exceptId?: number) {
-    const existing = tx.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)).get();
+  function* assertSlugFree(slug: string, exceptId?: number): Program<void> {
+    const existing = yield* first(db.select({ id: committees.id }).from(committees).where(eq(committees.slug, slug)));
     if (existing && existing.id !== exceptId) {
       throw new ConflictError(`A committee with slug "${slug}" already exists (id ${existing.id})`);
     }
@@ -96,45 +103,48 @@ export function createCommitteeRepository(
 
   return {
     /** The committees of an authority now: what a key limited to it covers. */
-    idsOfAuthority(authority: string): number[] {
-      return ofAuthority.all({ authority }).map((c) => c.id);
+    *idsOfAuthority(authority: string): Program<number[]> {
+      return (yield* all(ofAuthority, { authority })).map((c) => c.id);
     },
 
     /** The committee a record of this kind belongs to; undefined when there is no such record. */
-    ownerOf(kind: RecordKind, id: number): number | undefined {
-      return ownerStatement(kind).get({ id })?.committeeId ?? undefined;
+    *ownerOf(kind: RecordKind, id: number): Program<number | undefined> {
+      return (yield* first(ownerStatement(kind), { id }))?.committeeId ?? undefined;
     },
 
-    get(id: number): CommitteeRow {
-      return mustFind(byId(db, id), 'Committee', id);
+    get(id: number): Program<CommitteeRow> {
+      return found(id);
     },
 
     /** The committee's IANA time zone; undefined when there is no such committee. */
     timeZoneOf,
 
     /** Every committee's IANA time zone. */
-    zones: (): { id: number; timezone: string }[] => allZones.all(),
+    *zones(): Program<{ id: number; timezone: string }[]> {
+      return yield* all(allZones);
+    },
 
     /**
      * Today where the committee sits, at the repository's clock: what "as of today" means for
      * its actions, meetings and reports. A committee that does not exist gets the default zone's.
      */
-    todayFor(id: number): LocalDate {
-      return todayIn(timeZoneOf(id) ?? DEFAULT_TIME_ZONE, clock());
+    *todayFor(id: number): Program<LocalDate> {
+      return todayIn((yield* timeZoneOf(id)) ?? DEFAULT_TIME_ZONE, clock());
     },
 
     /** Every committee's today at one instant, by committee id: for reads across committees. */
-    todayByCommittee(): Map<number, LocalDate> {
+    *todayByCommittee(): Program<Map<number, LocalDate>> {
+      const zones = yield* all(allZones);
       const now = clock();
-      return new Map(allZones.all().map((c) => [c.id, todayIn(c.timezone, now)]));
+      return new Map(zones.map((c) => [c.id, todayIn(c.timezone, now)]));
     },
 
-    list(actor: Reader, query: ListCommitteesQuery): Page<CommitteeRow> {
+    *list(actor: Reader, query: ListCommitteesQuery): Program<Page<CommitteeRow>> {
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort);
-      const column = sortColumns[sort.field as keyof typeof sortColumns];
+      const column = sortColumns()[sort.field as SortField];
       const page = keyset(sort, column, committees.id, query.cursor);
-      const rows = db
+      const rows = yield* all(db
         .select()
         .from(committees)
         .where(
@@ -146,62 +156,62 @@ export function createCommitteeRepository(
           ),
         )
         .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
-      return toPage(rows, limit, sort, (r) => r[sort.field as keyof typeof sortColumns]);
+        .limit(limit + 1));
+      return toPage(rows, limit, sort, (r) => r[sort.field as SortField]);
     },
 
-    create(actor: Actor, input: CreateCommittee): CommitteeRow {
+    create(actor: Actor, input: CreateCommittee): Program<CommitteeRow> {
       checkTimezone(input.timezone);
       // A key limited to an authority files its committees under it, named or not.
       if (actor.limit && 'authority' in actor.limit && input.authority === undefined) input = { ...input, authority: actor.limit.authority };
       checkAuthority(actor, input.authority);
-      return transaction(db, (tx) => {
-        const slug = input.slug ?? slugify(input.name);
-        assertSlugFree(tx, slug);
-        const referencePrefix = input.referencePrefix ?? defaultReferencePrefix(input.name);
-        return insertAudited(tx, actor, 'committee', committees, { ...input, slug, referencePrefix });
+      const fields = input;
+      return tx(function* () {
+        const slug = fields.slug ?? slugify(fields.name);
+        yield* assertSlugFree(slug);
+        const referencePrefix = fields.referencePrefix ?? defaultReferencePrefix(fields.name);
+        return yield* insertAudited(db, actor, 'committee', committees, { ...fields, slug, referencePrefix });
       });
     },
 
-    update(actor: Actor, id: number, input: UpdateCommittee, check: (row: CommitteeRow) => void): CommitteeRow {
+    update(actor: Actor, id: number, input: UpdateCommittee, check: (row: CommitteeRow) => void): Program<CommitteeRow> {
       checkTimezone(input.timezone);
       if (input.authority !== undefined) checkAuthority(actor, input.authority);
-      return transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Committee', id);
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
-        if (input.slug) assertSlugFree(tx, input.slug, id);
-        const after = updateAudited(tx, actor, 'committee', committees, before, input);
+        if (input.slug) yield* assertSlugFree(input.slug, id);
+        const after = yield* updateAudited(db, actor, 'committee', committees, before, input);
         // Time zone and clear days feed every meeting's agendaDespatchBy.
         if (
           after.timezone !== before.timezone ||
           after.despatchClearDays !== before.despatchClearDays
         ) {
-          onScheduleChanged(tx, id);
+          yield* onScheduleChanged(id);
         }
         return after;
       });
     },
 
-    remove(actor: Actor, id: number, check: (row: CommitteeRow) => void): void {
-      transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Committee', id);
+    remove(actor: Actor, id: number, check: (row: CommitteeRow) => void): Program<void> {
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
         // Stored import drafts (issue 15) refer too; those the caller cannot read are counted without a name.
-        const drafts = (visible: boolean) => (t: Tx) =>
-          countWhere(t, imports, and(eq(imports.committeeId, id), visible ? rowsVisibleTo(imports.visibility, actor) : not(rowsVisibleTo(imports.visibility, actor)))!);
-        deleteAudited(tx, actor, 'committee', 'Committee', committees, before, referencesSeenBy([
-          { label: 'meetings', count: (t) => countWhere(t, meetings, eq(meetings.committeeId, id)) },
-          { label: 'actions', count: (t) => countWhere(t, actions, eq(actions.committeeId, id)) },
-          { label: 'members', count: (t) => countWhere(t, memberships, eq(memberships.committeeId, id)) },
+        const drafts = (visible: boolean) => () =>
+          countWhere(db, imports, and(eq(imports.committeeId, id), visible ? rowsVisibleTo(imports.visibility, actor) : not(rowsVisibleTo(imports.visibility, actor)))!);
+        yield* deleteAudited(db, actor, 'committee', 'Committee', committees, before, referencesSeenBy([
+          { label: 'meetings', count: () => countWhere(db, meetings, eq(meetings.committeeId, id)) },
+          { label: 'actions', count: () => countWhere(db, actions, eq(actions.committeeId, id)) },
+          { label: 'members', count: () => countWhere(db, memberships, eq(memberships.committeeId, id)) },
           { label: 'import drafts', count: drafts(true) },
         ], [drafts(false)]));
       });
     },
 
-    members(id: number) {
-      mustFind(byId(db, id), 'Committee', id);
-      return db
+    *members(id: number) {
+      yield* found(id);
+      return yield* all(db
         .select({
           committeeId: memberships.committeeId,
           personId: memberships.personId,
@@ -215,39 +225,38 @@ export function createCommitteeRepository(
         .from(memberships)
         .innerJoin(people, eq(people.id, memberships.personId))
         .where(eq(memberships.committeeId, id))
-        .orderBy(memberships.role, people.name)
-        .all();
+        .orderBy(memberships.role, people.name));
     },
 
-    putMember(actor: Actor, id: number, personId: number, input: PutMembership): { created: boolean } {
+    putMember(actor: Actor, id: number, personId: number, input: PutMembership): Program<{ created: boolean }> {
       if (input.from && input.to && input.to < input.from) {
         throw invalidField('to', 'must not be before from');
       }
-      return transaction(db, (tx) => {
-        mustFind(byId(tx, id), 'Committee', id);
-        mustFind(tx.select({ id: people.id }).from(people).where(eq(people.id, personId)).get(), 'Person', personId);
+      return tx(function* () {
+        yield* found(id);
+        mustFind(yield* first(db.select({ id: people.id }).from(people).where(eq(people.id, personId))), 'Person', personId);
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
-        const before = tx.select().from(memberships).where(key).get();
+        const before = yield* first(db.select().from(memberships).where(key));
         const values = { role: input.role, from: input.from ?? null, to: input.to ?? null };
         const entity = `${id}:${personId}`;
         if (before) {
-          const after = tx.update(memberships).set({ ...values, updatedAt: nowIso() }).where(key).returning().get();
-          recordAudit(tx, actor, 'membership', entity, 'update', before, after);
+          const after = yield* first(db.update(memberships).set({ ...values, updatedAt: nowIso() }).where(key).returning());
+          yield* recordAudit(db, actor, 'membership', entity, 'update', before, after);
           return { created: false };
         }
-        const after = tx.insert(memberships).values({ committeeId: id, personId, ...values }).returning().get();
-        recordAudit(tx, actor, 'membership', entity, 'create', null, after);
+        const after = yield* first(db.insert(memberships).values({ committeeId: id, personId, ...values }).returning());
+        yield* recordAudit(db, actor, 'membership', entity, 'create', null, after);
         return { created: true };
       });
     },
 
-    removeMember(actor: Actor, id: number, personId: number): void {
-      transaction(db, (tx) => {
-        mustFind(byId(tx, id), 'Committee', id);
+    removeMember(actor: Actor, id: number, personId: number): Program<void> {
+      return tx(function* () {
+        yield* found(id);
         const key = and(eq(memberships.committeeId, id), eq(memberships.personId, personId));
-        const before = mustFind(tx.select().from(memberships).where(key).get(), 'Membership', `${id}:${personId}`);
-        tx.delete(memberships).where(key).run();
-        recordAudit(tx, actor, 'membership', `${id}:${personId}`, 'delete', before, null);
+        const before = mustFind(yield* first(db.select().from(memberships).where(key)), 'Membership', `${id}:${personId}`);
+        yield* run(db.delete(memberships).where(key));
+        yield* recordAudit(db, actor, 'membership', `${id}:${personId}`, 'delete', before, null);
       });
     },
   };

@@ -27,7 +27,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListCommitteesQuery,
       response: { 200: ListOf(CommitteeSchema), ...problemResponses() },
     },
-  }, async (request, reply) => sendPage(request, reply, committees.list(actorOf(request), request.query)));
+  }, async (request, reply) => sendPage(request, reply, await committees.list(actorOf(request), request.query)));
 
   app.post('/committees', {
     config: { scope: 'write' },
@@ -37,7 +37,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: CommitteeSchema, ...problemResponses(409, 422) },
     },
   }, async (request, reply) => {
-    const committee = committees.create(actorOf(request), request.body);
+    const committee = await committees.create(actorOf(request), request.body);
     setEtag(reply, committee);
     return created(reply, `/v1/committees/${committee.id}`, committee);
   });
@@ -50,7 +50,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CommitteeSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const committee = committees.get(request.params.id);
+    const committee = await committees.get(request.params.id);
     setEtag(reply, committee);
     return committee;
   });
@@ -63,7 +63,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CommitteeSchema, ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    const committee = committees.update(actorOf(request), request.params.id, request.body, (row) =>
+    const committee = await committees.update(actorOf(request), request.params.id, request.body, (row) =>
       checkIfMatch(request, row),
     );
     setEtag(reply, committee);
@@ -78,7 +78,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    committees.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await committees.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -89,7 +89,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Type.Object({ data: Type.Array(MembershipSchema) }), ...problemResponses(404) },
     },
-  }, async (request) => ({ data: committees.members(request.params.id) }));
+  }, async (request) => ({ data: await committees.members(request.params.id) }));
 
   app.put('/committees/:id/members/:personId', {
     config: { scope: 'write' },
@@ -100,8 +100,8 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { id, personId } = request.params;
-    const result = committees.putMember(actorOf(request), id, personId, request.body);
-    const membership = committees.members(id).find((m) => m.personId === personId)!;
+    const result = await committees.putMember(actorOf(request), id, personId, request.body);
+    const membership = (await committees.members(id)).find((m) => m.personId === personId)!;
     return reply.code(result.created ? 201 : 200).send(membership);
   });
 
@@ -113,7 +113,7 @@ export const committeeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    committees.removeMember(actorOf(request), request.params.id, request.params.personId);
+    await committees.removeMember(actorOf(request), request.params.id, request.params.personId);
     return reply.code(204).send(null);
   });
 };

@@ -27,7 +27,7 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ from: Type.Optional(DateString()), to: Type.Optional(DateString()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ data: Type.Array(HolidaySchema) }), ...problemResponses() },
     },
-  }, async (request) => ({ data: holidays.list(request.query.from, request.query.to) }));
+  }, async (request) => ({ data: await holidays.list(request.query.from, request.query.to) }));
 
   app.get('/holidays/:date', {
     config: { scope: 'read' },
@@ -37,7 +37,7 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HolidaySchema, ...problemResponses(404) },
     },
   }, async (request) => {
-    const found = holidays.list(request.params.date, request.params.date)[0];
+    const found = (await holidays.list(request.params.date, request.params.date))[0];
     if (!found) throw new NotFoundError('Holiday', request.params.date);
     return found;
   });
@@ -52,8 +52,8 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HolidaySchema, 201: HolidaySchema, ...problemResponses() },
     },
   }, async (request, reply) => {
-    const added = holidays.put(actorOf(request), request.params.date, request.body.name);
-    const entry = holidays.list(request.params.date, request.params.date)[0]!;
+    const added = await holidays.put(actorOf(request), request.params.date, request.body.name);
+    const entry = (await holidays.list(request.params.date, request.params.date))[0]!;
     return reply.code(added ? 201 : 200).send(entry);
   });
 
@@ -66,7 +66,7 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    if (!holidays.remove(actorOf(request), request.params.date)) throw new NotFoundError('Holiday', request.params.date);
+    if (!await holidays.remove(actorOf(request), request.params.date)) throw new NotFoundError('Holiday', request.params.date);
     return reply.code(204).send(null);
   });
 };

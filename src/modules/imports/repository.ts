@@ -129,12 +129,10 @@ export function createImportRepository(db: Db, deps: { meetings: MeetingReposito
       if (hasItems) return already(meeting.id, `Meeting ${meeting.id} at this time already has agenda items`);
       if (meeting.status !== 'held') {
         const venue = meeting.venue ?? (draft.meeting.venue ? cut(draft.meeting.venue, 300) : null);
-        // not yet a program (meetings)
-        meeting = deps.meetings.updateIn(db, actor, meeting, { status: 'held', venue });
+        meeting = yield* deps.meetings.updateIn(actor, meeting, { status: 'held', venue });
       }
     } else {
-      // not yet a program (meetings)
-      meeting = deps.meetings.createIn(db, actor, committee.id, {
+      meeting = yield* deps.meetings.createIn(actor, committee.id, {
         startsAt,
         venue: draft.meeting.venue ? cut(draft.meeting.venue, 300) : null,
         status: 'held',

@@ -124,7 +124,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }
       const committeeId = committeeIdOf(request.body, request.query);
       const timeZone = committeeId === null || !seesCommittee(actorOf(request), committeeId)
         ? undefined
-        : app.services.committees.timeZoneOf(committeeId);
+        : await app.services.committees.timeZoneOf(committeeId);
       if (text !== null) drafts.set(request, await parser.parse(text, timeZone ? { timeZone } : {}));
     },
   }, async (request, reply) => {

@@ -1,16 +1,16 @@
 import { and, asc, eq, gt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
-import { actions, agendaItems, declarations, people, resolutions } from '../../db/tables.js';
+import { all, first, rowById, tx, type Program } from '../../db/program.js';
+import { actions, agendaItems, declarations, people, perSchema, resolutions } from '../../db/tables.js';
 import { isLooser, isVisibleTo, type Reader, type Visibility } from '../../domain/visibility.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
 import { InvalidFieldError, invalidField, type FieldError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { decodeCursor, keyset, toPage, type Page } from '../../db/keyset.js';
 import { listHistory, type AuditEvent } from '../audit/repository.js';
-import { runSqlite } from '../../db/sqlite/run.js';
 import type { MeetingRepository } from '../meetings/repository.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, referencesSeenBy, updateAudited } from '../shared/crud.js';
+import { mustFind } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, referencesSeenBy, updateAudited } from '../shared/audited.js';
 import type { CreateDeclaration, CreateItem, HistoryQuery, ListItemsQuery, UpdateItem } from './schemas.js';
 
 export type ItemRow = typeof agendaItems.$inferSelect;
@@ -36,7 +36,7 @@ export function checkExemption(actor: Reader, visibility: Visibility, exemptPara
 }
 
 const byPosition = { field: 'position', descending: false };
-const declarationColumns = {
+const declarationColumns = perSchema(() => ({
   id: declarations.id,
   itemId: declarations.itemId,
   personId: declarations.personId,
@@ -45,66 +45,72 @@ const declarationColumns = {
   detail: declarations.detail,
   createdAt: declarations.createdAt,
   updatedAt: declarations.updatedAt,
-};
+}));
 
+/** Programs (db/program.ts); resolutions' programs `yield*` getVisible. */
 export function createItemRepository(db: Db, meetings: MeetingRepository) {
-  const byId = (tx: Tx | Db, id: number) => tx.select().from(agendaItems).where(eq(agendaItems.id, id)).get();
   // A hidden item answers exactly as a missing one does: same 404, same message.
-  const visibleIn = (tx: Tx | Db, actor: Reader, id: number): ItemRow => {
-    const row = byId(tx, id);
+  function* visible(actor: Reader, id: number): Program<ItemRow> {
+    const row = yield* rowById(db, agendaItems, id);
     return mustFind(row && isVisibleTo(actor, row.visibility) ? row : undefined, 'Item', id);
-  };
-  const declarationsQuery = (tx: Tx | Db) =>
-    tx.select(declarationColumns).from(declarations).innerJoin(people, eq(people.id, declarations.personId));
+  }
+  const declarationsQuery = () =>
+    db.select(declarationColumns()).from(declarations).innerJoin(people, eq(people.id, declarations.personId));
+
+  function* visibilityOf(id: number): Program<Visibility | undefined> {
+    return (yield* first(db.select({ v: agendaItems.visibility }).from(agendaItems).where(eq(agendaItems.id, id))))?.v;
+  }
+
+  function* declaration(actor: Reader, id: number) {
+    const row = yield* first(declarationsQuery().where(eq(declarations.id, id)));
+    const itemVisibility = row ? yield* visibilityOf(row.itemId) : undefined;
+    return mustFind(itemVisibility && isVisibleTo(actor, itemVisibility) ? row : undefined, 'Declaration', id);
+  }
 
   return {
     /** Any item, whatever its visibility: for modules that apply visibility themselves. */
-    find(id: number, tx: Tx | Db = db): ItemRow | undefined {
-      return byId(tx, id);
+    *find(id: number): Program<ItemRow | undefined> {
+      return yield* rowById(db, agendaItems, id);
     },
 
     /** The item if this caller may read it; otherwise 404, as if it did not exist. */
-    getVisible(actor: Reader, id: number, tx: Tx | Db = db): ItemRow {
-      return visibleIn(tx, actor, id);
+    getVisible(actor: Reader, id: number): Program<ItemRow> {
+      return visible(actor, id);
     },
 
     /** The item's visibility, which its resolutions and actions inherit; undefined if no such item. */
-    visibilityOf(id: number, tx: Tx | Db = db): Visibility | undefined {
-      return tx.select({ v: agendaItems.visibility }).from(agendaItems).where(eq(agendaItems.id, id)).get()?.v;
-    },
+    visibilityOf,
 
-    list(actor: Reader, meetingId: number, query: ListItemsQuery): Page<ItemRow> {
-      meetings.get(meetingId);
+    *list(actor: Reader, meetingId: number, query: ListItemsQuery): Program<Page<ItemRow>> {
+      yield* meetings.get(meetingId);
       const limit = query.limit ?? 50;
       const page = keyset(byPosition, agendaItems.position, agendaItems.id, query.cursor);
-      const rows = db
+      const rows = yield* all(db
         .select()
         .from(agendaItems)
         .where(and(eq(agendaItems.meetingId, meetingId), rowsVisibleTo(agendaItems.visibility, actor), page.where))
         .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
+        .limit(limit + 1));
       return toPage(rows, limit, byPosition, (r) => r.position);
     },
 
-    create(actor: Actor, meetingId: number, input: CreateItem): ItemRow {
-      meetings.get(meetingId);
+    *create(actor: Actor, meetingId: number, input: CreateItem): Program<ItemRow> {
+      yield* meetings.get(meetingId);
       const visibility = input.visibility ?? 'public';
       checkExemption(actor, visibility, input.exemptParagraph);
-      return transaction(db, (tx) => {
-        const last = tx
-          .select({ max: sql<number | null>`max(${agendaItems.position})` })
+      return yield* tx(function* () {
+        const last = yield* first(db
+          .select({ max: sql<number | null>`max(${agendaItems.position})`.mapWith((v) => (v === null ? null : Number(v))) })
           .from(agendaItems)
-          .where(eq(agendaItems.meetingId, meetingId))
-          .get();
+          .where(eq(agendaItems.meetingId, meetingId)));
         const position = input.position ?? (last?.max == null ? 1 : last.max + 1);
-        return insertAudited(tx, actor, 'item', agendaItems, { ...input, meetingId, visibility, position });
+        return yield* insertAudited(db, actor, 'item', agendaItems, { ...input, meetingId, visibility, position });
       });
     },
 
-    update(actor: Actor, id: number, input: UpdateItem, check: (row: ItemRow) => void): ItemRow {
-      return transaction(db, (tx) => {
-        const before = visibleIn(tx, actor, id);
+    update(actor: Actor, id: number, input: UpdateItem, check: (row: ItemRow) => void): Program<ItemRow> {
+      return tx(function* () {
+        const before = yield* visible(actor, id);
         check(before);
         const visibility = input.visibility ?? before.visibility;
         // Declassifying Part 2 business is a deliberate decision, not an edit: admins only.
@@ -115,61 +121,56 @@ export function createItemRepository(db: Db, meetings: MeetingRepository) {
         const exemptParagraph =
           input.exemptParagraph !== undefined ? input.exemptParagraph : visibility === 'public' ? null : before.exemptParagraph;
         checkExemption(actor, visibility, exemptParagraph);
-        return updateAudited(tx, actor, 'item', agendaItems, before, { ...input, exemptParagraph });
+        return yield* updateAudited(db, actor, 'item', agendaItems, before, { ...input, exemptParagraph });
       });
     },
 
-    remove(actor: Actor, id: number, check: (row: ItemRow) => void): void {
-      transaction(db, (tx) => {
-        const before = visibleIn(tx, actor, id);
+    remove(actor: Actor, id: number, check: (row: ItemRow) => void): Program<void> {
+      return tx(function* () {
+        const before = yield* visible(actor, id);
         check(before);
         // Its resolutions and declarations are as visible as the item; an action can be hidden.
         const onItem = eq(actions.itemId, id);
         const references = referencesSeenBy(
           [
-            { label: 'resolutions', count: (t) => countWhere(t, resolutions, eq(resolutions.itemId, id)) },
-            { label: 'declarations of interest', count: (t) => countWhere(t, declarations, eq(declarations.itemId, id)) },
-            { label: 'actions', count: (t) => countWhere(t, actions, and(onItem, actionsVisibleTo(actor))!) },
+            { label: 'resolutions', count: () => countWhere(db, resolutions, eq(resolutions.itemId, id)) },
+            { label: 'declarations of interest', count: () => countWhere(db, declarations, eq(declarations.itemId, id)) },
+            { label: 'actions', count: () => countWhere(db, actions, and(onItem, actionsVisibleTo(actor))!) },
           ],
-          [(t) => countWhere(t, actions, and(onItem, not(actionsVisibleTo(actor)))!)],
+          [() => countWhere(db, actions, and(onItem, not(actionsVisibleTo(actor)))!)],
         );
-        deleteAudited(tx, actor, 'item', 'Item', agendaItems, before, references);
+        yield* deleteAudited(db, actor, 'item', 'Item', agendaItems, before, references);
       });
     },
 
-    history(actor: Reader, id: number, query: HistoryQuery): Page<AuditEvent> {
-      visibleIn(db, actor, id);
-      return runSqlite(db, listHistory(db, 'item', id, query.limit ?? 50, query.cursor)); // listHistory is a program (audit)
+    *history(actor: Reader, id: number, query: HistoryQuery): Program<Page<AuditEvent>> {
+      yield* visible(actor, id);
+      return yield* listHistory(db, 'item', id, query.limit ?? 50, query.cursor);
     },
 
-    declarations(actor: Reader, itemId: number, query: ListItemsQuery) {
-      visibleIn(db, actor, itemId);
+    *declarations(actor: Reader, itemId: number, query: ListItemsQuery) {
+      yield* visible(actor, itemId);
       const limit = query.limit ?? 50;
       const byId = { field: 'id', descending: false };
       const after = query.cursor ? decodeCursor(query.cursor, byId).i : undefined;
-      const rows = declarationsQuery(db)
+      const rows = yield* all(declarationsQuery()
         .where(and(eq(declarations.itemId, itemId), after === undefined ? undefined : gt(declarations.id, after)))
         .orderBy(asc(declarations.id))
-        .limit(limit + 1)
-        .all();
+        .limit(limit + 1));
       return toPage(rows, limit, byId, (r) => r.id);
     },
 
-    declaration(actor: Reader, id: number) {
-      const row = declarationsQuery(db).where(eq(declarations.id, id)).get();
-      const itemVisibility = row ? this.visibilityOf(row.itemId) : undefined;
-      return mustFind(itemVisibility && isVisibleTo(actor, itemVisibility) ? row : undefined, 'Declaration', id);
-    },
+    declaration,
 
-    declare(actor: Actor, itemId: number, input: CreateDeclaration) {
-      const id = transaction(db, (tx) => {
-        visibleIn(tx, actor, itemId);
-        if (!tx.select({ id: people.id }).from(people).where(eq(people.id, input.personId)).get()) {
+    *declare(actor: Actor, itemId: number, input: CreateDeclaration) {
+      const id = yield* tx(function* () {
+        yield* visible(actor, itemId);
+        if (!(yield* first(db.select({ id: people.id }).from(people).where(eq(people.id, input.personId))))) {
           throw invalidField('personId', `person ${input.personId} does not exist`);
         }
-        return insertAudited(tx, actor, 'declaration', declarations, { ...input, itemId }).id;
+        return (yield* insertAudited(db, actor, 'declaration', declarations, { ...input, itemId })).id;
       });
-      return this.declaration(actor, id);
+      return yield* declaration(actor, id);
     },
   };
 }

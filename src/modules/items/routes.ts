@@ -31,7 +31,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(ItemSchema), ...problemResponses(404) },
     },
   }, async (request, reply) =>
-    sendPage(request, reply, items.list(actorOf(request), request.params.id, request.query)));
+    sendPage(request, reply, await items.list(actorOf(request), request.params.id, request.query)));
 
   app.post('/meetings/:id/items', {
     config: { scope: 'write' },
@@ -42,7 +42,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ItemSchema, ...problemResponses(404, 422) },
     },
   }, async (request, reply) => {
-    const item = items.create(actorOf(request), request.params.id, request.body);
+    const item = await items.create(actorOf(request), request.params.id, request.body);
     setEtag(reply, item);
     return created(reply, `/v1/items/${item.id}`, item);
   });
@@ -55,7 +55,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ItemSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const item = items.getVisible(actorOf(request), request.params.id);
+    const item = await items.getVisible(actorOf(request), request.params.id);
     setEtag(reply, item);
     return item;
   });
@@ -68,7 +68,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ItemSchema, ...problemResponses(404, 412) },
     },
   }, async (request, reply) => {
-    const item = items.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
+    const item = await items.update(actorOf(request), request.params.id, request.body, (row) => checkIfMatch(request, row));
     setEtag(reply, item);
     return item;
   });
@@ -83,7 +83,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    items.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await items.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -95,7 +95,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HistorySchema, ...problemResponses(404) },
     },
   }, async (request, reply) =>
-    sendPage(request, reply, items.history(actorOf(request), request.params.id, request.query)));
+    sendPage(request, reply, await items.history(actorOf(request), request.params.id, request.query)));
 
   app.get('/items/:id/declarations', {
     config: { scope: 'read' },
@@ -106,7 +106,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(DeclarationSchema), ...problemResponses(404) },
     },
   }, async (request, reply) =>
-    sendPage(request, reply, items.declarations(actorOf(request), request.params.id, request.query)));
+    sendPage(request, reply, await items.declarations(actorOf(request), request.params.id, request.query)));
 
   app.post('/items/:id/declarations', {
     config: { scope: 'write' },
@@ -117,7 +117,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: DeclarationSchema, ...problemResponses(404, 422) },
     },
   }, async (request, reply) => {
-    const declaration = items.declare(actorOf(request), request.params.id, request.body);
+    const declaration = await items.declare(actorOf(request), request.params.id, request.body);
     return created(reply, `/v1/declarations/${declaration.id}`, declaration);
   });
 

@@ -1,8 +1,7 @@
-import { runSqlite } from '../../db/sqlite/run.js';
 import { and, eq, gte, inArray, lte, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/sqlite/client.js';
-import { transaction, type Tx } from '../../db/sqlite/transaction.js';
+import { all, first, lock, rowById, run, tx, type Program } from '../../db/program.js';
 import { actions, agendaItems, attendance, committees, meetings, overdueFlags, people } from '../../db/tables.js';
 import { BEING_WORKED } from '../../domain/action-lifecycle.js';
 import { agendaDespatchBy } from '../../domain/calendar.js';
@@ -12,14 +11,18 @@ import { ConflictError, invalidField } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsVisibleTo } from '../../db/visibility.js';
-import { recordAudit } from '../audit/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
-import { countWhere, deleteAudited, insertAudited, mustFind, nowIso, referencesSeenBy, updateAudited } from '../shared/crud.js';
+import { mustFind, nowIso } from '../shared/crud.js';
+import { countWhere, deleteAudited, insertAudited, recordAudit, referencesSeenBy, updateAudited } from '../shared/audited.js';
 import type { CreateMeeting, ListMeetingsQuery, UpdateMeeting } from './schemas.js';
 
 export type MeetingRow = typeof meetings.$inferSelect;
 type CommitteeRow = typeof committees.$inferSelect;
+type AttendanceStatus = (typeof attendance.$inferInsert)['status'];
+
+/** The lock a change to a committee's schedule takes exclusive, and due rules judged on it shared (docs/postgres-plan.md §3.5). */
+export const COMMITTEE_LOCK = 'committee';
 
 function utcOf(startsAt: string): string {
   const instant = DateTime.fromISO(startsAt, { setZone: true });
@@ -27,27 +30,35 @@ function utcOf(startsAt: string): string {
   return instant.toUTC().toISO()!;
 }
 
+/**
+ * Programs (db/program.ts): services.ts runs them on the engine; other programs (the minutes
+ * import, the Modern.gov sync, the holiday and committee changes) `yield*` them.
+ */
 export function createMeetingRepository(db: Db, holidays: HolidayRepository, events?: Outbox) {
-  const byId = (tx: Tx | Db, id: number) => tx.select().from(meetings).where(eq(meetings.id, id)).get();
-  const committeeOf = (tx: Tx | Db, id: number) =>
-    mustFind(tx.select().from(committees).where(eq(committees.id, id)).get(), 'Committee', id);
+  function* committeeOf(id: number): Program<CommitteeRow> {
+    return mustFind(yield* rowById(db, committees, id), 'Committee', id);
+  }
 
-  function schedule(tx: Tx, committee: CommitteeRow, startsAt: string) {
+  function* found(id: number): Program<MeetingRow> {
+    return mustFind(yield* rowById(db, meetings, id), 'Meeting', id);
+  }
+
+  function* schedule(committee: CommitteeRow, startsAt: string) {
     const localDate = localDateOf(startsAt, committee.timezone);
+    const calendar = yield* holidays.calendarIn();
     return {
       startsAtUtc: utcOf(startsAt),
       localDate,
-      agendaDespatchBy: agendaDespatchBy(localDate, committee.despatchClearDays, holidays.calendarIn(tx)),
+      agendaDespatchBy: agendaDespatchBy(localDate, committee.despatchClearDays, calendar),
     };
   }
 
-  function assertExternalIdFree(tx: Tx, committeeId: number, externalId: string | null | undefined, exceptId?: number) {
+  function* assertExternalIdFree(committeeId: number, externalId: string | null | undefined, exceptId?: number): Program<void> {
     if (!externalId) return;
-    const clash = tx
+    const clash = yield* first(db
       .select({ id: meetings.id })
       .from(meetings)
-      .where(and(eq(meetings.committeeId, committeeId), eq(meetings.externalId, externalId)))
-      .get();
+      .where(and(eq(meetings.committeeId, committeeId), eq(meetings.externalId, externalId))));
     if (clash && clash.id !== exceptId) {
       throw new ConflictError(`Meeting ${clash.id} of this committee already has externalId "${externalId}"`);
     }
@@ -58,16 +69,15 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
    * meeting after the one it was raised at. Runs in the transaction that changed a meeting, so a
    * cancelled, postponed or held meeting never leaves an action pointing at it.
    */
-  function moveNextMeetingActions(tx: Tx, actor: Actor, committeeId: number, leaving?: number) {
-    const all = tx
+  function* moveNextMeetingActions(actor: Actor, committeeId: number, leaving?: number): Program<void> {
+    const held = yield* all(db
       .select({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status })
       .from(meetings)
-      .where(eq(meetings.committeeId, committeeId))
-      .all();
-    const raisedAt = new Map(all.map((m) => [m.id, m]));
+      .where(eq(meetings.committeeId, committeeId)));
+    const raisedAt = new Map(held.map((m) => [m.id, m]));
     // A meeting about to be deleted is no longer anyone's next meeting.
-    const schedule = all.filter((m) => m.id !== leaving);
-    const affected = tx
+    const schedule = held.filter((m) => m.id !== leaving);
+    const affected = yield* all(db
       .select()
       .from(actions)
       .where(
@@ -76,34 +86,73 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
           eq(actions.dueRule, 'next_meeting'),
           inArray(actions.status, [...BEING_WORKED]),
         ),
-      )
-      .all();
+      ));
     for (const action of affected) {
       const from = raisedAt.get(action.meetingId);
       if (!from) continue;
       const due = nextMeetingAfter(schedule, from)?.id ?? null;
       if (due !== action.dueMeetingId) {
-        updateAudited(tx, actor, 'action', actions, action, { dueMeetingId: due });
+        yield* updateAudited(db, actor, 'action', actions, action, { dueMeetingId: due });
       }
     }
   }
 
+  /** For callers that create a meeting as part of a larger write (the minutes import). */
+  function* createIn(actor: Actor, committeeId: number, input: CreateMeeting): Program<MeetingRow> {
+    const committee = yield* committeeOf(committeeId);
+    yield* assertExternalIdFree(committeeId, input.externalId);
+    const row = yield* insertAudited(db, actor, 'meeting', meetings, {
+      ...input,
+      committeeId,
+      ...(yield* schedule(committee, input.startsAt)),
+    });
+    yield* moveNextMeetingActions(actor, committeeId);
+    return row;
+  }
+
+  /** For callers that change a meeting as part of a larger write (the minutes import). */
+  function* updateIn(actor: Actor, before: MeetingRow, input: UpdateMeeting): Program<MeetingRow> {
+    const committee = yield* committeeOf(before.committeeId);
+    if (input.externalId !== undefined) yield* assertExternalIdFree(before.committeeId, input.externalId, before.id);
+    const changes = input.startsAt ? { ...input, ...(yield* schedule(committee, input.startsAt)) } : input;
+    const after = yield* updateAudited(db, actor, 'meeting', meetings, before, changes);
+    if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
+      yield* moveNextMeetingActions(actor, before.committeeId);
+    }
+    if (events) yield* events.meeting(after);
+    return after;
+  }
+
+  function* attendanceOf(id: number) {
+    yield* found(id);
+    return yield* all(db
+      .select({
+        personId: attendance.personId,
+        status: attendance.status,
+        person: { id: people.id, name: people.name, kind: people.kind },
+      })
+      .from(attendance)
+      .innerJoin(people, eq(people.id, attendance.personId))
+      .where(eq(attendance.meetingId, id))
+      .orderBy(people.name));
+  }
+
   return {
-    get(id: number): MeetingRow {
-      return mustFind(byId(db, id), 'Meeting', id);
+    get(id: number): Program<MeetingRow> {
+      return found(id);
     },
 
-    find(id: number): MeetingRow | undefined {
-      return byId(db, id);
+    *find(id: number): Program<MeetingRow | undefined> {
+      return yield* rowById(db, meetings, id);
     },
 
-    list(committeeId: number, query: ListMeetingsQuery): Page<MeetingRow> {
-      committeeOf(db, committeeId);
+    *list(committeeId: number, query: ListMeetingsQuery): Program<Page<MeetingRow>> {
+      yield* committeeOf(committeeId);
       const limit = query.limit ?? 50;
       const sort = parseSort(query.sort, 'startsAt');
       const column = sort.field === 'id' ? meetings.id : meetings.startsAtUtc;
       const page = keyset(sort, column, meetings.id, query.cursor);
-      const rows = db
+      const rows = yield* all(db
         .select()
         .from(meetings)
         .where(
@@ -117,55 +166,32 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
           ),
         )
         .orderBy(...page.orderBy)
-        .limit(limit + 1)
-        .all();
+        .limit(limit + 1));
       return toPage(rows, limit, sort, (r) => (sort.field === 'id' ? r.id : r.startsAtUtc));
     },
 
-    create(actor: Actor, committeeId: number, input: CreateMeeting): MeetingRow {
-      return transaction(db, (tx) => this.createIn(tx, actor, committeeId, input));
+    create(actor: Actor, committeeId: number, input: CreateMeeting): Program<MeetingRow> {
+      return tx(() => createIn(actor, committeeId, input));
     },
 
-    /** For callers that create a meeting as part of a larger write (the minutes import). */
-    createIn(tx: Tx, actor: Actor, committeeId: number, input: CreateMeeting): MeetingRow {
-      const committee = committeeOf(tx, committeeId);
-      assertExternalIdFree(tx, committeeId, input.externalId);
-      const row = insertAudited(tx, actor, 'meeting', meetings, {
-        ...input,
-        committeeId,
-        ...schedule(tx, committee, input.startsAt),
-      });
-      moveNextMeetingActions(tx, actor, committeeId);
-      return row;
-    },
+    createIn,
 
-    update(actor: Actor, id: number, input: UpdateMeeting, check: (row: MeetingRow) => void): MeetingRow {
-      return transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Meeting', id);
+    update(actor: Actor, id: number, input: UpdateMeeting, check: (row: MeetingRow) => void): Program<MeetingRow> {
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
-        return this.updateIn(tx, actor, before, input);
+        return yield* updateIn(actor, before, input);
       });
     },
 
-    /** For callers that change a meeting as part of a larger write (the minutes import). */
-    updateIn(tx: Tx, actor: Actor, before: MeetingRow, input: UpdateMeeting): MeetingRow {
-      const committee = committeeOf(tx, before.committeeId);
-      if (input.externalId !== undefined) assertExternalIdFree(tx, before.committeeId, input.externalId, before.id);
-      const changes = input.startsAt ? { ...input, ...schedule(tx, committee, input.startsAt) } : input;
-      const after = updateAudited(tx, actor, 'meeting', meetings, before, changes);
-      if (after.status !== before.status || after.startsAtUtc !== before.startsAtUtc) {
-        moveNextMeetingActions(tx, actor, before.committeeId);
-      }
-      if (events) runSqlite(db, events.meeting(after));
-      return after;
-    },
+    updateIn,
 
-    remove(actor: Actor, id: number, check: (row: MeetingRow) => void): void {
-      transaction(db, (tx) => {
-        const before = mustFind(byId(tx, id), 'Meeting', id);
+    remove(actor: Actor, id: number, check: (row: MeetingRow) => void): Program<void> {
+      return tx(function* () {
+        const before = yield* found(id);
         check(before);
         // Next-meeting actions due at it move on first: the row cannot go while they point at it.
-        moveNextMeetingActions(tx, actor, before.committeeId, id);
+        yield* moveNextMeetingActions(actor, before.committeeId, id);
         // A meeting is public, but some of its items and actions may be hidden from this caller.
         const seen = actionsVisibleTo(actor);
         const unseen = not(seen);
@@ -174,89 +200,82 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
         const raised = eq(actions.meetingId, id);
         const due = and(eq(actions.dueMeetingId, id), ne(actions.dueRule, 'next_meeting'))!;
         const answered = eq(actions.respondedMeetingId, id);
-        const flags = (t: Tx, which: SQL) =>
-          t.select({ n: sql<number>`count(*)` }).from(overdueFlags).innerJoin(actions, eq(actions.id, overdueFlags.actionId))
-            .where(and(eq(overdueFlags.meetingId, id), which)).get()?.n ?? 0;
+        function* flags(which: SQL): Program<number> {
+          const row = yield* first(db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(overdueFlags)
+            .innerJoin(actions, eq(actions.id, overdueFlags.actionId))
+            .where(and(eq(overdueFlags.meetingId, id), which)));
+          return row?.n ?? 0;
+        }
         const references = referencesSeenBy(
           [
-            { label: 'agenda items', count: (t) => countWhere(t, agendaItems, and(items, itemSeen)!) },
-            { label: 'actions raised at it', count: (t) => countWhere(t, actions, and(raised, seen)!) },
-            { label: 'actions due at it', count: (t) => countWhere(t, actions, and(due, seen)!) },
-            { label: 'actions answered at it', count: (t) => countWhere(t, actions, and(answered, seen)!) },
-            { label: 'overdue flags', count: (t) => flags(t, seen) },
-            { label: 'attendance records', count: (t) => countWhere(t, attendance, eq(attendance.meetingId, id)) },
+            { label: 'agenda items', count: () => countWhere(db, agendaItems, and(items, itemSeen)!) },
+            { label: 'actions raised at it', count: () => countWhere(db, actions, and(raised, seen)!) },
+            { label: 'actions due at it', count: () => countWhere(db, actions, and(due, seen)!) },
+            { label: 'actions answered at it', count: () => countWhere(db, actions, and(answered, seen)!) },
+            { label: 'overdue flags', count: () => flags(seen) },
+            { label: 'attendance records', count: () => countWhere(db, attendance, eq(attendance.meetingId, id)) },
           ],
           [
-            (t) => countWhere(t, agendaItems, and(items, not(itemSeen))!),
-            (t) => countWhere(t, actions, and(or(raised, due, answered), unseen)!),
-            (t) => flags(t, unseen),
+            () => countWhere(db, agendaItems, and(items, not(itemSeen))!),
+            () => countWhere(db, actions, and(or(raised, due, answered), unseen)!),
+            () => flags(unseen),
           ],
         );
-        deleteAudited(tx, actor, 'meeting', 'Meeting', meetings, before, references);
+        yield* deleteAudited(db, actor, 'meeting', 'Meeting', meetings, before, references);
       });
     },
 
-    attendance(id: number) {
-      mustFind(byId(db, id), 'Meeting', id);
-      return db
-        .select({
-          personId: attendance.personId,
-          status: attendance.status,
-          person: { id: people.id, name: people.name, kind: people.kind },
-        })
-        .from(attendance)
-        .innerJoin(people, eq(people.id, attendance.personId))
-        .where(eq(attendance.meetingId, id))
-        .orderBy(people.name)
-        .all();
-    },
+    attendance: attendanceOf,
 
     /** Replaces the whole attendance list in one transaction. */
-    putAttendance(actor: Actor, id: number, entries: { personId: number; status: (typeof attendance.$inferInsert)['status'] }[]) {
+    *putAttendance(actor: Actor, id: number, entries: { personId: number; status: AttendanceStatus }[]) {
       const seen = new Set<number>();
       entries.forEach((e, i) => {
         if (seen.has(e.personId)) throw invalidField(`${i}/personId`, 'appears more than once');
         seen.add(e.personId);
       });
-      transaction(db, (tx) => {
-        mustFind(byId(tx, id), 'Meeting', id);
+      yield* tx(function* () {
+        yield* found(id);
         const known = new Set(
           entries.length === 0
             ? []
-            : tx.select({ id: people.id }).from(people).where(inArray(people.id, [...seen])).all().map((p) => p.id),
+            : (yield* all(db.select({ id: people.id }).from(people).where(inArray(people.id, [...seen])))).map((p) => p.id),
         );
         entries.forEach((e, i) => {
           if (!known.has(e.personId)) throw invalidField(`${i}/personId`, `person ${e.personId} does not exist`);
         });
-        const before = tx.select().from(attendance).where(eq(attendance.meetingId, id)).all();
-        tx.delete(attendance).where(eq(attendance.meetingId, id)).run();
-        if (entries.length > 0) tx.insert(attendance).values(entries.map((e) => ({ ...e, meetingId: id }))).run();
-        recordAudit(tx, actor, 'attendance', id, 'update', before, entries);
+        const before = yield* all(db.select().from(attendance).where(eq(attendance.meetingId, id)));
+        yield* run(db.delete(attendance).where(eq(attendance.meetingId, id)));
+        if (entries.length > 0) yield* run(db.insert(attendance).values(entries.map((e) => ({ ...e, meetingId: id }))));
+        yield* recordAudit(db, actor, 'attendance', id, 'update', before, entries);
       });
-      return this.attendance(id);
+      return yield* attendanceOf(id);
     },
 
     /**
      * Recomputes local dates and despatch days after the calendar, or a committee's time zone or
-     * clear days, changed. Without a committee, every meeting.
+     * clear days, changed. Without a committee, every meeting (the caller, a holiday change, holds
+     * the calendar lock). Its own transaction, or a savepoint in the change's.
      */
-    recomputeSchedule(tx: Tx, committeeId?: number) {
-      const calendar = holidays.calendarIn(tx);
-      const zoneOf = new Map(tx.select().from(committees).all().map((c) => [c.id, c]));
-      const rows = tx
-        .select({ id: meetings.id, committeeId: meetings.committeeId, startsAt: meetings.startsAt, localDate: meetings.localDate, agendaDespatchBy: meetings.agendaDespatchBy })
-        .from(meetings)
-        .where(committeeId === undefined ? undefined : eq(meetings.committeeId, committeeId))
-        .all();
-      const now = nowIso();
-      for (const row of rows) {
-        const committee = zoneOf.get(row.committeeId)!;
-        const localDate = localDateOf(row.startsAt, committee.timezone);
-        const despatch = agendaDespatchBy(localDate, committee.despatchClearDays, calendar);
-        if (localDate !== row.localDate || despatch !== row.agendaDespatchBy) {
-          tx.update(meetings).set({ localDate, agendaDespatchBy: despatch, updatedAt: now, version: sql`${meetings.version} + 1` }).where(eq(meetings.id, row.id)).run();
+    recomputeSchedule(committeeId?: number): Program<void> {
+      return tx(function* () {
+        if (committeeId !== undefined) yield* lock(COMMITTEE_LOCK, committeeId, 'exclusive');
+        const calendar = yield* holidays.calendarIn();
+        const zoneOf = new Map((yield* all(db.select().from(committees))).map((c) => [c.id, c]));
+        const rows = yield* all(db
+          .select({ id: meetings.id, committeeId: meetings.committeeId, startsAt: meetings.startsAt, localDate: meetings.localDate, agendaDespatchBy: meetings.agendaDespatchBy })
+          .from(meetings)
+          .where(committeeId === undefined ? undefined : eq(meetings.committeeId, committeeId)));
+        const now = nowIso();
+        for (const row of rows) {
+          const committee = zoneOf.get(row.committeeId)!;
+          const localDate = localDateOf(row.startsAt, committee.timezone);
+          const despatch = agendaDespatchBy(localDate, committee.despatchClearDays, calendar);
+          if (localDate !== row.localDate || despatch !== row.agendaDespatchBy) {
+            yield* run(db.update(meetings).set({ localDate, agendaDespatchBy: despatch, updatedAt: now, version: sql`${meetings.version} + 1` }).where(eq(meetings.id, row.id)));
+          }
         }
-      }
+      });
     },
   };
 }

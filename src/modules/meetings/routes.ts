@@ -27,7 +27,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, querystring: ListMeetingsQuery,
       response: { 200: ListOf(MeetingSchema), ...problemResponses(404) },
     },
-  }, async (request, reply) => sendPage(request, reply, meetings.list(request.params.id, request.query)));
+  }, async (request, reply) => sendPage(request, reply, await meetings.list(request.params.id, request.query)));
 
   app.post('/committees/:id/meetings', {
     config: { scope: 'write' },
@@ -37,7 +37,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: MeetingSchema, ...problemResponses(404, 409, 422) },
     },
   }, async (request, reply) => {
-    const meeting = meetings.create(actorOf(request), request.params.id, request.body);
+    const meeting = await meetings.create(actorOf(request), request.params.id, request.body);
     setEtag(reply, meeting);
     return created(reply, `/v1/meetings/${meeting.id}`, meeting);
   });
@@ -50,7 +50,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MeetingSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const meeting = meetings.get(request.params.id);
+    const meeting = await meetings.get(request.params.id);
     setEtag(reply, meeting);
     return meeting;
   });
@@ -64,7 +64,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MeetingSchema, ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    const meeting = meetings.update(actorOf(request), request.params.id, request.body, (row) =>
+    const meeting = await meetings.update(actorOf(request), request.params.id, request.body, (row) =>
       checkIfMatch(request, row),
     );
     setEtag(reply, meeting);
@@ -79,7 +79,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    meetings.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await meetings.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -90,7 +90,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: AttendanceSchema, ...problemResponses(404) },
     },
-  }, async (request) => ({ data: meetings.attendance(request.params.id) }));
+  }, async (request) => ({ data: await meetings.attendance(request.params.id) }));
 
   app.put('/meetings/:id/attendance', {
     config: { scope: 'write' },
@@ -99,7 +99,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, body: PutAttendanceSchema,
       response: { 200: AttendanceSchema, ...problemResponses(404) },
     },
-  }, async (request) => ({ data: meetings.putAttendance(actorOf(request), request.params.id, request.body) }));
+  }, async (request) => ({ data: await meetings.putAttendance(actorOf(request), request.params.id, request.body) }));
 
   app.get('/meetings/:id/history', {
     config: { scope: 'read' },
@@ -109,7 +109,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HistorySchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    meetings.get(request.params.id);
+    await meetings.get(request.params.id);
     const page = await app.services.history.list('meeting', request.params.id, request.query.limit ?? 50, request.query.cursor);
     return sendPage(request, reply, page);
   });

@@ -68,8 +68,7 @@ export function createReportRepository(db: Db, { committees }: { committees: Pic
         'Meeting',
         meetingId,
       );
-      // not yet a program (committees)
-      const day = asOf ?? committees.todayFor(meeting.committeeId);
+      const day = asOf ?? (yield* committees.todayFor(meeting.committeeId));
       const flagged = db.select({ id: overdueFlags.actionId }).from(overdueFlags).where(eq(overdueFlags.meetingId, meetingId));
       const rows = yield* values(selectActions(db)
         .where(and(actionsVisibleTo(actor), or(eq(actions.dueMeetingId, meetingId), inArray(actions.id, flagged))))

@@ -20,11 +20,11 @@ const tags = ['reports'];
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OverdueReportSchema);
-  const { scans, reports, committees, documents } = app.services;
+  const { scans, reports, documents } = app.services;
   /** 404 unless the committee exists and the reader sees it: another council's is as a missing one. */
   const committeeSeenBy = (reader: Reader, id: number) => {
     if (!seesCommittee(reader, id)) throw new NotFoundError('Committee', id);
-    committees.get(id);
+    return app.services.committees.get(id);
   };
 
   app.get('/reports/overdue', {
@@ -43,7 +43,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const format = negotiateDocument(request.query.format, request.headers.accept);
     if (!format) return sendProblem(reply, problemOf(new NotAcceptableError(offeredTypes)));
     const actor = actorOf(request);
-    if (request.query.committeeId) committeeSeenBy(actor, request.query.committeeId);
+    if (request.query.committeeId) await committeeSeenBy(actor, request.query.committeeId);
     if (format === 'json' || format === 'csv') {
       reply.header('vary', 'accept');
       const csvOf = async (report: OverdueReport) => documentCsv(await documents.overdueReport(actor, report));
@@ -63,7 +63,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const body = request.body ?? {};
-    if (body.committeeId) committeeSeenBy(actorOf(request), body.committeeId);
+    if (body.committeeId) await committeeSeenBy(actorOf(request), body.committeeId);
     const { report, flagsRecorded } = await scans.scan(actorOf(request), { asOf: body.asOf, committeeId: body.committeeId });
     request.log.info({ flagsRecorded, asOf: report.asOf }, 'overdue scan run');
     return report;

@@ -29,7 +29,7 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ListOf(ResolutionSchema), ...problemResponses(404) },
     },
   }, async (request, reply) =>
-    sendPage(request, reply, resolutions.list(actorOf(request), request.params.id, request.query)));
+    sendPage(request, reply, await resolutions.list(actorOf(request), request.params.id, request.query)));
 
   app.post('/items/:id/resolutions', {
     config: { scope: 'write' },
@@ -40,7 +40,7 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ResolutionSchema, ...problemResponses(404, 422) },
     },
   }, async (request, reply) => {
-    const resolution = resolutions.create(actorOf(request), request.params.id, request.body);
+    const resolution = await resolutions.create(actorOf(request), request.params.id, request.body);
     setEtag(reply, resolution);
     return created(reply, `/v1/resolutions/${resolution.id}`, resolution);
   });
@@ -53,7 +53,7 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ResolutionSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const resolution = resolutions.getVisible(actorOf(request), request.params.id);
+    const resolution = await resolutions.getVisible(actorOf(request), request.params.id);
     setEtag(reply, resolution);
     return resolution;
   });
@@ -67,7 +67,7 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ResolutionSchema, ...problemResponses(404, 412) },
     },
   }, async (request, reply) => {
-    const resolution = resolutions.update(actorOf(request), request.params.id, request.body, (row) =>
+    const resolution = await resolutions.update(actorOf(request), request.params.id, request.body, (row) =>
       checkIfMatch(request, row),
     );
     setEtag(reply, resolution);
@@ -83,7 +83,7 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problemResponses(404, 409, 412) },
     },
   }, async (request, reply) => {
-    resolutions.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
+    await resolutions.remove(actorOf(request), request.params.id, (row) => checkIfMatch(request, row));
     return reply.code(204).send(null);
   });
 
@@ -96,5 +96,5 @@ export const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HistorySchema, ...problemResponses(404) },
     },
   }, async (request, reply) =>
-    sendPage(request, reply, resolutions.history(actorOf(request), request.params.id, request.query)));
+    sendPage(request, reply, await resolutions.history(actorOf(request), request.params.id, request.query)));
 };

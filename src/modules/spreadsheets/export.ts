@@ -123,7 +123,7 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
      * so a bad cursor or an unavailable search throws before anything is sent.
      */
     async stream({ actor, query, bom }: ExportRequest): Promise<{ body: Readable; day: string }> {
-      const asOf: JudgedOn = query.asOf ?? (query.committeeId ? days.of(query.committeeId) : days.now());
+      const asOf: JudgedOn = query.asOf ?? (await engine.run(query.committeeId ? days.of(query.committeeId) : days.now()));
       const sort = parseSort(query.sort);
       const { on, done } = await connectionFor(query);
       let finished = false;

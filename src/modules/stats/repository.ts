@@ -140,19 +140,16 @@ export function createStatsRepository(
       // A committee outside a limited key's council answers as one that does not exist.
       if (query.committeeId && !seesCommittee(actor, query.committeeId)) throw new NotFoundError('Committee', query.committeeId);
       const chosen = query.committeeId
-        // not yet a program (committees)
-        ? [committeeRepository.get(query.committeeId)]
+        ? [yield* committeeRepository.get(query.committeeId)]
         : yield* all(db.select({ id: committees.id, name: committees.name }).from(committees)
           .where(rowsOfCommitteesSeenBy(committees.id, actor)).orderBy(asc(committees.id)));
       const { counts, responseDays } = statsQueries(db, actor);
-      // not yet a program (holidays)
-      const calendar = holidays.calendar();
+      const calendar = yield* holidays.calendar();
       const from = query.from ?? EARLIEST;
       const to = query.to ?? LATEST;
       const result: CommitteeStats[] = [];
       for (const committee of chosen) {
-        // not yet a program (committees)
-        const asOf = query.asOf ?? committeeRepository.todayFor(committee.id);
+        const asOf = query.asOf ?? (yield* committeeRepository.todayFor(committee.id));
         const params = { committeeId: committee.id, from, to, asOf };
         const total = emptyFigures();
         const owners = new Map<string, OwnerStats>();

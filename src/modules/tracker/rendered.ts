@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
+import type { Ran } from '../../db/program.js';
 import { getTableName } from 'drizzle-orm';
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
-import type { Ran } from '../../db/program.js';
 import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags, people } from '../../db/tables.js';
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
@@ -31,7 +31,7 @@ export function trackerKey(committeeId: number, query: TrackerQuery & { asOf: Lo
 
 export function createRenderedDocuments(
   changes: ChangeStamp,
-  { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<CommitteeRepository, 'todayFor'> },
+  { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<Ran<CommitteeRepository>, 'todayFor'> },
   maxBytes = 32 * 1024 * 1024,
 ) {
   const cache = new LRUCache<string, { stamp: string; rendered: RenderedDocument }>({
@@ -56,7 +56,7 @@ export function createRenderedDocuments(
   return {
     /** GET /v1/committees/{id}/tracker in `format`, as the reader may see it. */
     async tracker(reader: Reader, committeeId: number, query: TrackerQuery, format: DocumentFormat): Promise<{ rendered: RenderedDocument; asOf: LocalDate }> {
-      const resolved = { ...query, asOf: query.asOf ?? committeeRepository.todayFor(committeeId) };
+      const resolved = { ...query, asOf: query.asOf ?? await committeeRepository.todayFor(committeeId) };
       const key = trackerKey(committeeId, resolved, reader, format);
       return { rendered: await get(key, async () => renderDocument(await documents.tracker(reader, committeeId, resolved), format)), asOf: resolved.asOf };
     },

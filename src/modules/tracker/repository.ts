@@ -79,9 +79,8 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
   return {
     /** GET /v1/committees/{id}/tracker: the committee's actions for its next agenda pack. */
     *tracker(reader: Reader, committeeId: number, query: TrackerQuery = {}): Program<DocumentModel> {
-      // not yet a program (committees)
-      const committee = committees.get(committeeId);
-      const asOf = query.asOf ?? committees.todayFor(committeeId);
+      const committee = yield* committees.get(committeeId);
+      const asOf = query.asOf ?? (yield* committees.todayFor(committeeId));
       const status = query.status ?? 'open';
       const context: RowContext = { timeZone: committee.timezone, asOf };
       const rows = (yield* values(trackerSources(db, reader.visibilities, status), { committeeId, since: query.since ?? '' }))
@@ -112,9 +111,8 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
     /** GET /v1/meetings/{id}/action-log in the human formats: what is due at (or flagged at) the meeting. */
     *actionLog(reader: Reader, meetingId: number, asOfGiven?: LocalDate): Program<DocumentModel> {
       const meeting = mustFind(yield* first(queries().byId, { id: meetingId }), 'Meeting', meetingId);
-      // not yet a program (committees)
-      const committee = committees.get(meeting.committeeId);
-      const asOf = asOfGiven ?? committees.todayFor(committee.id);
+      const committee = yield* committees.get(meeting.committeeId);
+      const asOf = asOfGiven ?? (yield* committees.todayFor(committee.id));
       const context: RowContext = { timeZone: committee.timezone, asOf };
       const rows = (yield* values(actionLogSources(db, reader.visibilities), { meetingId })).map((row) => documentRow(toDocumentSource(row), context));
       const outstanding = rows.filter((r) => BEING_WORKED.includes(r.status.value));
@@ -148,8 +146,7 @@ export function createDocumentRepository(db: Db, { committees }: { committees: P
       const names: string[] = [];
       const sections: DocumentSection[] = [];
       for (const entry of report.meetings) {
-        // not yet a program (committees)
-        const committee = committees.get(entry.committee.id);
+        const committee = yield* committees.get(entry.committee.id);
         if (committee.authority) authorities.add(committee.authority);
         names.push(committee.name);
         sections.push(yield* overdueReportSection(db, reader, committee, entry, report.asOf));
