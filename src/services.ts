@@ -63,7 +63,7 @@ export function createServices(
   const meetingPrograms = createMeetingRepository(db, holidayPrograms, outbox);
   const committeePrograms = createCommitteeRepository(db, (committeeId) => meetingPrograms.recomputeSchedule(committeeId), options.clock);
   const itemPrograms = createItemRepository(db, meetingPrograms);
-  const { reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { holidays: holidayPrograms, clock: options.clock, events: outbox });
+  const { reportBody: scanReportBody, ...scanPrograms } = createScanService(db, { engine, holidays: holidayPrograms, clock: options.clock, events: outbox });
   const programs = {
     people: createPersonRepository(db), apiKeys: keyPrograms, webhooks: createWebhookRepository(db, { outbox, clock }), scans: scanPrograms,
     holidays: holidayPrograms, meetings: meetingPrograms, committees: committeePrograms, items: itemPrograms,

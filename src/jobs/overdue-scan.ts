@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/sqlite/client.js';
-import { BUSY, first, lock, tx, txIfFree, type Program, type Ran } from '../db/program.js';
-import { overdueFlags } from '../db/tables.js';
+import { BUSY, first, lock, tx, txIfFree, type Program, type ProgramRunner, type Ran } from '../db/program.js';
+import { dialect, overdueFlags } from '../db/tables.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { Actor } from '../domain/actor.js';
@@ -12,7 +12,6 @@ import type { Outbox } from '../modules/webhooks/outbox.js';
 import { buildOverdueReport, judgedMeetings, planReport, type OverdueReport } from './overdue-report.js';
 import { compactJson, write, type ReportFormat } from './report-formats.js';
 import { streamReport } from './report-stream.js';
-import { runSqlite } from '../db/sqlite/run.js';
 
 // The scan: flag every action overdue as of a day against its committee's next meeting.
 // The server's scheduler, POST /v1/scans/overdue and the cron command all call `scan`, a program
@@ -39,7 +38,10 @@ export interface ScanResult {
 
 /** `clock`: the instant "today" is taken at, in each committee's time zone, when no day is given. */
 /** `events`: webhook events (action.flagged, scan.completed), written in the scan's transaction. */
-export function createScanService(db: Db, { holidays, clock = systemClock, events }: { holidays: HolidayRepository; clock?: Clock; events?: Outbox }) {
+export function createScanService(
+  db: Db,
+  { engine, holidays, clock = systemClock, events }: { engine: ProgramRunner; holidays: HolidayRepository; clock?: Clock; events?: Outbox },
+) {
   const reportAt = (actor: Actor, request: ScanRequest, now: Date): Program<OverdueReport> =>
     buildOverdueReport(db, holidays, { asOf: request.asOf, now, committeeId: request.committeeId, visibilities: actor.visibilities, committeeIds: actor.committeeIds });
 
@@ -52,17 +54,17 @@ export function createScanService(db: Db, { holidays, clock = systemClock, event
     /**
      * The report written in `format`, as GET /v1/reports/overdue sends it (JSON as its schema's
      * serialiser writes it; CSV as the agenda-pack document's, `csvOf`). Every committee's at
-     * once from a database file is streamed a committee at a time (report-stream.ts); one
-     * committee's, or any from an in-memory database (which no second connection can open), is
-     * built in one go.
+     * once from a SQLite database file is streamed a committee at a time, on a read connection of
+     * its own (report-stream.ts); one committee's, any from an in-memory database (which no second
+     * connection can open), and any on PostgreSQL, is built in one go.
      */
     reportBody(actor: Actor, request: ScanRequest, format: ReportFormat, csvOf: (report: OverdueReport) => string | Promise<string>): string | Readable | Promise<string> {
-      if (request.committeeId === undefined && !db.$client.memory) {
+      if (request.committeeId === undefined && dialect.kind === 'sqlite' && !db.$client.memory) {
         return streamReport(db.$client.name, { asOf: request.asOf, now: clock(), visibilities: actor.visibilities, committeeIds: actor.committeeIds, format });
       }
-      // SQLite's (an in-memory database, or one committee): the stream above is SQLite's too.
-      const built = runSqlite(db, reportAt(actor, request, clock()));
-      return format === 'json' ? write(compactJson, built) : csvOf(built);
+      const body = (built: OverdueReport) => (format === 'json' ? write(compactJson, built) : csvOf(built));
+      const built = engine.run(reportAt(actor, request, clock()));
+      return built instanceof Promise ? built.then(body) : body(built);
     },
 
     /**

@@ -88,7 +88,9 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         return { changes: result.rowCount ?? 0 };
       }
       case 'values': {
-        const { sql, params } = (op.query as Renderable).toSQL();
+        // A builder renders itself (toSQL); a prepared query keeps what it rendered (getQuery).
+        const q = op.query as Partial<Renderable> & { getQuery?: () => { sql: string; params: unknown[] } };
+        const { sql, params } = q.toSQL ? q.toSQL() : q.getQuery!();
         const result = await clientNow().query({ text: sql, values: fillPlaceholders(params, op.params ?? {}), rowMode: 'array' });
         return result.rows;
       }

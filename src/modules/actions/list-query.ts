@@ -1,8 +1,8 @@
 import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { values, type Program } from '../../db/program.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
-import { actions, perSchema } from '../../db/tables.js';
+import { preparedQuery } from '../../db/shapes.js';
+import { actions, dialect, perSchema } from '../../db/tables.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
@@ -26,11 +26,11 @@ export const sortColumns = perSchema(() => ({
 /** The optional filters compared for equality, in the order they appear in the WHERE clause. */
 const equalities = ['committeeId', 'meetingId', 'dueMeetingId', 'itemId', 'reference'] as const;
 
-/** Each word as a quoted FTS5 prefix term, so user text can never be FTS5 syntax. */
+/** Each word a prefix term, all of them required, so user text can never be search syntax (dialect.searchTerms). */
 export function ftsQuery(q: string): string {
   const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) throw invalidField('q', 'must contain a letter or digit', 'querystring');
-  return words.slice(0, 20).map((w) => `"${w}"*`).join(' ');
+  return dialect.searchTerms(words.slice(0, 20));
 }
 
 /**
@@ -61,7 +61,7 @@ export function listActionsStatements(db: Db) {
       query.dueAfter ? gte(dueDate, p('dueAfter')) : undefined,
       query.overdue === 'true' ? overdueOn(asOf) : undefined,
       query.overdue === 'false' ? sql`NOT (${overdueOn(asOf)})` : undefined,
-      query.q ? sql`${actions.id} IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${p('fts')})` : undefined,
+      query.q ? dialect.actionsMatching(p('fts')) : undefined,
     ];
     const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
     return (keysOnly ? selectActionKeys(db, column as SQL, usesDueDate) : selectActions(db))

@@ -1,7 +1,7 @@
 import { and, eq, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { values, type Program } from '../../db/program.js';
-import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
+import { preparedQuery, rowMapper } from '../../db/shapes.js';
 import { actions, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';

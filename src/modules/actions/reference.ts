@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { run, values, type Program } from '../../db/program.js';
-import { preparedQuery } from '../../db/sqlite/prepared.js';
+import { preparedQuery } from '../../db/shapes.js';
 import { actions, committees, dialect, referenceCounters } from '../../db/tables.js';
 import { municipalYearOf } from '../../domain/municipal-year.js';
 import { defaultReferencePrefix, formatReference, parseReference } from '../../domain/reference.js';

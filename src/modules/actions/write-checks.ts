@@ -1,7 +1,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, rowById, values, type Program } from '../../db/program.js';
-import { preparedQuery, rowMapper } from '../../db/sqlite/prepared.js';
+import { preparedQuery, rowMapper } from '../../db/shapes.js';
 import { agendaItems, committees, meetings, people, perSchema, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';

@@ -1,7 +1,7 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, first, rowById, tx, type Program } from '../../db/program.js';
-import { actions, actionUpdates, agendaItems, attendance, declarations, meetings, memberships, people } from '../../db/tables.js';
+import { actions, actionUpdates, agendaItems, attendance, declarations, meetings, memberships, people, dialect } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { keyset, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { actionsVisibleTo, rowsOfCommitteesSeenBy, rowsVisibleTo } from '../../db/visibility.js';
@@ -92,7 +92,7 @@ export function createPersonRepository(db: Db) {
             and(
               page.where,
               query.kind ? eq(people.kind, query.kind) : undefined,
-              query.q ? sql`${people.name} LIKE ${likeSubstring(query.q)} ESCAPE '\\'` : undefined,
+              query.q ? dialect.likeInsensitive(people.name, likeSubstring(query.q)) : undefined,
             ),
           )
           .orderBy(...page.orderBy)

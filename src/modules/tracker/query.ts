@@ -1,6 +1,6 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { rowMapper } from '../../db/sqlite/prepared.js';
+import { rowMapper } from '../../db/shapes.js';
 import { queryShape } from '../../db/shapes.js';
 import { actions, actionUpdates, agendaItems, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { actionsVisibleTo } from '../../db/visibility.js';
