@@ -60,6 +60,35 @@ export async function build(t: Test, config: Partial<Config> = {}, options: Pick
 }
 
 /**
+ * The rows of a raw SQL query on the app's database, whichever engine it runs on: for a test that
+ * checks what was stored. `?` placeholders (numbered for PostgreSQL here). Values come back as
+ * each driver gives them: SQLite's booleans are 0/1 and PostgreSQL's true/false, and PostgreSQL's
+ * count(*) is text: cast in the SQL (`count(*) AS n` → `CAST(count(*) AS integer) AS n`) or
+ * compare loosely.
+ */
+export async function sqlRows<T = Record<string, unknown>>(app: FastifyInstance, text: string, ...params: unknown[]): Promise<T[]> {
+  const { engine } = app;
+  if (engine.kind === 'postgres') {
+    let n = 0;
+    return (await engine.pool.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+  }
+  return engine.db.$client.prepare(text).all(...params) as T[];
+}
+
+/** A raw SQL statement on the app's database, whichever engine (sqlRows): the rows it changed. */
+export async function sqlRun(app: FastifyInstance, text: string, ...params: unknown[]): Promise<number> {
+  const { engine } = app;
+  if (engine.kind === 'postgres') {
+    let n = 0;
+    return (await engine.pool.query(text.replace(/\?/g, () => `$${++n}`), params)).rowCount ?? 0;
+  }
+  return engine.db.$client.prepare(text).run(...params).changes;
+}
+
+/** For `t.test(name, { skip: sqliteOnly('why') }, …)`: skips, saying why, in the suite's PostgreSQL run. */
+export const sqliteOnly = (why: string): false | string => (onPostgres() ? `SQLite only: ${why}` : false);
+
+/**
  * The app on a database file in a temporary folder, and `other`: a second connection to the same
  * file, as another process (the command line) would hold. Both closed, the folder removed, at the end.
  */
