@@ -1,7 +1,7 @@
 import { scriptActor } from '../src/domain/actor.js';
 import type { CouncilLimit } from '../src/domain/council-limit.js';
 import { scopes, type Scope } from '../src/modules/api-keys/repository.js';
-import { args, execute, isEntryPoint, openServices, processIo, UsageError, writing, type CommandIo } from './cli.js';
+import { args, execute, isEntryPoint, openAnyServices, processIo, UsageError, type CommandIo } from './cli.js';
 
 const usage = 'npm run api-key -- create --name NAME --scopes read,write [--authority NAME | --committees 1,2] | list | revoke ID';
 
@@ -14,7 +14,8 @@ async function manageKeys(argv: string[], io: CommandIo) {
   const { values, positionals } = args({ name: { type: 'string' }, scopes: { type: 'string' }, authority: { type: 'string' }, committees: { type: 'string' } }, true, argv);
   const [command, id] = positionals;
   const actor = scriptActor('api-key');
-  const { db, services } = openServices(io.env);
+  // On either engine: the first admin key of a PostgreSQL deployment is made here too.
+  const { engine, services, writing } = await openAnyServices(io.env);
   try {
     if (command === 'create') {
       const name = values.name?.trim();
@@ -24,7 +25,7 @@ async function manageKeys(argv: string[], io: CommandIo) {
       if (wanted.length === 0 || unknown.length > 0) {
         throw new UsageError(`--scopes must be a comma list of ${scopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
       }
-      const created = await writing(db, () => services.apiKeys.create(actor, name, wanted as Scope[], limitOf(values.authority, values.committees)));
+      const created = await writing(() => services.apiKeys.create(actor, name, wanted as Scope[], limitOf(values.authority, values.committees)));
       // The key alone on stdout, so `KEY=$(npm run -s api-key -- create …)` works; it is never shown again.
       io.stdout.write(`${created.key}\n`);
       io.stderr.write(`Created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}. Store it now: it cannot be shown again.\n`);
@@ -32,13 +33,13 @@ async function manageKeys(argv: string[], io: CommandIo) {
       io.stdout.write(`${JSON.stringify(await services.apiKeys.list(), null, 2)}\n`);
     } else if (command === 'revoke') {
       if (!id || !/^[1-9][0-9]*$/.test(id)) throw new UsageError('revoke needs the key id');
-      const revoked = await writing(db, () => services.apiKeys.revoke(actor, Number(id)));
+      const revoked = await writing(() => services.apiKeys.revoke(actor, Number(id)));
       io.stdout.write(`${JSON.stringify(revoked, null, 2)}\n`);
     } else {
       throw new UsageError(`unknown command ${command ?? '(none)'}`);
     }
   } finally {
-    db.$client.close();
+    await engine.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/sqlite/client.js';
+import { openEngine, type Engine } from '../src/db/engine.js';
 import { openSqliteEngine, type SqliteEngine } from '../src/db/sqlite/engine.js';
 import { immediateTransaction } from '../src/db/sqlite/transaction.js';
 import { InvalidFieldError } from '../src/errors.js';
@@ -44,6 +45,20 @@ export function args<T extends ParseArgsConfig['options']>(options: T, allowPosi
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/**
+ * The configured database on either engine (db/engine.ts: PostgreSQL with DATABASE_URL), and the
+ * services over it, for commands written for both. `writing` runs one write: on SQLite holding
+ * the write lock from its first statement (writing() below), on PostgreSQL as the service's own
+ * transaction. Close the engine when done.
+ */
+export async function openAnyServices(env: NodeJS.ProcessEnv = process.env): Promise<{
+  engine: Engine; services: ReturnType<typeof createServices>; writing: <T>(work: () => T) => T;
+}> {
+  const engine = await openEngine(loadConfig(env));
+  const sqliteDb = engine.kind === 'sqlite' ? engine.db : undefined;
+  return { engine, services: createServices(engine), writing: (work) => (sqliteDb ? writing(sqliteDb, work) : work()) };
 }
 
 /** The database as the server opens it (db/engine.ts), and the services over it. */
