@@ -35,7 +35,7 @@ async function sync(argv: string[], io: CommandIo, options: { timeoutMs?: number
   const url = values.url ?? config.moderngovUrl;
   if (!url) throw new UsageError('no Modern.gov site: set MODERNGOV_URL or give --url');
   const engine = await openEngine(config);
-  const services = createServices(engine, { moderngov: { url, timeoutMs: options.timeoutMs ?? config.moderngovTimeoutMs, immediate: true } });
+  const services = createServices(engine, { moderngov: { url, timeoutMs: options.timeoutMs ?? config.moderngovTimeoutMs, immediate: engine.kind === 'sqlite' } });
   try {
     const summary = await services.moderngovSync.run({
       url, committees: values.committee, from: values.from, to: values.to, dryRun: values['dry-run'],
