@@ -13,6 +13,7 @@ import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
 import { measureSpreadsheets, SPREADSHEETS } from './spreadsheets.js';
 import { meets, render, targetOf, type Row } from './table.js';
+import { copyToPostgres, type BenchPostgres } from './to-postgres.js';
 
 // Generates (or reuses) the database, starts the real server on it and a bare Fastify route
 // beside it, drives both with autocannon, times the same queries on raw better-sqlite3, and
@@ -54,6 +55,21 @@ const etags = await fetchEtags(app.url, key, fixtures.patchIds);
 log(`ready in ${startups.map((ms) => ms.toFixed(0)).join(', ')} ms; ${etags.size} ETags fetched for PATCH`);
 
 const chosen = scenarios(fixtures, key, etags).filter((s) => s.server === 'bare' || !only || only.test(s.name));
+
+// --engine postgres: the same rows in PostgreSQL, a second server on them, the HTTP scenarios
+// measured there too (in the same rounds, right after SQLite's), shown beside SQLite's.
+let onPostgres: { app: Running; copy: BenchPostgres; chosen: Map<string, Scenario> } | undefined;
+if (values.engine === 'postgres') {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  log(`copying the database into PostgreSQL (${new URL(serverUrl).host})`);
+  const copy = await copyToPostgres(db.path, serverUrl, `scrutiny_bench_${process.pid}`);
+  log(`copied in ${(copy.copiedMs / 1000).toFixed(1)} s`);
+  const pgApp = await startServer(entry, db.path, nodeFlags, { DATABASE_URL: copy.url });
+  const pgEtags = await fetchEtags(pgApp.url, key, fixtures.patchIds);
+  const pgScenarios = scenarios(fixtures, key, pgEtags).filter((s) => s.server !== 'bare' && chosen.some((c) => c.name === s.name));
+  onPostgres = { app: pgApp, copy, chosen: new Map(pgScenarios.map((s) => [s.name, s])) };
+}
+const PG = 'PostgreSQL: ';
 const { report, probe } = allCommitteeReport(fixtures, key);
 const idleProbe: Scenario = { ...probe, name: 'GET /healthz alone (idle reference)', target: undefined };
 const results = new Map<string, Measurement[]>();
@@ -73,6 +89,11 @@ for (let round = 1; round <= runs; round++) {
   for (const s of chosen) {
     log(`round ${round}/${runs}: ${s.name}`);
     record(s.name, await measure(urlOf(s), s, duration, warmup));
+    const twin = onPostgres?.chosen.get(s.name);
+    if (onPostgres && twin) {
+      log(`round ${round}/${runs}: ${PG}${s.name}`);
+      record(`${PG}${s.name}`, await measure(onPostgres.app.url, twin, duration, warmup));
+    }
   }
   if (!only || only.test(report.name)) {
     log(`round ${round}/${runs}: ${report.name}, with ${probe.name.trim()}`);
@@ -102,7 +123,8 @@ const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(a
 const sheetRows = !only || only.test(SPREADSHEETS) ? await measureSpreadsheets(app.url, key, fixtures, runs, memory, log) : [];
 const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log) : [];
 const rss = memory.stop();
-await Promise.all([stop(app), stop(bare), stop(sinks)]);
+await Promise.all([stop(app), stop(bare), stop(sinks), ...(onPostgres ? [stop(onPostgres.app)] : [])]);
+await onPostgres?.copy.drop();
 
 log('raw better-sqlite3 floor');
 const floor = only ? [] : sqliteFloor(db.path, fixtures, Math.min(duration, 2) * 1000, runs);
@@ -122,6 +144,22 @@ for (const s of [...chosen, report, probe, idleProbe]) {
     rps: m.rps, p50: m.p50, p99: m.p99, ratio,
     target: targetOf(s.target), met: meets(s.target, m.rps, m.p99, ratio),
     note: m.failures > 0 ? `${m.failures} failed responses (${bad.map(([c, n]) => `${c}×${n}`).join(', ') || 'socket errors'})` : undefined,
+  });
+}
+for (const [name, s] of onPostgres?.chosen ?? []) {
+  const measured = results.get(`${PG}${name}`);
+  const onSqlite = results.get(name);
+  if (!measured || !onSqlite) continue;
+  const m = medianOf(measured);
+  const sqliteRps = medianOf(onSqlite).rps;
+  // Issue 18's targets: reads within 2× of SQLite's figure; writes ≥ 1,000/s with p99 ≤ 50 ms.
+  const write = /^(POST|PATCH) /.test(name);
+  const paced = s.rate !== undefined;
+  const target = !write ? '≥ 50% of SQLite' : paced ? 'p99 ≤ 50 ms' : '≥ 1000/s';
+  const met = !write ? m.rps >= sqliteRps / 2 : paced ? m.p99 <= 50 : m.rps >= 1000;
+  rows.push({
+    scenario: `${PG}${name} (c=${s.connections})`, rps: m.rps, p50: m.p50, p99: m.p99, ratio: m.rps / bareRps, target, met,
+    note: `${Math.round((m.rps / sqliteRps) * 100)}% of SQLite's ${Math.round(sqliteRps).toLocaleString('en-GB')} req/s${m.failures > 0 ? `; ${m.failures} failed responses` : ''}`,
   });
 }
 rows.push(...webhookRows(webhookRounds, bareRps, postScenario.connections), ...passRows(passRounds));

@@ -12,6 +12,9 @@ export const USAGE = `npm run bench -- [options]
   --only REGEX    only the scenarios whose name matches (the bare route always runs; 'minutes import' for the import's parse times,
                   'spreadsheets' for the CSV export and import, 'webhooks' for POST with three webhooks against none,
                   'notification pass' for the pass with /healthz beside it)
+  --engine E      sqlite (default) or postgres: the latter also copies the database into a fresh PostgreSQL
+                  database (BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/postgres), starts a
+                  second server on it, and measures the HTTP scenarios there too, beside SQLite's in the same table
   --cpu-prof DIR  write the server's CPU profiles (node --cpu-prof) into DIR
   --no-build      measure the existing build instead of building first
   --help          this text`;
@@ -24,6 +27,7 @@ const options = {
     json: { type: 'string' },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    engine: { type: 'string', default: 'sqlite' },
     'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
 } as const;
@@ -59,6 +63,7 @@ function parsedOptions(argv: string[]) {
   for (const name of ['actions', 'duration', 'runs'] as const) {
     if (!/^[1-9][0-9]*$/.test(values[name])) usageError(`--${name} must be a whole number above 0, not ${JSON.stringify(values[name])}`);
   }
+  if (values.engine !== 'sqlite' && values.engine !== 'postgres') usageError(`--engine must be sqlite or postgres, not ${JSON.stringify(values.engine)}`);
   if (!/^[0-9]+$/.test(values.warmup)) usageError(`--warmup must be a whole number of seconds, not ${JSON.stringify(values.warmup)}`);
   let only: RegExp | undefined;
   try {

@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { migratePg } from '../../src/db/pg/migrate.js';
+
+// `npm run bench -- --engine postgres`: the generated SQLite database copied into a fresh
+// PostgreSQL database, so that both engines serve the same rows (ids, keys, dates) and the
+// scenarios' fixtures hold for both. Migrated first; then each table copied in batches, with
+// foreign keys and triggers off for the copy (session_replication_role = replica: the rows are a
+// consistent copy, the derived columns come with them, the full-text column is generated), and
+// each identity moved past the largest id.
+
+const BATCH_PARAMS = 30_000;
+
+export interface BenchPostgres {
+  url: string;
+  copiedMs: number;
+  drop(): Promise<void>;
+}
+
+export async function copyToPostgres(sqlitePath: string, serverUrl: string, name: string): Promise<BenchPostgres> {
+  const started = performance.now();
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migratePg(url.toString());
+
+  const source = new Database(sqlitePath, { readonly: true });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const client = await pool.connect();
+  try {
+    const columns = (await client.query<{ table_name: string; column_name: string; data_type: string; is_generated: string }>(
+      `SELECT table_name, column_name, data_type, is_generated FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name NOT LIKE '\\_\\_%' ORDER BY table_name, ordinal_position`,
+    )).rows;
+    const tables = new Map<string, { name: string; boolean: boolean }[]>();
+    for (const c of columns) {
+      if (c.is_generated === 'ALWAYS') continue;
+      tables.set(c.table_name, [...(tables.get(c.table_name) ?? []), { name: c.column_name, boolean: c.data_type === 'boolean' }]);
+    }
+    await client.query('BEGIN');
+    await client.query("SET LOCAL session_replication_role = 'replica'");
+    for (const [table, cols] of tables) {
+      const names = cols.map((c) => `"${c.name}"`).join(', ');
+      const perBatch = Math.max(1, Math.floor(BATCH_PARAMS / cols.length));
+      let batch: unknown[][] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const params: unknown[] = [];
+        const rows = batch.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+        await client.query(`INSERT INTO "${table}" (${names}) VALUES ${rows.join(', ')}`, params);
+        batch = [];
+      };
+      const rows = source.prepare(`SELECT ${names} FROM "${table}"`).raw().iterate() as IterableIterator<unknown[]>;
+      for (const row of rows) {
+        batch.push(row.map((v, i) => (cols[i]!.boolean && v !== null ? v === 1 : v)));
+        if (batch.length >= perBatch) await flush();
+      }
+      await flush();
+      if (cols.some((c) => c.name === 'id')) {
+        await client.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), coalesce((SELECT max(id) FROM "${table}"), 0) + 1, false)`);
+      }
+    }
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+  } finally {
+    client.release();
+    await pool.end();
+    source.close();
+  }
+  return {
+    url: url.toString(),
+    copiedMs: performance.now() - started,
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
