@@ -8,7 +8,8 @@ import { createChangeCounters } from '../../src/db/sqlite/changes.js';
 import { openDatabase } from '../../src/db/sqlite/client.js';
 import { createActionReadCache } from '../../src/modules/actions/read-cache.js';
 import { actionReadTables, selectActions } from '../../src/modules/actions/query.js';
-import { build, committee, meeting, until, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqliteOnly, sqlRows, sqlRun, until, type TestApp } from '../helper.js';
+import { onPostgres } from '../pg.js';
 
 // How actions are read fast without ever being read wrong: the item's visibility kept on the
 // action by triggers (migration 0004), and rendered actions reused between requests until
@@ -35,8 +36,8 @@ async function setup(api: TestApp) {
   return { committeeId, meetingId, item, action };
 }
 
-const itemVisibilityOf = (api: TestApp, id: number) =>
-  api.app.db.$client.prepare('SELECT item_visibility FROM actions WHERE id = ?').pluck().get(id);
+const itemVisibilityOf = async (api: TestApp, id: number) =>
+  (await sqlRows<{ v: string | null }>(api.app, 'SELECT item_visibility AS v FROM actions WHERE id = ?', id))[0]?.v;
 
 t.test('the item\'s visibility travels with the action, whoever writes', async (t) => {
   const api = await build(t);
@@ -44,13 +45,13 @@ t.test('the item\'s visibility travels with the action, whoever writes', async (
   const open = await item('5');
   const other = await item('6');
   const id = await action('Report back on the school places forecast', { itemId: open });
-  t.equal(itemVisibilityOf(api, id), 'public');
-  t.equal(itemVisibilityOf(api, await action('No item')), null);
+  t.equal(await itemVisibilityOf(api, id), 'public');
+  t.equal(await itemVisibilityOf(api, await action('No item')), null);
 
   // The item made exempt: its action is exempt to readers at once, in reads and in lists.
   const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${open}`, payload: { visibility: 'exempt', exemptParagraph: 3 } });
   t.equal(tightened.statusCode, 200, tightened.body);
-  t.equal(itemVisibilityOf(api, id), 'exempt');
+  t.equal(await itemVisibilityOf(api, id), 'exempt');
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 404);
   const listed = await api.request({ method: 'GET', url: `/v1/actions?meetingId=${meetingId}`, as: api.keys.reader });
   t.notOk(listed.json().data.some((a: { id: number }) => a.id === id), 'not in a public reader\'s list');
@@ -58,19 +59,18 @@ t.test('the item\'s visibility travels with the action, whoever writes', async (
 
   // Moved to a public item (its own visibility is still public): public again.
   t.equal((await api.request({ method: 'PATCH', url: `/v1/actions/${id}`, payload: { itemId: other } })).statusCode, 200);
-  t.equal(itemVisibilityOf(api, id), 'public');
+  t.equal(await itemVisibilityOf(api, id), 'public');
 
   // Another writer (a script, the sqlite3 shell) that leaves the column out or gets it wrong.
-  const sqlite = api.app.db.$client;
-  sqlite.prepare('UPDATE agenda_items SET visibility = ?, exempt_paragraph = 3 WHERE id = ?').run('confidential', other);
-  t.equal(itemVisibilityOf(api, id), 'confidential', 'an item changed outside the API');
-  sqlite.prepare('UPDATE actions SET item_visibility = ? WHERE id = ?').run('public', id);
-  t.equal(itemVisibilityOf(api, id), 'confidential', 'a wrong value is put right');
-  const raw = sqlite.prepare(`INSERT INTO actions (committee_id, meeting_id, item_id, kind, title, due_rule, status, visibility)
+  await sqlRun(api.app, 'UPDATE agenda_items SET visibility = ?, exempt_paragraph = 3 WHERE id = ?', 'confidential', other);
+  t.equal(await itemVisibilityOf(api, id), 'confidential', 'an item changed outside the API');
+  await sqlRun(api.app, 'UPDATE actions SET item_visibility = ? WHERE id = ?', 'public', id);
+  t.equal(await itemVisibilityOf(api, id), 'confidential', 'a wrong value is put right');
+  const [raw] = await sqlRows<{ id: number }>(api.app, `INSERT INTO actions (committee_id, meeting_id, item_id, kind, title, due_rule, status, visibility)
     SELECT m.committee_id, i.meeting_id, i.id, 'task', 'Inserted by a script', 'none', 'open', 'public'
-    FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = ?`).run(other);
-  t.equal(itemVisibilityOf(api, Number(raw.lastInsertRowid)), 'confidential', 'an insert that leaves it out');
-  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${raw.lastInsertRowid}`, as: api.keys.exempt })).statusCode, 404);
+    FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = ? RETURNING id`, other);
+  t.equal(await itemVisibilityOf(api, Number(raw!.id)), 'confidential', 'an insert that leaves it out');
+  t.equal((await api.request({ method: 'GET', url: `/v1/actions/${raw!.id}`, as: api.keys.exempt })).statusCode, 404);
 });
 
 // The two databases were filled a few milliseconds apart: only the timestamps may differ.
@@ -129,7 +129,9 @@ t.test('a read served from the cache is the same bytes as one built afresh', asy
   }
 });
 
-t.test('a cached action changes as soon as anything is written, here or by another process', async (t) => {
+t.test('a cached action changes as soon as anything is written, here or by another process', {
+  skip: sqliteOnly('a second connection to the database file (and the read cache is off on PostgreSQL)'),
+}, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-reads-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'tracker.sqlite');
@@ -177,8 +179,9 @@ t.test('writes to nothing an action is read from leave the cache full: a key\'s 
   const { item, action } = await setup(api);
   const id = await action('Provide the waiting-list figures');
   await action('Circulate the voids figures');
-  const sqlite = api.app.db.$client;
   const reads = api.app.services.actionReads;
+  // PostgreSQL runs without the read cache (src/db/pg/engine.ts): nothing is ever kept.
+  const cached = (n: number) => (onPostgres() ? 0 : n);
   const getAction = async () => {
     const res = await api.request({ method: 'GET', url: `/v1/actions/${id}` });
     t.equal(res.statusCode, 200, res.body);
@@ -186,29 +189,29 @@ t.test('writes to nothing an action is read from leave the cache full: a key\'s 
   };
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?limit=5' })).statusCode, 200);
   const before = await getAction();
-  t.equal(reads.cachedActions, 2, 'both actions rendered and kept');
+  t.equal(reads.cachedActions, cached(2), 'both actions rendered and kept');
 
   // A key's first use is written a moment after its request (http/auth.ts), then once a minute.
-  const lastUsed = () => sqlite.prepare("SELECT last_used_at FROM api_keys WHERE name = 'test-reader'").pluck().get();
-  t.equal(lastUsed(), null);
+  const lastUsed = async () => (await sqlRows<{ at: unknown }>(api.app, "SELECT last_used_at AS at FROM api_keys WHERE name = 'test-reader'"))[0]!.at;
+  t.equal(await lastUsed(), null);
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 200);
-  await until(() => lastUsed() !== null, "the reader key's use written");
+  await until(async () => (await lastUsed()) !== null, "the reader key's use written");
   // A person, its audit record and the idempotency record of the POST.
   const person = await api.request({
     method: 'POST', url: '/v1/people', payload: { name: 'Cllr Ada Lovelace', kind: 'councillor' }, headers: { 'idempotency-key': 'person-1' },
   });
   t.equal(person.statusCode, 201, person.body);
-  t.equal(sqlite.prepare('SELECT count(*) FROM idempotency_records').pluck().get(), 1);
+  t.same(await sqlRows(api.app, 'SELECT CAST(count(*) AS integer) AS n FROM idempotency_records'), [{ n: 1 }]);
 
   t.same(await getAction(), before);
-  t.equal(reads.cachedActions, 2, 'nothing an action is read from was written: the cache is still full');
+  t.equal(reads.cachedActions, cached(2), 'nothing an action is read from was written: the cache is still full');
 
   // What an action is read from: its due meeting (the due-by date), its flags, the action itself.
   const rescheduled = await api.request({ method: 'PATCH', url: `/v1/meetings/${before.dueMeetingId}`, payload: { startsAt: '2024-09-09T18:30:00+01:00' } });
   t.equal(rescheduled.statusCode, 200, rescheduled.body);
   const after = await getAction();
   t.not(after.dueDate, before.dueDate, 'the due meeting moved: so did the due-by date');
-  t.equal(reads.cachedActions, 1, 'emptied, then this action read again');
+  t.equal(reads.cachedActions, cached(1), 'emptied, then this action read again');
   const scan = await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: '2024-09-01' } });
   t.equal(scan.statusCode, 200, scan.body);
   t.equal((await getAction()).timesFlagged, 1, 'a flag recorded by the scan');
@@ -224,7 +227,9 @@ t.test('writes to nothing an action is read from leave the cache full: a key\'s 
   t.equal((await asReader()).statusCode, 404, 'the cached public action is hidden at once');
 });
 
-t.test('the tables the read cache watches are every table an action is read from', async (t) => {
+t.test('the tables the read cache watches are every table an action is read from', {
+  skip: sqliteOnly('the read cache is SQLite\'s (off on PostgreSQL), and openDatabase in a PostgreSQL run'),
+}, async (t) => {
   const db = openDatabase({ path: ':memory:' });
   t.teardown(() => db.$client.close());
   const { sql } = selectActions(db).toSQL();
@@ -232,7 +237,9 @@ t.test('the tables the read cache watches are every table an action is read from
   t.same([...read].sort(), [...actionReadTables()].sort());
 });
 
-t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transaction or for an unusual visibility set', async (t) => {
+t.test('the cache: off at ACTION_CACHE_ENTRIES=0, never used inside a transaction or for an unusual visibility set', {
+  skip: sqliteOnly('the read cache watches SQLite\'s change counters (off on PostgreSQL), and openDatabase in a PostgreSQL run'),
+}, async (t) => {
   const db = openDatabase({ path: ':memory:' });
   t.teardown(() => db.$client.close());
   t.equal(loadConfig({ ACTION_CACHE_ENTRIES: '0' }).actionReadCacheEntries, 0);

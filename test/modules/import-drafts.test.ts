@@ -1,6 +1,6 @@
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
-import { build, committee, type TestApp } from '../helper.js';
+import { build, committee, sqlRows, type TestApp } from '../helper.js';
 
 // Stored import drafts (issue 15): minutes saved for review, listed, edited candidate by
 // candidate, committed once (a second commit saves nothing new) or discarded, and never shown to
@@ -21,7 +21,7 @@ const EXEMPT = minutes([
   ['LAND DISPOSAL AT MILL LANE', 'This item involved exempt information as defined in paragraph 3 of Part 1 of Schedule 12A. Members asked for a note on the valuation.'],
 ]);
 
-const count = (api: TestApp, table: string) => (api.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (api: TestApp, table: string) => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n;
 
 async function save(api: TestApp, text: string, committeeId: number, as?: string) {
   const res = await api.request({ method: 'POST', url: '/v1/imports/minutes', payload: { text, committeeId, save: true }, as });
@@ -35,7 +35,7 @@ t.test('save stores the draft; edit drops, changes and adds candidates; commit s
   t.equal(saved.statusCode, 201, saved.body);
   const id = saved.json().saved.id;
   t.equal(saved.headers.location, `/v1/imports/${id}`);
-  t.equal(count(api, 'meetings'), 0, 'saving a draft writes no meeting');
+  t.equal(await count(api, 'meetings'), 0, 'saving a draft writes no meeting');
 
   const got = await api.request({ method: 'GET', url: `/v1/imports/${id}`, as: null });
   t.equal(got.statusCode, 200);
@@ -85,17 +85,17 @@ t.test('save stores the draft; edit drops, changes and adds candidates; commit s
   t.equal(timetable.dueDate, '2026-12-01');
   t.equal(timetable.ownerText, 'Head of Planning');
 
-  const events = count(api, 'audit_events');
+  const events = await count(api, 'audit_events');
   const again = await api.request({ method: 'POST', url: `/v1/imports/${id}/commit`, as: api.keys.writer });
   t.equal(again.statusCode, 200);
   t.same(again.json().result, committed.json().result, 'the same answer');
-  t.equal(count(api, 'actions'), 2, 'no duplicates');
-  t.equal(count(api, 'audit_events'), events, 'nothing written');
+  t.equal(await count(api, 'actions'), 2, 'no duplicates');
+  t.equal(await count(api, 'audit_events'), events, 'nothing written');
 
   t.equal((await api.request({ method: 'PATCH', url: `/v1/imports/${id}`, payload: { candidates: [] } })).statusCode, 409, 'a committed draft cannot be edited');
   t.equal((await api.request({ method: 'DELETE', url: `/v1/imports/${id}` })).statusCode, 409, 'nor discarded');
 
-  const history = api.app.db.$client.prepare("SELECT operation, actor FROM audit_events WHERE entity_type = 'import' ORDER BY id").all();
+  const history = await sqlRows(api.app, "SELECT operation, actor FROM audit_events WHERE entity_type = 'import' ORDER BY id");
   t.same(history, [
     { operation: 'create', actor: 'test-writer' },
     { operation: 'update', actor: 'test-writer' },
@@ -134,7 +134,7 @@ t.test('a draft holding exempt business is hidden from callers who cannot read i
   const committeeId = await committee(api);
   const refused = await save(api, EXEMPT, committeeId, api.keys.writer);
   t.equal(refused.statusCode, 400, 'a key that cannot read exempt business cannot store it');
-  t.equal(count(api, 'imports'), 0);
+  t.equal(await count(api, 'imports'), 0);
 
   const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
   const saved = await save(api, EXEMPT, committeeId, clerk);

@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
+import pg from 'pg';
 import t from 'tap';
 import { MAX_ACTIONS_PER_ITEM, parseMinutes, PARSE_INLINE_MAX_CHARS } from '../../src/import/index.js';
-import { build, committee, type TestApp } from '../helper.js';
+import { build, committee, sqlRows, type TestApp } from '../helper.js';
 
 // A long minutes import costs the API nothing it should not (issue 19, defect 3): the text is
 // parsed off the event loop, so other requests are answered meanwhile, and a large draft is
@@ -19,20 +19,39 @@ function longMinutes(items: number, repeats: number): string {
 }
 
 const tableCounts = (api: TestApp) =>
-  ['meetings', 'agenda_items', 'resolutions', 'actions', 'audit_events'].map(
-    (table) => (api.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
-  );
+  Promise.all(['meetings', 'agenda_items', 'resolutions', 'actions', 'audit_events'].map(
+    async (table) => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n,
+  ));
 
 /** How many times statements reading agenda_items return a long text (an item's minutes) while `work` runs. */
-async function minutesReads(sqlite: Database.Database, work: () => Promise<unknown>): Promise<number> {
-  const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<'get' | 'all', (...args: unknown[]) => unknown>;
-  const original = { get: statement.get, all: statement.all };
+async function minutesReads(api: TestApp, work: () => Promise<unknown>): Promise<number> {
   let reads = 0;
   const count = (value: unknown): void => {
     if (typeof value === 'string') reads += value.length > 1000 ? 1 : 0;
     else if (Array.isArray(value)) value.forEach(count);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(count);
   };
+  const { engine } = api.app;
+  if (engine.kind === 'postgres') {
+    // Every statement goes through a pooled pg.Client's query (db/pg/run.ts).
+    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = client.query;
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const result = query.apply(this, args);
+      const config = args[0];
+      const text = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
+      if (/agenda_items/.test(text) && result instanceof Promise) result.then((r: { rows: unknown }) => count(r.rows), () => undefined);
+      return result;
+    };
+    try {
+      await work();
+    } finally {
+      client.query = query;
+    }
+    return reads;
+  }
+  const statement = Object.getPrototypeOf(engine.db.$client.prepare('SELECT 1')) as Record<'get' | 'all', (...args: unknown[]) => unknown>;
+  const original = { get: statement.get, all: statement.all };
   for (const method of ['get', 'all'] as const) {
     statement[method] = function (this: { source: string }, ...args: unknown[]) {
       const result = original[method].apply(this, args);
@@ -87,14 +106,14 @@ t.test('a large draft is saved in one transaction, correctly, without reading th
   t.ok(draft.items.every((item) => item.minutes.length > 1000), 'each item with long minutes');
 
   // One transaction: the last action refused (it names a resolution of another item) leaves nothing.
-  const before = tableCounts(api);
+  const before = await tableCounts(api);
   const broken = structuredClone(draft);
   broken.actions.at(-1)!.resolutionIndex = 0;
   await t.rejects(async () => api.app.services.imports.commit({ name: 'test', visibilities: ['public'] }, broken, { committeeId }), { statusCode: 400, errors: [{ field: 'resolutionId' }] });
-  t.same(tableCounts(api), before, 'nothing from the failed commit remains');
+  t.same(await tableCounts(api), before, 'nothing from the failed commit remains');
 
   let res!: Awaited<ReturnType<TestApp['request']>>;
-  const reads = await minutesReads(api.app.db.$client, async () => {
+  const reads = await minutesReads(api, async () => {
     res = await api.request({ method: 'POST', url: URL_, payload: { text, committeeId, commit: true } });
   });
   t.equal(res.statusCode, 201);
@@ -102,16 +121,16 @@ t.test('a large draft is saved in one transaction, correctly, without reading th
   t.ok(reads <= items, `the commit read items' minutes ${reads} times for ${items} items and ${items * MAX_ACTIONS_PER_ITEM} actions`);
 
   const meetingId = res.json().committed.meetingId as number;
-  const sqlite = api.app.db.$client;
-  const stored = sqlite.prepare('SELECT id, title, minutes, version, visibility FROM agenda_items WHERE meeting_id = ? ORDER BY position').all(meetingId) as
-    Array<{ id: number; title: string; minutes: string; version: number; visibility: string }>;
+  const stored = await sqlRows<{ id: number; title: string; minutes: string; version: number; visibility: string }>(api.app,
+    'SELECT id, title, minutes, version, visibility FROM agenda_items WHERE meeting_id = ? ORDER BY position', meetingId);
   t.same(stored.map((i) => [i.title, i.minutes, i.version, i.visibility]), draft.items.map((i) => [i.title, i.minutes, 1, 'public']), 'each item with its minutes');
   for (const item of stored) {
-    const audit = sqlite.prepare("SELECT after FROM audit_events WHERE entity_type = 'item' AND entity_id = ? AND operation = 'create'").all(String(item.id)) as { after: string }[];
+    const audit = await sqlRows<{ after: string }>(api.app,
+      "SELECT CAST(after AS text) AS after FROM audit_events WHERE entity_type = 'item' AND entity_id = ? AND operation = 'create'", String(item.id));
     t.equal(audit.length, 1, `item ${item.id} audited once`);
     t.match(JSON.parse(audit[0]!.after), { title: item.title, minutes: item.minutes, version: 1 }, 'as it was saved');
-    const actions = sqlite.prepare('SELECT title, detail FROM actions WHERE item_id = ? ORDER BY id').all(item.id) as { title: string; detail: string }[];
+    const actions = await sqlRows<{ title: string; detail: string }>(api.app, 'SELECT title, detail FROM actions WHERE item_id = ? ORDER BY id', item.id);
     t.equal(actions.length, MAX_ACTIONS_PER_ITEM, `item ${item.id}: its actions`);
   }
-  t.equal((sqlite.prepare('SELECT count(*) AS n FROM actions WHERE meeting_id = ?').get(meetingId) as { n: number }).n, items * MAX_ACTIONS_PER_ITEM);
+  t.same(await sqlRows(api.app, 'SELECT CAST(count(*) AS integer) AS n FROM actions WHERE meeting_id = ?', meetingId), [{ n: items * MAX_ACTIONS_PER_ITEM }]);
 });

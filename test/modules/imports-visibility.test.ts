@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqlRows, type TestApp } from '../helper.js';
 
 // The minutes import files business under the same visibility rules as a direct write (issue 19,
 // defect 6): a key files only what it can read, exempt business always names its Schedule 12A
@@ -25,19 +25,19 @@ const NO_PARAGRAPH = minutes([APOLOGIES, ['CONTRACT AWARD (EXEMPT)', 'The press 
 const post = (api: TestApp, body: Record<string, unknown>, as?: string | null) =>
   api.request({ method: 'POST', url: URL_, payload: body, as });
 const tableCounts = (api: TestApp) =>
-  TABLES.map((table) => (api.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+  Promise.all(TABLES.map(async (table) => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n));
 
 t.test('a key that cannot read exempt business cannot file it through an import: 400 naming the item, as a direct write', async (t) => {
   const api = await build(t);
   const committeeId = await committee(api);
-  const before = tableCounts(api);
+  const before = await tableCounts(api);
 
   const res = await post(api, { text: WITH_EXEMPT, committeeId, commit: true }, api.keys.writer);
   t.equal(res.statusCode, 400);
   t.match(res.headers['content-type'], /^application\/problem\+json/);
   t.same(res.json().errors.map((e: { pointer: string }) => e.pointer), ['/body/text']);
   t.match(res.json().errors[0].detail, /item 3 \("LAND DISPOSAL AT MILL LANE"\) is exempt business in these minutes: visibility this API key cannot read exempt business/);
-  t.same(tableCounts(api), before, 'nothing stored');
+  t.same(await tableCounts(api), before, 'nothing stored');
 
   const asText = await api.request({
     method: 'POST', url: `${URL_}?committeeId=${committeeId}&commit=true`, payload: WITH_EXEMPT,
@@ -45,7 +45,7 @@ t.test('a key that cannot read exempt business cannot file it through an import:
   });
   t.equal(asText.statusCode, 400);
   t.same(asText.json().errors.map((e: { pointer: string }) => e.pointer), ['/body'], 'plain text names the body');
-  t.same(tableCounts(api), before, 'nothing stored');
+  t.same(await tableCounts(api), before, 'nothing stored');
 
   // The same key, the same rule, written directly.
   const meetingId = await meeting(api, committeeId, { startsAt: '2026-10-12T18:30:00+01:00' });
@@ -61,7 +61,7 @@ t.test('a key that cannot read exempt business cannot file it through an import:
   const filed = await post(api, { text: WITH_EXEMPT, committeeId, commit: true }, clerk);
   t.equal(filed.statusCode, 201);
   t.match(
-    api.app.db.$client.prepare('SELECT title, visibility, exempt_paragraph AS paragraph FROM agenda_items WHERE meeting_id = ? AND position = 3').get(filed.json().committed.meetingId),
+    (await sqlRows(api.app, 'SELECT title, visibility, exempt_paragraph AS paragraph FROM agenda_items WHERE meeting_id = ? AND position = 3', filed.json().committed.meetingId))[0],
     { title: 'LAND DISPOSAL AT MILL LANE', visibility: 'exempt', paragraph: 3 },
   );
 });
@@ -69,7 +69,7 @@ t.test('a key that cannot read exempt business cannot file it through an import:
 t.test('an exempt item is never saved without its Schedule 12A paragraph: the import is refused naming the item', async (t) => {
   const api = await build(t);
   const committeeId = await committee(api);
-  const before = tableCounts(api);
+  const before = await tableCounts(api);
 
   const draft = await post(api, { text: NO_PARAGRAPH, committeeId });
   t.match(draft.json().draft.items[1], { visibility: 'exempt' });
@@ -79,9 +79,9 @@ t.test('an exempt item is never saved without its Schedule 12A paragraph: the im
   t.equal(res.statusCode, 400, 'even for an admin key');
   t.same(res.json().errors.map((e: { pointer: string }) => e.pointer), ['/body/text']);
   t.match(res.json().errors[0].detail, /item 2 \("CONTRACT AWARD \(EXEMPT\)"\) is exempt business in these minutes: exemptParagraph is required/);
-  t.same(tableCounts(api), before, 'nothing stored');
+  t.same(await tableCounts(api), before, 'nothing stored');
   t.equal(
-    (api.app.db.$client.prepare("SELECT count(*) AS n FROM agenda_items WHERE visibility <> 'public' AND exempt_paragraph IS NULL").get() as { n: number }).n,
+    (await sqlRows<{ n: number }>(api.app, "SELECT CAST(count(*) AS integer) AS n FROM agenda_items WHERE visibility <> 'public' AND exempt_paragraph IS NULL"))[0]!.n,
     0,
   );
 

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseMinutes, type MinutesDraft } from '../../src/import/index.js';
 import { scriptActor } from '../../src/domain/actor.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqlRows, type TestApp } from '../helper.js';
 
 // POST /v1/imports/minutes: a draft without `commit` (nothing stored), the draft saved in one
 // audited transaction with `commit`, idempotent per meeting, and hostile input answered with a
@@ -101,13 +101,13 @@ RESOLVED: That the report be noted.`;
 const TABLES = ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'attendance', 'people', 'actions', 'audit_events'] as const;
 type Counts = Record<(typeof TABLES)[number], number>;
 
-function counts(api: TestApp): Counts {
-  const db = api.app.db.$client;
-  return Object.fromEntries(TABLES.map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n])) as Counts;
+async function counts(api: TestApp): Promise<Counts> {
+  const n = async (table: string) => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n;
+  return Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, await n(table)]))) as Counts;
 }
 
-function rows<T = Record<string, unknown>>(api: TestApp, sql: string, ...params: unknown[]): T[] {
-  return api.app.db.$client.prepare(sql).all(...params) as T[];
+function rows<T = Record<string, unknown>>(api: TestApp, sql: string, ...params: unknown[]): Promise<T[]> {
+  return sqlRows<T>(api.app, sql, ...params);
 }
 
 const postText = (api: TestApp, text: string | Buffer, query = '', as?: string | null) =>
@@ -128,7 +128,7 @@ function isProblem(t: Test, res: LightMyRequestResponse, status: number) {
 t.test('without commit, text/plain and JSON give the same draft and store nothing', async (t) => {
   const api = await build(t);
   const committeeId = await committee(api);
-  const before = counts(api);
+  const before = await counts(api);
 
   const asText = await postText(api, HOUSING);
   t.equal(asText.statusCode, 200);
@@ -169,12 +169,12 @@ t.test('without commit, text/plain and JSON give the same draft and store nothin
   });
   t.equal(floods.json().draft.actions.length, 2);
 
-  t.same(counts(api), before, 'nothing stored');
+  t.same(await counts(api), before, 'nothing stored');
 });
 
 t.test('the seed minutes, read in place, give drafts and store nothing', { skip: !existsSync(SEEDS) && 'no ../shared/seeds' }, async (t) => {
   const api = await build(t);
-  const before = counts(api);
+  const before = await counts(api);
   const files = readdirSync(SEEDS).filter((f) => f.endsWith('.txt'));
   t.ok(files.length >= 1);
   for (const file of files) {
@@ -202,7 +202,7 @@ t.test('the seed minutes, read in place, give drafts and store nothing', { skip:
       t.ok(plain(text).includes(plain(action.sourceSentence)), `${file}: "${action.sourceSentence.slice(0, 50)}…" is in the text`);
     }
   }
-  t.same(counts(api), before, 'nothing stored');
+  t.same(await counts(api), before, 'nothing stored');
 });
 
 async function housingCommittee(api: TestApp) {
@@ -217,7 +217,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   const { committeeId, next } = await housingCommittee(api);
   // A clerk's key: it writes, and reads the exempt business it files (item 6).
   const clerk = (await api.app.services.apiKeys.create(scriptActor('test'), 'test-clerk', ['write', 'read:exempt'])).key;
-  const before = counts(api);
+  const before = await counts(api);
 
   const res = await postJson(api, { text: HOUSING, committeeId, commit: true }, clerk);
   t.equal(res.statusCode, 201);
@@ -226,7 +226,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   t.match(committed, { created: true, counts: { items: 6, resolutions: 5, declarations: 1, actions: 4, attendance: 5 } });
   t.equal(draft.items.length, 6);
 
-  const after = counts(api);
+  const after = await counts(api);
   t.equal(after.meetings - before.meetings, 1, 'one meeting');
   t.equal(after.agenda_items - before.agenda_items, 6);
   t.equal(after.resolutions - before.resolutions, 5);
@@ -238,7 +238,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   const m = await api.request({ method: 'GET', url: res.headers.location as string });
   t.equal(m.statusCode, 200);
   t.match(m.json(), { id: committed.meetingId, committeeId, status: 'held' });
-  t.equal(rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.meetingId)[0]!.u, HOUSING_STARTS_UTC);
+  t.equal((await rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.meetingId))[0]!.u, HOUSING_STARTS_UTC);
 
   const items = (await api.request({ method: 'GET', url: `/v1/meetings/${committed.meetingId}/items`, as: api.keys.exempt })).json().data as { id: number; number: string; title: string; visibility: string; exemptParagraph: number | null }[];
   t.same(items.map((i) => i.number), ['1', '2', '3', '4', '5', '6']);
@@ -259,7 +259,7 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   t.equal(after.people - before.people, 5, 'five people, none duplicated');
 
   // Actions: linked to their item and resolution, due rules applied.
-  const actions = rows<{ id: number; item_id: number | null; resolution_id: number | null; meeting_id: number; due_rule: string; due_meeting_id: number | null; due_quarter: string | null; due_date: string | null; visibility: string; detail: string }>(
+  const actions = await rows<{ id: number; item_id: number | null; resolution_id: number | null; meeting_id: number; due_rule: string; due_meeting_id: number | null; due_quarter: string | null; due_date: string | null; visibility: string; detail: string }>(
     api, 'SELECT * FROM actions WHERE meeting_id = ? ORDER BY id', committed.meetingId);
   t.equal(actions.length, 4);
   const [breakdown, backlog, arrears, contract] = actions;
@@ -276,9 +276,9 @@ t.test('commit saves the meeting, attendance, items, resolutions, declarations a
   t.equal(history.statusCode, 200);
   t.match(history.json().data, [{ operation: 'create', actor: 'test-clerk' }]);
   for (const [type, id] of [['meeting', committed.meetingId], ['item', damp.id], ['resolution', resolutions[0]!.id], ['action', arrears!.id]] as const) {
-    t.equal(rows(api, "SELECT 1 FROM audit_events WHERE entity_type = ? AND entity_id = ? AND operation = 'create' AND actor = 'test-clerk'", type, String(id)).length, 1, `${type} ${id} audited`);
+    t.equal((await rows(api, "SELECT 1 FROM audit_events WHERE entity_type = ? AND entity_id = ? AND operation = 'create' AND actor = 'test-clerk'", type, String(id))).length, 1, `${type} ${id} audited`);
   }
-  t.equal(rows(api, "SELECT 1 FROM audit_events WHERE entity_type = 'attendance' AND entity_id = ?", String(committed.meetingId)).length, 1, 'attendance audited');
+  t.equal((await rows(api, "SELECT 1 FROM audit_events WHERE entity_type = 'attendance' AND entity_id = ?", String(committed.meetingId))).length, 1, 'attendance audited');
 
   // The exempt item and its action are invisible to a key without read:exempt.
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${contract!.id}`, as: api.keys.reader })).statusCode, 404);
@@ -298,7 +298,7 @@ t.test('text/plain with query options commits the same way', async (t) => {
   const { meetingId, counts: made } = res.json().committed;
   t.equal(res.headers.location, `/v1/meetings/${meetingId}`);
   t.match(made, { items: 2, resolutions: 2, actions: 2 });
-  t.match(rows(api, 'SELECT status, venue, starts_at_utc FROM meetings WHERE id = ?', meetingId), [{ status: 'held', venue: 'Council Chamber, Civic Offices', starts_at_utc: '2026-03-05T19:00:00.000Z' }]);
+  t.match(await rows(api, 'SELECT status, venue, starts_at_utc FROM meetings WHERE id = ?', meetingId), [{ status: 'held', venue: 'Council Chamber, Civic Offices', starts_at_utc: '2026-03-05T19:00:00.000Z' }]);
 });
 
 t.test('importing the same minutes twice creates nothing new', async (t) => {
@@ -306,26 +306,26 @@ t.test('importing the same minutes twice creates nothing new', async (t) => {
   const { committeeId } = await housingCommittee(api);
   const first = await postJson(api, { text: HOUSING, committeeId, commit: true });
   t.equal(first.statusCode, 201);
-  const once = counts(api);
+  const once = await counts(api);
 
   const again = await postJson(api, { text: HOUSING, committeeId, commit: true });
   t.equal(again.statusCode, 200);
   t.notOk(again.headers.location);
   t.match(again.json().committed, { created: false, meetingId: first.json().committed.meetingId, counts: { items: 0, actions: 0 } });
   t.match(again.json().committed.warnings, [/already imported/]);
-  t.same(counts(api), once, 'no row added');
+  t.same(await counts(api), once, 'no row added');
 
   // The same minutes sent as text, and with a start time that differs from the one read: still the same meeting.
   const asText = await postText(api, HOUSING, `?committeeId=${committeeId}&commit=true&startsAt=2026-10-12T19:00:00%2B01:00`);
   t.equal(asText.statusCode, 200);
   t.match(asText.json().committed, { created: false, meetingId: first.json().committed.meetingId });
-  t.same(counts(api), once, 'no row added');
+  t.same(await counts(api), once, 'no row added');
 
   // Other minutes for a meeting that already holds items: refused, not merged.
   const other = await postJson(api, { text: FRAGMENT, committeeId, commit: true, startsAt: '2026-10-12T18:30:00+01:00' });
   t.equal(other.statusCode, 200);
   t.match(other.json().committed, { created: false, meetingId: first.json().committed.meetingId, warnings: [/already has agenda items/] });
-  t.same(counts(api), once, 'no row added');
+  t.same(await counts(api), once, 'no row added');
 });
 
 t.test('a meeting already on the calendar at that time is the one the minutes are saved to', async (t) => {
@@ -335,15 +335,15 @@ t.test('a meeting already on the calendar at that time is the one the minutes ar
   const res = await postJson(api, { text: HOUSING, committeeId, commit: true });
   t.equal(res.statusCode, 201);
   t.equal(res.json().committed.meetingId, scheduled);
-  t.equal(rows(api, 'SELECT 1 FROM meetings WHERE committee_id = ?', committeeId).length, 2, 'no second meeting');
+  t.equal((await rows(api, 'SELECT 1 FROM meetings WHERE committee_id = ?', committeeId)).length, 2, 'no second meeting');
   t.match((await api.request({ method: 'GET', url: `/v1/meetings/${scheduled}` })).json(), { status: 'held' });
-  t.match(rows(api, 'SELECT due_meeting_id FROM actions WHERE meeting_id = ? AND due_rule = ?', scheduled, 'next_meeting'), [{ due_meeting_id: next }]);
+  t.match(await rows(api, 'SELECT due_meeting_id FROM actions WHERE meeting_id = ? AND due_rule = ?', scheduled, 'next_meeting'), [{ due_meeting_id: next }]);
 });
 
 t.test('commit errors are 4xx problems naming the field, and store nothing', async (t) => {
   const api = await build(t);
   const { committeeId } = await housingCommittee(api);
-  const before = counts(api);
+  const before = await counts(api);
 
   const noCommittee = await postJson(api, { text: HOUSING, commit: true });
   isProblem(t, noCommittee, 400);
@@ -376,7 +376,7 @@ t.test('commit errors are 4xx problems naming the field, and store nothing', asy
   const anonymous = await postJson(api, { text: HOUSING }, null);
   isProblem(t, anonymous, 401);
 
-  t.same(counts(api), before, 'nothing stored');
+  t.same(await counts(api), before, 'nothing stored');
 
   // With startsAt the fragment can be saved.
   const saved = await postJson(api, { text: FRAGMENT, committeeId, commit: true, startsAt: '2026-10-20T10:00:00+01:00' });
@@ -387,7 +387,7 @@ t.test('commit errors are 4xx problems naming the field, and store nothing', asy
 t.test('a failure part-way through a commit leaves no half-written record', async (t) => {
   const api = await build(t);
   const { committeeId } = await housingCommittee(api);
-  const before = counts(api);
+  const before = await counts(api);
   // A draft whose last action hangs from a resolution of another item: the meeting, people,
   // items, resolutions, declarations and three actions are written before it is refused.
   const draft = parseMinutes(HOUSING);
@@ -399,12 +399,12 @@ t.test('a failure part-way through a commit leaves no half-written record', asyn
     // The field as the actions module names it (still a complete pointer until it names fields).
     { statusCode: 400, errors: [{ field: 'resolutionId' }] },
   );
-  t.same(counts(api), before, 'nothing from the failed commit remains');
+  t.same(await counts(api), before, 'nothing from the failed commit remains');
 
   // Through the API, the same minutes then save in full.
   const res = await postJson(api, { text: HOUSING, committeeId, commit: true });
   t.equal(res.statusCode, 201);
-  t.equal(counts(api).actions - before.actions, 4);
+  t.equal((await counts(api)).actions - before.actions, 4);
 });
 
 t.test('a due hint the due rules cannot use falls back to the next meeting with a warning', async (t) => {
@@ -417,7 +417,7 @@ t.test('a due hint the due rules cannot use falls back to the next meeting with 
   t.equal(result.created, true);
   t.equal(result.warnings.filter((w) => /not a usable date/.test(w)).length, 2);
   t.same(
-    rows(api, 'SELECT due_rule AS rule, due_meeting_id AS due FROM actions WHERE meeting_id = ? ORDER BY id', result.meetingId),
+    await rows(api, 'SELECT due_rule AS rule, due_meeting_id AS due FROM actions WHERE meeting_id = ? ORDER BY id', result.meetingId),
     [{ rule: 'next_meeting', due: next }, { rule: 'next_meeting', due: next }, { rule: 'next_meeting', due: next }, { rule: 'next_meeting', due: next }],
   );
 });
@@ -425,7 +425,7 @@ t.test('a due hint the due rules cannot use falls back to the next meeting with 
 t.test('hostile input is a draft or a clear 4xx, never a 5xx', async (t) => {
   const api = await build(t, { bodyLimitBytes: 1024 * 1024 });
   const committeeId = await committee(api);
-  const before = counts(api);
+  const before = await counts(api);
 
   for (const res of [await postText(api, ''), await postJson(api, { text: '' })]) {
     t.equal(res.statusCode, 200, 'empty text: an empty draft');
@@ -482,7 +482,7 @@ t.test('hostile input is a draft or a clear 4xx, never a 5xx', async (t) => {
   const noBody = await api.request({ method: 'POST', url: URL_ });
   isProblem(t, noBody, 400);
 
-  t.same(counts(api), before, 'nothing stored');
+  t.same(await counts(api), before, 'nothing stored');
 });
 
 t.test("the draft's startsAt is the minutes' date and time in the committee's time zone", async (t) => {
@@ -499,7 +499,7 @@ t.test("the draft's startsAt is the minutes' date and time in the committee's ti
 
   const committed = await postJson(api, { text: HOUSING, committeeId: auckland, commit: true });
   t.equal(committed.statusCode, 201, committed.body);
-  t.equal(rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.json().committed.meetingId)[0]!.u, '2026-10-12T05:30:00.000Z');
+  t.equal((await rows<{ u: string }>(api, 'SELECT starts_at_utc AS u FROM meetings WHERE id = ?', committed.json().committed.meetingId))[0]!.u, '2026-10-12T05:30:00.000Z');
   t.equal(committed.json().draft.meeting.startsAt, '2026-10-12T18:30:00+13:00', 'the draft shown is the one saved');
 });
 
@@ -517,7 +517,7 @@ t.test("a draft action's reference is kept when the committee has no action by i
   t.equal(warnings.length, 1);
   t.match(warnings[0], /^The reference "HSC 26\/01" of ".+" is already used in this committee: it was given a new reference instead$/);
   t.same(
-    rows(api, 'SELECT reference FROM actions WHERE meeting_id = ? ORDER BY id', result.meetingId).map((r) => r.reference),
+    (await rows(api, 'SELECT reference FROM actions WHERE meeting_id = ? ORDER BY id', result.meetingId)).map((r) => r.reference),
     // "Housing Scrutiny Committee" → HSC; 12 October 2026 is in 26/27; 05 was taken, so the
     // last action, generated after it, is 06.
     ['HSC 26/01', 'HSC (26/27) 01', 'HSC (26/27) 05', 'HSC (26/27) 06'],

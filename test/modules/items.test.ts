@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqlRows, type TestApp } from '../helper.js';
 
 /** The distinct fields a 400 names, sorted (Ajv can report one field under several rules). */
 const pointers = (body: { errors?: { pointer: string }[] }) => [...new Set((body.errors ?? []).map((e) => e.pointer))].sort();
@@ -97,13 +97,13 @@ t.test('exempt business names its Schedule 12A paragraph; public business has no
 t.test('confidential business (LGA 1972 s100A(3)) has no Schedule 12A paragraph, so needs none', async (t) => {
   const api = await build(t);
   const meetingId = await setUp(api);
-  const stored = (id: number) =>
-    api.app.db.$client.prepare('SELECT visibility, exempt_paragraph AS paragraph FROM agenda_items WHERE id = ?').get(id);
+  const stored = async (id: number) =>
+    (await sqlRows(api.app, 'SELECT visibility, exempt_paragraph AS paragraph FROM agenda_items WHERE id = ?', id))[0];
 
   const created = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Care package', visibility: 'confidential' } });
   t.equal(created.statusCode, 201, created.body);
   t.match(created.json(), { visibility: 'confidential', exemptParagraph: null });
-  t.same(stored(created.json().id), { visibility: 'confidential', paragraph: null });
+  t.same(await stored(created.json().id), { visibility: 'confidential', paragraph: null });
   const explicitNull = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Court order', visibility: 'confidential', exemptParagraph: null } });
   t.equal(explicitNull.statusCode, 201, explicitNull.body);
   const withParagraph = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Mixed', visibility: 'confidential', exemptParagraph: 1 } });
@@ -114,10 +114,10 @@ t.test('confidential business (LGA 1972 s100A(3)) has no Schedule 12A paragraph,
   const tightened = await api.request({ method: 'PATCH', url: `/v1/items/${publicId}`, payload: { visibility: 'confidential' } });
   t.equal(tightened.statusCode, 200, tightened.body);
   t.match(tightened.json(), { visibility: 'confidential', exemptParagraph: null });
-  t.same(stored(publicId), { visibility: 'confidential', paragraph: null });
+  t.same(await stored(publicId), { visibility: 'confidential', paragraph: null });
   const cleared = await api.request({ method: 'PATCH', url: `/v1/items/${withParagraph.json().id}`, payload: { exemptParagraph: null } });
   t.equal(cleared.statusCode, 200, cleared.body);
-  t.same(stored(withParagraph.json().id), { visibility: 'confidential', paragraph: null });
+  t.same(await stored(withParagraph.json().id), { visibility: 'confidential', paragraph: null });
 
   // Exempt business still names its paragraph, whichever way it gets there.
   const exempt = await api.request({ method: 'POST', url: `/v1/meetings/${meetingId}/items`, payload: { title: 'Tender', visibility: 'exempt' } });
