@@ -8,6 +8,7 @@ import { all, insertRow } from '../../src/db/program.js';
 import { people } from '../../src/db/tables.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import database from '../../src/http/database.js';
+import { buildApp } from '../../src/app.js';
 import problemDetails from '../../src/http/problem.js';
 import { createServices } from '../../src/services.js';
 import { emptyDatabase, skipWithoutPostgres, testDatabase } from '../pg.js';
@@ -39,6 +40,22 @@ t.test('an empty database is migrated when the engine opens, and the services re
   t.same(await names(engine), ['Ada Officer'], 'stored in PostgreSQL');
   const key = await services.apiKeys.create(scriptActor('test'), 'k', ['read']);
   t.match(key.key, /\S{20,}/, 'an API key made on PostgreSQL');
+});
+
+t.test('the server on PostgreSQL is ready once migrated, and says when the database is gone', { skip }, async (t) => {
+  const { url } = await testDatabase(t);
+  const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false, databaseUrl: url }, { logger: false });
+  let closed = false;
+  t.teardown(() => (closed ? undefined : app.close()));
+  const ready = await app.inject({ url: '/readyz' });
+  t.equal(ready.statusCode, 200, ready.body);
+  t.same(ready.json(), { status: 'ready' });
+  if (app.engine.kind !== 'postgres') throw new Error('not postgres');
+  await app.engine.pool.end();
+  const gone = await app.inject({ url: '/readyz' });
+  t.equal(gone.statusCode, 503);
+  t.match(gone.json(), { detail: /not reachable/ });
+  closed = true;
 });
 
 t.test('a write request is one transaction, committed before it is answered', { skip }, async (t) => {

@@ -22,8 +22,14 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (_request, reply) => {
     try {
-      app.db.$client.prepare('SELECT 1').get();
-      if (!migrationsApplied(app.db)) {
+      const { engine } = app;
+      // PostgreSQL: the engine applied the migrations when it opened (or the server never started).
+      if (engine.kind === 'postgres') {
+        await engine.pool.query('SELECT 1');
+        return { status: 'ready' };
+      }
+      engine.db.$client.prepare('SELECT 1').get();
+      if (!migrationsApplied(engine.db)) {
         return sendProblem(reply, problemOf(new NotReadyError('Database migrations are not applied')));
       }
     } catch {
