@@ -11,6 +11,7 @@ import {
   type Acknowledged,
   type ProcessDatabase,
   type ServerProcess,
+  until,
 } from './helper.js';
 
 // Issue 18, "Several API processes on one PostgreSQL": two real server processes on ONE
@@ -128,11 +129,10 @@ t.test('two server processes on one PostgreSQL database', { skip }, async (t) =>
     const stray = await database.rows('SELECT action_id FROM overdue_flags WHERE action_id = ANY(?::int[])', [...notDue]);
     t.same(stray, [], 'no flag for an action not yet due');
     // Each flag was recorded by exactly one scan: the two processes' counts add up to the flags.
-    await sleep(100); // the log line is written just after the answer
-    const recorded = servers
-      .flatMap((s) => s.logs)
-      .filter((l) => l.msg === 'overdue scan run')
-      .reduce((sum, l) => sum + Number(l.flagsRecorded), 0);
+    const scanLines = () => servers.flatMap((s) => s.logs).filter((l) => l.msg === 'overdue scan run');
+    // Each process logs its scans before answering; the lines reach this process through a pipe.
+    await until(() => scanLines().length === ROUNDS * 4, `the log lines of ${ROUNDS * 4} scans`, PATIENT_MS);
+    const recorded = scanLines().reduce((sum, l) => sum + Number(l.flagsRecorded), 0);
     t.equal(recorded, overdue.size, 'the scans of both processes together recorded each flag once');
   });
 
