@@ -4,12 +4,14 @@ import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import t from 'tap';
-import { getJson, processEnv, root, runCommand, seedAdminKey, startServer, tempDir } from './helper.js';
+import { emptyDatabase, onPostgres } from '../pg.js';
+import { getJson, processEnv, root, runCommand, seedAdminKey, seedPgAdminKey, startServer, tempDir } from './helper.js';
 
 // The Dockerfile cannot be built on these machines, so every command in it is run here outside
 // Docker (issue 2, "Running it"): `npm run build` from a clean tree, then the run stage — only
 // what the Dockerfile copies into it — started with its CMD on a fresh database, and probed
 // with its HEALTHCHECK. Everything is read from the Dockerfile so the two cannot drift apart.
+// In the suite's PostgreSQL run the run stage starts on an empty PostgreSQL database (DATABASE_URL).
 
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 const runStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
@@ -87,7 +89,9 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
     else cpSync(join(root, from), join(app, to), { recursive: true });
   }
   const databasePath = join(tempDir(t), 'volume', 'data', 'scrutiny.sqlite');
-  const env = processEnv(databasePath, { NODE_ENV: 'production' });
+  // On PostgreSQL: a database with nothing in it, not even the migrations, as a new deployment's.
+  const pgUrl = onPostgres() ? (await emptyDatabase(t)).url : undefined;
+  const env = processEnv(databasePath, { NODE_ENV: 'production', ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) });
   const server = await startServer(t, env, { args: cmd!.slice(1), cwd: app });
 
   const ready = await getJson(`${server.url}/readyz`);
@@ -107,7 +111,7 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
 
   // A long minutes text is parsed on a worker thread, bundled as an entry point of its own.
   t.ok(existsSync(join(app, 'dist', 'server', 'minutes-parse-worker.js')), 'the minutes parser worker was built');
-  const key = seedAdminKey(databasePath, 'build-import');
+  const key = pgUrl ? await seedPgAdminKey(pgUrl, 'build-import') : seedAdminKey(databasePath, 'build-import');
   const minutes = `Overview and Scrutiny Committee - Monday, 15th July 2024 6.30 pm\n\n1. Performance report\n\n${'Members asked for a report on the numbers.\n'.repeat(2000)}`;
   const imported = await fetch(`${server.url}/v1/imports/minutes`, {
     method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain' }, body: minutes,
@@ -127,6 +131,7 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
   const down = await runCommand(process.execPath, ['-e', healthcheck!], { ...env, PORT: port });
   t.equal(down.code, 1, 'and the HEALTHCHECK fails once it is down');
 
+  if (pgUrl) return; // PostgreSQL checks its own pages; no integrity_check to run from outside
   const db = new Database(databasePath, { readonly: true });
   t.teardown(() => db.close());
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'the database the built server created is sound');

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
+import { openPgEngine } from '../../src/db/pg/engine.js';
+import { onPostgres, testDatabase } from '../pg.js';
 
 export { until, within } from '../helper.js';
 
@@ -186,6 +189,68 @@ export function seedAdminKey(databasePath: string, name: string): string {
     return engine.run(createServices(engine).programs.apiKeys.create(scriptActor('process-test'), name, ['admin'])).key;
   } finally {
     db.$client.close();
+  }
+}
+
+/**
+ * The database the test's server processes share: a SQLite file in a temp directory, or, in the
+ * suite's PostgreSQL run (SCRUTINY_TEST_ENGINE=postgres), a fresh PostgreSQL test database
+ * (test/pg.ts) that the servers open through DATABASE_URL.
+ */
+export interface ProcessDatabase {
+  kind: 'sqlite' | 'postgres';
+  /** The SQLite file (on PostgreSQL a path nothing opens: the servers are given DATABASE_URL). */
+  path: string;
+  /** The PostgreSQL database's URL; undefined on SQLite. */
+  url: string | undefined;
+  /** The servers' environment (processEnv) on this database. */
+  env: (extra?: Record<string, string>) => NodeJS.ProcessEnv;
+  /** An admin key made in this process. */
+  adminKey: (name: string) => Promise<string>;
+  /** The rows of a raw SQL query (`?` placeholders), read from outside the servers. */
+  rows: <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => Promise<T[]>;
+}
+
+export async function processDatabase(t: Test, { postgres = onPostgres() }: { postgres?: boolean } = {}): Promise<ProcessDatabase> {
+  const path = join(tempDir(t), 'scrutiny.sqlite');
+  if (!postgres) {
+    return {
+      kind: 'sqlite',
+      path,
+      url: undefined,
+      env: (extra = {}) => processEnv(path, extra),
+      adminKey: (name) => Promise.resolve(seedAdminKey(path, name)),
+      rows: <T>(text: string, ...params: unknown[]) => {
+        const db = new Database(path);
+        try {
+          return Promise.resolve(db.prepare(text).all(...params) as T[]);
+        } finally {
+          db.close();
+        }
+      },
+    };
+  }
+  const { url, pool } = await testDatabase(t);
+  return {
+    kind: 'postgres',
+    path,
+    url,
+    env: (extra = {}) => processEnv(path, { DATABASE_URL: url, ...extra }),
+    adminKey: (name) => seedPgAdminKey(url, name),
+    rows: async <T>(text: string, ...params: unknown[]) => {
+      let n = 0;
+      return (await pool.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    },
+  };
+}
+
+/** seedAdminKey on a PostgreSQL database (this test process then builds queries for PostgreSQL's tables). */
+export async function seedPgAdminKey(url: string, name: string): Promise<string> {
+  const engine = await openPgEngine(url);
+  try {
+    return (await engine.run(createServices(engine).programs.apiKeys.create(scriptActor('process-test'), name, ['admin']))).key;
+  } finally {
+    await engine.close();
   }
 }
 

@@ -3,18 +3,22 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import t from 'tap';
-import { openDatabase } from '../../src/db/sqlite/client.js';
+import { defaultConfig } from '../../src/config.js';
 import { scriptActor } from '../../src/domain/actor.js';
-import { createEngine } from '../../src/db/engine.js';
+import { openEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
-import { getJson, PATIENT_MS, processEnv, root, runCommand, sleep, seedAdminKey, startServer, tempDir, tsxArgs, until, within } from './helper.js';
+import { emptyDatabase, onPostgres } from '../pg.js';
+import { getJson, PATIENT_MS, processDatabase, processEnv, root, runCommand, sleep, startServer, tempDir, tsxArgs, until, within } from './helper.js';
 
 // The process as an operator runs it (issue 2, "Running it"): graceful shutdown, refusal of a
 // bad configuration, db:migrate, and the scan at start-up. The built path the Dockerfile runs
-// is in build.test.ts.
+// is in build.test.ts. In the suite's PostgreSQL run the servers run on a PostgreSQL database
+// (DATABASE_URL) instead of a SQLite file.
 
-const migrationCount = (JSON.parse(readFileSync(join(root, 'migrations', 'sqlite', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const migrationCount = (engine: 'sqlite' | 'pg') =>
+  (JSON.parse(readFileSync(join(root, 'migrations', engine, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 /** A POST whose body is sent in two halves, so the request stays in flight as long as we like. */
 function slowPost(url: string, key: string, path: string, body: unknown) {
@@ -51,11 +55,9 @@ function connectionRefused(url: string): Promise<boolean> {
 }
 
 t.test('SIGTERM finishes in-flight requests, refuses new connections, closes the database, exits 0', async (t) => {
-  const dir = tempDir(t);
-  const databasePath = join(dir, 'scrutiny.sqlite');
-  const env = processEnv(databasePath);
-  const key = seedAdminKey(databasePath, 'lifecycle-test');
-  const server = await startServer(t, env);
+  const database = await processDatabase(t);
+  const key = await database.adminKey('lifecycle-test');
+  const server = await startServer(t, database.env());
 
   const committee = slowPost(server.url, key, '/v1/committees', { name: 'Corporate Policy and Performance Board', kind: 'policy_and_performance_board' });
   const person = slowPost(server.url, key, '/v1/people', { name: 'Councillor A. Example', kind: 'councillor' });
@@ -88,11 +90,13 @@ t.test('SIGTERM finishes in-flight requests, refuses new connections, closes the
   const exit = await within(server.exited, PATIENT_MS, 'the process to exit after its last request');
   t.same(exit, { code: 0, signal: null }, 'the process exits 0 once its last request is answered');
 
-  const db = new Database(databasePath);
-  t.teardown(() => db.close());
-  t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  if (database.kind === 'sqlite') {
+    const db = new Database(database.path);
+    t.teardown(() => db.close());
+    t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  }
   const id = (JSON.parse(created.body) as { id: number }).id;
-  t.match(db.prepare('SELECT name FROM committees WHERE id = ?').get(id), { name: 'Corporate Policy and Performance Board' }, 'the write made during shutdown is stored');
+  t.match(await database.rows('SELECT name FROM committees WHERE id = ?', id), [{ name: 'Corporate Policy and Performance Board' }], 'the write made during shutdown is stored');
 });
 
 t.test('a bad configuration value stops the process with a message naming the variable', async (t) => {
@@ -123,7 +127,7 @@ t.test('a bad configuration value stops the process with a message naming the va
   }
 });
 
-t.test('npm run db:migrate on a fresh path creates the database and applies every migration', async (t) => {
+t.test('npm run db:migrate on a fresh path creates the database and applies every migration', { skip: onPostgres() ? 'PostgreSQL run: see the next test' : false }, async (t) => {
   const databasePath = join(tempDir(t), 'new', 'directory', 'scrutiny.sqlite');
   const env = processEnv(databasePath);
   const result = await runCommand('npm', ['run', '-s', 'db:migrate'], env);
@@ -131,15 +135,32 @@ t.test('npm run db:migrate on a fresh path creates the database and applies ever
   t.equal(result.stdout, 'migrations applied\n', 'prints "migrations applied" and nothing else');
   const db = new Database(databasePath, { readonly: true });
   t.teardown(() => db.close());
-  t.equal((db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n, migrationCount, 'each migration recorded once');
+  t.equal((db.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n, migrationCount('sqlite'), 'each migration recorded once');
   t.ok(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actions'").get(), 'the schema exists');
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal', 'the database is in WAL mode');
 });
 
+t.test('npm run db:migrate with DATABASE_URL applies every migration to an empty PostgreSQL database', { skip: onPostgres() ? false : 'PostgreSQL only: run with SCRUTINY_TEST_ENGINE=postgres' }, async (t) => {
+  const { url } = await emptyDatabase(t);
+  const env = processEnv(join(tempDir(t), 'unused.sqlite'), { DATABASE_URL: url });
+  const result = await runCommand('npm', ['run', '-s', 'db:migrate'], env);
+  t.equal(result.code, 0, `exits 0; stderr: ${result.stderr}`);
+  t.equal(result.stdout, 'migrations applied\n', 'prints "migrations applied" and nothing else');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows } = await client.query<{ n: number }>('SELECT CAST(count(*) AS integer) AS n FROM drizzle.__drizzle_migrations');
+  t.equal(rows[0]?.n, migrationCount('pg'), 'each migration recorded once');
+  t.same((await client.query("SELECT to_regclass('public.actions') IS NOT NULL AS present")).rows, [{ present: true }], 'the schema exists');
+  const again = await runCommand('npm', ['run', '-s', 'db:migrate'], env);
+  t.equal(again.code, 0, `a second run exits 0 too; stderr: ${again.stderr}`);
+  t.equal((await client.query<{ n: number }>('SELECT CAST(count(*) AS integer) AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n, migrationCount('pg'), 'and applies nothing twice');
+});
+
 t.test('SCAN_ON_START=true flags an overdue action shortly after start-up', async (t) => {
-  const databasePath = join(tempDir(t), 'scrutiny.sqlite');
-  const db = openDatabase({ path: databasePath });
-  const services = createServices(createEngine(db));
+  const database = await processDatabase(t);
+  const engine = await openEngine({ databasePath: database.path, databaseSynchronous: defaultConfig.databaseSynchronous, databaseUrl: database.url });
+  const services = createServices(engine);
   const actor = scriptActor('lifecycle-test');
   const committee = await services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
   const raisedAt = await services.meetings.create(actor, committee.id, { startsAt: '2024-01-15T18:30:00+00:00', status: 'held' });
@@ -148,11 +169,10 @@ t.test('SCAN_ON_START=true flags an overdue action shortly after start-up', asyn
   const nextMeeting = await services.meetings.create(actor, committee.id, { startsAt: `${next}T18:30:00Z`, status: 'scheduled' });
   const action = await services.actions.create(actor, { meetingId: raisedAt.id, kind: 'information', title: 'Circulate the waiting-list figures', dueDate: '2024-02-01' });
   const key = (await services.apiKeys.create(actor, 'lifecycle-scan', ['admin'])).key;
-  const flagsBefore = (db.$client.prepare('SELECT count(*) AS n FROM overdue_flags').get() as { n: number }).n;
-  db.$client.close();
-  t.equal(flagsBefore, 0, 'no flag before the server starts');
+  await engine.close();
+  t.same(await database.rows('SELECT CAST(count(*) AS integer) AS n FROM overdue_flags'), [{ n: 0 }], 'no flag before the server starts');
 
-  const env = processEnv(databasePath, { SCAN_ON_START: 'true' });
+  const env = database.env({ SCAN_ON_START: 'true' });
   const server = await startServer(t, env);
   // The scan runs after start-up, in its own time: the flags are read until it has made them.
   const deadline = Date.now() + PATIENT_MS;
