@@ -1,5 +1,4 @@
-import { overdueFlags } from '../../src/db/sqlite/schema.js';
-import { committee, meeting, type TestApp } from '../helper.js';
+import { committee, meeting, sqlRun, type TestApp } from '../helper.js';
 
 // A committee's agenda-pack material for the document tests: a held meeting that raised actions
 // (one with a long text and detail, one in an exempt item, one confidential), the next meeting,
@@ -42,9 +41,8 @@ export async function seedDocuments(api: TestApp) {
     if (res.statusCode !== 201) throw new Error(res.body);
   }
   // Flagged at three meetings: written as the scans of those meetings would have.
-  const db = api.app.services.db;
   for (const [i, meetingId] of [may, june, july].entries()) {
-    db.insert(overdueFlags).values({ actionId: transport, meetingId, flaggedOn: `2024-0${5 + i}-01`, reason: 'test' }).run();
+    await sqlRun(api.app, 'INSERT INTO overdue_flags (action_id, meeting_id, flagged_on, reason) VALUES (?, ?, ?, ?)', transport, meetingId, `2024-0${5 + i}-01`, 'test');
   }
   return { committeeId, july, september, transport, figures, later, exempt, confidential, closed };
 }

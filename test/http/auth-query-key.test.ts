@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { withoutQueryKey } from '../../src/http/redact-url.js';
 import { build, committee } from '../helper.js';
+import { onPostgres, testDatabase } from '../pg.js';
 
 // Calendar apps subscribe by URL, so .ics paths also take the key as ?key= (http/auth.ts):
 // read-only keys only, on those paths only, and never written to the log.
@@ -80,14 +81,16 @@ t.test('keys never reach the request log: the header and ?key= are redacted', as
       done();
     },
   });
-  const db = openDatabase({ path: ':memory:' });
+  // The app with a logger of the test's own, on the engine of the run (test/helper.ts build()).
+  const settings = { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 };
+  const db = onPostgres() ? undefined : openDatabase({ path: ':memory:' });
   const app = await buildApp(
-    { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 },
+    db ? settings : { ...settings, databaseUrl: (await testDatabase(t)).url },
     { db, logger: { level: 'info', stream } },
   );
   t.teardown(async () => {
     await app.close();
-    db.$client.close();
+    db?.$client.close();
   });
   const reader = (await app.services.apiKeys.create(scriptActor('test'), 'calendar', ['read'])).key;
   const admin = (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;

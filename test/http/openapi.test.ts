@@ -2,10 +2,19 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { generateOpenApi } from '../../scripts/openapi.js';
 import { build } from '../helper.js';
+import { onPostgres } from '../pg.js';
 
 t.test('the committed openapi/openapi.json is what the schemas generate', async (t) => {
   const committed = readFileSync('openapi/openapi.json', 'utf8');
-  t.equal(await generateOpenApi(), committed, 'run `npm run openapi` and commit the result');
+  // The script builds its app on an in-memory SQLite database, and a process uses one engine's
+  // tables (db/tables.ts): on PostgreSQL the document of the run's own app is compared instead.
+  let generated: string;
+  if (onPostgres()) {
+    const { app } = await build(t);
+    await app.ready();
+    generated = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+  } else generated = await generateOpenApi();
+  t.equal(generated, committed, 'run `npm run openapi` and commit the result');
 });
 
 t.test('every operation has an operationId, tag, summary and documented errors', async (t) => {

@@ -15,7 +15,10 @@ t.test('health, readiness and metrics', async (t) => {
 
 t.test('readiness fails when the database is gone', async (t) => {
   const api = await build(t);
-  api.app.db.$client.close();
+  const { engine } = api.app;
+  // The connection (SQLite's, which the test opened) or the pool (PostgreSQL's engine's) closed.
+  if (engine.kind === 'postgres') await engine.close();
+  else engine.db.$client.close();
   const res = await api.request({ method: 'GET', url: '/readyz', as: null });
   t.equal(res.statusCode, 503);
   t.match(res.headers['content-type'], /problem\+json/);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { actions, committees, meetings } from '../../src/db/sqlite/schema.js';
+import { insertReturning, values } from '../../src/db/program.js';
+import { actions, committees, meetings } from '../../src/db/tables.js';
 import { ACTION_STATUSES } from '../../src/domain/action-lifecycle.js';
 import { DUE_RULES, MEETING_STATUSES } from '../../src/domain/due.js';
 import { EXECUTIVE_RESPONSES } from '../../src/domain/executive-response.js';
@@ -44,28 +45,31 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 t.test('the SQL selects exactly what domain/overdue.ts says, for any actions and day', async (t) => {
   const api = await build(t);
   const db = api.app.db;
+  const run = api.app.engine.run.bind(api.app.engine);
   const calendar = new HolidayCalendar(ENGLAND_AND_WALES_BANK_HOLIDAYS);
   let committeeNumber = 0;
 
   /** Stores a scenario under a committee of its own; returns each action's id with what the domain is given. */
-  function store(s: Scenario) {
+  async function store(s: Scenario) {
     committeeNumber += 1;
-    const committee = db.insert(committees)
-      .values({ name: `Committee ${committeeNumber}`, slug: `committee-${committeeNumber}`, kind: 'scrutiny', reminderWorkingDays: s.reminderWorkingDays })
-      .returning().get();
-    const stored = s.meetings.map((m) => db.insert(meetings).values({
-      committeeId: committee.id,
-      startsAt: `${m.localDate}T18:00:00Z`,
-      startsAtUtc: `${m.localDate}T18:00:00.000Z`,
-      localDate: m.localDate,
-      agendaDespatchBy: addDays(m.localDate, -m.despatchDaysBefore),
-      status: m.status,
-    }).returning().get());
+    const committee = await run(insertReturning(db, committees,
+      { name: `Committee ${committeeNumber}`, slug: `committee-${committeeNumber}`, kind: 'scrutiny', reminderWorkingDays: s.reminderWorkingDays }));
+    const stored = [];
+    for (const m of s.meetings) {
+      stored.push(await run(insertReturning(db, meetings, {
+        committeeId: committee.id,
+        startsAt: `${m.localDate}T18:00:00Z`,
+        startsAtUtc: `${m.localDate}T18:00:00.000Z`,
+        localDate: m.localDate,
+        agendaDespatchBy: addDays(m.localDate, -m.despatchDaysBefore),
+        status: m.status,
+      })));
+    }
     const subjects = new Map<number, OverdueSubject>();
     for (const a of s.actions) {
       const byMeeting = a.dueRule === 'meeting' || a.dueRule === 'next_meeting';
       const dueMeeting = byMeeting && a.dueMeeting !== null ? stored[a.dueMeeting % stored.length] : undefined;
-      const row = db.insert(actions).values({
+      const row = await run(insertReturning(db, actions, {
         committeeId: committee.id,
         meetingId: stored[0]!.id,
         kind: a.executiveResponse === null ? 'task' : 'recommendation',
@@ -76,7 +80,7 @@ t.test('the SQL selects exactly what domain/overdue.ts says, for any actions and
         dueDate: byMeeting ? dueMeeting?.agendaDespatchBy ?? null : a.dueDate,
         executiveResponse: a.executiveResponse,
         responseDueOn: a.executiveResponse === null ? null : a.responseDueOn,
-      }).returning({ id: actions.id }).get();
+      }));
       // What due.ts resolves each rule to: a due meeting's despatch date, or the date itself.
       subjects.set(row.id, {
         status: a.status,
@@ -96,7 +100,7 @@ t.test('the SQL selects exactly what domain/overdue.ts says, for any actions and
 
   await fc.assert(
     fc.asyncProperty(scenario, async (s) => {
-      const { committeeId, subjects } = store(s);
+      const { committeeId, subjects } = await store(s);
       const ids = [...subjects.keys()];
       const overdueIds = ids.filter((id) => isOverdue(subjects.get(id)!, s.asOf));
 
@@ -113,7 +117,7 @@ t.test('the SQL selects exactly what domain/overdue.ts says, for any actions and
       };
       const expected = ids.filter((id) => reported(id) !== undefined).map((id) => [id, reported(id)]);
       const horizon = dueSoonHorizon(s.asOf, settings);
-      const candidates = reportableRows(db, visibilities).values({ committeeId, asOf: s.asOf, horizon }).map(toReportRow);
+      const candidates = (await run(values(reportableRows(db, visibilities), { committeeId, asOf: s.asOf, horizon }))).map(toReportRow);
       const candidateIds = new Set(candidates.map((row) => row.id));
       assert.equal(candidateIds.size, candidates.length, 'no action is a candidate twice');
       for (const [id] of expected) assert.ok(candidateIds.has(id as number), `action ${id} is a candidate`);

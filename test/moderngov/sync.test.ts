@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, type TestApp } from '../helper.js';
+import { build, sqlRows, type TestApp } from '../helper.js';
 import { startFakeModernGov, type FakeCommittee } from './fake-server.js';
 
 // The Modern.gov sync against a fake web service (fake-server.ts): committees, meetings and
@@ -48,17 +48,18 @@ function council(): FakeCommittee[] {
   ];
 }
 
-const count = (api: TestApp, table: string) => (api.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (api: TestApp, table: string) =>
+  (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n;
 const latest = (api: TestApp) =>
-  ['committees', 'meetings', 'agenda_items', 'imports', 'actions'].map((table) =>
-    (api.app.db.$client.prepare(`SELECT max(updated_at) AS at FROM ${table}`).get() as { at: string | null }).at);
+  Promise.all(['committees', 'meetings', 'agenda_items', 'imports', 'actions'].map(async (table) =>
+    (await sqlRows<{ at: string | null }>(api.app, `SELECT max(updated_at) AS at FROM ${table}`))[0]!.at));
 const run = async (api: TestApp, payload: Record<string, unknown> = {}) => {
   const res = await api.request({ method: 'POST', url: '/v1/syncs/moderngov', payload });
   if (res.statusCode !== 200) throw new Error(`sync: ${res.statusCode} ${res.body}`);
   return res.json();
 };
-const meetingByExternal = (api: TestApp, externalId: string) =>
-  api.app.db.$client.prepare('SELECT * FROM meetings WHERE external_id = ?').get(externalId) as Record<string, unknown>;
+const meetingByExternal = async (api: TestApp, externalId: string) =>
+  (await sqlRows(api.app, 'SELECT * FROM meetings WHERE external_id = ?', externalId))[0] as Record<string, unknown>;
 
 t.test('a first sync creates, a second with nothing changed writes nothing', async (t) => {
   const fake = await startFakeModernGov(t, council());
@@ -93,16 +94,16 @@ t.test('a first sync creates, a second with nothing changed writes nothing', asy
     ['Health Policy and Performance Board', 'policy_and_performance_board', '102'],
   ], 'the committee whose meetings could not be read is not half-created');
 
-  const held = meetingByExternal(api, '5001');
+  const held = await meetingByExternal(api, '5001');
   t.equal(held.starts_at, '2024-07-15T18:30:00+01:00');
   t.equal(held.status, 'held');
   t.equal(held.venue, 'Council Chamber');
-  t.equal(meetingByExternal(api, '5002').status, 'held', 'a confirmed meeting whose date has passed is held');
-  t.equal(meetingByExternal(api, '5003').status, 'scheduled');
-  t.equal(meetingByExternal(api, '5004').status, 'cancelled');
-  t.equal(meetingByExternal(api, '5004').starts_at, '2024-11-11T10:00:00+00:00', 'GMT after the clocks change');
-  t.notOk(meetingByExternal(api, '4001'), 'a meeting outside the window is left alone');
-  t.equal(meetingByExternal(api, '6001').starts_at, '2024-12-10T14:00:00+00:00', 'a meeting whose agenda timed out still comes from the list');
+  t.equal((await meetingByExternal(api, '5002')).status, 'held', 'a confirmed meeting whose date has passed is held');
+  t.equal((await meetingByExternal(api, '5003')).status, 'scheduled');
+  t.equal((await meetingByExternal(api, '5004')).status, 'cancelled');
+  t.equal((await meetingByExternal(api, '5004')).starts_at, '2024-11-11T10:00:00+00:00', 'GMT after the clocks change');
+  t.notOk(await meetingByExternal(api, '4001'), 'a meeting outside the window is left alone');
+  t.equal((await meetingByExternal(api, '6001')).starts_at, '2024-12-10T14:00:00+00:00', 'a meeting whose agenda timed out still comes from the list');
 
   const items = (await api.request({ method: 'GET', url: `/v1/meetings/${held.id}/items`, as: api.keys.exempt })).json().data;
   t.same(items.map((i: { number: string; title: string; visibility: string; exemptParagraph: number | null }) => [i.number, i.title, i.visibility, i.exemptParagraph]), [
@@ -122,18 +123,18 @@ t.test('a first sync creates, a second with nothing changed writes nothing', asy
   t.ok(drafts[0].candidates.some((c: { title: string }) => /foster carers/i.test(c.title)), JSON.stringify(drafts[0].candidates));
   t.same((await api.request({ method: 'GET', url: '/v1/imports', as: null })).json().data, [], 'hidden from the public');
 
-  const audit = api.app.db.$client.prepare("SELECT DISTINCT actor FROM audit_events WHERE entity_type IN ('committee', 'meeting', 'item', 'import')").all();
+  const audit = await sqlRows(api.app, "SELECT DISTINCT actor FROM audit_events WHERE entity_type IN ('committee', 'meeting', 'item', 'import')");
   t.same(audit, [{ actor: 'sync:moderngov (test-admin)' }], 'the sync is the actor');
 
   // Nothing changed: nothing written.
-  const events = count(api, 'audit_events');
-  const stamps = latest(api);
+  const events = await count(api, 'audit_events');
+  const stamps = await latest(api);
   const second = await run(api);
   t.same([second.committees, second.meetings, second.items, second.drafts], [
     { created: 0, updated: 0 }, { created: 0, updated: 0, cancelled: 0 }, { created: 0, updated: 0 }, { created: 0, updated: 0 },
   ]);
-  t.equal(count(api, 'audit_events'), events, 'no audit events');
-  t.same(latest(api), stamps, 'no updatedAt changed');
+  t.equal(await count(api, 'audit_events'), events, 'no audit events');
+  t.same(await latest(api), stamps, 'no updatedAt changed');
 });
 
 t.test('a moved meeting moves the actions due at it; cancelled, minutes changed; a committed draft stays', async (t) => {
@@ -141,8 +142,8 @@ t.test('a moved meeting moves the actions due at it; cancelled, minutes changed;
   const fake = await startFakeModernGov(t, committees);
   const api = await build(t, { moderngovUrl: fake.url }, { clock });
   await run(api);
-  const held = meetingByExternal(api, '5001');
-  const next = meetingByExternal(api, '5003');
+  const held = await meetingByExternal(api, '5001');
+  const next = await meetingByExternal(api, '5003');
   const due = await api.request({
     method: 'POST', url: '/v1/actions',
     payload: { meetingId: held.id, kind: 'update', title: 'Report on foster carers', dueMeetingId: next.id },
@@ -161,10 +162,10 @@ t.test('a moved meeting moves the actions due at it; cancelled, minutes changed;
   t.same(moved.meetings, { created: 0, updated: 1, cancelled: 1 });
   t.same(moved.drafts, { created: 0, updated: 1 });
   t.same(moved.items, { created: 0, updated: 1 });
-  t.equal(meetingByExternal(api, '5003').starts_at, '2024-10-21T19:00:00+01:00');
+  t.equal((await meetingByExternal(api, '5003')).starts_at, '2024-10-21T19:00:00+01:00');
   const after = (await api.request({ method: 'GET', url: `/v1/actions/${due.json().id}` })).json();
   t.equal(after.dueDate, '2024-10-11', 'the due date follows the meeting');
-  const history = api.app.db.$client.prepare("SELECT actor FROM audit_events WHERE entity_type = 'meeting' AND entity_id = ? ORDER BY id DESC LIMIT 1").get(String(next.id));
+  const [history] = await sqlRows(api.app, "SELECT actor FROM audit_events WHERE entity_type = 'meeting' AND entity_id = ? ORDER BY id DESC LIMIT 1", String(next.id));
   t.same(history, { actor: 'sync:moderngov (test-admin)' });
 
   // Committed, the draft is the officer's: later minutes change it no more.
@@ -178,7 +179,7 @@ t.test('a moved meeting moves the actions due at it; cancelled, minutes changed;
   const later = await run(api);
   t.same(later.drafts, { created: 0, updated: 0 });
   t.equal((await api.request({ method: 'GET', url: `/v1/imports/${draft.id}` })).json().status, 'committed');
-  t.equal(count(api, 'imports'), 1, 'once per meeting');
+  t.equal(await count(api, 'imports'), 1, 'once per meeting');
 });
 
 t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the URL, nothing half-written', async (t) => {
@@ -188,7 +189,7 @@ t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the
   fake.misbehave.set('GetCommittees', 'waf');
   const blocked = await run(api);
   t.same(blocked.errors.map((e: { url: string; status: number }) => [e.url, e.status]), [[`${fake.url}/mgWebService.asmx/GetCommittees?lDays=0`, 403]]);
-  t.equal(count(api, 'committees'), 0);
+  t.equal(await count(api, 'committees'), 0);
 
   fake.misbehave.set('GetCommittees', 'html');
   const challenge = await run(api);
@@ -200,7 +201,7 @@ t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the
   const garbage = await run(api);
   t.match(garbage.errors[0].error, /^malformed XML: /);
   t.match(garbage.errors[0].url, /GetMeetings\?lCommitteeId=101/);
-  t.equal(count(api, 'committees') + count(api, 'meetings'), 0, 'nothing half-written');
+  t.equal(await count(api, 'committees') + await count(api, 'meetings'), 0, 'nothing half-written');
 
   fake.misbehave.clear();
   fake.misbehave.set('GetMeeting?lMeetingId=5001', 'reset-once');
@@ -213,8 +214,8 @@ t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the
   const cut = await run(api);
   t.equal(cut.errors.length, 1);
   t.match(cut.errors[0].error, /malformed XML/);
-  t.equal(meetingByExternal(api, '5003').status, 'scheduled', 'the meeting comes from the list all the same');
-  t.equal(count(api, 'agenda_items'), 3, "only the readable agendas' items");
+  t.equal((await meetingByExternal(api, '5003')).status, 'scheduled', 'the meeting comes from the list all the same');
+  t.equal(await count(api, 'agenda_items'), 3, "only the readable agendas' items");
 });
 
 t.test('conditional GET, dry run, committee filter, window; the API is for admins', async (t) => {
@@ -225,7 +226,7 @@ t.test('conditional GET, dry run, committee filter, window; the API is for admin
   const dry = await run(api, { dryRun: true });
   t.equal(dry.dryRun, true);
   t.same(dry.meetings, { created: 5, updated: 0, cancelled: 1 });
-  t.equal(count(api, 'meetings') + count(api, 'committees') + count(api, 'agenda_items') + count(api, 'imports'), 0, 'a dry run writes nothing');
+  t.equal(await count(api, 'meetings') + await count(api, 'committees') + await count(api, 'agenda_items') + await count(api, 'imports'), 0, 'a dry run writes nothing');
 
   const only = await run(api, { committees: ['102', '999'], from: '2024-12-01', to: '2024-12-31' });
   t.same(only.committees, { created: 1, updated: 0 });
@@ -258,10 +259,10 @@ t.test('a meeting typed in at the same start is linked, not duplicated', async (
   const fake = await startFakeModernGov(t, council().slice(0, 1));
   const api = await build(t, { moderngovUrl: fake.url }, { clock });
   await run(api, { to: '2024-09-30' });
-  const committeeId = meetingByExternal(api, '5001').committee_id;
+  const committeeId = (await meetingByExternal(api, '5001')).committee_id;
   const typed = await api.request({ method: 'POST', url: `/v1/committees/${committeeId}/meetings`, payload: { startsAt: '2024-10-14T17:30:00Z' } });
   t.equal(typed.statusCode, 201);
   const later = await run(api);
   t.same(later.meetings, { created: 1, updated: 1, cancelled: 1 }, '5003 linked, 5004 new (and cancelled)');
-  t.equal(meetingByExternal(api, '5003').id, typed.json().id);
+  t.equal((await meetingByExternal(api, '5003')).id, typed.json().id);
 });

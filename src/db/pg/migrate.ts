@@ -1,5 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { migrationsFolderOf } from '../migrations-folder.js';
 
@@ -34,4 +36,29 @@ export async function migratePg(target: pg.Pool | string, migrationsFolder = pgM
   } finally {
     if (pool !== target) await pool.end();
   }
+}
+
+/**
+ * True when every migration of migrations/pg has been applied to the pool's database (readiness,
+ * modules/health): drizzle's migrator records them in drizzle.__drizzle_migrations. Throws when
+ * the database does not answer.
+ */
+export async function pgMigrationsApplied(pool: pg.Pool, migrationsFolder = pgMigrationsFolder()): Promise<boolean> {
+  const { rows } = await pool.query<{ n: number | null }>(
+    "SELECT CASE WHEN to_regclass('drizzle.__drizzle_migrations') IS NULL THEN NULL ELSE 0 END AS n",
+  );
+  if (rows[0]?.n === null) return false;
+  const applied = await pool.query<{ n: number }>('SELECT CAST(count(*) AS integer) AS n FROM drizzle.__drizzle_migrations');
+  return (applied.rows[0]?.n ?? 0) >= journalEntries(migrationsFolder);
+}
+
+// The journal does not change while the process runs.
+const journals = new Map<string, number>();
+function journalEntries(folder: string): number {
+  let n = journals.get(folder);
+  if (n === undefined) {
+    n = (JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+    journals.set(folder, n);
+  }
+  return n;
 }

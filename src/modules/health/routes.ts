@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { migrationsApplied } from '../../db/sqlite/client.js';
+import { databaseReady } from '../../db/engine.js';
 import { NotReadyError } from '../../errors.js';
 import { sendProblem, problemOf } from '../../http/problem.js';
 
@@ -22,14 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (_request, reply) => {
     try {
-      const { engine } = app;
-      // PostgreSQL: the engine applied the migrations when it opened (or the server never started).
-      if (engine.kind === 'postgres') {
-        await engine.pool.query('SELECT 1');
-        return { status: 'ready' };
-      }
-      engine.db.$client.prepare('SELECT 1').get();
-      if (!migrationsApplied(engine.db)) {
+      if (!(await databaseReady(app.engine))) {
         return sendProblem(reply, problemOf(new NotReadyError('Database migrations are not applied')));
       }
     } catch {
