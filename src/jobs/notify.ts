@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Db } from '../db/sqlite/client.js';
 import { lock, tx, type Program, type ProgramRunner } from '../db/program.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -154,11 +155,16 @@ export function createNotificationPass(
 
   // One pass at a time in this process: a second waits for the first, then finds it done.
   let running: Promise<unknown> = Promise.resolve();
+  // Called from a request (POST /v1/notifications/run), the pass still runs outside it, in the
+  // async context it was made in: on PostgreSQL a write request's transaction follows its context,
+  // and the pass's records are transactions of their own (several senders at once), not savepoints
+  // of the request's.
+  const outside = new AsyncResource('notification-pass');
 
   return {
     /** Runs the pass (or, dryRun, says what it would send). Never rejects for an SMTP failure. */
     run(request: NotifyRequest = {}): Promise<NotificationRun> {
-      const pass = running.then(async () => {
+      const pass = outside.runInAsyncScope(() => running.then(async () => {
         known = finder.lookups();
         const breathe = breather();
         const now = clock();
@@ -178,7 +184,7 @@ export function createNotificationPass(
         };
         await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, everyone.length) }, sender));
         return { asOf, dryRun: request.dryRun ?? false, emails };
-      });
+      }));
       running = pass.catch(() => undefined);
       return pass;
     },

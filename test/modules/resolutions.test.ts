@@ -1,6 +1,5 @@
 import t from 'tap';
-import { actions } from '../../src/db/sqlite/schema.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqlRun, type TestApp } from '../helper.js';
 
 /** The distinct fields a 400 names, sorted (Ajv can report one field under several rules). */
 const pointers = (body: { errors?: { pointer: string }[] }) => [...new Set((body.errors ?? []).map((e) => e.pointer))].sort();
@@ -145,7 +144,8 @@ t.test('a resolution an action refers to cannot be deleted; history is newest fi
   t.match(history.json().data, [{ operation: 'update', before: { number: null }, after: { number: '2' } }, { operation: 'create', before: null }]);
 
   // Set up through the database: the action is the reference under test, not the actions API.
-  api.app.db.insert(actions).values({ committeeId, meetingId, itemId, resolutionId: id, kind: 'update', title: 'Update on placements', dueRule: 'date', dueDate: '2024-09-30' }).run();
+  await sqlRun(api.app, `INSERT INTO actions (committee_id, meeting_id, item_id, resolution_id, kind, title, due_rule, due_date)
+    VALUES (?, ?, ?, ?, 'update', 'Update on placements', 'date', '2024-09-30')`, committeeId, meetingId, itemId, id);
   const refused = await api.request({ method: 'DELETE', url: `/v1/resolutions/${id}` });
   t.equal(refused.statusCode, 409);
   t.match(refused.json().detail, /actions/);

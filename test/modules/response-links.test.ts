@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build } from '../helper.js';
+import { onPostgres, testDatabase } from '../pg.js';
 import { form, formFields, issueLink, linkedAction } from './response-links-fixture.js';
 
 const NOW = new Date('2024-07-20T09:00:00Z');
@@ -175,14 +176,15 @@ t.test('the secret is generated once and kept: links survive a restart', async (
   const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-links-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const databasePath = join(dir, 'db.sqlite');
-  const first = await build(t, { databasePath }, { clock: () => NOW });
+  // The same database each time: a file, or in the PostgreSQL run one test database.
+  const database = onPostgres() ? { databaseUrl: (await testDatabase(t)).url } : { databasePath: join(dir, 'db.sqlite') };
+  const first = await build(t, database, { clock: () => NOW });
   const { actionId, ownerId } = await linkedAction(first);
   const link = await issueLink(first, actionId, ownerId);
   await first.app.close();
-  const second = await build(t, { databasePath }, { clock: () => NOW });
+  const second = await build(t, database, { clock: () => NOW });
   t.equal((await second.request({ method: 'GET', url: link.path, as: null })).statusCode, 200);
-  const configured = await build(t, { databasePath, linkSecret: 'another-secret-of-at-least-32-characters' }, { clock: () => NOW });
+  const configured = await build(t, { ...database, linkSecret: 'another-secret-of-at-least-32-characters' }, { clock: () => NOW });
   t.equal((await configured.request({ method: 'GET', url: link.path, as: null })).statusCode, 404, 'LINK_SECRET set: links signed with another key do not work');
 });
 

@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { IMPORT_CSV_MAX_BYTES } from '../../src/modules/spreadsheets/routes.js';
-import { build, buildOnFile, committee, meeting, type TestApp } from '../helper.js';
+import { build, buildOnFile, committee, meeting, sqliteOnly, sqlRows, type TestApp } from '../helper.js';
+import { onPostgres } from '../pg.js';
 
 // Spreadsheets in and out (DESIGN.md): GET /v1/actions as CSV, POST /v1/imports/actions, and the
 // round trip between them.
@@ -22,7 +23,7 @@ async function business(api: TestApp): Promise<Business> {
 const csvImport = (api: TestApp, body: string | Buffer, query = '', as?: string) =>
   api.request({ method: 'POST', url: `/v1/imports/actions${query}`, payload: body, headers: { 'content-type': 'text/csv' }, ...(as ? { as } : {}) });
 
-const count = (api: TestApp, table = 'actions') => (api.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (api: TestApp, table = 'actions') => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n;
 
 const TRACKER = [
   'Reference,Recommendation,Lead Officer,Target date,Status,Action taken,Meeting date',
@@ -68,13 +69,13 @@ t.test('a council tracker is imported: created rows, stored as the API stores th
 t.test('a dry run shows each row and writes nothing', async (t) => {
   const api = await build(t, {}, { clock });
   const b = await business(api);
-  const before = [count(api), count(api, 'audit_events'), count(api, 'webhook_events')];
+  const before = [await count(api), await count(api, 'audit_events'), await count(api, 'webhook_events')];
   const res = await csvImport(api, TRACKER, `?dryRun=true&committeeId=${b.committeeId}`);
   t.equal(res.statusCode, 200);
   t.equal(res.json().dryRun, true);
   t.equal(res.json().written, false);
   t.same(res.json().counts.created, 3);
-  t.same([count(api), count(api, 'audit_events'), count(api, 'webhook_events')], before, 'no action, audit event or webhook event kept');
+  t.same([await count(api), await count(api, 'audit_events'), await count(api, 'webhook_events')], before, 'no action, audit event or webhook event kept');
 });
 
 t.test('any bad row: 422 naming every bad row and column, nothing written', async (t) => {
@@ -98,7 +99,7 @@ t.test('any bad row: 422 naming every bad row and column, nothing written', asyn
   t.ok(body.errors.every((e: { pointer: string; detail: string }) => e.pointer.startsWith('/body/') && e.detail.length > 0));
   t.match(body.errors.find((e: { row: number }) => e.row === 5).detail, /also on row 2/);
   t.equal(body.results[0].result, 'created', 'the good row would have been created');
-  t.equal(count(api), 0, 'nothing written');
+  t.equal(await count(api), 0, 'nothing written');
 });
 
 t.test('a row refused only once it has begun to write changes nothing for the rows after it', async (t) => {
@@ -112,8 +113,11 @@ t.test('a row refused only once it has begun to write changes nothing for the ro
   const res = await csvImport(api, file, `?committeeId=${b.committeeId}`);
   t.equal(res.statusCode, 422, res.body);
   t.same(res.json().errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`), ['2:response']);
-  t.same(res.json().results[1], { row: 3, result: 'created', reference, id: alone.json().results[0].id }, 'the next row as if the refused one had never been tried');
-  t.equal(count(api), 0, 'nothing written');
+  // Its id too on SQLite; a PostgreSQL sequence is not rolled back (the dry run and the refused
+  // row each used one up), so there the row has a later id.
+  const id = onPostgres() ? res.json().results[1].id : alone.json().results[0].id;
+  t.same(res.json().results[1], { row: 3, result: 'created', reference, id }, 'the next row as if the refused one had never been tried');
+  t.equal(await count(api), 0, 'nothing written');
 });
 
 t.test('bad files: empty, header only, not CSV, too large, unknown map', async (t) => {
@@ -140,7 +144,7 @@ t.test('bad files: empty, header only, not CSV, too large, unknown map', async (
   t.equal(badMap.json().errors[0].pointer, '/querystring/map');
   const json = await api.request({ method: 'POST', url: '/v1/imports/actions', payload: { rows: [] } });
   t.equal(json.statusCode, 415);
-  t.equal(count(api), 0);
+  t.equal(await count(api), 0);
 
   t.test('?map= names a heading, ?committeeId= and ?meetingId= fill rows that name none', async (t) => {
     const file = 'Ref,What,Officer Responsible\r\nX1,Report on buses,Jane Smith\r\n';
@@ -234,7 +238,7 @@ t.test('UTF-16 from Excel\'s "Unicode Text" and a semicolon-separated file are r
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?reference=CYP%2011' })).json().data[0].title, 'Caf\u00e9 opening hours');
 });
 
-t.test('from a database file the export reads a snapshot of its own, and closes it', async (t) => {
+t.test('from a database file the export reads a snapshot of its own, and closes it', { skip: sqliteOnly('a second SQLite connection on the database file') }, async (t) => {
   const { api } = await buildOnFile(t);
   const b = await business(api);
   for (let i = 0; i < 1200; i++) await api.app.services.actions.create(scriptActor('test'), { meetingId: b.july, kind: 'task', title: `Action ${i}` });

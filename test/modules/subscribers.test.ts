@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { build, committee, meeting, sqlRows, sqlRun, type TestApp } from '../helper.js';
 
 // An action's subscribers: PUT is idempotent, DELETE says when there was nothing to remove,
 // every change is audited, and an action the caller may not see has no subscribers to show.
@@ -49,9 +49,7 @@ t.test('subscribe, list, subscribe again, unsubscribe', async (t) => {
   t.equal(again.json().code, 'SCRUTINY_NOT_FOUND');
   t.match((await subscribersOf(api, actionId)).json().data, [{ id: raj }]);
 
-  const audit = api.app.db.$client
-    .prepare("SELECT entity_id AS entityId, operation, actor FROM audit_events WHERE entity_type = 'action_subscriber' ORDER BY id")
-    .all();
+  const audit = await sqlRows(api.app, `SELECT entity_id AS "entityId", operation, actor FROM audit_events WHERE entity_type = 'action_subscriber' ORDER BY id`);
   t.same(audit, [
     { entityId: `${actionId}:${raj}`, operation: 'create', actor: 'test-writer' },
     { entityId: `${actionId}:${jane}`, operation: 'create', actor: 'test-writer' },
@@ -107,7 +105,6 @@ t.test('a subscription goes with its person and with its action', async (t) => {
   t.equal((await api.request({ method: 'DELETE', url: `/v1/people/${jane}` })).statusCode, 204, 'a subscription does not stop a person being deleted');
   t.match((await subscribersOf(api, actionId)).json().data, [{ id: raj }]);
   t.equal((await subscribersOf(api, actionId)).json().data.length, 1);
-  const sqlite = api.app.db.$client;
-  sqlite.prepare('DELETE FROM actions WHERE id = ?').run(actionId);
-  t.equal((sqlite.prepare('SELECT count(*) AS n FROM action_subscribers').get() as { n: number }).n, 0);
+  await sqlRun(api.app, 'DELETE FROM actions WHERE id = ?', actionId);
+  t.same(await sqlRows(api.app, 'SELECT CAST(count(*) AS integer) AS n FROM action_subscribers'), [{ n: 0 }]);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, committee, meeting } from '../helper.js';
+import { build, committee, meeting, sqlRows } from '../helper.js';
 import { receiver, verifies } from './webhooks/receiver.js';
 
 // The worker fans out and claims in one transaction and settles the attempts answered together
@@ -22,11 +22,17 @@ t.test('many events to several webhooks in one pass: each delivered once, with o
   for (const title of titles) {
     t.equal((await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId, kind: 'update', title } })).statusCode, 201);
   }
-  const synchronous = () => api.app.db.$client.pragma('synchronous', { simple: true });
-  const before = synchronous();
+  // SQLite's synchronous pragma on the connection; PostgreSQL's synchronous_commit outside any
+  // transaction (the pass's SET LOCAL must end with its transaction).
+  const synchronous = async () => {
+    const { engine } = api.app;
+    if (engine.kind === 'sqlite') return engine.db.$client.pragma('synchronous', { simple: true });
+    return (await sqlRows(api.app, 'SHOW synchronous_commit'))[0]!.synchronous_commit;
+  };
+  const before = await synchronous();
 
   t.equal(await api.app.services.webhookDeliveries.tick(), 60, 'sixty attempts in the pass');
-  t.equal(synchronous(), before, 'the connection is as durable as before the pass');
+  t.equal(await synchronous(), before, 'the connection is as durable as before the pass');
   for (const [i, inbox] of inboxes.entries()) {
     t.same(inbox.received.map((r) => r.json.data.title).sort(), [...titles].sort(), `webhook ${i + 1} got every action once`);
     t.ok(inbox.received.every((r) => verifies(hooks[i]!.secret, r)), `webhook ${i + 1}: every signature verifies`);

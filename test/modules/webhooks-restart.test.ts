@@ -1,22 +1,39 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { defaultConfig } from '../../src/config.js';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
+import { buildApp, type BuildOptions } from '../../src/app.js';
+import { defaultConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
-import { committee, meeting, until, type TestApp } from '../helper.js';
+import { committee, meeting, sqlRows, until, type TestApp } from '../helper.js';
+import { onPostgres, testDatabase } from '../pg.js';
 import { receiver } from './webhooks/receiver.js';
 
 // Pending deliveries are rows: they survive the app being closed and built again on the same
-// database file, and a delivery whose attempt was cut short (the process stopped or died while
+// database (file, or PostgreSQL database in the suite's second run), and a delivery whose attempt was cut short (the process stopped or died while
 // waiting for the receiver) is sent again once its claim runs out.
 
-/** The app on the database file; `admin`: the key made by the first app on it (else one is made). */
-async function appOn(path: string, clock: () => Date, key?: string): Promise<TestApp & { close: () => Promise<void> }> {
-  const db = openDatabase({ path });
-  const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000 }, { db, logger: false, clock });
+/** Where the apps keep their data: a database file, or in the suite's PostgreSQL run a test database. */
+async function databaseFor(t: Test): Promise<string> {
+  if (onPostgres()) return (await testDatabase(t)).url;
+  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-webhooks-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'scrutiny.sqlite');
+}
+
+/** An app on that database; `release` closes what the app does not (SQLite's connection), after app.close(). */
+async function openApp(where: string, config: Partial<Config>, options: Omit<BuildOptions, 'db'>): Promise<{ app: FastifyInstance; release: () => void }> {
+  const settings = { ...defaultConfig, scheduler: false, scanOnStart: false, ...config };
+  if (onPostgres()) return { app: await buildApp({ ...settings, databaseUrl: where }, { logger: false, ...options }), release: () => {} };
+  const db = openDatabase({ path: where });
+  return { app: await buildApp(settings, { db, logger: false, ...options }), release: () => db.$client.close() };
+}
+
+/** The app on the database; `admin`: the key made by the first app on it (else one is made). */
+async function appOn(where: string, clock: () => Date, key?: string): Promise<TestApp & { close: () => Promise<void> }> {
+  const { app, release } = await openApp(where, { rateLimitPerMinute: 100000 }, { clock });
   const admin = key ?? (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;
   return {
     app,
@@ -24,15 +41,13 @@ async function appOn(path: string, clock: () => Date, key?: string): Promise<Tes
     request: ({ as: _as, headers, ...options }) => app.inject({ ...options, headers: { authorization: `Bearer ${admin}`, ...headers } }),
     close: async () => {
       await app.close();
-      db.$client.close();
+      release();
     },
   };
 }
 
 t.test('deliveries survive a rebuild of the app on the same database file', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-webhooks-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'scrutiny.sqlite');
+  const path = await databaseFor(t);
   let now = Date.parse('2024-08-01T09:00:00.000Z');
   const clock = () => new Date(now);
   const inbox = await receiver(t);
@@ -53,8 +68,8 @@ t.test('deliveries survive a rebuild of the app on the same database file', asyn
   while (inbox.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   t.equal(hung, 1);
   // The receiver has both requests; the worker records the 500 only once its answer is read.
-  const failedAttempts = first.app.db.$client.prepare('SELECT count(*) FROM webhook_attempts WHERE status_code = 500').pluck();
-  await until(() => failedAttempts.get() === 1, 'the failed attempt to be recorded');
+  const failedAttempts = async () => (await sqlRows<{ n: number }>(first.app, 'SELECT CAST(count(*) AS integer) AS n FROM webhook_attempts WHERE status_code = 500'))[0]!.n;
+  await until(async () => (await failedAttempts()) === 1, 'the failed attempt to be recorded');
   await first.close();
   await pass;
 
@@ -70,11 +85,8 @@ t.test('deliveries survive a rebuild of the app on the same database file', asyn
 });
 
 t.test('the listening server delivers on its own, and stops the worker when it closes', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'scrutiny-webhooks-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const db = openDatabase({ path: join(dir, 'scrutiny.sqlite') });
-  t.teardown(() => db.$client.close());
-  const app = await buildApp({ ...defaultConfig, scheduler: false, scanOnStart: false }, { db, logger: false, deliverWebhooks: true });
+  const { app, release } = await openApp(await databaseFor(t), {}, { deliverWebhooks: true });
+  t.teardown(release);
   const inbox = await receiver(t);
   const admin = (await app.services.apiKeys.create(scriptActor('test'), 'admin', ['admin'])).key;
   const api: TestApp = {

@@ -1,8 +1,9 @@
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
-import { transaction } from '../../src/db/sqlite/transaction.js';
-import { runSqlite } from '../../src/db/sqlite/run.js';
-import { build, committee, meeting, type TestApp } from '../helper.js';
+import { count } from 'drizzle-orm';
+import { first, tx } from '../../src/db/program.js';
+import { webhookEvents } from '../../src/db/tables.js';
+import { build, committee, meeting, sqlRows, type TestApp } from '../helper.js';
 import { receiver, verifies } from './webhooks/receiver.js';
 
 // Signed webhooks: the subscriptions, the outbox written with the change, and the delivery
@@ -37,7 +38,8 @@ async function createAction(api: TestApp, body: Record<string, unknown>) {
   return res.json();
 }
 
-const eventCount = (api: TestApp) => api.app.db.$client.prepare('SELECT count(*) FROM webhook_events').pluck().get() as number;
+const countOf = async (api: TestApp, table: string) => (await sqlRows<{ n: number }>(api.app, `SELECT CAST(count(*) AS integer) AS n FROM ${table}`))[0]!.n;
+const eventCount = (api: TestApp) => countOf(api, 'webhook_events');
 const deliveries = async (api: TestApp, id: number) => (await api.request({ method: 'GET', url: `/v1/webhooks/${id}/deliveries` })).json().data;
 const tick = (api: TestApp) => api.app.services.webhookDeliveries.tick();
 const pointers = (body: { errors?: { pointer: string }[] }) => (body.errors ?? []).map((e) => e.pointer);
@@ -77,7 +79,7 @@ t.test('a retried create with the same Idempotency-Key: refused, naming the webh
   const first = await api.request({ method: 'POST', url: '/v1/webhooks', payload, headers });
   t.equal(first.statusCode, 201);
   const { id, secret } = first.json();
-  const stored = api.app.db.$client.prepare('SELECT response_body, response_headers FROM idempotency_records').all() as { response_body: string; response_headers: string }[];
+  const stored = await sqlRows<{ response_body: string; response_headers: string }>(api.app, 'SELECT response_body, response_headers FROM idempotency_records');
   t.equal(stored.length, 1, 'the request is on record');
   t.notOk(JSON.stringify(stored).includes(secret.slice(6)), 'but not its secret');
 
@@ -166,34 +168,36 @@ t.test('nothing is written when no enabled webhook wants the event, one row when
   const api = await build(t);
   const m = await setup(api);
   await createAction(api, { meetingId: m.a });
-  t.equal(eventCount(api), 0, 'no webhook: no event');
+  t.equal(await eventCount(api), 0, 'no webhook: no event');
   const hook = await subscribe(api, { url: 'https://example.gov.uk/hooks', events: ['meeting.updated'] });
   await createAction(api, { meetingId: m.a });
-  t.equal(eventCount(api), 0, 'a webhook for other events: no event');
+  t.equal(await eventCount(api), 0, 'a webhook for other events: no event');
   await api.request({ method: 'PATCH', url: `/v1/webhooks/${hook.id}`, payload: { events: ['action.created'] } });
   await createAction(api, { meetingId: m.a });
-  t.equal(eventCount(api), 1, 'the subscriptions are read again once the webhook changes');
+  t.equal(await eventCount(api), 1, 'the subscriptions are read again once the webhook changes');
   await api.request({ method: 'PATCH', url: `/v1/webhooks/${hook.id}`, payload: { enabled: false } });
   await createAction(api, { meetingId: m.a });
-  t.equal(eventCount(api), 1, 'a disabled webhook wants nothing');
+  t.equal(await eventCount(api), 1, 'a disabled webhook wants nothing');
 });
 
 t.test('the event is written in the transaction of the change: a failing write leaves none', async (t) => {
   const api = await build(t);
   const m = await setup(api);
   await subscribe(api, { url: 'https://example.gov.uk/hooks' });
-  const { db, services } = api.app;
-  const actionsBefore = db.$client.prepare('SELECT count(*) FROM actions').pluck().get();
-  t.throws(() => transaction(db, () => {
-    runSqlite(db, services.programs.actions.createIn(scriptActor('test'), { meetingId: m.a, kind: 'update', title: 'Rolled back' }));
-    t.equal(eventCount(api), 1, 'written with the action');
+  const { db, engine, services } = api.app;
+  const actionsBefore = await countOf(api, 'actions');
+  // (On SQLite engine.run is synchronous and throws: the async function makes that a rejection.)
+  await t.rejects(async () => engine.run(tx(function* () {
+    yield* services.programs.actions.createIn(scriptActor('test'), { meetingId: m.a, kind: 'update', title: 'Rolled back' });
+    // Read in the transaction itself: on PostgreSQL another connection would not see it yet.
+    t.equal((yield* first(db.select({ n: count() }).from(webhookEvents)))?.n, 1, 'written with the action');
     throw new Error('the write fails after the action was inserted');
-  }), /the write fails/);
-  t.equal(eventCount(api), 0, 'the event went with it');
-  t.equal(db.$client.prepare('SELECT count(*) FROM actions').pluck().get(), actionsBefore);
+  })), /the write fails/);
+  t.equal(await eventCount(api), 0, 'the event went with it');
+  t.equal(await countOf(api, 'actions'), actionsBefore);
   const refused = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m.a, kind: 'update', title: 'x', ownerId: 999 } });
   t.equal(refused.statusCode, 400);
-  t.equal(eventCount(api), 0, 'a refused request leaves no event');
+  t.equal(await eventCount(api), 0, 'a refused request leaves no event');
 });
 
 t.test('an exempt event never reaches a webhook that may only read public business', async (t) => {
@@ -279,10 +283,10 @@ t.test('410 Gone disables the webhook; nothing more is written for it', async (t
   t.match(read.json(), { enabled: false, disabledReason: /410 Gone/ });
   t.not(read.headers.etag, etag, 'a new version: a PATCH made against the old one is refused');
   t.match((await deliveries(api, hook.id))[0], { status: 'failed', attempts: [{ statusCode: 410 }] });
-  const events = eventCount(api);
+  const events = await eventCount(api);
   await createAction(api, { meetingId: m.a });
   await tick(api);
-  t.equal(eventCount(api), events, 'no event for a disabled webhook');
+  t.equal(await eventCount(api), events, 'no event for a disabled webhook');
   t.equal(inbox.received.length, 1);
 });
 

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sqlRows, sqlRun } from '../../helper.js';
 import { notificationFixture, runPass, scan } from './smtp.js';
 
 // A pass over a large database reads a range of ids at a time and facts of 500 actions at a
@@ -8,12 +9,15 @@ import { notificationFixture, runPass, scan } from './smtp.js';
 
 t.test('a pass names every flagged action, across many pieces of ids', async (t) => {
   const { api, people, actions } = await notificationFixture(t, undefined);
-  const sqlite = api.app.db.$client;
-  const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(\'actions\')').pluck().all() as string[]).filter((c) => c !== 'id' && c !== 'reference');
-  const copy = sqlite.prepare(`INSERT INTO actions (id, reference, ${columns.join(', ')}) SELECT ?, ?, ${columns.join(', ')} FROM actions WHERE id = ?`);
+  const [source] = await sqlRows(api.app, 'SELECT * FROM actions WHERE id = ?', actions.transport.id);
+  // Every column but the id, the reference and PostgreSQL's generated search_vector.
+  const columns = Object.keys(source!).filter((c) => !['id', 'reference', 'search_vector'].includes(c));
   // The edges of the ranges among them: 4000 and 8000 end one, 4001 and 8001 begin the next.
   const ids = [...new Set([...Array.from({ length: 700 }, (_, i) => 3000 + i * 7), 4000, 4001, 8000, 8001])];
-  sqlite.transaction(() => ids.forEach((id) => copy.run(id, `BULK/${id}`, actions.transport.id)))();
+  // One statement: each id a row of a VALUES list (its column is column1 on both engines).
+  await sqlRun(api.app, `INSERT INTO actions (id, reference, ${columns.join(', ')})
+    SELECT v.column1, 'BULK/' || v.column1, ${columns.map((c) => `a.${c}`).join(', ')}
+    FROM (VALUES ${ids.map((id) => `(${id})`).join(', ')}) AS v, actions a WHERE a.id = ?`, actions.transport.id);
   await runPass(api, { asOf: '2024-07-19' });
 
   await scan(api, '2024-08-05');

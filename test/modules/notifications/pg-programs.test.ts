@@ -18,8 +18,8 @@ import { skipWithoutPostgres, testDatabase } from '../../pg.js';
 
 // The notification, response-link and subscriber programs, and the notification pass's
 // recipient reads, on PostgreSQL (a migrated test database, test/pg.ts): the same programs the
-// SQLite tests run through the services. Only the actions module's checks are stubbed (not yet
-// programs). Skipped, saying so, when no PostgreSQL answers.
+// SQLite tests run through the services. Only the actions module's visibility check is stubbed (a
+// program that lets every action be seen). Skipped, saying so, when no PostgreSQL answers.
 
 const skip = await skipWithoutPostgres();
 const admin: Actor = { name: 'test', admin: true, visibilities: ['public', 'exempt', 'confidential'] };
@@ -38,7 +38,7 @@ t.test('on PostgreSQL', { skip }, async (t) => {
   `);
   const runner = createPgRunner(pool);
   const db = runner.db as unknown as Db;
-  const actionChecks = { assertVisible: () => {} } as unknown as ActionRepository;
+  const actionChecks = { *assertVisible() {} } as unknown as ActionRepository;
 
   t.test('notifications: recorded in a transaction under the notify lock, listed, done with once', async (t) => {
     const notifications = createNotificationRepository(db);

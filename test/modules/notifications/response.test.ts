@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sqlRun } from '../../helper.js';
 import { action, notificationFixture, person, runPass, smtpServer } from './smtp.js';
 
 // Response notices: when an action gets a progress update or is answered, the person who asked
@@ -22,7 +23,7 @@ t.test('updates and answers reach the requester and the subscribers, once each; 
     t.equal(res.statusCode, 201);
   }
   // Updates are stamped by the database clock: put them on the day before the pass.
-  api.app.db.$client.exec("UPDATE action_updates SET created_at = '2024-07-18T10:00:00.000Z'");
+  await sqlRun(api.app, "UPDATE action_updates SET created_at = '2024-07-18T10:00:00.000Z'");
   const mailTo = (who: string) => smtp.received.filter((r) => r.to.includes(`${who}@example.gov.uk`)).map((r) => r.mail);
 
   const run = await runPass(api, { asOf: '2024-07-19' });
