@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import { openPgEngine, type PgEngine } from './pg/engine.js';
+import { pgMigrationsApplied } from './pg/migrate.js';
+import { migrationsApplied } from './sqlite/client.js';
 import { createEngine, openSqliteEngine, type EngineOptions, type SqliteEngine } from './sqlite/engine.js';
 
 // The one place the database engine is chosen, once, at start: PostgreSQL when DATABASE_URL is
@@ -20,4 +22,14 @@ export type DatabaseSettings = Pick<Config, 'databasePath' | 'databaseSynchronou
 export async function openEngine(settings: DatabaseSettings, options: Omit<EngineOptions, 'ownsConnection'> = {}): Promise<Engine> {
   if (settings.databaseUrl) return openPgEngine(settings.databaseUrl, { log: options.log });
   return openSqliteEngine({ path: settings.databasePath, synchronous: settings.databaseSynchronous }, options);
+}
+
+/**
+ * Whether every committed migration is applied to the engine's database (GET /readyz); throws
+ * (or rejects) when the database does not answer.
+ */
+export async function migrationsCurrent(engine: Engine): Promise<boolean> {
+  if (engine.kind === 'postgres') return pgMigrationsApplied(engine.pool);
+  engine.db.$client.prepare('SELECT 1').get();
+  return migrationsApplied(engine.db);
 }

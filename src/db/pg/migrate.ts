@@ -1,5 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { migrationsFolderOf } from '../migrations-folder.js';
 
@@ -34,4 +36,16 @@ export async function migratePg(target: pg.Pool | string, migrationsFolder = pgM
   } finally {
     if (pool !== target) await pool.end();
   }
+}
+
+/**
+ * True when every committed migration of migrations/pg has been applied to the database (GET
+ * /readyz); rejects when the database does not answer.
+ */
+export async function pgMigrationsApplied(pool: pg.Pool, migrationsFolder = pgMigrationsFolder()): Promise<boolean> {
+  const { rows: [table] } = await pool.query<{ t: string | null }>("SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t");
+  if (!table?.t) return false;
+  const { rows: [applied] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  return (applied?.n ?? 0) >= journal.entries.length;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { migrationsApplied } from '../../db/sqlite/client.js';
+import { migrationsCurrent } from '../../db/engine.js';
 import { NotReadyError } from '../../errors.js';
 import { sendProblem, problemOf } from '../../http/problem.js';
 
@@ -22,8 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (_request, reply) => {
     try {
-      app.db.$client.prepare('SELECT 1').get();
-      if (!migrationsApplied(app.db)) {
+      if (!(await migrationsCurrent(app.engine))) {
         return sendProblem(reply, problemOf(new NotReadyError('Database migrations are not applied')));
       }
     } catch {
