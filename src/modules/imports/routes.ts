@@ -73,7 +73,7 @@ function committeeIdOf(body: unknown, query: unknown): number | null {
     from !== null && typeof from === 'object' ? (from as { committeeId?: unknown }).committeeId : undefined;
   const value = given(body) ?? given(query);
   const id = typeof value === 'string' && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= ID_MAX ? id : null;
 }
 
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {
