@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { ID_MAX } from '../modules/shared/schema-types.js';
 
 // The HTTP edge's own schemas: problem documents and path ids. The TypeBox building blocks every
 // module's schemas use are in modules/shared/schema-types.ts.
@@ -41,4 +42,4 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
   );
 }
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: ID_MAX }) });

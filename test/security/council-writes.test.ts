@@ -4,7 +4,7 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { WEBHOOK_EVENTS } from '../../src/domain/webhooks.js';
 import type { CouncilLimit } from '../../src/domain/council-limit.js';
 import type { Scope } from '../../src/modules/api-keys/repository.js';
-import { build, type TestApp } from '../helper.js';
+import { build, sqlRows, type TestApp } from '../helper.js';
 import { receiver } from '../modules/webhooks/receiver.js';
 import { isProblem, maskedProblem, MISSING_ID } from './probe.js';
 import { seedBusiness, type Council } from './seed.js';
@@ -26,18 +26,19 @@ async function twoCouncils(t: Parameters<typeof build>[0]) {
 }
 
 /** Every row of every table that records business, as text: to see that nothing changed. */
-function business(api: TestApp): string {
-  const db = api.app.db.$client;
-  return ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'actions', 'action_updates', 'memberships', 'attendance', 'overdue_flags', 'response_links', 'action_subscribers', 'imports']
-    .map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()))
-    .join('\n');
+async function business(api: TestApp): Promise<string> {
+  const tables = ['committees', 'meetings', 'agenda_items', 'resolutions', 'declarations', 'actions', 'action_updates', 'memberships', 'attendance', 'overdue_flags', 'response_links', 'action_subscribers', 'imports'];
+  // Each row as text, sorted: either engine, and tables keyed by two columns have no one order.
+  const contents = await Promise.all(tables.map(async (table) =>
+    (await sqlRows(api.app, `SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort().join('\n')));
+  return contents.join('\n\n');
 }
 
 t.test('writes naming another council\'s records answer as if they did not exist', async (t) => {
   const { api, halton, warrington, key } = await twoCouncils(t);
   // Every level, so that no refusal below is for exempt business.
   const clerk = await key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
-  const before = business(api);
+  const before = await business(api);
   const same = async (name: string, send: (id: number) => Promise<LightMyRequestResponse>, theirs: number) => {
     const hidden = await send(theirs);
     const missing = await send(MISSING_ID);
@@ -85,7 +86,7 @@ t.test('writes naming another council\'s records answer as if they did not exist
   const person = await req('DELETE', `/v1/people/${w.personId}`);
   t.equal(person.statusCode, 409, 'a person the other council refers to is not deleted');
   t.match(person.json().detail, /while other records refer to it$/, 'in neutral words');
-  t.equal(business(api), before, 'nothing was written');
+  t.equal(await business(api), before, 'nothing was written');
 
   const stats = await api.request({ method: 'GET', url: `/v1/stats?committeeId=${w.committeeId}`, as: clerk });
   const missingStats = await api.request({ method: 'GET', url: `/v1/stats?committeeId=${MISSING_ID}`, as: clerk });
@@ -187,12 +188,12 @@ t.test('a limited admin manages only its own council\'s keys, webhooks and scans
   }
 
   // A scan after the September meeting flags what is still overdue at October's: its own only.
-  const flagsOf = (committeeId: number) => (api.app.db.$client.prepare('SELECT count(*) AS n FROM overdue_flags f JOIN actions a ON a.id = f.action_id WHERE a.committee_id = ?').get(committeeId) as { n: number }).n;
-  const [ownBefore, theirsBefore] = [flagsOf(halton.committeeId), flagsOf(warrington.committeeId)];
+  const flagsOf = async (committeeId: number) => (await sqlRows<{ n: number }>(api.app, 'SELECT CAST(count(*) AS integer) AS n FROM overdue_flags f JOIN actions a ON a.id = f.action_id WHERE a.committee_id = ?', committeeId))[0]!.n;
+  const [ownBefore, theirsBefore] = [await flagsOf(halton.committeeId), await flagsOf(warrington.committeeId)];
   const scan = await api.request({ method: 'POST', url: '/v1/scans/overdue', as: admin, payload: { asOf: '2024-09-20' } });
   t.equal(scan.statusCode, 200);
-  t.ok(flagsOf(halton.committeeId) > ownBefore, 'its committees are scanned');
-  t.equal(flagsOf(warrington.committeeId), theirsBefore, 'the other council\'s are not');
+  t.ok(await flagsOf(halton.committeeId) > ownBefore, 'its committees are scanned');
+  t.equal(await flagsOf(warrington.committeeId), theirsBefore, 'the other council\'s are not');
   t.notOk(scan.body.includes(WARRINGTON.tag), 'and its report shows nothing of them');
 });
 
@@ -221,8 +222,8 @@ t.test('a limited key imports a tracker only into its own committees; the Modern
   const { api, halton, warrington, key } = await twoCouncils(t);
   const clerk = await key('Halton clerk', ['write', 'read:confidential'], { authority: HALTON.authority });
   const admin = await key('Halton admin', ['admin'], { authority: HALTON.authority });
-  const theirActions = () => JSON.stringify(api.app.db.$client.prepare('SELECT * FROM actions WHERE committee_id = ? ORDER BY id').all(warrington.committeeId));
-  const theirsBefore = theirActions();
+  const theirActions = async () => JSON.stringify(await sqlRows(api.app, 'SELECT * FROM actions WHERE committee_id = ? ORDER BY id', warrington.committeeId));
+  const theirsBefore = await theirActions();
   const csv = (body: string, query = '') =>
     api.request({ method: 'POST', url: `/v1/imports/actions${query}`, payload: body, headers: { 'content-type': 'text/csv' }, as: clerk });
   const tracker = (committee: string) => `Committee,Recommendation,Meeting date\r\n${committee},That the service reports on school places,15/07/2024`;
@@ -251,7 +252,7 @@ t.test('a limited key imports a tracker only into its own committees; the Modern
   const own = await csv(tracker(String(halton.committeeId)));
   t.equal(own.statusCode, 200, `its own committee: imported (${own.body})`);
   t.equal(own.json().counts.created, 1);
-  t.equal(theirActions(), theirsBefore, 'nothing was written to the other council');
+  t.equal(await theirActions(), theirsBefore, 'nothing was written to the other council');
 
   const sync = await api.request({ method: 'POST', url: '/v1/syncs/moderngov', payload: { url: 'http://127.0.0.1:9/' }, as: admin });
   t.equal(sync.statusCode, 403, 'a limited admin cannot sync the whole site');

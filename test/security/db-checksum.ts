@@ -1,8 +1,11 @@
+import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { sqlRows } from '../helper.js';
 
 // A checksum of every row of every table, so "a rejected request wrote nothing" can be
 // asserted exactly: counts miss updates, and total_changes() counts rolled-back writes too.
+// Either engine (test/helper.ts sqlRows): the tables and their columns come from the database's
+// own catalogue, so a table added by a migration is covered without a change here.
 
 /**
  * Columns that change on a read by design, not by the request under test: a key's
@@ -12,34 +15,48 @@ const IGNORED_COLUMNS: Record<string, readonly string[]> = { api_keys: ['last_us
 
 export type Checksums = Record<string, string>;
 
-const statements = new WeakMap<Database.Database, [string, Database.Statement][]>();
+const selects = new WeakMap<FastifyInstance, Promise<[string, string][]>>();
 
-/** One SELECT per table, prepared once per database: the schema does not change under test. */
-function selects(sqlite: Database.Database): [string, Database.Statement][] {
-  let prepared = statements.get(sqlite);
-  if (!prepared) {
-    const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-      .pluck()
-      .all() as string[];
-    prepared = tables.map((table) => {
-      const ignored = IGNORED_COLUMNS[table] ?? [];
-      const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[])
-        .filter((c) => !ignored.includes(c))
-        .map((c) => `"${c.replace(/"/g, '""')}"`);
-      return [table, sqlite.prepare(`SELECT ${columns.join(', ') || '*'} FROM "${table}"`).raw()];
-    });
-    statements.set(sqlite, prepared);
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The app's tables and their columns, each in the order the database lists them. */
+async function catalogue(app: FastifyInstance): Promise<[string, string[]][]> {
+  if (app.engine.kind === 'postgres') {
+    // The app's own schema only: drizzle's bookkeeping lives in the "drizzle" schema.
+    const rows = await sqlRows<{ table_name: string; column_name: string }>(app,
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+        WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+        ORDER BY c.table_name, c.ordinal_position`);
+    const tables = new Map<string, string[]>();
+    for (const { table_name: table, column_name: column } of rows) tables.set(table, [...(tables.get(table) ?? []), column]);
+    return [...tables];
   }
-  return prepared;
+  const tables = await sqlRows<{ name: string }>(app, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  return Promise.all(tables.map(async ({ name }) =>
+    [name, (await sqlRows<{ name: string }>(app, 'SELECT name FROM pragma_table_info(?)', name)).map((c) => c.name)] as [string, string[]]));
+}
+
+/** One SELECT per table, built once per app: the schema does not change under test. */
+function selectsOf(app: FastifyInstance): Promise<[string, string][]> {
+  let built = selects.get(app);
+  if (!built) {
+    built = catalogue(app).then((tables) => tables.map(([table, all]) => {
+      const ignored = IGNORED_COLUMNS[table] ?? [];
+      const columns = all.filter((c) => !ignored.includes(c)).map(quoted);
+      return [table, `SELECT ${columns.join(', ') || '*'} FROM ${quoted(table)}`];
+    }));
+    selects.set(app, built);
+  }
+  return built;
 }
 
 const encode = (_key: string, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v);
 
-export function tableChecksums(sqlite: Database.Database): Checksums {
+export async function tableChecksums(app: FastifyInstance): Promise<Checksums> {
   const sums: Checksums = {};
-  for (const [table, select] of selects(sqlite)) {
-    const rows = select.all() as unknown[][];
+  for (const [table, select] of await selectsOf(app)) {
+    const rows = await sqlRows(app, select);
     const encoded = rows.map((row) => JSON.stringify(row, encode)).sort();
     const hash = createHash('sha256');
     for (const line of encoded) hash.update(line).update('\n');

@@ -41,7 +41,7 @@ interface Generated {
  * " 1" and "1.0" to 1, which on DELETE /v1/api-keys/{id} would revoke the test's own key.)
  */
 const hostileSegments = [
-  '0', '-1', '9007199254740991', '9007199254740992', '99999999999999999999', '1e5', '1.5', '0x186A0', ' 100000',
+  '0', '-1', '2147483648', '9007199254740991', '9007199254740992', '99999999999999999999', '1e5', '1.5', '0x186A0', ' 100000',
   'abc', '', '%00', '%E0%A4%A', '%', '%ZZ', '..%2F..%2Fetc%2Fpasswd', '..', 'null', 'x'.repeat(2000),
   '2024-02-30', '2024-13-01', '0000-00-00',
   ...["'; DROP TABLE actions;--", '<script>alert(1)</script>', '😀', '\u202Eevil', 'a\u0000b', 'title:* OR NEAR('].map(encodeURIComponent),
@@ -191,7 +191,6 @@ async function setUp(t: Test) {
   const seed = await seedBusiness(api);
   const spare = await api.app.services.apiKeys.create(scriptActor('test'), 'spare', ['read']);
   const doc = (await api.request({ method: 'GET', url: '/openapi.json', as: null })).json() as OpenApi;
-  const sqlite = api.app.db.$client;
   // A second committee whose actions are not overdue: one due far ahead, one with no next meeting.
   const other = (await api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'Audit and Governance Committee', kind: 'other' } })).json();
   const held = (await api.request({ method: 'POST', url: `/v1/committees/${other.id}/meetings`, payload: { startsAt: '2024-06-03T10:00:00+01:00', status: 'held' } })).json();
@@ -207,11 +206,11 @@ async function setUp(t: Test) {
     '/v1/actions?limit=1', '/v1/actions?limit=1&sort=-title', '/v1/committees?limit=1&sort=name', '/v1/flags?limit=1',
     `/v1/meetings/${seed.meetings.raisedAt}/items?limit=1`, `/v1/committees/${seed.committeeId}/meetings?limit=1`,
   ].map(cursorOf));
-  return { api, seed, spare, doc, sqlite, realCursors };
+  return { api, seed, spare, doc, realCursors };
 }
 
 t.test('generated requests to every operation: no 5xx, problem+json errors, nothing written on rejection', async (t) => {
-  const { api, seed, spare, doc, sqlite, realCursors } = await setUp(t);
+  const { api, seed, spare, doc, realCursors } = await setUp(t);
   const r = resolverFor(doc.components.schemas);
   const ids = knownIds(seed);
   const cursors = forgedCursors(realCursors);
@@ -222,7 +221,7 @@ t.test('generated requests to every operation: no 5xx, problem+json errors, noth
   );
   t.ok(operations.length >= 45, `${operations.length} operations in the OpenAPI document`);
 
-  let current = tableChecksums(sqlite);
+  let current = await tableChecksums(api.app);
   for (const [index, { method, path, op }] of operations.entries()) {
     const where = `${method.toUpperCase()} ${path}`;
     const statuses = new Map<number, number>();
@@ -233,7 +232,7 @@ t.test('generated requests to every operation: no 5xx, problem+json errors, noth
         method: method.toUpperCase() as 'GET', url: req.query ? `${req.path}?${req.query}` : req.path,
         headers: req.headers, payload: req.payload as string | undefined,
       });
-      current = tableChecksums(sqlite);
+      current = await tableChecksums(api.app);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const wrong = violation(res, before, current);
       if (wrong) throw new Error(`${method.toUpperCase()} ${brief(req.path, 200)}?${brief(req.query, 200)} → ${wrong}`);
@@ -246,7 +245,7 @@ t.test('generated requests to every operation: no 5xx, problem+json errors, noth
 });
 
 t.test('forged and foreign cursors are refused on every list', async (t) => {
-  const { api, doc, sqlite, realCursors, seed } = await setUp(t);
+  const { api, doc, realCursors, seed } = await setUp(t);
   const lists = Object.entries(doc.paths).filter(([, item]) => item.get?.parameters?.some((p) => p.name === 'cursor'));
   t.ok(lists.length >= 10, `${lists.length} paginated lists`);
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -256,7 +255,7 @@ t.test('forged and foreign cursors are refused on every list', async (t) => {
     b64({ s: 'id', v: { $gt: 0 }, i: 1 }), b64('{"s":"id","v":1,"i":1e400}'), b64({ s: 'id; DROP TABLE actions', v: 1, i: 1 }),
   ];
   const valuesFor = pathValues(seed, 0);
-  const before = tableChecksums(sqlite);
+  const before = await tableChecksums(api.app);
   for (const [path] of lists) {
     const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => String(valuesFor(path, name)[0]));
     for (const cursor of [...forged, ...realCursors]) {
@@ -268,11 +267,11 @@ t.test('forged and foreign cursors are refused on every list', async (t) => {
     const foreign = await api.request({ method: 'GET', url: `${url}?cursor=${realCursors[2]}` });
     t.equal(foreign.statusCode, 400, `${url}: another list's cursor (sorted by name) is refused`);
   }
-  t.same(changedTables(before, tableChecksums(sqlite)), [], 'nothing written');
+  t.same(changedTables(before, await tableChecksums(api.app)), [], 'nothing written');
 });
 
 t.test('forged If-Match and Idempotency-Key values are refused cleanly', async (t) => {
-  const { api, seed, sqlite } = await setUp(t);
+  const { api, seed } = await setUp(t);
   const writes: [string, string, Record<string, unknown>?][] = [
     ['PATCH', `/v1/committees/${seed.committeeId}`, { contactName: 'Clerk' }],
     ['PATCH', `/v1/people/${seed.personId}`, { role: 'Chair' }],
@@ -284,14 +283,14 @@ t.test('forged If-Match and Idempotency-Key values are refused cleanly', async (
     ['DELETE', `/v1/people/${seed.personId}`],
   ];
   const stale = forgedEtags.filter((tag) => !/^\*|"\d+\.\d+"/.test(tag));
-  const before = tableChecksums(sqlite);
+  const before = await tableChecksums(api.app);
   for (const [method, url, payload] of writes) {
     for (const tag of stale) {
       const res = await api.request({ method: method as 'PATCH', url, payload, headers: { 'if-match': tag } });
       if (res.statusCode !== 412 || !isProblem(res)) t.fail(`${method} ${url} If-Match ${brief(tag, 30)}: ${res.statusCode} ${brief(res.body)}`);
     }
   }
-  t.same(changedTables(before, tableChecksums(sqlite)), [], 'no write with a forged If-Match changed anything');
+  t.same(changedTables(before, await tableChecksums(api.app)), [], 'no write with a forged If-Match changed anything');
 
   const create = (key: string, name = 'Cllr Idempotent') =>
     api.request({ method: 'POST', url: '/v1/people', payload: { name, kind: 'councillor' }, headers: { 'idempotency-key': key } });
@@ -300,15 +299,37 @@ t.test('forged If-Match and Idempotency-Key values are refused cleanly', async (
     t.equal(res.statusCode, 400, `Idempotency-Key ${JSON.stringify(brief(key, 20))} is refused`);
     t.ok(isProblem(res) && /idempotency-key/.test(res.body), 'naming the header');
   }
-  t.same(changedTables(before, tableChecksums(sqlite)), [], 'no request with a malformed Idempotency-Key wrote');
+  t.same(changedTables(before, await tableChecksums(api.app)), [], 'no request with a malformed Idempotency-Key wrote');
 
   const key = 'k'.repeat(255);
   const first = await create(key);
   t.equal(first.statusCode, 201, 'a 255-character key is fine');
-  const afterFirst = tableChecksums(sqlite);
+  const afterFirst = await tableChecksums(api.app);
   t.equal((await create(key)).headers['idempotent-replayed'], 'true', 'a retry is a replay');
   const reused = await create(key, 'Cllr Somebody Else');
   t.equal(reused.statusCode, 422, 'the same key with another body is refused');
   t.ok(isProblem(reused));
-  t.same(changedTables(afterFirst, tableChecksums(sqlite)), [], 'neither the replay nor the refusal wrote');
+  t.same(changedTables(afterFirst, await tableChecksums(api.app)), [], 'neither the replay nor the refusal wrote');
+});
+
+t.test('an id past 32 bits, in any path or query parameter, is refused cleanly on every operation', async (t) => {
+  // PostgreSQL's ids are 32-bit: such an id must be refused (or missing), never reach a query that fails.
+  const api = await build(t);
+  const doc = (await api.request({ method: 'GET', url: '/openapi.json', as: null })).json() as OpenApi;
+  const r = resolverFor(doc.components.schemas);
+  const isInteger = (p: Parameter) => r.resolve(p.schema).type === 'integer';
+  let probed = 0;
+  for (const method of METHODS) {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const op = item[method];
+      const integers = (op?.parameters ?? []).filter((p) => p.in !== 'header' && isInteger(p) && /(^id|Id)$/.test(p.name));
+      if (!op || integers.length === 0) continue;
+      const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => (integers.some((p) => p.name === name) ? String(2 ** 31) : '2024-12-25'));
+      const query = integers.filter((p) => p.in === 'query').map((p) => `${p.name}=${2 ** 31}`).join('&');
+      const res = await api.request({ method: method.toUpperCase() as 'GET', url: query ? `${url}?${query}` : url, ...(method === 'get' || method === 'delete' ? {} : { payload: {} }) });
+      probed++;
+      if (res.statusCode >= 500 || !isProblem(res)) t.fail(`${method.toUpperCase()} ${url}?${query}: ${res.statusCode} ${brief(res.body)}`);
+    }
+  }
+  t.ok(probed >= 30, `${probed} operations take an id`);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, sqlRun } from '../helper.js';
 import { smtpServer } from '../modules/notifications/smtp.js';
 import { AS_OF, LEVEL_MARKER, levels, seedBusiness } from './seed.js';
 
@@ -34,7 +34,7 @@ t.test('notification emails name exempt and confidential business only to its ow
     t.equal((await api.request({ method: 'PUT', url: `/v1/actions/${id}/subscribers/${subscriber.json().id}` })).statusCode, 204);
     t.equal((await api.request({ method: 'POST', url: `/v1/actions/${id}/updates`, payload: { text: 'Progress noted.' } })).statusCode, 201);
   }
-  api.app.db.$client.prepare('UPDATE action_updates SET created_at = ?').run(`${AS_OF}T09:00:00.000Z`);
+  await sqlRun(api.app, 'UPDATE action_updates SET created_at = ?', `${AS_OF}T09:00:00.000Z`);
 
   // The eve of the September meeting's despatch date (22 August): the contact officer's agenda pack.
   await api.request({ method: 'POST', url: '/v1/notifications/run', payload: { asOf: '2024-08-21' } });

@@ -5,9 +5,9 @@ import { EXECUTIVE_RESPONSES } from '../../domain/executive-response.js';
 import { REFERENCE_MAX } from '../../domain/reference.js';
 import { visibilities } from '../../domain/visibility.js';
 import { ACTION_KINDS, RAG_RATINGS } from '../../domain/vocabulary.js';
-import { DateString, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../shared/schema-types.js';
+import { DateString, ID_MAX, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, withoutDefaults } from '../shared/schema-types.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 const Rag = StringEnum(RAG_RATINGS);
 /** As councils cite actions; generated ones read "CYPF (24/25) 07". */
 export const Reference = Type.String({

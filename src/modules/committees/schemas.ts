@@ -3,7 +3,7 @@ import { DEFAULT_TIME_ZONE } from '../../domain/clock.js';
 import { REFERENCE_PREFIX_MAX } from '../../domain/reference.js';
 import { Email, Slug } from '../shared/schemas.js';
 import { COMMITTEE_KINDS, MEMBERSHIP_ROLES } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
+import { ID_MAX, ListQuery, NonEmpty, Nullable, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 const fields = {
   name: NonEmpty(200),
@@ -94,6 +94,6 @@ export const PutMembershipSchema = Type.Object(
 );
 export type PutMembership = Static<typeof PutMembershipSchema>;
 export const MembersParams = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
-  personId: Type.Integer({ minimum: 1 }),
+  id: Type.Integer({ minimum: 1, maximum: ID_MAX }),
+  personId: Type.Integer({ minimum: 1, maximum: ID_MAX }),
 });

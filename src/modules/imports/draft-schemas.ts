@@ -2,12 +2,12 @@ import { Type, type Static } from 'typebox';
 import { IMPORT_SOURCES, IMPORT_STATUSES } from '../../domain/imports.js';
 import { visibilities } from '../../domain/visibility.js';
 import { ACTION_KINDS } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps } from '../shared/schema-types.js';
+import { ID_MAX, ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps } from '../shared/schema-types.js';
 
 // Stored import drafts: what an officer reviews, edits and commits (DESIGN.md "Meetings from
 // Modern.gov"). Candidates are the draft's follow-ups, each with an id stable across edits.
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 const DUE_HINT_RULES = ['next_meeting', 'quarter', 'date'] as const;
 
 export const DueHintSchema = Type.Object(

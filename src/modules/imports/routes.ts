@@ -5,7 +5,7 @@ import { seesCommittee } from '../../domain/visibility.js';
 import { actorOf } from '../../http/context.js';
 import { checkIfMatch, setEtag } from '../../http/etag.js';
 import { sendPage } from '../../http/links.js';
-import { DateTimeString, ListOf } from '../shared/schema-types.js';
+import { DateTimeString, ID_MAX, ListOf } from '../shared/schema-types.js';
 import { IdParams, problemResponses } from '../../http/schemas.js';
 import { ListImportsQuery, StoredImportSchema, UpdateImportSchema } from './draft-schemas.js';
 import { createMinutesParser, MAX_ACTIONS_PER_ITEM, MINUTES_TEXT_MAX_CHARS, type MinutesDraft } from '../../import/index.js';
@@ -19,7 +19,7 @@ const MinutesText = (options: Record<string, unknown> = {}) =>
 const ImportBody = Type.Object(
   {
     text: MinutesText({ description: `The minutes as plain text, at most ${MINUTES_TEXT_MAX_CHARS} characters (413 beyond)` }),
-    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'Required to commit' })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX, description: 'Required to commit' })),
     commit: Type.Optional(Type.Boolean({ description: 'Save the draft against the committee (default false)' })),
     save: Type.Optional(Type.Boolean({ description: 'Store the draft for review under GET /v1/imports (needs committeeId; default false)' })),
     startsAt: Type.Optional(DateTimeString({ description: 'Meeting start, when the minutes do not give it' })),
@@ -28,7 +28,7 @@ const ImportBody = Type.Object(
 );
 const ImportQuery = Type.Object(
   {
-    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
     commit: Type.Optional(Type.Boolean()),
     save: Type.Optional(Type.Boolean()),
     startsAt: Type.Optional(DateTimeString()),
@@ -73,7 +73,7 @@ function committeeIdOf(body: unknown, query: unknown): number | null {
     from !== null && typeof from === 'object' ? (from as { committeeId?: unknown }).committeeId : undefined;
   const value = given(body) ?? given(query);
   const id = typeof value === 'string' && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : null;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= ID_MAX ? id : null;
 }
 
 export const importRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, { importBodyLimit }) => {

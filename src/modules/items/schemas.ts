@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { visibilities } from '../../domain/visibility.js';
 import { DECLARATION_KINDS } from '../../domain/vocabulary.js';
-import { ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
+import { ID_MAX, ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 // Schedule 12A Local Government Act 1972 lists seven descriptions of exempt information.
 const ExemptParagraph = Type.Integer({
   minimum: 1,

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MEETING_STATUSES } from '../../domain/due.js';
 import { ATTENDANCE_STATUSES } from '../../domain/vocabulary.js';
-import { DateString, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
+import { DateString, ID_MAX, ListQuery, Nullable, SUPPORTED_YEARS, SortQuery, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 // An instant with an explicit offset: "2024-07-15T18:30:00+01:00" (or Z).
 const StartsAt = Type.String({
@@ -60,7 +60,7 @@ export const ListMeetingsQuery = Type.Object(
 export type ListMeetingsQuery = Static<typeof ListMeetingsQuery>;
 
 export const AttendanceEntrySchema = Type.Object(
-  { personId: Type.Integer({ minimum: 1 }), status: StringEnum(ATTENDANCE_STATUSES) },
+  { personId: Type.Integer({ minimum: 1, maximum: ID_MAX }), status: StringEnum(ATTENDANCE_STATUSES) },
   { additionalProperties: false },
 );
 export const AttendanceSchema = Type.Object({

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RECIPIENT_ROLES } from '../../domain/notifications.js';
-import { ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
+import { ID_MAX, ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 
@@ -25,8 +25,8 @@ export type Notification = Static<typeof NotificationSchema>;
 export const ListNotificationsQuery = Type.Object(
   {
     ...ListQuery,
-    personId: Type.Optional(Type.Integer({ minimum: 1 })),
-    actionId: Type.Optional(Type.Integer({ minimum: 1 })),
+    personId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+    actionId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
     kind: Type.Optional(StringEnum(NOTIFICATION_KINDS)),
     status: Type.Optional(StringEnum(NOTIFICATION_STATUSES)),
   },

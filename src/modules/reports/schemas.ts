@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
+import { DateString, ID_MAX, ListQuery, Nullable, StringEnum } from '../shared/schema-types.js';
 import { DOCUMENT_FORMATS } from '../../documents/formats.js';
 
 const ReportedAction = Type.Object({
@@ -42,7 +42,7 @@ export const OverdueReportSchema = Type.Object(
 export const ReportQuery = Type.Object(
   {
     asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
-    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
     format: Type.Optional(StringEnum(DOCUMENT_FORMATS, { description: 'Overrides the Accept header' })),
   },
   { additionalProperties: false },
@@ -51,7 +51,7 @@ export const ReportQuery = Type.Object(
 export const ScanBody = Type.Object(
   {
     asOf: Type.Optional(DateString({ description: "Default today in the committee's time zone" })),
-    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
   },
   { additionalProperties: false },
 );
@@ -71,8 +71,8 @@ export const FlagSchema = Type.Object(
 export const FlagsQuery = Type.Object(
   {
     ...ListQuery,
-    meetingId: Type.Optional(Type.Integer({ minimum: 1 })),
-    actionId: Type.Optional(Type.Integer({ minimum: 1 })),
+    meetingId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
+    actionId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
   },
   { additionalProperties: false },
 );

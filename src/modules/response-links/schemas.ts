@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../shared/schema-types.js';
+import { ID_MAX, Nullable } from '../shared/schema-types.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 
 export const IssueResponseLinkSchema = Type.Object(
   { personId: Id },

@@ -3,6 +3,12 @@ import { Type, type Static, type TObject, type TEnum, type TSchema, type TSchema
 // TypeBox building blocks shared by every module's schemas: no HTTP in them, so repositories and
 // read models can use the schemas too.
 
+/**
+ * The largest record id: ids are 32-bit on PostgreSQL (integer identity columns), so a larger one
+ * names no record on either engine and is refused as invalid rather than reaching the database.
+ */
+export const ID_MAX = 2 ** 31 - 1;
+
 /** Where a schema keyword holds subschemas (a map of them, one, or a list). */
 const subschemaMaps = ['properties', 'patternProperties', '$defs'];
 const subschemaKeys = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains'];
@@ -110,7 +116,7 @@ export const CouncilLimitSchema = Type.Union(
     Type.Object({ authority: NonEmpty(200, { description: 'Every committee whose `authority` is this, now and later' }) }, { additionalProperties: false }),
     Type.Object(
       {
-        committeeIds: Type.Array(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }), {
+        committeeIds: Type.Array(Type.Integer({ minimum: 1, maximum: ID_MAX }), {
           minItems: 1, maxItems: 200, uniqueItems: true, description: 'These committees only',
         }),
       },

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { StringEnum } from '../shared/schema-types.js';
+import { ID_MAX, StringEnum } from '../shared/schema-types.js';
 import { EXPORT_COLUMNS } from './columns.js';
 import { ENCODINGS } from './decode.js';
 import { IMPORT_RESULTS } from './repository.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Id = Type.Integer({ minimum: 1, maximum: ID_MAX });
 
 export const ImportActionsQuery = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateString, Nullable, StringEnum } from '../shared/schema-types.js';
+import { DateString, ID_MAX, Nullable, StringEnum } from '../shared/schema-types.js';
 
 export const statsFormats = ['json', 'csv'] as const;
 export type StatsFormat = (typeof statsFormats)[number];
@@ -48,7 +48,7 @@ export const StatsSchema = Type.Object(
 
 export const StatsQuerySchema = Type.Object(
   {
-    committeeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    committeeId: Type.Optional(Type.Integer({ minimum: 1, maximum: ID_MAX })),
     from: Type.Optional(DateString({ description: 'First day of the period the actions were raised in (inclusive)' })),
     to: Type.Optional(DateString({ description: 'Last day of the period (inclusive); not before from' })),
     asOf: Type.Optional(DateString({ description: "The day open and overdue are counted as of; default today in each committee's time zone" })),

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS, READ_SCOPES } from '../../domain/webhooks.js';
-import { CouncilLimitSchema, ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
+import { CouncilLimitSchema, ID_MAX, ListQuery, NonEmpty, Nullable, StringEnum, Text, Timestamps, UpdateOf } from '../shared/schema-types.js';
 
 // Event names are checked by the repository rather than by an enum here, so that a 400 can name
 // the unknown event (Ajv's enum message does not say which value it refused).
@@ -84,6 +84,6 @@ export const ListDeliveriesQuery = Type.Object(
 export type ListDeliveriesQuery = Static<typeof ListDeliveriesQuery>;
 
 export const DeliveryParams = Type.Object(
-  { id: Type.Integer({ minimum: 1 }), deliveryId: Type.Integer({ minimum: 1 }) },
+  { id: Type.Integer({ minimum: 1, maximum: ID_MAX }), deliveryId: Type.Integer({ minimum: 1, maximum: ID_MAX }) },
   { additionalProperties: false },
 );
