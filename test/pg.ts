@@ -86,6 +86,7 @@ export async function skipWithoutPostgres(): Promise<false | string> {
 async function adminClient(serverUrl: string): Promise<pg.Client> {
   admin ??= (async () => {
     const client = new pg.Client({ connectionString: serverUrl });
+    client.on('error', () => {});
     await client.connect();
     return client;
   })();
@@ -111,6 +112,9 @@ export async function testDatabase(t: Test, { durable = false }: { durable?: boo
   const url = new URL(databaseUrl(current.serverUrl, name));
   if (!durable) url.searchParams.set('options', '-c synchronous_commit=off');
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  // The process's last teardown drops its databases WITH (FORCE): an idle connection left behind is
+  // terminated then, which must not end the process as an unhandled 'error'.
+  pool.on('error', () => {});
   const taken = name;
   t.teardown(async () => {
     await pool.end();
