@@ -1,6 +1,5 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { insertRow } from '../../db/sqlite/prepared.js';
 import { all, type Program } from '../../db/program.js';
 import { auditEvents } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
@@ -8,28 +7,9 @@ import type { AuditOperation } from '../../domain/vocabulary.js';
 import { toPage, type Page } from '../../db/keyset.js';
 import { decodeCursor } from '../../db/keyset.js';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Operation = AuditOperation;
 
-/**
- * Records one change. Called inside the transaction that makes the change, so the event
- * and the change commit or roll back together. For the modules not yet written as programs;
- * programs use shared/audited.ts's recordAudit.
- */
-export function recordAudit(
-  tx: Tx | Db,
-  actor: Actor,
-  entityType: string,
-  entityId: number | string,
-  operation: Operation,
-  before: unknown,
-  after: unknown,
-): void {
-  // Every write records one: the insert is prepared once (db/sqlite/prepared.ts).
-  insertRow(tx, auditEvents, auditRow(actor, entityType, entityId, operation, before, after));
-}
-
-/** The audit event's row: one shape for the synchronous writes here and the programs' (shared/audited.ts). */
+/** The audit event's row, as shared/audited.ts's recordAudit writes it. */
 export function auditRow(
   actor: Actor, entityType: string, entityId: number | string, operation: Operation, before: unknown, after: unknown,
 ): typeof auditEvents.$inferInsert {

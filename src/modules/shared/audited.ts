@@ -8,11 +8,9 @@ import type { Actor } from '../../domain/actor.js';
 import { auditRow, type Operation } from '../audit/repository.js';
 import { nowIso } from './crud.js';
 
-// crud.ts's audited writes as programs (db/program.ts), for the modules converted to them
-// (docs/postgres-plan.md, "Phase 2 as built"). The same rules: one transaction (the caller's tx())
-// changes the row, bumps its version (the ETag) and records the audit event with before and
-// after. crud.ts keeps the synchronous versions for modules not yet converted; it goes when the
-// last one is.
+// The write path every resource shares, as programs (db/program.ts): one transaction (the
+// caller's tx()) changes the row, bumps its version (the ETag) and records the audit event with
+// before and after.
 
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
 
@@ -48,7 +46,7 @@ export interface Reference {
 }
 
 /**
- * What refers to a record, as the caller may be told (crud.ts referencesSeenBy): each visible
+ * What refers to a record, as the caller may be told: each visible
  * kind under its own label, every hidden one counted together under a neutral label, given only
  * when nothing visible refers.
  */

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/sqlite/client.js';
 import { committees } from '../../db/tables.js';
-import type { Tx } from '../../db/sqlite/transaction.js';
 import { all, type Program } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';
 import { isWithinLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
@@ -11,12 +10,6 @@ import { invalidField } from '../../errors.js';
 // set one, and who may see and manage a key or webhook that has one.
 
 /** Each committee's authority (undefined: no such committee), read once for a decision. */
-export function authorityOf(tx: Db | Tx): (committeeId: number) => string | null | undefined {
-  const known = new Map(tx.select({ id: committees.id, authority: committees.authority }).from(committees).all().map((c) => [c.id, c.authority]));
-  return (id) => known.get(id);
-}
-
-/** authorityOf() as a program (db/program.ts), for the modules written as programs. */
 export function* authorities(db: Db): Program<(committeeId: number) => string | null | undefined> {
   const rows = yield* all(db.select({ id: committees.id, authority: committees.authority }).from(committees));
   const known = new Map(rows.map((c) => [c.id, c.authority]));
