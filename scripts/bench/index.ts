@@ -13,7 +13,7 @@ import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
 import { measureSpreadsheets, SPREADSHEETS } from './spreadsheets.js';
 import { meets, render, targetOf, type Row } from './table.js';
-import { copyToPostgres, type BenchPostgres } from './to-postgres.js';
+import { copyToPostgres, dropAbandonedCopies, type BenchPostgres } from './to-postgres.js';
 
 // Generates (or reuses) the database, starts the real server on it and a bare Fastify route
 // beside it, drives both with autocannon, times the same queries on raw better-sqlite3, and
@@ -61,9 +61,13 @@ const chosen = scenarios(fixtures, key, etags).filter((s) => s.server === 'bare'
 let onPostgres: { app: Running; copy: BenchPostgres; chosen: Map<string, Scenario> } | undefined;
 if (values.engine === 'postgres') {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  for (const name of await dropAbandonedCopies(serverUrl)) log(`dropped ${name}, left by a bench that did not finish`);
   log(`copying the database into PostgreSQL (${new URL(serverUrl).host})`);
-  const copy = await copyToPostgres(db.path, serverUrl, `scrutiny_bench_${process.pid}`);
+  const copy = await copyToPostgres(db.path, serverUrl);
   log(`copied in ${(copy.copiedMs / 1000).toFixed(1)} s`);
+  // Interrupted from here on, the copy is dropped before the process ends (a crash or kill -9
+  // leaves it to the next run's sweep above).
+  process.once('SIGINT', () => void copy.drop().finally(() => process.exit(130)));
   const pgApp = await startServer(entry, db.path, nodeFlags, { DATABASE_URL: copy.url });
   const pgEtags = await fetchEtags(pgApp.url, key, fixtures.patchIds);
   const pgScenarios = scenarios(fixtures, key, pgEtags).filter((s) => s.server !== 'bare' && chosen.some((c) => c.name === s.name));

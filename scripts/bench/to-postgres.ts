@@ -17,13 +17,57 @@ export interface BenchPostgres {
   drop(): Promise<void>;
 }
 
-export async function copyToPostgres(sqlitePath: string, serverUrl: string, name: string): Promise<BenchPostgres> {
-  const started = performance.now();
+const PREFIX = 'scrutiny_bench_';
+
+async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// A bench killed part-way (Ctrl-C, an error, kill -9) leaves its copy behind: each run drops the
+// copies whose bench process (the pid in the name) no longer runs on this machine.
+export async function dropAbandonedCopies(serverUrl: string): Promise<string[]> {
+  const names = await withAdmin(serverUrl, async (admin) =>
+    (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`)).rows.map((r) => r.datname));
+  const abandoned = names.filter((n) => !alive(Number(n.slice(PREFIX.length))));
+  for (const n of abandoned) await dropDatabase(serverUrl, n);
+  return abandoned;
+}
+
+export async function copyToPostgres(sqlitePath: string, serverUrl: string): Promise<BenchPostgres> {
+  const name = `${PREFIX}${process.pid}`;
+  try {
+    return await copyInto(sqlitePath, serverUrl, name);
+  } catch (err) {
+    await dropDatabase(serverUrl, name).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function copyInto(sqlitePath: string, serverUrl: string, name: string): Promise<BenchPostgres> {
+  const started = performance.now();
+  await withAdmin(serverUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await migratePg(url.toString());
@@ -74,11 +118,6 @@ export async function copyToPostgres(sqlitePath: string, serverUrl: string, name
   return {
     url: url.toString(),
     copiedMs: performance.now() - started,
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
+    drop: () => dropDatabase(serverUrl, name),
   };
 }
