@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import local from './eslint-rules/no-unused-program.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tap/', 'openapi/', 'migrations/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tap/', '.test-build/', 'openapi/', 'migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -39,7 +39,9 @@ import { MINUTES_DEV_HALVES, minutesDevHalf, type MinutesDevHalf } from './eval-
 //            `--minutes-dev <folder>` reads it from elsewhere (a git worktree has no ../shared).
 
 export const QUALITY_BAR = 0.9;
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The project folder: where package.json really is (compiled for the tests, this file runs from
+// .test-build/scripts/, whose package.json is a link to the project's).
+const repoRoot = dirname(realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..', 'package.json')));
 
 export type EvaluationSet = 'dev' | 'heldout' | 'heldout2' | 'heldout3' | 'demo' | 'seed' | 'minutes-dev';
 export const EVALUATION_SETS: readonly EvaluationSet[] = ['dev', 'heldout', 'heldout2', 'heldout3', 'demo', 'seed', 'minutes-dev'];

@@ -1,7 +1,11 @@
 // Runs the tap suite and ends with the line CI reads: "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTests, TEST_BUILD } from './build-tests.mjs';
 import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
 
 // Test files run side by side, one more than there are processors: much of a file's time is
@@ -11,12 +15,33 @@ import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.m
 const args = process.argv.slice(2);
 const jobs = args.some((a) => /^(-j|--jobs)/.test(a)) ? [] : [`--jobs=${availableParallelism() + 1}`];
 
-// tap is installed built with its default plugins, @tapjs/typescript among them; package.json
-// drops that one (tsx compiles). tap notices and rebuilds itself on its first run, but only after
-// its runner has fixed the loaders every test process starts with: on a fresh install the whole
-// first run would load ts-node beside tsx in each of its ~140 processes. Rebuilt first instead.
+// The suite runs compiled: src/, scripts/ and test/ are compiled once into .test-build/
+// (scripts/build-tests.mjs), and tap runs the compiled test files with package.json's tap
+// settings less tsx (a config file of its own, TAP_RCFILE). Loading every module through tsx's
+// hooks cost each test process about 1.5 s of processor time, a third of the whole run. Test
+// files named on the command line (test/x.test.ts) run as their compiled twins; `npx tap
+// test/x.test.ts` still runs one through tsx.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const started = performance.now();
+const compiledModules = await buildTests();
+process.stderr.write(`compiled ${compiledModules} modules into ${TEST_BUILD}/ in ${Math.round(performance.now() - started)} ms\n`);
+const tapSettings = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).tap;
+const rcfile = join(root, TEST_BUILD, '.taprc');
+writeFileSync(rcfile, `${JSON.stringify({
+  ...tapSettings,
+  'node-arg': [...tapSettings['node-arg'].filter((a) => !a.includes('tsx')), '--enable-source-maps'],
+  include: [`${TEST_BUILD}/test/**/*.test.js`],
+}, null, 2)}\n`);
+const compiledPath = (file) => (/^test\/.*\.ts$/.test(file) ? `${TEST_BUILD}/${file.replace(/\.ts$/, '.js')}` : file);
+
+// tap is installed built with its default plugins; package.json drops two: @tapjs/typescript
+// (tsx compiles, and the suite runs compiled) and @tapjs/mock (no test mocks a module; its
+// loader hooks would see every module every test process loads). tap notices and rebuilds itself
+// on its first run, but only after its runner has fixed the loaders every test process starts
+// with: on a fresh install the whole first run would load ts-node and the mock hooks in each of
+// its ~220 processes. Rebuilt first instead.
 const built = readFileSync(new URL('../node_modules/@tapjs/test/test-built/dist/esm/index.js', import.meta.url), 'utf8');
-if (built.includes('@tapjs/typescript')) {
+if (built.includes('@tapjs/typescript') || built.includes('@tapjs/mock')) {
   const rebuilt = spawnSync('npx', ['tap', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (rebuilt.status !== 0) process.exit(rebuilt.status ?? 1);
 }
@@ -30,12 +55,12 @@ if (server) {
   await sweepOld(server);
   pgRun = await createTemplate(server);
 }
-const env = { ...process.env, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
+const env = { ...process.env, TAP_RCFILE: rcfile, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
 
 // Runs tap and passes its output through; resolves with its exit code and summary counts.
 function tap(tapArgs, tapEnv) {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tap', ...jobs, ...tapArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
+    const child = spawn('npx', ['tap', ...jobs, ...tapArgs.map(compiledPath)], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);

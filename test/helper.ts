@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { buildApp, type BuildOptions } from '../src/app.js';
 import { defaultConfig, type Config } from '../src/config.js';
@@ -10,6 +11,24 @@ import { openDatabase } from '../src/db/sqlite/client.js';
 import { scriptActor } from '../src/domain/actor.js';
 import type { Scope } from '../src/modules/api-keys/repository.js';
 import { onPostgres, testDatabase } from './pg.js';
+
+/**
+ * The project's folder (package.json, Dockerfile, migrations/, dist/), whether this file runs from
+ * test/ or compiled from .test-build/test/ (scripts/build-tests.mjs).
+ */
+export const projectRoot = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '../../' : '../', import.meta.url));
+
+/**
+ * The node arguments that run one of the project's scripts (a path from the project root, such as
+ * 'src/server.ts') in a child process the way this test runs: the compiled JavaScript when the
+ * suite runs compiled (`npm test` runs .test-build/, scripts/build-tests.mjs), the TypeScript
+ * through tsx when a test file is run with tsx.
+ */
+export function scriptArgs(script: string): string[] {
+  const compiled = import.meta.url.endsWith('.js');
+  const file = fileURLToPath(new URL(`../${compiled ? script.replace(/\.ts$/, '.js') : script}`, import.meta.url));
+  return compiled ? [file] : ['--import', 'tsx', file];
+}
 
 export interface TestApp {
   app: FastifyInstance;

@@ -3,15 +3,17 @@ import t from 'tap';
 import { belowBar, evaluate, loadEvaluationSet, QUALITY_BAR, UNGATED_SETS } from '../../scripts/eval-import.js';
 import { addScores, normaliseForMatch, precisionOf, recallOf, scoreDraft, unmatchedFindings, type ExpectedMinutes } from '../../src/import/evaluation.js';
 import { parseMinutes } from '../../src/import/index.js';
+import { projectRoot } from '../helper.js';
+import { pathToFileURL } from 'node:url';
 
 const docs = loadEvaluationSet();
 const result = evaluate(docs);
 
 t.test('the labelled set: at least eight of our own documents, plus the seeds when present', async (t) => {
   t.ok(docs.filter((d) => !d.name.startsWith('seed:')).length >= 8);
-  const seedsPresent = existsSync(new URL('../../../shared/seeds/', import.meta.url));
+  const seedsPresent = existsSync(new URL('../shared/seeds/', pathToFileURL(projectRoot)));
   t.equal(docs.some((d) => d.name.startsWith('seed:')), seedsPresent);
-  const minutesDevPresent = existsSync(new URL('../../../shared/minutes-dev/truth.json', import.meta.url));
+  const minutesDevPresent = existsSync(new URL('../shared/minutes-dev/truth.json', pathToFileURL(projectRoot)));
   t.equal(docs.some((d) => d.set === 'minutes-dev'), minutesDevPresent, 'the external development set when it is beside the repository');
 });
 

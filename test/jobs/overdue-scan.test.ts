@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/sqlite/client.js';
 import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
-import { build, committee, meeting, sqliteOnly, type TestApp } from '../helper.js';
+import { build, committee, meeting, scriptArgs, sqliteOnly, type TestApp } from '../helper.js';
 
 // The scenario of DESIGN.md "Overdue: when and what": an action raised at meeting A is due at
 // the next meeting B (agenda despatch Thu 22 Aug 2024, because Mon 26 Aug is a bank holiday).
@@ -250,7 +250,7 @@ t.test('two scans at once from two processes on one file database record each fl
 
   const runOne = () =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/overdue-report.ts', '--as-of', '2024-08-23', '--format', 'json'], {
+      const child = spawn(process.execPath, [...scriptArgs('scripts/overdue-report.ts'), '--as-of', '2024-08-23', '--format', 'json'], {
         cwd: process.cwd(),
         env: { ...process.env, DATABASE_PATH: path, LOG_LEVEL: 'silent' },
         timeout: 90_000,

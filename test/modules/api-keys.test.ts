@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { main } from '../../scripts/api-key.js';
-import { build, sqliteOnly, sqlRows } from '../helper.js';
+import { build, scriptArgs, sqliteOnly, sqlRows } from '../helper.js';
 import { callMain } from '../scripts/command.js';
 
 t.test('admins create, list and revoke keys; a revoked key stops working at once', async (t) => {
@@ -57,7 +57,7 @@ t.test('npm run api-key prints the new key alone on stdout', {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...process.env, DATABASE_PATH: join(dir, 'db.sqlite') };
   // Creating runs the real command, for what a shell sees; the rest call its main() in-process.
-  const created = spawnSync('node', ['--import', 'tsx', 'scripts/api-key.ts', 'create', '--name', 'Nightly cron', '--scopes', 'admin'], { env, encoding: 'utf8' });
+  const created = spawnSync(process.execPath, [...scriptArgs('scripts/api-key.ts'), 'create', '--name', 'Nightly cron', '--scopes', 'admin'], { env, encoding: 'utf8' });
   t.equal(created.status, 0, created.stderr);
   t.match(created.stdout, /^st_[A-Za-z0-9_-]+\n$/, 'only the key');
   const cli = (...args: string[]) => callMain(main, args, env);

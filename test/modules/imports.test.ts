@@ -4,14 +4,15 @@ import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { parseMinutes, type MinutesDraft } from '../../src/import/index.js';
 import { scriptActor } from '../../src/domain/actor.js';
-import { build, committee, meeting, sqlRows, type TestApp } from '../helper.js';
+import { pathToFileURL } from 'node:url';
+import { build, committee, meeting, projectRoot, sqlRows, type TestApp } from '../helper.js';
 
 // POST /v1/imports/minutes: a draft without `commit` (nothing stored), the draft saved in one
 // audited transaction with `commit`, idempotent per meeting, and hostile input answered with a
 // 4xx, never a 5xx. The minutes below are written for these tests; the seeds in ../shared/seeds
 // are read in place when that folder exists.
 
-const SEEDS = new URL('../../../shared/seeds/', import.meta.url);
+const SEEDS = new URL('../shared/seeds/', pathToFileURL(projectRoot));
 const URL_ = '/v1/imports/minutes';
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/sqlite/client.js';
 import { sqliteOnly } from '../helper.js';
-import { getJson, PATIENT_MS, processEnv, runCommand, seedAdminKey, startServer, startWriteStream, tempDir, tsxArgs, until, within } from './helper.js';
+import { getJson, PATIENT_MS, processEnv, runCommand, seedAdminKey, startServer, startWriteStream, tempDir, scriptArgs, until, within } from './helper.js';
 
 // `npm run db:backup -- FILE` takes a consistent online backup while the server is serving
 // writes (issue 4, "Not losing data"); restoring it gives back every record acknowledged before
@@ -122,7 +122,7 @@ t.test('an online backup under a stream of writes restores every acknowledged re
     const existing = join(dir, 'existing.sqlite');
     writeFileSync(existing, 'not to be overwritten');
     const target = join(dir, 'never.sqlite');
-    const backupScript = (file: string) => [...tsxArgs, 'scripts/db-backup.ts', file];
+    const backupScript = (file: string) => [...scriptArgs('scripts/db-backup.ts'), file];
     const [refused, failed] = await Promise.all([
       runCommand(process.execPath, backupScript(existing), env),
       runCommand(process.execPath, backupScript(target), processEnv(join(dir, 'absent', 'none.sqlite'))),

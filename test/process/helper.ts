@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 import { EnvSchema } from '../../src/config.js';
 import { openDatabase } from '../../src/db/sqlite/client.js';
@@ -12,21 +11,21 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { createEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { openPgEngine } from '../../src/db/pg/engine.js';
+import { projectRoot, scriptArgs } from '../helper.js';
 import { onPostgres, testDatabase } from '../pg.js';
 
-export { until, within } from '../helper.js';
+export { scriptArgs, until, within } from '../helper.js';
 
-// The real process, as an operator runs it: these tests spawn `node src/server.ts` (or the
+// The real process, as an operator runs it: these tests spawn the server (src/server.ts, or the
 // built dist/) on a temp database, talk to it over a real socket, and kill it however they like.
 
-export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const root = projectRoot;
 
 /**
  * How long to wait for a child process to do what it will (listen, log, finish): only a bound on
  * a hang. A busy machine can take many seconds to start Node with tsx.
  */
 export const PATIENT_MS = 90_000;
-export const tsxArgs = ['--import', 'tsx'];
 
 /** A temp directory removed when the test ends. */
 export function tempDir(t: Test, prefix = 'scrutiny-process-'): string {
@@ -93,7 +92,7 @@ export async function startServer(
   env: NodeJS.ProcessEnv,
   options: { args?: string[]; cwd?: string; timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args ?? [...tsxArgs, 'src/server.ts'], {
+  const child = spawn(process.execPath, options.args ?? scriptArgs('src/server.ts'), {
     cwd: options.cwd ?? root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

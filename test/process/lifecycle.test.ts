@@ -10,7 +10,7 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { openEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { emptyDatabase, onPostgres } from '../pg.js';
-import { getJson, PATIENT_MS, processDatabase, processEnv, root, runCommand, sleep, startServer, tempDir, tsxArgs, until, within } from './helper.js';
+import { getJson, PATIENT_MS, processDatabase, processEnv, root, runCommand, sleep, startServer, tempDir, scriptArgs, until, within } from './helper.js';
 
 // The process as an operator runs it (issue 2, "Running it"): graceful shutdown, refusal of a
 // bad configuration, db:migrate, and the scan at start-up. The built path the Dockerfile runs
@@ -107,7 +107,7 @@ t.test('a bad configuration value stops the process with a message naming the va
     { variable: 'SCAN_CRON', value: 'not a cron' },
     { variable: 'DATABASE_SYNCHRONOUS', value: 'OFF' },
   ];
-  const server = (env: NodeJS.ProcessEnv) => runCommand(process.execPath, [...tsxArgs, 'src/server.ts'], env);
+  const server = (env: NodeJS.ProcessEnv) => runCommand(process.execPath, scriptArgs('src/server.ts'), env);
   // mkdir under /proc fails with ENOENT although /proc exists, on which Node's recursive
   // mkdirSync loops for ever: the server must stop with the reason instead.
   const unmakeable = process.platform === 'linux' ? server(processEnv('/proc/scrutiny-nope/scrutiny.sqlite')) : undefined;

@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import t from 'tap';
 import { benchOptions } from '../../scripts/bench/options.js';
+import { projectRoot, scriptArgs } from '../helper.js';
 
 // `npm run bench` is a command people run by hand: it explains itself, and refuses options it
 // does not know (or figures that are not figures) with the reason and its usage, before building
 // or generating anything.
 
-const CWD = new URL('../..', import.meta.url).pathname;
+const CWD = projectRoot;
 /** Runs the command to its end: its exit status and output. */
 const bench = (...args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/bench/index.ts', ...args], { cwd: CWD, encoding: 'utf8', timeout: 90_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [...scriptArgs('scripts/bench/index.ts'), ...args], { cwd: CWD, encoding: 'utf8', timeout: 90_000 }, (err, stdout, stderr) =>
       resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }));
   });
 

@@ -10,12 +10,14 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { parseMinutes } from '../../src/import/index.js';
 import { main } from '../../scripts/import-minutes.js';
 import { callMain, spawnScript, type Run } from './command.js';
+import { projectRoot } from '../helper.js';
+import { pathToFileURL } from 'node:url';
 
 // `npm run import-minutes -- FILE [--committee ID] [--commit] [--starts-at ISO]`: the draft JSON
 // and nothing else on stdout; with --commit, saved through the same code as the API, and
 // idempotent. Failures: a non-zero exit and one line on stderr.
 
-const SEEDS = new URL('../../../shared/seeds/', import.meta.url);
+const SEEDS = new URL('../shared/seeds/', pathToFileURL(projectRoot));
 
 const MINUTES = `HOUSING SCRUTINY COMMITTEE
 
