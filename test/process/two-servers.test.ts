@@ -17,7 +17,8 @@ import {
 // Issue 18, "Several API processes on one PostgreSQL": two real server processes on ONE
 // PostgreSQL database. (a) overdue scans sent to both at the same moment record one flag per
 // overdue action; (b) every write acknowledged through one process is read through the other on
-// the next read (the caches that assume one process are off on PostgreSQL, src/db/pg/engine.ts);
+// the next read, though the reading process had cached the record before (the caches are stamped
+// with the database's snapshot on PostgreSQL, src/db/pg/run.ts);
 // (c) kill -9 of one process while writes are in flight loses nothing it acknowledged, and leaves
 // nothing half-written. "Today" is injected (the scan's asOf), not waited for. Only in the suite's
 // PostgreSQL run: on SQLite a database file has one API process.
@@ -173,10 +174,16 @@ t.test('two server processes on one PostgreSQL database', { skip }, async (t) =>
           const actionId = await created(writer.url, key, '/v1/actions', { meetingId: held, kind: 'information', title, dueDate: NOT_YET_DUE });
           const action = await getJson(`${reader.url}/v1/actions/${actionId}`, key);
           check(`action ${actionId} (${label}) by id: ${action.status}`, action.status === 200 && (action.body as { title: string }).title === title);
+          // Read through the first first, so that its caches hold the action and a list page.
+          const listed = `/v1/actions?meetingId=${held}&limit=100`;
+          check(`action ${actionId} (${label}) read back`, (await getJson(`${writer.url}/v1/actions/${actionId}`, key)).status === 200);
+          await getJson(`${writer.url}${listed}`, key);
           const changed = await send(reader.url, key, 'PATCH', `/v1/actions/${actionId}`, { rag: 'amber' });
           check(`action ${actionId} (${label}) changed: ${changed.status}`, changed.status === 200);
           const after = await getJson(`${writer.url}/v1/actions/${actionId}`, key);
           check(`action ${actionId} (${label}) change seen`, (after.body as { rag: string }).rag === 'amber');
+          const page = (await getJson(`${writer.url}${listed}`, key)).body as { data: Array<{ id: number; rag: string | null }> };
+          check(`action ${actionId} (${label}) change seen in the list`, page.data.find((a) => a.id === actionId)?.rag === 'amber');
           writes += 4;
         }),
       ),

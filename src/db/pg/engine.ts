@@ -14,10 +14,13 @@ import { createRequestUnits, type RequestUnits } from './write-unit.js';
 // asynchronously (run.ts), one transaction per write request (write-unit.ts), and the tables of
 // pg/schema.ts chosen for every query this process builds (db/tables.ts).
 //
-// Caches that assume one process are off here for now: the change stamp is always "unknown"
-// (undefined), which every cache reads as "neither use nor keep" — exactly what it does inside a
-// transaction on SQLite. So a write through one process is seen by every other on its next read.
-// (docs/postgres-plan.md §3.6 describes the per-turn snapshot stamp that can turn them back on.)
+// Caches: a program's `stamp` (db/program.ts) is the database's snapshot here (run.ts), which
+// every commit by any process moves, so the caches that check it (rendered actions and list
+// pages, authenticated keys, committee time zones, the holiday calendar) see a write through
+// another process on their next read. The synchronous stamp below is always "unknown"
+// (undefined), which a cache reads as "neither use nor keep": the callers that cannot take a
+// statement's time (the rendered-document cache, the hot path of GET /v1/actions/{id}) go
+// without, or run a program instead.
 
 export interface PgEngineOptions {
   /** Connections in the pool (default 10). */
@@ -39,7 +42,7 @@ export interface PgEngine {
   close(): Promise<void>;
 }
 
-/** Nothing is cached across requests: see the comment at the top. */
+/** The synchronous stamps: unknown (see the comment at the top). */
 function cachesOff(): ChangeCounters {
   let turn = 0;
   return {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { eq, fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
@@ -34,6 +35,11 @@ function sqlState(err: unknown): unknown {
   return e?.code ?? e?.cause?.code;
 }
 
+/** One run of a program: its stamp, taken once (a read's several caches share it). */
+interface RunContext {
+  snapshot?: Promise<string>;
+}
+
 interface Unit {
   client: pg.PoolClient;
   savepoints: number;
@@ -54,6 +60,32 @@ type AnyDb = {
   insert(table: unknown): { values(values: unknown): Executable & { returning(): Executable } };
   update(table: unknown): { set(values: unknown): { where(where: SQL): { returning(): Executable } } };
 };
+
+/** drizzle's node-postgres prepared query: the configs it hands pg, by row shape. */
+interface PreparedPg {
+  queryString: string;
+  rawQueryConfig: { name?: string };
+  queryConfig: { name?: string };
+}
+
+/**
+ * A statement prepared once (`.prepare()`, as the repositories write for SQLite) is given a name
+ * the first time it runs, so that pg parses it once per pooled connection and PostgreSQL plans it
+ * from then on as a prepared statement; unnamed, it is parsed and planned on every execution,
+ * which on a read of one action took longer than the read. The name is a hash of the text: pg
+ * refuses one name for two texts, and the same text prepared twice shares one statement, so a
+ * connection holds at most one statement per distinct text. Queries built per call (a builder's
+ * toSQL) stay unnamed.
+ */
+function named<T>(query: T): T {
+  const prepared = query as Partial<PreparedPg>;
+  if (prepared.rawQueryConfig && prepared.queryConfig && prepared.rawQueryConfig.name === undefined && typeof prepared.queryString === 'string') {
+    const name = `q_${createHash('sha1').update(prepared.queryString).digest('hex').slice(0, 32)}`;
+    prepared.rawQueryConfig.name = name;
+    prepared.queryConfig.name = name;
+  }
+  return query;
+}
 
 export interface PgRunner {
   /** The db every query is built from; its statements run in the current program's transaction. */
@@ -77,21 +109,22 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   } as unknown as pg.Pool;
   const db = drizzle({ client: facade });
 
-  async function execute(op: Op): Promise<unknown> {
+  async function execute(op: Op, run: RunContext): Promise<unknown> {
     switch (op.kind) {
       case 'all':
-        return (op.query as Executable).execute(op.params);
+        return named(op.query as Executable).execute(op.params);
       case 'first':
-        return ((await (op.query as Executable).execute(op.params)) as unknown[])[0];
+        return ((await named(op.query as Executable).execute(op.params)) as unknown[])[0];
       case 'run': {
-        const result = (await (op.query as Executable).execute(op.params)) as { rowCount?: number | null };
+        const result = (await named(op.query as Executable).execute(op.params)) as { rowCount?: number | null };
         return { changes: result.rowCount ?? 0 };
       }
       case 'values': {
         // A builder renders itself (toSQL); a prepared query keeps what it rendered (getQuery).
-        const q = op.query as Partial<Renderable> & { getQuery?: () => { sql: string; params: unknown[] } };
+        const q = named(op.query as Partial<Renderable> & Partial<PreparedPg> & { getQuery?: () => { sql: string; params: unknown[] } });
         const { sql, params } = q.toSQL ? q.toSQL() : q.getQuery!();
-        const result = await clientNow().query({ text: sql, values: fillPlaceholders(params, op.params ?? {}), rowMode: 'array' });
+        const name = q.toSQL ? undefined : q.queryConfig?.name;
+        const result = await clientNow().query({ name, text: sql, values: fillPlaceholders(params, op.params ?? {}), rowMode: 'array' });
         return result.rows;
       }
       case 'rowById': {
@@ -109,7 +142,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         return (rows as unknown[])[0];
       }
       case 'tx':
-        return transaction(op.body, op.options);
+        return transaction(op.body, op.options, run);
       case 'lock': {
         const unit = units.getStore();
         if (!unit) throw new Error(`lock(${op.name}) outside a transaction: wrap the program in tx()`);
@@ -117,11 +150,25 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         return undefined;
       }
       case 'stamp':
-        return op.source.stamp();
+        // Inside a transaction its reads may be uncommitted work: nothing may be cached.
+        if (units.getStore()) return undefined;
+        return (run.snapshot ??= currentSnapshot());
     }
   }
 
-  async function transaction(body: () => Program<unknown>, options: TxOptions): Promise<unknown> {
+  /**
+   * The database's snapshot as text (xmin:xmax:in-progress xids): every commit anywhere, by this
+   * process or another, moves it; reads never do. It is every cache's stamp on PostgreSQL (the
+   * source's own stamp is this process's alone): an entry filled under a snapshot is used only
+   * while the snapshot is the same, so a write through another process is seen on the next read.
+   * Taken before the reads it stamps, so what is filled under it is never older than it.
+   */
+  async function currentSnapshot(): Promise<string> {
+    const result = await pool.query<{ snapshot: string }>({ name: 'scrutiny_snapshot', text: 'SELECT pg_current_snapshot()::text AS snapshot' });
+    return result.rows[0]!.snapshot;
+  }
+
+  async function transaction(body: () => Program<unknown>, options: TxOptions, run: RunContext): Promise<unknown> {
     const ifFree = options.ifFree === true;
     const outer = units.getStore();
     if (outer) {
@@ -129,7 +176,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       const name = `sp${++outer.savepoints}`;
       await outer.client.query(`SAVEPOINT ${name}`);
       try {
-        const result = await drive(body());
+        const result = await drive(body(), run);
         await outer.client.query(`RELEASE SAVEPOINT ${name}`);
         return result;
       } catch (err) {
@@ -149,7 +196,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       // Book-keeping whose loss only repeats work: the commit need not wait for the WAL flush.
       if (options.unsynced) settings.push('SET LOCAL synchronous_commit = off');
       if (settings.length > 0) await client.query(settings.join('; '));
-      const result = await units.run({ client, savepoints: 0 }, () => drive(body()));
+      const result = await units.run({ client, savepoints: 0 }, () => drive(body(), run));
       await client.query('COMMIT');
       return result;
     } catch (err) {
@@ -163,12 +210,12 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   }
 
   /** Drives the program: each operation's result (or error) goes back into the generator. */
-  async function drive<T>(program: Program<T>): Promise<T> {
+  async function drive<T>(program: Program<T>, run: RunContext = {}): Promise<T> {
     let step = program.next();
     while (!step.done) {
       let result: unknown;
       try {
-        result = await execute(step.value);
+        result = await execute(step.value, run);
       } catch (err) {
         step = program.throw(err);
         continue;
@@ -180,7 +227,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
 
   return {
     db,
-    run: drive,
+    run: (program) => drive(program),
     inTransaction: () => units.getStore() !== undefined,
     enter: (client, fn) => units.run({ client, savepoints: 0 }, fn),
   };

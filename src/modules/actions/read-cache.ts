@@ -68,37 +68,42 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
 
   return {
     /**
-     * Whether this request may use the cache; empties it first if anything has been written since
-     * it was filled. False inside a transaction, when disabled, and for a caller whose
-     * visibilities are not the usual nested set (then the rows' own SQL check applies).
+     * The stamp under which this request may use the cache, or undefined when it may not: inside
+     * a transaction, when disabled, and for a caller whose visibilities are not the usual nested
+     * set (then the rows' own SQL check applies). Empties the cache first if anything has been
+     * written since it was filled. `now` is the stamp the request took before reading anything
+     * (on PostgreSQL a snapshot, program.ts `stamp`); SQLite's is read here by default.
      */
-    usable(held: readonly Visibility[]): boolean {
-      if (entries === undefined || !isNested(held)) return false;
-      const now = changes.stamp();
-      if (now === undefined) return false;
+    usable(held: readonly Visibility[], now: string | undefined = changes.stamp()): string | undefined {
+      if (entries === undefined || !isNested(held) || now === undefined) return undefined;
       if (now !== filledUnder) {
         entries.clear();
         pages!.clear();
         filledUnder = now;
       }
-      return true;
+      return now;
     },
     get(id: number, asOf: string): CachedAction | undefined {
       const entry = entries!.get(id);
       return entry?.asOf === asOf ? entry : undefined;
     },
-    set(id: number, entry: CachedAction): void {
-      entries!.set(id, entry);
+    /**
+     * Keeps an action read under the stamp `under` (usable()'s answer), unless the cache has
+     * moved on since: on PostgreSQL reads interleave, and a request that began before another's
+     * newer stamp must not leave what it read under that newer stamp.
+     */
+    set(id: number, entry: CachedAction, under: string): void {
+      if (under === filledUnder) entries!.set(id, entry);
     },
     /**
      * A list page, by everything that decides its content: the caller's visibilities (nested,
      * so their count), the committees of a key limited to a council, the day overdue is judged
-     * on, and the validated query.
+     * on, and the validated query. Kept only under the stamp it was read under, as set().
      */
-    page(reader: Reader, asOf: string, query: object): { body?: PageJson; keep(page: PageJson): void } {
+    page(reader: Reader, asOf: string, query: object, under: string): { body?: PageJson; keep(page: PageJson): void } {
       const limit = reader.committeeIds === undefined ? '' : `c${reader.committeeIds.join('.')}`;
       const key = `${reader.visibilities.length}${limit}|${asOf}|${JSON.stringify(query)}`;
-      return { body: pages!.get(key), keep: (page) => void pages!.set(key, page) };
+      return { body: pages!.get(key), keep: (page) => void (under === filledUnder && pages!.set(key, page)) };
     },
     /** How many rendered actions are held (tests). */
     get size(): number {

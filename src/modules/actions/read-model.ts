@@ -1,6 +1,6 @@
 import fastJsonStringify from 'fast-json-stringify';
 import type { Db } from '../../db/sqlite/client.js';
-import type { Awaitable, Program, ProgramRunner } from '../../db/program.js';
+import { stamp, type Awaitable, type Program, type ProgramRunner } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
@@ -91,12 +91,13 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
    */
   function* pageOn(actor: Actor, query: ListActionsQuery, on?: Db): Program<PageJson> {
     const asOf: JudgedOn = query.asOf ?? (query.committeeId ? yield* days.of(query.committeeId) : yield* days.now());
+    const under = cache.usable(actor.visibilities, yield* stamp(changes));
     // Committees on different days judge each action on its own day: not cached.
-    if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) {
+    if (typeof asOf !== 'string' || under === undefined) {
       const page = yield* actions.page(actor, query, asOf, on);
       return pageJson(page.data.map((row) => utf8(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
     }
-    const cached = cache.page(actor, asOf, query);
+    const cached = cache.page(actor, asOf, query, under);
     if (cached.body) return cached.body;
     const page = yield* actions.pageIds(actor, query, asOf, on);
     const json = new Map<number, Buffer>();
@@ -109,7 +110,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     if (missing.length > 0) {
       for (const row of yield* actions.rowsByIds(missing)) {
         const entry = rendered(row, asOf);
-        cache.set(row.id, entry);
+        cache.set(row.id, entry, under);
         json.set(row.id, entry.json);
       }
     }
@@ -124,11 +125,33 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     return { id, version: row.version, json: utf8(render(present(row, dayFor(asOf, row.committeeId)))) };
   }
 
-  /** The action read, rendered and kept in the cache. */
-  function* readAndKeep(actor: Actor, id: number, asOf: string): Program<RenderedAction> {
+  /** The action read, rendered and kept in the cache under the stamp `under`. */
+  function* readAndKeep(actor: Actor, id: number, asOf: string, under: string): Program<RenderedAction> {
     const entry = rendered(yield* actions.find(actor, id), asOf);
-    cache.set(id, entry);
+    cache.set(id, entry, under);
     return { id, version: entry.version, json: entry.json };
+  }
+
+  /** The action from the cache when it holds it, else read (and kept when it may be). */
+  function fromCache(actor: Actor, id: number, asOf: string, under: string): RenderedAction | Program<RenderedAction> {
+    const entry = cache.get(id, asOf);
+    if (entry === undefined) return readAndKeep(actor, id, asOf, under);
+    if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
+      throw new NotFoundError('Action', id);
+    }
+    return { id, version: entry.version, json: entry.json };
+  }
+
+  /**
+   * The read with its day and stamp read first: on PostgreSQL (the stamp is a snapshot, a
+   * statement of its own) and whenever the committees' zones are not known.
+   */
+  function* read(actor: Actor, id: number, given?: string): Program<RenderedAction> {
+    const asOf = given ?? (yield* days.now());
+    const under = cache.usable(actor.visibilities, yield* stamp(changes));
+    if (typeof asOf !== 'string' || under === undefined) return yield* uncached(actor, id, asOf);
+    const found = fromCache(actor, id, asOf, under);
+    return 'json' in found ? found : yield* found;
   }
 
   return {
@@ -138,15 +161,13 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
      */
     getRendered(actor: Actor, id: number, given?: string): Awaitable<RenderedAction> {
       const asOf = given ?? days.nowIfKnown();
-      // The committees' zones unknown (changed, or on PostgreSQL): read with the action.
-      if (asOf === undefined) return engine.run((function* () { return yield* uncached(actor, id, yield* days.now()); })());
-      if (typeof asOf !== 'string' || !cache.usable(actor.visibilities)) return engine.run(uncached(actor, id, asOf));
-      const entry = cache.get(id, asOf);
-      if (entry === undefined) return engine.run(readAndKeep(actor, id, asOf));
-      if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
-        throw new NotFoundError('Action', id);
-      }
-      return { id, version: entry.version, json: entry.json };
+      // The committees' zones unknown (changed, or on PostgreSQL), or no stamp to be had without
+      // a statement (PostgreSQL): the day and the stamp are read first.
+      const under = asOf === undefined ? undefined : cache.usable(actor.visibilities);
+      if (asOf === undefined || under === undefined) return engine.run(read(actor, id, given));
+      if (typeof asOf !== 'string') return engine.run(uncached(actor, id, asOf));
+      const found = fromCache(actor, id, asOf, under);
+      return 'json' in found ? found : engine.run(found);
     },
 
     /**

@@ -1,7 +1,7 @@
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
-import type { Program } from '../../db/program.js';
+import { stamp, type Program } from '../../db/program.js';
 
 // Every "today" of the actions module — the day `overdue` is judged on when no `asOf` is given,
 // the day a response is recorded on — is today where the action's committee sits (DESIGN.md
@@ -36,8 +36,9 @@ function judge(all: ReadonlyMap<number, string>, now: Date): JudgedOn {
 
 export function createActionDays(committees: Committees, changed: ChangeStamp, clock: Clock = systemClock) {
   // The committees' zones, read again only when the committees table has changed: a list asks
-  // for them on every request. Inside a transaction (a write), or on PostgreSQL, the stamp says
-  // nothing: they are read each time, and the one committee a write needs is read on its own.
+  // for them on every request. Inside a transaction (a write) the stamp says nothing: they are
+  // read each time, and the one committee a write needs is read on its own. On PostgreSQL the
+  // stamp is a snapshot (a statement), taken by the programs; nowIfKnown() does without.
   let zones = new Map<number, string>();
   let readUnder: string | undefined;
   const cached = (): ReadonlyMap<number, string> | undefined => {
@@ -45,17 +46,18 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
     return stamp !== undefined && stamp === readUnder ? zones : undefined;
   };
   function* current(): Program<ReadonlyMap<number, string>> {
-    const stamp = changed.stamp();
-    if (stamp !== undefined && stamp === readUnder) return zones;
+    const now = yield* stamp(changed);
+    if (now !== undefined && now === readUnder) return zones;
     const read = new Map((yield* committees.zones()).map((c) => [c.id, c.timezone]));
-    if (stamp !== undefined) [zones, readUnder] = [read, stamp];
+    if (now !== undefined) [zones, readUnder] = [read, now];
     return read;
   }
 
   return {
     /** Today for one committee's actions. */
     *of(committeeId: number): Program<LocalDate> {
-      const all = cached();
+      const now = yield* stamp(changed);
+      const all = now !== undefined && now === readUnder ? zones : undefined;
       const zone = all === undefined ? yield* committees.timeZoneOf(committeeId) : all.get(committeeId);
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },

@@ -1,0 +1,43 @@
+import t from 'tap';
+import { build, committee, meeting } from '../helper.js';
+import { onPostgres, testDatabase } from '../pg.js';
+
+// On PostgreSQL the in-process caches (rendered actions, list pages, authenticated API keys,
+// committee time zones) are stamped with the database's snapshot (src/db/pg/run.ts): an entry is
+// used only while no transaction has committed since it was filled. Here the "other process" is
+// another connection writing straight to the tables, as a second server or a DBA would, behind
+// the app's back: its next read must see the change.
+
+// The suite's PostgreSQL run (test/on-postgres.txt): there build() opens the app on PostgreSQL.
+const skip = onPostgres() ? false : 'PostgreSQL run only';
+
+t.test('a read after a commit by another connection sees it, though the read before was cached', { skip }, async (t) => {
+  const db = await testDatabase(t);
+  const api = await build(t, { databaseUrl: db.url });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: 'Breakdown by ward' } });
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id as number;
+  const byId = () => api.request({ method: 'GET', url: `/v1/actions/${id}` });
+  const list = () => api.request({ method: 'GET', url: `/v1/actions?committeeId=${c}&limit=50` });
+
+  // Read twice: the second is served from the caches (no statement but the snapshot).
+  for (let i = 0; i < 2; i++) {
+    t.equal((await byId()).json().title, 'Breakdown by ward');
+    t.equal((await list()).json().data[0].title, 'Breakdown by ward');
+  }
+  await db.pool.query("UPDATE actions SET title = 'Breakdown by ward and by month', version = version + 1 WHERE id = $1", [id]);
+  t.equal((await byId()).json().title, 'Breakdown by ward and by month', 'by id: the change is seen on the next read');
+  t.equal((await list()).json().data[0].title, 'Breakdown by ward and by month', 'in the list too');
+
+  // A key revoked by another connection is refused on its next use, though it was just used.
+  const made = await api.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'dashboard', scopes: ['read'] } });
+  const secret = made.json().key as string;
+  const asDashboard = () => api.request({ method: 'GET', url: '/v1/committees', as: secret });
+  t.equal((await asDashboard()).statusCode, 200);
+  t.equal((await asDashboard()).statusCode, 200, 'cached');
+  await db.pool.query('UPDATE api_keys SET revoked_at = now()::text WHERE id = $1', [made.json().id]);
+  t.equal((await asDashboard()).statusCode, 401, 'refused at once');
+
+});
