@@ -29,6 +29,31 @@ export interface RenderedDocument {
   contentSecurityPolicy?: string;
 }
 
+let wordQueue: Promise<unknown> = Promise.resolve();
+let wordBuilding = 0;
+
+/**
+ * Word documents are built one after another. Building one holds the docx library's object model
+ * of the whole document and then its zip across many awaits: tens of megabytes for a long
+ * tracker. Two dozen asked for at once filled the server's 160 MB heap in the bench and the
+ * process died. One at a time costs no throughput: the work is on this one thread either way.
+ */
+function oneWordAtATime<T>(build: () => Promise<T>): Promise<T> {
+  const built = wordQueue.then(async () => {
+    wordBuilding++;
+    try {
+      return await build();
+    } finally {
+      wordBuilding--;
+    }
+  });
+  wordQueue = built.catch(() => undefined);
+  return built;
+}
+
+/** How many Word documents are being built at this moment (tests: never more than one). */
+export const wordDocumentsBuilding = (): number => wordBuilding;
+
 /** The model in a format (JSON: the model itself, as the route's schema describes it). */
 export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
   const contentType = documentContentTypes[format];
@@ -37,7 +62,7 @@ export async function renderDocument(model: DocumentModel, format: DocumentForma
     case 'csv': return { body: documentCsv(model), contentType };
     case 'md': return { body: documentMarkdown(model), contentType };
     // The Word writer (the docx library) loads with the first Word document, not at start-up.
-    case 'docx': return { body: await (await import('./docx.js')).documentDocx(model), contentType };
+    case 'docx': return { body: await oneWordAtATime(async () => (await import('./docx.js')).documentDocx(model)), contentType };
     case 'html': {
       const { html, contentSecurityPolicy } = documentHtml(model);
       return { body: html, contentType, contentSecurityPolicy };
