@@ -10,7 +10,7 @@ import { createEngine, openEngine, type Engine } from './db/engine.js';
 import type { Clock } from './domain/clock.js';
 import auth from './http/auth.js';
 import councilLimit from './http/council-limit.js';
-import database from './http/database.js';
+import database, { readScopes } from './http/database.js';
 import idempotency from './http/idempotency.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { instantFormat } from './http/formats.js';
@@ -145,6 +145,8 @@ export async function buildApp(
   });
   await app.register(metrics);
   await app.register(openapi);
+  // Before authentication: its program takes the read's stamp (PostgreSQL).
+  if (engine.kind === 'postgres') readScopes(app, engine);
   await app.register(auth, {
     apiKeys: app.services.apiKeys,
     publicRead: config.publicRead,

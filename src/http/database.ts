@@ -63,6 +63,15 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
 }
 
 /**
+ * PostgreSQL: every program of a read request (its authentication, its handler's) takes the same
+ * cache stamp, the database snapshot the first one reads (db/pg/run.ts): one statement per read
+ * request rather than one per program. Registered before authentication (app.ts).
+ */
+export function readScopes(app: FastifyInstance, engine: Pick<PgEngine, 'readScope'>): void {
+  app.addHook('onRequest', (request, _reply, done) => (WRITES.has(request.method) ? done() : engine.readScope(() => done())));
+}
+
+/**
  * PostgreSQL: each write request is one transaction, begun before its handler, which runs inside
  * it, and committed once the response (and its idempotency record) is ready, before it is sent.
  * A request that ends any other way (an error thrown past onSend, a dropped connection) is rolled back.

@@ -36,6 +36,8 @@ export interface PgEngine {
   readonly writes: RequestUnits;
   readonly search: SearchIndexOfConnection;
   readonly changes: ChangeCounters;
+  /** One stamp for all the programs `fn` starts (run.ts `readScope`): a read request's. */
+  readScope<T>(fn: () => T): T;
   run<T>(program: Program<T>): Promise<T>;
   checkpointer(): undefined;
   startWorkers(): void;
@@ -81,6 +83,7 @@ export function createPgEngine(pool: pg.Pool, options: Pick<PgEngineOptions, 'lo
     search: searchOn(db),
     changes: cachesOff(),
     run: (program) => runner.run(program),
+    readScope: (fn) => runner.readScope(fn),
     checkpointer: () => undefined,
     startWorkers() {},
     async close() {

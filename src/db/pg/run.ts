@@ -99,10 +99,17 @@ export interface PgRunner {
    * request's unit, write-unit.ts): its statements go to that client, its tx() are savepoints.
    */
   enter<T>(client: pg.PoolClient, fn: () => T): T;
+  /**
+   * Runs `fn`, and everything it starts, as one read (an HTTP read request): every program in it
+   * takes the same stamp, the first one's. Its reads come after that stamp, so what they fill
+   * under it is never older than it; what they find under it is as of the request's start.
+   */
+  readScope<T>(fn: () => T): T;
 }
 
 export function createPgRunner(pool: pg.Pool): PgRunner {
   const units = new AsyncLocalStorage<Unit>();
+  const reads = new AsyncLocalStorage<RunContext>();
   const clientNow = () => units.getStore()?.client ?? pool;
   const facade = {
     query: (...args: unknown[]) => (clientNow().query as (...a: unknown[]) => unknown)(...args),
@@ -149,10 +156,13 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         await unit.client.query(LOCK_SQL[op.mode], [op.name, op.key]);
         return undefined;
       }
-      case 'stamp':
+      case 'stamp': {
         // Inside a transaction its reads may be uncommitted work: nothing may be cached.
         if (units.getStore()) return undefined;
-        return (run.snapshot ??= currentSnapshot());
+        // A read request's programs (authentication, the handler's) share its first stamp.
+        const scope = reads.getStore() ?? run;
+        return (scope.snapshot ??= currentSnapshot());
+      }
     }
   }
 
@@ -198,6 +208,11 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       if (settings.length > 0) await client.query(settings.join('; '));
       const result = await units.run({ client, savepoints: 0 }, () => drive(body(), run));
       await client.query('COMMIT');
+      // What this transaction wrote is newer than the stamp taken before it: the next read of the
+      // run (or of the request) takes a new one, so that it never finds its own write's old value.
+      run.snapshot = undefined;
+      const scope = reads.getStore();
+      if (scope) scope.snapshot = undefined;
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
@@ -230,5 +245,6 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     run: (program) => drive(program),
     inTransaction: () => units.getStore() !== undefined,
     enter: (client, fn) => units.run({ client, savepoints: 0 }, fn),
+    readScope: (fn) => reads.run({}, fn),
   };
 }
