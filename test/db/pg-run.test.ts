@@ -40,11 +40,22 @@ if (!reachable) {
   const bodies = async () => (await pool.query(`SELECT body FROM ${SCHEMA}.notes ORDER BY id`)).rows.map((r: { body: string }) => r.body);
   const clear = () => pool.query(`TRUNCATE ${SCHEMA}.notes RESTART IDENTITY`);
 
-  /** A promise the test settles, so a program can be held mid-transaction. */
-  const gate = () => {
-    let open!: () => void;
-    const opened = new Promise<string | undefined>((resolve) => (open = () => resolve(undefined)));
-    return { source: { stamp: () => opened }, open };
+  /**
+   * A lock another connection holds until the test opens it: a program that takes it waits there,
+   * mid-transaction. `waiting()`: whether a transaction is waiting for it now.
+   */
+  const gate = async (key: number) => {
+    const holder = await pool.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock(hashtext($1), $2)', ['gate', key]);
+    return {
+      wait: () => lock('gate', key),
+      waiting: async () => (await pool.query('SELECT count(*)::int AS n FROM pg_locks WHERE locktype = $1 AND NOT granted AND objid = $2', ['advisory', key])).rows[0].n > 0,
+      async open() {
+        await holder.query('COMMIT');
+        holder.release();
+      },
+    };
   };
 
   t.beforeEach(clear);
@@ -114,30 +125,43 @@ if (!reachable) {
   });
 
   t.test('two programs at once keep their own transactions: an uncommitted write is not seen by the other', async (t) => {
-    const held = gate();
+    const held = await gate(1001);
     const writer = runner.run(tx(function* () {
       yield* run(db.insert(notes).values({ body: 'Pending' }));
-      yield* stamp(held.source); // waits here, mid-transaction
+      yield* held.wait(); // waits here, mid-transaction
       return 'committed';
     }));
-    await until(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()`)).rows[0].n > 0, 'the writer to be mid-transaction');
+    await until(held.waiting, 'the writer to be mid-transaction');
     const seen = await runner.run(tx(function* () {
       yield* run(db.insert(notes).values({ body: 'Other' }));
       return (yield* all(db.select({ body: notes.body }).from(notes))).map((r) => r.body);
     }));
     t.same(seen, ['Other'], "the other program sees its own row, not the writer's uncommitted one");
-    held.open();
+    await held.open();
     t.equal(await writer, 'committed');
     t.same((await bodies()).sort(), ['Other', 'Pending']);
   });
 
+  t.test('stamp: the database snapshot outside a transaction, moved by any commit; none inside one', async (t) => {
+    const source = { stamp: () => 'ignored: the snapshot is the stamp on PostgreSQL' };
+    const [before, again] = await runner.run((function* () {
+      return [yield* stamp(source), yield* stamp(source)];
+    })());
+    t.match(before, /^\d+:\d+:/, 'pg_current_snapshot() as text');
+    t.equal(again, before, 'taken once per run');
+    t.equal(await runner.run(stamp(source)), before, 'reads alone do not move it');
+    await pool.query(`INSERT INTO ${SCHEMA}.notes (body) VALUES ('Committed by another connection')`);
+    t.not(await runner.run(stamp(source)), before, 'a commit elsewhere moves it');
+    t.equal(await runner.run(tx(function* () { return yield* stamp(source); })), undefined, 'inside a transaction: none');
+  });
+
   t.test('a named lock makes a second transaction wait for the first', async (t) => {
-    const held = gate();
+    const held = await gate(1002);
     const order: string[] = [];
     const first_ = runner.run(tx(function* () {
       yield* lock('committee', 7);
       order.push('first locked');
-      yield* stamp(held.source);
+      yield* held.wait();
       order.push('first done');
     }));
     await until(() => order.includes('first locked'), 'the first to hold the lock');
@@ -145,9 +169,9 @@ if (!reachable) {
       yield* lock('committee', 7);
       order.push('second locked');
     }));
-    await until(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n > 0, 'the second to wait for the lock');
+    await until(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = 7`)).rows[0].n > 0, 'the second to wait for the lock');
     t.same(order, ['first locked'], 'the second waits');
-    held.open();
+    await held.open();
     await Promise.all([first_, second]);
     t.same(order, ['first locked', 'first done', 'second locked']);
     await t.rejects(runner.run(lock('committee', 7)), /outside a transaction/, 'a lock needs a transaction to end with');
