@@ -26,7 +26,10 @@ const NOT_A_THING =
 const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
 const POLITE_REQUEST =
   /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
-const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
+// "Members asked a number of questions": a quantity of questions put at the meeting is still
+// questions, not a request for "the number of" something; an answer to come later is its own cue.
+const QUESTION_OBJECT =
+  /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?|(?:(?:a|an) (?:number|range|series|variety|couple|host|lot|handful) of|several|many|some|various|numerous|a few|further|more|two|three)(?: [\w-]+)? (?:questions|queries))\b/i;
 
 function requestedByOf(sentence: string, index: number): { requestedBy?: string } {
   const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, index)));

@@ -182,6 +182,11 @@ t.test('a request for any thing, without "that" or an information noun, when a m
 
 t.test('questions answered later: "get back to", "take this away", "follow this up", "answered in writing"', async (t) => {
   const cases: Array<[string, string | null]> = [
+    ['After the presentation, Members asked a number of questions and the following points were made:', null],
+    ['Councillors asked a series of detailed questions about the depot, which the Head of Waste answered.', null],
+    ['The Panel asked several questions on the bus contract.', null],
+    ['Members asked a range of questions; answers would follow in writing.', 'future_delivery'],
+    ['Councillor Ames asked for the number of complaints received in each ward.', 'request'],
     ['Officers would get back to Councillor Nash with the figures.', 'promise'],
     ['Officers would get back to the contractor about the delay.', null],
     ['The Head of Highways would take the point away and respond to Members.', 'promise'],
