@@ -24,8 +24,10 @@ const GENERIC_OBJECT = /^(?: for)? (?:a |an |the |some |any |its |their |sight o
 const NOT_A_THING =
   /\b(?:vote|votes|hands|questions?|comments?|views?|thoughts|opinions?|support|patience|volunteers?|nominations?|adjournment|recess|break|assurances?|reassurances?|apolog(?:y|ies)|thanks|silence|deferral|amendments?|chair|floor|item|items|matter|decision|permission|consent|indulgence|understanding|cooperation|co-operation|help|advice|guidance)\b/i;
 const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
+// …also when other questions come first: "asked how X was monitored and whether the figures
+// could be circulated", "asked a number of questions, including whether …".
 const POLITE_REQUEST =
-  /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
+  /\b(?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
 // "Members asked a number of questions": a quantity of questions put at the meeting is still
 // questions, not a request for "the number of" something; an answer to come later is its own cue.
 const QUESTION_OBJECT =
