@@ -3,6 +3,7 @@ import { parseActionLine } from './action-lines.js';
 import { classifyActionKind, deriveActionTitle } from './action-title.js';
 import { dueHintFor } from './due-hints.js';
 import { isProgressStatement, raisesSomethingNew } from './progress.js';
+import { recommendationWithoutAddressee } from './resolution-kind.js';
 import type { Sentence } from './sentences.js';
 import type { DraftAction, DraftProgress, DraftResolution } from './types.js';
 
@@ -142,6 +143,7 @@ export function resolutionFollowUps(
   for (const { index, resolution } of resolutions) {
     const { kind, text, itemIndex } = resolution;
     if (kind !== 'request' && kind !== 'recommendation' && kind !== 'referral') continue;
+    if (kind === 'recommendation' && recommendationWithoutAddressee(text)) continue;
     const cue = detectActionCue(text, 'resolution', context);
     actions.push(
       withOptional(

@@ -24,9 +24,14 @@ const GENERIC_OBJECT = /^(?: for)? (?:a |an |the |some |any |its |their |sight o
 const NOT_A_THING =
   /\b(?:vote|votes|hands|questions?|comments?|views?|thoughts|opinions?|support|patience|volunteers?|nominations?|adjournment|recess|break|assurances?|reassurances?|apolog(?:y|ies)|thanks|silence|deferral|amendments?|chair|floor|item|items|matter|decision|permission|consent|indulgence|understanding|cooperation|co-operation|help|advice|guidance)\b/i;
 const ANSWERABLE_HEAD = /^(?:information|details?|clarification|confirmation|explanation|data|figures|clarity|numbers|number|evidence)$/i;
+// …also when other questions come first: "asked how X was monitored and whether the figures
+// could be circulated", "asked a number of questions, including whether …".
 const POLITE_REQUEST =
-  /^ (?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
-const QUESTION_OBJECT = /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?)\b/i;
+  /\b(?:whether|if)\b.{0,160}?\b(?:could|would|might) (?:be (?:circulated|provided|sent|shared|made available|brought|reported|supplied|included)|(?:circulate|provide|send|share|supply|report back|come back))\b/i;
+// "Members asked a number of questions": a quantity of questions put at the meeting is still
+// questions, not a request for "the number of" something; an answer to come later is its own cue.
+const QUESTION_OBJECT =
+  /^(?: for)? (?:whether|how|what|why|if|about|when|who|which|where|reassurance|assurance|questions?|(?:(?:a|an) (?:number|range|series|variety|couple|host|lot|handful) of|several|many|some|various|numerous|a few|further|more|two|three)(?: [\w-]+)? (?:questions|queries))\b/i;
 
 function requestedByOf(sentence: string, index: number): { requestedBy?: string } {
   const requestedBy = displayName(lastMatch(REQUESTER_SUBJECT, clauseBefore(sentence, index)));
@@ -78,7 +83,7 @@ export function requestCue(sentence: string, mode: CueMode = 'discussion'): Acti
 
 // --- 2. "Officers would provide…", "The Director undertook to circulate…", "Officers to report back"
 const PROMISE = new RegExp(
-  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|get back|take (?:this|it|these|that|the (?:point|points|matter|question|questions|issue|issues|comments?)) away|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
+  `\\b(would|will|shall|agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to|to)\\s(?:also |then |now |further |personally |urgently |shortly |subsequently )?(${forms(CIRCULATING, 'base')}|${forms(TRANSMITTING, 'base')}|report back|report|come back|get back|take (?:this|it|these|that|the (?:point|points|matter|question|questions|issue|issues|comments?)) away|bring (?:back|forward|a report|an update)|bring|return|revert|feed ?back|follow (?:this |it |these |the matter )?up|update|respond|advise|inform|keep|investigate|look into|find out|check|confirm|clarify|ascertain|explore|write(?: to)?|liaise|contact|discuss|seek|obtain|arrange|organise|set up|pick (?:this |it |these )?up|meet(?= (?:up )?with\\b)|let(?= (?:the |all )?(?:members|committee|board|panel|councillors?|chair)\\b))\\b`,
   'gi',
 );
 const STRONG_PROMISE = /^(?:agreed to|undertook to|offered to|promised to|committed to|(?:was|were|be) (?:asked|requested|invited|tasked) to)$/i;
@@ -89,6 +94,11 @@ const CHECK = /^(?:investigate|look into|find out|check|confirm|clarify|ascertai
 const ASKED_BEFORE_OWNER =
   /(?:\b(?:asked|requested|instructed|tasked|directed|invited|called (?:on|upon))\b|\bactions? (?:was|were) (?:agreed|recorded|raised|placed|taken|given) (?:for|on)\b)[^.;]{0,80}$/i;
 const AGREED_THAT = /\b(?:it was|members|the (?:committee|board|panel|sub-committee|meeting)) (?:also |further )?(?:agreed|resolved) that\b[^.;]{0,80}$/i;
+// "Councillor Ross will meet with the Democratic Services Manager to take this forward": a member
+// or an officer who will meet someone has taken the matter on. A body that will meet ("The Panel
+// will meet on 8 November", "the Council will meet with…") is stating its schedule.
+const BODY_OWNER = /^(?:the )?(?:council|authority|service|department|team)$/i;
+const NOT_MET_BY_PERSON = /^ (?:up )?with (?:the |a |an |general |broad |strong |some )?(?:approval|success|resistance|opposition|agreement|favour|support|difficult(?:y|ies)|problems?)\b/i;
 const AUDIENCE_OBJECT = /^ (?:the |all |ward )?(?:committee|board|panel|members|councillors|chair|sub-committee|commission)\b/i;
 
 // An officer's outright undertaking is a follow-up whatever the verb ("agreed to strengthen the
@@ -171,6 +181,7 @@ export function promiseCue(sentence: string, context: CueContext): ActionCue | n
     else if (verb === 'keep') ok = AUDIENCE_OBJECT.test(after) && /\b(?:informed|updated|up to date|up-to-date|apprised|briefed|abreast)\b/i.test(after);
     else if (verb === 'respond') ok = owner !== undefined || strong;
     else if (CHECK.test(verb)) ok = owner !== undefined || strong;
+    else if (verb === 'meet') ok = owner !== undefined && !BODY_OWNER.test(owner) && !NOT_MET_BY_PERSON.test(after);
     else ok = strong; // liaise, contact, discuss, arrange, … only when promised outright
     if (ok) return { rule: 'promise', index: m.index, answerable: false, ...(owner ? { owner } : {}) };
   }

@@ -23,6 +23,24 @@ const AGREED =
 // A list under "The Board:" puts the verb first, in the past tense: "(3) approved the budget".
 const PAST_DECISION = /^(?:approved|agreed|endorsed|adopted|supported|accepted|confirmed|ratified|appointed|authorised|delegated|elected)\b/i;
 
+// Who a recommendation goes to, in its own words: "to Cabinet", "the Portfolio Holder be
+// recommended to…", "recommends that the Cabinet Member reviews…", "…that officers publish…".
+const BE_RECOMMENDED = /^(?:the )?(?:[A-Z][\w'&-]* ){0,5}[A-Z][\w'&-]* be recommended\b/;
+const RECOMMENDED_TO_SOMEONE = /\brecommend(?:s|ed|ations?)?\b[^.;]{0,80}?\bto (?:the |all |each )?(?:[A-Z]|(?:cabinet|council|executive|mayor|leader|portfolio|government|minister|secretary|partners?|schools?)\b)/;
+const RECOMMENDS_THAT_SOMEONE =
+  /\brecommend(?:s|ed)? that (?:the |all |each )?(?:[A-Z]|(?:officers?|directors?|managers?|heads? of|chair|cabinet|council|executive|mayor|leader|portfolio holder|cabinet member|partners?)\b)/;
+
+/**
+ * A recommendation worded as one ("the Committee recommends that any two members may…") that
+ * names no one to act or to answer is the committee's view of a rule, not a follow-up to chase.
+ * A limb whose opener or preamble made it a recommendation ("RESOLVED to recommend to Cabinet
+ * that: (1) the strategy be adopted") names its addressee there, so it is not judged here.
+ */
+export function recommendationWithoutAddressee(text: string): boolean {
+  if (!RECOMMENDS.test(text) && !RECOMMENDED_TO_BODY.test(text)) return false;
+  return !(OTHER_BODY.test(text) || BE_RECOMMENDED.test(text) || RECOMMENDED_TO_SOMEONE.test(text) || RECOMMENDS_THAT_SOMEONE.test(text));
+}
+
 export function inferResolutionKind(text: string, opener: string, preamble: string, cueContext: CueContext = {}): ResolutionKind {
   const context = `${preamble} ${text}`;
   if (RECOMMENDS.test(context) || RECOMMENDED_TO_BODY.test(text) || (/^recommended$/i.test(opener) && OTHER_BODY.test(context))) return 'recommendation';

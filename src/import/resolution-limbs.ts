@@ -84,8 +84,9 @@ export function findThatClauses(lines: readonly string[], taken: ReadonlySet<num
 // "The minutes of the meeting held on 4 March were agreed as a correct record." as a paragraph of
 // its own: the meeting's decision on its last minutes, stated in the past tense with no RESOLVED
 // word. Only the minutes are read this way: "the report was agreed" in discussion may be anyone's.
+// The qualifier may be capitalised as the title it is ("The Draft Minutes of …").
 const MINUTES_APPROVED =
-  /^(?:The |the )?(?:(?:draft|confirmed|open|public|part (?:1|one|i)) )?(?:minutes|Minutes|MINUTES)\b.{0,200}?\b(?:was|were) (?:duly |unanimously |then |also )?(?:agreed|approved|confirmed|accepted|adopted|signed|taken as read|received and (?:agreed|approved|signed))\b[^.;]{0,240}[.;]?$/;
+  /^(?:The |the )?(?:(?:[Dd]raft|[Cc]onfirmed|[Oo]pen|[Pp]ublic|[Pp]art (?:1|one|i|I|One)) )?(?:minutes|Minutes|MINUTES)\b.{0,200}?\b(?:was|were) (?:duly |unanimously |then |also )?(?:agreed|approved|confirmed|accepted|adopted|signed|taken as read|received and (?:agreed|approved|signed))\b[^.;]{0,240}[.;]?$/;
 
 /** A paragraph stating that the last meeting's minutes were approved, as a one-resolution block. */
 export function findMinutesApproval(lines: readonly string[], taken: ReadonlySet<number>): ResolutionBlock[] {

@@ -162,6 +162,27 @@ t.test('more of the grammar: who is told, what is held for Members, a second ver
   for (const [sentence, rule] of cases) t.equal(detectActionCue(sentence, 'discussion', { committeeName: 'Communities Scrutiny Panel' })?.rule ?? null, rule, sentence);
 });
 
+t.test('a member or officer who will meet someone to take a matter on: "Councillor Ross will meet with the Democratic Services Manager"', async (t) => {
+  const cases: Array<[string, string | null, string?]> = [
+    ['Councillor Ross will meet with the Democratic Services Manager to agree the next steps.', 'promise', 'Councillor Ross'],
+    ['The Head of Housing would meet with the residents’ association before the next meeting.', 'promise', 'Head of Housing'],
+    ['Officers will meet up with the bus operator to discuss the timetable.', 'promise', 'Officers'],
+    ['The Chair to meet with the Portfolio Holder about the call-in.', 'promise', 'Chair'],
+    ['The Panel will meet on 14 March to agree its report.', null],
+    ['The Working Group will meet with the provider in May.', null, 'a body meeting is its schedule, not a follow-up'],
+    ['Councillor Ross had met with the Democratic Services Manager to discuss the terms of reference.', null, 'already done'],
+    ['Councillor Ross met with the Democratic Services Manager last week.', null, 'already done'],
+    ['The Head of Housing said the proposal would meet with the approval of residents.', null],
+    ['Officers would meet the deadline for the bid.', null],
+    ['The Director could not meet with the provider before the meeting.', null],
+  ];
+  for (const [sentence, rule, owner] of cases) {
+    const cue = detectActionCue(sentence);
+    t.equal(cue?.rule ?? null, rule, sentence);
+    if (rule !== null) t.equal(cue?.owner, owner, `owner: ${sentence}`);
+  }
+});
+
 t.test('a request for any thing, without "that" or an information noun, when a member or the committee asks', async (t) => {
   const cases: Array<[string, string | null]> = [
     ['Members asked for the repairs backlog by ward.', 'request'],
@@ -182,6 +203,14 @@ t.test('a request for any thing, without "that" or an information noun, when a m
 
 t.test('questions answered later: "get back to", "take this away", "follow this up", "answered in writing"', async (t) => {
   const cases: Array<[string, string | null]> = [
+    ['After the presentation, Members asked a number of questions and the following points were made:', null],
+    ['Councillors asked a series of detailed questions about the depot, which the Head of Waste answered.', null],
+    ['The Panel asked several questions on the bus contract.', null],
+    ['Members asked a range of questions; answers would follow in writing.', 'future_delivery'],
+    ['Members asked a number of questions, including whether the survey results could be shared with the Committee.', 'request'],
+    ['Councillors asked how the savings were monitored and whether the quarterly figures could be circulated.', 'request'],
+    ['Members asked several questions about the depot and whether it could be sold.', null],
+    ['Councillor Ames asked for the number of complaints received in each ward.', 'request'],
     ['Officers would get back to Councillor Nash with the figures.', 'promise'],
     ['Officers would get back to the contractor about the delay.', null],
     ['The Head of Highways would take the point away and respond to Members.', 'promise'],

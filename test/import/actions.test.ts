@@ -55,6 +55,23 @@ t.test('only requests, recommendations and referrals among resolutions become ac
   t.same(actions.map((a) => [a.resolutionIndex, a.kind, a.dueHint]), [[1, 'update', { rule: 'quarter', quarter: '2024-25 Q3' }], [2, 'recommendation', null]]);
 });
 
+t.test('a recommendation is followed up when it says who it goes to', async (t) => {
+  const texts = [
+    'In respect of the petition scheme, the Committee recommends that any two members of the Panel may call a special meeting.',
+    'The Committee recommends that the Cabinet Member for Housing reviews the allocation policy',
+    'The Panel recommends to the Executive that parking charges be frozen for a further year',
+    'The Leader be recommended to write to the Minister about rural bus funding',
+    'The Committee recommends that officers publish the monitoring data every quarter',
+    // Under "RESOLVED to recommend to Cabinet that:", the limb itself names no one: the opener did.
+    'the Play Strategy be adopted',
+  ];
+  const actions = resolutionFollowUps(
+    texts.map((text, index) => ({ index, resolution: { itemIndex: 0, number: String(index + 1), text, kind: 'recommendation' as const } })),
+    '2024-07-15',
+  );
+  t.same(actions.map((a) => a.resolutionIndex), [1, 2, 3, 4, 5], 'a recommendation in its own words naming no one to act is the committee\'s view');
+});
+
 t.test('an action table row gives owner and due date', async (t) => {
   const [a] = followUps(['ACTION: Provide the number of households by ward – Owner: Director of Housing – Due: 15 December 2023'], '2023-11-22').actions;
   t.match(a, { kind: 'information', owner: 'Director of Housing', dueHint: { rule: 'date', date: '2023-12-15' } });

@@ -77,6 +77,9 @@ t.test('a paragraph saying the last minutes were approved is the decision on the
   ]);
   t.same(resolve(['Minutes of the last meeting were agreed, subject to one correction to the attendance list.']).map((r) => r[2]), ['agreed']);
   t.same(resolve(['The Minutes of the meeting held on 5 June 2023, having been circulated, were taken as read and signed as a correct record.']).length, 1);
+  t.same(resolve(['The Draft Minutes of the meeting held on 9th October were agreed as a correct record.']).map((r) => r[2]), ['agreed'], 'a capitalised "Draft", as a table cell or heading style writes it');
+  t.same(resolve(['The Confirmed minutes of the meeting held on 2 May 2024 were signed by the Chair.']).length, 1);
+  t.same(resolve(['The Draft Minutes of the Transport Forum would be circulated once they were ready.']), [], 'the minutes of another body, not approved');
   t.same(resolve(['The report on the minutes of the Transport Forum was discussed at length.']), [], 'no approval');
   t.same(resolve(['Members were concerned that the minutes of the Schools Forum were not yet published.']), [], 'not about this meeting’s minutes');
   t.same(resolve(['The minutes of the meeting held on 3 October 2023 were agreed as a correct record. Under matters arising, the Clerk reported that the bench had been repaired.']), [], 'a paragraph that goes on to discussion is left to the discussion');
