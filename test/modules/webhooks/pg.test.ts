@@ -1,5 +1,7 @@
 import t from 'tap';
-import { BUSY, stamp, tx, txIfFree, type Program } from '../../../src/db/program.js';
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { BUSY, first, tx, txIfFree, type Program } from '../../../src/db/program.js';
 import { pgDialect } from '../../../src/db/pg/dialect.js';
 import { createPgRunner } from '../../../src/db/pg/run.js';
 import * as pgTables from '../../../src/db/pg/schema.js';
@@ -115,9 +117,10 @@ t.test("rows another worker holds are skipped, not waited for, and an event it h
 t.test('txIfFree with unsynced: the commit does not wait for the disk; the next transaction does again', { skip }, async (t) => {
   const { db, run } = await setup(t);
   // Read on the transaction's own connection (the runner's db follows the program's transaction).
-  const setting = { stamp: async () => (await db.execute<{ v: string }>("SELECT current_setting('synchronous_commit') AS v")).rows[0]!.v };
+  const setting = (db as unknown as NodePgDatabase).select({ v: sql<string>`current_setting('synchronous_commit')` }).from(sql`(SELECT 1) AS one`);
   function* inside(): Program<string | undefined> {
-    return yield* stamp(setting);
+    const row = (yield* first(setting as never)) as { v: string } | undefined;
+    return row?.v;
   }
   const unsynced = await run(txIfFree(inside, { unsynced: true }));
   t.equal(unsynced, 'off');
