@@ -4,7 +4,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/sqlite/client.js';
 import { openEngine, type Engine } from '../src/db/engine.js';
-import { openSqliteEngine, type SqliteEngine } from '../src/db/sqlite/engine.js';
 import { immediateTransaction } from '../src/db/sqlite/transaction.js';
 import { InvalidFieldError } from '../src/errors.js';
 import { createServices } from '../src/services.js';
@@ -48,10 +47,10 @@ export function args<T extends ParseArgsConfig['options']>(options: T, allowPosi
 }
 
 /**
- * The configured database on either engine (db/engine.ts: PostgreSQL with DATABASE_URL), and the
- * services over it, for commands written for both. `writing` runs one write: on SQLite holding
- * the write lock from its first statement (writing() below), on PostgreSQL as the service's own
- * transaction. Close the engine when done.
+ * The configured database on either engine (db/engine.ts: PostgreSQL with DATABASE_URL), opened
+ * and migrated as the server opens it, and the services over it. `writing` runs one write: on
+ * SQLite holding the write lock from its first statement (writing() below), on PostgreSQL as the
+ * service's own transaction. Close the engine when done.
  */
 export async function openAnyServices(env: NodeJS.ProcessEnv = process.env): Promise<{
   engine: Engine; services: ReturnType<typeof createServices>; writing: <T>(work: () => T) => T;
@@ -59,15 +58,6 @@ export async function openAnyServices(env: NodeJS.ProcessEnv = process.env): Pro
   const engine = await openEngine(loadConfig(env));
   const sqliteDb = engine.kind === 'sqlite' ? engine.db : undefined;
   return { engine, services: createServices(engine), writing: (work) => (sqliteDb ? writing(sqliteDb, work) : work()) };
-}
-
-/** The database as the server opens it (db/engine.ts), and the services over it. */
-export function openServices(env: NodeJS.ProcessEnv = process.env): { db: Db; engine: SqliteEngine; services: ReturnType<typeof createServices> } {
-  const config = loadConfig(env);
-  // The command-line tools still write through SQLite's synchronous transactions (writing()).
-  if (config.databaseUrl) throw new UsageError('this command runs on SQLite (DATABASE_PATH) only; on PostgreSQL use the HTTP API');
-  const engine = openSqliteEngine({ path: config.databasePath, synchronous: config.databaseSynchronous });
-  return { db: engine.db, engine, services: createServices(engine) };
 }
 
 /**

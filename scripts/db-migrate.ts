@@ -1,7 +1,7 @@
 import { loadConfig } from '../src/config.js';
 import { migratePg } from '../src/db/pg/migrate.js';
-import { migrationsApplied } from '../src/db/sqlite/client.js';
-import { openServices, run } from './cli.js';
+import { migrationsApplied, openDatabase } from '../src/db/sqlite/client.js';
+import { run } from './cli.js';
 
 // Opening the database applies any pending migrations (drizzle-kit output in migrations/sqlite/ or,
 // with DATABASE_URL, migrations/pg/).
@@ -10,7 +10,7 @@ await run('db:migrate', 'npm run db:migrate', async () => {
   if (config.databaseUrl) {
     await migratePg(config.databaseUrl);
   } else {
-    const { db } = openServices();
+    const db = openDatabase({ path: config.databasePath, synchronous: config.databaseSynchronous });
     const ok = migrationsApplied(db);
     db.$client.close();
     if (!ok) throw new Error('migrations did not apply');

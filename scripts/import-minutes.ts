@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { scriptActor } from '../src/domain/actor.js';
 import { MINUTES_TEXT_MAX_CHARS, parseMinutes } from '../src/import/index.js';
-import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, writing, type CommandIo } from './cli.js';
+import { args, execute, isEntryPoint, openAnyServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
 
 // Prints the draft read from a minutes text file; with --commit, saves it against a committee
 // through the same code as POST /v1/imports/minutes.
@@ -28,7 +28,7 @@ export function main(argv: string[], io: CommandIo): Promise<number> {
   return execute('import-minutes', usage, io, () => importMinutes(argv, io));
 }
 
-function importMinutes(argv: string[], io: CommandIo) {
+async function importMinutes(argv: string[], io: CommandIo) {
   const { values, positionals } = args(
     { committee: { type: 'string' }, commit: { type: 'boolean', default: false }, 'starts-at': { type: 'string' } },
     true,
@@ -45,11 +45,11 @@ function importMinutes(argv: string[], io: CommandIo) {
     io.stdout.write(`${JSON.stringify({ draft, committed: null }, null, 2)}\n`);
     return;
   }
-  const { db, engine, services } = openServices(io.env);
+  const { engine, services, writing } = await openAnyServices(io.env);
   try {
     // Parsed above, before the database was opened: the write lock is held only to save.
     const flags = { committeeId: '--committee', startsAt: '--starts-at', text: file };
-    const committed = writing(db, () =>
+    const committed = await writing(() =>
       withFlags(flags, () =>
         engine.run(services.programs.imports.commit(scriptActor('import-minutes'), draft, {
           committeeId: Number(values.committee),
@@ -59,7 +59,7 @@ function importMinutes(argv: string[], io: CommandIo) {
     );
     io.stdout.write(`${JSON.stringify({ draft, committed }, null, 2)}\n`);
   } finally {
-    db.$client.close();
+    await engine.close();
   }
 }
 

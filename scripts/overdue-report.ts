@@ -3,10 +3,11 @@ import { isLocalDate } from '../src/domain/local-date.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { DOCUMENT_FORMATS, renderDocument, type DocumentFormat } from '../src/documents/formats.js';
 import { prettyJson } from '../src/jobs/report-formats.js';
-import { args, execute, isEntryPoint, openServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
+import { args, execute, isEntryPoint, openAnyServices, processIo, UsageError, withFlags, type CommandIo } from './cli.js';
 
 // The nightly cron job: run the overdue scan (recording flags unless --dry-run) and print the
-// report. Safe beside a running server: WAL, the busy timeout and the unique flag index.
+// report, on either engine. Safe beside a running server: the unique flag index, and on SQLite
+// WAL and the busy timeout, on PostgreSQL the scan's advisory lock.
 
 const usage = 'npm run overdue-report -- [--as-of YYYY-MM-DD] [--committee ID] [--format json|csv|md|html|docx] [--out FILE] [--dry-run] [--include exempt|confidential]';
 
@@ -44,7 +45,7 @@ async function printReport(argv: string[], io: CommandIo) {
     if (!/^[1-9][0-9]*$/.test(values.committee)) throw new UsageError(`--committee must be a committee id: ${values.committee}`);
     committeeId = Number(values.committee);
   }
-  const { db, services } = openServices(io.env);
+  const { engine, services } = await openAnyServices(io.env);
   try {
     if (committeeId !== undefined) await services.committees.get(committeeId);
     const actor = { ...scriptActor('overdue-report'), visibilities: include ? widen[include] : (['public'] as const) };
@@ -60,7 +61,7 @@ async function printReport(argv: string[], io: CommandIo) {
     if (values.out) writeFileSync(values.out, output);
     else io.stdout.write(output);
   } finally {
-    db.$client.close();
+    await engine.close();
   }
 }
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { runSqlite } from '../src/db/sqlite/run.js';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { committees } from '../src/db/sqlite/schema.js';
+import { first } from '../src/db/program.js';
+import { committees } from '../src/db/tables.js';
 import { scriptActor } from '../src/domain/actor.js';
 import { DEFAULT_TIME_ZONE } from '../src/domain/clock.js';
 import { parseMinutes } from '../src/import/index.js';
-import { execute, isEntryPoint, openServices, processIo, type CommandIo } from './cli.js';
+import { execute, isEntryPoint, openAnyServices, processIo, type CommandIo } from './cli.js';
 
 // Fills a database with a demo council: committees, their coming meetings, and minutes written
 // for this project (scripts/demo/) imported through the same code as POST /v1/imports/minutes,
@@ -41,13 +41,14 @@ async function seed(io: CommandIo) {
   const dir = new URL('./demo/', import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
   const actor = scriptActor('seed-demo');
-  const { db, engine, services } = openServices(io.env);
+  const { engine, services } = await openAnyServices(io.env);
   try {
-    const summary = manifest.committees.map((entry) => {
-      const existing = db.select().from(committees).where(eq(committees.name, entry.name)).get();
+    const summary = [];
+    for (const entry of manifest.committees) {
+      const existing = await engine.run(first(engine.db.select().from(committees).where(eq(committees.name, entry.name))));
       const committee =
         existing ??
-        runSqlite(db, services.programs.committees.create(actor, {
+        (await services.committees.create(actor, {
           name: entry.name,
           kind: entry.kind,
           authority: manifest.authority,
@@ -55,16 +56,16 @@ async function seed(io: CommandIo) {
           contactEmail: entry.contactEmail,
         }));
       if (!existing) {
-        for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) runSqlite(db, services.programs.meetings.create(actor, committee.id, { startsAt }));
+        for (const startsAt of meetingsToSchedule(entry.meetings, DateTime.now())) await services.meetings.create(actor, committee.id, { startsAt });
       }
       const draft = parseMinutes(readFileSync(new URL(entry.minutes, dir), 'utf8'));
-      const committed = engine.run(services.programs.imports.commit(actor, draft, { committeeId: committee.id }));
-      return { committee: committee.name, committeeId: committee.id, ...committed };
-    });
+      const committed = await services.imports.commit(actor, draft, { committeeId: committee.id });
+      summary.push({ committee: committee.name, committeeId: committee.id, ...committed });
+    }
     const { report, flagsRecorded } = await services.scans.scan(actor);
     io.stdout.write(`${JSON.stringify({ imported: summary, scan: { asOf: report.asOf, flagsRecorded } }, null, 2)}\n`);
   } finally {
-    db.$client.close();
+    await engine.close();
   }
 }
 

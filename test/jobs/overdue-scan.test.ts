@@ -228,7 +228,7 @@ t.test('exempt actions appear only where the caller may see them', async (t) => 
 });
 
 t.test('two scans at once from two processes on one file database record each flag once', {
-  skip: sqliteOnly('two command-line processes on one SQLite file (the command line refuses DATABASE_URL)'),
+  skip: sqliteOnly('two command-line processes on one SQLite file (on PostgreSQL, two servers scanning at once: test/process/two-servers.test.ts)'),
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scan-race-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));

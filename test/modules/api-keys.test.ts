@@ -51,7 +51,7 @@ t.test('anonymous reads follow PUBLIC_READ', async (t) => {
 });
 
 t.test('npm run api-key prints the new key alone on stdout', {
-  skip: sqliteOnly('the command-line tools refuse DATABASE_URL'),
+  skip: sqliteOnly('the command on a SQLite file (with DATABASE_URL: test/scripts/api-key-postgres.test.ts)'),
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'keys-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
