@@ -28,7 +28,7 @@ function seed(path: string) {
 const backupCommand = (file: string) => ['run', '-s', 'db:backup', '--', file];
 
 t.test('an online backup under a stream of writes restores every acknowledged record', {
-  skip: sqliteOnly('db:backup copies a SQLite file (it refuses DATABASE_URL); PostgreSQL is backed up with its own tools'),
+  skip: sqliteOnly('db:backup copies the SQLite file at DATABASE_PATH; PostgreSQL is backed up with its own tools (pg_dump, base backups)'),
 }, async (t) => {
   const dir = tempDir(t);
   const databasePath = join(dir, 'live.sqlite');
