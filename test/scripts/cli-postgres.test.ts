@@ -11,6 +11,7 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { createServices } from '../../src/services.js';
 import { skipWithoutPostgres, testDatabase } from '../pg.js';
 import { callMain, spawnScript } from './command.js';
+import { MINUTES } from './minutes-fixture.js';
 
 // The command-line tools on a PostgreSQL deployment (issue 18): with DATABASE_URL set,
 // `npm run import-minutes`, `overdue-report` and `seed:demo` read and write PostgreSQL, as the server
@@ -18,30 +19,6 @@ import { callMain, spawnScript } from './command.js';
 // rest call its main() in this process, on the same database.
 
 const skip = await skipWithoutPostgres();
-
-const MINUTES = `HOUSING SCRUTINY COMMITTEE
-
-At a meeting of this Committee held on Monday, 12th October, 2026 6.30 p.m.
-
-(Present) Councillor A Patel (Chair)
-Councillors B Jones and C Smith
-
-1 APOLOGIES FOR ABSENCE
-
-There were no apologies.
-
-2 DAMP AND MOULD IN COUNCIL HOMES
-
-The Head of Housing presented a report on damp and mould cases.
-
-Members requested a breakdown of open cases by ward.
-
-Resolved that
-
-(1) the report be noted; and
-
-(2) a further report on the repairs backlog be submitted to the next meeting of the Committee.
-`;
 
 /**
  * A fresh PostgreSQL database, the services on it (for setting up), and the commands' environment:

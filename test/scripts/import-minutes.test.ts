@@ -10,6 +10,7 @@ import { scriptActor } from '../../src/domain/actor.js';
 import { parseMinutes } from '../../src/import/index.js';
 import { main } from '../../scripts/import-minutes.js';
 import { callMain, spawnScript, type Run } from './command.js';
+import { MINUTES } from './minutes-fixture.js';
 import { projectRoot } from '../helper.js';
 import { pathToFileURL } from 'node:url';
 
@@ -19,29 +20,6 @@ import { pathToFileURL } from 'node:url';
 
 const SEEDS = new URL('../shared/seeds/', pathToFileURL(projectRoot));
 
-const MINUTES = `HOUSING SCRUTINY COMMITTEE
-
-At a meeting of this Committee held on Monday, 12th October, 2026 6.30 p.m.
-
-(Present) Councillor A Patel (Chair)
-Councillors B Jones and C Smith
-
-1 APOLOGIES FOR ABSENCE
-
-There were no apologies.
-
-2 DAMP AND MOULD IN COUNCIL HOMES
-
-The Head of Housing presented a report on damp and mould cases.
-
-Members requested a breakdown of open cases by ward.
-
-Resolved that
-
-(1) the report be noted; and
-
-(2) a further report on the repairs backlog be submitted to the next meeting of the Committee.
-`;
 const FRAGMENT = 'The Board asked for a note on waiting times for speech and language therapy.\n\nRESOLVED: That the report be noted.\n';
 
 /** The command's main() in this process; `real` runs it as a process (kept for one draft and one failure). */
