@@ -31,6 +31,7 @@ export interface RenderedDocument {
 
 let wordQueue: Promise<unknown> = Promise.resolve();
 let wordBuilding = 0;
+let wordPeak = 0;
 
 /**
  * Word documents are built one after another. Building one holds the docx library's object model
@@ -40,7 +41,7 @@ let wordBuilding = 0;
  */
 function oneWordAtATime<T>(build: () => Promise<T>): Promise<T> {
   const built = wordQueue.then(async () => {
-    wordBuilding++;
+    wordPeak = Math.max(wordPeak, ++wordBuilding);
     try {
       return await build();
     } finally {
@@ -51,8 +52,12 @@ function oneWordAtATime<T>(build: () => Promise<T>): Promise<T> {
   return built;
 }
 
-/** How many Word documents are being built at this moment (tests: never more than one). */
-export const wordDocumentsBuilding = (): number => wordBuilding;
+/** The most Word documents ever in the making at once since the last call (tests: never more than one). */
+export function mostWordDocumentsAtOnce(): number {
+  const most = wordPeak;
+  wordPeak = wordBuilding;
+  return most;
+}
 
 /** The model in a format (JSON: the model itself, as the route's schema describes it). */
 export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
