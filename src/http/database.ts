@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PgEngine, SqliteEngine } from '../db/engine.js';
+import type { ReadScope } from '../db/pg/run.js';
 import type { RequestUnit, RequestUnits } from '../db/pg/write-unit.js';
 import type { WriteGroups } from '../db/sqlite/group-commit.js';
 import { CommitFailedError, WriteOutsideGroupError } from '../errors.js';
@@ -68,7 +69,20 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
  * request rather than one per program. Registered before authentication (app.ts).
  */
 export function readScopes(app: FastifyInstance, engine: Pick<PgEngine, 'readScope'>): void {
-  app.addHook('onRequest', (request, _reply, done) => (WRITES.has(request.method) ? done() : engine.readScope(() => done())));
+  const scopes = new WeakMap<FastifyRequest, ReadScope>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (WRITES.has(request.method)) return done();
+    const scope: ReadScope = {};
+    scopes.set(request, scope);
+    engine.readScope(scope, () => done());
+  });
+  // Ended with the request: what it started and left running takes stamps of its own.
+  const end = async (request: FastifyRequest) => {
+    const scope = scopes.get(request);
+    if (scope) scope.ended = true;
+  };
+  app.addHook('onResponse', end);
+  app.addHook('onRequestAbort', end);
 }
 
 /**

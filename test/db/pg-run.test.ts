@@ -3,7 +3,7 @@ import pg from 'pg';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { all, BUSY, first, lock, run, stamp, tx, txIfFree, values, type Program } from '../../src/db/program.js';
-import { createPgRunner } from '../../src/db/pg/run.js';
+import { createPgRunner, type ReadScope } from '../../src/db/pg/run.js';
 import { until } from '../helper.js';
 
 // The PostgreSQL runner of programs (src/db/pg/run.ts) on the real server, against a schema of
@@ -153,6 +153,30 @@ if (!reachable) {
     await pool.query(`INSERT INTO ${SCHEMA}.notes (body) VALUES ('Committed by another connection')`);
     t.not(await runner.run(stamp(source)), before, 'a commit elsewhere moves it');
     t.equal(await runner.run(tx(function* () { return yield* stamp(source); })), undefined, 'inside a transaction: none');
+  });
+
+  t.test('a read scope (a read request) shares one stamp until it ends; what it left running then takes its own', async (t) => {
+    const source = { stamp: () => undefined };
+    const scope: ReadScope = {};
+    let ready!: () => void;
+    const readyNow = new Promise<void>((resolve) => (ready = resolve));
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const seen = runner.readScope(scope, async () => {
+      const first = await runner.run(stamp(source));
+      await pool.query(`INSERT INTO ${SCHEMA}.notes (body) VALUES ('Committed during the request')`);
+      const second = await runner.run(stamp(source));
+      ready();
+      await resumed; // a timer the request left behind, run after it ended
+      const third = await runner.run(stamp(source));
+      return { first, second, third };
+    });
+    await readyNow;
+    scope.ended = true;
+    resume();
+    const { first, second, third } = await seen;
+    t.equal(second, first, "the request's programs share its first stamp");
+    t.not(third, first, 'after the request ended, a stamp of its own: the commit is seen');
   });
 
   t.test('a named lock makes a second transaction wait for the first', async (t) => {

@@ -6,7 +6,7 @@ import type { Program } from '../program.js';
 import { useSchema, type Tables } from '../tables.js';
 import { pgDialect } from './dialect.js';
 import { migratePg } from './migrate.js';
-import { createPgRunner, type PgRunner } from './run.js';
+import { createPgRunner, type PgRunner, type ReadScope } from './run.js';
 import * as schema from './schema.js';
 import { createRequestUnits, type RequestUnits } from './write-unit.js';
 
@@ -37,7 +37,7 @@ export interface PgEngine {
   readonly search: SearchIndexOfConnection;
   readonly changes: ChangeCounters;
   /** One stamp for all the programs `fn` starts (run.ts `readScope`): a read request's. */
-  readScope<T>(fn: () => T): T;
+  readScope<T>(scope: ReadScope, fn: () => T): T;
   run<T>(program: Program<T>): Promise<T>;
   checkpointer(): undefined;
   startWorkers(): void;
@@ -83,7 +83,7 @@ export function createPgEngine(pool: pg.Pool, options: Pick<PgEngineOptions, 'lo
     search: searchOn(db),
     changes: cachesOff(),
     run: (program) => runner.run(program),
-    readScope: (fn) => runner.readScope(fn),
+    readScope: (scope, fn) => runner.readScope(scope, fn),
     checkpointer: () => undefined,
     startWorkers() {},
     async close() {

@@ -40,6 +40,15 @@ interface RunContext {
   snapshot?: Promise<string>;
 }
 
+/**
+ * A read request's stamp, shared by its programs (PgRunner.readScope). Ended with the request:
+ * work the request started that outlives it (a timer, a worker woken from it) inherits the
+ * async context, and must take stamps of its own rather than keep the request's for ever.
+ */
+export interface ReadScope extends RunContext {
+  ended?: boolean;
+}
+
 interface Unit {
   client: pg.PoolClient;
   savepoints: number;
@@ -104,12 +113,12 @@ export interface PgRunner {
    * takes the same stamp, the first one's. Its reads come after that stamp, so what they fill
    * under it is never older than it; what they find under it is as of the request's start.
    */
-  readScope<T>(fn: () => T): T;
+  readScope<T>(scope: ReadScope, fn: () => T): T;
 }
 
 export function createPgRunner(pool: pg.Pool): PgRunner {
   const units = new AsyncLocalStorage<Unit>();
-  const reads = new AsyncLocalStorage<RunContext>();
+  const reads = new AsyncLocalStorage<ReadScope>();
   const clientNow = () => units.getStore()?.client ?? pool;
   const facade = {
     query: (...args: unknown[]) => (clientNow().query as (...a: unknown[]) => unknown)(...args),
@@ -160,7 +169,8 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         // Inside a transaction its reads may be uncommitted work: nothing may be cached.
         if (units.getStore()) return undefined;
         // A read request's programs (authentication, the handler's) share its first stamp.
-        const scope = reads.getStore() ?? run;
+        const request = reads.getStore();
+        const scope = request && !request.ended ? request : run;
         return (scope.snapshot ??= currentSnapshot());
       }
     }
@@ -245,6 +255,6 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     run: (program) => drive(program),
     inTransaction: () => units.getStore() !== undefined,
     enter: (client, fn) => units.run({ client, savepoints: 0 }, fn),
-    readScope: (fn) => reads.run({}, fn),
+    readScope: (scope, fn) => reads.run(scope, fn),
   };
 }
