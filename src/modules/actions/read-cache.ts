@@ -65,6 +65,9 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
       ? new LRUCache<string, PageJson>({ max: 1024, maxSize: MAX_PAGE_BYTES, sizeCalculation: (page, key) => page.body.length + key.length + 64 })
       : undefined;
   let filledUnder = '';
+  // The stamp each entry was read under (on PostgreSQL a request's stamp can be older than the
+  // cache's latest, and another request's can bring the cache back to it between two awaits).
+  const stamps = new WeakMap<CachedAction, string>();
 
   return {
     /**
@@ -83,9 +86,13 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
       }
       return now;
     },
-    get(id: number, asOf: string): CachedAction | undefined {
+    /**
+     * The action kept under the stamp `under`: a request that took its stamp, then awaited, finds
+     * only what was read under that same stamp, even if the cache moved on and back meanwhile.
+     */
+    get(id: number, asOf: string, under: string): CachedAction | undefined {
       const entry = entries!.get(id);
-      return entry?.asOf === asOf ? entry : undefined;
+      return entry?.asOf === asOf && stamps.get(entry) === under ? entry : undefined;
     },
     /**
      * Keeps an action read under the stamp `under` (usable()'s answer), unless the cache has
@@ -93,7 +100,9 @@ export function createActionReadCache(changes: ChangeStamp, maxEntries: number) 
      * newer stamp must not leave what it read under that newer stamp.
      */
     set(id: number, entry: CachedAction, under: string): void {
-      if (under === filledUnder) entries!.set(id, entry);
+      if (under !== filledUnder) return;
+      stamps.set(entry, under);
+      entries!.set(id, entry);
     },
     /**
      * A list page, by everything that decides its content: the caller's visibilities (nested,

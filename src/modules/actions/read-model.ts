@@ -103,7 +103,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     const json = new Map<number, Buffer>();
     const missing: number[] = [];
     for (const id of page.data) {
-      const entry = cache.get(id, asOf);
+      const entry = cache.get(id, asOf, under);
       if (entry) json.set(id, entry.json);
       else missing.push(id);
     }
@@ -134,7 +134,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
 
   /** The action from the cache when it holds it, else read (and kept when it may be). */
   function fromCache(actor: Actor, id: number, asOf: string, under: string): RenderedAction | Program<RenderedAction> {
-    const entry = cache.get(id, asOf);
+    const entry = cache.get(id, asOf, under);
     if (entry === undefined) return readAndKeep(actor, id, asOf, under);
     if (!isVisibleTo(actor, entry.visibility) || !seesCommittee(actor, entry.committeeId)) {
       throw new NotFoundError('Action', id);
