@@ -125,7 +125,24 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   } as unknown as pg.Pool;
   const db = drizzle({ client: facade });
 
+  /** Ops that write; outside a transaction each commits on its own (autocommit). */
+  const WRITE_OPS = new Set<Op['kind']>(['run', 'insertReturning', 'insertRow', 'updateReturning']);
+
   async function execute(op: Op, run: RunContext): Promise<unknown> {
+    const result = await executeOp(op, run);
+    // A write committed on its own: the next read of the run (or request) takes a new stamp, as
+    // after a transaction (see transaction()).
+    if (WRITE_OPS.has(op.kind) && !units.getStore()) forgetStamps(run);
+    return result;
+  }
+
+  function forgetStamps(run: RunContext): void {
+    run.snapshot = undefined;
+    const scope = reads.getStore();
+    if (scope) scope.snapshot = undefined;
+  }
+
+  async function executeOp(op: Op, run: RunContext): Promise<unknown> {
     switch (op.kind) {
       case 'all':
         return named(op.query as Executable).execute(op.params);
@@ -184,7 +201,12 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
    * Taken before the reads it stamps, so what is filled under it is never older than it.
    */
   async function currentSnapshot(): Promise<string> {
-    const result = await pool.query<{ snapshot: string }>({ name: 'scrutiny_snapshot', text: 'SELECT pg_current_snapshot()::text AS snapshot' });
+    // With the server's start time: after a crash or a failover, transaction ids that never
+    // reached durable WAL are given out again, and a snapshot's text could repeat.
+    const result = await pool.query<{ snapshot: string }>({
+      name: 'scrutiny_snapshot',
+      text: "SELECT pg_current_snapshot()::text || '@' || pg_postmaster_start_time()::text AS snapshot",
+    });
     return result.rows[0]!.snapshot;
   }
 
@@ -220,9 +242,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       await client.query('COMMIT');
       // What this transaction wrote is newer than the stamp taken before it: the next read of the
       // run (or of the request) takes a new one, so that it never finds its own write's old value.
-      run.snapshot = undefined;
-      const scope = reads.getStore();
-      if (scope) scope.snapshot = undefined;
+      forgetStamps(run);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
