@@ -180,23 +180,23 @@ t.test('writes to nothing an action is read from leave the cache full: a key\'s 
   const id = await action('Provide the waiting-list figures');
   await action('Circulate the voids figures');
   const reads = api.app.services.actionReads;
-  // On PostgreSQL the cache's stamp is the database snapshot (src/db/pg/run.ts), which every
-  // commit moves, whatever it wrote: there the writes below that touch nothing an action is read
-  // from empty it too, and the one read after them keeps one action.
-  const afterUnrelatedWrites = onPostgres() ? 1 : 2;
+  // How many actions the cache holds is SQLite's to say: its stamps follow the tables an action
+  // is read from. On PostgreSQL the stamp is the server's snapshot (src/db/pg/run.ts), which any
+  // commit on the server moves (the suite's other files run beside this one), so there only what
+  // each read answers is checked; test/db/pg-caches.test.ts checks its cache.
+  const holds = (n: number, what: string) => {
+    if (!onPostgres()) t.equal(reads.cachedActions, n, what);
+  };
   const getAction = async () => {
     const res = await api.request({ method: 'GET', url: `/v1/actions/${id}` });
     t.equal(res.statusCode, 200, res.body);
     return res.json();
   };
   // A key's first use is written a moment after its request (http/auth.ts), then once a minute.
-  const lastUsed = async (key = 'test-reader') => (await sqlRows<{ at: unknown }>(api.app, 'SELECT last_used_at AS at FROM api_keys WHERE name = ?', key))[0]!.at;
-  // The admin key's, from the setup's requests, first: on PostgreSQL that commit would empty the
-  // cache between the two reads below.
-  await until(async () => (await lastUsed('test-admin')) !== null, "the admin key's use written");
+  const lastUsed = async () => (await sqlRows<{ at: unknown }>(api.app, "SELECT last_used_at AS at FROM api_keys WHERE name = 'test-reader'"))[0]!.at;
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?limit=5' })).statusCode, 200);
   const before = await getAction();
-  t.equal(reads.cachedActions, 2, 'both actions rendered and kept');
+  holds(2, 'both actions rendered and kept');
 
   t.equal(await lastUsed(), null);
   t.equal((await api.request({ method: 'GET', url: `/v1/actions/${id}`, as: api.keys.reader })).statusCode, 200);
@@ -209,14 +209,14 @@ t.test('writes to nothing an action is read from leave the cache full: a key\'s 
   t.same(await sqlRows(api.app, 'SELECT CAST(count(*) AS integer) AS n FROM idempotency_records'), [{ n: 1 }]);
 
   t.same(await getAction(), before);
-  t.equal(reads.cachedActions, afterUnrelatedWrites, 'nothing an action is read from was written: the cache is still full (SQLite)');
+  holds(2, 'nothing an action is read from was written: the cache is still full');
 
   // What an action is read from: its due meeting (the due-by date), its flags, the action itself.
   const rescheduled = await api.request({ method: 'PATCH', url: `/v1/meetings/${before.dueMeetingId}`, payload: { startsAt: '2024-09-09T18:30:00+01:00' } });
   t.equal(rescheduled.statusCode, 200, rescheduled.body);
   const after = await getAction();
   t.not(after.dueDate, before.dueDate, 'the due meeting moved: so did the due-by date');
-  t.equal(reads.cachedActions, 1, 'emptied, then this action read again');
+  holds(1, 'emptied, then this action read again');
   const scan = await api.request({ method: 'POST', url: '/v1/scans/overdue', payload: { asOf: '2024-09-01' } });
   t.equal(scan.statusCode, 200, scan.body);
   t.equal((await getAction()).timesFlagged, 1, 'a flag recorded by the scan');
