@@ -13,6 +13,7 @@ import { allCommitteeReport, scenarios, type Scenario } from './scenarios.js';
 import { sqliteFloor } from './sqlite-floor.js';
 import { measureSpreadsheets, SPREADSHEETS } from './spreadsheets.js';
 import { meets, render, targetOf, type Row } from './table.js';
+import { LOCAL_POSTGRES } from '../test-pg.mjs';
 import { copyToPostgres, dropAbandonedCopies, type BenchPostgres } from './to-postgres.js';
 
 // Generates (or reuses) the database, starts the real server on it and a bare Fastify route
@@ -60,7 +61,7 @@ const chosen = scenarios(fixtures, key, etags).filter((s) => s.server === 'bare'
 // measured there too (in the same rounds, right after SQLite's), shown beside SQLite's.
 let onPostgres: { app: Running; copy: BenchPostgres; chosen: Map<string, Scenario> } | undefined;
 if (values.engine === 'postgres') {
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? LOCAL_POSTGRES;
   for (const name of await dropAbandonedCopies(serverUrl)) log(`dropped ${name}, left by a bench that did not finish`);
   log(`copying the database into PostgreSQL (${new URL(serverUrl).host})`);
   const copy = await copyToPostgres(db.path, serverUrl);

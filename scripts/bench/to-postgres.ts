@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migratePg } from '../../src/db/pg/migrate.js';
+import { databaseUrl, withClient } from '../test-pg.mjs';
 
 // `npm run bench -- --engine postgres`: the generated SQLite database copied into a fresh
 // PostgreSQL database, so that both engines serve the same rows (ids, keys, dates) and the
@@ -19,18 +20,8 @@ export interface BenchPostgres {
 
 const PREFIX = 'scrutiny_bench_';
 
-async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 function alive(pid: number): boolean {
@@ -45,7 +36,7 @@ function alive(pid: number): boolean {
 // A bench killed part-way (Ctrl-C, an error, kill -9) leaves its copy behind: each run drops the
 // copies whose bench process (the pid in the name) no longer runs on this machine.
 export async function dropAbandonedCopies(serverUrl: string): Promise<string[]> {
-  const names = await withAdmin(serverUrl, async (admin) =>
+  const names = await withClient(serverUrl, async (admin) =>
     (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`)).rows.map((r) => r.datname));
   const abandoned = names.filter((n) => !alive(Number(n.slice(PREFIX.length))));
   for (const n of abandoned) await dropDatabase(serverUrl, n);
@@ -64,16 +55,15 @@ export async function copyToPostgres(sqlitePath: string, serverUrl: string): Pro
 
 async function copyInto(sqlitePath: string, serverUrl: string, name: string): Promise<BenchPostgres> {
   const started = performance.now();
-  await withAdmin(serverUrl, async (admin) => {
+  await withClient(serverUrl, async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
   });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await migratePg(url.toString());
+  const url = databaseUrl(serverUrl, name);
+  await migratePg(url);
 
   const source = new Database(sqlitePath, { readonly: true });
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
   try {
     const columns = (await client.query<{ table_name: string; column_name: string; data_type: string; is_generated: string }>(
@@ -116,7 +106,7 @@ async function copyInto(sqlitePath: string, serverUrl: string, name: string): Pr
     source.close();
   }
   return {
-    url: url.toString(),
+    url,
     copiedMs: performance.now() - started,
     drop: () => dropDatabase(serverUrl, name),
   };

@@ -41,13 +41,13 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
   // stamp is a snapshot (a statement), taken by the programs; nowIfKnown() does without.
   let zones = new Map<number, string>();
   let readUnder: string | undefined;
-  const cached = (): ReadonlyMap<number, string> | undefined => {
-    const stamp = changed.stamp();
-    return stamp !== undefined && stamp === readUnder ? zones : undefined;
-  };
+  /** The zones read under the stamp `now`, if they are what is held. */
+  const heldUnder = (now: string | undefined): ReadonlyMap<number, string> | undefined =>
+    now !== undefined && now === readUnder ? zones : undefined;
   function* current(): Program<ReadonlyMap<number, string>> {
     const now = yield* stamp(changed);
-    if (now !== undefined && now === readUnder) return zones;
+    const held = heldUnder(now);
+    if (held) return held;
     const read = new Map((yield* committees.zones()).map((c) => [c.id, c.timezone]));
     if (now !== undefined) [zones, readUnder] = [read, now];
     return read;
@@ -56,8 +56,7 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
   return {
     /** Today for one committee's actions. */
     *of(committeeId: number): Program<LocalDate> {
-      const now = yield* stamp(changed);
-      const all = now !== undefined && now === readUnder ? zones : undefined;
+      const all = heldUnder(yield* stamp(changed));
       const zone = all === undefined ? yield* committees.timeZoneOf(committeeId) : all.get(committeeId);
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },
@@ -69,7 +68,7 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
 
     /** As now(), without reading anything: undefined unless the zones are known (the hot read). */
     nowIfKnown(): JudgedOn | undefined {
-      const all = cached();
+      const all = heldUnder(changed.stamp());
       return all === undefined ? undefined : judge(all, clock());
     },
   };
