@@ -95,6 +95,9 @@ t.test('npm run overdue-report with DATABASE_URL scans PostgreSQL and prints the
   // Its agenda goes out by 2024-08-22: an action still open on 2024-08-23 is overdue.
   const coming = await db.services.meetings.create(actor, overdue.id, { startsAt: '2024-09-02T18:30:00+01:00' });
   const action = await db.services.actions.create(actor, { meetingId: held.id, kind: 'update', title: 'Update on the school places plan' });
+  // Part 2 business, overdue too: flagged, but printed only with --include exempt.
+  const part2 = await db.services.items.create(actor, held.id, { title: 'Residential placements contract', visibility: 'exempt', exemptParagraph: 3 });
+  const exempt = await db.services.actions.create(actor, { meetingId: held.id, itemId: part2.id, kind: 'update', title: 'Costs of the preferred bidder' });
   const quiet = await db.services.committees.create(actor, { name: 'Health Policy and Performance Board', kind: 'policy_and_performance_board' });
   await db.services.meetings.create(actor, quiet.id, { startsAt: '2024-09-03T18:30:00+01:00' });
 
@@ -110,15 +113,19 @@ t.test('npm run overdue-report with DATABASE_URL scans PostgreSQL and prints the
   const entry = report.meetings.find((m: { committee: { id: number } }) => m.committee.id === overdue.id);
   t.match(entry, { committee: { name: 'Children and Young People Scrutiny Committee' }, meeting: { id: coming.id, agendaDespatchBy: '2024-08-22' } });
   t.same(entry.overdue.map((a: { id: number; title: string; timesFlagged: number }) => [a.id, a.title, a.timesFlagged]), [[action.id, 'Update on the school places plan', 1]]);
+  t.notOk(run.stdout.includes('preferred bidder'), 'the exempt action is not printed by default');
   t.same(report.meetings.filter((m: { overdue: unknown[] }) => m.overdue.length > 0).map((m: { committee: { id: number } }) => m.committee.id), [overdue.id], 'only that committee has overdue actions');
-  const flags = await db.pool.query('SELECT action_id AS "actionId", meeting_id AS "meetingId" FROM overdue_flags');
-  t.same(flags.rows, [{ actionId: action.id, meetingId: coming.id }], 'the flag recorded in PostgreSQL');
+  const flags = await db.pool.query('SELECT action_id AS "actionId", meeting_id AS "meetingId" FROM overdue_flags ORDER BY action_id');
+  t.same(flags.rows, [{ actionId: action.id, meetingId: coming.id }, { actionId: exempt.id, meetingId: coming.id }], 'both flags recorded in PostgreSQL');
   t.ok(db.sqliteUntouched(), 'no SQLite database made at DATABASE_PATH');
 
   const markdown = await callMain(overdueReport, ['--as-of', '2024-08-23', '--format', 'md', '--committee', String(overdue.id)], db.env);
   t.equal(markdown.code, 0, markdown.stderr);
   t.match(markdown.stdout, /Update on the school places plan/, 'the agenda-pack document names the action');
-  t.equal(await db.count('overdue_flags'), 1, 'a second scan flags nothing twice');
+  t.notMatch(markdown.stdout, /preferred bidder/, 'and not the exempt one');
+  const withExempt = await callMain(overdueReport, ['--as-of', '2024-08-23', '--dry-run', '--include', 'exempt'], db.env);
+  t.match(withExempt.stdout, /Costs of the preferred bidder/, '--include exempt prints it');
+  t.equal(await db.count('overdue_flags'), 2, 'a second scan flags nothing twice');
 });
 
 t.test('npm run seed:demo with DATABASE_URL seeds the demo council in PostgreSQL; a second run adds nothing', { skip }, async (t) => {
