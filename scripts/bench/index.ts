@@ -27,6 +27,12 @@ if ('exitCode' in parsed) {
 }
 const { values, actions, duration, warmup, runs, only } = parsed;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+// Interrupted, the bench runs what must be undone (the PostgreSQL copy's drop) and exits; the
+// servers it started are killed on exit (processes.ts), as they are when it throws.
+const onInterrupt: (() => Promise<void>)[] = [];
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => void Promise.allSettled(onInterrupt.map((undo) => undo())).finally(() => process.exit(code)));
+}
 
 // --no-build still measures an existing build; without one, the TypeScript through tsx.
 const compiled = values['no-build'] ? hasBuild() : build();
@@ -68,7 +74,7 @@ if (values.engine === 'postgres') {
   log(`copied in ${(copy.copiedMs / 1000).toFixed(1)} s`);
   // Interrupted from here on, the copy is dropped before the process ends (a crash or kill -9
   // leaves it to the next run's sweep above).
-  process.once('SIGINT', () => void copy.drop().finally(() => process.exit(130)));
+  onInterrupt.push(() => copy.drop());
   const pgApp = await startServer(entry, db.path, nodeFlags, { DATABASE_URL: copy.url });
   const pgEtags = await fetchEtags(pgApp.url, key, fixtures.patchIds);
   const pgScenarios = scenarios(fixtures, key, pgEtags).filter((s) => s.server !== 'bare' && chosen.some((c) => c.name === s.name));

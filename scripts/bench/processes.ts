@@ -19,6 +19,20 @@ export interface Running {
   readyMs: number;
 }
 
+// Every process the bench starts is stopped when the bench ends, however it ends: a bench that
+// threw, or was interrupted (SIGINT, SIGTERM), must not leave servers running on the machine.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** The bench's own child: killed when the bench's process exits, if still running then. */
+export function track<C extends ChildProcess>(child: C): C {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 export function hasBuild(): boolean {
   return existsSync(COMPILED_SERVER);
 }
@@ -67,11 +81,11 @@ async function waitUntilOk(url: string, child: ChildProcess, started: number, ti
 
 function spawnAndWait(entry: string, env: Record<string, string>, probePath: string, port: number, nodeFlags: string[] = []): Promise<Running> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs(entry)], {
+  const child = track(spawn(process.execPath, [...nodeFlags, ...nodeArgs(entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  }));
   const url = `http://127.0.0.1:${port}`;
   return waitUntilOk(url + probePath, child, started).then((readyMs) => ({ child, url, readyMs }));
 }
@@ -101,7 +115,7 @@ export interface Sinks {
 
 /** The receivers of issue 14's scenarios (sinks.ts), in a process of their own. */
 export function startSinks(): Promise<Sinks> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sinks.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sinks.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -48,3 +48,25 @@ t.test('bad options are refused with the reason and the usage, exit 2', async (t
     t.notMatch(run.stderr, /at .*\(.*:\d+:\d+\)/, 'and no stack trace');
   }
 });
+
+t.test('a bench that dies part-way leaves none of its processes running', async (t) => {
+  const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    execFile(process.execPath, scriptArgs('test/scripts/bench-dies.ts'), { cwd: CWD, encoding: 'utf8', timeout: 60_000 }, (err, stdout) =>
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout }));
+  });
+  t.equal(run.status, 1, 'the bench itself failed');
+  const pid = Number(run.stdout.trim());
+  t.ok(pid > 0, 'it had started a child');
+  const running = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // The kill is sent as the bench exits; the child may take a moment to be reaped.
+  for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (running()) process.kill(pid, 'SIGKILL');
+  t.notOk(running(), `child ${pid} was stopped with the bench`);
+});
