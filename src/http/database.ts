@@ -66,13 +66,15 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
 /**
  * PostgreSQL: every program of a read request (its authentication, its handler's) takes the same
  * cache stamp, the database snapshot the first one reads (db/pg/run.ts): one statement per read
- * request rather than one per program. Registered before authentication (app.ts).
+ * request rather than one per program; a write request's take none. Registered before
+ * authentication (app.ts).
  */
 export function readScopes(app: FastifyInstance, engine: Pick<PgEngine, 'readScope'>): void {
   const scopes = new WeakMap<FastifyRequest, ReadScope>();
   app.addHook('onRequest', (request, _reply, done) => {
-    if (WRITES.has(request.method)) return done();
-    const scope: ReadScope = {};
+    // A write request's programs take no stamp (run.ts ReadScope.uncached): its own commit, or any
+    // other, would have made a cached entry useless by the next write.
+    const scope: ReadScope = WRITES.has(request.method) ? { uncached: true } : {};
     scopes.set(request, scope);
     engine.readScope(scope, () => done());
   });

@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { integer, pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { all, BUSY, first, lock, run, stamp, tx, txIfFree, values, type Program } from '../../src/db/program.js';
 import { createPgRunner, type ReadScope } from '../../src/db/pg/run.js';
+import { createRequestUnits } from '../../src/db/pg/write-unit.js';
 import { until } from '../helper.js';
 
 // The PostgreSQL runner of programs (src/db/pg/run.ts) on the real server, against a schema of
@@ -183,6 +184,50 @@ if (!reachable) {
     const { first, second, third } = await seen;
     t.equal(second, first, "the request's programs share its first stamp");
     t.not(third, first, 'after the request ended, a stamp of its own: the commit is seen');
+  });
+
+  t.test("a write request's scope takes no stamp", async (t) => {
+    const source = { stamp: () => 'never asked on PostgreSQL' };
+    t.equal(await runner.readScope({ uncached: true }, () => runner.run(stamp(source))), undefined, 'none: its reads go to the database');
+    t.type(await runner.readScope({}, () => runner.run(stamp(source))), 'string', "a read request's does");
+  });
+
+  t.test("a request unit's first transaction is the unit itself: failing, the unit is begun again and goes on", async (t) => {
+    const units = createRequestUnits(pool, runner);
+    const unit = await units.begin();
+    t.teardown(() => unit.rollback());
+    // Every statement sent from here on (the test's own setup is done).
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0] as string | { text: string };
+      sent.push(typeof q === 'string' ? q : q.text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    t.teardown(() => (pg.Client.prototype.query = original));
+    const outcome = await unit.enter(async () => {
+      const refused = await runner.run(tx(function* () {
+        yield* run(db.insert(notes).values({ body: 'Undone' }));
+        throw new Error('refused');
+      })).catch((err: Error) => err.message);
+      // Through the runner's db: on the unit's client.
+      const timeout = (await db.execute<{ value: string }>(sql`SELECT current_setting('idle_in_transaction_session_timeout') AS value`)).rows[0]!;
+      await runner.run(tx(function* () {
+        yield* run(db.insert(notes).values({ body: 'Kept' }));
+      }));
+      await runner.run(tx(function* () {
+        yield* run(db.insert(notes).values({ body: 'Then a savepoint' }));
+      }));
+      return { refused, timeout: timeout.value };
+    });
+    await unit.commit();
+    pg.Client.prototype.query = original;
+    t.equal(outcome.refused, 'refused', 'the error reached the caller');
+    t.equal(outcome.timeout, '30s', "the unit begun again has the unit's settings");
+    t.same(await bodies(), ['Kept', 'Then a savepoint'], 'what the failed transaction wrote was undone; the rest committed');
+    const savepoints = sent.filter((q) => /SAVEPOINT/.test(q));
+    t.same(savepoints, ['SAVEPOINT sp1', 'RELEASE SAVEPOINT sp1'], 'only the transaction after one that changed the unit is a savepoint');
+    t.ok(sent.some((q) => /^ROLLBACK; BEGIN/.test(q)), 'the failed one was undone by beginning the unit again');
   });
 
   t.test('a named lock makes a second transaction wait for the first', async (t) => {

@@ -47,11 +47,27 @@ interface RunContext {
  */
 export interface ReadScope extends RunContext {
   ended?: boolean;
+  /**
+   * A write request's scope: its programs take no stamp and so use no cache. Any commit moves the
+   * stamp, so under writes a cached entry is seldom still good, and the stamp's statement would
+   * be paid for nothing; the write's own reads go to the database.
+   */
+  uncached?: boolean;
 }
 
 interface Unit {
   client: pg.PoolClient;
   savepoints: number;
+  /**
+   * A request's unit (write-unit.ts): what begins it again after a ROLLBACK. Its first
+   * transaction, begun before anything in the unit has written or locked, runs as the unit
+   * itself, without a savepoint; if that transaction fails, the unit is rolled back and begun
+   * again, which undoes the same as rolling back to a savepoint would, in one round trip instead
+   * of two on every write (SAVEPOINT and RELEASE).
+   */
+  restart?: string;
+  /** Something in the unit has written or locked: a transaction inside it is a savepoint. */
+  changed?: boolean;
 }
 
 interface Executable {
@@ -107,7 +123,7 @@ export interface PgRunner {
    * Runs `fn`, and everything it starts, inside the transaction already open on `client` (a write
    * request's unit, write-unit.ts): its statements go to that client, its tx() are savepoints.
    */
-  enter<T>(client: pg.PoolClient, fn: () => T): T;
+  enter<T>(client: pg.PoolClient, fn: () => T, restart?: string): T;
   /**
    * Runs `fn`, and everything it starts, as one read (an HTTP read request): every program in it
    * takes the same stamp, the first one's. Its reads come after that stamp, so what they fill
@@ -130,9 +146,13 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
 
   async function execute(op: Op, run: RunContext): Promise<unknown> {
     const result = await executeOp(op, run);
-    // A write committed on its own: the next read of the run (or request) takes a new stamp, as
-    // after a transaction (see transaction()).
-    if (WRITE_OPS.has(op.kind) && !units.getStore()) forgetStamps(run);
+    if (WRITE_OPS.has(op.kind) || op.kind === 'lock') {
+      const unit = units.getStore();
+      if (unit) unit.changed = true;
+      // A write committed on its own: the next read of the run (or request) takes a new stamp, as
+      // after a transaction (see transaction()).
+      else forgetStamps(run);
+    }
     return result;
   }
 
@@ -187,6 +207,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         if (units.getStore()) return undefined;
         // A read request's programs (authentication, the handler's) share its first stamp.
         const request = reads.getStore();
+        if (request?.uncached && !request.ended) return undefined;
         const scope = request && !request.ended ? request : run;
         return (scope.snapshot ??= currentSnapshot());
       }
@@ -213,6 +234,21 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   async function transaction(body: () => Program<unknown>, options: TxOptions, run: RunContext): Promise<unknown> {
     const ifFree = options.ifFree === true;
     const outer = units.getStore();
+    if (outer?.restart !== undefined && !outer.changed && outer.savepoints === 0) {
+      // The first transaction of a request's unit, before anything in it changed: the unit's own.
+      const restart = outer.restart;
+      outer.changed = true;
+      outer.savepoints++;
+      try {
+        return await drive(body(), run);
+      } catch (err) {
+        await outer.client.query(`ROLLBACK; ${restart}`);
+        outer.changed = false;
+        throw err;
+      } finally {
+        outer.savepoints--;
+      }
+    }
     if (outer) {
       // Inside a transaction: a savepoint, as on SQLite (a request's write joins its unit).
       const name = `sp${++outer.savepoints}`;
@@ -274,7 +310,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     db,
     run: (program) => drive(program),
     inTransaction: () => units.getStore() !== undefined,
-    enter: (client, fn) => units.run({ client, savepoints: 0 }, fn),
+    enter: (client, fn, restart) => units.run({ client, savepoints: 0, restart }, fn),
     readScope: (scope, fn) => reads.run(scope, fn),
   };
 }

@@ -5,8 +5,9 @@ import type { PgRunner } from './run.js';
 // commit gives each request, here on a client of its own. http/database.ts begins the unit before
 // the handler, runs the handler inside it, and commits it once the response (and its idempotency
 // record) is ready, before anything is sent; a failed commit is the 503 the group commit's
-// failure is. A repository's own transaction inside the unit is a savepoint, so a failing one
-// rolls back alone, as on SQLite. READ COMMITTED, with the named locks of §3.5.
+// failure is. A repository's own transaction inside the unit rolls back alone when it fails, as
+// on SQLite: a savepoint, or, for the first one before anything else in the unit changed, the
+// unit rolled back and begun again (run.ts). READ COMMITTED, with the named locks of §3.5.
 
 export interface RequestUnit {
   /** Runs `fn` (the handler and what it starts) inside the unit. */
@@ -52,14 +53,15 @@ export function createRequestUnits(pool: pg.Pool, runner: Pick<PgRunner, 'enter'
           client.release(broken);
         }
       };
+      const begin = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`;
       try {
-        await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`);
+        await client.query(begin);
       } catch (err) {
         client.release(err as Error);
         throw err;
       }
       return {
-        enter: (fn) => runner.enter(client, fn),
+        enter: (fn) => runner.enter(client, fn, begin),
         commit: () => finish('COMMIT'),
         rollback: () => finish('ROLLBACK'),
       };
