@@ -68,6 +68,45 @@ t.test('a named due meeting may be any meeting of the committee, earlier ones to
   t.equal((await post(api, { meetingId: raised, dueMeetingId: other })).statusCode, 400);
 });
 
+t.test('every kind of POST answers what a GET then reads (the answer is made from the row written, not read again)', async (t) => {
+  const api = await build(t);
+  const committeeId = await committee(api);
+  const lone = await committee(api, { name: 'Audit Committee', slug: 'audit' });
+  const early = await meeting(api, committeeId, { startsAt: '2024-03-04T18:30:00+00:00', status: 'held' });
+  const held = await meeting(api, committeeId, { startsAt: '2024-07-15T18:30:00+01:00', status: 'held' });
+  await meeting(api, committeeId, { startsAt: '2024-08-05T18:30:00+01:00', status: 'cancelled' });
+  const next = await meeting(api, committeeId, { startsAt: '2024-09-02T18:30:00+01:00' });
+  const loneMeeting = await meeting(api, lone, { startsAt: '2024-07-16T10:00:00+01:00', status: 'held' });
+  const item = (await api.request({ method: 'POST', url: `/v1/meetings/${held}/items`, payload: { title: 'SEND transport' } })).json().id;
+  const exemptItem = (await api.request({ method: 'POST', url: `/v1/meetings/${held}/items`, payload: { title: 'Contract', visibility: 'exempt', exemptParagraph: 3 } })).json().id;
+  const resolution = (await api.request({ method: 'POST', url: `/v1/items/${item}/resolutions`, payload: { text: 'That the Cabinet be asked to review the policy.', kind: 'recommendation' } })).json().id;
+  const owner = await person(api, 'Jo Officer');
+
+  const bodies: Record<string, unknown>[] = [
+    { meetingId: held },
+    { meetingId: loneMeeting }, // no later meeting: no due meeting, no date
+    { meetingId: held, dueMeetingId: next },
+    { meetingId: held, dueMeetingId: early }, // before the raising meeting: outside the schedule read
+    { meetingId: held, dueDate: '2024-10-31' },
+    { meetingId: held, dueQuarter: '2024-25 Q3' },
+    { meetingId: held, itemId: item, ownerId: owner, rag: 'amber' },
+    { meetingId: held, itemId: exemptItem },
+    { meetingId: held, itemId: exemptItem, visibility: 'confidential' },
+    { meetingId: held, itemId: item, visibility: 'exempt' },
+    { meetingId: held, resolutionId: resolution, kind: 'recommendation', directedTo: 'Cabinet', receivedOn: '2024-07-20', noticeOn: '2024-07-22' },
+    { meetingId: held, reference: 'OSC 24/25 900' },
+    { meetingId: held, detail: 'Figures by ward', ownerText: 'Head of Transport' },
+  ];
+  for (const body of bodies) {
+    const res = await post(api, body);
+    t.equal(res.statusCode, 201, JSON.stringify(body));
+    const read = await get(api, res.json().id);
+    t.same(res.json(), read.json(), `POST ${JSON.stringify(body)}`);
+    t.same(Object.keys(res.json()), Object.keys(read.json()), 'the same fields in the same order');
+    t.equal(res.headers.etag, read.headers.etag);
+  }
+});
+
 t.test('what POST and PATCH answer is what a GET then reads', async (t) => {
   const api = await build(t);
   const committeeId = await committee(api);

@@ -6,7 +6,7 @@ import { actions, dialect, meetings, overdueFlags, people, perSchema, sqlList } 
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
-import { visibilities, type Reader, type Visibility } from '../../domain/visibility.js';
+import { stricter, visibilities, type Reader, type Visibility } from '../../domain/visibility.js';
 import type { Tx } from '../../db/sqlite/transaction.js';
 
 // How actions are read: one SELECT that joins the due meeting (for the effective due-by date)
@@ -228,6 +228,26 @@ const COLUMN_FIELDS = perSchema(() => {
 });
 /** The columns the other fields are derived from (with the due meeting, and the flags). */
 const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
+
+/** The fields `selectActions` derives rather than reads from the action's column of that name. */
+const DERIVED_FIELDS = ['dueDate', 'visibility', 'timesFlagged'];
+
+/**
+ * The action as `selectActions` would read it just after it was inserted, from the inserted row
+ * and its effective due date (the due meeting's despatch date under a meeting rule): saves
+ * reading it again. Its visibility is the stricter of its own and its item's, as in SQL, and a
+ * new action has no flags.
+ */
+export function rowAfterInsert(inserted: typeof actions.$inferSelect, effectiveDue: string | null): ActionRow {
+  const row: Record<string, unknown> = {};
+  for (const key of Object.keys(actionColumns())) {
+    row[key] = DERIVED_FIELDS.includes(key) ? undefined : inserted[key as keyof typeof inserted];
+  }
+  row.dueDate = effectiveDue;
+  row.visibility = inserted.itemVisibility == null ? inserted.visibility : stricter(inserted.itemVisibility, inserted.visibility);
+  row.timesFlagged = 0;
+  return row as ActionRow;
+}
 
 /**
  * The action as `selectActions` would read it after an update, from its row before (`current`)

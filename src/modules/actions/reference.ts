@@ -57,13 +57,24 @@ function* holdBack(db: Db, committeeId: number, municipalYear: string, number: n
   ), { committeeId, municipalYear, number });
 }
 
+interface PrefixSource {
+  referencePrefix: string | null;
+  name: string;
+}
+
 /** The committee's prefix: its own, or the default from its name for a row written without one. */
-function* prefixOf(db: Db, committeeId: number): Program<string> {
+export function referencePrefix(committee: PrefixSource): string {
+  return committee.referencePrefix || defaultReferencePrefix(committee.name);
+}
+
+/** The committee's prefix, from `committee` when the caller has read its row already. */
+function* prefixOf(db: Db, committeeId: number, committee?: PrefixSource): Program<string> {
+  if (committee) return referencePrefix(committee);
   const rows = yield* values(preparedQuery(db, 'committees:reference-prefix', () =>
     db.select({ prefix: committees.referencePrefix, name: committees.name }).from(committees).where(eq(committees.id, sql.placeholder('id'))).prepare(),
   ), { id: committeeId });
-  const [prefix, name] = rows[0] as [string, string];
-  return prefix || defaultReferencePrefix(name);
+  const [prefix, name] = rows[0] as [string | null, string];
+  return referencePrefix({ referencePrefix: prefix, name });
 }
 
 /**
@@ -71,13 +82,13 @@ function* prefixOf(db: Db, committeeId: number): Program<string> {
  * its number from being generated when it is written as generated ones are. 409 when taken, as
  * a committee's slug is.
  */
-export function* claimReference(db: Db, committeeId: number, reference: string, exceptId?: number): Program<string> {
+export function* claimReference(db: Db, committeeId: number, reference: string, exceptId?: number, committee?: PrefixSource): Program<string> {
   const holder = yield* holderOf(db, committeeId, reference);
   if (holder !== undefined && holder !== exceptId) {
     // Not which action holds it: that one may be exempt or confidential business.
     throw new ConflictError(`Reference "${reference}" is already used by another action of committee ${committeeId}`);
   }
-  const parsed = parseReference(reference, yield* prefixOf(db, committeeId));
+  const parsed = parseReference(reference, yield* prefixOf(db, committeeId, committee));
   if (parsed) yield* holdBack(db, committeeId, parsed.municipalYear, parsed.number);
   return reference;
 }
@@ -87,8 +98,8 @@ export function* claimReference(db: Db, committeeId: number, reference: string, 
  * (its local date). A number whose reference is held already — given by a caller, or written
  * with an earlier prefix — is passed over.
  */
-export function* nextReference(db: Db, committeeId: number, meetingDate: string): Program<string> {
-  const prefix = yield* prefixOf(db, committeeId);
+export function* nextReference(db: Db, committeeId: number, meetingDate: string, committee?: PrefixSource): Program<string> {
+  const prefix = yield* prefixOf(db, committeeId, committee);
   const municipalYear = municipalYearOf(meetingDate);
   for (;;) {
     const reference = formatReference(prefix, municipalYear, yield* takeNumber(db, committeeId, municipalYear));

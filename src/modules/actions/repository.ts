@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
 import { all, rowById, tx, type Program } from '../../db/program.js';
-import { actions, actionUpdates, meetings } from '../../db/tables.js';
+import { actions, actionUpdates, committees, meetings } from '../../db/tables.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
 import { responseDueOn } from '../../domain/executive-response.js';
@@ -13,11 +13,11 @@ import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
 import { insertAudited, updateAudited } from '../shared/audited.js';
 import { listActionsStatements } from './list-query.js';
-import { actionByIdStatements, actionsByIdsStatement, rowAfterUpdate, type ActionRow } from './query.js';
+import { actionByIdStatements, actionsByIdsStatement, rowAfterInsert, rowAfterUpdate, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 import type { ActionDays, JudgedOn } from './today.js';
 import { claimReference, nextReference } from './reference.js';
-import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueOf, origin } from './write-checks.js';
+import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueAt, dueOf, origin } from './write-checks.js';
 
 // Actions as rows, and every write to them. What the API sends for a read is rendered around
 // these rows by read-model.ts; nothing here knows it exists. Programs (db/program.ts):
@@ -62,6 +62,8 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     const meeting = yield* rowById(db, meetings, input.meetingId);
     // Another council's meeting, to a key limited to a council, answers as a missing one.
     if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
+    // Read once for the due rules, the reference's prefix and the day the action is judged on.
+    const committee = (yield* rowById(db, committees, meeting.committeeId))!;
     if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
       throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
     }
@@ -70,10 +72,12 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     yield* checkPerson(db, 'requestedById', input.requestedById);
     yield* checkPerson(db, 'ownerId', input.ownerId);
     yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-    const due = yield* dueOf(db, holidays, meeting, input);
+    const { columns: due, effectiveDueDate } = yield* dueAt(db, holidays, meeting, input, committee);
+    // Before the reference: a generated one holds the committee's counter row to the commit.
+    const subscriptions = events ? yield* events.subscriptions() : undefined;
     const reference = input.reference !== undefined
-      ? yield* claimReference(db, meeting.committeeId, input.reference)
-      : yield* nextReference(db, meeting.committeeId, meeting.localDate);
+      ? yield* claimReference(db, meeting.committeeId, input.reference, undefined, committee)
+      : yield* nextReference(db, meeting.committeeId, meeting.localDate, committee);
     const isRecommendation = input.kind === 'recommendation';
     const row = yield* insertAudited(db, actor, 'action', actions, {
       ...input,
@@ -86,8 +90,11 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
       responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
     });
-    const created = present(yield* findVisible(actor, row.id), yield* days.of(meeting.committeeId));
-    if (events) yield* events.action('action.created', created);
+    // As a read would give it, without the read, when its due date is known and the caller sees it.
+    const known = effectiveDueDate !== undefined ? rowAfterInsert(row, effectiveDueDate) : undefined;
+    const read = known && isVisibleTo(actor, known.visibility) ? known : yield* findVisible(actor, row.id);
+    const created = present(read, days.in(committee.timezone));
+    if (events) yield* events.action('action.created', created, subscriptions);
     return created;
   }
 

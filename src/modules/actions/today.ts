@@ -61,6 +61,11 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },
 
+    /** Today in a committee's zone, for a caller that has read the committee's row. */
+    in(timeZone: string): LocalDate {
+      return todayIn(timeZone, clock());
+    },
+
     /** The one day every committee is on now, or each committee's day when they differ. */
     *now(): Program<JudgedOn> {
       return judge(yield* current(), clock());

@@ -15,8 +15,11 @@ import type { MeetingRow } from '../meetings/repository.js';
 // the action hangs from (meeting, item, resolution), the people and meetings it names, the
 // visibility asked for, and its due. Programs (db/program.ts), yielded by the repository's writes.
 
-const scheduleFields = perSchema(() => ({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status }));
-const toScheduleRow = perSchema(() => rowMapper<MeetingForDue>(scheduleFields()));
+type ScheduleRow = MeetingForDue & { agendaDespatchBy: string | null };
+const scheduleFields = perSchema(() => ({
+  id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status, agendaDespatchBy: meetings.agendaDespatchBy,
+}));
+const toScheduleRow = perSchema(() => rowMapper<ScheduleRow>(scheduleFields()));
 
 /**
  * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
@@ -25,7 +28,7 @@ const toScheduleRow = perSchema(() => rowMapper<MeetingForDue>(scheduleFields())
  * on every write cost more than the rest of the write. The day's margin makes this a superset
  * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
  */
-function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<MeetingForDue[]> {
+function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<ScheduleRow[]> {
   const query = preparedQuery(db, 'meetings:schedule-from', () =>
     db
       .select(scheduleFields())
@@ -43,22 +46,34 @@ function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeeti
   return schedule;
 }
 
-export function* dueOf(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields) {
+/** The due columns of an action raised at `raisedAt` (`committee`: its committee's row, if read already). */
+export function* dueOf(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields, committee?: CommitteeRow) {
+  return (yield* dueAt(db, holidays, raisedAt, fields, committee)).columns;
+}
+
+type CommitteeRow = typeof committees.$inferSelect;
+
+/**
+ * As dueOf, with the action's effective due date as a read of it would give it: under a meeting
+ * rule, the due meeting's agenda despatch date as its row has it now; undefined when not known.
+ */
+export function* dueAt(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields, committee?: CommitteeRow) {
   const committeeId = raisedAt.committeeId;
-  const committee = (yield* rowById(db, committees, committeeId))!;
-  const due = resolveDue(fields, {
-    raisedAt,
-    meetings: yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId),
-    despatchClearDays: committee.despatchClearDays,
-    calendar: yield* holidays.calendarIn(),
-  });
+  const { despatchClearDays } = committee ?? (yield* rowById(db, committees, committeeId))!;
+  const schedule = yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId);
+  const due = resolveDue(fields, { raisedAt, meetings: schedule, despatchClearDays, calendar: yield* holidays.calendarIn() });
+  const meetingRule = MEETING_DUE_RULES.includes(due.dueRule);
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
-  return {
+  const columns = {
     dueRule: due.dueRule,
     dueMeetingId: due.dueMeetingId,
-    dueDate: MEETING_DUE_RULES.includes(due.dueRule) ? null : due.dueDate,
+    dueDate: meetingRule ? null : due.dueDate,
     dueQuarter: due.dueQuarter,
   };
+  if (!meetingRule) return { columns, effectiveDueDate: due.dueDate };
+  if (due.dueMeetingId == null) return { columns, effectiveDueDate: null };
+  // Undefined: not known here (a meeting this read did not return); the caller reads it.
+  return { columns, effectiveDueDate: schedule.find((m) => m.id === due.dueMeetingId)?.agendaDespatchBy };
 }
 
 export function* checkPerson(db: Db, field: string, id: number | null | undefined): Program<void> {

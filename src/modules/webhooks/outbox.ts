@@ -26,6 +26,9 @@ let meetingJson: ((meeting: Meeting) => string) | undefined;
 const renderAction = (action: Action) => (actionJson ??= fastJsonStringify(ActionSchema) as (a: Action) => string)(action);
 const renderMeeting = (meeting: Meeting) => (meetingJson ??= fastJsonStringify(MeetingSchema) as (m: Meeting) => string)(meeting);
 
+/** For each event type, the visibilities some enabled webhook may read. */
+export type Subscriptions = ReadonlyMap<string, ReadonlySet<Visibility>>;
+
 interface Deps {
   /** `others()` moves when another process commits (a webhook created by another server). */
   changes: Pick<ChangeCounters, 'others'>;
@@ -47,8 +50,8 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
   // own writes say when to read again, both when they happen and when their transaction ends.
   let generation = 0;
   let readUnder: string | undefined;
-  let wanted = new Map<string, Set<Visibility>>();
-  function* wants(type: WebhookEvent, visibility: Visibility): Program<boolean> {
+  let wanted: Subscriptions = new Map();
+  function* subscriptions(): Program<Subscriptions> {
     const key = `${generation}:${changes.others()}`;
     if (key !== readUnder) {
       const next = new Map<string, Set<Visibility>>();
@@ -62,15 +65,18 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
       }
       [wanted, readUnder] = [next, key];
     }
-    return wanted.get(type)?.has(visibility) ?? false;
+    return wanted;
+  }
+  function* wants(type: WebhookEvent, visibility: Visibility, read?: Subscriptions): Program<boolean> {
+    return (read ?? (yield* subscriptions())).get(type)?.has(visibility) ?? false;
   }
 
   const wake = () => listeners.forEach((listener) => listener());
 
   // A program (db/program.ts), yielded inside the change's own transaction. `committeeId`: whose
   // record it is, so that a webhook limited to a council hears only of its own.
-  function* record(type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string): Program<void> {
-    if (!(yield* wants(type, visibility))) return;
+  function* record(type: WebhookEvent, visibility: Visibility, committeeId: number | null, data: () => string, read?: Subscriptions): Program<void> {
+    if (!(yield* wants(type, visibility, read))) return;
     yield* write(type, visibility, committeeId, data());
   }
 
@@ -94,9 +100,18 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
       listeners.push(listener);
     },
 
-    /** action.created, action.updated, action.responded: the action as the API returned it. */
-    *action(type: WebhookEvent, action: Action): Program<void> {
-      yield* record(type, action.visibility, action.committeeId, () => renderAction(action));
+    /**
+     * What the enabled webhooks want, read now: for a write that records its event after taking a
+     * lock it should hold briefly (the reference counter's row), so the read is not made under it.
+     */
+    subscriptions,
+
+    /**
+     * action.created, action.updated, action.responded: the action as the API returned it.
+     * `read`: the subscriptions as read earlier in the same transaction (subscriptions()).
+     */
+    *action(type: WebhookEvent, action: Action, read?: Subscriptions): Program<void> {
+      yield* record(type, action.visibility, action.committeeId, () => renderAction(action), read);
     },
 
     /** action.flagged: the action as of the day it was flagged on, with the meeting and reason. */
