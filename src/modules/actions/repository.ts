@@ -13,7 +13,7 @@ import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
 import { insertAudited, updateAudited } from '../shared/audited.js';
 import { listActionsStatements } from './list-query.js';
-import { actionByIdStatements, actionsByIdsStatement, rowAfterInsert, rowAfterUpdate, type ActionRow } from './query.js';
+import { actionByIdStatements, actionForWriteStatements, actionsByIdsStatement, rowAfterInsert, rowAfterUpdate, type ActionForWrite, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 import type { ActionDays, JudgedOn } from './today.js';
 import { claimReference, nextReference } from './reference.js';
@@ -41,6 +41,7 @@ type ListStatements = ReturnType<typeof listActionsStatements>;
 
 export function createActionRepository(db: Db, { holidays, days, events }: Deps) {
   const actionById = actionByIdStatements(db);
+  const actionForWrite = actionForWriteStatements(db);
   const listRows = listActionsStatements(db);
   /** The list's statements on the connection searches run on (search.ts), made on first use. */
   let searchRows: { db: Db; rows: ListStatements } | undefined;
@@ -55,6 +56,13 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     const row = yield* actionById(actor, id);
     if (!row) throw new NotFoundError('Action', id);
     return row;
+  }
+
+  /** findVisible, with the row as stored and the committee's time zone, for a change. */
+  function* findForWrite(actor: Actor, id: number): Program<ActionForWrite> {
+    const found = yield* actionForWrite(actor, id);
+    if (!found) throw new NotFoundError('Action', id);
+    return found;
   }
 
   /** For callers that create actions as part of a larger write (the minutes import). */
@@ -100,9 +108,8 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
 
   /** For callers that change actions as part of a larger write (the spreadsheet import). */
   function* updateIn(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void): Program<Action & { version: number }> {
-    const current = yield* findVisible(actor, id);
+    const { current, stored: before, timezone } = yield* findForWrite(actor, id);
     check(current);
-    const before = (yield* rowById(db, actions, id))!;
     const changes: Partial<typeof actions.$inferInsert> = { ...input };
     const status = input.status ?? before.status;
     if (input.status && input.status !== before.status) {
@@ -115,7 +122,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     if (status === 'responded' && before.status !== 'responded') {
       const response = input.response !== undefined ? input.response : before.response;
       if (!response) throw invalidField('response', 'is required to mark an action responded');
-      changes.respondedOn = input.respondedOn ?? before.respondedOn ?? (yield* days.of(before.committeeId));
+      changes.respondedOn = input.respondedOn ?? before.respondedOn ?? days.in(timezone);
     }
     if (input.itemId !== undefined || input.resolutionId !== undefined || input.visibility !== undefined) {
       // null unlinks: `??` would read it as "unchanged".
@@ -156,7 +163,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     }
     const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
     const after = yield* updateAudited(db, actor, 'action', actions, before, changes, operation);
-    const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), yield* days.of(before.committeeId));
+    const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), days.in(timezone));
     if (events) yield* events.action('action.updated', updated);
     if (events && updated.status === 'responded' && before.status !== 'responded') yield* events.action('action.responded', updated);
     return updated;
@@ -164,14 +171,14 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
 
   /** For callers that add updates as part of a larger write (the spreadsheet import). */
   function* addUpdateIn(actor: Actor, id: number, input: CreateActionUpdate): Program<typeof actionUpdates.$inferSelect> {
-    const current = yield* findVisible(actor, id);
+    const { current, stored: before, timezone } = yield* findForWrite(actor, id);
     yield* checkPerson(db, 'authorId', input.authorId);
     const update = yield* insertAudited(db, actor, 'action_update', actionUpdates, { ...input, actionId: id, recordedBy: actor.name });
     // A RAG given with an update is the action's new RAG: the timeline and the action agree.
     if (input.rag) {
-      const before = (yield* rowById(db, actions, current.id))!;
-      yield* updateAudited(db, actor, 'action', actions, before, { rag: input.rag });
-      if (events) yield* events.action('action.updated', present(yield* findVisible(actor, id), yield* days.of(before.committeeId)));
+      const changes = { rag: input.rag };
+      const after = yield* updateAudited(db, actor, 'action', actions, before, changes);
+      if (events) yield* events.action('action.updated', present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), days.in(timezone)));
     }
     return update;
   }
