@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
 import { median } from './load.js';
-import { ROOT, stop } from './processes.js';
+import { ROOT, stop, track } from './processes.js';
 import type { Row } from './table.js';
 
 // The Modern.gov sync's cost (issue 15): 50 committees × 10 years of monthly meetings (each with
@@ -26,9 +26,9 @@ interface Service {
 
 /** The web service, listening, in a child process. */
 export function startModernGovService(committees: number, years: number, firstYear: number): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'moderngov-service.ts'), String(committees), String(years), String(firstYear)], {
+  const child = track(spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'moderngov-service.ts'), String(committees), String(years), String(firstYear)], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  }));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
