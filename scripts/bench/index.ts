@@ -132,7 +132,7 @@ for (let round = 1; round <= runs; round++) {
 const importRows = !only || only.test(IMPORT_PARSE) ? await measureImportParse(app.url, key, runs, log) : [];
 // After the rest too: the import adds its 10,000 actions to the database the scenarios read.
 const sheetRows = !only || only.test(SPREADSHEETS) ? await measureSpreadsheets(app.url, key, fixtures, runs, memory, log) : [];
-const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log) : [];
+const syncRows = !only || only.test(MODERNGOV_SYNC) ? await measureModernGovSync(log, runs) : [];
 const rss = memory.stop();
 await Promise.all([stop(app), stop(bare), stop(sinks), ...(onPostgres ? [stop(onPostgres.app)] : [])]);
 await onPostgres?.copy.drop();

@@ -1,87 +1,104 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '../../src/db/engine.js';
 import { createServices } from '../../src/services.js';
+import { median } from './load.js';
+import { ROOT, stop, track } from './processes.js';
 import type { Row } from './table.js';
 
 // The Modern.gov sync's cost (issue 15): 50 committees × 10 years of monthly meetings (each with
 // five agenda items, the past ones with minutes) from a local web service of the bench's own,
 // synced into a fresh database file: the first sync (everything created and drafted) ≤ 30 s, a
-// second with nothing changed (nothing written) ≤ 5 s.
+// second with nothing changed (nothing written) ≤ 5 s. The service runs in a process of its own
+// with every answer built before the clock starts (moderngov-service.ts): in life it is another
+// host, and building its XML in this process made most of the unchanged sync's time the
+// service's. Each round syncs a fresh database; the figures are the rounds' medians, with the
+// processor time this process spent in the sync (process.cpuUsage, user + system) beside them.
 
 export const MODERNGOV_SYNC = 'Modern.gov sync';
 
-const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** A web service answering GetCommittees, GetMeetings and GetMeeting for `committees` × `years`. */
-async function startService(committees: number, years: number, firstYear: number) {
-  const meetingsOf = (c: number) =>
-    Array.from({ length: years * 12 }, (_, i) => ({
-      id: String(c * 10_000 + i), date: `${pad(8 + (c % 14))}/${pad((i % 12) + 1)}/${firstYear + Math.floor(i / 12)}`,
-      status: i % 17 === 5 ? 'Cancelled' : 'Confirmed',
-    }));
-  const meetingXml = (id: number) => {
-    const c = Math.floor(id / 10_000);
-    const m = meetingsOf(c)[id % 10_000]!;
-    const items = Array.from({ length: 5 }, (_, k) =>
-      `<agendaitem><agendaitemid>${id * 10 + k}</agendaitemid><agendaitemtitle>Item ${k + 1} of meeting ${id}</agendaitemtitle><fulldisplaynumberformat>${k + 1}</fulldisplaynumberformat>` +
-      `<minutesnonemptyhtmlbody>${esc(`<p>The committee considered item ${k + 1}.</p><p>Members requested an update be provided to the next meeting on topic ${k + 1}.</p><p><strong>RESOLVED:</strong> That the report be noted.</p>`)}</minutesnonemptyhtmlbody>` +
-      `<isrestricted>${k === 4 ? 'True' : 'False'}</isrestricted>${k === 4 ? '<linkeddocuments><linkeddoc><restrictionsRef>Paragraph 3</restrictionsRef></linkeddoc></linkeddocuments>' : ''}</agendaitem>`);
-    return `<?xml version="1.0" encoding="utf-8"?><meeting><meetingid>${id}</meetingid><meetingdate>${m.date}</meetingdate><meetingstatus>${m.status}</meetingstatus><meetingtime>6.30 pm</meetingtime><meetinglocation>Council Chamber</meetinglocation><agendaitems>${items.join('')}</agendaitems></meeting>`;
-  };
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://bench');
-    const op = url.pathname.split('/').pop();
-    let xml = '';
-    if (op === 'GetCommittees') {
-      xml = `<?xml version="1.0"?><committees><committeescount>${committees}</committeescount>${Array.from({ length: committees }, (_, c) =>
-        `<committee><committeeid>${c + 1}</committeeid><committeetitle>Scrutiny Committee ${c + 1}</committeetitle><committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired></committee>`).join('')}</committees>`;
-    } else if (op === 'GetMeetings') {
-      const c = Number(url.searchParams.get('lCommitteeId'));
-      xml = `<?xml version="1.0"?><getmeetings><committee><committeeid>${c}</committeeid><committeemeetings>${meetingsOf(c)
-        .map((m) => `<meeting><meetingid>${m.id}</meetingid><meetingdate>${m.date}</meetingdate><meetingstatus>${m.status}</meetingstatus><meetingtime>6.30 pm</meetingtime></meeting>`).join('')}</committeemeetings></committee></getmeetings>`;
-    } else {
-      xml = meetingXml(Number(url.searchParams.get('lMeetingId')));
-    }
-    res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+interface Service {
+  url: string;
+  child: ReturnType<typeof spawn>;
 }
 
-/** Rows for the table: the first sync and a second with nothing changed, seconds. */
-export async function measureModernGovSync(log: (message: string) => void, committees = 50, years = 10): Promise<Row[]> {
-  const firstYear = new Date().getUTCFullYear() - years + 1;
-  const service = await startService(committees, years, firstYear);
+/** The web service, listening, in a child process. */
+export function startModernGovService(committees: number, years: number, firstYear: number): Promise<Service> {
+  const child = track(spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'moderngov-service.ts'), String(committees), String(years), String(firstYear)], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  }));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (!out.includes('\n')) return;
+      resolve({ child, url: (JSON.parse(out.slice(0, out.indexOf('\n'))) as { url: string }).url });
+    });
+    child.once('exit', (code) => reject(new Error(`the bench's Modern.gov service exited (${code}) before listening`)));
+  });
+}
+
+interface Timed {
+  seconds: number;
+  cpuSeconds: number;
+  wrote: number;
+  meetings: number;
+  drafts: number;
+}
+
+/** One round: a fresh database, its first sync and a second with nothing changed. */
+async function round(url: string, window: { from: string; to: string }): Promise<{ first: Timed; unchanged: Timed }> {
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-bench-sync-'));
   const engine = await openEngine({ databasePath: join(dir, 'sync.sqlite'), databaseSynchronous: 'NORMAL' });
-  const services = createServices(engine, { moderngov: { url: service.url } });
+  const services = createServices(engine, { moderngov: { url } });
+  const timed = async (): Promise<Timed> => {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const summary = await services.moderngovSync.run(window);
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    if (summary.errors.length > 0) throw new Error(`sync errors: ${JSON.stringify(summary.errors[0])}`);
+    const wrote = summary.committees.created + summary.committees.updated + summary.meetings.created + summary.meetings.updated + summary.meetings.cancelled
+      + summary.items.created + summary.items.updated + summary.drafts.created + summary.drafts.updated;
+    return { seconds, cpuSeconds: (used.user + used.system) / 1e6, wrote, meetings: summary.meetings.created, drafts: summary.drafts.created };
+  };
   try {
-    const window = { from: `${firstYear}-01-01`, to: `${firstYear + years - 1}-12-31` };
-    const timed = async () => {
-      const started = performance.now();
-      const summary = await services.moderngovSync.run(window);
-      if (summary.errors.length > 0) throw new Error(`sync errors: ${JSON.stringify(summary.errors[0])}`);
-      return { seconds: (performance.now() - started) / 1000, summary };
-    };
-    const first = await timed();
-    log(`  ${MODERNGOV_SYNC} first: ${first.seconds.toFixed(1)} s, ${first.summary.meetings.created} meetings, ${first.summary.drafts.created} drafts`);
-    const second = await timed();
-    log(`  ${MODERNGOV_SYNC} unchanged: ${second.seconds.toFixed(1)} s`);
-    const wrote = second.summary.meetings.created + second.summary.meetings.updated + second.summary.items.created + second.summary.items.updated + second.summary.drafts.created + second.summary.drafts.updated;
-    const label = `${committees} committees × ${years} years`;
-    return [
-      { scenario: `${MODERNGOV_SYNC}, ${label}, first sync: s`, rps: null, p50: first.seconds, p99: first.seconds, ratio: null, target: '≤ 30 s', met: first.seconds <= 30 },
-      { scenario: `${MODERNGOV_SYNC}, ${label}, nothing changed: s`, rps: null, p50: second.seconds, p99: second.seconds, ratio: null, target: '≤ 5 s', met: second.seconds <= 5 && wrote === 0, ...(wrote ? { note: `${wrote} writes` } : {}) },
-    ];
+    return { first: await timed(), unchanged: await timed() };
   } finally {
     services.mailer.close();
     await engine.close();
-    await service.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Rows for the table: the first sync and a second with nothing changed, seconds (medians of `runs` rounds). */
+export async function measureModernGovSync(log: (message: string) => void, runs = 1, committees = 50, years = 10): Promise<Row[]> {
+  const firstYear = new Date().getUTCFullYear() - years + 1;
+  const service = await startModernGovService(committees, years, firstYear);
+  try {
+    const window = { from: `${firstYear}-01-01`, to: `${firstYear + years - 1}-12-31` };
+    const rounds: { first: Timed; unchanged: Timed }[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const r = await round(service.url, window);
+      rounds.push(r);
+      log(`  ${MODERNGOV_SYNC} round ${i}/${runs}: first ${r.first.seconds.toFixed(1)} s (cpu ${r.first.cpuSeconds.toFixed(1)} s; ${r.first.meetings} meetings, ${r.first.drafts} drafts), ` +
+        `unchanged ${r.unchanged.seconds.toFixed(2)} s (cpu ${r.unchanged.cpuSeconds.toFixed(2)} s${r.unchanged.wrote ? `; ${r.unchanged.wrote} writes` : ''})`);
+    }
+    const label = `${committees} committees × ${years} years`;
+    const first = rounds.map((r) => r.first.seconds);
+    const unchanged = rounds.map((r) => r.unchanged.seconds);
+    const wrote = Math.max(...rounds.map((r) => r.unchanged.wrote));
+    const cpu = (key: 'first' | 'unchanged') => `sync's processor time ${median(rounds.map((r) => r[key].cpuSeconds)).toFixed(2)} s (median)`;
+    return [
+      { scenario: `${MODERNGOV_SYNC}, ${label}, first sync: s`, rps: null, p50: median(first), p99: Math.max(...first), ratio: null, target: '≤ 30 s', met: median(first) <= 30, note: cpu('first') },
+      {
+        scenario: `${MODERNGOV_SYNC}, ${label}, nothing changed: s`, rps: null, p50: median(unchanged), p99: Math.max(...unchanged), ratio: null, target: '≤ 5 s',
+        met: median(unchanged) <= 5 && wrote === 0, note: `${cpu('unchanged')}${wrote ? `; ${wrote} writes` : ''}`,
+      },
+    ];
+  } finally {
+    await stop(service);
   }
 }

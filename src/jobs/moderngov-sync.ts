@@ -64,7 +64,6 @@ export interface ModernGovSyncDeps {
   /** MODERNGOV_URL. */
   defaultUrl?: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
   /**
    * Take the write lock at each transaction's start (BEGIN IMMEDIATE): for the command line
    * beside a running server, where a transaction that read first could not then write. SQLite
@@ -87,14 +86,14 @@ export const SYNC_LOCK = 'moderngov-sync';
 
 export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
   const clock = deps.clock ?? systemClock;
-  const { upsertCommittee, applyMeeting } = createModernGovApply(db, { meetings: deps.meetings, drafts: deps.drafts, clock });
+  const { upsertCommittee, knownState, unchanged, applyMeeting } = createModernGovApply(db, { meetings: deps.meetings, drafts: deps.drafts, clock });
   /** Runs one database step of the sync; from the command line (SQLite) holding the write lock from its start. */
   const runStep = <T>(program: Program<T>): T | Promise<T> =>
     deps.immediate ? immediateTransaction(db, () => runSqlite(db, program)) : deps.engine.run(program);
   const clients = new Map<string, ModernGovClient>();
   const clientFor = (url: string) => {
     let client = clients.get(url);
-    if (!client) clients.set(url, (client = createModernGovClient(url, { timeoutMs: deps.timeoutMs, fetch: deps.fetch })));
+    if (!client) clients.set(url, (client = createModernGovClient(url, { timeoutMs: deps.timeoutMs })));
     return client;
   };
   // Runs in this process one after another, whoever asked (schedule, API).
@@ -138,11 +137,15 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
       yield* lock(SYNC_LOCK, 0);
       yield* applyMeeting(actor, committee, summary, detail, result);
     });
+    // A meeting that would write nothing, judged on one read of the whole committee, gets no
+    // transaction: with nothing changed, a sync reads three times per committee and writes nothing.
     if (!dryRun) {
       const committee = await runStep(committeeStep());
       if (!committee) return;
+      const known = await deps.engine.run(knownState(committee, details.map((d) => d.detail)));
       for (const { summary, detail, error } of details) {
         if (error) result.errors.push(error);
+        if (unchanged(known, committee, summary, detail)) continue;
         try {
           await runStep(meetingStep(committee, summary, detail));
         } catch (err) {
@@ -156,8 +159,10 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
         yield* lock(SYNC_LOCK, 0);
         const committee = yield* committeeStep();
         if (committee) {
+          const known = yield* knownState(committee, details.map((d) => d.detail));
           for (const { summary, detail, error } of details) {
             if (error) result.errors.push(error);
+            if (unchanged(known, committee, summary, detail)) continue;
             try {
               yield* meetingStep(committee, summary, detail);
             } catch (err) {

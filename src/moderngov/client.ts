@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { compile } from 'html-to-text';
+import { createAgents, GetFailed, httpGet, type Answer } from './http-get.js';
 
 // A client for the three operations of Modern.gov's web service the sync reads (facts in
 // ../shared/moderngov.md): GetCommittees, GetMeetings and GetMeeting, over plain HTTP GET with
@@ -69,8 +70,6 @@ export interface MgMeeting extends MgMeetingSummary {
 
 export interface ModernGovClientOptions {
   timeoutMs?: number;
-  /** Injected for tests; the global fetch otherwise. */
-  fetch?: typeof fetch;
 }
 
 type Node = Record<string, unknown>;
@@ -143,7 +142,7 @@ function limiter(limit: number) {
 export function createModernGovClient(baseUrl: string, options: ModernGovClientOptions = {}) {
   const base = baseUrl.replace(/\/+$/, '').replace(/\/mgWebService\.asmx$/i, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const doFetch = options.fetch ?? fetch;
+  const agents = createAgents(PER_HOST);
   const hosts = new Map<string, ReturnType<typeof limiter>>();
   /** The last answer per URL with its validators, for conditional GETs. */
   const cache = new Map<string, { etag: string | null; lastModified: string | null; body: string }>();
@@ -157,12 +156,12 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
    * One GET, tried a second time when the connection was dropped without an answer: a kept-alive
    * connection the host closed just as it was reused (common under load) is no failure of the host.
    */
-  async function fetchOnce(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  async function getOnce(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
     try {
-      return await doFetch(url, { headers, signal, redirect: 'follow' });
+      return await httpGet(url, headers, signal, agents);
     } catch (err) {
-      if (signal.aborted) throw err;
-      return doFetch(url, { headers, signal, redirect: 'follow' });
+      if (signal.aborted || !(err instanceof GetFailed) || err.stage !== 'sent') throw err;
+      return httpGet(url, headers, signal, agents);
     }
   }
 
@@ -178,27 +177,23 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs);
       try {
-        let response: Response;
+        let response: Answer;
         try {
-          response = await fetchOnce(url, headers, controller.signal);
+          response = await getOnce(url, headers, controller.signal);
         } catch (err) {
-          const reason = controller.signal.aborted
-            ? `timed out after ${timeoutMs} ms`
-            : `no answer (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message})`;
+          if (err instanceof GetFailed && err.stage === 'cut') {
+            throw new ModernGovError(url, null, controller.signal.aborted ? `timed out after ${timeoutMs} ms reading the answer` : 'the answer was cut off', null);
+          }
+          const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : `no answer (${(err as Error).message})`;
           throw new ModernGovError(url, null, reason, null);
         }
-        let body: string;
-        try {
-          body = await response.text();
-        } catch {
-          throw new ModernGovError(url, response.status, controller.signal.aborted ? `timed out after ${timeoutMs} ms reading the answer` : 'the answer was cut off', null);
+        const { status, body } = response;
+        if (status === 304 && cached) return cached.body;
+        if (status !== 200) {
+          throw new ModernGovError(url, status, `HTTP ${status}${contentTypeOf(response)}`, body.slice(0, FIRST_BYTES));
         }
-        if (response.status === 304 && cached) return cached.body;
-        if (response.status !== 200) {
-          throw new ModernGovError(url, response.status, `HTTP ${response.status}${contentTypeOf(response)}`, body.slice(0, FIRST_BYTES));
-        }
-        const etag = response.headers.get('etag');
-        const lastModified = response.headers.get('last-modified');
+        const etag = headerOf(response, 'etag');
+        const lastModified = headerOf(response, 'last-modified');
         if (etag || lastModified) cache.set(url, { etag, lastModified, body });
         return body;
       } finally {
@@ -207,8 +202,13 @@ export function createModernGovClient(baseUrl: string, options: ModernGovClientO
     });
   }
 
-  const contentTypeOf = (response: Response) => {
-    const type = response.headers.get('content-type');
+  const headerOf = (response: Answer, name: string): string | null => {
+    const value = response.headers[name];
+    return (Array.isArray(value) ? value.join(', ') : value) ?? null;
+  };
+
+  const contentTypeOf = (response: Answer) => {
+    const type = headerOf(response, 'content-type');
     return type ? ` (${type.split(';')[0]})` : '';
   };
 

@@ -9,8 +9,12 @@ import type { CommitteeKind } from '../domain/vocabulary.js';
 export function localDateOfMg(date: string | null): string | null {
   const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(date ?? '');
   if (!m) return null;
-  const value = DateTime.fromObject({ year: Number(m[3]), month: Number(m[2]), day: Number(m[1]) });
-  return value.isValid ? value.toISODate() : null;
+  const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Checked by hand (every listed meeting's date is read, every sync): the calendar's own rule.
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || year < 1) return null;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** "6.30 pm", "10.00 am", "2pm", "12 noon", "18:30" → HH:MM, or null. */
@@ -30,24 +34,47 @@ export function timeOfMg(time: string | null): string | null {
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
-/**
- * The meeting's start with its offset in the committee's zone ("2024-07-15T18:30:00+01:00"); a
- * meeting without a readable time starts at noon, which keeps it on its own date. Null when the
- * date cannot be read.
- */
-export function startsAtOfMg(date: string | null, time: string | null, timeZone: string): string | null {
-  const day = localDateOfMg(date);
-  if (!day) return null;
-  const local = DateTime.fromISO(`${day}T${timeOfMg(time) ?? '12:00'}`, { zone: timeZone });
-  return local.isValid ? local.toISO({ suppressMilliseconds: true }) : null;
+/** A meeting's start: as stored (with its offset in the committee's zone), in UTC, and in milliseconds. */
+export interface MgStart {
+  startsAt: string;
+  utc: string;
+  millis: number;
 }
 
-/** Cancelled → cancelled, postponed → postponed; otherwise held once its start has passed. */
-export function statusOfMg(status: string | null, startsAt: string, now: Date): MeetingStatus {
+/** Starts already worked out, by date, time and zone: luxon's zone arithmetic is most of an unchanged meeting's cost. */
+const starts = new Map<string, MgStart | null>();
+const MAX_STARTS = 100_000;
+
+/**
+ * The meeting's start ("2024-07-15T18:30:00+01:00" in the committee's zone); a meeting without a
+ * readable time starts at noon, which keeps it on its own date. Null when the date cannot be read.
+ */
+export function startOfMg(date: string | null, time: string | null, timeZone: string): MgStart | null {
+  const key = `${date ?? ''}\u0000${time ?? ''}\u0000${timeZone}`;
+  const known = starts.get(key);
+  if (known !== undefined) return known;
+  const day = localDateOfMg(date);
+  const local = day ? DateTime.fromISO(`${day}T${timeOfMg(time) ?? '12:00'}`, { zone: timeZone }) : null;
+  const start = local?.isValid
+    ? { startsAt: local.toISO({ suppressMilliseconds: true })!, utc: local.toUTC().toISO()!, millis: local.toMillis() }
+    : null;
+  if (starts.size >= MAX_STARTS) starts.clear();
+  starts.set(key, start);
+  return start;
+}
+
+/** startOfMg's start with its offset, or null. */
+export function startsAtOfMg(date: string | null, time: string | null, timeZone: string): string | null {
+  return startOfMg(date, time, timeZone)?.startsAt ?? null;
+}
+
+/** Cancelled → cancelled, postponed → postponed; otherwise held once its start (ISO, or milliseconds) has passed. */
+export function statusOfMg(status: string | null, startsAt: string | number, now: Date): MeetingStatus {
   const text = (status ?? '').toLowerCase();
   if (text.includes('cancel')) return 'cancelled';
   if (text.includes('postpone')) return 'postponed';
-  return DateTime.fromISO(startsAt, { setZone: true }).toMillis() < now.getTime() ? 'held' : 'scheduled';
+  const millis = typeof startsAt === 'number' ? startsAt : DateTime.fromISO(startsAt, { setZone: true }).toMillis();
+  return millis < now.getTime() ? 'held' : 'scheduled';
 }
 
 export function committeeKindOf(title: string): CommitteeKind {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { Test } from 'tap';
 
 // A fake Modern.gov web service of the project's own, on 127.0.0.1: GetCommittees, GetMeetings
@@ -36,8 +37,12 @@ export interface FakeCommittee {
   meetings: FakeMeeting[];
 }
 
-/** `reset-once`: the connection is dropped without an answer the first time, as a kept-alive socket the host has just closed. */
-export type Misbehaviour = 'waf' | 'html' | 'garbage' | 'hang' | 'truncated' | 'reset-once';
+/**
+ * `reset-once`: the connection is dropped without an answer the first time, as a kept-alive
+ * socket the host has just closed. `moved`: a 301 to the same operation under /new/ (a host that
+ * moved). `gzip`: the XML gzipped, as IIS sends it.
+ */
+export type Misbehaviour = 'waf' | 'html' | 'garbage' | 'hang' | 'truncated' | 'reset-once' | 'moved' | 'gzip';
 
 export interface FakeModernGov {
   url: string;
@@ -90,6 +95,10 @@ export async function startFakeModernGov(t: Test, committees: FakeCommittee[] = 
       req.socket.destroy();
       return;
     }
+    if (misbehaviour === 'moved' && !url.pathname.startsWith('/new/')) {
+      res.writeHead(301, { location: `/new${url.pathname}${url.search}`, 'content-type': 'text/html' }).end('<html><body>Moved</body></html>');
+      return;
+    }
     if (misbehaviour === 'hang') {
       hanging.add(res);
       return;
@@ -128,6 +137,10 @@ export async function startFakeModernGov(t: Test, committees: FakeCommittee[] = 
         return;
       }
       res.setHeader('etag', etag);
+    }
+    if (misbehaviour === 'gzip') {
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-encoding': 'gzip' }).end(gzipSync(xml));
+      return;
     }
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   };

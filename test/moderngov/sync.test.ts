@@ -218,6 +218,41 @@ t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the
   t.equal(await count(api, 'agenda_items'), 3, "only the readable agendas' items");
 });
 
+t.test('a host that moved (301) and one that gzips its answers are read as any other', async (t) => {
+  const fake = await startFakeModernGov(t, council().slice(0, 1));
+  fake.misbehave.set('GetCommittees', 'moved');
+  fake.misbehave.set('GetMeetings', 'gzip');
+  fake.misbehave.set('GetMeeting?lMeetingId=5001', 'gzip');
+  const api = await build(t, { moderngovUrl: fake.url }, { clock });
+  const synced = await run(api);
+  t.same(synced.errors, []);
+  t.same(synced.committees, { created: 1, updated: 0 });
+  t.same(synced.meetings, { created: 4, updated: 0, cancelled: 1 });
+  t.ok(fake.requests.some((r) => r.path.startsWith('/new/mgWebService.asmx/GetCommittees')), 'the redirect was followed');
+  t.equal((await meetingByExternal(api, '5001')).venue, 'Council Chamber');
+  t.equal(await count(api, 'imports'), 1, "the gzipped agenda's minutes drafted");
+});
+
+t.test('with nothing changed at Modern.gov, a meeting whose start has passed becomes held and its minutes are drafted', async (t) => {
+  const committees = council().slice(0, 1);
+  const meetings = committees[0]!.meetings;
+  meetings[2]!.items![1]!.minutesHtml = MINUTES_HTML;
+  const fake = await startFakeModernGov(t, committees);
+  let now = NOW;
+  const api = await build(t, { moderngovUrl: fake.url }, { clock: () => now });
+  const first = await run(api);
+  t.same(first.drafts, { created: 1, updated: 0 });
+  t.equal((await meetingByExternal(api, '5003')).status, 'scheduled');
+
+  now = new Date('2024-10-15T09:00:00Z');
+  const later = await run(api);
+  t.same(later.meetings, { created: 0, updated: 1, cancelled: 0 });
+  t.same(later.drafts, { created: 1, updated: 0 });
+  t.equal((await meetingByExternal(api, '5003')).status, 'held');
+  const again = await run(api);
+  t.same([again.meetings, again.items, again.drafts], [{ created: 0, updated: 0, cancelled: 0 }, { created: 0, updated: 0 }, { created: 0, updated: 0 }]);
+});
+
 t.test('conditional GET, dry run, committee filter, window; the API is for admins', async (t) => {
   const fake = await startFakeModernGov(t, council().slice(0, 2));
   fake.etags = true;

@@ -11,13 +11,20 @@ import type { MeetingRow } from '../../modules/meetings/repository.js';
 
 type CommitteeRow = typeof committees.$inferSelect;
 
+/** Worked out once per meeting read (the client hands back the same meeting while its XML is the same). */
+const minutesByMeeting = new WeakMap<MgMeeting, { withMinutes: MgMeeting['items']; hash: string }>();
+
 /** What the meeting's draft is read from, and its hash: a draft is re-read only when this changes. */
 export function minutesOf(detail: MgMeeting) {
+  const known = minutesByMeeting.get(detail);
+  if (known) return known;
   const withMinutes = detail.items.filter((i) => i.minutes !== '');
   const hash = createHash('sha256')
     .update(JSON.stringify(withMinutes.map((i) => [i.id, i.number, i.title, i.minutes, i.restricted, i.exemptParagraph])))
     .digest('hex');
-  return { withMinutes, hash };
+  const minutes = { withMinutes, hash };
+  minutesByMeeting.set(detail, minutes);
+  return minutes;
 }
 
 export function draftOf(committee: CommitteeRow, meeting: MeetingRow, detail: MgMeeting, withMinutes: MgMeeting['items']): MinutesDraft {

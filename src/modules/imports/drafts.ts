@@ -92,6 +92,8 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
   // Asked for every meeting of every sync: prepared once.
   const syncedDraftState = db.select({ status: imports.status, sourceHash: imports.sourceHash }).from(imports)
     .where(and(eq(imports.meetingId, sql.placeholder('meetingId')), eq(imports.source, 'moderngov'))).prepare();
+  const syncedDraftOf = db.select().from(imports)
+    .where(and(eq(imports.meetingId, sql.placeholder('meetingId')), eq(imports.source, 'moderngov'))).prepare();
 
   /**
    * The draft, if the reader may see it: a hidden one, or one of another council's committee to a
@@ -227,7 +229,7 @@ export function createDraftRepository(db: Db, deps: { imports: ImportRepository 
      * draft — replaced when the minutes changed. A committed or discarded one is left alone.
      */
     *saveSyncedIn(actor: Actor, input: { committeeId: number; meetingId: number; draft: MinutesDraft; itemIds: (number | null)[]; sourceHash: string }): Program<'created' | 'updated' | null> {
-      const existing = yield* first(db.select().from(imports).where(and(eq(imports.meetingId, input.meetingId), eq(imports.source, 'moderngov'))));
+      const existing = (yield* first(syncedDraftOf, { meetingId: input.meetingId })) as ImportRow | undefined;
       const values = {
         visibility: draftVisibility(input.draft),
         draft: storedDraftOf(input.draft, input.itemIds),

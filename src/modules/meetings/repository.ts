@@ -53,12 +53,25 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
     };
   }
 
+  // Asked at every meeting created or moved (the Modern.gov sync creates thousands): prepared once.
+  const meetingWithExternalId = db.select({ id: meetings.id }).from(meetings)
+    .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), eq(meetings.externalId, sql.placeholder('externalId'))))
+    .prepare();
+  const nextMeetingActionsOf = db.select().from(actions)
+    .where(and(
+      eq(actions.committeeId, sql.placeholder('committeeId')),
+      eq(actions.dueRule, 'next_meeting'),
+      inArray(actions.status, [...BEING_WORKED]),
+    ))
+    .prepare();
+  const scheduleOf = db.select({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status })
+    .from(meetings)
+    .where(eq(meetings.committeeId, sql.placeholder('committeeId')))
+    .prepare();
+
   function* assertExternalIdFree(committeeId: number, externalId: string | null | undefined, exceptId?: number): Program<void> {
     if (!externalId) return;
-    const clash = yield* first(db
-      .select({ id: meetings.id })
-      .from(meetings)
-      .where(and(eq(meetings.committeeId, committeeId), eq(meetings.externalId, externalId))));
+    const clash = (yield* first(meetingWithExternalId, { committeeId, externalId })) as { id: number } | undefined;
     if (clash && clash.id !== exceptId) {
       throw new ConflictError(`Meeting ${clash.id} of this committee already has externalId "${externalId}"`);
     }
@@ -67,26 +80,16 @@ export function createMeetingRepository(db: Db, holidays: HolidayRepository, eve
   /**
    * Re-points every unanswered `next_meeting` action of the committee at the first scheduled
    * meeting after the one it was raised at. Runs in the transaction that changed a meeting, so a
-   * cancelled, postponed or held meeting never leaves an action pointing at it.
+   * cancelled, postponed or held meeting never leaves an action pointing at it. The committee's
+   * meetings are read only when it has such actions.
    */
   function* moveNextMeetingActions(actor: Actor, committeeId: number, leaving?: number): Program<void> {
-    const held = yield* all(db
-      .select({ id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status })
-      .from(meetings)
-      .where(eq(meetings.committeeId, committeeId)));
+    const affected = (yield* all(nextMeetingActionsOf, { committeeId })) as (typeof actions.$inferSelect)[];
+    if (affected.length === 0) return;
+    const held = (yield* all(scheduleOf, { committeeId })) as { id: number; startsAt: string; localDate: string; status: MeetingRow['status'] }[];
     const raisedAt = new Map(held.map((m) => [m.id, m]));
     // A meeting about to be deleted is no longer anyone's next meeting.
     const schedule = held.filter((m) => m.id !== leaving);
-    const affected = yield* all(db
-      .select()
-      .from(actions)
-      .where(
-        and(
-          eq(actions.committeeId, committeeId),
-          eq(actions.dueRule, 'next_meeting'),
-          inArray(actions.status, [...BEING_WORKED]),
-        ),
-      ));
     for (const action of affected) {
       const from = raisedAt.get(action.meetingId);
       if (!from) continue;
