@@ -43,6 +43,13 @@ export interface NotifyRequest {
 
 /** How long the pass holds the event loop before giving way to it. */
 const SLICE_MS = 10;
+/**
+ * Items in the emails on their way at once: up to SEND_CONCURRENCY emails go side by side, but a
+ * first pass's digests for an owner or a contact officer name thousands of actions (megabytes of
+ * text, HTML and their encoding each), and three of those at once do not fit the server's heap.
+ * One larger than this goes alone.
+ */
+const ITEMS_IN_FLIGHT = 2000;
 /** Response links issued in one transaction (their actions read in one statement, each id a bound variable). */
 const LINKS_PIECE = 500;
 
@@ -171,10 +178,21 @@ export function createNotificationPass(
         const everyone = await finder.recipients(list, lookups, breathe);
         const emails: NotificationEmail[] = new Array(everyone.length);
         let next = 0;
+        let inFlight = 0;
+        const waiting: (() => void)[] = [];
         const sender = async () => {
           for (let i = next++; i < everyone.length; i = next++) {
             const r = everyone[i]!;
-            emails[i] = await deliver(r, finder.itemsOf(r, list, lookups), asOf, now, request.dryRun ?? false, breathe);
+            const size = r.picks.length;
+            // Another email on its way will make room when it is done.
+            while (inFlight > 0 && inFlight + size > ITEMS_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+            inFlight += size;
+            try {
+              emails[i] = await deliver(r, finder.itemsOf(r, list, lookups), asOf, now, request.dryRun ?? false, breathe);
+            } finally {
+              inFlight -= size;
+              for (const wake of waiting.splice(0)) wake();
+            }
             r.picks = [];
           }
         };
