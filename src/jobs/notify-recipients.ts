@@ -30,10 +30,10 @@ export interface Recipient {
 
 const ROLE_SPAN = RECIPIENT_ROLES.length;
 
-/** Actions whose notifications done with are read in one statement (each id a bound variable). */
+/** Candidates whose notifications done with are read in one statement (each action's id a bound variable). */
 const DONE_PIECE = 500;
-/** Candidates given their recipients by one program (its reads run on the engine one after another). */
-const CANDIDATES_PIECE = 500;
+/** Candidates given their recipients by one program (its reads run on the engine one after another); what they are done with is read with them. */
+const CANDIDATES_PIECE = DONE_PIECE;
 const doneKey = (actionId: number, kind: string, key: string, recipient: string) => `${actionId}\u0000${kind}\u0000${key}\u0000${recipient}`;
 
 // The reads are programs (db/program.ts) run on `engine` a piece at a time, the pass giving way
@@ -69,18 +69,18 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
   type Lookups = ReturnType<typeof lookups>;
 
   /**
-   * What the candidates' actions have been notified of already (notified_actions), read a piece
-   * of actions at a time rather than asked once per candidate and recipient.
+   * What these candidates (at most DONE_PIECE actions' worth) have been notified of already, read
+   * in one statement of their actions' notified_actions rows; only the rows of these candidates'
+   * kinds and keys are kept. Read a piece of candidates at a time, so that a pass after a first
+   * one over a large database (hundreds of thousands of rows done with) never holds them all.
    */
-  async function doneWith(list: Candidate[], breathe: Breathe): Promise<Set<string>> {
-    const ids = [...new Set(list.map((c) => c.action.id))];
+  function* doneFor(piece: readonly Candidate[]): Program<Set<string>> {
     const done = new Set<string>();
-    for (let i = 0; i < ids.length; i += DONE_PIECE) {
-      const rows = await engine.run(all(db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
-        .from(notifiedActions).where(inArray(notifiedActions.actionId, ids.slice(i, i + DONE_PIECE)))));
-      for (const r of rows) done.add(doneKey(r.actionId, r.kind, r.key, r.recipient));
-      await breathe();
-    }
+    if (piece.length === 0) return done;
+    const asked = new Set(piece.map((c) => doneKey(c.action.id, c.kind, c.key, '')));
+    const rows = yield* all(db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
+      .from(notifiedActions).where(inArray(notifiedActions.actionId, [...new Set(piece.map((c) => c.action.id))])));
+    for (const r of rows) if (asked.has(doneKey(r.actionId, r.kind, r.key, ''))) done.add(doneKey(r.actionId, r.kind, r.key, r.recipient));
     return done;
   }
 
@@ -102,7 +102,8 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
   /** Who gets each candidate, grouped by recipient; what is already done is left out. */
   async function recipients(list: Candidate[], known: Lookups, breathe: Breathe): Promise<Recipient[]> {
     const byKey = new Map<string, Recipient>();
-    const notified = await doneWith(list, breathe);
+    // What the piece being given its recipients is done with (doneFor, read with each piece).
+    let notified = new Set<string>();
     const isDone = (c: Candidate, recipient: string) => notified.has(doneKey(c.action.id, c.kind, c.key, recipient));
     // The place in the list of the candidate being given its recipients (inPieces sets it).
     let at = 0;
@@ -157,10 +158,13 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
     // (A few committees' logs: their contacts are read once each.)
     const packsSent = new Set<string>();
     const packs = list.filter((c) => c.kind === 'agenda_pack');
-    if (packs.length > 0) {
+    for (let i = 0; i < packs.length; i += DONE_PIECE) {
+      const piece = packs.slice(i, i + DONE_PIECE);
       await engine.run((function* () {
-        for (const c of packs) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
+        notified = yield* doneFor(piece);
+        for (const c of piece) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
       })());
+      await breathe();
     }
     await inPieces(function* (c) {
       if (c.kind === 'agenda_pack') {
@@ -203,7 +207,10 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
           if (chair && chair.email && personId !== c.action.ownerId && mayRead(personId)) yield* add(chair, 'chair', c);
         }
       }
-    }, readSubscribers);
+    }, function* (piece) {
+      notified = yield* doneFor(piece);
+      yield* readSubscribers(piece);
+    });
     return [...byKey.values()];
   }
 
