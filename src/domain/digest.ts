@@ -135,6 +135,31 @@ const byDue = (a: DigestItem, b: DigestItem) => compareText(a.dueBy ?? '', b.due
  * the opening say which of these it holds, so that news alone does not read as a demand.
  */
 export function composeDigest(name: string | null, items: readonly DigestItem[], asOf: LocalDate): Digest {
+  const writing = composing(name, items, asOf);
+  for (;;) {
+    const step = writing.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * composeDigest for a caller that must keep answering meanwhile: `pause` is awaited every few
+ * hundred entries (a first pass over a large database writes thousands into one digest).
+ */
+export async function composeDigestPausing(name: string | null, items: readonly DigestItem[], asOf: LocalDate, pause: () => Promise<void>): Promise<Digest> {
+  const writing = composing(name, items, asOf);
+  for (;;) {
+    const step = writing.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** Entries written between two chances to pause. */
+const ENTRIES_PER_STEP = 200;
+
+/** The digest, written a step at a time: it yields every ENTRIES_PER_STEP entries. */
+function* composing(name: string | null, items: readonly DigestItem[], asOf: LocalDate): Generator<void, Digest> {
   const attention = items.filter((i) => i.kind === 'overdue' || i.kind === 'reminder')
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'overdue' ? -1 : 1) || byDue(a, b));
   const packs = new Map<number, DigestItem[]>();
@@ -205,23 +230,39 @@ export function composeDigest(name: string | null, items: readonly DigestItem[],
     ...e.lines.map((l) => `  ${l}`),
     ...(e.todo ? [`  What to do: ${e.todo}${e.link ? `: ${e.link.url} (works until ${inWords(e.link.expiresAt.slice(0, 10))})` : '.'}`] : []),
   ].join('\n');
-  const textSection = (s: Section) => [
-    ...(showsHeading(s) ? [s.heading, '-'.repeat(Math.min(s.heading.length, 72)), ''] : []),
-    ...(s.intro ? [s.intro, ''] : []),
-    s.entries.map(textEntry).join('\n\n'),
-    ...(s.closing ? ['', s.closing] : []),
-  ].join('\n');
-  const text = [greeting, '', intro, '', sections.map(textSection).join('\n\n'), '', footer, ''].join('\n');
-
   const htmlEntry = (e: Entry) => `<li><p><strong>${escapeHtml(e.reference)}</strong> — ${escapeHtml(e.title)}</p>`
     + e.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')
     + (e.link
       ? `<p><a href="${escapeHtml(e.link.url)}">${escapeHtml(e.link.label)}</a> (works until ${escapeHtml(inWords(e.link.expiresAt.slice(0, 10)))})</p>`
       : e.todo ? `<p>What to do: ${escapeHtml(e.todo)}.</p>` : '')
     + '</li>';
-  const htmlSection = (s: Section) => (showsHeading(s) ? `<h2 style="font-size: 19px">${escapeHtml(s.heading)}</h2>` : '')
+  // Each section's entries in both forms, a step at a time.
+  const written: { text: string; html: string }[] = [];
+  let sinceStep = 0;
+  for (const s of sections) {
+    const texts: string[] = [];
+    const htmls: string[] = [];
+    for (const e of s.entries) {
+      texts.push(textEntry(e));
+      htmls.push(htmlEntry(e));
+      if (++sinceStep >= ENTRIES_PER_STEP) {
+        sinceStep = 0;
+        yield;
+      }
+    }
+    written.push({ text: texts.join('\n\n'), html: htmls.join('\n') });
+  }
+  const textSection = (s: Section, i: number) => [
+    ...(showsHeading(s) ? [s.heading, '-'.repeat(Math.min(s.heading.length, 72)), ''] : []),
+    ...(s.intro ? [s.intro, ''] : []),
+    written[i]!.text,
+    ...(s.closing ? ['', s.closing] : []),
+  ].join('\n');
+  const text = [greeting, '', intro, '', sections.map(textSection).join('\n\n'), '', footer, ''].join('\n');
+
+  const htmlSection = (s: Section, i: number) => (showsHeading(s) ? `<h2 style="font-size: 19px">${escapeHtml(s.heading)}</h2>` : '')
     + (s.intro ? `<p>${escapeHtml(s.intro)}</p>` : '')
-    + `<ul>\n${s.entries.map(htmlEntry).join('\n')}\n</ul>`
+    + `<ul>\n${written[i]!.html}\n</ul>`
     + (s.closing ? `<p>${escapeHtml(s.closing)}</p>` : '');
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`
     + `<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5"><p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>`

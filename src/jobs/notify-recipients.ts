@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
 import { all, first, type Program, type ProgramRunner } from '../db/program.js';
 import { actionSubscribers, committees, memberships, notifiedActions, people } from '../db/tables.js';
-import type { DigestItem, RecipientRole } from '../domain/notifications.js';
+import { RECIPIENT_ROLES, type DigestItem, type RecipientRole } from '../domain/notifications.js';
 import { recipientKey } from '../modules/notifications/repository.js';
 import type { Breathe, Candidate } from './notify-candidates.js';
 
@@ -11,19 +11,29 @@ import type { Breathe, Candidate } from './notify-candidates.js';
 // not for publication the requester), the chair copied from the second flag, the requester and
 // subscribers of a response, the contact officer for an agenda pack.
 
+export type RecipientItem = DigestItem & { key: string };
+
 export interface Recipient {
   personId: number | null;
   email: string | null;
   name: string | null;
   /** Why nothing can be sent to them: opted out, no email. */
   blocked: string | null;
-  items: (DigestItem & { key: string })[];
+  /**
+   * What they are told, compactly: each a candidate's place in the pass's list and the role
+   * (candidate × ROLE_SPAN + role's index). A first pass over a large database tells a few
+   * hundred people of hundreds of thousands of candidates; their items are made (itemsOf) only
+   * when their email is written, so the pass never holds every recipient's items at once.
+   */
+  picks: number[];
 }
 
-/** Actions whose notifications done with are read in one statement (each id a bound variable). */
+const ROLE_SPAN = RECIPIENT_ROLES.length;
+
+/** Candidates whose notifications done with are read in one statement (each action's id a bound variable). */
 const DONE_PIECE = 500;
-/** Candidates given their recipients by one program (its reads run on the engine one after another). */
-const CANDIDATES_PIECE = 500;
+/** Candidates given their recipients by one program (its reads run on the engine one after another); what they are done with is read with them. */
+const CANDIDATES_PIECE = DONE_PIECE;
 const doneKey = (actionId: number, kind: string, key: string, recipient: string) => `${actionId}\u0000${kind}\u0000${key}\u0000${recipient}`;
 
 // The reads are programs (db/program.ts) run on `engine` a piece at a time, the pass giving way
@@ -46,6 +56,10 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
         if (!known.committees.has(id)) known.committees.set(id, (yield* first(committeeById, { id }))!);
         return known.committees.get(id)!;
       },
+      /** A committee `committee` has read already. */
+      committeeRead(id: number): typeof committees.$inferSelect {
+        return known.committees.get(id)!;
+      },
       *chairs(committeeId: number): Program<number[]> {
         if (!known.chairs.has(committeeId)) known.chairs.set(committeeId, (yield* all(chairsOf, { committeeId })).map((c) => c.personId));
         return known.chairs.get(committeeId)!;
@@ -55,39 +69,54 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
   type Lookups = ReturnType<typeof lookups>;
 
   /**
-   * What the candidates' actions have been notified of already (notified_actions), read a piece
-   * of actions at a time rather than asked once per candidate and recipient.
+   * What these candidates (at most DONE_PIECE actions' worth) have been notified of already, read
+   * in one statement of their actions' notified_actions rows; only the rows of these candidates'
+   * kinds and keys are kept. Read a piece of candidates at a time, so that a pass after a first
+   * one over a large database (hundreds of thousands of rows done with) never holds them all.
    */
-  async function doneWith(list: Candidate[], breathe: Breathe): Promise<Set<string>> {
-    const ids = [...new Set(list.map((c) => c.action.id))];
+  function* doneFor(piece: readonly Candidate[]): Program<Set<string>> {
     const done = new Set<string>();
-    for (let i = 0; i < ids.length; i += DONE_PIECE) {
-      const rows = await engine.run(all(db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
-        .from(notifiedActions).where(inArray(notifiedActions.actionId, ids.slice(i, i + DONE_PIECE)))));
-      for (const r of rows) done.add(doneKey(r.actionId, r.kind, r.key, r.recipient));
-      await breathe();
-    }
+    if (piece.length === 0) return done;
+    const asked = new Set(piece.map((c) => doneKey(c.action.id, c.kind, c.key, '')));
+    const rows = yield* all(db.select({ actionId: notifiedActions.actionId, kind: notifiedActions.kind, key: notifiedActions.key, recipient: notifiedActions.recipient })
+      .from(notifiedActions).where(inArray(notifiedActions.actionId, [...new Set(piece.map((c) => c.action.id))])));
+    for (const r of rows) if (asked.has(doneKey(r.actionId, r.kind, r.key, ''))) done.add(doneKey(r.actionId, r.kind, r.key, r.recipient));
     return done;
+  }
+
+  /**
+   * The recipient's items, made from the candidates (the list `recipients` was given, unchanged
+   * since) in the order they were picked; the committees were read when they were picked.
+   */
+  function itemsOf(r: Recipient, list: readonly Candidate[], known: Lookups): RecipientItem[] {
+    return r.picks.map((pick) => {
+      const c = list[Math.floor(pick / ROLE_SPAN)]!;
+      return {
+        kind: c.kind, role: RECIPIENT_ROLES[pick % ROLE_SPAN]!, key: c.key, actionId: c.action.id, reference: c.action.reference ?? `#${c.action.id}`,
+        title: c.action.title, committee: known.committeeRead(c.action.committeeId).name, visibility: c.action.visibility,
+        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered, pack: c.pack,
+      };
+    });
   }
 
   /** Who gets each candidate, grouped by recipient; what is already done is left out. */
   async function recipients(list: Candidate[], known: Lookups, breathe: Breathe): Promise<Recipient[]> {
     const byKey = new Map<string, Recipient>();
-    const notified = await doneWith(list, breathe);
+    // What the piece being given its recipients is done with (doneFor, read with each piece).
+    let notified = new Set<string>();
     const isDone = (c: Candidate, recipient: string) => notified.has(doneKey(c.action.id, c.kind, c.key, recipient));
-    function* add(who: Omit<Recipient, 'items'>, role: RecipientRole, c: Candidate): Program<void> {
+    // The place in the list of the candidate being given its recipients (inPieces sets it).
+    let at = 0;
+    function* add(who: Omit<Recipient, 'picks'>, role: RecipientRole, c: Candidate): Program<void> {
       const key = recipientKey(who.personId, who.email);
       if (isDone(c, key)) return;
-      const r = byKey.get(key) ?? { ...who, items: [] };
+      const r = byKey.get(key) ?? { ...who, picks: [] };
       byKey.set(key, r);
-      const committee = yield* known.committee(c.action.committeeId);
-      r.items.push({
-        kind: c.kind, role, key: c.key, actionId: c.action.id, reference: c.action.reference ?? `#${c.action.id}`,
-        title: c.action.title, committee: committee.name, visibility: c.action.visibility,
-        dueBy: c.dueBy, meetingOn: c.meetingOn, timesFlagged: c.timesFlagged, answered: c.answered, pack: c.pack,
-      });
+      // Read now, so that itemsOf finds it.
+      yield* known.committee(c.action.committeeId);
+      r.picks.push(at * ROLE_SPAN + RECIPIENT_ROLES.indexOf(role));
     }
-    function* asPerson(id: number): Program<Omit<Recipient, 'items'> | undefined> {
+    function* asPerson(id: number): Program<Omit<Recipient, 'picks'> | undefined> {
       const p = yield* known.person(id);
       if (!p) return undefined;
       const blocked = !p.notify ? 'opted out' : p.email ? null : 'no email';
@@ -102,7 +131,10 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
         const piece = list.slice(i, i + CANDIDATES_PIECE);
         await engine.run((function* () {
           if (start) yield* start(piece);
-          for (const c of piece) yield* each(c);
+          for (let j = 0; j < piece.length; j++) {
+            at = i + j;
+            yield* each(piece[j]!);
+          }
         })());
         await breathe();
       }
@@ -126,10 +158,13 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
     // (A few committees' logs: their contacts are read once each.)
     const packsSent = new Set<string>();
     const packs = list.filter((c) => c.kind === 'agenda_pack');
-    if (packs.length > 0) {
+    for (let i = 0; i < packs.length; i += DONE_PIECE) {
+      const piece = packs.slice(i, i + DONE_PIECE);
       await engine.run((function* () {
-        for (const c of packs) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
+        notified = yield* doneFor(piece);
+        for (const c of piece) if (isDone(c, recipientKey(null, yield* contactOf(c)))) packsSent.add(c.key);
       })());
+      await breathe();
     }
     await inPieces(function* (c) {
       if (c.kind === 'agenda_pack') {
@@ -172,9 +207,12 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
           if (chair && chair.email && personId !== c.action.ownerId && mayRead(personId)) yield* add(chair, 'chair', c);
         }
       }
-    }, readSubscribers);
+    }, function* (piece) {
+      notified = yield* doneFor(piece);
+      yield* readSubscribers(piece);
+    });
     return [...byKey.values()];
   }
 
-  return { lookups, recipients };
+  return { lookups, recipients, itemsOf };
 }

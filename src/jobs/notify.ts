@@ -2,7 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import type { Db } from '../db/sqlite/client.js';
 import { lock, tx, type Program, type ProgramRunner } from '../db/program.js';
 import { systemClock, type Clock } from '../domain/clock.js';
-import { composeDigest } from '../domain/digest.js';
+import { composeDigestPausing } from '../domain/digest.js';
 import { visibilities as allVisibilities } from '../domain/visibility.js';
 import type { HolidayRepository } from '../modules/holidays/repository.js';
 import type { createReportRepository } from '../modules/reports/repository.js';
@@ -14,7 +14,7 @@ import type { NotificationRepository } from '../modules/notifications/repository
 import type { NotificationEmail, NotificationRun } from '../modules/notifications/schemas.js';
 import type { IssuedLink, ResponseLinkRepository } from '../modules/response-links/repository.js';
 import { createCandidateReader, type Breathe } from './notify-candidates.js';
-import { createRecipientFinder, type Recipient } from './notify-recipients.js';
+import { createRecipientFinder, type Recipient, type RecipientItem } from './notify-recipients.js';
 
 // The notification pass as of a day D (DESIGN.md "Notifications"): reminders for actions that
 // have become due soon (once per due-by date), overdue notices for the scan's flags (once per
@@ -43,8 +43,15 @@ export interface NotifyRequest {
 
 /** How long the pass holds the event loop before giving way to it. */
 const SLICE_MS = 10;
-/** Response links issued in one transaction. */
-const LINKS_PIECE = 100;
+/**
+ * Items in the emails on their way at once: up to SEND_CONCURRENCY emails go side by side, but a
+ * first pass's digests for an owner or a contact officer name thousands of actions (megabytes of
+ * text, HTML and their encoding each), and three of those at once do not fit the server's heap.
+ * One larger than this goes alone.
+ */
+const ITEMS_IN_FLIGHT = 2000;
+/** Response links issued in one transaction (their actions read in one statement, each id a bound variable). */
+const LINKS_PIECE = 500;
 
 /** A Breathe that gives way (a turn of the event loop) once SLICE_MS have passed since the last. */
 function breather(): Breathe {
@@ -60,7 +67,7 @@ export function createNotificationPass(
   db: Db,
   engine: ProgramRunner,
   deps: {
-    holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: Pick<ResponseLinkRepository, 'issue'>; mailer: Mailer;
+    holidays: HolidayRepository; notifications: NotificationRepository; responseLinks: Pick<ResponseLinkRepository, 'issueForOwner'>; mailer: Mailer;
     reports: Pick<ReturnType<typeof createReportRepository>, 'actionLog'>; clock?: Clock; events?: Outbox;
   },
 ) {
@@ -75,33 +82,27 @@ export function createNotificationPass(
     },
   });
 
-  /** One response link per action the recipient owns, a piece of them per transaction (each link a savepoint in it). */
-  async function issueLinks(r: Recipient, personId: number, now: Date, breathe: Breathe): Promise<void> {
-    const owned = [...new Set(r.items.filter((i) => i.role === 'owner').map((i) => i.actionId))];
+  /** One response link per action the recipient owns, a piece of them per transaction (read and issued together). */
+  async function issueLinks(items: RecipientItem[], personId: number, now: Date, breathe: Breathe): Promise<void> {
+    const owned = [...new Set(items.filter((i) => i.role === 'owner').map((i) => i.actionId))];
     const links = new Map<number, IssuedLink>();
     for (let i = 0; i < owned.length; i += LINKS_PIECE) {
       const piece = owned.slice(i, i + LINKS_PIECE);
-      await engine.run(tx(function* () {
+      // Not the owner any more, or finished meanwhile: that action's entry goes without a link.
+      const issued = await engine.run(tx(function* () {
         yield* lock('notify', 0);
-        for (const actionId of piece) {
-          try {
-            // Its own savepoint (issue's tx), so a refused one leaves the rest of the piece standing.
-            links.set(actionId, yield* deps.responseLinks.issue(actionId, personId, now));
-          } catch {
-            // Not the owner any more, or finished meanwhile: the email goes without a link.
-          }
-        }
+        return yield* deps.responseLinks.issueForOwner(personId, piece, now);
       }));
+      for (const [actionId, link] of issued) links.set(actionId, link);
       await breathe();
     }
-    for (const item of r.items) if (item.role === 'owner') item.link = links.get(item.actionId);
+    for (const item of items) if (item.role === 'owner') item.link = links.get(item.actionId);
   }
 
-  async function deliver(r: Recipient, asOf: string, now: Date, dryRun: boolean, breathe: Breathe): Promise<NotificationEmail> {
+  async function deliver(r: Recipient, items: RecipientItem[], asOf: string, now: Date, dryRun: boolean, breathe: Breathe): Promise<NotificationEmail> {
     const blocked = r.blocked ?? (deps.mailer.configured ? null : 'no SMTP');
-    if (!dryRun && !blocked && r.personId !== null) await issueLinks(r, r.personId, now, breathe);
-    const digest = composeDigest(r.name, r.items, asOf);
-    await breathe();
+    if (!dryRun && !blocked && r.personId !== null) await issueLinks(items, r.personId, now, breathe);
+    const digest = await composeDigestPausing(r.name, items, asOf, breathe);
     let status: NotificationEmail['status'] = dryRun ? (blocked ? 'not_sent' : 'would_send') : 'not_sent';
     let reason = blocked;
     if (!dryRun && !blocked) {
@@ -117,8 +118,8 @@ export function createNotificationPass(
       const createdAt = clock().toISOString();
       await engine.run(tx(function* (): Program<void> {
         yield* lock('notify', 0);
-        const groups = new Map<string, typeof r.items>();
-        for (const item of r.items) {
+        const groups = new Map<string, RecipientItem[]>();
+        for (const item of items) {
           const group = groups.get(`${item.kind}:${item.role}`) ?? [];
           group.push(item);
           groups.set(`${item.kind}:${item.role}`, group);
@@ -132,7 +133,7 @@ export function createNotificationPass(
         }
         // action.reminded: in the transaction that records the reminder (the outbox's rule).
         if (status === 'sent' && deps.events) {
-          for (const item of r.items) {
+          for (const item of items) {
             if (item.kind !== 'reminder' || item.role !== 'owner') continue;
             const row = yield* actionById({ visibilities: allVisibilities }, item.actionId);
             if (row) yield* deps.events.action('action.reminded', present(row, asOf));
@@ -144,9 +145,9 @@ export function createNotificationPass(
     return {
       personId: r.personId,
       email: r.email,
-      recipientRoles: [...new Set(r.items.map((i) => i.role))],
-      kinds: [...new Set(r.items.map((i) => i.kind))],
-      actionIds: [...new Set(r.items.map((i) => i.actionId))],
+      recipientRoles: [...new Set(items.map((i) => i.role))],
+      kinds: [...new Set(items.map((i) => i.kind))],
+      actionIds: [...new Set(items.map((i) => i.actionId))],
       subject: digest.subject,
       status,
       reason,
@@ -171,15 +172,28 @@ export function createNotificationPass(
         const { asOf, list } = await candidates(request.asOf, now, breathe);
         // A few emails on their way at once (each recorded in its own transaction as it is
         // answered); the answer lists them in the recipients' order.
-        const everyone = await finder.recipients(list, known, breathe);
-        list.length = 0;
+        // Each recipient's items are made when their email is written, from `list` (kept until
+        // the last is sent): a first pass over a large database names hundreds of thousands.
+        const lookups = known;
+        const everyone = await finder.recipients(list, lookups, breathe);
         const emails: NotificationEmail[] = new Array(everyone.length);
         let next = 0;
+        let inFlight = 0;
+        const waiting: (() => void)[] = [];
         const sender = async () => {
           for (let i = next++; i < everyone.length; i = next++) {
-            emails[i] = await deliver(everyone[i]!, asOf, now, request.dryRun ?? false, breathe);
-            // Sent and recorded: its items (thousands, in a first pass) are no longer needed.
-            everyone[i]!.items = [];
+            const r = everyone[i]!;
+            const size = r.picks.length;
+            // Another email on its way will make room when it is done.
+            while (inFlight > 0 && inFlight + size > ITEMS_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+            inFlight += size;
+            try {
+              emails[i] = await deliver(r, finder.itemsOf(r, list, lookups), asOf, now, request.dryRun ?? false, breathe);
+            } finally {
+              inFlight -= size;
+              for (const wake of waiting.splice(0)) wake();
+            }
+            r.picks = [];
           }
         };
         await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, everyone.length) }, sender));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, sqlRows, sqlRun } from '../helper.js';
 import { onPostgres, testDatabase } from '../pg.js';
 import { form, formFields, issueLink, linkedAction } from './response-links-fixture.js';
 
@@ -22,6 +22,25 @@ t.test('issuing a link: the owner only, a URL on PUBLIC_BASE_URL, valid RESPONSE
   const list = await api.request({ method: 'GET', url: `/v1/actions/${actionId}/response-links` });
   t.equal(list.json().data.length, 2);
   t.notMatch(list.body, /respond/);
+});
+
+t.test("an owner's links at once (the notification pass): only actions still theirs and unfinished, each audited and working", async (t) => {
+  const api = await build(t, { publicBaseUrl: 'https://tracker.example.gov.uk', responseLinkDays: 10 }, { clock: () => NOW });
+  const { actionId, ownerId, otherId, raisedAt } = await linkedAction(api);
+  const create = async (payload: Record<string, unknown>) => (await api.request({
+    method: 'POST', url: '/v1/actions', payload: { meetingId: raisedAt, kind: 'update', title: 'Another update', ...payload },
+  })).json().id as number;
+  const someoneElses = await create({ ownerId: otherId });
+  const finished = await create({ ownerId });
+  await sqlRun(api.app, "UPDATE actions SET status = 'closed' WHERE id = ?", finished);
+  const links = await api.app.services.responseLinks.issueForOwner(ownerId, [actionId, someoneElses, finished, actionId], NOW);
+  t.same([...links.keys()], [actionId], 'one link, for the action still theirs and open');
+  t.equal(links.get(actionId)!.expiresAt, '2024-07-30T09:00:00.000Z');
+  const page = await api.request({ method: 'GET', url: new URL(links.get(actionId)!.url).pathname, as: null });
+  t.equal(page.statusCode, 200, 'the link opens its page');
+  const audited = await sqlRows<{ entity_id: string }>(api.app, "SELECT entity_id FROM audit_events WHERE entity_type = 'response_link'");
+  t.same(audited.map((a) => Number(a.entity_id)), [links.get(actionId)!.id], 'issued once, audited');
+  t.same([...(await api.app.services.responseLinks.issueForOwner(999_999, [actionId], NOW)).keys()], [], 'no such person: no links');
 });
 
 t.test('the page: the action, no-store, no-referrer, a CSP without unsafe-inline', async (t) => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, first, rowById, run, tx, type Program } from '../../db/program.js';
 import { actions, people, responseLinks, settings } from '../../db/tables.js';
@@ -99,6 +99,30 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
         });
       });
       return { id: link.id, url: `${baseFor(by.origin)}/respond/${linkToken(key, link.id)}`, expiresAt: link.expiresAt };
+    },
+
+    /**
+     * Links for one owner's actions at once (the notification pass: a first pass over a large
+     * database names thousands of actions per owner): the actions are read in one statement and
+     * each still the person's and unfinished gets a link, as `issue` would give it; the others
+     * (reassigned or finished meanwhile) get none and are left out of the answer. Yield it inside
+     * the caller's transaction; `actionIds` is a piece small enough for one statement's variables.
+     */
+    *issueForOwner(personId: number, actionIds: readonly number[], now: Date = clock()): Program<Map<number, IssuedLink>> {
+      const issued = new Map<number, IssuedLink>();
+      if (actionIds.length === 0) return issued;
+      const key = yield* linkSecret();
+      if (!(yield* rowById(db, people, personId))) return issued;
+      const owned = yield* all(db.select({ id: actions.id, status: actions.status, ownerId: actions.ownerId }).from(actions)
+        .where(inArray(actions.id, [...new Set(actionIds)])));
+      const expiresAt = linkExpiresAt(now, options.days).toISOString();
+      const base = baseFor(undefined);
+      for (const action of owned) {
+        if (action.ownerId !== personId || !NON_FINAL_STATUSES.includes(action.status)) continue;
+        const link = yield* insertAudited(db, issuer, 'response_link', responseLinks, { actionId: action.id, personId, expiresAt, createdAt: now.toISOString() });
+        issued.set(action.id, { id: link.id, url: `${base}/respond/${linkToken(key, link.id)}`, expiresAt: link.expiresAt });
+      }
+      return issued;
     },
 
     /** The action's links, oldest first (without their URLs: those are credentials). */
