@@ -10,7 +10,8 @@ import { plusDays } from './random.js';
 // from it) and of the stats for every committee, on a bench database: process.cpuUsage counts
 // every thread of the process (zlib's deflate on the thread pool too), so the figures hold on a
 // machine that others are loading, where wall-clock latency does not. Nothing is cached: each
-// tracker is as of a different day, and rendered straight from its model.
+// run is the same committee's tracker (the first, or --committee) as of a different day, rendered
+// straight from its model.
 //
 //   npx tsx scripts/bench/documents-cpu.ts --db "$TMPDIR/scrutiny-bench/actions-1000000-…sqlite" --anchor 2026-12-15
 
@@ -18,7 +19,8 @@ const { values } = parseArgs({
   options: {
     db: { type: 'string' },
     anchor: { type: 'string', default: '2026-12-15' },
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '9' },
+    committee: { type: 'string' },
     only: { type: 'string', default: 'tracker|stats' },
   },
 });
@@ -47,7 +49,7 @@ list.close();
 // One warm-up of each, then the runs: a different committee and day each time.
 for (let i = -1; i < runs; i++) {
   if (only.test('tracker')) {
-    const committeeId = committeeIds[(i + committeeIds.length) % committeeIds.length]!;
+    const committeeId = values.committee ? Number(values.committee) : committeeIds[0]!;
     const asOf = plusDays(values.anchor!, -(i + 2));
     const model = await cpu(() => documents.tracker(actor, committeeId, { asOf }));
     if (i >= 0) note('tracker model', model.ms);
