@@ -4,7 +4,8 @@ import {
   Table, TableCell, TableRow, TextRun, WidthType, type IParagraphStyleOptions,
 } from 'docx';
 import { cellText, COLUMNS, type ColumnKey, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
-import { readZip, writeZip } from './zip.js';
+import { LRUCache } from 'lru-cache';
+import { deflatePart, readZip, writeZip, type DeflatedPart, type ZipPart } from './zip.js';
 
 // The document as Word (DOCX, through the `docx` library): landscape A4, Word's own heading
 // styles (so the navigation pane and a pack's contents page pick them up), real Word tables with
@@ -121,7 +122,7 @@ const MARKER = `rows-${randomUUID()}-`;
 function table({ caption, rows, empty }: DocumentTable, index: number): (Paragraph | Table)[] {
   const heading = new Paragraph({ text: caption, heading: HeadingLevel.HEADING_3 });
   if (rows.length === 0) return [heading, new Paragraph({ children: [new TextRun({ text: empty, italics: true })] })];
-  const marker = new TableRow({ children: [new TableCell({ children: [paragraph(`${MARKER}${index}.`)] })] });
+  const marker = new TableRow({ children: [new TableCell({ children: [paragraph(`${MARKER}r${index}.`)] })] });
   return [
     heading,
     new Table({
@@ -184,27 +185,94 @@ function wordDocument(model: DocumentModel, tables: DocumentTable[]): Document {
   });
 }
 
+/**
+ * Every text of the document outside its tables' rows, in one order, put through `f`: a
+ * package written with markers for them is the same for every document of the same shape.
+ */
+function mapTexts(model: DocumentModel, f: (text: string) => string): DocumentModel {
+  return {
+    ...model,
+    title: f(model.title),
+    runningHeader: f(model.runningHeader),
+    lines: model.lines.map(f),
+    sections: model.sections.map((section) => ({
+      ...section,
+      heading: section.heading === null ? null : f(section.heading),
+      lines: section.lines.map(f),
+      tables: section.tables.map((t) => ({ ...t, caption: f(t.caption), empty: f(t.empty) })),
+    })),
+    ragKey: model.ragKey.map((k) => ({ ...k, word: f(k.word), meaning: f(k.meaning) })),
+  };
+}
+
+/** What `docx` writes differently for two documents with the same texts: how many of each thing, which tables have rows, the RAG colours. */
+const shapeOf = (model: DocumentModel) => JSON.stringify([
+  model.lines.length,
+  model.sections.map((s) => [s.heading === null, s.lines.length, s.tables.map((t) => t.rows.length > 0)]),
+  model.ragKey.map((k) => [k.rag, k.colour]),
+]);
+
+/** Text as XML element content outside WordprocessingML runs (docProps/core.xml's title). */
+// eslint-disable-next-line no-control-regex -- the control characters XML forbids are what it looks for
+const XML_SPECIAL = /[&<>]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
+const xmlText = (text: string) => text.replace(XML_SPECIAL, (c) => WORD_TEXT_ESCAPES[c] ?? '\uFFFD');
+
+/** A part of the package with markers in it: literal text, then a marker, then text … (odd places are markers). */
+interface FilledPart { name: string; pieces: string[] }
+interface Template { fixed: Map<string, DeflatedPart>; filled: FilledPart[]; order: string[] }
+
+const MARKERS = new RegExp(`${MARKER}([rt][0-9]+)\\.`, 'g');
+const templates = new LRUCache<string, Promise<Template>>({ max: 32 });
+
+/**
+ * The package `docx` writes for documents of this shape, texts and rows as markers: its parts
+ * without markers (styles, theme, settings, footer…) deflated once, those with markers cut at
+ * them. A marker row, from its <w:tr> to its </w:tr>, stands for its table's rows.
+ */
+async function templateFor(model: DocumentModel): Promise<Template> {
+  let n = 0;
+  const marked = mapTexts(model, () => `${MARKER}t${n++}.`);
+  const parts = readZip(await Packer.toBuffer(wordDocument(marked, [])));
+  const fixed = new Map<string, DeflatedPart>();
+  const filled: FilledPart[] = [];
+  for (const part of parts) {
+    let xml = part.data.toString('utf8');
+    if (!xml.includes(MARKER)) {
+      fixed.set(part.name, await deflatePart(part));
+      continue;
+    }
+    xml = xml.replace(new RegExp(`<w:tr>(?:(?!</w:tr>).)*?(${MARKER}r[0-9]+\\.)(?:(?!</w:tr>).)*?</w:tr>`, 'gs'), '$1');
+    filled.push({ name: part.name, pieces: xml.split(MARKERS) });
+  }
+  return { fixed, filled, order: parts.map((part) => part.name) };
+}
+
 /** The document as a .docx file. */
 export async function documentDocx(model: DocumentModel): Promise<Buffer> {
-  const tables: DocumentTable[] = [];
-  const parts = readZip(await Packer.toBuffer(wordDocument(model, tables)));
-  const main = parts.find((part) => part.name === 'word/document.xml');
-  if (!main) throw new Error('docx wrote no word/document.xml');
-  // Each marker row, from its <w:tr> to its </w:tr>, is replaced by its table's rows.
-  const xml = main.data.toString('utf8');
-  const pieces: string[] = [];
-  let from = 0;
-  for (const [index, { rows }] of tables.entries()) {
-    if (rows.length === 0) continue;
-    const at = xml.indexOf(`${MARKER}${index}.`, from);
-    const start = xml.lastIndexOf('<w:tr>', at);
-    const end = xml.indexOf('</w:tr>', at);
-    if (at < 0 || start < from || end < 0) throw new Error(`docx did not write the marker row of table ${index}`);
-    pieces.push(xml.slice(from, start));
-    for (const row of rows) pieces.push(rowXml(row));
-    from = end + '</w:tr>'.length;
+  const shape = shapeOf(model);
+  let template = templates.get(shape);
+  if (!template) {
+    template = templateFor(model);
+    templates.set(shape, template);
+    template.catch(() => templates.delete(shape));
   }
-  pieces.push(xml.slice(from));
-  main.data = Buffer.from(pieces.join(''), 'utf8');
-  return writeZip(parts);
+  const { fixed, filled, order } = await template;
+  const texts: string[] = [];
+  mapTexts(model, (text) => String(texts.push(text)));
+  const tables = model.sections.flatMap((section) => section.tables);
+  const now = new Date().toISOString();
+  const parts = new Map<string, ZipPart>(filled.map(({ name, pieces }) => {
+    const inRuns = name.startsWith('word/');
+    let xml = '';
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      if (i % 2 === 0) xml += piece;
+      else if (piece[0] === 'r') for (const row of tables[Number(piece.slice(1))]!.rows) xml += rowXml(row);
+      else xml += (inRuns ? wordText : xmlText)(texts[Number(piece.slice(1))]!);
+    }
+    // The package's own dates are the day it is written, as docx would have stamped them.
+    if (name === 'docProps/core.xml') xml = xml.replace(/(<dcterms:(?:created|modified)[^>]*>)[^<]*/g, `$1${now}`);
+    return [name, { name, data: Buffer.from(xml, 'utf8') }];
+  }));
+  return writeZip(order.map((name) => fixed.get(name) ?? parts.get(name)!));
 }

@@ -11,7 +11,19 @@ export interface ZipPart {
   data: Buffer;
 }
 
+/** A part deflated already, with what the zip's headers say of it. */
+export interface DeflatedPart {
+  name: string;
+  deflated: Buffer;
+  crc: number;
+  size: number;
+}
+
 const deflate = promisify(deflateRaw);
+
+export async function deflatePart(part: ZipPart): Promise<DeflatedPart> {
+  return { name: part.name, deflated: await deflate(part.data), crc: crc32(part.data), size: part.data.length };
+}
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -47,15 +59,15 @@ export function readZip(zip: Buffer): ZipPart[] {
   return parts;
 }
 
-/** A zip archive of the parts, each deflated. */
-export async function writeZip(parts: ZipPart[]): Promise<Buffer> {
-  const compressed = await Promise.all(parts.map((part) => deflate(part.data)));
+/** A zip archive of the parts, each deflated (unless it is already). */
+export async function writeZip(given: (ZipPart | DeflatedPart)[]): Promise<Buffer> {
+  const parts = await Promise.all(given.map((part) => ('deflated' in part ? part : deflatePart(part))));
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  parts.forEach((part, i) => {
+  parts.forEach((part) => {
     const name = Buffer.from(part.name, 'utf8');
-    const data = compressed[i]!;
+    const data = part.deflated;
     // The fields the local and central headers share, from "version needed" to the name's length.
     const common = Buffer.alloc(26);
     common.writeUInt16LE(20, 0);
@@ -63,9 +75,9 @@ export async function writeZip(parts: ZipPart[]): Promise<Buffer> {
     common.writeUInt16LE(DEFLATED, 4);
     common.writeUInt16LE(0, 6);
     common.writeUInt16LE(DOS_DATE, 8);
-    common.writeUInt32LE(crc32(part.data), 10);
+    common.writeUInt32LE(part.crc, 10);
     common.writeUInt32LE(data.length, 14);
-    common.writeUInt32LE(part.data.length, 18);
+    common.writeUInt32LE(part.size, 18);
     common.writeUInt16LE(name.length, 22);
     common.writeUInt16LE(0, 24);
     const local = Buffer.alloc(4);
