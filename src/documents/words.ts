@@ -50,10 +50,35 @@ export const instantInWords = remembered((instant: string, timeZone: string): st
   return `${at.toFormat('cccc d LLLL yyyy', { locale: 'en-GB' })}, ${timeInWords(at)}`;
 });
 
+const DAY_MS = 86_400_000;
+/** An instant as the database stamps it (ISO 8601 with Z or an offset), which Date.parse reads as luxon does. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** A zone's offset from UTC in minutes all through a UTC day, or null when it changes during that day. */
+const dayOffsets = new Map<string, number | null>();
+
+function offsetThroughDay(timeZone: string, day: number): number | null {
+  const key = `${timeZone}\u0000${day}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const start = DateTime.fromMillis(day * DAY_MS, { zone: timeZone }).offset;
+    const end = DateTime.fromMillis((day + 1) * DAY_MS - 1, { zone: timeZone }).offset;
+    offset = start === end ? start : null;
+    if (dayOffsets.size >= 10_000) dayOffsets.clear();
+    dayOffsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** The local date an instant falls on in the zone. */
 export function localDayOf(instant: string, timeZone: string): LocalDate {
-  // Progress updates are stamped to the millisecond: remembering them would only fill the memory.
-  return DateTime.fromISO(instant, { setZone: true }).setZone(timeZone).toISODate()!;
+  // Progress updates are stamped to the millisecond, so remembering each would only fill the
+  // memory, and asking luxon for each was a tracker's biggest cost after its query. The zone's
+  // offset is remembered per UTC day instead, for the days it holds all day (every day but
+  // those of a clock change, which luxon answers).
+  const ms = ISO_INSTANT.test(instant) ? Date.parse(instant) : NaN;
+  const offset = Number.isNaN(ms) ? null : offsetThroughDay(timeZone, Math.floor(ms / DAY_MS));
+  if (offset === null) return DateTime.fromISO(instant, { setZone: true }).setZone(timeZone).toISODate()!;
+  return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
 }
 
 /** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { XMLValidator } from 'fast-xml-parser';
 import JSZip from 'jszip';
 import t from 'tap';
 import { mostWordDocumentsAtOnce } from '../../src/documents/formats.js';
-import { build, type TestApp } from '../helper.js';
+import { build, sqlRun, type TestApp } from '../helper.js';
 import { AS_OF, CONFIDENTIAL_TITLE, DETAIL, EXEMPT_TITLE, LONG_TITLE, seedDocuments } from './fixture.js';
 
 // The recommendation tracker (GET /v1/committees/{id}/tracker) in every format, all from one
@@ -236,4 +237,48 @@ t.test('Word documents asked for at once are built one after another, and every 
   t.same(answers.map((a) => a.statusCode), days.map(() => 200));
   for (const answer of answers) t.ok((await wordText(answer.rawPayload)).text.includes(LONG_TITLE), 'a whole document');
   t.equal(mostWordDocumentsAtOnce(), 1, 'never two Word documents in the making at once');
+});
+
+/** The text of each cell of each row of a Word table, as a person reads it: a paragraph a line, a break a new line, a tab a tab. */
+function wordCells(xml: string): string[][][] {
+  const decode = (text: string) => text
+    .replace(/<w:br\/>/g, '\n').replace(/<w:tab\/>/g, '\t').replace(/<[^>]+>/g, '')
+    .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#([0-9]+);/g, (_m, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return [...xml.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map(([, row]) =>
+    [...row!.matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map(([, cell]) => [...cell!.matchAll(/<w:p>([\s\S]*?)<\/w:p>/g)].map(([, p]) => decode(p!))));
+}
+
+t.test("Word: each row's text comes back from the package as written, markup characters, line breaks and characters beyond the BMP included", async (t) => {
+  const api = await build(t);
+  const s = await seedDocuments(api);
+  const title = `Fish & chips <b>"quoted"</b> 'single' ]]> &amp; 𝒜 😀`;
+  const long = 'and so on, '.repeat(150);
+  const detail = `First line\nsecond line\r\nthird\tafter a tab; <w:t>not markup</w:t> & 𝄞 ${long}`;
+  const ownerText = 'Head of Parks & <Open> Spaces';
+  const res = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: s.july, kind: 'task', title, detail, ownerText } });
+  t.equal(res.statusCode, 201, res.body);
+  const id = res.json().id as number;
+  const update = 'Done "mostly" & <checked> 😀';
+  t.equal((await api.request({ method: 'POST', url: `/v1/actions/${id}/updates`, payload: { text: update } })).statusCode, 201);
+  const docx = await tracker(api, s.committeeId, '&format=docx');
+  const { xml } = await wordText(docx.rawPayload);
+  t.equal(XMLValidator.validate(xml), true, 'document.xml is well-formed XML');
+  const row = wordCells(xml).find((cells) => cells[2]?.[0] === title);
+  t.ok(row, 'the title, whole, in the action cell');
+  t.same(row![2], [title, `First line\nsecond line\nthird\tafter a tab; <w:t>not markup</w:t> & 𝄞 ${long}`], 'title then detail, its line breaks and tab kept');
+  t.same(row![3], [ownerText]);
+  t.equal(row![5]![1], update, 'the latest progress as written');
+  t.match(xml, /second line<\/w:t><w:br\/><w:t xml:space="preserve">third<\/w:t><w:tab\/>/, 'a line break and a tab as Word writes them');
+});
+
+t.test('Word: a character XML does not allow is shown as U+FFFD, and the rest of the text kept', async (t) => {
+  const api = await build(t);
+  const s = await seedDocuments(api);
+  await sqlRun(api.app, 'UPDATE actions SET detail = ? WHERE id = ?', 'Bell\u0007, form feed\u000C and \uFFFE, then the end', s.figures);
+  const { xml } = await wordText((await tracker(api, s.committeeId, '&format=docx')).rawPayload);
+  t.equal(XMLValidator.validate(xml), true, 'document.xml is well-formed XML');
+  const row = wordCells(xml).find((cells) => cells[2]?.[0] === 'Attendance figures by school');
+  t.same(row![2]![1], 'Bell\uFFFD, form feed\uFFFD and \uFFFD, then the end');
 });
