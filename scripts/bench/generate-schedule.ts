@@ -83,7 +83,7 @@ export function generateSchedule(sqlite: Database.Database, rnd: Random, anchor:
     const { name, kind } = words.committeeNames[Math.floor(c / words.authorities.length) % words.committeeNames.length]!;
     const slug = `${authority} ${name}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     const id = Number(
-      insertCommittee.run(name, slug, kind, authority, personName(), `scrutiny@${slug.slice(0, 20)}.gov.uk`, CLEAR_DAYS, created, created).lastInsertRowid,
+      insertCommittee.run(name, slug, kind, authority, personName(), `scrutiny@${slug.slice(0, 20).replace(/-+$/, '')}.gov.uk`, CLEAR_DAYS, created, created).lastInsertRowid,
     );
     const members: number[] = [];
     for (let m = 0; m < 12; m++) {
