@@ -204,6 +204,23 @@ t.test('the export: every matching action, streamed as RFC 4180 CSV with formula
   t.equal(json.json().data.length, 50, 'JSON stays a page');
 });
 
+t.test('the export reads what is true when it runs: the newest of several updates, an owner renamed since, the item and the meetings', async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  const actor = scriptActor('test');
+  const item = await api.request({ method: 'POST', url: `/v1/meetings/${b.july}/items`, payload: { number: '7', title: 'Buses' } });
+  const action = await api.app.services.actions.create(actor, { meetingId: b.july, kind: 'task', title: 'Report on buses', ownerId: b.personId, itemId: item.json().id, dueMeetingId: b.september });
+  await api.app.services.actions.create(actor, { meetingId: b.september, kind: 'task', title: 'Report on trains', ownerText: 'Head of Transport', dueDate: '2024-12-01' });
+  await api.app.services.actions.addUpdate(actor, action.id, { text: 'First update' });
+  await api.app.services.actions.addUpdate(actor, action.id, { text: 'Second update' });
+  const renamed = await api.request({ method: 'PATCH', url: `/v1/people/${b.personId}`, payload: { name: 'Jane Smith-Jones' } });
+  t.equal(renamed.statusCode, 200, renamed.body);
+  const [header, buses, trains] = parse((await api.request({ method: 'GET', url: '/v1/actions?format=csv&sort=id' })).body) as string[][];
+  const cells = (row: string[] | undefined) => Object.fromEntries(header!.map((name, i) => [name, row![i]]));
+  t.match(cells(buses), { committee: 'Children and Young People Scrutiny Committee', raised_at: '2024-07-15', item: '7', owner: 'Jane Smith-Jones', due_rule: 'meeting', due_meeting: '2024-09-02', latest_update: 'Second update' });
+  t.match(cells(trains), { raised_at: '2024-09-02', item: '', owner: 'Head of Transport', due_rule: 'date', due_date: '2024-12-01', due_meeting: '', latest_update: '' });
+});
+
 t.test('round trip: export, import into a fresh database with the same committees and meetings, export again: the same file', async (t) => {
   const first = await build(t, {}, { clock });
   const b = await business(first);
