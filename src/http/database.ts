@@ -53,7 +53,14 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
 
   app.addHook('preHandler', (request, _reply, done) => {
     if (!WRITES.has(request.method)) return done();
-    if (request.routeOptions.config.ownTransaction) return writes.whenIdle(() => done());
+    if (request.routeOptions.config.ownTransaction) {
+      // The groups open while it waited are over, and its handler reads and writes after them in
+      // a transaction of its own: their fate is not its own (a failed one, say).
+      return writes.whenIdle(() => {
+        firstGroup.set(request, writes.current());
+        done();
+      });
+    }
     if (!checkHandlers) return writes.join(done);
     writes.join((err) => {
       const group = writes.open();

@@ -255,6 +255,23 @@ t.test('UTF-16 from Excel\'s "Unicode Text" and a semicolon-separated file are r
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?reference=CYP%2011' })).json().data[0].title, 'Caf\u00e9 opening hours');
 });
 
+t.test('an import is a transaction of its own: a group commit that fails beside it neither fails it nor takes its rows', { skip: sqliteOnly('the group commit') }, async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  // As in test/db/group-commit.test.ts: a committee named "Doomed" makes its group's COMMIT fail.
+  api.app.db.$client.exec(`
+    CREATE TABLE doom (committee_id INTEGER REFERENCES committees(id) DEFERRABLE INITIALLY DEFERRED);
+    CREATE TRIGGER doom_on_insert AFTER INSERT ON committees WHEN NEW.name = 'Doomed'
+      BEGIN INSERT INTO doom VALUES (-1); END;`);
+  const [doomed, imported] = await Promise.all([
+    api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'Doomed', kind: 'scrutiny' } }),
+    csvImport(api, TRACKER, `?committeeId=${b.committeeId}`),
+  ]);
+  t.equal(doomed.statusCode, 503, 'the group failed');
+  t.equal(imported.statusCode, 200, imported.body);
+  t.equal(await count(api), 3, 'every row of the import is kept');
+});
+
 t.test('from a database file the export reads a snapshot of its own, and closes it', { skip: sqliteOnly('a second SQLite connection on the database file') }, async (t) => {
   const { api } = await buildOnFile(t);
   const b = await business(api);
