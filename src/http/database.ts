@@ -13,6 +13,19 @@ import { CommitFailedError, WriteOutsideGroupError } from '../errors.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * SQLite: the write is too large to share a group commit (a spreadsheet import of thousands
+     * of rows). Its handler runs once no group is open, and its own transaction is a transaction
+     * of its own, committed alone, not a savepoint of a group (db/sqlite/group-commit.ts says
+     * why). Like any write handler, it must not await before it writes. PostgreSQL: no
+     * difference, every write request is a transaction of its own.
+     */
+    ownTransaction?: boolean;
+  }
+}
+
 export interface DatabasePluginOptions {
   /** Only the write path and the workers' start: the rest of the engine is the services'. */
   engine: Pick<SqliteEngine, 'kind' | 'writes' | 'startWorkers'> | Pick<PgEngine, 'kind' | 'writes' | 'startWorkers'>;
@@ -40,6 +53,14 @@ function groupCommit(app: FastifyInstance, writes: WriteGroups, checkHandlers: b
 
   app.addHook('preHandler', (request, _reply, done) => {
     if (!WRITES.has(request.method)) return done();
+    if (request.routeOptions.config.ownTransaction) {
+      // The groups open while it waited are over, and its handler reads and writes after them in
+      // a transaction of its own: their fate is not its own (a failed one, say).
+      return writes.whenIdle(() => {
+        firstGroup.set(request, writes.current());
+        done();
+      });
+    }
     if (!checkHandlers) return writes.join(done);
     writes.join((err) => {
       const group = writes.open();

@@ -204,6 +204,23 @@ t.test('the export: every matching action, streamed as RFC 4180 CSV with formula
   t.equal(json.json().data.length, 50, 'JSON stays a page');
 });
 
+t.test('the export reads what is true when it runs: the newest of several updates, an owner renamed since, the item and the meetings', async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  const actor = scriptActor('test');
+  const item = await api.request({ method: 'POST', url: `/v1/meetings/${b.july}/items`, payload: { number: '7', title: 'Buses' } });
+  const action = await api.app.services.actions.create(actor, { meetingId: b.july, kind: 'task', title: 'Report on buses', ownerId: b.personId, itemId: item.json().id, dueMeetingId: b.september });
+  await api.app.services.actions.create(actor, { meetingId: b.september, kind: 'task', title: 'Report on trains', ownerText: 'Head of Transport', dueDate: '2024-12-01' });
+  await api.app.services.actions.addUpdate(actor, action.id, { text: 'First update' });
+  await api.app.services.actions.addUpdate(actor, action.id, { text: 'Second update' });
+  const renamed = await api.request({ method: 'PATCH', url: `/v1/people/${b.personId}`, payload: { name: 'Jane Smith-Jones' } });
+  t.equal(renamed.statusCode, 200, renamed.body);
+  const [header, buses, trains] = parse((await api.request({ method: 'GET', url: '/v1/actions?format=csv&sort=id' })).body) as string[][];
+  const cells = (row: string[] | undefined) => Object.fromEntries(header!.map((name, i) => [name, row![i]]));
+  t.match(cells(buses), { committee: 'Children and Young People Scrutiny Committee', raised_at: '2024-07-15', item: '7', owner: 'Jane Smith-Jones', due_rule: 'meeting', due_meeting: '2024-09-02', latest_update: 'Second update' });
+  t.match(cells(trains), { raised_at: '2024-09-02', item: '', owner: 'Head of Transport', due_rule: 'date', due_date: '2024-12-01', due_meeting: '', latest_update: '' });
+});
+
 t.test('round trip: export, import into a fresh database with the same committees and meetings, export again: the same file', async (t) => {
   const first = await build(t, {}, { clock });
   const b = await business(first);
@@ -236,6 +253,23 @@ t.test('UTF-16 from Excel\'s "Unicode Text" and a semicolon-separated file are r
   t.equal(res.statusCode, 200, res.body);
   t.equal(res.json().encoding, 'utf-16le');
   t.equal((await api.request({ method: 'GET', url: '/v1/actions?reference=CYP%2011' })).json().data[0].title, 'Caf\u00e9 opening hours');
+});
+
+t.test('an import is a transaction of its own: a group commit that fails beside it neither fails it nor takes its rows', { skip: sqliteOnly('the group commit') }, async (t) => {
+  const api = await build(t, {}, { clock });
+  const b = await business(api);
+  // As in test/db/group-commit.test.ts: a committee named "Doomed" makes its group's COMMIT fail.
+  api.app.db.$client.exec(`
+    CREATE TABLE doom (committee_id INTEGER REFERENCES committees(id) DEFERRABLE INITIALLY DEFERRED);
+    CREATE TRIGGER doom_on_insert AFTER INSERT ON committees WHEN NEW.name = 'Doomed'
+      BEGIN INSERT INTO doom VALUES (-1); END;`);
+  const [doomed, imported] = await Promise.all([
+    api.request({ method: 'POST', url: '/v1/committees', payload: { name: 'Doomed', kind: 'scrutiny' } }),
+    csvImport(api, TRACKER, `?committeeId=${b.committeeId}`),
+  ]);
+  t.equal(doomed.statusCode, 503, 'the group failed');
+  t.equal(imported.statusCode, 200, imported.body);
+  t.equal(await count(api), 3, 'every row of the import is kept');
 });
 
 t.test('from a database file the export reads a snapshot of its own, and closes it', { skip: sqliteOnly('a second SQLite connection on the database file') }, async (t) => {

@@ -27,6 +27,13 @@ import { DatabaseBusyError } from '../../errors.js';
 // joined commits after the current turn of the event loop, and a write after that would run
 // outside any group (its own transaction, fsynced alone, or stalled on another process's lock).
 // With `checkHandlers` the edge fails such a request loudly (see http/database.ts).
+//
+// A write of thousands of rows (a spreadsheet import) is not put in a group: as a savepoint,
+// every statement in it costs more the more it has written (SQLite keeps a copy of each page the
+// savepoint changed in its sub-journal, and at the end of every statement walks that in-memory
+// journal to trim the statement's own entries: an import of 10,000 rows spent most of its time
+// there). Such a route waits until no group is open (`whenIdle`) and runs as a transaction of its
+// own, committed (and fsynced) alone.
 
 interface Group {
   seq: number;
@@ -51,6 +58,12 @@ export interface WriteGroups {
    * another process holds the write lock); `done` gets DatabaseBusyError once that wait is over.
    */
   join(done: (err?: Error) => void): void;
+  /**
+   * Calls `done` once no group is open (the open one has committed or failed) and the log is not
+   * restarting, for a write too large to share a group: it then runs as a transaction of its own
+   * before the next group begins (see `ownTransaction` in http/database.ts).
+   */
+  whenIdle(done: () => void): void;
   /**
    * Calls `done` once every group from `first` on has committed, at once when they have; with
    * the reason when one of them failed.
@@ -131,10 +144,25 @@ export function createWriteGroups(sqlite: Database.Database, { checkpointer, sea
     setTimeout(() => join(done, until), LOCK_RETRY_MS);
   }
 
+  function whenIdle(done: () => void): void {
+    if (open) {
+      const again = () => whenIdle(done);
+      open.committed.then(again, again);
+      return;
+    }
+    const restart = checkpointer()?.beforeBegin();
+    if (restart !== undefined) {
+      void restart.then(() => whenIdle(done));
+      return;
+    }
+    done();
+  }
+
   return {
     current: () => open?.seq ?? nextSeq,
     open: () => open?.seq,
     join,
+    whenIdle,
     whenDurable(first, done) {
       // Groups before the open one have settled; a failure among those since `first` counts.
       if (lastFailed.seq >= first) return done(lastFailed.reason);

@@ -7,7 +7,7 @@ import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
-import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, type ActionRow } from './query.js';
+import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, selectExportRows, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 import type { JudgedOn } from './today.js';
 
@@ -44,10 +44,19 @@ function overdueOn(asOf: Placeholder | JudgedOn): SQL {
   return or(...[...byDay].map(([day, ids]) => and(inArray(actions.committeeId, ids), overdueAsOf(day))))!;
 }
 
+/**
+ * What a list statement reads of each action: whole rows, a page's keys (`[id, sort value]`), or
+ * the CSV export's columns and the sort value (query.ts exportColumns).
+ */
+type Selection = 'rows' | 'keys' | 'export';
+
+/** Where the next rows begin: the last row's sort value and id. */
+export interface After { v: string | number | null; i: number }
+
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
-  function build(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, keysOnly: boolean, asOf: Placeholder | JudgedOn) {
+  function build(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, selection: Selection, asOf: Placeholder | JudgedOn) {
     const column = sortColumns()[sort.field as keyof ReturnType<typeof sortColumns>];
     const dueDate = actionColumns().dueDate;
     const where: (SQL | undefined)[] = [
@@ -64,7 +73,8 @@ export function listActionsStatements(db: Db) {
       query.q ? dialect.actionsMatching(p('fts')) : undefined,
     ];
     const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
-    return (keysOnly ? selectActionKeys(db, column as SQL, usesDueDate) : selectActions(db))
+    const select = selection === 'keys' ? selectActionKeys(db, column as SQL, usesDueDate) : selection === 'export' ? selectExportRows(db, column as SQL) : selectActions(db);
+    return select
       .where(and(...where))
       .orderBy(...keyset(sort, column as never, actions.id, undefined).orderBy)
       .limit(p('limit'))
@@ -73,18 +83,19 @@ export function listActionsStatements(db: Db) {
 
   /**
    * Up to `limit` rows matching the query, in the sort's order, after the cursor's row: whole
-   * rows, or with `keysOnly` each row's id and sort value (`[id, value]`), which an index can
-   * often answer without reading the rows themselves.
+   * rows, or with `keys` each row's id and sort value (`[id, value]`), which an index can
+   * often answer without reading the rows themselves; with `after`, the rows after that row
+   * rather than the query's cursor's.
    */
-  function* run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, keysOnly: boolean): Program<unknown[][]> {
-    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+  function* run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, selection: Selection, after?: After): Program<unknown[][]> {
+    const cursor = after ?? (query.cursor ? decodeCursor(query.cursor, sort) : undefined);
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
     const shape = JSON.stringify([
-      keysOnly, readerShape(reader), sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
+      selection, readerShape(reader), sort, cursor !== undefined, statuses.length, ...equalities.map((name) => !query[name]),
       !query.kind, !query.ownerId, !query.dueBefore, !query.dueAfter, query.overdue ?? '', !query.q,
     ]);
-    const make = (on: Placeholder | JudgedOn) => build(reader, query, sort, cursor !== undefined, statuses.length, keysOnly, on);
+    const make = (on: Placeholder | JudgedOn) => build(reader, query, sort, cursor !== undefined, statuses.length, selection, on);
     // Committees on different days (today.ts) make an overdue filter of their own: built for the
     // request, not kept (the usual one day is a placeholder of the kept statement).
     const perCommittee = typeof asOf !== 'string';
@@ -107,10 +118,17 @@ export function listActionsStatements(db: Db) {
   // Programs (db/program.ts), run by the caller's engine.
   return {
     *rows(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number): Program<ActionRow[]> {
-      return (yield* run(reader, query, sort, asOf, limit, false)).map(actionRowMapper());
+      return (yield* run(reader, query, sort, asOf, limit, 'rows')).map(actionRowMapper());
     },
     *keys(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: string, limit: number): Program<[id: number, sortValue: string | number | null][]> {
-      return (yield* run(reader, query, sort, asOf, limit, true)) as [id: number, sortValue: string | number | null][];
+      return (yield* run(reader, query, sort, asOf, limit, 'keys')) as [id: number, sortValue: string | number | null][];
+    },
+    /**
+     * Up to `limit` rows for the CSV export, after `after` (else from the start; the query's own
+     * cursor is not read): query.ts exportColumns and the sort value, as raw values.
+     */
+    *exportRows(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, after: After | undefined): Program<unknown[][]> {
+      return yield* run(reader, { ...query, cursor: undefined }, sort, asOf, limit, 'export', after);
     },
   };
 }

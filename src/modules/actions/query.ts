@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, getTableName, inArray, lt, lte, or, sql, type
 import type { Db } from '../../db/sqlite/client.js';
 import { values, type Program } from '../../db/program.js';
 import { preparedQuery, rowMapper } from '../../db/shapes.js';
-import { actions, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
+import { actions, actionUpdates, agendaItems, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
@@ -191,6 +191,63 @@ export function selectReportRows(db: Db | Tx) {
 }
 
 export type ReportRow = ReturnType<ReturnType<typeof selectReportRows>['all']>[number];
+
+const raisedAt = perSchema(() => dialect.alias(meetings, 'raised_at'));
+
+/**
+ * What the CSV export (spreadsheets/export.ts) writes of an action, read as it writes it: the
+ * first twenty in the order of its columns (spreadsheets/columns.ts), names and dates joined
+ * rather than the ids, then what `overdue` is judged from and the committee it is judged for.
+ * The same joins and expressions as `selectActions`, so the export and the list agree; the rest
+ * of an action (some twenty columns the CSV never shows) is not read. `overdue` itself is judged
+ * in JS as of the committee's day (domain/overdue.ts), so here it is a placeholder null.
+ */
+export const exportColumns = perSchema(() => {
+  const due = dueMeeting();
+  return {
+    reference: actions.reference,
+    committee: committees.name,
+    raisedAt: raisedAt().localDate,
+    item: sql<string | null>`(SELECT ${agendaItems.number} FROM ${agendaItems} WHERE ${agendaItems.id} = ${actions.itemId})`,
+    kind: actions.kind,
+    title: actions.title,
+    detail: actions.detail,
+    // A person's name when the owner is one, else the free text.
+    owner: sql<string | null>`coalesce(${owner().name}, ${actions.ownerText})`,
+    dueRule: actions.dueRule,
+    dueDate: effectiveDueDate(),
+    dueMeeting: sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${due.localDate} END`,
+    dueQuarter: actions.dueQuarter,
+    status: actions.status,
+    rag: actions.rag,
+    response: actions.response,
+    respondedOn: actions.respondedOn,
+    // The newest progress update: the last of the action's range of the (action_id, id) index.
+    latestUpdate: sql<string | null>`(SELECT ${actionUpdates.text} FROM ${actionUpdates} WHERE ${actionUpdates.actionId} = ${actions.id} ORDER BY ${actionUpdates.id} DESC LIMIT 1)`,
+    overdue: sql<null>`NULL`,
+    timesFlagged: actionColumns().timesFlagged,
+    visibility: effectiveVisibility(),
+    executiveResponse: actions.executiveResponse,
+    responseDueOn: actions.responseDueOn,
+    committeeId: actions.committeeId,
+    id: actions.id,
+  };
+});
+
+/** `exportColumns` and the sort's value (the keyset's next start), as raw values (`.values()`). */
+export function selectExportRows(db: Db | Tx, sortValue: SQLWrapper) {
+  const due = dueMeeting();
+  const raised = raisedAt();
+  const named = owner();
+  return db
+    .select({ ...exportColumns(), sortValue: sql`${sortValue}` })
+    .from(actions)
+    .leftJoin(due, eq(due.id, actions.dueMeetingId))
+    .leftJoin(committees, eq(committees.id, actions.committeeId))
+    .leftJoin(raised, eq(raised.id, actions.meetingId))
+    .leftJoin(named, eq(named.id, actions.ownerId))
+    .$dynamic();
+}
 
 /**
  * An action row from the raw values of `selectActions` (`.values()`), decoded column by column

@@ -19,10 +19,10 @@ function field(value: Cell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
 }
 
-/** One record, ended by CRLF. */
-export function csvRecord(cells: readonly Cell[]): string {
+/** One record of the first `count` cells (all by default), ended by CRLF. */
+export function csvRecord(cells: readonly Cell[], count = cells.length): string {
   let line = '';
-  for (let i = 0; i < cells.length; i++) line += (i === 0 ? '' : ',') + field(cells[i]);
+  for (let i = 0; i < count; i++) line += (i === 0 ? '' : ',') + field(cells[i]);
   return `${line}\r\n`;
 }
 

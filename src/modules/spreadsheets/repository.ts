@@ -18,9 +18,12 @@ import { createResolver } from './resolve.js';
 // while it is written (a rule of the action repository, not a cell that cannot be read), what it
 // half-wrote could change how the rows after it fare; so everything is rolled back and the file
 // run again with each row in a savepoint of its own, undone alone when refused. Savepoints are
-// kept to that second run: in the server the import is itself a savepoint inside a group commit
-// (db/sqlite/group-commit.ts), and in its profile the savepoint of each row (and those of the
-// action repository's writes inside it) took more time than the rows' own statements.
+// kept to that second run: in the profile the savepoint of each row (and those of the action
+// repository's writes inside it) took more time than the rows' own statements. For the same
+// reason, on SQLite the route runs the import as a transaction of its own rather than a savepoint
+// of a group commit (`ownTransaction`, http/database.ts; db/sqlite/group-commit.ts says why). It
+// takes the write lock before it reads (`immediate`), so that another process's write cannot come
+// between its reads and its writes.
 //
 // Programs (db/program.ts). On PostgreSQL a statement that fails aborts its transaction: in the
 // first run a row's failure ends the run at once (nothing more is asked of that transaction), and
@@ -100,7 +103,7 @@ export function createSpreadsheetImport(db: Db, { actions }: { actions: ActionRe
           }
         }
         if (options.dryRun || results.some((r) => r.result === 'error')) throw new RollBack();
-      });
+      }, { immediate: true });
     } catch (err) {
       if (!(err instanceof RollBack)) throw err;
       return { results, written: false };

@@ -62,7 +62,8 @@ export const spreadsheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/imports/actions', {
-    config: { scope: 'write' },
+    // Thousands of rows: a transaction of its own rather than a savepoint of a group commit.
+    config: { scope: 'write', ownTransaction: true },
     bodyLimit: IMPORT_CSV_MAX_BYTES,
     schema: {
       operationId: 'importActions', tags,
