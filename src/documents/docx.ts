@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import {
   AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageNumber, PageOrientation, Paragraph, ShadingType,
   Table, TableCell, TableRow, TextRun, WidthType, type IParagraphStyleOptions,
 } from 'docx';
+import { strFromU8, unzipSync, Zip, type ZipInputFile } from 'fflate';
 import { cellText, COLUMNS, type ColumnKey, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
 import { LRUCache } from 'lru-cache';
-import { deflatePart, readZip, writeZip, type DeflatedPart, type ZipPart } from './zip.js';
 
 // The document as Word (DOCX, through the `docx` library): landscape A4, Word's own heading
 // styles (so the navigation pane and a pack's contents page pick them up), real Word tables with
@@ -217,6 +219,44 @@ const shapeOf = (model: DocumentModel) => JSON.stringify([
 const XML_SPECIAL = /[&<>]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
 const xmlText = (text: string) => text.replace(XML_SPECIAL, (c) => WORD_TEXT_ESCAPES[c] ?? '\uFFFD');
 
+/**
+ * A part of the package deflated, with what the zip's headers say of it. Node's zlib deflates, in C
+ * on the thread pool: fflate's own (JavaScript) deflate of a long tracker's document.xml took
+ * three times zlib's CPU (a fifth more for the whole Word tracker), all of it on the event loop.
+ * fflate writes the zip around the parts.
+ */
+interface DeflatedPart { name: string; deflated: Buffer<ArrayBuffer>; crc: number; size: number }
+
+const deflate = promisify(deflateRaw);
+const deflatePart = async (name: string, data: Uint8Array): Promise<DeflatedPart> =>
+  // zlib's output is in memory of its own, never a SharedArrayBuffer (fflate's types ask).
+  ({ name, deflated: (await deflate(data)) as Buffer<ArrayBuffer>, crc: crc32(data), size: data.length });
+
+/** 1 January 1980, the earliest date a zip can give: the parts carry no meaningful time (docProps/core.xml has the document's). */
+const ZIP_EPOCH = new Date(1980, 0, 1);
+/** APPNOTE.TXT's number for DEFLATE. */
+const DEFLATED = 8;
+
+/**
+ * A zip archive of the parts, in their order. fflate's streaming zip gives each part's CRC and
+ * sizes in a data descriptor after its data (general purpose flag bit 3), as ECMA-376 Part 2
+ * allows for an Office package and as LibreOffice writes its own.
+ */
+function zipOf(parts: DeflatedPart[]): Buffer {
+  const chunks: Uint8Array[] = [];
+  const zip = new Zip((error, chunk) => {
+    if (error) throw error;
+    chunks.push(chunk);
+  });
+  for (const { name, deflated, crc, size } of parts) {
+    const file: ZipInputFile = { filename: name, compression: DEFLATED, crc, size, mtime: ZIP_EPOCH };
+    zip.add(file);
+    file.ondata!(null, deflated, true);
+  }
+  zip.end();
+  return Buffer.concat(chunks);
+}
+
 /** A part of the package with markers in it: literal text, then a marker, then text … (odd places are markers). */
 interface FilledPart { name: string; pieces: string[] }
 interface Template { fixed: Map<string, DeflatedPart>; filled: FilledPart[]; order: string[] }
@@ -232,19 +272,20 @@ const templates = new LRUCache<string, Promise<Template>>({ max: 32 });
 async function templateFor(model: DocumentModel): Promise<Template> {
   let n = 0;
   const marked = mapTexts(model, () => `${MARKER}t${n++}.`);
-  const parts = readZip(await Packer.toBuffer(wordDocument(marked, [])));
+  // The parts in the order of the package's central directory.
+  const parts = unzipSync(await Packer.toBuffer(wordDocument(marked, [])));
   const fixed = new Map<string, DeflatedPart>();
   const filled: FilledPart[] = [];
-  for (const part of parts) {
-    let xml = part.data.toString('utf8');
+  for (const [name, data] of Object.entries(parts)) {
+    let xml = strFromU8(data);
     if (!xml.includes(MARKER)) {
-      fixed.set(part.name, await deflatePart(part));
+      fixed.set(name, await deflatePart(name, data));
       continue;
     }
     xml = xml.replace(new RegExp(`<w:tr>(?:(?!</w:tr>).)*?(${MARKER}r[0-9]+\\.)(?:(?!</w:tr>).)*?</w:tr>`, 'gs'), '$1');
-    filled.push({ name: part.name, pieces: xml.split(MARKERS) });
+    filled.push({ name, pieces: xml.split(MARKERS) });
   }
-  return { fixed, filled, order: parts.map((part) => part.name) };
+  return { fixed, filled, order: Object.keys(parts) };
 }
 
 /** The document as a .docx file. */
@@ -261,7 +302,7 @@ export async function documentDocx(model: DocumentModel): Promise<Buffer> {
   mapTexts(model, (text) => String(texts.push(text)));
   const tables = model.sections.flatMap((section) => section.tables);
   const now = new Date().toISOString();
-  const parts = new Map<string, ZipPart>(filled.map(({ name, pieces }) => {
+  const parts = new Map(await Promise.all(filled.map(async ({ name, pieces }) => {
     const inRuns = name.startsWith('word/');
     let xml = '';
     for (let i = 0; i < pieces.length; i++) {
@@ -272,7 +313,7 @@ export async function documentDocx(model: DocumentModel): Promise<Buffer> {
     }
     // The package's own dates are the day it is written, as docx would have stamped them.
     if (name === 'docProps/core.xml') xml = xml.replace(/(<dcterms:(?:created|modified)[^>]*>)[^<]*/g, `$1${now}`);
-    return [name, { name, data: Buffer.from(xml, 'utf8') }];
-  }));
-  return writeZip(order.map((name) => fixed.get(name) ?? parts.get(name)!));
+    return [name, await deflatePart(name, Buffer.from(xml, 'utf8'))] as const;
+  })));
+  return zipOf(order.map((name) => fixed.get(name) ?? parts.get(name)!));
 }
