@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { eq, fillPlaceholders, type SQL } from 'drizzle-orm';
+import { eq, fillPlaceholders, getTableName, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { BUSY, type Op, type Params, type Program, type TxOptions } from '../program.js';
+import { queryShape } from '../shapes.js';
+import { shapeOf, writesPreparable } from '../write-shapes.js';
 
 // The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
 // drizzle's node-postgres dialect. A transaction op is a PostgreSQL transaction on one pooled
@@ -79,11 +81,15 @@ interface Renderable {
   toSQL(): { sql: string; params: unknown[] };
 }
 
+interface Preparable {
+  prepare(): Executable;
+}
+
 /** What a table looks like to the generic write operations. */
 type AnyDb = {
-  select(): { from(table: unknown): { where(where: SQL): Executable } };
-  insert(table: unknown): { values(values: unknown): Executable & { returning(): Executable } };
-  update(table: unknown): { set(values: unknown): { where(where: SQL): { returning(): Executable } } };
+  select(): { from(table: unknown): { where(where: SQL): Executable & Preparable } };
+  insert(table: unknown): { values(values: unknown): Executable & Preparable & { returning(): Executable & Preparable } };
+  update(table: unknown): { set(values: unknown): { where(where: SQL): { returning(): Executable & Preparable } } };
 };
 
 /** drizzle's node-postgres prepared query: the configs it hands pg, by row shape. */
@@ -180,19 +186,38 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         const result = await clientNow().query({ name, text: sql, values: fillPlaceholders(params, op.params ?? {}), rowMode: 'array' });
         return result.rows;
       }
+      // The generic writes and the read by id, prepared once per table and shape of values (as
+      // on SQLite, sqlite/prepared.ts): PostgreSQL then plans each once per connection, and
+      // drizzle builds each statement's SQL once, where both were paid on every write.
       case 'rowById': {
-        const rows = (await (op.db as unknown as AnyDb).select().from(op.table).where(eq(op.table.id, op.id)).execute()) as unknown[];
-        return rows[0];
+        const db = op.db as unknown as AnyDb;
+        const query = queryShape(op.db, `${getTableName(op.table)}:by-id`, () => db.select().from(op.table).where(eq(op.table.id, sql.placeholder('rowId'))).prepare());
+        return ((await named(query).execute({ rowId: op.id })) as unknown[])[0];
       }
-      case 'insertReturning':
-        return ((await (op.db as unknown as AnyDb).insert(op.table).values(op.values).returning().execute()) as unknown[])[0];
-      case 'insertRow':
-        await (op.db as unknown as AnyDb).insert(op.table).values(op.values).execute();
+      case 'insertReturning': {
+        const db = op.db as unknown as AnyDb;
+        const shape = writesPreparable(op.table) ? shapeOf(op.values) : undefined;
+        if (shape === undefined) return ((await db.insert(op.table).values(op.values).returning().execute()) as unknown[])[0];
+        const query = queryShape(op.db, `${getTableName(op.table)}:insert-returning:${shape.key}`, () => db.insert(op.table).values(shape.template).returning().prepare());
+        return ((await named(query).execute(shape.params)) as unknown[])[0];
+      }
+      case 'insertRow': {
+        const db = op.db as unknown as AnyDb;
+        const shape = writesPreparable(op.table) ? shapeOf(op.values) : undefined;
+        if (shape === undefined) await db.insert(op.table).values(op.values).execute();
+        else await named(queryShape(op.db, `${getTableName(op.table)}:insert:${shape.key}`, () => db.insert(op.table).values(shape.template).prepare())).execute(shape.params);
         return undefined;
+      }
       case 'updateReturning': {
-        const set = { ...op.values, ...op.fixed };
-        const rows = await (op.db as unknown as AnyDb).update(op.table).set(set).where(eq(op.table.id, op.id)).returning().execute();
-        return (rows as unknown[])[0];
+        const db = op.db as unknown as AnyDb;
+        const shape = writesPreparable(op.table) ? shapeOf(op.values, op.fixed) : undefined;
+        if (shape === undefined || 'rowId' in shape.params) {
+          const rows = await db.update(op.table).set({ ...op.values, ...op.fixed }).where(eq(op.table.id, op.id)).returning().execute();
+          return (rows as unknown[])[0];
+        }
+        const query = queryShape(op.db, `${getTableName(op.table)}:update-returning:${shape.key}`, () =>
+          db.update(op.table).set(shape.template).where(eq(op.table.id, sql.placeholder('rowId'))).returning().prepare());
+        return ((await named(query).execute({ ...shape.params, rowId: op.id })) as unknown[])[0];
       }
       case 'tx':
         return transaction(op.body, op.options, run);

@@ -1,8 +1,9 @@
-import { Column, eq, getTableColumns, getTableName, is, Param, Placeholder, sql, SQL } from 'drizzle-orm';
+import { Column, eq, getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.js';
 import { clientOf } from './connection.js';
 import { decoderOfSql, type Decoder } from './drizzle-internals.js';
+import { shapeOf, writesPreparable } from '../write-shapes.js';
 
 // Hot-path helpers over drizzle. Building a query's SQL and mapping its rows through drizzle's
 // generic per-field checks cost several times what SQLite spends running a small query, so the
@@ -19,60 +20,6 @@ type Row = Record<string, unknown>;
  */
 export function preparedQuery<T>(db: Connection, key: string, build: () => T): T {
   return clientOf(db).shape(key, build);
-}
-
-interface Shape {
-  key: string;
-  template: Record<string, Placeholder | SQL | null>;
-  params: Row;
-}
-
-/**
- * The shape of a set of column values for a prepared insert or update: undefined values are left
- * out (drizzle then writes the column's default, or leaves it unchanged), nulls are written as
- * literal nulls (through a placeholder drizzle would pass null to the column's encoder, storing
- * JSON "null" or boolean false), and every other value becomes a placeholder. `fixed` are SQL
- * expressions without parameters, part of the statement. Undefined when a value is itself an SQL
- * expression or a column, which cannot be a parameter.
- */
-function shapeOf(values: Row, fixed: Record<string, SQL> = {}): Shape | undefined {
-  const template: Shape['template'] = {};
-  const params: Row = {};
-  let key = '';
-  for (const name in values) {
-    const value = values[name];
-    if (value === undefined || name in fixed) continue;
-    if (typeof value === 'object' && (is(value, SQL) || is(value, Column) || is(value, Placeholder) || is(value, Param))) return undefined;
-    if (value === null) {
-      template[name] = null;
-      key += `${name}=null,`;
-    } else {
-      template[name] = sql.placeholder(name);
-      params[name] = value;
-      key += `${name},`;
-    }
-  }
-  for (const name in fixed) {
-    template[name] = fixed[name]!;
-    key += `${name}=sql,`;
-  }
-  return { key, template, params };
-}
-
-const preparable = new WeakMap<SQLiteTable, boolean>();
-
-/**
- * Whether writes to the table can be prepared once: not when a column computes its default or
- * its on-update value in JavaScript (`$defaultFn`, `$onUpdateFn`), which drizzle evaluates while
- * building the statement — a prepared statement would repeat the first value forever.
- */
-function writesPreparable(table: SQLiteTable): boolean {
-  let ok = preparable.get(table);
-  if (ok === undefined) {
-    ok = Object.values(getTableColumns(table)).every((c) => c.defaultFn === undefined && c.onUpdateFn === undefined);
-    preparable.set(table, ok);
-  }
-  return ok;
 }
 
 /** Inserts a row and returns it exactly as `db.insert(table).values(values).returning().get()` does. */
