@@ -79,7 +79,7 @@ export function createServices(
   const webhooks = ran(engine, programs.webhooks);
   const scans = { ...ran(engine, programs.scans), reportBody: scanReportBody };
   const days = createActionDays(programs.committees, changes.forTables(['committees']), options.clock);
-  const actionPrograms = createActionRepository(db, { holidays: programs.holidays, days, events: outbox });
+  const actionPrograms = createActionRepository(db, { days, events: outbox });
   const actions = ran(engine, actionPrograms);
   const actionReads = createActionReadModel(actionPrograms, {
     engine,

@@ -1,7 +1,5 @@
 import { InvalidFieldError, invalidField } from '../errors.js';
-import { agendaDespatchBy } from './calendar.js';
 import { quarterEndDate } from './financial-quarter.js';
-import type { HolidayCalendar } from './holiday-calendar.js';
 import { instantMillis, isLocalDate, type LocalDate } from './local-date.js';
 
 // Due-rule resolution (DESIGN.md "Due rules"). An action is due by exactly one of a named
@@ -31,13 +29,20 @@ export interface DueFields {
   dueQuarter?: string | null;
 }
 
+/**
+ * A meeting an action can be due at, with its agenda despatch date as the meeting has it
+ * (calendar.ts agendaDespatchBy of its local date, the committee's clear days and the holiday
+ * calendar; the meetings' writes keep it so when any of those change).
+ */
+export interface DueMeeting extends MeetingForDue {
+  agendaDespatchBy: LocalDate;
+}
+
 export interface DueContext {
   /** The meeting the action was raised at. */
   raisedAt: Pick<MeetingForDue, 'startsAt'>;
   /** The committee's meetings, in any order; a named due meeting must be one of them. */
-  meetings: readonly MeetingForDue[];
-  despatchClearDays: number;
-  calendar: HolidayCalendar;
+  meetings: readonly DueMeeting[];
   /** For errors, the path to the object holding the due fields ("actions/2"); none when they stand alone. */
   field?: string;
 }
@@ -60,9 +65,6 @@ export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue 
       `give at most one of dueMeetingId, dueDate and dueQuarter (got ${given.join(' and ')})`;
     throw new InvalidFieldError(given.map((name) => ({ field: fieldName(name), detail })));
   }
-  const despatchBy = (meeting: MeetingForDue): LocalDate =>
-    agendaDespatchBy(meeting.localDate, context.despatchClearDays, context.calendar);
-
   if (fields.dueMeetingId != null) {
     const id = fields.dueMeetingId;
     const meeting = context.meetings.find((m) => m.id === id);
@@ -72,7 +74,7 @@ export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue 
     }
     // A meeting named explicitly stays the due meeting even if it is cancelled: the person who
     // named it chose it, and moving it silently would hide that the plan changed.
-    return { dueRule: 'meeting', dueMeetingId: id, dueDate: despatchBy(meeting), dueQuarter: null };
+    return { dueRule: 'meeting', dueMeetingId: id, dueDate: meeting.agendaDespatchBy, dueQuarter: null };
   }
   if (fields.dueDate != null) {
     if (!isLocalDate(fields.dueDate)) {
@@ -88,7 +90,7 @@ export function resolveDue(fields: DueFields, context: DueContext): ResolvedDue 
   return {
     dueRule: 'next_meeting',
     dueMeetingId: next?.id ?? null,
-    dueDate: next === null ? null : despatchBy(next),
+    dueDate: next === null ? null : next.agendaDespatchBy,
     dueQuarter: null,
   };
 }

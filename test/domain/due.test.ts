@@ -1,9 +1,9 @@
 import t from 'tap';
-import { HolidayCalendar, localDateOf } from '../../src/domain/calendar.js';
+import { agendaDespatchBy, HolidayCalendar, localDateOf } from '../../src/domain/calendar.js';
 import {
   type DueContext,
   type DueFields,
-  type MeetingForDue,
+  type DueMeeting,
   type MeetingStatus,
   nextMeetingAfter,
   nextMeetingAsOf,
@@ -13,26 +13,23 @@ import { InvalidFieldError } from '../../src/errors.js';
 
 const calendar = HolidayCalendar.englandAndWales();
 
-const meeting = (id: number, startsAt: string, status: MeetingStatus = 'scheduled'): MeetingForDue => ({
-  id,
-  startsAt,
-  localDate: localDateOf(startsAt, 'Europe/London'),
-  status,
-});
+/** A meeting as the meetings' writes keep it: its despatch date from the calendar and clear days. */
+const meeting = (id: number, startsAt: string, status: MeetingStatus = 'scheduled', clearDays = 5): DueMeeting => {
+  const localDate = localDateOf(startsAt, 'Europe/London');
+  return { id, startsAt, localDate, status, agendaDespatchBy: agendaDespatchBy(localDate, clearDays, calendar) };
+};
 
 const raisedAt = meeting(1, '2024-06-10T18:30:00+01:00', 'held');
 // Deliberately out of order: resolution must order by start time, not by id or position.
-const committeeMeetings = (statuses: Partial<Record<number, MeetingStatus>> = {}) => [
-  meeting(4, '2025-01-06T18:30:00+00:00', statuses[4]),
+const committeeMeetings = (statuses: Partial<Record<number, MeetingStatus>> = {}, clearDays = 5) => [
+  meeting(4, '2025-01-06T18:30:00+00:00', statuses[4], clearDays),
   raisedAt,
-  meeting(3, '2024-09-02T18:30:00+01:00', statuses[3]),
-  meeting(2, '2024-07-15T18:30:00+01:00', statuses[2]),
+  meeting(3, '2024-09-02T18:30:00+01:00', statuses[3], clearDays),
+  meeting(2, '2024-07-15T18:30:00+01:00', statuses[2], clearDays),
 ];
 const context = (overrides: Partial<DueContext> = {}): DueContext => ({
   raisedAt,
   meetings: committeeMeetings(),
-  despatchClearDays: 5,
-  calendar,
   ...overrides,
 });
 
@@ -60,8 +57,8 @@ t.test('explicit due rules', async (t) => {
     2,
     'a meeting named explicitly stays the due meeting when cancelled',
   );
-  const threeClearDays = context({ despatchClearDays: 3 });
-  t.equal(resolveDue({ dueMeetingId: 2 }, threeClearDays).dueDate, '2024-07-09', 'clear days setting');
+  const threeClearDays = context({ meetings: committeeMeetings({}, 3) });
+  t.equal(resolveDue({ dueMeetingId: 2 }, threeClearDays).dueDate, '2024-07-09', "the meeting's own despatch date (clear days setting)");
   t.same(resolveDue({ dueDate: '2024-08-01' }, context()), {
     dueRule: 'date', dueMeetingId: null, dueDate: '2024-08-01', dueQuarter: null,
   });

@@ -9,7 +9,6 @@ import { responseDueOn } from '../../domain/executive-response.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation, seesCommittee } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
-import type { HolidayRepository } from '../holidays/repository.js';
 import type { Outbox } from '../webhooks/outbox.js';
 import { insertAudited, updateAudited } from '../shared/audited.js';
 import { listActionsStatements } from './list-query.js';
@@ -24,7 +23,6 @@ import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueAt, dueOf, or
 // services.ts runs them on the engine; other programs may `yield*` them.
 
 interface Deps {
-  holidays: HolidayRepository;
   /** Today where each committee sits (today.ts). */
   days: ActionDays;
   /** Webhook events, yielded in the write's own transaction (webhooks/outbox.ts). */
@@ -39,7 +37,7 @@ export function present(row: ActionRow, asOf: string): Action & { version: numbe
 
 type ListStatements = ReturnType<typeof listActionsStatements>;
 
-export function createActionRepository(db: Db, { holidays, days, events }: Deps) {
+export function createActionRepository(db: Db, { days, events }: Deps) {
   const actionById = actionByIdStatements(db);
   const actionForWrite = actionForWriteStatements(db);
   const listRows = listActionsStatements(db);
@@ -70,7 +68,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     const meeting = yield* rowById(db, meetings, input.meetingId);
     // Another council's meeting, to a key limited to a council, answers as a missing one.
     if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
-    // Read once for the due rules, the reference's prefix and the day the action is judged on.
+    // Read once for the reference's prefix and the day the action is judged on.
     const committee = (yield* rowById(db, committees, meeting.committeeId))!;
     if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
       throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
@@ -80,7 +78,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     yield* checkPerson(db, 'requestedById', input.requestedById);
     yield* checkPerson(db, 'ownerId', input.ownerId);
     yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-    const { columns: due, effectiveDueDate } = yield* dueAt(db, holidays, meeting, input, committee);
+    const { columns: due, effectiveDueDate } = yield* dueAt(db, meeting, input);
     // Before the reference: a generated one holds the committee's counter row to the commit.
     const subscriptions = events ? yield* events.subscriptions() : undefined;
     const reference = input.reference !== undefined
@@ -98,9 +96,9 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
       executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
       responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
     });
-    // As a read would give it, without the read, when its due date is known and the caller sees it.
-    const known = effectiveDueDate !== undefined ? rowAfterInsert(row, effectiveDueDate) : undefined;
-    const read = known && isVisibleTo(actor, known.visibility) ? known : yield* findVisible(actor, row.id);
+    // As a read would give it, without the read (the caller sees it, or it reads as missing).
+    const known = rowAfterInsert(row, effectiveDueDate);
+    const read = isVisibleTo(actor, known.visibility) ? known : yield* findVisible(actor, row.id);
     const created = present(read, days.in(committee.timezone));
     if (events) yield* events.action('action.created', created, subscriptions);
     return created;
@@ -154,7 +152,7 @@ export function createActionRepository(db: Db, { holidays, days, events }: Deps)
     yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, before.committeeId);
     yield* checkMeetingOfCommittee(db, 'respondedMeetingId', input.respondedMeetingId, before.committeeId);
     if ('dueMeetingId' in input || 'dueDate' in input || 'dueQuarter' in input) {
-      Object.assign(changes, yield* dueOf(db, holidays, (yield* rowById(db, meetings, before.meetingId))!, input));
+      Object.assign(changes, yield* dueOf(db, (yield* rowById(db, meetings, before.meetingId))!, input));
     }
     if ('receivedOn' in input || 'noticeOn' in input) {
       const receivedOn = input.receivedOn !== undefined ? input.receivedOn : before.receivedOn;

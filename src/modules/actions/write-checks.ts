@@ -2,24 +2,23 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, rowById, values, type Program } from '../../db/program.js';
 import { preparedQuery, rowMapper } from '../../db/shapes.js';
-import { agendaItems, committees, meetings, people, perSchema, resolutions } from '../../db/tables.js';
+import { agendaItems, meetings, people, perSchema, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
-import { MEETING_DUE_RULES, resolveDue, type DueFields, type MeetingForDue } from '../../domain/due.js';
+import { MEETING_DUE_RULES, resolveDue, type DueFields, type DueMeeting } from '../../domain/due.js';
 import { addDays } from '../../domain/local-date.js';
 import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
-import type { HolidayRepository } from '../holidays/repository.js';
 import type { MeetingRow } from '../meetings/repository.js';
 
 // What a write checks and works out before it changes an action, inside its transaction: where
 // the action hangs from (meeting, item, resolution), the people and meetings it names, the
 // visibility asked for, and its due. Programs (db/program.ts), yielded by the repository's writes.
 
-type ScheduleRow = MeetingForDue & { agendaDespatchBy: string | null };
+
 const scheduleFields = perSchema(() => ({
   id: meetings.id, startsAt: meetings.startsAt, localDate: meetings.localDate, status: meetings.status, agendaDespatchBy: meetings.agendaDespatchBy,
 }));
-const toScheduleRow = perSchema(() => rowMapper<ScheduleRow>(scheduleFields()));
+const toScheduleRow = perSchema(() => rowMapper<DueMeeting>(scheduleFields()));
 
 /**
  * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
@@ -28,7 +27,7 @@ const toScheduleRow = perSchema(() => rowMapper<ScheduleRow>(scheduleFields()));
  * on every write cost more than the rest of the write. The day's margin makes this a superset
  * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
  */
-function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<ScheduleRow[]> {
+function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<DueMeeting[]> {
   const query = preparedQuery(db, 'meetings:schedule-from', () =>
     db
       .select(scheduleFields())
@@ -47,21 +46,19 @@ function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeeti
 }
 
 /** The due columns of an action raised at `raisedAt` (`committee`: its committee's row, if read already). */
-export function* dueOf(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields, committee?: CommitteeRow) {
-  return (yield* dueAt(db, holidays, raisedAt, fields, committee)).columns;
+export function* dueOf(db: Db, raisedAt: MeetingRow, fields: DueFields) {
+  return (yield* dueAt(db, raisedAt, fields)).columns;
 }
 
-type CommitteeRow = typeof committees.$inferSelect;
-
 /**
- * As dueOf, with the action's effective due date as a read of it would give it: under a meeting
- * rule, the due meeting's agenda despatch date as its row has it now; undefined when not known.
+ * As dueOf, with the action's effective due date as a read of it would give it (under a meeting
+ * rule, the due meeting's agenda despatch date as its row has it now). No holiday calendar is
+ * read: the meetings carry their despatch dates.
  */
-export function* dueAt(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow, fields: DueFields, committee?: CommitteeRow) {
+export function* dueAt(db: Db, raisedAt: MeetingRow, fields: DueFields) {
   const committeeId = raisedAt.committeeId;
-  const { despatchClearDays } = committee ?? (yield* rowById(db, committees, committeeId))!;
   const schedule = yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId);
-  const due = resolveDue(fields, { raisedAt, meetings: schedule, despatchClearDays, calendar: yield* holidays.calendarIn() });
+  const due = resolveDue(fields, { raisedAt, meetings: schedule });
   const meetingRule = MEETING_DUE_RULES.includes(due.dueRule);
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.
   const columns = {
@@ -70,10 +67,7 @@ export function* dueAt(db: Db, holidays: HolidayRepository, raisedAt: MeetingRow
     dueDate: meetingRule ? null : due.dueDate,
     dueQuarter: due.dueQuarter,
   };
-  if (!meetingRule) return { columns, effectiveDueDate: due.dueDate };
-  if (due.dueMeetingId == null) return { columns, effectiveDueDate: null };
-  // Undefined: not known here (a meeting this read did not return); the caller reads it.
-  return { columns, effectiveDueDate: schedule.find((m) => m.id === due.dueMeetingId)?.agendaDespatchBy };
+  return { columns, effectiveDueDate: due.dueDate };
 }
 
 export function* checkPerson(db: Db, field: string, id: number | null | undefined): Program<void> {
