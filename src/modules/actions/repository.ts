@@ -1,7 +1,8 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { all, rowById, tx, type Program } from '../../db/program.js';
+import { all, first, rowById, tx, type Program } from '../../db/program.js';
+import { preparedQuery } from '../../db/shapes.js';
 import { actions, actionUpdates, committees, meetings } from '../../db/tables.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
 import type { Actor } from '../../domain/actor.js';
@@ -49,6 +50,9 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
     return searchRows.rows;
   };
   const rowsByIds = actionsByIdsStatement(db);
+  const meetingWithCommittee = () => preparedQuery(db, 'meetings:with-committee', () =>
+    db.select({ meeting: meetings, committee: committees }).from(meetings).innerJoin(committees, eq(committees.id, meetings.committeeId))
+      .where(eq(meetings.id, sql.placeholder('id'))).prepare());
 
   function* findVisible(actor: Actor, id: number): Program<ActionRow> {
     const row = yield* actionById(actor, id);
@@ -65,11 +69,11 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
 
   /** For callers that create actions as part of a larger write (the minutes import). */
   function* createIn(actor: Actor, input: CreateAction): Program<Action & { version: number }> {
-    const meeting = yield* rowById(db, meetings, input.meetingId);
+    // The meeting with its committee (the reference's prefix, the day the action is judged on).
+    const raisedAt = yield* first(meetingWithCommittee(), { id: input.meetingId });
     // Another council's meeting, to a key limited to a council, answers as a missing one.
-    if (!meeting || !seesCommittee(actor, meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
-    // Read once for the reference's prefix and the day the action is judged on.
-    const committee = (yield* rowById(db, committees, meeting.committeeId))!;
+    if (!raisedAt || !seesCommittee(actor, raisedAt.meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
+    const { meeting, committee } = raisedAt;
     if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
       throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
     }
