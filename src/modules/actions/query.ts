@@ -332,9 +332,6 @@ const COLUMN_FIELDS = perSchema(() => {
 /** The columns the other fields are derived from (with the due meeting, and the flags). */
 const DERIVATION_INPUTS = ['dueRule', 'dueMeetingId', 'dueDate', 'itemId', 'visibility', 'itemVisibility'];
 
-/** The fields `selectActions` derives rather than reads from the action's column of that name. */
-const DERIVED_FIELDS = ['dueDate', 'visibility', 'timesFlagged'];
-
 /**
  * The action as `selectActions` would read it just after it was inserted, from the inserted row
  * and its effective due date (the due meeting's despatch date under a meeting rule): saves
@@ -343,9 +340,9 @@ const DERIVED_FIELDS = ['dueDate', 'visibility', 'timesFlagged'];
  */
 export function rowAfterInsert(inserted: typeof actions.$inferSelect, effectiveDue: string | null): ActionRow {
   const row: Record<string, unknown> = {};
-  for (const key of Object.keys(actionColumns())) {
-    row[key] = DERIVED_FIELDS.includes(key) ? undefined : inserted[key as keyof typeof inserted];
-  }
+  // In the order of the read's fields; those it derives are set below.
+  for (const key of Object.keys(actionColumns())) row[key] = undefined;
+  for (const key of COLUMN_FIELDS()) row[key] = inserted[key];
   row.dueDate = effectiveDue;
   row.visibility = inserted.itemVisibility == null ? inserted.visibility : stricter(inserted.itemVisibility, inserted.visibility);
   row.timesFlagged = 0;

@@ -74,6 +74,10 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
     return { name: `${opened.person.name} (response link)`, visibilities, requestId };
   }
 
+  /** The link as issued: its URL (a credential, shown once) carries its signed token. */
+  const issuedLink = (key: string, link: { id: number; expiresAt: string }, origin?: string): IssuedLink =>
+    ({ id: link.id, url: `${baseFor(origin)}/respond/${linkToken(key, link.id)}`, expiresAt: link.expiresAt });
+
   return {
     linkSecret,
     /** What time it is for links (tests fix it). */
@@ -98,7 +102,7 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
           createdAt: now.toISOString(),
         });
       });
-      return { id: link.id, url: `${baseFor(by.origin)}/respond/${linkToken(key, link.id)}`, expiresAt: link.expiresAt };
+      return issuedLink(key, link, by.origin);
     },
 
     /**
@@ -116,11 +120,10 @@ export function createResponseLinkRepository(db: Db, actionRepository: ActionRep
       const owned = yield* all(db.select({ id: actions.id, status: actions.status, ownerId: actions.ownerId }).from(actions)
         .where(inArray(actions.id, [...new Set(actionIds)])));
       const expiresAt = linkExpiresAt(now, options.days).toISOString();
-      const base = baseFor(undefined);
       for (const action of owned) {
         if (action.ownerId !== personId || !NON_FINAL_STATUSES.includes(action.status)) continue;
         const link = yield* insertAudited(db, issuer, 'response_link', responseLinks, { actionId: action.id, personId, expiresAt, createdAt: now.toISOString() });
-        issued.set(action.id, { id: link.id, url: `${base}/respond/${linkToken(key, link.id)}`, expiresAt: link.expiresAt });
+        issued.set(action.id, issuedLink(key, link));
       }
       return issued;
     },
