@@ -37,12 +37,13 @@ const inertCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : 
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 
-/** A cell as csv-stringify writes it by default: quoted only when it holds a comma, a quote or a line break. */
+/** A text field as RFC 4180 (and csv-stringify by default) writes it: quoted only when it holds a comma, a quote or a line break. */
+export const csvQuoted = (text: string): string => (NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text);
+
 function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const text = inertCell(value);
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+  return csvQuoted(inertCell(value));
 }
 
 /**

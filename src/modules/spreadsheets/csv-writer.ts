@@ -1,3 +1,4 @@
+import { csvQuoted } from '../../jobs/report-formats.js';
 import { inertCell } from './cells.js';
 
 // CSV as RFC 4180 writes it: fields separated by commas, records ended by CRLF, a field quoted
@@ -7,16 +8,12 @@ import { inertCell } from './cells.js';
 // long per row, and csv-stringify does not quote a lone LF when records end in CRLF unless told.
 // The import reads what this writes with csv-parse (test/modules/spreadsheets.test.ts).
 
-const NEEDS_QUOTES = /[",\r\n]/;
-const QUOTE = /"/g;
-
 export type Cell = string | number | boolean | null | undefined;
 
 function field(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
-  const text = inertCell(value);
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+  return csvQuoted(inertCell(value));
 }
 
 /** One record of the first `count` cells (all by default), ended by CRLF. */
