@@ -42,11 +42,14 @@ export interface Candidate {
 export type Breathe = () => Promise<void>;
 
 /**
- * How far back a pass looks for updates and responses to tell people of. The pass runs on
- * weekdays; a week covers a long weekend or a missed run without reaching back into the history
- * of a database that had no response notices before.
+ * How far back a pass looks for the scan's flags, updates and responses to tell people of. The
+ * pass runs on weekdays; a week covers a long weekend or a missed run without reaching back into
+ * the history of a database that had no notices before (a tracker imported with years of flags
+ * would otherwise send every owner every flag ever recorded, and every later pass would read
+ * them all again to find them done). An action still overdue is flagged again at its next
+ * meeting's scan, and told then.
  */
-const RESPONSE_LOOKBACK_DAYS = 7;
+const LOOKBACK_DAYS = 7;
 /** Ids of one table read in one piece. */
 const ID_WINDOW = 4000;
 /** Actions whose facts are read in one statement (each id a bound variable). */
@@ -75,7 +78,7 @@ export function createCandidateReader(
   }).from(actions)
     .innerJoin(overdueFlags, eq(overdueFlags.actionId, actions.id))
     .innerJoin(meetings, eq(meetings.id, overdueFlags.meetingId))
-    .where(and(inArray(actions.status, [...NON_FINAL_STATUSES]), gt(actions.id, window.after), lte(actions.id, window.until), lte(overdueFlags.flaggedOn, sql.placeholder('asOf'))))
+    .where(and(inArray(actions.status, [...NON_FINAL_STATUSES]), gt(actions.id, window.after), lte(actions.id, window.until), gte(overdueFlags.flaggedOn, sql.placeholder('since')), lte(overdueFlags.flaggedOn, sql.placeholder('asOf'))))
     .orderBy(overdueFlags.id)
     .prepare();
   const createdOn = sql`substr(${actionUpdates.createdAt}, 1, 10)`;
@@ -154,9 +157,10 @@ export function createCandidateReader(
       await breathe();
     }
     const lastAction = (await engine.run(first(maxActionId)))?.max ?? null;
-    const flags = await inPieces(lastAction, breathe, (after, until) => all(flagsOf, { after, until, asOf: plan.asOf }));
-    // Response: each progress update, and each answer, of the last week up to D (once each).
-    const since = daysBefore(plan.asOf, RESPONSE_LOOKBACK_DAYS);
+    // Overdue: each flag the scan recorded in the last week up to D; response: each progress
+    // update, and each answer, of the same week (once each).
+    const since = daysBefore(plan.asOf, LOOKBACK_DAYS);
+    const flags = await inPieces(lastAction, breathe, (after, until) => all(flagsOf, { after, until, since, asOf: plan.asOf }));
     const lastUpdate = (await engine.run(first(maxUpdateId)))?.max ?? null;
     const updated = await inPieces(lastUpdate, breathe, (after, until) => all(updatesOf, { after, until, since, asOf: plan.asOf }));
     const answered = await inPieces(lastAction, breathe, (after, until) => all(answeredOf, { after, until, since, asOf: plan.asOf }));
@@ -167,7 +171,7 @@ export function createCandidateReader(
       const action = facts.get(d.id);
       if (action) list.push({ kind: 'reminder', key: d.dueBy, action, dueBy: d.dueBy, meetingOn: d.meetingOn });
     }
-    // A first pass may name hundreds of thousands of flags: their dates, a few hundred different
+    // A week's flags on a large database are tens of thousands: their dates, a few different
     // ones, are kept once each rather than once per flag.
     const dates = new Map<string, string>();
     const once = (date: string | null) => (date === null ? null : dates.get(date) ?? (dates.set(date, date), date));
