@@ -76,6 +76,25 @@ class DryRunRollback extends Error {}
 
 export const SYNC_ACTOR = 'sync:moderngov';
 
+/** Meetings written in one commit: on SQLite a batch is one synchronous transaction, a few milliseconds each. */
+const MEETINGS_PER_COMMIT = 10;
+
+const noCounts = (): Counts => ({
+  committees: { created: 0, updated: 0 },
+  meetings: { created: 0, updated: 0, cancelled: 0 },
+  items: { created: 0, updated: 0 },
+  drafts: { created: 0, updated: 0 },
+});
+
+/** Adds what a meeting wrote to the summary, once its commit is done. */
+function addCounts(into: Counts, counts: Counts): void {
+  for (const kind of Object.keys(counts) as (keyof Counts)[]) {
+    const from = counts[kind] as Record<string, number>;
+    const to = into[kind] as Record<string, number>;
+    for (const field of Object.keys(from)) to[field]! += from[field]!;
+  }
+}
+
 /**
  * The lock every writing transaction of the sync takes (docs/postgres-plan.md §3.6): two syncs in
  * two processes then write one meeting at a time, each reading what the other committed, so
@@ -133,9 +152,9 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
       yield* lock(SYNC_LOCK, 0);
       return yield* upsertCommittee(actor, c, result);
     });
-    const meetingStep = (committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null) => tx(function* () {
+    const meetingStep = (committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts = result) => tx(function* () {
       yield* lock(SYNC_LOCK, 0);
-      yield* applyMeeting(actor, committee, summary, detail, result);
+      yield* applyMeeting(actor, committee, summary, detail, counts);
     });
     // A meeting that would write nothing, judged on one read of the whole committee, gets no
     // transaction: with nothing changed, a sync reads three times per committee and writes nothing.
@@ -143,14 +162,46 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
       const committee = await runStep(committeeStep());
       if (!committee) return;
       const known = await deps.engine.run(knownState(committee, details.map((d) => d.detail)));
+      const changed: { summary: MgMeetingSummary; detail: MgMeeting | null }[] = [];
       for (const { summary, detail, error } of details) {
         if (error) result.errors.push(error);
-        if (unchanged(known, committee, summary, detail)) continue;
+        if (!unchanged(known, committee, summary, detail)) changed.push({ summary, detail });
+      }
+      // A few meetings a commit, each still a transaction of its own inside it (a savepoint: one
+      // failing rolls back alone). A commit per meeting was an fsync per meeting, most of a first
+      // sync's time. A batch whose commit fails is written again a meeting a commit.
+      for (let i = 0; i < changed.length; i += MEETINGS_PER_COMMIT) {
+        const batch = changed.slice(i, i + MEETINGS_PER_COMMIT);
+        const written: Counts[] = [];
+        const failed: SyncError[] = [];
         try {
-          await runStep(meetingStep(committee, summary, detail));
-        } catch (err) {
-          result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
+          await runStep(tx(function* () {
+            written.length = 0;
+            failed.length = 0;
+            for (const { summary, detail } of batch) {
+              const counts = noCounts();
+              try {
+                yield* meetingStep(committee, summary, detail, counts);
+                written.push(counts);
+              } catch (err) {
+                failed.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
+              }
+            }
+          }));
+        } catch {
+          for (const { summary, detail } of batch) {
+            const counts = noCounts();
+            try {
+              await runStep(meetingStep(committee, summary, detail, counts));
+              addCounts(result, counts);
+            } catch (err) {
+              result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
+            }
+          }
+          continue;
         }
+        for (const counts of written) addCounts(result, counts);
+        result.errors.push(...failed);
       }
       return;
     }

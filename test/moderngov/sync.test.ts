@@ -1,5 +1,6 @@
 import t from 'tap';
-import { build, sqlRows, type TestApp } from '../helper.js';
+import { build, sqlRows, sqlRun, type TestApp } from '../helper.js';
+import { onPostgres } from '../pg.js';
 import { startFakeModernGov, type FakeCommittee } from './fake-server.js';
 
 // The Modern.gov sync against a fake web service (fake-server.ts): committees, meetings and
@@ -180,6 +181,33 @@ t.test('a moved meeting moves the actions due at it; cancelled, minutes changed;
   t.same(later.drafts, { created: 0, updated: 0 });
   t.equal((await api.request({ method: 'GET', url: `/v1/imports/${draft.id}` })).json().status, 'committed');
   t.equal(await count(api, 'imports'), 1, 'once per meeting');
+});
+
+t.test("one meeting's write failing rolls back alone: the rest of the committee is written and counted", async (t) => {
+  // Meetings are written a few to a commit, each a transaction of its own inside it. A database
+  // that refuses one meeting's agenda item (a trigger here), after its meeting row was written,
+  // must cost that meeting alone, in any batch, and the summary must not count it.
+  const meetings = Array.from({ length: 23 }, (_, i) => ({
+    id: String(8001 + i), date: `${String(i + 1).padStart(2, '0')}/11/2024`, time: '6.30 pm', status: 'Confirmed',
+    items: [{ id: String(98001 + i), number: '1', title: i === 2 || i === 14 ? 'Refused item' : `Item of meeting ${i + 1}` }],
+  }));
+  const fake = await startFakeModernGov(t, [{ id: '201', title: 'Overview and Scrutiny Committee', meetings }]);
+  const api = await build(t, { moderngovUrl: fake.url }, { clock });
+  if (onPostgres()) {
+    await sqlRun(api.app, "CREATE FUNCTION refuse_meeting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
+    await sqlRun(api.app, "CREATE TRIGGER refuse_meeting BEFORE INSERT ON agenda_items FOR EACH ROW WHEN (NEW.title = 'Refused item') EXECUTE FUNCTION refuse_meeting()");
+  } else {
+    await sqlRun(api.app, "CREATE TRIGGER refuse_meeting BEFORE INSERT ON agenda_items WHEN NEW.title = 'Refused item' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  }
+
+  const summary = await run(api);
+  t.same(summary.meetings, { created: 21, updated: 0, cancelled: 0 }, 'every meeting but the two refused');
+  t.same(summary.items, { created: 21, updated: 0 });
+  t.same(summary.errors.map((e: { meeting: string }) => e.meeting).sort(), ['8003', '8015'], 'each refused meeting is an error of its own');
+  t.equal(await count(api, 'meetings'), 21);
+  t.equal(await count(api, 'agenda_items'), 21, "nothing of a refused meeting is written, not even its items");
+  const audited = await sqlRows<{ n: number }>(api.app, "SELECT CAST(count(*) AS integer) AS n FROM audit_events WHERE entity_type IN ('meeting', 'item')");
+  t.equal(audited[0]!.n, 42, 'one audit event per meeting and item written, none for what was refused');
 });
 
 t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the URL, nothing half-written', async (t) => {
