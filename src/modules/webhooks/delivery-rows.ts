@@ -43,8 +43,8 @@ export interface Settlement {
   durationMs: number;
 }
 
-/** Events fanned out in one transaction. */
-const FAN_OUT_BATCH = 500;
+/** Events fanned out in one transaction, at most. */
+export const FAN_OUT_BATCH = 500;
 
 export function createDeliveryRows(db: Db) {
   /**
@@ -74,7 +74,7 @@ export function createDeliveryRows(db: Db) {
       .from(webhookEvents)
       .where(undispatched)
       .orderBy(asc(webhookEvents.id))
-      .limit(FAN_OUT_BATCH),
+      .limit(sql.placeholder('events')),
     webhookEvents,
   ).prepare();
   const enabledHooks = db.select().from(webhooks).where(eq(webhooks.enabled, true)).prepare();
@@ -130,8 +130,8 @@ export function createDeliveryRows(db: Db) {
   }
 
   /** New events become deliveries to every enabled webhook that wants them and may read them. */
-  function* fanOut(now: string): Program<void> {
-    const events = yield* all(newEvents);
+  function* fanOut(now: string, upTo: number): Program<void> {
+    const events = yield* all(newEvents, { events: upTo });
     if (events.length === 0) return;
     const hooks = [];
     for (const hook of yield* all(enabledHooks)) {
@@ -163,14 +163,14 @@ export function createDeliveryRows(db: Db) {
     },
 
     /**
-     * New events fanned out, then up to `limit` deliveries due now claimed: their next attempt
-     * moved to `until`, past the attempt's timeout. One transaction; BUSY when another process
-     * holds the write lock.
+     * New events fanned out (up to `events` of them, the oldest first), then up to `limit`
+     * deliveries due now claimed: their next attempt moved to `until`, past the attempt's
+     * timeout. One transaction; BUSY when another process holds the write lock.
      */
-    fanOutAndClaim(now: Date, limit: number, until: Date): Program<Claimed[] | Busy> {
+    fanOutAndClaim(now: Date, limit: number, until: Date, events = FAN_OUT_BATCH): Program<Claimed[] | Busy> {
       return write(function* () {
         const at = now.toISOString();
-        if ((yield* first(anyUndispatched)) !== undefined) yield* fanOut(at);
+        if ((yield* first(anyUndispatched)) !== undefined) yield* fanOut(at, events);
         const claimed = yield* all(due, { now: at, limit });
         const claimedUntil = until.toISOString();
         for (const d of claimed) yield* run(claimOne, { id: d.id, until: claimedUntil });

@@ -3,7 +3,7 @@ import type { Db } from '../../db/sqlite/client.js';
 import { BUSY, type ProgramRunner } from '../../db/program.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { nextAttemptAfter } from '../../domain/webhooks.js';
-import { createDeliveryRows, type Claimed, type Settlement } from './delivery-rows.js';
+import { createDeliveryRows, FAN_OUT_BATCH, type Claimed, type Settlement } from './delivery-rows.js';
 import type { Outbox } from './outbox.js';
 import type { PurgeResult, WebhookPurge } from './purge.js';
 import type { WebhookRepository } from './repository.js';
@@ -166,7 +166,11 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
         // begun while this pass awaited.
         if (inGroup()) return attempted;
         const now = clock();
-        const claimed = await engine.run(rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS)));
+        // A busy server fans out only the events of the batch it sends: fanning out all that came
+        // in meanwhile (hundreds of events, a row per webhook each) was one long write in the
+        // middle of the requests. The rest wait, undispatched, until the requests let up.
+        const events = busy && !manual ? concurrency : FAN_OUT_BATCH;
+        const claimed = await engine.run(rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS), events));
         const due = claimed === BUSY ? [] : claimed;
         if (due.length === 0) return attempted;
         await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
