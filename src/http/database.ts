@@ -23,6 +23,12 @@ declare module 'fastify' {
      * difference, every write request is a transaction of its own.
      */
     ownTransaction?: boolean;
+    /**
+     * PostgreSQL: the route's work runs outside the request and commits its own transactions
+     * (the Modern.gov sync, the notification pass), for longer than a request's transaction may
+     * sit idle: no request transaction is begun for it.
+     */
+    worksOutside?: boolean;
   }
 }
 
@@ -119,7 +125,7 @@ function requestUnits(app: FastifyInstance, units: RequestUnits) {
   // Before validation, so that idempotency's preHandler (its key's lock and the stored answer)
   // runs inside the unit too.
   app.addHook('preValidation', (request, _reply, done) => {
-    if (!WRITES.has(request.method)) return done();
+    if (!WRITES.has(request.method) || request.routeOptions.config.worksOutside) return done();
     units.begin().then(
       (unit) => {
         open.set(request, unit);

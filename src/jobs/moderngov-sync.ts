@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/sqlite/client.js';
@@ -12,12 +13,12 @@ import { createModernGovClient, ModernGovError, type MgCommittee, type MgMeeting
 import { localDateOfMg, mgDateOf } from '../moderngov/mapping.js';
 import type { DraftRepository } from '../modules/imports/drafts.js';
 import type { MeetingRepository } from '../modules/meetings/repository.js';
-import { createModernGovApply, type CommitteeRow, type Counts } from './moderngov/apply.js';
+import { createModernGovApply, type CommitteeRow, type Counts, type KnownState } from './moderngov/apply.js';
 
 // The Modern.gov sync (DESIGN.md "Meetings from Modern.gov"). For each committee: fetch its
 // meetings in the window and each meeting's agenda (async, two requests at a time per host), then
-// apply them (programs run on the engine, one transaction per meeting; the fetching stays outside
-// them): committees, meetings and agenda items
+// apply them (programs run on the engine, a transaction per meeting, ten to a commit; the
+// fetching stays outside them): committees, meetings and agenda items
 // matched by their Modern.gov ids; cancelled and moved meetings change ours through the meetings'
 // own update path, so the due rules move actions in the same transaction; a held meeting's
 // minutes become a stored draft. Only what differs is written, so a second sync with nothing
@@ -79,6 +80,13 @@ export const SYNC_ACTOR = 'sync:moderngov';
 /** Meetings written in one commit: on SQLite a batch is one synchronous transaction, a few milliseconds each. */
 const MEETINGS_PER_COMMIT = 10;
 
+/** A meeting as fetched: its listing, its agenda (none when cancelled or not read) and the error reading it. */
+interface Fetched {
+  summary: MgMeetingSummary;
+  detail: MgMeeting | null;
+  error: SyncError | null;
+}
+
 const noCounts = (): Counts => ({
   committees: { created: 0, updated: 0 },
   meetings: { created: 0, updated: 0, cancelled: 0 },
@@ -117,6 +125,7 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
   };
   // Runs in this process one after another, whoever asked (schedule, API).
   let running: Promise<unknown> = Promise.resolve();
+  const outside = new AsyncResource('moderngov-sync');
 
   function errorOf(err: unknown, where: { committee?: string; meeting?: string; url?: string }): SyncError {
     if (err instanceof ModernGovError) {
@@ -145,87 +154,76 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
         }
       }),
     );
-    // The writes, once everything is fetched: the committee, then each meeting in a transaction
-    // of its own (one failing is an error in the summary; it rolls back alone). A dry run does
-    // all of it in one transaction, rolled back: the same steps, each then a savepoint.
-    const committeeStep = () => tx(function* () {
+    // The writes, once everything is fetched: the committee, then its meetings, a few to a
+    // commit, each meeting a transaction of its own inside it (a savepoint: one failing is an
+    // error in the summary and rolls back alone). A commit per meeting was an fsync per meeting,
+    // most of a first sync's time. What a step wrote joins the summary once it has committed. A
+    // dry run does all of it in one transaction, rolled back: the same steps, each a savepoint.
+    const committeeStep = (counts: Counts) => tx(function* () {
       yield* lock(SYNC_LOCK, 0);
-      return yield* upsertCommittee(actor, c, result);
+      return yield* upsertCommittee(actor, c, counts);
     });
-    const meetingStep = (committee: CommitteeRow, summary: MgMeetingSummary, detail: MgMeeting | null, counts: Counts = result) => tx(function* () {
-      yield* lock(SYNC_LOCK, 0);
-      yield* applyMeeting(actor, committee, summary, detail, counts);
-    });
-    // A meeting that would write nothing, judged on one read of the whole committee, gets no
-    // transaction: with nothing changed, a sync reads three times per committee and writes nothing.
-    if (!dryRun) {
-      const committee = await runStep(committeeStep());
-      if (!committee) return;
-      const known = await deps.engine.run(knownState(committee, details.map((d) => d.detail)));
-      const changed: { summary: MgMeetingSummary; detail: MgMeeting | null }[] = [];
-      for (const { summary, detail, error } of details) {
-        if (error) result.errors.push(error);
-        if (!unchanged(known, committee, summary, detail)) changed.push({ summary, detail });
+    /** The meetings that would write something, each a savepoint; what each wrote is in `written`, each failure in `failed`. */
+    const meetingSteps = (committee: CommitteeRow, meetings: Fetched[], written: Counts[], failed: SyncError[]) => function* (): Program<void> {
+      for (const { summary, detail } of meetings) {
+        const counts = noCounts();
+        try {
+          yield* tx(function* () {
+            yield* lock(SYNC_LOCK, 0);
+            yield* applyMeeting(actor, committee, summary, detail, counts);
+          });
+          written.push(counts);
+        } catch (err) {
+          failed.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
+        }
       }
-      // A few meetings a commit, each still a transaction of its own inside it (a savepoint: one
-      // failing rolls back alone). A commit per meeting was an fsync per meeting, most of a first
-      // sync's time. A batch whose commit fails is written again a meeting a commit.
+    };
+    const changedOf = (known: KnownState, committee: CommitteeRow): Fetched[] => details.filter(({ summary, detail, error }) => {
+      if (error) result.errors.push(error);
+      return !unchanged(known, committee, summary, detail);
+    });
+
+    if (!dryRun) {
+      const counts = noCounts();
+      const committee = await runStep(committeeStep(counts));
+      addCounts(result, counts);
+      if (!committee) return;
+      // A meeting that would write nothing, judged on one read of the whole committee, gets no
+      // transaction: with nothing changed, a sync reads three times per committee and writes nothing.
+      const changed = changedOf(await deps.engine.run(knownState(committee, details.map((d) => d.detail))), committee);
       for (let i = 0; i < changed.length; i += MEETINGS_PER_COMMIT) {
         const batch = changed.slice(i, i + MEETINGS_PER_COMMIT);
         const written: Counts[] = [];
         const failed: SyncError[] = [];
         try {
-          await runStep(tx(function* () {
-            written.length = 0;
-            failed.length = 0;
-            for (const { summary, detail } of batch) {
-              const counts = noCounts();
-              try {
-                yield* meetingStep(committee, summary, detail, counts);
-                written.push(counts);
-              } catch (err) {
-                failed.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
-              }
-            }
-          }));
-        } catch {
-          for (const { summary, detail } of batch) {
-            const counts = noCounts();
-            try {
-              await runStep(meetingStep(committee, summary, detail, counts));
-              addCounts(result, counts);
-            } catch (err) {
-              result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
-            }
-          }
+          // Immediate on SQLite: the write lock from the start, so another process's commit
+          // between a meeting's reads and its writes cannot fail the rest of the batch.
+          await runStep(tx(meetingSteps(committee, batch, written, failed), { immediate: true }));
+        } catch (err) {
+          // The commit failed: none of the batch was written.
+          for (const { summary } of batch) result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
           continue;
         }
-        for (const counts of written) addCounts(result, counts);
+        for (const w of written) addCounts(result, w);
         result.errors.push(...failed);
       }
       return;
     }
+    const counts = noCounts();
+    const written: Counts[] = [];
+    const failed: SyncError[] = [];
     try {
       await runStep(tx(function* () {
         yield* lock(SYNC_LOCK, 0);
-        const committee = yield* committeeStep();
-        if (committee) {
-          const known = yield* knownState(committee, details.map((d) => d.detail));
-          for (const { summary, detail, error } of details) {
-            if (error) result.errors.push(error);
-            if (unchanged(known, committee, summary, detail)) continue;
-            try {
-              yield* meetingStep(committee, summary, detail);
-            } catch (err) {
-              result.errors.push(errorOf(err, { committee: c.id, meeting: summary.id, url }));
-            }
-          }
-        }
+        const committee = yield* committeeStep(counts);
+        if (committee) yield* meetingSteps(committee, changedOf(yield* knownState(committee, details.map((d) => d.detail)), committee), written, failed)();
         throw new DryRunRollback();
       }));
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
     }
+    for (const w of [counts, ...written]) addCounts(result, w);
+    result.errors.push(...failed);
   }
 
   async function runNow(options: SyncOptions): Promise<SyncSummary> {
@@ -236,14 +234,7 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     const to = options.to ?? DateTime.fromISO(today).plus({ years: 1 }).toISODate()!;
     const client = clientFor(url);
     const actor: Actor = { name: options.requestedBy ? `${SYNC_ACTOR} (${options.requestedBy})` : SYNC_ACTOR, visibilities, admin: true };
-    const result: SyncSummary = {
-      url: client.baseUrl, from, to, dryRun: options.dryRun ?? false,
-      committees: { created: 0, updated: 0 },
-      meetings: { created: 0, updated: 0, cancelled: 0 },
-      items: { created: 0, updated: 0 },
-      drafts: { created: 0, updated: 0 },
-      errors: [],
-    };
+    const result: SyncSummary = { url: client.baseUrl, from, to, dryRun: options.dryRun ?? false, ...noCounts(), errors: [] };
     let listed: MgCommittee[];
     try {
       listed = (await client.committees()).committees;
@@ -276,7 +267,11 @@ export function createModernGovSync(db: Db, deps: ModernGovSyncDeps) {
     /** Whether a site is configured. */
     configured: () => Boolean(deps.defaultUrl),
     run(options: SyncOptions = {}): Promise<SyncSummary> {
-      const next = running.then(() => runNow(options));
+      // Asked from a request (POST /v1/syncs/moderngov), the sync still runs outside it, in the
+      // async context it was made in: on PostgreSQL a write request's transaction follows its
+      // context, and the sync's commits are its own, not savepoints of one transaction held open
+      // across every fetch from Modern.gov.
+      const next = outside.runInAsyncScope(() => running.then(() => runNow(options)));
       running = next.catch(() => undefined);
       return next;
     },

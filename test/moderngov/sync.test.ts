@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, sqlRows, sqlRun, type TestApp } from '../helper.js';
+import { build, sqlRows, sqlRun, until, type TestApp } from '../helper.js';
 import { onPostgres } from '../pg.js';
 import { startFakeModernGov, type FakeCommittee } from './fake-server.js';
 
@@ -208,6 +208,20 @@ t.test("one meeting's write failing rolls back alone: the rest of the committee 
   t.equal(await count(api, 'agenda_items'), 21, "nothing of a refused meeting is written, not even its items");
   const audited = await sqlRows<{ n: number }>(api.app, "SELECT CAST(count(*) AS integer) AS n FROM audit_events WHERE entity_type IN ('meeting', 'item')");
   t.equal(audited[0]!.n, 42, 'one audit event per meeting and item written, none for what was refused');
+});
+
+t.test('PostgreSQL: a sync asked for by the API holds no transaction open while it waits on Modern.gov', { skip: !onPostgres() && 'a PostgreSQL request transaction' }, async (t) => {
+  // A request's transaction may sit idle for 30 s before the server ends it; a first sync of a
+  // large council waits on Modern.gov far longer. Its commits are its own.
+  const fake = await startFakeModernGov(t, council().slice(0, 1));
+  fake.misbehave.set('GetMeeting?lMeetingId=5003', 'hang');
+  const api = await build(t, { moderngovUrl: fake.url, moderngovTimeoutMs: 5000 }, { clock });
+  const answer = run(api);
+  await until(() => fake.requests.some((r) => r.path.includes('lMeetingId=5003')), 'the sync to wait on a meeting');
+  const idle = await sqlRows<{ n: number }>(api.app, "SELECT CAST(count(*) AS integer) AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'");
+  t.equal(idle[0]!.n, 0, 'no session of this database sits idle in a transaction meanwhile');
+  const summary = await answer;
+  t.match(summary.meetings, { created: 4 }, 'and the sync still answers what it wrote');
 });
 
 t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the URL, nothing half-written', async (t) => {

@@ -14,7 +14,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const runs = new WeakMap<object, NotificationRun>();
 
   app.post('/notifications/run', {
-    config: { ...config, sharedByCouncils: 'the notification pass' },
+    config: { ...config, sharedByCouncils: 'the notification pass', worksOutside: true },
     schema: {
       operationId: 'runNotifications', tags,
       summary: 'Run the notification pass as of a day (default today): reminders and overdue notices, one email per recipient',

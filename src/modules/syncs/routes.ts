@@ -14,7 +14,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/syncs/moderngov', {
     // The site's committees are every council's: a key limited to one cannot sync them (403).
-    config: { scope: 'admin', sharedByCouncils: 'the Modern.gov sync' },
+    config: { scope: 'admin', sharedByCouncils: 'the Modern.gov sync', worksOutside: true },
     schema: {
       operationId: 'runModernGovSync', tags,
       summary: 'Sync committees, meetings, agenda items and minutes drafts from Modern.gov now',
