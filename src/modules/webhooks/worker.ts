@@ -168,9 +168,14 @@ export function createDeliveryWorker(db: Db, options: DeliveryWorkerOptions) {
         const now = clock();
         // A busy server fans out only the events of the batch it sends: fanning out all that came
         // in meanwhile (hundreds of events, a row per webhook each) was one long write in the
-        // middle of the requests. The rest wait, undispatched, until the requests let up.
-        const events = busy && !manual ? concurrency : FAN_OUT_BATCH;
+        // middle of the requests. The rest wait, undispatched, until the requests let up. Judged
+        // now (serverBusy measures again once its window is over), not on what the last busy
+        // spell left.
+        const events = !manual && serverBusy() ? concurrency : FAN_OUT_BATCH;
         const claimed = await engine.run(rows.fanOutAndClaim(now, concurrency, new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS), events));
+        // Paced from the write, whether or not it found deliveries to send (a busy server's
+        // fan-outs of events no webhook wants are paced as well).
+        lastBatchAt = performance.now();
         const due = claimed === BUSY ? [] : claimed;
         if (due.length === 0) return attempted;
         await Promise.all(due.map(async (delivery) => settle(delivery, await sender.post(delivery))));
