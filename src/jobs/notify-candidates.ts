@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/sqlite/client.js';
 import { all, first, type Program, type ProgramRunner } from '../db/program.js';
 import { actions, actionUpdates, meetings, overdueFlags } from '../db/tables.js';
@@ -42,12 +42,13 @@ export interface Candidate {
 export type Breathe = () => Promise<void>;
 
 /**
- * How far back a pass looks for the scan's flags, updates and responses to tell people of. The
- * pass runs on weekdays; a week covers a long weekend or a missed run without reaching back into
- * the history of a database that had no notices before (a tracker imported with years of flags
- * would otherwise send every owner every flag ever recorded, and every later pass would read
- * them all again to find them done). An action still overdue is flagged again at its next
- * meeting's scan, and told then.
+ * How far back a pass looks for updates and responses to tell people of, and for the scan's flags
+ * whose meeting has passed (a flag whose meeting is still to come is told whenever it was
+ * recorded). The pass runs on weekdays; a week covers a long weekend or a missed run without
+ * reaching back into the history of a database that had no notices before (a tracker imported
+ * with years of flags would otherwise send every owner every flag ever recorded, and every later
+ * pass would read them all again to find them done). An action still overdue is flagged again at
+ * its next meeting's scan, and told then.
  */
 const LOOKBACK_DAYS = 7;
 /** Ids of one table read in one piece. */
@@ -78,7 +79,7 @@ export function createCandidateReader(
   }).from(actions)
     .innerJoin(overdueFlags, eq(overdueFlags.actionId, actions.id))
     .innerJoin(meetings, eq(meetings.id, overdueFlags.meetingId))
-    .where(and(inArray(actions.status, [...NON_FINAL_STATUSES]), gt(actions.id, window.after), lte(actions.id, window.until), gte(overdueFlags.flaggedOn, sql.placeholder('since')), lte(overdueFlags.flaggedOn, sql.placeholder('asOf'))))
+    .where(and(inArray(actions.status, [...NON_FINAL_STATUSES]), gt(actions.id, window.after), lte(actions.id, window.until), or(gte(overdueFlags.flaggedOn, sql.placeholder('since')), gte(meetings.localDate, sql.placeholder('asOf'))), lte(overdueFlags.flaggedOn, sql.placeholder('asOf'))))
     .orderBy(overdueFlags.id)
     .prepare();
   const createdOn = sql`substr(${actionUpdates.createdAt}, 1, 10)`;
@@ -157,8 +158,8 @@ export function createCandidateReader(
       await breathe();
     }
     const lastAction = (await engine.run(first(maxActionId)))?.max ?? null;
-    // Overdue: each flag the scan recorded in the last week up to D; response: each progress
-    // update, and each answer, of the same week (once each).
+    // Overdue: each flag for a meeting still to come, or recorded in the last week up to D;
+    // response: each progress update, and each answer, of that week (once each).
     const since = daysBefore(plan.asOf, LOOKBACK_DAYS);
     const flags = await inPieces(lastAction, breathe, (after, until) => all(flagsOf, { after, until, since, asOf: plan.asOf }));
     const lastUpdate = (await engine.run(first(maxUpdateId)))?.max ?? null;

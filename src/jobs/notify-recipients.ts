@@ -22,7 +22,7 @@ export interface Recipient {
   /**
    * What they are told, compactly: each a candidate's place in the pass's list and the role
    * (candidate × ROLE_SPAN + role's index). A first pass over a large database tells a few
-   * hundred people of hundreds of thousands of candidates; their items are made (itemsOf) only
+   * hundred people of tens of thousands of candidates; their items are made (itemsOf) only
    * when their email is written, so the pass never holds every recipient's items at once.
    */
   picks: number[];
@@ -72,7 +72,7 @@ export function createRecipientFinder(db: Db, engine: ProgramRunner) {
    * What these candidates (at most DONE_PIECE actions' worth) have been notified of already, read
    * in one statement of their actions' notified_actions rows; only the rows of these candidates'
    * kinds and keys are kept. Read a piece of candidates at a time, so that a pass after a first
-   * one over a large database (hundreds of thousands of rows done with) never holds them all.
+   * one over a large database (tens of thousands of rows done with) never holds them all.
    */
   function* doneFor(piece: readonly Candidate[]): Program<Set<string>> {
     const done = new Set<string>();

@@ -173,7 +173,7 @@ export function createNotificationPass(
         // A few emails on their way at once (each recorded in its own transaction as it is
         // answered); the answer lists them in the recipients' order.
         // Each recipient's items are made when their email is written, from `list` (kept until
-        // the last is sent): a first pass over a large database names hundreds of thousands.
+        // the last is sent): a first pass over a large database names tens of thousands.
         const lookups = known;
         const everyone = await finder.recipients(list, lookups, breathe);
         const emails: NotificationEmail[] = new Array(everyone.length);

@@ -160,8 +160,9 @@ if (!reachable) {
       unmoved = (await runner.run(stamp(source))) === first;
     }
     t.ok(unmoved, 'reads alone do not move it');
+    const beforeCommit = await runner.run(stamp(source));
     await pool.query(`INSERT INTO ${SCHEMA}.notes (body) VALUES ('Committed by another connection')`);
-    t.not(await runner.run(stamp(source)), before, 'a commit elsewhere moves it');
+    t.not(await runner.run(stamp(source)), beforeCommit, 'a commit elsewhere moves it');
     t.equal(await runner.run(tx(function* () { return yield* stamp(source); })), undefined, 'inside a transaction: none');
     const [s1, s2] = await runner.run((function* () {
       const first = yield* stamp(source);

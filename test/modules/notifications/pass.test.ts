@@ -111,21 +111,21 @@ t.test('overdue after a scan, once per flag; the chair copied from the second fl
   t.equal(smtp.received.filter((r) => r.to.includes('jane@example.gov.uk')).length, 1, 'the owner again, for the second flag');
 });
 
-t.test('a flag is told for a week after its scan, then it is history', async (t) => {
+t.test('a flag is told while it is current: until its meeting, or for a week after its scan', async (t) => {
   // A tracker imported with years of flags must not send every owner every flag ever recorded;
-  // a pass that did not run for a few days still tells the flags of the days it missed.
+  // a pass that did not run for a while still tells the flags of the meetings to come.
   const smtp = await smtpServer(t);
   const { api, actions } = await notificationFixture(t, smtp.url);
   await runPass(api, { asOf: '2024-07-19' });
-  await scan(api, '2024-08-05');
+  await scan(api, '2024-08-05'); // flags for the meeting of 16 September
   smtp.received.length = 0;
 
-  const late = await runPass(api, { asOf: '2024-08-13' });
-  t.same(late.emails.filter((e) => e.kinds.includes('overdue')), [], 'eight days after the scan: no overdue notice');
+  const late = await runPass(api, { asOf: '2024-09-24' });
+  t.same(late.emails.filter((e) => e.kinds.includes('overdue')), [], 'its meeting past and its scan seven weeks ago: no overdue notice');
   t.notOk(smtp.received.some((r) => /overdue/.test(r.mail.subject ?? '')), 'and no email says overdue');
 
-  const inTime = await runPass(api, { asOf: '2024-08-12' });
-  t.match(inTime.emails.find((e) => e.email === 'jane@example.gov.uk'), { kinds: ['overdue'], status: 'sent' }, 'seven days after: told');
+  const current = await runPass(api, { asOf: '2024-08-20' });
+  t.match(current.emails.find((e) => e.email === 'jane@example.gov.uk'), { kinds: ['overdue'], status: 'sent' }, 'two weeks after its scan, its meeting still to come: told');
   const toJane = smtp.received.filter((r) => r.to.includes('jane@example.gov.uk'));
   t.equal(toJane.length, 1);
   t.match(toJane[0]!.mail.text, actions.transport.reference);
