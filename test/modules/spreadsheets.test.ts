@@ -282,6 +282,9 @@ t.test('from a database file the export reads a snapshot of its own, and closes 
   const records: string[][] = parse(res.body);
   t.equal(records.length, 1201);
   t.equal(records[1]![5], 'Action 1199', 'in the list\'s sort');
+  // A search reads the index file too, attached to the export's own connection.
+  const found: string[][] = parse((await api.request({ method: 'GET', url: '/v1/actions?format=csv&q=1199' })).body);
+  t.same(found.slice(1).map((r) => r[5]), ['Action 1199'], 'a search');
   const write = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: b.july, kind: 'task', title: 'After the export' } });
   t.equal(write.statusCode, 201, 'the snapshot does not hold up writes');
 });
