@@ -14,18 +14,24 @@ import { benchTracker } from './spreadsheets.js';
 //   cp "$TMPDIR/scrutiny-bench/actions-200000-…sqlite" /tmp/copy.sqlite   (and its -search file)
 //   npx tsx scripts/bench/spreadsheets-cpu.ts --db /tmp/copy.sqlite --export '&sort=-dueDate' --runs 3
 //   npx tsx scripts/bench/spreadsheets-cpu.ts --db /tmp/copy.sqlite --import --runs 3
+//
+// With --url postgres://… instead of --db, the same on PostgreSQL (a copy made as the bench's
+// --engine postgres makes it, scripts/bench/to-postgres.ts): the figure is then this process's
+// share only, not the PostgreSQL backend's.
 
 const { values } = parseArgs({
   options: {
     db: { type: 'string' },
+    url: { type: 'string' },
     export: { type: 'string' },
     import: { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
   },
 });
-if (!values.db) throw new Error('--db <a copy of a bench database> is required');
+if (!values.db && !values.url) throw new Error('--db <a copy of a bench database> or --url <a PostgreSQL copy of one> is required');
 
-const app = await buildApp(loadConfig({ DATABASE_PATH: values.db, SCAN_ON_START: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000000' }), { logger: false });
+const database = values.url ? { DATABASE_URL: values.url } : { DATABASE_PATH: values.db };
+const app = await buildApp(loadConfig({ ...database, SCAN_ON_START: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000000' }), { logger: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const { port } = app.server.address() as { port: number };
 const key = (await app.services.apiKeys.create(scriptActor('bench'), `bench-${process.pid}`, ['admin'])).key;
@@ -61,7 +67,10 @@ async function imported(meetingId: number, tag: string): Promise<string> {
   return `${res.status}: ${JSON.stringify(body.counts ?? body)}`;
 }
 
-const meetingId = (app.services.db.$client.prepare('SELECT min(id) AS id FROM meetings').get() as { id: number }).id;
+const { engine } = app;
+const meetingId = engine.kind === 'postgres'
+  ? Number((await engine.pool.query<{ id: number }>('SELECT min(id) AS id FROM meetings')).rows[0]!.id)
+  : (engine.db.$client.prepare('SELECT min(id) AS id FROM meetings').get() as { id: number }).id;
 for (let i = 0; i < Number(values.runs); i++) {
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
