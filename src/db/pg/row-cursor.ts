@@ -4,7 +4,9 @@ import type { BoundStatement, RowCursor } from '../row-cursor.js';
 // db/row-cursor.ts on PostgreSQL (docs/postgres-plan.md §3.5.6): a client of the pool's own,
 // holding one REPEATABLE READ READ ONLY transaction (one snapshot for every batch, as SQLite's
 // statement reads) with the statement declared as a cursor in it; each batch is a FETCH. The
-// transaction ends and the client goes back to the pool when the cursor is closed.
+// transaction ends and the client goes back to the pool when the cursor is closed. Meanwhile the
+// client is the cursor's alone: every export being read holds one of the pool's connections
+// (at most spreadsheets/export.ts EXPORT_MAX_MS), which other requests then wait for.
 
 const CURSOR = 'export_rows';
 

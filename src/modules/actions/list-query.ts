@@ -7,6 +7,7 @@ import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
+import type { BoundStatement } from '../../db/row-cursor.js';
 import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, selectExportRows, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 import type { JudgedOn } from './today.js';
@@ -62,8 +63,8 @@ export function searchRefusal(err: unknown, fts: string | undefined): unknown {
  */
 type Selection = 'rows' | 'keys' | 'export';
 
-/** A statement to run as it is: its SQL, its parameters' values, and the search terms it holds, if any. */
-export interface ExportQuery { sql: string; params: unknown[]; fts: string | undefined }
+/** The export's statement as it is to run, and the search terms it holds, if any (for searchRefusal). */
+export interface ExportQuery extends BoundStatement { fts: string | undefined }
 
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
