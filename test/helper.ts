@@ -112,10 +112,10 @@ export const sqliteOnly = (why: string): false | string => (onPostgres() ? `SQLi
  * The app on a database file in a temporary folder, and `other`: a second connection to the same
  * file, as another process (the command line) would hold. Both closed, the folder removed, at the end.
  */
-export async function buildOnFile(t: Test): Promise<{ api: TestApp; other: Database.Database }> {
+export async function buildOnFile(t: Test, options: Pick<BuildOptions, 'clock'> = {}): Promise<{ api: TestApp; other: Database.Database }> {
   const dir = mkdtempSync(join(tmpdir(), 'scrutiny-file-'));
   const path = join(dir, 'scrutiny.sqlite');
-  const api = await build(t, { databasePath: path });
+  const api = await build(t, { databasePath: path }, options);
   const other = new Database(path);
   t.teardown(() => {
     if (other.inTransaction) other.exec('ROLLBACK');

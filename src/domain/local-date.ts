@@ -9,9 +9,20 @@ export type LocalDate = string;
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a real calendar date written `YYYY-MM-DD` ("2024-02-30" is false). */
+/**
+ * True for a real calendar date written `YYYY-MM-DD` ("2024-02-30" is false). Checked by the
+ * date's own parts surviving a round trip through a UTC date, not by luxon: every write with a
+ * due date asks, and parsing with luxon was most of resolving the due.
+ */
 export function isLocalDate(value: string): boolean {
-  return LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+  if (!LOCAL_DATE.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7)) - 1;
+  const day = Number(value.slice(8, 10));
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day;
 }
 
 // Parsing is the expensive part of luxon, and reports and working-day loops meet the same few

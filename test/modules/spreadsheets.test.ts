@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import pg from 'pg';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { IMPORT_CSV_MAX_BYTES } from '../../src/modules/spreadsheets/routes.js';
@@ -281,6 +282,79 @@ t.test('from a database file the export reads a snapshot of its own, and closes 
   const records: string[][] = parse(res.body);
   t.equal(records.length, 1201);
   t.equal(records[1]![5], 'Action 1199', 'in the list\'s sort');
+  // A search reads the index file too, attached to the export's own connection.
+  const found: string[][] = parse((await api.request({ method: 'GET', url: '/v1/actions?format=csv&q=1199' })).body);
+  t.same(found.slice(1).map((r) => r[5]), ['Action 1199'], 'a search');
   const write = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: b.july, kind: 'task', title: 'After the export' } });
   t.equal(write.statusCode, 201, 'the snapshot does not hold up writes');
+});
+
+/** How many times a statement reading the export's rows (the only ones reading action_updates) is run while `work` runs. */
+async function exportStatementRuns(api: TestApp, work: () => Promise<unknown>): Promise<number> {
+  let runs = 0;
+  const { engine } = api.app;
+  if (engine.kind === 'postgres') {
+    // Every statement goes through a pooled pg.Client's query (db/pg/run.ts, db/pg/row-cursor.ts).
+    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = client.query;
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const config = args[0];
+      const text = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
+      if (/action_updates/.test(text)) runs++;
+      return query.apply(this, args);
+    };
+    try {
+      await work();
+    } finally {
+      client.query = query;
+    }
+    return runs;
+  }
+  // Every better-sqlite3 statement, on any connection (the export's own too), shares one prototype.
+  const statement = Object.getPrototypeOf(engine.db.$client.prepare('SELECT 1')) as Record<'all' | 'iterate', (...args: unknown[]) => unknown>;
+  const original = { all: statement.all, iterate: statement.iterate };
+  for (const method of ['all', 'iterate'] as const) {
+    statement[method] = function (this: { source: string }, ...args: unknown[]) {
+      if (/action_updates/.test(this.source)) runs++;
+      return original[method].apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    Object.assign(statement, original);
+  }
+  return runs;
+}
+
+t.test('an export in any sort is in the JSON list\'s order across many batches, ties and all, and the database sorts it once', async (t) => {
+  // From a file on SQLite: the export reads on a connection of its own there.
+  const api = onPostgres() ? await build(t, {}, { clock }) : (await buildOnFile(t, { clock })).api;
+  const b = await business(api);
+  const actor = scriptActor('test');
+  const dates = ['2024-10-01', '2024-11-15', '2024-12-31'];
+  // 1,200 actions: more than two batches of the export; few titles, due dates and instants, so
+  // that most sort values are shared and the id decides between them.
+  for (let i = 0; i < 1200; i++) {
+    const due = [{ dueMeetingId: b.september }, { dueDate: dates[i % 3]! }, { dueQuarter: '2024-25 Q4' }, {}][i % 4]!;
+    await api.app.services.actions.create(actor, { meetingId: b.july, kind: 'task', title: `Action ${i % 7}`, ...due });
+  }
+  for (const sort of ['dueDate', '-dueDate', 'title', '-title', 'createdAt', '-updatedAt', '-id']) {
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await api.request({ method: 'GET', url: `/v1/actions?sort=${sort}&limit=200${cursor ? `&cursor=${cursor}` : ''}` });
+      t.equal(page.statusCode, 200, `${sort}: a page`);
+      listed.push(...(page.json().data as { reference: string }[]).map((a) => a.reference));
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    let body = '';
+    const runs = await exportStatementRuns(api, async () => {
+      body = (await api.request({ method: 'GET', url: `/v1/actions?format=csv&sort=${sort}` })).body;
+    });
+    const exported = (parse(body) as string[][]).slice(1).map((record) => record[0]);
+    t.equal(exported.length, 1200, `${sort}: every action`);
+    t.same(exported, listed, `${sort}: the list's order`);
+    t.equal(runs, 1, `${sort}: one statement, not one per batch`);
+  }
 });

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, fillPlaceholders, gte, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { values, type Program } from '../../db/program.js';
 import { preparedQuery } from '../../db/shapes.js';
@@ -7,6 +7,7 @@ import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
 import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
+import type { BoundStatement } from '../../db/row-cursor.js';
 import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, selectExportRows, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 import type { JudgedOn } from './today.js';
@@ -45,18 +46,31 @@ function overdueOn(asOf: Placeholder | JudgedOn): SQL {
 }
 
 /**
+ * What a failed list statement is answered with: a word the tokenizer splits in two (a few
+ * letters it counts as separators) is a phrase, which an index without positions (detail=none,
+ * search-index.ts) cannot search.
+ */
+export function searchRefusal(err: unknown, fts: string | undefined): unknown {
+  if (fts !== undefined && err instanceof Error && /detail!=full/.test(err.message)) {
+    return invalidField('q', 'contains a word the search cannot match; try its parts as separate words', 'querystring');
+  }
+  return err;
+}
+
+/**
  * What a list statement reads of each action: whole rows, a page's keys (`[id, sort value]`), or
- * the CSV export's columns and the sort value (query.ts exportColumns).
+ * the CSV export's columns (query.ts exportColumns).
  */
 type Selection = 'rows' | 'keys' | 'export';
 
-/** Where the next rows begin: the last row's sort value and id. */
-export interface After { v: string | number | null; i: number }
+/** The export's statement as it is to run, and the search terms it holds, if any (for searchRefusal). */
+export interface ExportQuery extends BoundStatement { fts: string | undefined }
 
 export function listActionsStatements(db: Db) {
   const p = (name: string) => sql.placeholder(name);
 
-  function build(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, selection: Selection, asOf: Placeholder | JudgedOn) {
+  /** The list's query for this shape, unprepared; without `paged`, every matching row (the export's). */
+  function selectQuery(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, selection: Selection, asOf: Placeholder | JudgedOn, paged = true) {
     const column = sortColumns()[sort.field as keyof ReturnType<typeof sortColumns>];
     const dueDate = actionColumns().dueDate;
     const where: (SQL | undefined)[] = [
@@ -73,22 +87,30 @@ export function listActionsStatements(db: Db) {
       query.q ? dialect.actionsMatching(p('fts')) : undefined,
     ];
     const usesDueDate = sort.field === 'dueDate' || Boolean(query.dueBefore || query.dueAfter || query.overdue);
-    const select = selection === 'keys' ? selectActionKeys(db, column as SQL, usesDueDate) : selection === 'export' ? selectExportRows(db, column as SQL) : selectActions(db);
-    return select
-      .where(and(...where))
-      .orderBy(...keyset(sort, column as never, actions.id, undefined).orderBy)
-      .limit(p('limit'))
-      .prepare();
+    const select = selection === 'keys' ? selectActionKeys(db, column as SQL, usesDueDate) : selection === 'export' ? selectExportRows(db) : selectActions(db);
+    const ordered = select.where(and(...where)).orderBy(...keyset(sort, column as never, actions.id, undefined).orderBy);
+    return paged ? ordered.limit(p('limit')) : ordered;
+  }
+
+  function build(...args: Parameters<typeof selectQuery>) {
+    return selectQuery(...args).prepare();
+  }
+
+  /** The values of a query's placeholders. */
+  function parameters(query: ListActionsQuery, statuses: readonly string[], asOf: JudgedOn, fts: string | undefined, limit?: number, cursor?: { v: unknown; i: number }): Record<string, unknown> {
+    const params: Record<string, unknown> = { limit, asOf: typeof asOf === 'string' ? asOf : undefined, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
+    for (const name of equalities) params[name] = query[name];
+    statuses.forEach((status, i) => (params[`status${i}`] = status));
+    return params;
   }
 
   /**
    * Up to `limit` rows matching the query, in the sort's order, after the cursor's row: whole
    * rows, or with `keys` each row's id and sort value (`[id, value]`), which an index can
-   * often answer without reading the rows themselves; with `after`, the rows after that row
-   * rather than the query's cursor's.
+   * often answer without reading the rows themselves.
    */
-  function* run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, selection: Selection, after?: After): Program<unknown[][]> {
-    const cursor = after ?? (query.cursor ? decodeCursor(query.cursor, sort) : undefined);
+  function* run(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, selection: Selection): Program<unknown[][]> {
+    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const statuses = query.status?.split(',') ?? [];
     const fts = query.q ? ftsQuery(query.q) : undefined;
     const shape = JSON.stringify([
@@ -100,18 +122,11 @@ export function listActionsStatements(db: Db) {
     // request, not kept (the usual one day is a placeholder of the kept statement).
     const perCommittee = typeof asOf !== 'string';
     const statement = perCommittee && query.overdue ? make(asOf) : preparedQuery(db, `actions:list:${shape}`, () => make(sql.placeholder('asOf')));
-    const params: Record<string, unknown> = { limit, asOf: perCommittee ? undefined : asOf, fts, cursorValue: cursor?.v, cursorId: cursor?.i, kind: query.kind, ownerId: query.ownerId, dueBefore: query.dueBefore, dueAfter: query.dueAfter };
-    for (const name of equalities) params[name] = query[name];
-    statuses.forEach((status, i) => (params[`status${i}`] = status));
+    const params = parameters(query, statuses, asOf, fts, limit, cursor);
     try {
       return (yield* values(statement, params)) as unknown[][];
     } catch (err) {
-      // A word the tokenizer splits in two (a few letters it counts as separators) is a phrase,
-      // which an index without positions (detail=none, search-index.ts) cannot search.
-      if (fts !== undefined && err instanceof Error && /detail!=full/.test(err.message)) {
-        throw invalidField('q', 'contains a word the search cannot match; try its parts as separate words', 'querystring');
-      }
-      throw err;
+      throw searchRefusal(err, fts);
     }
   }
 
@@ -124,11 +139,17 @@ export function listActionsStatements(db: Db) {
       return (yield* run(reader, query, sort, asOf, limit, 'keys')) as [id: number, sortValue: string | number | null][];
     },
     /**
-     * Up to `limit` rows for the CSV export, after `after` (else from the start; the query's own
-     * cursor is not read): query.ts exportColumns and the sort value, as raw values.
+     * The CSV export's one statement (spreadsheets/export.ts): every action the query matches,
+     * not a page (the query's own cursor and limit are not read), in the sort's order, as
+     * query.ts exportColumns; its SQL and parameter values, for the export to read through a
+     * cursor of its own. Built for each export: its cost is nothing beside the export's.
      */
-    *exportRows(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn, limit: number, after: After | undefined): Program<unknown[][]> {
-      return yield* run(reader, { ...query, cursor: undefined }, sort, asOf, limit, 'export', after);
+    exportQuery(reader: Reader, query: ListActionsQuery, sort: SortSpec, asOf: JudgedOn): ExportQuery {
+      const statuses = query.status?.split(',') ?? [];
+      const fts = query.q ? ftsQuery(query.q) : undefined;
+      const on = typeof asOf !== 'string' && query.overdue ? asOf : sql.placeholder('asOf');
+      const built = (selectQuery(reader, query, sort, false, statuses.length, 'export', on, false) as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      return { sql: built.sql, params: fillPlaceholders(built.params, parameters(query, statuses, asOf, fts)), fts };
     },
   };
 }

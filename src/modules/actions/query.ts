@@ -234,13 +234,13 @@ export const exportColumns = perSchema(() => {
   };
 });
 
-/** `exportColumns` and the sort's value (the keyset's next start), as raw values (`.values()`). */
-export function selectExportRows(db: Db | Tx, sortValue: SQLWrapper) {
+/** `exportColumns`, read as raw values. */
+export function selectExportRows(db: Db | Tx) {
   const due = dueMeeting();
   const raised = raisedAt();
   const named = owner();
   return db
-    .select({ ...exportColumns(), sortValue: sql`${sortValue}` })
+    .select(exportColumns())
     .from(actions)
     .leftJoin(due, eq(due.id, actions.dueMeetingId))
     .leftJoin(committees, eq(committees.id, actions.committeeId))

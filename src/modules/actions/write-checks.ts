@@ -57,7 +57,10 @@ export function* dueOf(db: Db, raisedAt: MeetingRow, fields: DueFields) {
  */
 export function* dueAt(db: Db, raisedAt: MeetingRow, fields: DueFields) {
   const committeeId = raisedAt.committeeId;
-  const schedule = yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId);
+  // A date or a quarter alone is resolved without meetings: only a named meeting or the next one
+  // needs the schedule (more than one given is refused before the meetings are looked at).
+  const byMeeting = fields.dueMeetingId != null || (fields.dueDate == null && fields.dueQuarter == null);
+  const schedule = byMeeting ? yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId) : [];
   const due = resolveDue(fields, { raisedAt, meetings: schedule });
   const meetingRule = MEETING_DUE_RULES.includes(due.dueRule);
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.

@@ -1,11 +1,15 @@
 import type { Readable } from 'node:stream';
+import type { Engine } from '../../db/engine.js';
 import { pieceStream } from '../../db/piece-stream.js';
-import { openDatabase, type Db } from '../../db/sqlite/client.js';
+import { openPgRowCursor } from '../../db/pg/row-cursor.js';
+import type { RowCursor } from '../../db/row-cursor.js';
+import type { Db } from '../../db/sqlite/client.js';
+import { openSqliteRowCursor } from '../../db/sqlite/row-cursor.js';
+import { searchIndexPath } from '../../db/sqlite/search-index.js';
 import { parseSort } from '../../db/keyset.js';
-import type { Program, ProgramRunner } from '../../db/program.js';
 import type { Actor } from '../../domain/actor.js';
 import { isOverdue, type OverdueSubject } from '../../domain/overdue.js';
-import { listActionsStatements, type After } from '../actions/list-query.js';
+import { listActionsStatements, searchRefusal, type ExportQuery } from '../actions/list-query.js';
 import { exportColumns } from '../actions/query.js';
 import type { SearchConnection } from '../actions/read-model.js';
 import type { ListActionsQuery } from '../actions/schemas.js';
@@ -14,27 +18,20 @@ import { EXPORT_COLUMNS } from './columns.js';
 import { csvRecord, UTF8_BOM, type Cell } from './csv-writer.js';
 
 // GET /v1/actions as CSV: every action the filters match, not one page, written a batch at a
-// time as the client takes it. The rows come from the list's own prepared statements
-// (actions/list-query.ts), page after page along the list's keyset, so the filters, the sort
-// and the visibility are exactly the JSON list's; a batch is read only once the client has taken
-// the last, in a turn of the event loop of its own, so other requests are answered in between
-// and memory holds one batch whatever the size of the export.
+// time as the client takes it. The rows come from one statement built as the list's own
+// (actions/list-query.ts exportQuery), so the filters, the sort and the visibility are exactly
+// the JSON list's, read through a cursor of the export's own (db/row-cursor.ts): one snapshot,
+// only committed data, and the database sorts once, however many batches. A batch is read only
+// once the client has taken the last, in a turn of the event loop of its own, so other requests
+// are answered in between and memory holds one batch whatever the size of the export.
 //
-// What the statements select for the export is its own (actions/query.ts exportColumns): only
+// (Paging along the list's keyset, a statement per batch, was quadratic in the rows for any sort
+// an index does not give, the due date above all: 200,000 actions by -dueDate took 261 s.)
+//
+// What the statement selects for the export is its own (actions/query.ts exportColumns): only
 // what the CSV writes, with the names, dates, item number and latest update joined in SQL, read
 // as raw values and written straight out as CSV text. Reading whole API rows and looking the
 // names up batch by batch was about half of an export's time.
-//
-// From a database file the export reads through a read-only connection of its own in one read
-// transaction, as the whole overdue report does (jobs/report-stream.ts): one snapshot for every
-// batch, and only committed data. A search (`q`) reads on the search index's connection, and an
-// in-memory database (tests) on its one connection.
-//
-// Each batch is a program (db/program.ts) run on the engine, its queries built from the
-// connection read on; the stream asks for the next only once the last has left. On PostgreSQL the
-// batches read on the pool for now, each seeing what is committed when it runs (the keyset still
-// gives every action once); one snapshot for the whole export is to be a REPEATABLE READ READ ONLY
-// transaction on a client of its own, as for the report (docs/postgres-plan.md §3.5.6).
 
 /** Actions read per batch: a few hundred kilobytes of CSV. */
 const BATCH = 500;
@@ -42,8 +39,7 @@ const BATCH = 500;
 export const EXPORT_MAX_MS = 5 * 60_000;
 
 interface Deps {
-  /** What runs each batch's program, and which engine it is. */
-  engine: ProgramRunner & { kind: 'sqlite' | 'postgres' };
+  engine: Engine;
   days: ActionDays;
   search: SearchConnection;
 }
@@ -54,32 +50,23 @@ export interface ExportRequest {
   bom: boolean;
 }
 
-/** Where each value the export reads is in its raw row (actions/query.ts exportColumns, then the sort value). */
+/** Where each value the export reads is in its raw row (actions/query.ts exportColumns). */
 function positions() {
   const keys = Object.keys(exportColumns());
   const at = (key: string) => keys.indexOf(key);
-  return { overdue: at('overdue'), status: at('status'), dueDate: at('dueDate'), executiveResponse: at('executiveResponse'), responseDueOn: at('responseDueOn'), committeeId: at('committeeId'), id: at('id'), sortValue: keys.length };
+  return { overdue: at('overdue'), status: at('status'), dueDate: at('dueDate'), executiveResponse: at('executiveResponse'), responseDueOn: at('responseDueOn'), committeeId: at('committeeId') };
 }
 
 export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) {
-  /** The connection to read on, and what to do when done with it. */
-  async function connectionFor(query: ListActionsQuery): Promise<{ on: Db; done: () => void }> {
-    if (query.q) return { on: await search.ready(), done: () => {} };
-    if (engine.kind !== 'sqlite' || db.$client.memory) return { on: db, done: () => {} };
-    const snapshot = openDatabase({ path: db.$client.name, readonly: true, migrate: false });
-    try {
-      snapshot.$client.exec('BEGIN');
-    } catch (err) {
-      snapshot.$client.close();
-      throw err;
-    }
-    return {
-      on: snapshot,
-      done: () => {
-        if (snapshot.$client.inTransaction) snapshot.$client.exec('COMMIT');
-        snapshot.$client.close();
-      },
-    };
+  const statements = listActionsStatements(db);
+
+  /** The statement's rows, from a snapshot of the export's own. */
+  async function cursorFor(statement: ExportQuery): Promise<RowCursor> {
+    if (engine.kind === 'postgres') return openPgRowCursor(engine.pool, statement);
+    if (statement.fts === undefined) return openSqliteRowCursor(db, statement);
+    // A search reads the index file beside the database once it holds every committed change.
+    const searchDb = await search.ready();
+    return searchDb.$client.memory ? openSqliteRowCursor(searchDb, statement) : openSqliteRowCursor(db, statement, { search: searchIndexPath(db.$client.name) });
   }
 
   return {
@@ -90,36 +77,34 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
     async stream({ actor, query, bom }: ExportRequest): Promise<{ body: Readable; day: string }> {
       const asOf: JudgedOn = query.asOf ?? (await engine.run(query.committeeId ? days.of(query.committeeId) : days.now()));
       const sort = parseSort(query.sort);
-      const { on, done } = await connectionFor(query);
+      const statement = statements.exportQuery(actor, query, sort, asOf);
+      let cursor: RowCursor;
+      try {
+        cursor = await cursorFor(statement);
+      } catch (err) {
+        throw searchRefusal(err, statement.fts);
+      }
       let finished = false;
       const finish = () => {
         if (finished) return;
         finished = true;
         clearTimeout(deadline);
-        done();
+        cursor.close();
       };
       const deadline = setTimeout(() => stream.destroy(new Error(`the export was not read within ${EXPORT_MAX_MS / 1000} s`)), EXPORT_MAX_MS);
       deadline.unref();
 
-      const statements = listActionsStatements(on);
       const AT = positions();
-      // The list's own filters, without its page: every matching action, batch after batch.
-      const filters: ListActionsQuery = { ...query, cursor: undefined, limit: undefined };
-      let after: After | undefined;
       const columns = EXPORT_COLUMNS.length;
       /** What `overdue` is judged from, refilled for each row. */
       const subject: { -readonly [K in keyof OverdueSubject]: OverdueSubject[K] } = { status: 'open', dueDate: null, executiveResponse: null, responseDueOn: null };
 
-      /** The next batch as CSV, or null after the last. */
-      function* nextBatch(): Program<string | null> {
-        if (finished) return null;
-        const rows = yield* statements.exportRows(actor, filters, sort, asOf, BATCH, after);
+      /** A batch as CSV, or null after the last. */
+      function written(rows: unknown[][]): string | null {
         if (rows.length === 0) {
           finish();
           return null;
         }
-        const last = rows[rows.length - 1]!;
-        after = { v: last[AT.sortValue] as string | number | null, i: last[AT.id] as number };
         let text = '';
         for (const row of rows) {
           subject.status = row[AT.status] as OverdueSubject['status'];
@@ -133,17 +118,24 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
         return text;
       }
 
+      /** The next batch as CSV, or null after the last. */
+      function nextBatch(): string | null | Promise<string | null> {
+        if (finished) return null;
+        const rows = cursor.read(BATCH);
+        return rows instanceof Promise ? rows.then(written) : written(rows as unknown[][]);
+      }
+
       let pending: string | null;
       try {
-        pending = (bom ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS) + ((await engine.run(nextBatch())) ?? '');
+        pending = (bom ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS) + ((await nextBatch()) ?? '');
       } catch (err) {
         finish();
-        throw err;
+        throw searchRefusal(err, statement.fts);
       }
       // The header and first batch were made above (a bad query fails as the request's error);
       // then a batch a piece.
       const next = (): string | null | Promise<string | null> => {
-        if (pending === null) return engine.run(nextBatch());
+        if (pending === null) return nextBatch();
         const first = pending;
         pending = null;
         return first;

@@ -84,7 +84,12 @@ export function createRowWriter(db: Db, actions: ActionRepository) {
     if (!steps) throw new IllegalTransitionError(from, to);
     let writes = 0;
     const updates: UpdateAction[] = steps.map((status) => ({ status }));
-    if (Object.keys(first).length > 0) updates.unshift(first);
+    // The other columns' changes go with the first step, as one PATCH would send them (a response
+    // with the status that needs it); alone when the status stays.
+    if (Object.keys(first).length > 0) {
+      if (updates.length > 0) updates[0] = { ...first, ...updates[0] };
+      else updates.push(first);
+    }
     for (const [i, update] of updates.entries()) {
       const before = i === 0 ? from : (updates[i - 1]!.status ?? from);
       if (update.status && requiresNewDue(before, update.status) && desired.due) Object.assign(update, desired.due);
