@@ -30,7 +30,8 @@ declare module 'autocannon' {
     total: number;
   }
   export interface Result {
-    requests: Histogram;
+    /** `total` counts the answered requests; `sent` every request sent, answered or not. */
+    requests: Histogram & { sent: number };
     latency: Histogram;
     duration: number;
     errors: number;

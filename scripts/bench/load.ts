@@ -2,7 +2,11 @@ import autocannon, { type Result } from 'autocannon';
 import type { Scenario } from './scenarios.js';
 
 // Drives one scenario with autocannon: a short warm-up (JIT, SQLite page cache), then a
-// measured run of fixed duration.
+// measured run of fixed duration. autocannon closes its connections when the window ends, but the
+// server goes on with any request it was given: a request slower than the window (all-committee
+// stats at a million actions took 9 s) would go on running into the next scenario and be counted
+// against it. So a run that ends with requests unanswered waits until the server has finished
+// them (`settle`), and the measurement says how many there were.
 
 export interface Measurement {
   rps: number;
@@ -11,9 +15,16 @@ export interface Measurement {
   /** Responses that were not 2xx, and socket errors/timeouts: any makes the figure suspect. */
   failures: number;
   statuses: Record<string, number>;
+  /** Requests sent but not answered when the window closed: slower than the window, not in the latencies. */
+  cutOff: number;
+  /** Milliseconds waited after the window for the server to finish them. */
+  settledMs: number;
 }
 
-export function measurementOf(result: Result): Measurement {
+/** Waits until the server under test has finished the work it was given; resolves with the milliseconds waited. */
+export type Settle = () => Promise<number>;
+
+export function measurementOf(result: Result, settledMs = 0): Measurement {
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   return {
     rps: result.requests.average,
@@ -21,23 +32,32 @@ export function measurementOf(result: Result): Measurement {
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
     statuses,
+    cutOff: cutOff(result),
+    settledMs,
   };
 }
 
-function run(url: string, scenario: Scenario, duration: number): Promise<Result> {
-  return autocannon({ url, connections: scenario.connections, overallRate: scenario.rate, duration, requests: scenario.requests, timeout: 30 });
+/** Requests autocannon sent that got no answer before it closed its connections. */
+const cutOff = (result: Result) => Math.max(0, result.requests.sent - result.requests.total - result.errors - result.timeouts);
+
+/** One autocannon run; when it leaves requests unanswered, the server is let finish them before the next. */
+async function run(url: string, scenario: Scenario, duration: number, settle?: Settle): Promise<{ result: Result; settledMs: number }> {
+  const result = await autocannon({ url, connections: scenario.connections, overallRate: scenario.rate, duration, requests: scenario.requests, timeout: 30 });
+  const settledMs = settle && cutOff(result) > 0 ? await settle() : 0;
+  return { result, settledMs };
 }
 
-export async function measure(url: string, scenario: Scenario, duration: number, warmup: number): Promise<Measurement> {
-  if (warmup > 0) await run(url, scenario, warmup);
-  return measurementOf(await run(url, scenario, duration));
+export async function measure(url: string, scenario: Scenario, duration: number, warmup: number, settle?: Settle): Promise<Measurement> {
+  if (warmup > 0) await run(url, scenario, warmup, settle);
+  const { result, settledMs } = await run(url, scenario, duration, settle);
+  return measurementOf(result, settledMs);
 }
 
 /** Two scenarios at once (the report and the probe beside it); both measured over the same time. */
-export async function measureTogether(url: string, main: Scenario, beside: Scenario, duration: number, warmup: number): Promise<[Measurement, Measurement]> {
-  if (warmup > 0) await run(url, main, warmup);
-  const [a, b] = await Promise.all([run(url, main, duration), run(url, beside, duration)]);
-  return [measurementOf(a), measurementOf(b)];
+export async function measureTogether(url: string, main: Scenario, beside: Scenario, duration: number, warmup: number, settle?: Settle): Promise<[Measurement, Measurement]> {
+  if (warmup > 0) await run(url, main, warmup, settle);
+  const [a, b] = await Promise.all([run(url, main, duration, settle), run(url, beside, duration)]);
+  return [measurementOf(a.result, a.settledMs), measurementOf(b.result, b.settledMs)];
 }
 
 export function median(values: number[]): number {
@@ -56,5 +76,7 @@ export function medianOf(runs: Measurement[]): Measurement {
     p99: median(runs.map((r) => r.p99)),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
     statuses,
+    cutOff: runs.reduce((sum, r) => sum + r.cutOff, 0),
+    settledMs: Math.max(0, ...runs.map((r) => r.settledMs)),
   };
 }

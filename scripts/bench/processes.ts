@@ -155,6 +155,33 @@ export function createAdminKey(databasePath: string, compiled: boolean): string 
 }
 
 /** Samples VmRSS from /proc while running; `stop()` returns the samples in MB. */
+/** The processor time (user + system, every thread) the process has used, in clock ticks (1/100 s). */
+function ticksOf(pid: number): number {
+  // /proc/<pid>/stat: the command may hold spaces, so the fields are counted after its closing ')'.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * Waits until the server has finished the requests it was left with: /healthz answered (on SQLite
+ * a request runs to its end in one turn of the event loop, so the probe waits behind it) and the
+ * process using under a tenth of a processor over 300 ms (work that yields between statements, as
+ * on PostgreSQL). Resolves with the milliseconds waited; gives up after `timeoutMs`, saying so.
+ */
+export async function untilIdle(url: string, pid: number, log: (message: string) => void, timeoutMs = 120_000): Promise<number> {
+  const started = performance.now();
+  const waited = () => performance.now() - started;
+  await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
+  for (let before = ticksOf(pid); waited() < timeoutMs;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = ticksOf(pid);
+    if (now - before <= 3) return waited();
+    before = now;
+  }
+  log(`the server was still busy ${(timeoutMs / 1000).toFixed(0)} s after the window closed; measuring on regardless`);
+  return waited();
+}
+
 export function sampleMemory(pid: number, everyMs = 100) {
   const samples: number[] = [];
   const timer = setInterval(() => {
