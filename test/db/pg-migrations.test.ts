@@ -77,6 +77,8 @@ t.test('migrations/pg applied to a new database', { skip }, async (t) => {
         })),
       ),
       { table: 'actions', column: 'search_vector', type: 'tsvector', notNull: false, identity: null, hasDefault: false, generated: true },
+      // The count of the action's flags, kept by a trigger (migration 0004); not declared in the schema either.
+      { table: 'actions', column: 'times_flagged', type: 'integer', notNull: true, identity: null, hasDefault: true, generated: false },
     ];
     const byName = (a: { table: string; column: string }, b: { table: string; column: string }) =>
       a.table.localeCompare(b.table) || a.column.localeCompare(b.column);
@@ -111,6 +113,10 @@ t.test('migrations/pg applied to a new database', { skip }, async (t) => {
         })),
       ]),
       { table: 'actions', name: 'actions_search_idx', unique: false, primary: false, partial: false, method: 'gin', columns: ['search_vector'] },
+      {
+        table: 'actions', name: 'actions_meeting_stats_idx', unique: false, primary: false, partial: false, method: 'btree',
+        columns: ['meeting_id', 'owner_id', 'owner_text', 'responded_on', 'times_flagged', 'status', 'due_rule', 'due_meeting_id', 'due_date', 'executive_response', 'response_due_on', 'visibility', 'item_visibility'],
+      },
     ];
     const byIndex = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     t.same(indexes.rows.map((r) => ({ ...r, columns: r.columns.map(unquoted) })).sort(byIndex), expectedIndexes.sort(byIndex), 'indexes: names, columns, uniqueness, WHERE');

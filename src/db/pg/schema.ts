@@ -268,7 +268,10 @@ export const actions = pgTable(
   },
   (t) => [
     index('actions_committee_status_idx').on(t.committeeId, t.status, t.id, t.visibility, t.itemVisibility),
-    index('actions_meeting_idx').on(t.meetingId),
+    // Actions by the meeting they were raised at are found through actions_meeting_stats_idx, made by
+    // the migrations (0019 on SQLite, 0004 on PostgreSQL) and not declared here: it also covers
+    // times_flagged, the count of the action's overdue flags kept by triggers, which is not declared
+    // either, so that selected rows, RETURNING and audit JSON never carry it.
     index('actions_due_meeting_idx').on(t.dueMeetingId),
     index('actions_owner_idx').on(t.ownerId),
     index('actions_status_idx').on(t.status, t.id),

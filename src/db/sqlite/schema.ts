@@ -304,7 +304,10 @@ export const actions = sqliteTable(
     // A committee's actions by status in id order, with what the visibility check reads: a page
     // of keys (list-query.ts) comes from this index alone, without reading the rows.
     index('actions_committee_status_idx').on(t.committeeId, t.status, t.id, t.visibility, t.itemVisibility),
-    index('actions_meeting_idx').on(t.meetingId),
+    // Actions by the meeting they were raised at are found through actions_meeting_stats_idx, made by
+    // the migrations (0019 on SQLite, 0004 on PostgreSQL) and not declared here: it also covers
+    // times_flagged, the count of the action's overdue flags kept by triggers, which is not declared
+    // either, so that selected rows, RETURNING and audit JSON never carry it.
     index('actions_due_meeting_idx').on(t.dueMeetingId),
     index('actions_owner_idx').on(t.ownerId),
     index('actions_status_idx').on(t.status, t.id),

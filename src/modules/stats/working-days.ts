@@ -4,22 +4,50 @@ import { addDays } from '../../domain/local-date.js';
 /**
  * Working days taken to respond: those after the day the action was raised up to and including
  * the day of the response (a response on the day of the meeting, or recorded before it, took 0).
- * Counted for many pairs of days at once: each day's running count of working days is found in
- * one walk of the calendar over the span of the days, so a pair costs a subtraction.
+ * Counted for many pairs of days: each day's running count of working days is found once, by
+ * walking the calendar outwards from the days already counted, so a pair costs two look-ups and a
+ * subtraction however many there are.
  */
-export function workingDaysToRespond(pairs: { raisedOn: LocalDate; respondedOn: LocalDate }[], calendar: HolidayCalendar): number[] {
-  const days = [...new Set(pairs.flatMap((p) => [p.raisedOn, p.respondedOn]))].sort();
-  const runningCount = new Map<LocalDate, number>();
-  let count = 0;
-  let day = days[0];
-  for (const wanted of days) {
-    for (; day! <= wanted; day = addDays(day!, 1)) {
-      if (isWorkingDay(day!, calendar)) count += 1;
-      if (day === wanted) runningCount.set(day, count);
-    }
+export class WorkingDayCounter {
+  /** Working days up to and including each day, from an arbitrary origin; only differences mean anything. */
+  private readonly running = new Map<LocalDate, number>();
+  private first: LocalDate | undefined;
+  private last: LocalDate | undefined;
+
+  constructor(private readonly calendar: HolidayCalendar) {}
+
+  toRespond(raisedOn: LocalDate, respondedOn: LocalDate): number {
+    return respondedOn <= raisedOn ? 0 : this.upTo(respondedOn) - this.upTo(raisedOn);
   }
-  return pairs.map(({ raisedOn, respondedOn }) =>
-    respondedOn <= raisedOn ? 0 : runningCount.get(respondedOn)! - runningCount.get(raisedOn)!);
+
+  private upTo(day: LocalDate): number {
+    const known = this.running.get(day);
+    if (known !== undefined) return known;
+    if (this.first === undefined || this.last === undefined) {
+      this.first = this.last = day;
+      this.running.set(day, 0);
+      return 0;
+    }
+    // The days counted are always one unbroken span, from first to last.
+    if (day > this.last) {
+      let count = this.running.get(this.last)!;
+      for (let d = this.last; d < day;) {
+        d = addDays(d, 1);
+        if (isWorkingDay(d, this.calendar)) count += 1;
+        this.running.set(d, count);
+      }
+      this.last = day;
+      return count;
+    }
+    let count = this.running.get(this.first)!;
+    for (let d = this.first; d > day;) {
+      if (isWorkingDay(d, this.calendar)) count -= 1;
+      d = addDays(d, -1);
+      this.running.set(d, count);
+    }
+    this.first = day;
+    return count;
+  }
 }
 
 /** The median of values given with how often each occurs; null when there are none. */
@@ -38,3 +66,7 @@ export function weightedMedian(values: { value: number; count: number }[]): numb
   };
   return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
+
+/** weightedMedian of a histogram: how many times each value occurs. */
+export const medianOfCounts = (histogram: Map<number, number> | undefined): number | null =>
+  weightedMedian([...(histogram ?? [])].map(([value, count]) => ({ value, count })));

@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { migrationsFolder, openDatabase } from '../../src/db/sqlite/client.js';
+
+// Migration 0019 keeps each action's count of overdue flags on its row (times_flagged, read by
+// GET /v1/stats): counted for the flags already there when it runs, then kept by triggers
+// whoever adds, removes or moves a flag. Here on a database made by migrations 0000–0018 with
+// flags in it, as a scan of that time would have left them. (On both engines, the stats tests
+// compare the counts with each action's flags as the API lists them.)
+
+/** A database file migrated up to, but not including, migration `upTo`. */
+function databaseBefore(dir: string, upTo: number): string {
+  const folder = join(dir, 'migrations');
+  cpSync(migrationsFolder(), folder, { recursive: true });
+  const journalPath = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < upTo) }));
+  const path = join(dir, 'before.sqlite');
+  const sqlite = new Database(path);
+  migrate(drizzle(sqlite), { migrationsFolder: folder });
+  sqlite.close();
+  return path;
+}
+
+t.test('existing flags are counted; then every flag added, removed or moved is', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'times-flagged-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = databaseBefore(dir, 19);
+
+  const old = new Database(path);
+  old.exec("INSERT INTO committees (name, slug, kind) VALUES ('Scrutiny', 'scrutiny', 'scrutiny')");
+  const meeting = old.prepare("INSERT INTO meetings (committee_id, starts_at, starts_at_utc, local_date, agenda_despatch_by) VALUES (1, ?, ?, ?, '2024-01-01')");
+  const meetings = ['2024-07-15', '2024-08-19', '2024-09-16', '2024-10-14'].map((day) => Number(meeting.run(`${day}T18:30:00+01:00`, `${day}T17:30:00.000Z`, day).lastInsertRowid));
+  const action = old.prepare("INSERT INTO actions (committee_id, meeting_id, kind, title, due_rule, status, visibility) VALUES (1, ?, 'task', ?, 'none', 'open', 'public')");
+  const ids = ['none', 'once', 'thrice'].map((title) => Number(action.run(meetings[0], title).lastInsertRowid));
+  const flag = old.prepare("INSERT INTO overdue_flags (action_id, meeting_id, flagged_on, reason) VALUES (?, ?, '2024-08-01', 'Overdue')");
+  flag.run(ids[1], meetings[1]);
+  for (const m of meetings.slice(1)) flag.run(ids[2], m);
+  old.close();
+
+  const db = openDatabase({ path });
+  t.teardown(() => db.$client.close());
+  const counts = () => db.$client.prepare('SELECT times_flagged FROM actions ORDER BY id').pluck().all();
+  t.same(counts(), [0, 1, 3], 'counted when the migration ran');
+
+  const added = Number(db.$client.prepare("INSERT INTO overdue_flags (action_id, meeting_id, flagged_on, reason) VALUES (?, ?, '2024-09-01', 'Overdue')").run(ids[0], meetings[2]).lastInsertRowid);
+  t.same(counts(), [1, 1, 3], 'a flag added');
+  db.$client.prepare('UPDATE overdue_flags SET action_id = ? WHERE id = ?').run(ids[1], added);
+  t.same(counts(), [0, 2, 3], 'a flag moved to another action');
+  db.$client.prepare('DELETE FROM overdue_flags WHERE action_id = ?').run(ids[2]);
+  t.same(counts(), [0, 2, 0], 'flags removed');
+});
