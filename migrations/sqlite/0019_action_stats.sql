@@ -2,8 +2,8 @@
 -- million actions, reading their rows and counting each one's overdue flags took seconds.
 -- Each action now carries the count of its flags, kept by triggers whoever writes a flag (the
 -- scan, the command line), and the index of actions by meeting carries every column the
--- statistics read, so that they read this index alone; in (owner, response day) order within a
--- meeting, so that the responses are counted by day as they are read, without sorting them. It
+-- statistics read, so that they read this index alone; in owner order within a meeting, so that a
+-- meeting's actions are counted owner by owner as they are read, without sorting them. It
 -- replaces the index on meeting_id by itself (which every search by meeting still uses), so a new
 -- action writes no more index pages.
 -- Neither the column nor the index is declared in the drizzle schema: selected rows, RETURNING

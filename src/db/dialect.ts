@@ -27,6 +27,8 @@ export interface Dialect {
   searchTerms(words: readonly string[]): string;
   /** The condition on `actions` for a full-text search (SQLite: FTS5; PostgreSQL: tsvector). */
   actionsMatching(terms: SQLWrapper): SQL;
+  /** An aggregate: the group's non-null values of a text column joined by commas, in no set order; NULL when there are none. */
+  joinedText(column: SQLWrapper): SQL;
   /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */
   jsonObject(entries: Record<string, SQLWrapper>): SQL;
   /**

@@ -1,5 +1,5 @@
 import { and, inArray, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { Reader } from '../domain/visibility.js';
+import { visibilities, type Reader } from '../domain/visibility.js';
 import { actions } from './tables.js';
 
 // domain/visibility.ts `isVisibleTo` and `seesCommittee` as SQL, for queries that filter or count
@@ -39,4 +39,15 @@ export function actionsVisibleTo(reader: Reader): SQL {
     or(isNull(actions.itemVisibility), rowsVisibleTo(actions.itemVisibility, reader)),
     rowsOfCommitteesSeenBy(actions.committeeId, reader),
   )!;
+}
+
+/**
+ * actionsVisibleTo for a query that reads every action of a committee (the statistics): for a
+ * reader that may see every level the level tests are left out, since every action passes them
+ * (its own visibility and its item's are always one of the levels), which saves them on every
+ * row; the limit to a council still applies. Any other reader gets actionsVisibleTo itself.
+ */
+export function actionsVisibleToEveryRow(reader: Reader): SQL | undefined {
+  const seesEveryLevel = visibilities.every((level) => reader.visibilities.includes(level));
+  return seesEveryLevel ? rowsOfCommitteesSeenBy(actions.committeeId, reader) : actionsVisibleTo(reader);
 }

@@ -13,6 +13,7 @@ export const pgDialect: Dialect = {
   falseValue: sql`false`,
   greatest: (a, b) => sql`greatest(${a}, ${b})`,
   least: (a, b) => sql`least(${a}, ${b})`,
+  joinedText: (column) => sql`string_agg(${column}, ',')`,
   idIn: (column, ids) => sql`${column} = ANY(${ids}::int[])`,
   idList: (ids) => [...ids],
   // Each word a quoted tsquery prefix term, ANDed; the 'scrutiny' configuration (migrations/pg)

@@ -13,6 +13,7 @@ export const sqliteDialect: Dialect = {
   falseValue: sql`0`,
   greatest: (a, b) => sql`max(${a}, ${b})`,
   least: (a, b) => sql`min(${a}, ${b})`,
+  joinedText: (column) => sql`group_concat(${column}, ',')`,
   idIn: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${ids}))`,
   idList: (ids) => JSON.stringify(ids),
   skipLocked: (select) => select,

@@ -13,11 +13,19 @@ export class WorkingDayCounter {
   private readonly running = new Map<LocalDate, number>();
   private first: LocalDate | undefined;
   private last: LocalDate | undefined;
+  private lastRaised: LocalDate | undefined;
+  private lastRaisedCount = 0;
 
   constructor(private readonly calendar: HolidayCalendar) {}
 
   toRespond(raisedOn: LocalDate, respondedOn: LocalDate): number {
-    return respondedOn <= raisedOn ? 0 : this.upTo(respondedOn) - this.upTo(raisedOn);
+    if (respondedOn <= raisedOn) return 0;
+    // The raised day is most often the one asked about last (a meeting's responses come together).
+    if (raisedOn !== this.lastRaised) {
+      this.lastRaised = raisedOn;
+      this.lastRaisedCount = this.upTo(raisedOn);
+    }
+    return this.upTo(respondedOn) - this.lastRaisedCount;
   }
 
   private upTo(day: LocalDate): number {
