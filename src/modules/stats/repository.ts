@@ -65,14 +65,14 @@ const parts = perSchema(() => {
   const timesFlagged = sql`${actions}.${sql.identifier('times_flagged')}`;
   // Each rule read once a row, cheapest first: whether the action is done (most are) is looked
   // at before any date. The due-by date is compared once: a response with no due-by date is on
-  // time, and one with a NULL comparison is therefore on time exactly when it exists.
+  // time, and one with a NULL comparison is therefore on time exactly when it exists. Every other
+  // response is late, so late ones are the responses less those on time.
   const dueBy = effectiveDueDate();
   const onTime = sql`coalesce(${actions.respondedOn} <= ${dueBy}, ${actions.respondedOn} IS NOT NULL)`;
-  const late = sql`${actions.respondedOn} > ${dueBy}`;
   const open = sql`${actions.status} IN ${sqlList(BEING_WORKED)}`;
   // overdueAsOf (the lists' rule) only for actions it can be true of.
   const overdue = sql`${actions.status} IN ${sqlList(NON_FINAL_STATUSES)} AND ${overdueAsOf(sql.placeholder('asOf'))}`;
-  return { raisedAt, timesFlagged, onTime, late, open, overdue };
+  return { raisedAt, timesFlagged, onTime, open, overdue };
 });
 // count() of a CASE without ELSE counts the rows where the condition is true (not false, not
 // NULL), and is an integer on both engines (sum() is a bigint on PostgreSQL, given as text).
@@ -91,7 +91,7 @@ const LATEST = '9999-12-31';
  */
 function statsQuery(db: Db, reader: Reader) {
   return queryShape(db, `stats:${readerShape(reader)}`, () => {
-    const { raisedAt, timesFlagged, onTime, late, open, overdue } = parts();
+    const { raisedAt, timesFlagged, onTime, open, overdue } = parts();
     return db
       .select({
         ownerId: actions.ownerId,
@@ -101,8 +101,8 @@ function statsQuery(db: Db, reader: Reader) {
         flaggedOnce: count(sql`${timesFlagged} = 1`),
         flaggedTwice: count(sql`${timesFlagged} = 2`),
         flaggedThreeOrMore: count(sql`${timesFlagged} >= 3`),
+        responded: sql<number>`count(${actions.respondedOn})`,
         respondedOnTime: count(onTime),
-        respondedLate: count(late),
         open: count(open),
         overdue: count(overdue),
         respondedOn: dialect.joinedText(actions.respondedOn),
@@ -165,7 +165,7 @@ export function createStatsRepository(
         // on PostgreSQL, which its driver gives as text.
         const rows = yield* values(byMeetingAndOwner, { committeeId: committee.id, from, to, asOf });
         for (const [ownerId, ownerText, raisedOn, ...rest] of rows as [number | null, string | null, string, ...unknown[]][]) {
-          const [raised, once, twice, threeOrMore, respondedOnTime, respondedLate, open, overdue] = rest.slice(0, 8).map(Number) as number[];
+          const [raised, once, twice, threeOrMore, responded, respondedOnTime, open, overdue] = rest.slice(0, 8).map(Number) as number[];
           const respondedOn = rest[8] as string | null;
           const key = ownerId !== null ? `p${ownerId}` : ownerText === null ? 'none' : `t${ownerText}`;
           let owner = owners.get(key);
@@ -178,7 +178,7 @@ export function createStatsRepository(
           for (const figures of [owner, total]) {
             figures.raised += raised!;
             figures.respondedOnTime += respondedOnTime!;
-            figures.respondedLate += respondedLate!;
+            figures.respondedLate += responded! - respondedOnTime!;
             figures.open += open!;
             figures.overdue += overdue!;
             figures.timesFlagged.none += raised! - once! - twice! - threeOrMore!;
