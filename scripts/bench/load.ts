@@ -3,10 +3,10 @@ import type { Scenario } from './scenarios.js';
 
 // Drives one scenario with autocannon: a short warm-up (JIT, SQLite page cache), then a
 // measured run of fixed duration. autocannon closes its connections when the window ends, but the
-// server goes on with any request it was given: a request slower than the window (all-committee
-// stats at a million actions took 9 s) would go on running into the next scenario and be counted
-// against it. So a run that ends with requests unanswered waits until the server has finished
-// them (`settle`), and the measurement says how many there were.
+// server goes on with any request it was given: a slow one (all-committee stats at a million
+// actions took 6–9 s) would go on running into the next scenario and be counted against it. So a
+// run that ends with requests unanswered waits until the server has finished them (`settle`), and
+// the measurement says how long the server went on after the window (`overranMs`).
 
 export interface Measurement {
   rps: number;
@@ -15,16 +15,19 @@ export interface Measurement {
   /** Responses that were not 2xx, and socket errors/timeouts: any makes the figure suspect. */
   failures: number;
   statuses: Record<string, number>;
-  /** Requests sent but not answered when the window closed: slower than the window, not in the latencies. */
+  /** Requests sent but not answered when the window closed (in flight then): not in the latencies. */
   cutOff: number;
-  /** Milliseconds waited after the window for the server to finish them. */
-  settledMs: number;
+  /** Milliseconds the server went on working on them after the window closed. */
+  overranMs: number;
 }
 
-/** Waits until the server under test has finished the work it was given; resolves with the milliseconds waited. */
+/** Below this, what was in flight at the end of a window was finished at once (a throughput scenario's last requests). */
+export const OVERRAN_MS = 100;
+
+/** Waits until the server under test has finished the work it was given; resolves with how long it was still busy, in milliseconds. */
 export type Settle = () => Promise<number>;
 
-export function measurementOf(result: Result, settledMs = 0): Measurement {
+export function measurementOf(result: Result, overranMs = 0): Measurement {
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   return {
     rps: result.requests.average,
@@ -33,7 +36,7 @@ export function measurementOf(result: Result, settledMs = 0): Measurement {
     failures: result.non2xx + result.errors + result.timeouts,
     statuses,
     cutOff: cutOff(result),
-    settledMs,
+    overranMs,
   };
 }
 
@@ -41,23 +44,23 @@ export function measurementOf(result: Result, settledMs = 0): Measurement {
 const cutOff = (result: Result) => Math.max(0, result.requests.sent - result.requests.total - result.errors - result.timeouts);
 
 /** One autocannon run; when it leaves requests unanswered, the server is let finish them before the next. */
-async function run(url: string, scenario: Scenario, duration: number, settle?: Settle): Promise<{ result: Result; settledMs: number }> {
+async function run(url: string, scenario: Scenario, duration: number, settle?: Settle): Promise<{ result: Result; overranMs: number }> {
   const result = await autocannon({ url, connections: scenario.connections, overallRate: scenario.rate, duration, requests: scenario.requests, timeout: 30 });
-  const settledMs = settle && cutOff(result) > 0 ? await settle() : 0;
-  return { result, settledMs };
+  const overranMs = settle && cutOff(result) > 0 ? await settle() : 0;
+  return { result, overranMs };
 }
 
 export async function measure(url: string, scenario: Scenario, duration: number, warmup: number, settle?: Settle): Promise<Measurement> {
   if (warmup > 0) await run(url, scenario, warmup, settle);
-  const { result, settledMs } = await run(url, scenario, duration, settle);
-  return measurementOf(result, settledMs);
+  const { result, overranMs } = await run(url, scenario, duration, settle);
+  return measurementOf(result, overranMs);
 }
 
 /** Two scenarios at once (the report and the probe beside it); both measured over the same time. */
 export async function measureTogether(url: string, main: Scenario, beside: Scenario, duration: number, warmup: number, settle?: Settle): Promise<[Measurement, Measurement]> {
   if (warmup > 0) await run(url, main, warmup, settle);
   const [a, b] = await Promise.all([run(url, main, duration, settle), run(url, beside, duration)]);
-  return [measurementOf(a.result, a.settledMs), measurementOf(b.result, b.settledMs)];
+  return [measurementOf(a.result, a.overranMs), measurementOf(b.result, b.overranMs)];
 }
 
 export function median(values: number[]): number {
@@ -77,6 +80,6 @@ export function medianOf(runs: Measurement[]): Measurement {
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
     statuses,
     cutOff: runs.reduce((sum, r) => sum + r.cutOff, 0),
-    settledMs: Math.max(0, ...runs.map((r) => r.settledMs)),
+    overranMs: Math.max(0, ...runs.map((r) => r.overranMs)),
   };
 }
