@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { crc32, deflateRaw } from 'node:zlib';
+import { constants, crc32, deflateRaw } from 'node:zlib';
 import {
   AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageNumber, PageOrientation, Paragraph, ShadingType,
   Table, TableCell, TableRow, TextRun, WidthType, type IParagraphStyleOptions,
@@ -228,9 +228,11 @@ const xmlText = (text: string) => text.replace(XML_SPECIAL, (c) => WORD_TEXT_ESC
 interface DeflatedPart { name: string; deflated: Buffer<ArrayBuffer>; crc: number; size: number }
 
 const deflate = promisify(deflateRaw);
+// zlib's fastest level: a long tracker's document.xml (2.3 MB for 1,308 rows) deflates in 2.8 ms
+// of processor time instead of 8 ms at the default level; the file grows from 83 to 126 KB.
 const deflatePart = async (name: string, data: Uint8Array): Promise<DeflatedPart> =>
   // zlib's output is in memory of its own, never a SharedArrayBuffer (fflate's types ask).
-  ({ name, deflated: (await deflate(data)) as Buffer<ArrayBuffer>, crc: crc32(data), size: data.length });
+  ({ name, deflated: (await deflate(data, { level: constants.Z_BEST_SPEED })) as Buffer<ArrayBuffer>, crc: crc32(data), size: data.length });
 
 /** 1 January 1980, the earliest date a zip can give: the parts carry no meaningful time (docProps/core.xml has the document's). */
 const ZIP_EPOCH = new Date(1980, 0, 1);
