@@ -6,18 +6,26 @@ import type { BoundStatement, RowCursor } from '../row-cursor.js';
 // statement reads) with the statement declared as a cursor in it; each batch is a FETCH. The
 // transaction ends and the client goes back to the pool when the cursor is closed. Meanwhile the
 // client is the cursor's alone: every export being read holds one of the pool's connections
-// (at most spreadsheets/export.ts EXPORT_MAX_MS), which other requests then wait for.
+// (until spreadsheets/export.ts EXPORT_MAX_MS, or IDLE_READER_MS without a batch read), which
+// other requests then wait for.
 
 const CURSOR = 'export_rows';
+/**
+ * How long the cursor's transaction may wait on its reader between batches: a client that stops
+ * reading gives its connection back after this, rather than holding it for the whole export limit.
+ */
+const IDLE_READER_MS = 60_000;
 
 export async function openPgRowCursor(pool: pg.Pool, statement: BoundStatement): Promise<RowCursor> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Planned for every row (a cursor is otherwise planned for its first tenth): the export reads them all.
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_READER_MS}; SET LOCAL cursor_tuple_fraction = 1`);
     await client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${statement.sql}`, values: statement.params });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
+    // A client whose rollback failed too is discarded, not returned to the pool.
+    const broken = await client.query('ROLLBACK').then(() => undefined, (rollback: Error) => rollback);
+    client.release(broken);
     throw err;
   }
   let closed = false;

@@ -71,8 +71,8 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
 
   return {
     /**
-     * The export as a stream of UTF-8 bytes. The query is checked and the first batch read now,
-     * so a bad cursor or an unavailable search throws before anything is sent.
+     * The export as a stream of UTF-8 bytes. The query is opened and the first batch read now, so
+     * an unavailable search or a failing query throws before anything is sent.
      */
     async stream({ actor, query, bom }: ExportRequest): Promise<{ body: Readable; day: string }> {
       const asOf: JudgedOn = query.asOf ?? (await engine.run(query.committeeId ? days.of(query.committeeId) : days.now()));
@@ -91,7 +91,9 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
         clearTimeout(deadline);
         cursor.close();
       };
-      const deadline = setTimeout(() => stream.destroy(new Error(`the export was not read within ${EXPORT_MAX_MS / 1000} s`)), EXPORT_MAX_MS);
+      // The stream is made once the first batch is read: a limit reached before then ends the read.
+      const made: { stream?: Readable } = {};
+      const deadline = setTimeout(() => (made.stream ? made.stream.destroy(new Error(`the export was not read within ${EXPORT_MAX_MS / 1000} s`)) : finish()), EXPORT_MAX_MS);
       deadline.unref();
 
       const AT = positions();
@@ -141,6 +143,7 @@ export function createSpreadsheetExport(db: Db, { engine, days, search }: Deps) 
         return first;
       };
       const stream = pieceStream(next, finish, 64 * 1024);
+      made.stream = stream;
       return { body: stream, day: dayFor(asOf, query.committeeId ?? 0) };
     },
   };
