@@ -1,4 +1,5 @@
 import t from 'tap';
+import pg from 'pg';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting } from '../helper.js';
 import { onPostgres, testDatabase } from '../pg.js';
@@ -58,4 +59,33 @@ t.test('a program that commits and reads again finds its own write, not the entr
     return [before?.id, again?.id, after?.id];
   })());
   t.same(seen, [made.id, made.id, undefined], 'revoked in the same program: refused on the next look-up');
+});
+
+t.test('read requests in flight together share one snapshot read, and each still sees what was committed before it arrived', { skip }, async (t) => {
+  const db = await testDatabase(t);
+  const api = await build(t, { databaseUrl: db.url });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: 'Breakdown by ward' } });
+  const id = created.json().id as number;
+  const byId = () => api.request({ method: 'GET', url: `/v1/actions/${id}` });
+  t.equal((await byId()).json().title, 'Breakdown by ward');
+
+  // Every snapshot read the app sends (db/pg/run.ts names its statement).
+  let snapshots = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if ((args[0] as { name?: string } | null)?.name === 'scrutiny_snapshot') snapshots++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+
+  const together = await Promise.all(Array.from({ length: 20 }, byId));
+  t.ok(together.every((r) => r.json().title === 'Breakdown by ward'));
+  t.ok(snapshots < 10, `20 reads at once took ${snapshots} snapshot reads, not one each`);
+
+  // Committed by another connection, then read at once, many times over: never the old title.
+  await db.pool.query("UPDATE actions SET title = 'Breakdown by ward and by month', version = version + 1 WHERE id = $1", [id]);
+  const after = await Promise.all(Array.from({ length: 20 }, byId));
+  t.same(new Set(after.map((r) => r.json().title)), new Set(['Breakdown by ward and by month']), 'every read after the commit sees it');
 });
