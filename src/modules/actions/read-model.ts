@@ -33,6 +33,12 @@ interface Deps {
   cacheEntries: number;
   /** Today where each committee sits (today.ts). */
   days: ActionDays;
+  /**
+   * Read a list page's whole rows in one statement, rather than its keys and then the rows the
+   * cache lacks: on PostgreSQL each statement is a round trip to the server, which costs more
+   * than the rows it would have saved reading (docs/performance.md).
+   */
+  pageInOneRead?: boolean;
 }
 
 /** An action already written as JSON (UTF-8), with what its ETag needs. */
@@ -78,11 +84,18 @@ export function pageJson(items: readonly Buffer[], nextCursor: string | null): P
   return { body: Buffer.concat(parts), nextCursor };
 }
 
-export function createActionReadModel(actions: ActionRepository, { engine, changes, search, cacheEntries, days }: Deps) {
+export function createActionReadModel(actions: ActionRepository, { engine, changes, search, cacheEntries, days, pageInOneRead = false }: Deps) {
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
     ({ visibility: row.visibility, committeeId: row.committeeId, version: row.version, json: utf8(render(present(row, asOf))), asOf });
+
+  /** The row rendered and kept in the cache under the stamp `under`. */
+  const keep = (row: ActionRow, asOf: string, under: string): CachedAction => {
+    const entry = rendered(row, asOf);
+    cache.set(row.id, entry, under);
+    return entry;
+  };
 
   /**
    * A page of the list, written as the response body, its rows read on `on`. With the read cache,
@@ -99,6 +112,12 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     }
     const cached = cache.page(actor, asOf, query, under);
     if (cached.body) return cached.body;
+    if (pageInOneRead) {
+      const rows = yield* actions.page(actor, query, asOf, on);
+      const body = pageJson(rows.data.map((row) => (cache.get(row.id, asOf, under) ?? keep(row, asOf, under)).json), rows.nextCursor);
+      cached.keep(body);
+      return body;
+    }
     const page = yield* actions.pageIds(actor, query, asOf, on);
     const json = new Map<number, Buffer>();
     const missing: number[] = [];
@@ -108,11 +127,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
       else missing.push(id);
     }
     if (missing.length > 0) {
-      for (const row of yield* actions.rowsByIds(missing)) {
-        const entry = rendered(row, asOf);
-        cache.set(row.id, entry, under);
-        json.set(row.id, entry.json);
-      }
+      for (const row of yield* actions.rowsByIds(missing)) json.set(row.id, keep(row, asOf, under).json);
     }
     const body = pageJson(page.data.map((id) => json.get(id)!), page.nextCursor);
     cached.keep(body);
@@ -127,8 +142,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
 
   /** The action read, rendered and kept in the cache under the stamp `under`. */
   function* readAndKeep(actor: Actor, id: number, asOf: string, under: string): Program<RenderedAction> {
-    const entry = rendered(yield* actions.find(actor, id), asOf);
-    cache.set(id, entry, under);
+    const entry = keep(yield* actions.find(actor, id), asOf, under);
     return { id, version: entry.version, json: entry.json };
   }
 
