@@ -125,3 +125,38 @@ t.test("a list page on PostgreSQL is read in one statement, and its committee's 
     t.equal(ofOneCommittee(), 0, "the committee's day: from every committee's zones, not a read of its own");
   }
 });
+
+t.test('reads by id in flight together are one statement, each reader seeing only what it may', { skip }, async (t) => {
+  const db = await testDatabase(t);
+  // No cache: every read goes to the database.
+  const api = await build(t, { databaseUrl: db.url, actionReadCacheEntries: 0 });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  const ids: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: `Figures ${i}`, visibility: i === 0 ? 'confidential' : 'public' } });
+    t.equal(created.statusCode, 201);
+    ids.push(created.json().id);
+  }
+  const secret = ids[0]!;
+
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    sent.push(typeof q === 'string' ? q : (q.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+
+  // A reader, and a key that may read confidential actions, each asking for every action at once.
+  const asked = [api.keys.reader, api.keys.confidential].flatMap((as) => ids.map((id) => ({ as, id })));
+  const answers = await Promise.all(asked.map(({ as, id }) => api.request({ method: 'GET', url: `/v1/actions/${id}`, as })));
+  answers.forEach((res, i) => {
+    const { as, id } = asked[i]!;
+    if (id === secret && as === api.keys.reader) t.equal(res.statusCode, 404, 'the confidential action is hidden from the reader, read with others');
+    else t.equal(res.json().id, id, `${as === api.keys.reader ? 'reader' : 'confidential key'}: its own action ${id}`);
+  });
+  const reads = sent.filter((text) => /from "actions"/.test(text)).length;
+  t.ok(reads < asked.length / 2, `${asked.length} reads by id at once took ${reads} statements`);
+});

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { BUSY, type Op, type Params, type Program, type TxOptions } from '../program.js';
 import { queryShape } from '../shapes.js';
 import { shapeOf, writesPreparable } from '../write-shapes.js';
+import { createBatches } from './batches.js';
 import { sharedRead } from './shared-read.js';
 
 // The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
@@ -228,6 +229,10 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         await unit.client.query(LOCK_SQL[op.mode], [op.name, op.key]);
         return undefined;
       }
+      case 'batched':
+        // Inside a transaction its statements go to the transaction's client, alone.
+        if (units.getStore()) return drive(op.reads.one(op.key), run);
+        return batches.read(op.reads, op.key);
       case 'stamp': {
         // Inside a transaction its reads may be uncommitted work: nothing may be cached.
         if (units.getStore()) return undefined;
@@ -317,6 +322,8 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       client.release(broken);
     }
   }
+
+  const batches = createBatches((program) => drive(program));
 
   /** Drives the program: each operation's result (or error) goes back into the generator. */
   async function drive<T>(program: Program<T>, run: RunContext = {}): Promise<T> {
