@@ -87,7 +87,6 @@ export function createServices(
     search,
     cacheEntries: options.actionReadCacheEntries ?? 0,
     days,
-    pageInOneRead: engine.kind === 'postgres',
   });
   // Programs (kept raw in `programs` below, run here on the engine).
   const importPrograms = createImportRepository(db, { meetings: programs.meetings, actions: actionPrograms });

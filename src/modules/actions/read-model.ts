@@ -33,12 +33,6 @@ interface Deps {
   cacheEntries: number;
   /** Today where each committee sits (today.ts). */
   days: ActionDays;
-  /**
-   * Read a list page's whole rows in one statement, rather than its keys and then the rows the
-   * cache lacks: on PostgreSQL each statement is a round trip to the server, which costs more
-   * than the rows it would have saved reading (docs/performance.md).
-   */
-  pageInOneRead?: boolean;
 }
 
 /** An action already written as JSON (UTF-8), with what its ETag needs. */
@@ -84,7 +78,7 @@ export function pageJson(items: readonly Buffer[], nextCursor: string | null): P
   return { body: Buffer.concat(parts), nextCursor };
 }
 
-export function createActionReadModel(actions: ActionRepository, { engine, changes, search, cacheEntries, days, pageInOneRead = false }: Deps) {
+export function createActionReadModel(actions: ActionRepository, { engine, changes, search, cacheEntries, days }: Deps) {
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
@@ -112,12 +106,6 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     }
     const cached = cache.page(actor, asOf, query, under);
     if (cached.body) return cached.body;
-    if (pageInOneRead) {
-      const rows = yield* actions.page(actor, query, asOf, on);
-      const body = pageJson(rows.data.map((row) => (cache.get(row.id, asOf, under) ?? keep(row, asOf, under)).json), rows.nextCursor);
-      cached.keep(body);
-      return body;
-    }
     const page = yield* actions.pageIds(actor, query, asOf, on);
     const json = new Map<number, Buffer>();
     const missing: number[] = [];
