@@ -59,7 +59,8 @@ export type Op =
   | { kind: 'updateReturning'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number; values: Row; fixed: Record<string, SQL> | undefined }
   | { kind: 'tx'; body: () => Program<unknown>; options: TxOptions }
   | { kind: 'lock'; name: string; key: number; mode: 'shared' | 'exclusive' }
-  | { kind: 'stamp'; source: StampSource };
+  | { kind: 'stamp'; source: StampSource }
+  | { kind: 'batched'; reads: Batched<unknown, unknown>; key: unknown };
 
 /** Database work that, run, returns T. */
 export type Program<T> = Generator<Op, T, unknown>;
@@ -145,6 +146,23 @@ export function* lock(name: string, key: number, mode: 'shared' | 'exclusive' = 
 /** The source's change stamp now (SQLite: data_version per turn; PostgreSQL: a snapshot). */
 export function* stamp(source: StampSource): Program<string | undefined> {
   return (yield { kind: 'stamp', source }) as string | undefined;
+}
+
+/**
+ * A read by key that the engine may answer together with other programs' reads of the same
+ * kind: `one` alone (SQLite, whose statements cost no round trip; and inside a transaction),
+ * `many` for the keys several programs asked for at once (PostgreSQL, db/pg/batches.ts). The
+ * same object for every read that may be merged.
+ */
+export interface Batched<K, V> {
+  one(key: K): Program<V | undefined>;
+  /** Each key's value; a key without one is absent. */
+  many(keys: readonly K[]): Program<ReadonlyMap<K, V>>;
+}
+
+/** The value of `key`, read alone or with other programs' reads of the same kind. */
+export function* batched<K, V>(reads: Batched<K, V>, key: K): Program<V | undefined> {
+  return (yield { kind: 'batched', reads: reads as Batched<unknown, unknown>, key }) as V | undefined;
 }
 
 /** A repository's programs. */

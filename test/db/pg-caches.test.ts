@@ -1,4 +1,5 @@
 import t from 'tap';
+import pg from 'pg';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting } from '../helper.js';
 import { onPostgres, testDatabase } from '../pg.js';
@@ -58,4 +59,101 @@ t.test('a program that commits and reads again finds its own write, not the entr
     return [before?.id, again?.id, after?.id];
   })());
   t.same(seen, [made.id, made.id, undefined], 'revoked in the same program: refused on the next look-up');
+});
+
+t.test('read requests in flight together share one snapshot read, and each still sees what was committed before it arrived', { skip }, async (t) => {
+  const db = await testDatabase(t);
+  const api = await build(t, { databaseUrl: db.url });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: 'Breakdown by ward' } });
+  const id = created.json().id as number;
+  const byId = () => api.request({ method: 'GET', url: `/v1/actions/${id}` });
+  t.equal((await byId()).json().title, 'Breakdown by ward');
+
+  // Every snapshot read the app sends (db/pg/run.ts names its statement).
+  let snapshots = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if ((args[0] as { name?: string } | null)?.name === 'scrutiny_snapshot') snapshots++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+
+  const together = await Promise.all(Array.from({ length: 20 }, byId));
+  t.ok(together.every((r) => r.json().title === 'Breakdown by ward'));
+  t.ok(snapshots < 10, `20 reads at once took ${snapshots} snapshot reads, not one each`);
+
+  // Committed by another connection, then read at once, many times over: never the old title.
+  await db.pool.query("UPDATE actions SET title = 'Breakdown by ward and by month', version = version + 1 WHERE id = $1", [id]);
+  const after = await Promise.all(Array.from({ length: 20 }, byId));
+  t.same(new Set(after.map((r) => r.json().title)), new Set(['Breakdown by ward and by month']), 'every read after the commit sees it');
+});
+
+t.test("a list page on PostgreSQL reads its committee's day without a statement of its own", { skip }, async (t) => {
+  const db = await testDatabase(t);
+  const api = await build(t, { databaseUrl: db.url });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  for (let day = 1; day <= 5; day++) {
+    const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: `Figures ${day}`, dueDate: `2024-10-0${day}` } });
+    t.equal(created.statusCode, 201);
+  }
+
+  // What each statement the app sends reads (named or not, its text).
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    sent.push(typeof q === 'string' ? q : (q.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+  const ofOneCommittee = () => sent.filter((text) => /from "committees" where/.test(text)).length;
+
+  // Each a new query (another day), after a commit elsewhere (which empties every cache), as a
+  // dashboard paging through windows does: the snapshot, the key, every committee's zone (once a
+  // commit) and the page's keys and rows; never the one committee's zone on its own.
+  for (let day = 1; day <= 4; day++) {
+    await db.pool.query('UPDATE actions SET version = version + 1 WHERE id = 1');
+    sent.length = 0;
+    const page = await api.request({ method: 'GET', url: `/v1/actions?committeeId=${c}&status=open&dueAfter=2024-10-0${day}` });
+    t.same(page.json().data.map((a: { title: string }) => a.title), Array.from({ length: 6 - day }, (_, i) => `Figures ${day + i}`));
+    t.equal(ofOneCommittee(), 0, "the committee's day: from every committee's zones, not a read of its own");
+  }
+});
+
+t.test('reads by id in flight together are one statement, each reader seeing only what it may', { skip }, async (t) => {
+  const db = await testDatabase(t);
+  // No cache: every read goes to the database.
+  const api = await build(t, { databaseUrl: db.url, actionReadCacheEntries: 0 });
+  const c = await committee(api);
+  const m = await meeting(api, c, { startsAt: '2024-09-02T17:30:00Z' });
+  const ids: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const created = await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: m, kind: 'information', title: `Figures ${i}`, visibility: i === 0 ? 'confidential' : 'public' } });
+    t.equal(created.statusCode, 201);
+    ids.push(created.json().id);
+  }
+  const secret = ids[0]!;
+
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    sent.push(typeof q === 'string' ? q : (q.text ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+
+  // A reader, and a key that may read confidential actions, each asking for every action at once.
+  const asked = [api.keys.reader, api.keys.confidential].flatMap((as) => ids.map((id) => ({ as, id })));
+  const answers = await Promise.all(asked.map(({ as, id }) => api.request({ method: 'GET', url: `/v1/actions/${id}`, as })));
+  answers.forEach((res, i) => {
+    const { as, id } = asked[i]!;
+    if (id === secret && as === api.keys.reader) t.equal(res.statusCode, 404, 'the confidential action is hidden from the reader, read with others');
+    else t.equal(res.json().id, id, `${as === api.keys.reader ? 'reader' : 'confidential key'}: its own action ${id}`);
+  });
+  const reads = sent.filter((text) => /from "actions"/.test(text)).length;
+  t.ok(reads < asked.length / 2, `${asked.length} reads by id at once took ${reads} statements`);
 });

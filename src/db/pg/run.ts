@@ -6,6 +6,8 @@ import type pg from 'pg';
 import { BUSY, type Op, type Params, type Program, type TxOptions } from '../program.js';
 import { queryShape } from '../shapes.js';
 import { shapeOf, writesPreparable } from '../write-shapes.js';
+import { createBatches } from './batches.js';
+import { sharedRead } from './shared-read.js';
 
 // The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
 // drizzle's node-postgres dialect. A transaction op is a PostgreSQL transaction on one pooled
@@ -227,6 +229,10 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         await unit.client.query(LOCK_SQL[op.mode], [op.name, op.key]);
         return undefined;
       }
+      case 'batched':
+        // Inside a transaction its statements go to the transaction's client, alone.
+        if (units.getStore()) return drive(op.reads.one(op.key), run);
+        return batches.read(op.reads, op.key);
       case 'stamp': {
         // Inside a transaction its reads may be uncommitted work: nothing may be cached.
         if (units.getStore()) return undefined;
@@ -244,9 +250,11 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
    * process or another, moves it; reads never do. It is every cache's stamp on PostgreSQL (the
    * source's own stamp is this process's alone): an entry filled under a snapshot is used only
    * while the snapshot is the same, so a write through another process is seen on the next read.
-   * Taken before the reads it stamps, so what is filled under it is never older than it.
+   * Taken before the reads it stamps, so what is filled under it is never older than it. One
+   * read serves every caller who asked before it was sent (shared-read.ts): under load, one
+   * round trip for many requests rather than one each.
    */
-  async function currentSnapshot(): Promise<string> {
+  const currentSnapshot = sharedRead(async (): Promise<string> => {
     // With the server's start time: after a crash or a failover, transaction ids that never
     // reached durable WAL are given out again, and a snapshot's text could repeat.
     const result = await pool.query<{ snapshot: string }>({
@@ -254,7 +262,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       text: "SELECT pg_current_snapshot()::text || '@' || pg_postmaster_start_time()::text AS snapshot",
     });
     return result.rows[0]!.snapshot;
-  }
+  });
 
   async function transaction(body: () => Program<unknown>, options: TxOptions, run: RunContext): Promise<unknown> {
     const ifFree = options.ifFree === true;
@@ -314,6 +322,8 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       client.release(broken);
     }
   }
+
+  const batches = createBatches((program) => drive(program));
 
   /** Drives the program: each operation's result (or error) goes back into the generator. */
   async function drive<T>(program: Program<T>, run: RunContext = {}): Promise<T> {

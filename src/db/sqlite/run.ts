@@ -55,6 +55,9 @@ function execute(db: Db, op: Op): unknown {
       return undefined;
     case 'stamp':
       return op.source.stamp();
+    case 'batched':
+      // Synchronous: nothing else runs meanwhile to share the read with.
+      return runSqlite(db, op.reads.one(op.key));
   }
 }
 

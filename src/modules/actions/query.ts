@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, getTableName, inArray, lt, lte, or, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { values, type Program } from '../../db/program.js';
-import { preparedQuery, rowMapper } from '../../db/shapes.js';
+import { batched, values, type Batched, type Program } from '../../db/program.js';
+import { preparedQuery, queryShape, rowMapper } from '../../db/shapes.js';
 import { actions, actionUpdates, agendaItems, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
@@ -263,14 +263,29 @@ export const toReportRow = (values: unknown[]): ReportRow => reportRowMapper()(v
  * The single-action read, prepared once per set of visibilities a caller can hold: it is the
  * hottest query, and building and compiling its SQL afresh cost more than running it. One
  * connection serves the app, so inside a transaction the statement sees that transaction's writes.
+ * A batched read (db/program.ts): on PostgreSQL the reads of requests in flight together go as
+ * one statement, with the same visibility in SQL.
  */
 export function actionByIdStatements(db: Db) {
+  const readsFor = (reader: Reader): Batched<number, ActionRow> =>
+    queryShape(db, `actions:by-id-reads:${readerShape(reader)}`, () => ({
+      *one(id: number): Program<ActionRow | undefined> {
+        const statement = preparedQuery(db, `actions:by-id:${readerShape(reader)}`, () =>
+          selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader))).prepare(),
+        );
+        const [row] = yield* values(statement, { id });
+        return row === undefined ? undefined : actionRowMapper()(row);
+      },
+      *many(ids: readonly number[]): Program<ReadonlyMap<number, ActionRow>> {
+        const statement = preparedQuery(db, `actions:by-ids:${readerShape(reader)}`, () =>
+          selectActions(db).where(and(dialect.idIn(actions.id, sql.placeholder('ids')), actionsVisibleTo(reader))).prepare(),
+        );
+        const rows = (yield* values(statement, { ids: dialect.idList(ids) })).map(actionRowMapper());
+        return new Map(rows.map((row) => [row.id, row]));
+      },
+    }));
   return function* actionById(reader: Reader, id: number): Program<ActionRow | undefined> {
-    const statement = preparedQuery(db, `actions:by-id:${readerShape(reader)}`, () =>
-      selectActions(db).where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader))).prepare(),
-    );
-    const [row] = yield* values(statement, { id });
-    return row === undefined ? undefined : actionRowMapper()(row);
+    return yield* batched(readsFor(reader), id);
   };
 }
 

@@ -84,6 +84,13 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
     ({ visibility: row.visibility, committeeId: row.committeeId, version: row.version, json: utf8(render(present(row, asOf))), asOf });
 
+  /** The row rendered and kept in the cache under the stamp `under`. */
+  const keep = (row: ActionRow, asOf: string, under: string): CachedAction => {
+    const entry = rendered(row, asOf);
+    cache.set(row.id, entry, under);
+    return entry;
+  };
+
   /**
    * A page of the list, written as the response body, its rows read on `on`. With the read cache,
    * the same query again is answered from the page cache; otherwise SQL picks the page's ids (and
@@ -108,11 +115,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
       else missing.push(id);
     }
     if (missing.length > 0) {
-      for (const row of yield* actions.rowsByIds(missing)) {
-        const entry = rendered(row, asOf);
-        cache.set(row.id, entry, under);
-        json.set(row.id, entry.json);
-      }
+      for (const row of yield* actions.rowsByIds(missing)) json.set(row.id, keep(row, asOf, under).json);
     }
     const body = pageJson(page.data.map((id) => json.get(id)!), page.nextCursor);
     cached.keep(body);
@@ -127,8 +130,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
 
   /** The action read, rendered and kept in the cache under the stamp `under`. */
   function* readAndKeep(actor: Actor, id: number, asOf: string, under: string): Program<RenderedAction> {
-    const entry = rendered(yield* actions.find(actor, id), asOf);
-    cache.set(id, entry, under);
+    const entry = keep(yield* actions.find(actor, id), asOf, under);
     return { id, version: entry.version, json: entry.json };
   }
 

@@ -54,9 +54,14 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
   }
 
   return {
-    /** Today for one committee's actions. */
+    /**
+     * Today for one committee's actions. Outside a transaction every zone is read (once per
+     * stamp, as now() does) rather than the one: on PostgreSQL any commit on the server moves
+     * the stamp, and a committee's list read its zone again after each, a statement per request.
+     */
     *of(committeeId: number): Program<LocalDate> {
-      const all = heldUnder(yield* stamp(changed));
+      const now = yield* stamp(changed);
+      const all = now === undefined ? undefined : yield* current();
       const zone = all === undefined ? yield* committees.timeZoneOf(committeeId) : all.get(committeeId);
       return todayIn(zone ?? DEFAULT_TIME_ZONE, clock());
     },

@@ -1,0 +1,49 @@
+import type { Batched, Program } from '../program.js';
+
+// Reads by key (program.ts `batched`) that arrive together, merged into one statement. On
+// PostgreSQL a statement is a round trip, and under load the reads of several requests are
+// ready at the same moment: requests that shared a snapshot read (shared-read.ts) resume
+// together, and each wants its action. The reads asked for before the event loop's next check
+// phase go as one `many`; a read alone goes as `one`. Each read is still sent after it was asked
+// for, so it sees at least what its program's stamp saw.
+
+interface Pending {
+  keys: unknown[];
+  waiters: { key: unknown; resolve(value: unknown): void; reject(err: unknown): void }[];
+}
+
+/** `drive` runs a program outside any transaction (the runner's). */
+export function createBatches(drive: <T>(program: Program<T>) => Promise<T>) {
+  const pending = new Map<Batched<unknown, unknown>, Pending>();
+  let scheduled = false;
+
+  function flush(): void {
+    scheduled = false;
+    const batches = [...pending];
+    pending.clear();
+    for (const [reads, { keys, waiters }] of batches) {
+      if (keys.length === 1) {
+        drive(reads.one(keys[0])).then((value) => waiters.forEach((w) => w.resolve(value)), (err) => waiters.forEach((w) => w.reject(err)));
+        continue;
+      }
+      drive(reads.many(keys)).then(
+        (values) => waiters.forEach((w) => w.resolve(values.get(w.key))),
+        (err) => waiters.forEach((w) => w.reject(err)),
+      );
+    }
+  }
+
+  return {
+    /** The value of `key`, read with the other reads of `reads` asked for before the next flush. */
+    read(reads: Batched<unknown, unknown>, key: unknown): Promise<unknown> {
+      let batch = pending.get(reads);
+      if (batch === undefined) pending.set(reads, (batch = { keys: [], waiters: [] }));
+      if (!batch.keys.includes(key)) batch.keys.push(key);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+      return new Promise((resolve, reject) => batch.waiters.push({ key, resolve, reject }));
+    },
+  };
+}
