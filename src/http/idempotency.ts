@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/sqlite/client.js';
-import { first, lock, run, type Program, type ProgramRunner } from '../db/program.js';
+import { first, lock, run, tx, type Program, type ProgramRunner } from '../db/program.js';
 import { idempotencyRecords } from '../db/tables.js';
 import { IdempotencyMismatchError, IdempotentSecretNotKeptError, invalidField } from '../errors.js';
 
@@ -101,8 +101,11 @@ export default fp<{ db: Db; engine: ProgramRunner }>(
       const key = request.headers['idempotency-key'];
       if (typeof key !== 'string') return;
       const bodyHash = fingerprint(request);
-      // SQLite's engine returns the record itself: nothing to wait for.
-      const found = engine.run(store.find(ownerOf(request), key));
+      // SQLite's engine returns the record itself: nothing to wait for. A route whose work runs
+      // outside the request (http/database.ts worksOutside) has no request transaction on
+      // PostgreSQL: the key's lock and read are then a transaction of their own.
+      const lookup = store.find(ownerOf(request), key);
+      const found = engine.run(request.routeOptions.config.worksOutside ? tx(function* () { return yield* lookup; }) : lookup);
       const previous = found instanceof Promise ? await found : found;
       if (previous) {
         if (previous.bodyHash !== bodyHash) throw new IdempotencyMismatchError(key);

@@ -224,6 +224,20 @@ t.test('PostgreSQL: a sync asked for by the API holds no transaction open while 
   t.match(summary.meetings, { created: 4 }, 'and the sync still answers what it wrote');
 });
 
+t.test('an Idempotency-Key on the sync: the answer again, marked replayed, on both engines', async (t) => {
+  // The sync's route has no request transaction on PostgreSQL (it works outside the request):
+  // the key's lock and lookup are a transaction of their own there (they were a 500).
+  const fake = await startFakeModernGov(t, council().slice(1, 2));
+  const api = await build(t, { moderngovUrl: fake.url }, { clock });
+  const ask = () => api.request({ method: 'POST', url: '/v1/syncs/moderngov', payload: {}, headers: { 'idempotency-key': 'sync-once' } });
+  const first = await ask();
+  t.equal(first.statusCode, 200, first.body);
+  const again = await ask();
+  t.equal(again.statusCode, 200, again.body);
+  t.equal(again.headers['idempotent-replayed'], 'true');
+  t.same(again.json(), first.json(), 'the first answer');
+});
+
 t.test('a host that answers 403, HTML, garbage or cut-off XML: errors naming the URL, nothing half-written', async (t) => {
   const fake = await startFakeModernGov(t, council().slice(0, 1));
   const api = await build(t, { moderngovUrl: fake.url }, { clock });
