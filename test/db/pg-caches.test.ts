@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import pg from 'pg';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting } from '../helper.js';
@@ -12,6 +12,19 @@ import { onPostgres, testDatabase } from '../pg.js';
 
 // The suite's PostgreSQL run (test/on-postgres.txt): there build() opens the app on PostgreSQL.
 const skip = onPostgres() ? false : 'PostgreSQL run only';
+
+/** Every statement the app sends from now until the test ends: its text, or with `names` its prepared name. */
+function recordStatements(t: Test, { names = false } = {}): string[] {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string; name?: string } | null;
+    sent.push(typeof q === 'string' ? (names ? '' : q) : ((names ? q?.name : q?.text) ?? ''));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+  return sent;
+}
 
 t.test('a read after a commit by another connection sees it, though the read before was cached', { skip }, async (t) => {
   const db = await testDatabase(t);
@@ -72,17 +85,12 @@ t.test('read requests in flight together share one snapshot read, and each still
   t.equal((await byId()).json().title, 'Breakdown by ward');
 
   // Every snapshot read the app sends (db/pg/run.ts names its statement).
-  let snapshots = 0;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    if ((args[0] as { name?: string } | null)?.name === 'scrutiny_snapshot') snapshots++;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  t.teardown(() => void (pg.Client.prototype.query = query));
+  const sent = recordStatements(t, { names: true });
+  const snapshots = () => sent.filter((name) => name === 'scrutiny_snapshot').length;
 
   const together = await Promise.all(Array.from({ length: 20 }, byId));
   t.ok(together.every((r) => r.json().title === 'Breakdown by ward'));
-  t.ok(snapshots < 10, `20 reads at once took ${snapshots} snapshot reads, not one each`);
+  t.ok(snapshots() >= 1 && snapshots() < 10, `20 reads at once took ${snapshots()} snapshot reads: some, not one each`);
 
   // Committed by another connection, then read at once, many times over: never the old title.
   await db.pool.query("UPDATE actions SET title = 'Breakdown by ward and by month', version = version + 1 WHERE id = $1", [id]);
@@ -101,14 +109,7 @@ t.test("a list page on PostgreSQL reads its committee's day without a statement 
   }
 
   // What each statement the app sends reads (named or not, its text).
-  const sent: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { text?: string };
-    sent.push(typeof q === 'string' ? q : (q.text ?? ''));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  t.teardown(() => void (pg.Client.prototype.query = query));
+  const sent = recordStatements(t);
   const ofOneCommittee = () => sent.filter((text) => /from "committees" where/.test(text)).length;
 
   // Each a new query (another day), after a commit elsewhere (which empties every cache), as a
@@ -137,14 +138,7 @@ t.test('reads by id in flight together are one statement, each reader seeing onl
   }
   const secret = ids[0]!;
 
-  const sent: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { text?: string };
-    sent.push(typeof q === 'string' ? q : (q.text ?? ''));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  t.teardown(() => void (pg.Client.prototype.query = query));
+  const sent = recordStatements(t);
 
   // A reader, and a key that may read confidential actions, each asking for every action at once.
   const asked = [api.keys.reader, api.keys.confidential].flatMap((as) => ids.map((id) => ({ as, id })));

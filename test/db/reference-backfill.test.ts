@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { migrationsFolder, openDatabase } from '../../src/db/sqlite/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
+import { databaseBefore } from './migrated-before.js';
 import { defaultReferencePrefix } from '../../src/domain/reference.js';
 import { build } from '../helper.js';
 
@@ -29,20 +28,6 @@ const NAMES = [
   '  council  ',
   '—',
 ];
-
-/** A database file migrated up to, but not including, migration `upTo`. */
-function databaseBefore(dir: string, upTo: number): string {
-  const folder = join(dir, 'migrations');
-  cpSync(migrationsFolder(), folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < upTo) }));
-  const path = join(dir, 'before.sqlite');
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  sqlite.close();
-  return path;
-}
 
 t.test('existing committees get prefixes and existing actions references; new ones carry on', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'references-'));

@@ -1,31 +1,16 @@
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { migrationsFolder, openDatabase } from '../../src/db/sqlite/client.js';
+import { openDatabase } from '../../src/db/sqlite/client.js';
+import { databaseBefore } from './migrated-before.js';
 
 // Migration 0019 keeps each action's count of overdue flags on its row (times_flagged, read by
 // GET /v1/stats): counted for the flags already there when it runs, then kept by triggers
 // whoever adds, removes or moves a flag. Here on a database made by migrations 0000–0018 with
 // flags in it, as a scan of that time would have left them. (On both engines, the stats tests
 // compare the counts with each action's flags as the API lists them.)
-
-/** A database file migrated up to, but not including, migration `upTo`. */
-function databaseBefore(dir: string, upTo: number): string {
-  const folder = join(dir, 'migrations');
-  cpSync(migrationsFolder(), folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx < upTo) }));
-  const path = join(dir, 'before.sqlite');
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  sqlite.close();
-  return path;
-}
 
 t.test('existing flags are counted; then every flag added, removed or moved is', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'times-flagged-'));
