@@ -50,19 +50,28 @@ td.rag{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 }
 
 function cell(row: DocumentRow, key: (typeof COLUMNS)[number]['key']): string {
-  const paragraphs = cellText(row, key).map(escapeHtml);
-  if (key === 'reference') return `<th scope="row">${paragraphs.join('')}</th>`;
-  if (key === 'rag') return `<td class="rag rag-${row.rag.value ?? 'none'}">${paragraphs.join('')}</td>`;
+  const paragraphs = cellText(row, key);
+  if (key === 'reference') return `<th scope="row">${escapeHtml(paragraphs.join(''))}</th>`;
+  if (key === 'rag') return `<td class="rag rag-${row.rag.value ?? 'none'}">${escapeHtml(paragraphs.join(''))}</td>`;
   const cls = key === 'due' && row.due.daysOverdue !== null ? ' class="overdue"' : '';
-  if (paragraphs.length === 1) return `<td${cls}>${paragraphs[0]}</td>`;
-  return `<td${cls}>${paragraphs.map((p, i) => `<p${i === 0 && key === 'action' ? ' class="title"' : ''}>${p}</p>`).join('')}</td>`;
+  if (paragraphs.length === 1) return `<td${cls}>${escapeHtml(paragraphs[0]!)}</td>`;
+  let html = `<td${cls}>`;
+  for (let i = 0; i < paragraphs.length; i++) html += `<p${i === 0 && key === 'action' ? ' class="title"' : ''}>${escapeHtml(paragraphs[i]!)}</p>`;
+  return `${html}</td>`;
 }
 
 function table({ caption, rows, empty }: DocumentTable): string {
   if (rows.length === 0) return `<table><caption>${escapeHtml(caption)}</caption><tbody><tr><td class="none">${escapeHtml(empty)}</td></tr></tbody></table>`;
   const head = `<thead><tr>${COLUMNS.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('')}</tr></thead>`;
-  const body = rows.map((row) => `<tr>${COLUMNS.map((c) => cell(row, c.key)).join('')}</tr>`).join('\n');
-  return `<table>\n<caption>${escapeHtml(caption)}</caption>\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`;
+  // Appended piece by piece: the engine joins the pieces once, when the page is written, where
+  // joining each row's and then the table's array copied a long tracker's text at every level.
+  let html = `<table>\n<caption>${escapeHtml(caption)}</caption>\n${head}\n<tbody>`;
+  for (const row of rows) {
+    html += '\n<tr>';
+    for (const column of COLUMNS) html += cell(row, column.key);
+    html += '</tr>';
+  }
+  return `${html}\n</tbody>\n</table>`;
 }
 
 function ragKey(model: DocumentModel): string {

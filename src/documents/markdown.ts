@@ -10,7 +10,17 @@ function table({ caption, rows, empty }: DocumentTable): string[] {
   const out = [`### ${markdownText(caption)}`, ''];
   if (rows.length === 0) return [...out, markdownText(empty), ''];
   out.push(`| ${COLUMNS.map((c) => c.heading).join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`);
-  for (const row of rows) out.push(`| ${COLUMNS.map((c) => cellText(row, c.key).map(markdownText).join('<br>')).join(' | ')} |`);
+  // Each row appended piece by piece (the engine joins the pieces once, when written).
+  for (const row of rows) {
+    let line = '|';
+    for (const column of COLUMNS) {
+      const paragraphs = cellText(row, column.key);
+      line += ` ${markdownText(paragraphs[0]!)}`;
+      for (let i = 1; i < paragraphs.length; i++) line += `<br>${markdownText(paragraphs[i]!)}`;
+      line += ' |';
+    }
+    out.push(line);
+  }
   return [...out, ''];
 }
 

@@ -34,8 +34,10 @@ export interface DocumentSource {
   executiveResponse: ExecutiveResponse | null;
   responseDueOn: LocalDate | null;
   timesFlagged: number;
-  /** The newest progress update as JSON ({ text, rag, at }), or null when there is none. */
-  latestUpdate: string | null;
+  /** The newest progress update's text, RAG and time, all null when there is none. */
+  latestUpdateText: string | null;
+  latestUpdateRag: RagRating | null;
+  latestUpdateAt: string | null;
 }
 
 export interface RagCell {
@@ -201,10 +203,10 @@ function dueInWords(source: DocumentSource, daysOverdue: number | null): string 
   return daysOverdue === null ? words : `${words}: overdue by ${days(daysOverdue)}`;
 }
 
-function latestUpdateOf(json: string | null, timeZone: string): DocumentRow['latestUpdate'] {
-  if (json === null) return null;
-  const update = JSON.parse(json) as { text: string; rag: RagRating | null; at: string };
-  return { text: update.text, rag: update.rag, at: update.at, words: dayInWords(localDayOf(update.at, timeZone)) };
+function latestUpdateOf(source: DocumentSource, timeZone: string): DocumentRow['latestUpdate'] {
+  const at = source.latestUpdateAt;
+  if (at === null) return null;
+  return { text: source.latestUpdateText ?? '', rag: source.latestUpdateRag, at, words: dayInWords(localDayOf(at, timeZone)) };
 }
 
 const flaggedInWords = (n: number) => (n === 0 ? 'Not flagged' : `${ordinal(n)} meeting without an update`);
@@ -244,7 +246,7 @@ export function documentRow(source: DocumentSource, { timeZone, asOf }: RowConte
       daysOverdue: overdueDays,
       words: dueInWords(source, overdueDays),
     },
-    latestUpdate: latestUpdateOf(source.latestUpdate, timeZone),
+    latestUpdate: latestUpdateOf(source, timeZone),
     rag: { value: source.rag, word: rag.word, colour: rag.colour },
     status: { value: source.status, word: STATUS_WORDS[source.status] },
     timesFlagged: { count: source.timesFlagged, words: flaggedInWords(source.timesFlagged) },

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, getTableName, inArray, lt, lte, or, sql, type
 import type { Db } from '../../db/sqlite/client.js';
 import { batched, values, type Batched, type Program } from '../../db/program.js';
 import { preparedQuery, queryShape, rowMapper } from '../../db/shapes.js';
-import { actions, actionUpdates, agendaItems, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
+import { actions, actionUpdates, agendaItems, committees, dialect, meetings, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
@@ -31,6 +31,13 @@ const rank = (column: SQLWrapper) =>
 export const effectiveVisibility = perSchema(
   () => sql<Visibility>`CASE WHEN ${rank(sql`${actions.itemVisibility}`)} > ${rank(actions.visibility)} THEN ${actions.itemVisibility} ELSE ${actions.visibility} END`,
 );
+
+/**
+ * How many meetings the action has been flagged overdue at: the count of its overdue flags, kept
+ * on its row by triggers (migrations: sqlite 0019, pg 0004) so that no read counts flags. Not in
+ * the drizzle schema, so that selected rows, RETURNING and audit JSON never carry it.
+ */
+export const storedTimesFlagged = perSchema(() => sql<number>`${actions}.${sql.identifier('times_flagged')}`.mapWith(Number));
 
 export const actionColumns = perSchema(() => ({
   id: actions.id,
@@ -61,7 +68,7 @@ export const actionColumns = perSchema(() => ({
   responseDueOn: actions.responseDueOn,
   executiveResponse: actions.executiveResponse,
   responseReason: actions.responseReason,
-  timesFlagged: sql<number>`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`.mapWith(Number),
+  timesFlagged: storedTimesFlagged(),
   version: actions.version,
   createdAt: actions.createdAt,
   updatedAt: actions.updatedAt,
@@ -125,9 +132,10 @@ export type ActionRow = ReturnType<ReturnType<typeof selectActions>['all']>[numb
 
 /**
  * Every table `selectActions` reads: a write to any other cannot change what it returns. (The
- * item's visibility is copied onto the action by triggers, migration 0004.)
+ * item's visibility is copied onto the action by triggers, migration 0004; so is the count of
+ * its flags, migration 0019, so a flag recorded or removed is a write to the action's row.)
  */
-export const actionReadTables = perSchema(() => [actions, meetings, overdueFlags].map(getTableName));
+export const actionReadTables = perSchema(() => [actions, meetings].map(getTableName));
 
 /**
  * The same FROM and joins as `selectActions`, selecting only the id and a sort value: a page's

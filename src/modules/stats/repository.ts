@@ -11,7 +11,7 @@ import { seesCommittee, type Reader } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import type { HolidayRepository } from '../holidays/repository.js';
-import { dueMeeting, effectiveDueDate, overdueAsOf } from '../actions/query.js';
+import { dueMeeting, effectiveDueDate, overdueAsOf, storedTimesFlagged } from '../actions/query.js';
 import { medianOfCounts, WorkingDayCounter } from './working-days.js';
 
 // Response statistics (DESIGN.md "Documents and calendars for the agenda pack"): per committee
@@ -60,9 +60,7 @@ export interface Stats {
 const parts = perSchema(() => {
   /** The action's meeting: the day it was raised is that meeting's local date. */
   const raisedAt = dialect.alias(meetings, 'raised_at');
-  // The count of the action's flags, kept on its row by triggers (migration 0019, not in the
-  // drizzle schema), so that counting reads no flags.
-  const timesFlagged = sql`${actions}.${sql.identifier('times_flagged')}`;
+  const timesFlagged = storedTimesFlagged();
   // Each rule read once a row, cheapest first: whether the action is done (most are) is looked
   // at before any date. The due-by date is compared once: a response with no due-by date is on
   // time, and one with a NULL comparison is therefore on time exactly when it exists. Every other

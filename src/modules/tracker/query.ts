@@ -11,21 +11,20 @@ import { actionColumns, dueMeeting, effectiveDueDate } from '../actions/query.js
 
 // What the agenda-pack documents read of an action: the action's own columns, the meeting it was
 // raised at and the minute (item) number, the owner's name, the due meeting, the number of flags
-// and the newest progress update. One SELECT with joins by primary key and two correlated
-// lookups by index (flags by action, updates by action and id), so a committee's tracker costs
-// its own actions and nothing more.
+// (kept on the action's row) and the newest progress update. One SELECT with joins by primary key
+// and one correlated lookup by index (the newest update's id), so a committee's tracker costs its
+// own actions and nothing more.
 //
 // Built from the engine's tables (db/tables.ts), once the engine has chosen them: perSchema.
 
 const aliases = perSchema(() => ({
   raised: dialect.alias(meetings, 'raised_meeting'),
   owner: dialect.alias(people, 'document_owner'),
+  latest: dialect.alias(actionUpdates, 'latest_update'),
 }));
 
 const documentColumns = perSchema(() => {
-  const { raised, owner } = aliases();
-  const u = (column: { name: string }) => sql`u.${sql.raw(column.name)}`;
-  const update = dialect.jsonObject({ text: u(actionUpdates.text), rag: u(actionUpdates.rag), at: u(actionUpdates.createdAt) });
+  const { raised, owner, latest } = aliases();
   return {
     id: actions.id,
     reference: actions.reference,
@@ -49,7 +48,9 @@ const documentColumns = perSchema(() => {
     executiveResponse: actions.executiveResponse,
     responseDueOn: actions.responseDueOn,
     timesFlagged: actionColumns().timesFlagged,
-    latestUpdate: sql<string | null>`(SELECT ${update} FROM ${actionUpdates} u WHERE ${u(actionUpdates.actionId)} = ${actions.id} ORDER BY ${u(actionUpdates.id)} DESC LIMIT 1)`,
+    latestUpdateText: latest.text,
+    latestUpdateRag: latest.rag,
+    latestUpdateAt: latest.createdAt,
   };
 });
 
@@ -59,7 +60,7 @@ const documentSourceOf = perSchema(() => rowMapper<DocumentSource>(documentColum
 export const toDocumentSource = (values: unknown[]): DocumentSource => documentSourceOf()(values);
 
 function selectDocumentSources(db: Db) {
-  const { raised, owner } = aliases();
+  const { raised, owner, latest } = aliases();
   return db
     .select(documentColumns())
     .from(actions)
@@ -67,6 +68,9 @@ function selectDocumentSources(db: Db) {
     .leftJoin(agendaItems, eq(agendaItems.id, actions.itemId))
     .leftJoin(owner, eq(owner.id, actions.ownerId))
     .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
+    // The newest progress update: the last id of the action's range of (action_id, id), read
+    // from the index alone, then its row by primary key.
+    .leftJoin(latest, eq(latest.id, sql`(SELECT max(${actionUpdates.id}) FROM ${actionUpdates} WHERE ${actionUpdates.actionId} = ${actions.id})`))
     .$dynamic();
 }
 
