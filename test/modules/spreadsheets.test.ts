@@ -1,9 +1,10 @@
+import http from 'node:http';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { IMPORT_CSV_MAX_BYTES } from '../../src/modules/spreadsheets/routes.js';
-import { build, buildOnFile, committee, meeting, sqliteOnly, sqlRows, type TestApp } from '../helper.js';
+import { build, buildOnFile, committee, meeting, sqliteOnly, sqlRows, until, type TestApp } from '../helper.js';
 import { onPostgres } from '../pg.js';
 
 // Spreadsheets in and out (DESIGN.md): GET /v1/actions as CSV, POST /v1/imports/actions, and the
@@ -357,4 +358,49 @@ t.test('an export in any sort is in the JSON list\'s order across many batches, 
     t.same(exported, listed, `${sort}: the list's order`);
     t.equal(runs, 1, `${sort}: one statement, not one per batch`);
   }
+});
+
+t.test('a client that goes away mid-export: the export lets go of its snapshot and its connection', async (t) => {
+  // On SQLite, on a database file: the export reads a connection and snapshot of its own, which
+  // `other` sees holding back a full checkpoint. On PostgreSQL: a pooled client in a transaction.
+  const onFile = onPostgres() ? undefined : await buildOnFile(t);
+  const api = onFile ? onFile.api : await build(t);
+  const b = await business(api);
+  // Some 12 MB of CSV: more than the sockets between the two ends can hold, so the server is
+  // still writing when the client goes.
+  const detail = 'Members asked for the figures by ward. '.repeat(100);
+  for (let i = 0; i < 3000; i++) await api.app.services.actions.create(scriptActor('test'), { meetingId: b.july, kind: 'task', title: `Action ${i}`, detail });
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = api.app.server.address() as { port: number };
+  const { engine } = api.app;
+
+  /** Whether the export still holds what it reads from. */
+  const held = async (): Promise<boolean> => {
+    if (engine.kind === 'postgres') {
+      const [row] = await sqlRows<{ n: number }>(api.app, "SELECT CAST(count(*) AS integer) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'");
+      return row!.n > 0 || engine.pool.totalCount > engine.pool.idleCount;
+    }
+    // A full checkpoint cannot finish while a reader holds a snapshot older than the log's end.
+    const [result] = onFile!.other.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result!.busy !== 0;
+  };
+  if (onFile) onFile.other.pragma('busy_timeout = 0');
+
+  const request = http.get({ host: '127.0.0.1', port, path: '/v1/actions?format=csv', headers: { authorization: `Bearer ${api.keys.admin}` } });
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => request.on('response', resolve).on('error', reject));
+  t.equal(response.statusCode, 200);
+  const first = await new Promise<Buffer>((resolve) => response.once('data', (chunk: Buffer) => {
+    response.pause(); // the client reads no more
+    resolve(chunk);
+  }));
+  t.match(first.toString('utf8'), /^reference,/, 'the export began');
+  // A write after the export's snapshot: the log now runs past what the export reads.
+  t.equal((await api.request({ method: 'POST', url: '/v1/actions', payload: { meetingId: b.july, kind: 'task', title: 'Written meanwhile' } })).statusCode, 201);
+  t.ok(await held(), 'while the client reads, the export holds its snapshot');
+
+  request.on('error', () => undefined);
+  request.destroy();
+  await until(async () => !(await held()), 'the export to let go once its client went away', 15_000);
+  t.pass('let go: the snapshot ended and the connection is back');
+  t.equal((await api.request({ method: 'GET', url: '/v1/actions?limit=1' })).statusCode, 200, 'the server answers as before');
 });
