@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import t from 'tap';
 import type { Batched, Program } from '../../src/db/program.js';
 import { createBatches } from '../../src/db/pg/batches.js';
@@ -67,4 +68,17 @@ t.test('a failed read fails its own callers, not the next batch', async (t) => {
   const failing = [batches.read(reads, 1), batches.read(reads, 2)];
   for (const read of failing) await t.rejects(read, /connection lost/);
   t.equal(await batches.read(reads, 1), 'one', 'alone, afterwards: read again');
+});
+
+t.test("a batch runs in the batches' own context, not in that of the caller who asked first", async (t) => {
+  const requests = new AsyncLocalStorage<string>();
+  const seen: (string | undefined)[] = [];
+  const batches = createBatches(async (program) => {
+    seen.push(requests.getStore());
+    return drive(program);
+  });
+  const { reads } = fakeReads({ 1: 'one', 2: 'two' });
+  const answers = await Promise.all([requests.run('request A', () => batches.read(reads, 1)), requests.run('request B', () => batches.read(reads, 2))]);
+  t.same(answers, ['one', 'two']);
+  t.same(seen, [undefined], "one statement, in neither request's context");
 });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Batched, Program } from '../program.js';
 
 // Reads by key (program.ts `batched`) that arrive together, merged into one statement. On
@@ -16,6 +17,10 @@ interface Pending {
 export function createBatches(drive: <T>(program: Program<T>) => Promise<T>) {
   const pending = new Map<Batched<unknown, unknown>, Pending>();
   let scheduled = false;
+  // A batch's statement is every caller's, not the first's: it runs in the context the batches
+  // were made in (the engine's), not in that of the request that happened to ask first (its
+  // AsyncLocalStorage stores: its read scope, its logger), which it would otherwise keep alive.
+  const outside = new AsyncResource('scrutiny:batched-read');
 
   function flush(): void {
     scheduled = false;
@@ -41,7 +46,7 @@ export function createBatches(drive: <T>(program: Program<T>) => Promise<T>) {
       if (!batch.keys.includes(key)) batch.keys.push(key);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setImmediate(() => outside.runInAsyncScope(flush));
       }
       return new Promise((resolve, reject) => batch.waiters.push({ key, resolve, reject }));
     },
