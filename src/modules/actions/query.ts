@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, getTableName, inArray, lt, lte, or, sql, type
 import type { Db } from '../../db/sqlite/client.js';
 import { batched, values, type Batched, type Program } from '../../db/program.js';
 import { preparedQuery, queryShape, rowMapper } from '../../db/shapes.js';
-import { actions, actionUpdates, agendaItems, committees, dialect, meetings, people, perSchema, sqlList } from '../../db/tables.js';
+import { actions, actionUpdates, agendaItems, committees, dialect, meetings, overdueFlags, people, perSchema, sqlList } from '../../db/tables.js';
 import { BEING_WORKED, NON_FINAL_STATUSES } from '../../domain/action-lifecycle.js';
 import { MEETING_DUE_RULES } from '../../domain/due.js';
 import { actionsVisibleTo, readerShape } from '../../db/visibility.js';
@@ -150,12 +150,13 @@ export function selectActionKeys(db: Db | Tx, sortValue: SQLWrapper, usesDueDate
   return keys.leftJoin(due, eq(due.id, actions.dueMeetingId));
 }
 
+/** `selectActions` of the ids in the `ids` placeholder (`dialect.idList`), in id order, those `visible` lets through. */
+const selectActionsByIds = (db: Db, visible?: SQL) =>
+  selectActions(db).where(and(dialect.idIn(actions.id, sql.placeholder('ids')), visible)).orderBy(actions.id);
+
 /** Whole action rows by id, in id order: the rows a page lacks (a program, db/program.ts). */
 export function actionsByIdsStatement(db: Db) {
-  const statement = selectActions(db)
-    .where(dialect.idIn(actions.id, sql.placeholder('ids')))
-    .orderBy(actions.id)
-    .prepare();
+  const statement = selectActionsByIds(db).prepare();
   return function* rowsByIds(ids: readonly number[]): Program<ActionRow[]> {
     return (yield* values(statement, { ids: dialect.idList(ids) })).map(actionRowMapper());
   };
@@ -180,7 +181,9 @@ export const reportColumns = perSchema(() => ({
   dueRule: actions.dueRule,
   dueMeetingId: actions.dueMeetingId,
   dueDate: effectiveDueDate(),
-  timesFlagged: actionColumns().timesFlagged,
+  // Counted from the flags' own index rather than read from the row: actions_report_idx covers
+  // every other column here, so a committee's report reads that index and never the rows.
+  timesFlagged: sql<number>`(SELECT count(*) FROM ${overdueFlags} WHERE ${overdueFlags.actionId} = ${actions.id})`.mapWith(Number),
   status: actions.status,
   rag: actions.rag,
   executiveResponse: actions.executiveResponse,
@@ -285,9 +288,7 @@ export function actionByIdStatements(db: Db) {
         return row === undefined ? undefined : actionRowMapper()(row);
       },
       *many(ids: readonly number[]): Program<ReadonlyMap<number, ActionRow>> {
-        const statement = preparedQuery(db, `actions:by-ids:${readerShape(reader)}`, () =>
-          selectActions(db).where(and(dialect.idIn(actions.id, sql.placeholder('ids')), actionsVisibleTo(reader))).prepare(),
-        );
+        const statement = preparedQuery(db, `actions:by-ids:${readerShape(reader)}`, () => selectActionsByIds(db, actionsVisibleTo(reader)).prepare());
         const rows = (yield* values(statement, { ids: dialect.idList(ids) })).map(actionRowMapper());
         return new Map(rows.map((row) => [row.id, row]));
       },
