@@ -11,9 +11,11 @@ import { plusDays } from './random.js';
 // every thread of the process (zlib's deflate on the thread pool too), so the figures hold on a
 // machine that others are loading, where wall-clock latency does not. Nothing is cached: each
 // run is the same committee's tracker (the first, or --committee) as of a different day, rendered
-// straight from its model.
+// straight from its model. The garbage collector's work is in these figures, and it depends on
+// V8's heap settings: run it with `npm start`'s (the young generation above all), as below.
 //
-//   npx tsx scripts/bench/documents-cpu.ts --db "$TMPDIR/scrutiny-bench/actions-1000000-…sqlite" --anchor 2026-12-15
+//   node --max-semi-space-size=16 --max-old-space-size=160 --no-allocation-site-pretenuring --import tsx \
+//     scripts/bench/documents-cpu.ts --db "$TMPDIR/scrutiny-bench/actions-1000000-…sqlite" --anchor 2026-12-15
 
 const { values } = parseArgs({
   options: {
@@ -56,6 +58,8 @@ for (let i = -1; i < runs; i++) {
     for (const format of DOCUMENT_FORMATS) {
       const rendered = await cpu(() => renderDocument(model.value, format));
       if (i >= 0) note(`tracker ${format}`, rendered.ms);
+      // What a request for the tracker in one format costs (before HTTP): its model, then the format.
+      if (i >= 0) note('tracker request', model.ms + rendered.ms);
       if (i === 0 && format === 'docx') process.stderr.write(`${model.value.sections[0]!.tables[0]!.rows.length} rows; docx ${rendered.value.body.length} bytes\n`);
     }
   }

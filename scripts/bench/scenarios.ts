@@ -69,11 +69,14 @@ export function scenarios(f: Fixtures, key: string, etags: Map<number, string>):
   // format (a single cycle of each would pair a committee with one format for ever). Rendered
   // documents are cached until the data changes (modules/tracker/rendered.ts); asked as of a
   // different day each time, every request is rendered afresh, which is what the target is about.
+  // Asked as of one day, five committees' documents (25) are all kept after the warm-up: every
+  // committee's (250) would not be asked twice in a round at this rate, and nothing would be cached.
   const trackerPath = (formats: readonly string[], fresh: boolean) => {
     let n = 0;
+    const committees = fresh ? f.committeeIds : f.committeeIds.slice(0, 5);
     return () => {
       const i = n++;
-      const c = f.committeeIds[Math.floor(i / formats.length) % f.committeeIds.length]!;
+      const c = committees[Math.floor(i / formats.length) % committees.length]!;
       const day = fresh ? plusDays(asOf, -(i % 3650)) : asOf;
       return `/v1/committees/${c}/tracker?asOf=${day}&format=${formats[i % formats.length]}`;
     };
