@@ -94,15 +94,20 @@ export function* claimReference(db: Db, committeeId: number, reference: string, 
 }
 
 /**
- * The next reference of the committee for an action raised at a meeting held on `meetingDate`
- * (its local date). A number whose reference is held already — given by a caller, or written
- * with an earlier prefix — is passed over.
+ * What `insert` makes with the next reference of the committee for an action raised at a meeting
+ * held on `meetingDate` (its local date). A number whose reference is held already — given by a
+ * caller, or written with an earlier prefix — is passed over: `insert` answers undefined when the
+ * reference is taken (its insert met the unique (reference, committee_id) index: db/program.ts
+ * insertUnlessTaken), and the next number is tried. The index answers in the insert itself, where
+ * a read of it first cost a statement on every create.
  */
-export function* nextReference(db: Db, committeeId: number, meetingDate: string, committee?: PrefixSource): Program<string> {
+export function* withNextReference<T>(
+  db: Db, committeeId: number, meetingDate: string, committee: PrefixSource | undefined, insert: (reference: string) => Program<T | undefined>,
+): Program<T> {
   const prefix = yield* prefixOf(db, committeeId, committee);
   const municipalYear = municipalYearOf(meetingDate);
   for (;;) {
-    const reference = formatReference(prefix, municipalYear, yield* takeNumber(db, committeeId, municipalYear));
-    if ((yield* holderOf(db, committeeId, reference)) === undefined) return reference;
+    const made = yield* insert(formatReference(prefix, municipalYear, yield* takeNumber(db, committeeId, municipalYear)));
+    if (made !== undefined) return made;
   }
 }
