@@ -44,6 +44,16 @@ export interface TxOptions {
   unsynced?: boolean;
 }
 
+/**
+ * Column values an insert computes in SQL (a subquery), part of its prepared statement: the same
+ * SQL for every insert into the table with the same columns (prepared once by shape), its
+ * parameters placeholders, whose values are `params`.
+ */
+export interface Computed {
+  values: Record<string, SQL>;
+  params: Params;
+}
+
 /** What tx() and txIfFree() may be asked besides their body. */
 export type TxChoices = Omit<TxOptions, 'ifFree'>;
 
@@ -54,7 +64,7 @@ export type Busy = typeof BUSY;
 /** The operations a program yields; only the runners look inside. */
 export type Op =
   | { kind: 'all' | 'first' | 'run' | 'values'; query: unknown; params: Params | undefined }
-  | { kind: 'insertReturning'; db: Db; table: SQLiteTable; values: Row; unlessTaken?: readonly SQLiteColumn[] }
+  | { kind: 'insertReturning'; db: Db; table: SQLiteTable; values: Row; unlessTaken?: readonly SQLiteColumn[]; computed?: Computed }
   | { kind: 'insertRow'; db: Db; table: SQLiteTable; values: Row; unanswered?: boolean }
   | { kind: 'rowById'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number }
   | { kind: 'updateReturning'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number; values: Row; fixed: Record<string, SQL> | undefined }
@@ -117,8 +127,10 @@ export function* insertReturning<T extends SQLiteTable>(db: Db, table: T, row: T
  * undefined. The index decides, in the insert itself: no read before it, and on PostgreSQL a
  * concurrent transaction's uncommitted row is waited for, not missed.
  */
-export function* insertUnlessTaken<T extends SQLiteTable>(db: Db, table: T, row: T['$inferInsert'], unique: readonly SQLiteColumn[]): Program<T['$inferSelect'] | undefined> {
-  return (yield { kind: 'insertReturning', db, table, values: row as Row, unlessTaken: unique }) as T['$inferSelect'] | undefined;
+export function* insertUnlessTaken<T extends SQLiteTable>(
+  db: Db, table: T, row: Partial<T['$inferInsert']>, unique: readonly SQLiteColumn[], computed?: Computed,
+): Program<T['$inferSelect'] | undefined> {
+  return (yield { kind: 'insertReturning', db, table, values: row as Row, unlessTaken: unique, computed }) as T['$inferSelect'] | undefined;
 }
 
 /**
@@ -188,8 +200,10 @@ type Results<T extends readonly Program<unknown>[]> = { -readonly [K in keyof T]
 /**
  * Each program's result, the programs run together: on PostgreSQL their statements go out side by
  * side (inside a transaction, one behind the other on its connection without waiting: one round
- * trip for a read of each), on SQLite one program after the other. For reads that do not depend
- * on each other. When one fails, the first failure in the order given is thrown once all have
+ * trip for a statement of each), on SQLite one program after the other. For programs whose
+ * results do not depend on each other. Each starts in the order given, so inside a transaction
+ * their first statements run in that order (a program's later statements may interleave with
+ * the others'). When one fails, the first failure in the order given is thrown once all have
  * ended (attempt() keeps a failure to be thrown later, in the caller's own order).
  */
 export function* together<T extends readonly Program<unknown>[]>(...programs: T): Program<Results<T>> {

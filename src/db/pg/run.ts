@@ -200,7 +200,8 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       }
       case 'insertReturning': {
         const db = op.db as unknown as AnyDb;
-        const shape = writesPreparable(op.table) ? shapeOf(op.values) : undefined;
+        const shape = writesPreparable(op.table) ? shapeOf(op.values, op.computed?.values) : undefined;
+        if (op.computed && shape === undefined) throw new Error(`an insert into ${getTableName(op.table)} with computed columns must be preparable`);
         const unlessTaken = op.unlessTaken;
         const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
         const insert = (values: unknown) => {
@@ -209,7 +210,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
         };
         if (shape === undefined) return ((await insert(op.values).returning().execute()) as unknown[])[0];
         const query = queryShape(op.db, `${getTableName(op.table)}:insert-returning:${shape.key}${unless}`, () => insert(shape.template).returning().prepare());
-        return ((await named(query).execute(shape.params)) as unknown[])[0];
+        return ((await named(query).execute(op.computed ? { ...shape.params, ...op.computed.params } : shape.params)) as unknown[])[0];
       }
       case 'insertRow': {
         const db = op.db as unknown as AnyDb;

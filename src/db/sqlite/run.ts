@@ -31,7 +31,7 @@ function execute(db: Db, op: Op): unknown {
     case 'rowById':
       return rowById(op.db, op.table, op.id);
     case 'insertReturning':
-      return insertReturning(op.db, op.table, op.values, op.unlessTaken);
+      return insertReturning(op.db, op.table, op.values, op.unlessTaken, op.computed);
     case 'insertRow':
       return insertRow(op.db, op.table, op.values);
     case 'updateReturning':

@@ -110,7 +110,7 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
     const row = input.reference !== undefined
       ? yield* insertAudited(db, actor, 'action', actions, { ...values, reference: yield* claimReference(db, meeting.committeeId, input.reference, undefined, committee) })
       : yield* withNextReference(db, meeting.committeeId, meeting.localDate, committee, (reference) =>
-        insertAuditedUnlessTaken(db, actor, 'action', actions, { ...values, reference }, [actions.reference, actions.committeeId]));
+        insertAuditedUnlessTaken(db, actor, 'action', actions, values, [actions.reference, actions.committeeId], reference));
     // As a read would give it, without the read (the caller sees it, or it reads as missing).
     const known = rowAfterInsert(row, effectiveDueDate);
     const read = isVisibleTo(actor, known.visibility) ? known : yield* findVisible(actor, row.id);

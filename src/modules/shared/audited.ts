@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { auditEvents } from '../../db/tables.js';
-import { first, insertReturning, insertRow, insertUnlessTaken, run, updateReturning, type Program } from '../../db/program.js';
+import { first, insertReturning, insertRow, insertUnlessTaken, run, updateReturning, type Computed, type Program } from '../../db/program.js';
 import { ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { auditRow, type Operation } from '../audit/repository.js';
@@ -37,9 +37,9 @@ export function* insertAudited<T extends SQLiteTable>(
  * another row: then nothing is inserted nor audited, and the result is undefined.
  */
 export function* insertAuditedUnlessTaken<T extends SQLiteTable>(
-  db: Db, actor: Actor, entityType: string, table: T, values: T['$inferInsert'], unique: readonly SQLiteColumn[],
+  db: Db, actor: Actor, entityType: string, table: T, values: Partial<T['$inferInsert']>, unique: readonly SQLiteColumn[], computed?: Computed,
 ): Program<T['$inferSelect'] | undefined> {
-  const row = (yield* insertUnlessTaken(db, table, values, unique)) as (T['$inferSelect'] & { id: number }) | undefined;
+  const row = (yield* insertUnlessTaken(db, table, values, unique, computed)) as (T['$inferSelect'] & { id: number }) | undefined;
   if (row !== undefined) yield* recordAudit(db, actor, entityType, row.id, 'create', null, row);
   return row;
 }
