@@ -295,7 +295,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   async function transaction(body: () => Program<unknown>, options: TxOptions, run: RunContext): Promise<unknown> {
     const ifFree = options.ifFree === true;
     const outer = units.getStore();
-    if (outer?.restart !== undefined && !outer.changed && outer.savepoints === 0) {
+    if (outer?.restart === true && !outer.changed && outer.savepoints === 0) {
       // The first transaction of a request's unit, before anything in it changed: the unit's own.
       outer.changed = true;
       outer.savepoints++;
