@@ -37,6 +37,13 @@ export interface Dialect {
    * different rows; on SQLite, whose writes are serial, the select as it was.
    */
   skipLocked<Q extends object>(select: Q, table: object): Q;
+  /**
+   * A select (before prepare()) that locks the rows of `table` it reads until the transaction
+   * ends (`FOR UPDATE OF …`): a write that judges a row (its version against If-Match) then
+   * changes it, so that another transaction's change cannot come in between; on SQLite, whose
+   * writes are serial, the select as it was.
+   */
+  lockedForUpdate<Q extends object>(select: Q, table: object): Q;
   /** `column` is one of the texts in `values` (a placeholder or value holding a JS string array). */
   textIn(column: SQLWrapper, values: SQLWrapper): SQL;
   /** The values parameter for textIn(): a JSON text on SQLite, the array itself on PostgreSQL. */

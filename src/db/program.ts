@@ -44,6 +44,16 @@ export interface TxOptions {
   unsynced?: boolean;
 }
 
+/**
+ * Column values an insert computes in SQL (a subquery), part of its prepared statement: the same
+ * SQL for every insert into the table with the same columns (prepared once by shape), its
+ * parameters placeholders, whose values are `params`.
+ */
+export interface Computed {
+  values: Record<string, SQL>;
+  params: Params;
+}
+
 /** What tx() and txIfFree() may be asked besides their body. */
 export type TxChoices = Omit<TxOptions, 'ifFree'>;
 
@@ -54,13 +64,15 @@ export type Busy = typeof BUSY;
 /** The operations a program yields; only the runners look inside. */
 export type Op =
   | { kind: 'all' | 'first' | 'run' | 'values'; query: unknown; params: Params | undefined }
-  | { kind: 'insertReturning' | 'insertRow'; db: Db; table: SQLiteTable; values: Row }
+  | { kind: 'insertReturning'; db: Db; table: SQLiteTable; values: Row; unlessTaken?: readonly SQLiteColumn[]; computed?: Computed }
+  | { kind: 'insertRow'; db: Db; table: SQLiteTable; values: Row; unanswered?: boolean }
   | { kind: 'rowById'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number }
   | { kind: 'updateReturning'; db: Db; table: SQLiteTable & { id: SQLiteColumn }; id: number; values: Row; fixed: Record<string, SQL> | undefined }
   | { kind: 'tx'; body: () => Program<unknown>; options: TxOptions }
   | { kind: 'lock'; name: string; key: number; mode: 'shared' | 'exclusive' }
   | { kind: 'stamp'; source: StampSource }
-  | { kind: 'batched'; reads: Batched<unknown, unknown>; key: unknown };
+  | { kind: 'batched'; reads: Batched<unknown, unknown>; key: unknown }
+  | { kind: 'together'; programs: Program<unknown>[] };
 
 /** Database work that, run, returns T. */
 export type Program<T> = Generator<Op, T, unknown>;
@@ -109,9 +121,27 @@ export function* insertReturning<T extends SQLiteTable>(db: Db, table: T, row: T
   return (yield { kind: 'insertReturning', db, table, values: row as Row }) as T['$inferSelect'];
 }
 
-/** Inserts a row. */
-export function* insertRow<T extends SQLiteTable>(db: Db, table: T, row: T['$inferInsert']): Program<void> {
-  yield { kind: 'insertRow', db, table, values: row as Row };
+/**
+ * Inserts a row and returns it, unless the values of `unique` (the columns of a unique index) are
+ * another row's already: then nothing is inserted (ON CONFLICT DO NOTHING) and the result is
+ * undefined. The index decides, in the insert itself: no read before it, and on PostgreSQL a
+ * concurrent transaction's uncommitted row is waited for, not missed.
+ */
+export function* insertUnlessTaken<T extends SQLiteTable>(
+  db: Db, table: T, row: Partial<T['$inferInsert']>, unique: readonly SQLiteColumn[], computed?: Computed,
+): Program<T['$inferSelect'] | undefined> {
+  return (yield { kind: 'insertReturning', db, table, values: row as Row, unlessTaken: unique, computed }) as T['$inferSelect'] | undefined;
+}
+
+/**
+ * Inserts a row. `unanswered`: nothing in the transaction depends on the insert's outcome before
+ * the commit (an audit event), so PostgreSQL may send it without waiting for its answer
+ * (pg/transaction-client.ts): later statements still run after it, and see the row; a failure
+ * still fails the transaction, thrown by its next statement or its commit. Inside a transaction
+ * only; SQLite: no difference.
+ */
+export function* insertRow<T extends SQLiteTable>(db: Db, table: T, row: T['$inferInsert'], { unanswered = false } = {}): Program<void> {
+  yield { kind: 'insertRow', db, table, values: row as Row, unanswered };
 }
 
 /** Updates the row with this id and returns it, or undefined; `fixed`: SQL values (`version + 1`). */
@@ -163,6 +193,44 @@ export interface Batched<K, V> {
 /** The value of `key`, read alone or with other programs' reads of the same kind. */
 export function* batched<K, V>(reads: Batched<K, V>, key: K): Program<V | undefined> {
   return (yield { kind: 'batched', reads: reads as Batched<unknown, unknown>, key }) as V | undefined;
+}
+
+type Results<T extends readonly Program<unknown>[]> = { -readonly [K in keyof T]: T[K] extends Program<infer R> ? R : never };
+
+/**
+ * Each program's result, the programs run together: on PostgreSQL their statements go out side by
+ * side (inside a transaction, one behind the other on its connection without waiting: one round
+ * trip for a statement of each), on SQLite one program after the other. For programs whose
+ * results do not depend on each other. Each starts in the order given, so inside a transaction
+ * their first statements run in that order (a program's later statements may interleave with
+ * the others'). When one fails, the first failure in the order given is thrown once all have
+ * ended (attempt() keeps a failure to be thrown later, in the caller's own order).
+ */
+export function* together<T extends readonly Program<unknown>[]>(...programs: T): Program<Results<T>> {
+  return (yield { kind: 'together', programs: [...programs] }) as Results<T>;
+}
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The program's result, or what it threw, as a value (for together()). */
+export function* attempt<T>(program: Program<T>): Program<Attempt<T>> {
+  try {
+    return { ok: true, value: yield* program };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The attempt's result, or its failure thrown now. */
+export function outcome<T>(attempted: Attempt<T>): T {
+  if (!attempted.ok) throw attempted.error;
+  return attempted.value;
+}
+
+/** A program with no statement: `value`. */
+// eslint-disable-next-line require-yield
+export function* nothing<T = undefined>(value?: T): Program<T> {
+  return value as T;
 }
 
 /** A repository's programs. */

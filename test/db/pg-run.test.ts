@@ -2,7 +2,7 @@ import t from 'tap';
 import pg from 'pg';
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgSchema, serial, text } from 'drizzle-orm/pg-core';
-import { all, BUSY, first, lock, run, stamp, tx, txIfFree, values, type Program } from '../../src/db/program.js';
+import { all, BUSY, first, insertRow, lock, run, stamp, tx, txIfFree, values, type Program } from '../../src/db/program.js';
 import { createPgRunner, type ReadScope } from '../../src/db/pg/run.js';
 import { createRequestUnits } from '../../src/db/pg/write-unit.js';
 import { until } from '../helper.js';
@@ -20,7 +20,8 @@ const notes = space.table('notes', {
   n: integer('n').notNull().default(0),
 });
 
-const pool = new pg.Pool({ connectionString: URL, max: 4, connectionTimeoutMillis: 3000 });
+// In pipeline mode, as the engine's pool (src/db/pg/engine.ts).
+const pool = new pg.Pool({ connectionString: URL, max: 4, connectionTimeoutMillis: 3000, pipeline: true });
 const reachable = await pool.query('SELECT 1').then(() => true, (err: Error) => {
   t.comment(`PostgreSQL not reachable at ${URL} (${err.message}): the PostgreSQL runner's tests are skipped`);
   return false;
@@ -95,17 +96,44 @@ if (!reachable) {
     t.same(await bodies(), [], 'nothing of it was kept');
   });
 
-  t.test('a failing statement is thrown into the program, which may catch it', async (t) => {
+  t.test('a failing statement is thrown into the program, which may catch it; the transaction is not then taken for committed', async (t) => {
+    await clear();
+    let seen = 'nothing';
     const answer = await runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Before the failure' }));
       try {
         yield* run(db.insert(notes).values({ body: null as unknown as string }));
-        return 'inserted';
+        seen = 'inserted';
       } catch (err) {
-        return (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? 'no code';
+        seen = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? 'no code';
       }
+      return 'done';
     })).catch((err: Error) => `rejected: ${err.message}`);
-    // PostgreSQL aborts the transaction at a failed statement; the program saw the error.
-    t.equal(answer, '23502', 'the not-null violation, as the program saw it');
+    t.equal(seen, '23502', 'the not-null violation, as the program saw it');
+    // PostgreSQL aborted the transaction at the failed statement: its COMMIT is a ROLLBACK.
+    t.match(answer, /^rejected: the transaction had failed/, 'the caller is told, not answered as if committed');
+    t.same(await bodies(), [], 'nothing of it was kept');
+  });
+
+  t.test('a row sent unanswered (insertRow unanswered) that fails fails its transaction: thrown by the next statement, or by COMMIT', async (t) => {
+    await clear();
+    const refused = () => insertRow(db as never, notes as never, { body: null } as never, { unanswered: true });
+    const next = await runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Before it' }));
+      yield* refused();
+      yield* run(db.insert(notes).values({ body: 'After it' }));
+    })).then(() => 'committed', (err: { code?: string; cause?: { code?: string } }) => err.cause?.code ?? err.code);
+    t.equal(next, '23502', "the next statement throws the unanswered one's failure (not the refusal of an aborted transaction)");
+    const atCommit = await runner.run(tx(function* () {
+      yield* run(db.insert(notes).values({ body: 'Before it' }));
+      yield* refused();
+    })).then(() => 'committed', (err: { code?: string; cause?: { code?: string } }) => err.cause?.code ?? err.code);
+    t.equal(atCommit, '23502', 'with nothing after it, COMMIT throws it');
+    t.same(await bodies(), [], 'nothing of either was kept');
+    await runner.run(tx(function* () {
+      yield* insertRow(db as never, notes as never, { body: 'Audited' } as never, { unanswered: true });
+    }));
+    t.same(await bodies(), ['Audited'], 'one that succeeds is committed with the transaction');
   });
 
   t.test('a transaction inside a transaction is a savepoint: it rolls back alone', async (t) => {
@@ -237,7 +265,8 @@ if (!reachable) {
     t.same(await bodies(), ['Kept', 'Then a savepoint'], 'what the failed transaction wrote was undone; the rest committed');
     const savepoints = sent.filter((q) => /SAVEPOINT/.test(q));
     t.same(savepoints, ['SAVEPOINT sp1', 'RELEASE SAVEPOINT sp1'], 'only the transaction after one that changed the unit is a savepoint');
-    t.ok(sent.some((q) => /^ROLLBACK; BEGIN/.test(q)), 'the failed one was undone by beginning the unit again');
+    const undone = sent.indexOf('ROLLBACK');
+    t.ok(undone > 0 && /^BEGIN/.test(sent[undone + 1] ?? ''), 'the failed one was undone by beginning the unit again, with the next statement');
   });
 
   t.test('a named lock makes a second transaction wait for the first', async (t) => {

@@ -4,6 +4,7 @@ import { parseSort } from '../../src/db/keyset.js';
 import { reportableRows } from '../../src/jobs/overdue-report.js';
 import { listActionsStatements } from '../../src/modules/actions/list-query.js';
 import { runSqlite } from '../../src/db/sqlite/run.js';
+import { scheduleFrom } from '../../src/modules/actions/write-checks.js';
 import type { ListActionsQuery } from '../../src/modules/actions/schemas.js';
 import { compiledOn, planOf } from './plans.js';
 
@@ -47,4 +48,17 @@ t.test('?reference= searches the unique (reference, committee_id) index, with or
       t.notMatch(plan, /SCAN actions/);
     }
   }
+});
+
+t.test("a create's schedule read (from the raising meeting's id) searches the committee's meetings by index", async (t) => {
+  const db = openDatabase({ path: ':memory:' });
+  t.teardown(() => db.$client.close());
+  const compiled = compiledOn(db.$client);
+  runSqlite(db, scheduleFrom(db, 1));
+  const source = compiled.find((s) => s.includes('"raised_at"'));
+  t.ok(source, 'compiled');
+  const plan = planOf(db.$client, source!);
+  t.match(plan, /SEARCH raised_at USING INTEGER PRIMARY KEY \(rowid=\?\)/, 'the raising meeting by id');
+  t.match(plan, /SEARCH meetings USING INDEX meetings_committee_starts_idx \(committee_id=\? AND starts_at_utc>\?\)/, "its committee's meetings from its day, by index");
+  t.notMatch(plan, /SCAN/);
 });

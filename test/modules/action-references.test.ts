@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build, committee, meeting, type TestApp } from '../helper.js';
+import { formatReference } from '../../src/domain/reference.js';
 
 // Every action has a reference, unique within its committee (DESIGN.md "References"): given, or
 // generated as "{referencePrefix} ({yy/yy}) {nn}" from the municipal year of the meeting it was
@@ -82,6 +83,17 @@ t.test('a given reference is kept, refused when the committee already uses it, a
     t.equal(bad.statusCode, 400, JSON.stringify(reference));
     t.match(bad.json().errors, [{ pointer: '/body/reference' }]);
   }
+});
+
+t.test('generated numbers are written as formatReference writes them, past 9 and past 99', async (t) => {
+  const api = await build(t);
+  const id = await committee(api, { name: 'Housing Scrutiny Committee', referencePrefix: 'H' });
+  const m = await meeting(api, id, { startsAt: '2024-07-15T18:30:00+01:00' });
+  for (const [given, next] of [['H (24/25) 08', 'H (24/25) 09'], ['H (24/25) 98', 'H (24/25) 99'], ['H (24/25) 100', 'H (24/25) 101']]) {
+    await create(api, { meetingId: m, reference: given });
+    t.equal((await create(api, { meetingId: m })).reference, next, `after ${given}`);
+  }
+  t.equal((await create(api, { meetingId: m })).reference, formatReference('H', '24/25', 102));
 });
 
 t.test('a number whose reference another action holds already is passed over', async (t) => {

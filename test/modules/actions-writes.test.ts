@@ -170,3 +170,20 @@ t.test('the audit trail holds each row as stored, before and after', async (t) =
   t.match(update, { operation: 'update', before: { detail: null, rag: 'green', version: 1 }, after: { detail: 'Now with detail', rag: null, version: 2 } });
   t.equal(update.after.createdAt, create.after.createdAt);
 });
+
+t.test('two PATCHes at once with the same If-Match: one is made, the other refused with 412', async (t) => {
+  const api = await build(t);
+  const m = await meeting(api, await committee(api), { startsAt: '2024-09-02T18:30:00+01:00' });
+  const created = await post(api, { meetingId: m });
+  const etag = created.headers.etag as string;
+  // On PostgreSQL each is a transaction of its own, on its own connection, sent together: both
+  // read the action before either has written unless the first's read locks it.
+  for (let round = 0; round < 5; round++) {
+    const current = (await get(api, created.json().id)).headers.etag as string;
+    const answers = await Promise.all(['red', 'green'].map((rag) =>
+      api.request({ method: 'PATCH', url: `/v1/actions/${created.json().id}`, payload: { rag }, headers: { 'if-match': round === 0 ? etag : current } })));
+    t.same(answers.map((a) => a.statusCode).sort(), [200, 412], `round ${round}: ${answers.map((a) => a.statusCode).join(', ')}`);
+  }
+  const history = (await api.request({ method: 'GET', url: `/v1/actions/${created.json().id}/history` })).json();
+  t.equal((history.data ?? history).filter((e: { operation: string }) => e.operation === 'update').length, 5, 'five changes, one a round');
+});

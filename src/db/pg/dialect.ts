@@ -23,6 +23,8 @@ export const pgDialect: Dialect = {
   jsonObject: (entries) => sql`json_build_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})::text`,
   skipLocked: <Q extends object>(select: Q, table: object) =>
     (select as unknown as { for(strength: 'update', config: { of: PgTable; skipLocked: true }): Q }).for('update', { of: table as PgTable, skipLocked: true }),
+  lockedForUpdate: <Q extends object>(select: Q, table: object) =>
+    (select as unknown as { for(strength: 'update', config: { of: PgTable }): Q }).for('update', { of: table as PgTable }),
   textIn: (column, values) => sql`${column} = ANY(${values}::text[])`,
   textList: (values) => [...values],
   // PostgreSQL's tables are typed as SQLite's in the shared code (tables.ts).

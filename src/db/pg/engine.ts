@@ -96,7 +96,9 @@ export function createPgEngine(pool: pg.Pool, options: Pick<PgEngineOptions, 'lo
 
 /** Connects to `url`, applies pending migrations (migrate.ts) and returns the engine over it. */
 export async function openPgEngine(url: string, options: PgEngineOptions = {}): Promise<PgEngine> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // Pipeline mode: a statement goes out without waiting for the answers before it (run.ts sends a
+  // transaction's BEGIN and its audit rows so, transaction-client.ts); the answers come in order.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, pipeline: true });
   // An idle client's error (the server restarted) must not crash the process; the pool drops it.
   pool.on('error', (err) => options.log?.warn({ err }, 'PostgreSQL connection lost; the pool replaces it'));
   const engine = createPgEngine(pool, options);

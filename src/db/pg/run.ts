@@ -8,6 +8,7 @@ import { queryShape } from '../shapes.js';
 import { shapeOf, writesPreparable } from '../write-shapes.js';
 import { createBatches } from './batches.js';
 import { sharedRead } from './shared-read.js';
+import { TransactionClient } from './transaction-client.js';
 
 // The PostgreSQL runner of programs (db/program.ts): asynchronous, an `await` per operation, over
 // drizzle's node-postgres dialect. A transaction op is a PostgreSQL transaction on one pooled
@@ -60,16 +61,17 @@ export interface ReadScope extends RunContext {
 }
 
 interface Unit {
-  client: pg.PoolClient;
+  /** The transaction's connection (transaction-client.ts): BEGIN goes out with its first statement. */
+  tx: TransactionClient;
   savepoints: number;
   /**
-   * A request's unit (write-unit.ts): what begins it again after a ROLLBACK. Its first
-   * transaction, begun before anything in the unit has written or locked, runs as the unit
-   * itself, without a savepoint; if that transaction fails, the unit is rolled back and begun
-   * again, which undoes the same as rolling back to a savepoint would, in one round trip instead
-   * of two on every write (SAVEPOINT and RELEASE).
+   * A request's unit (write-unit.ts): its first transaction, begun before anything in the unit
+   * has written or locked, runs as the unit itself, without a savepoint; if that transaction
+   * fails, the unit is rolled back, and begun again by its next statement, which undoes the same
+   * as rolling back to a savepoint would, in one round trip instead of two on every write
+   * (SAVEPOINT and RELEASE).
    */
-  restart?: string;
+  restart?: boolean;
   /** Something in the unit has written or locked: a transaction inside it is a savepoint. */
   changed?: boolean;
 }
@@ -131,7 +133,7 @@ export interface PgRunner {
    * Runs `fn`, and everything it starts, inside the transaction already open on `client` (a write
    * request's unit, write-unit.ts): its statements go to that client, its tx() are savepoints.
    */
-  enter<T>(client: pg.PoolClient, fn: () => T, restart?: string): T;
+  enter<T>(tx: TransactionClient, fn: () => T, restart?: boolean): T;
   /**
    * Runs `fn`, and everything it starts, as one read (an HTTP read request): every program in it
    * takes the same stamp, the first one's. Its reads come after that stamp, so what they fill
@@ -143,7 +145,7 @@ export interface PgRunner {
 export function createPgRunner(pool: pg.Pool): PgRunner {
   const units = new AsyncLocalStorage<Unit>();
   const reads = new AsyncLocalStorage<ReadScope>();
-  const clientNow = () => units.getStore()?.client ?? pool;
+  const clientNow = (): Pick<TransactionClient, 'query'> => units.getStore()?.tx ?? (pool as unknown as Pick<TransactionClient, 'query'>);
   const facade = {
     query: (...args: unknown[]) => (clientNow().query as (...a: unknown[]) => unknown)(...args),
   } as unknown as pg.Pool;
@@ -198,16 +200,34 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       }
       case 'insertReturning': {
         const db = op.db as unknown as AnyDb;
-        const shape = writesPreparable(op.table) ? shapeOf(op.values) : undefined;
-        if (shape === undefined) return ((await db.insert(op.table).values(op.values).returning().execute()) as unknown[])[0];
-        const query = queryShape(op.db, `${getTableName(op.table)}:insert-returning:${shape.key}`, () => db.insert(op.table).values(shape.template).returning().prepare());
-        return ((await named(query).execute(shape.params)) as unknown[])[0];
+        const shape = writesPreparable(op.table) ? shapeOf(op.values, op.computed?.values) : undefined;
+        if (op.computed && shape === undefined) throw new Error(`an insert into ${getTableName(op.table)} with computed columns must be preparable`);
+        const unlessTaken = op.unlessTaken;
+        const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
+        const insert = (values: unknown) => {
+          const builder = db.insert(op.table).values(values);
+          return unlessTaken ? (builder as unknown as { onConflictDoNothing(c: { target: unknown[] }): typeof builder }).onConflictDoNothing({ target: [...unlessTaken] }) : builder;
+        };
+        if (shape === undefined) return ((await insert(op.values).returning().execute()) as unknown[])[0];
+        const query = queryShape(op.db, `${getTableName(op.table)}:insert-returning:${shape.key}${unless}`, () => insert(shape.template).returning().prepare());
+        return ((await named(query).execute(op.computed ? { ...shape.params, ...op.computed.params } : shape.params)) as unknown[])[0];
       }
       case 'insertRow': {
         const db = op.db as unknown as AnyDb;
         const shape = writesPreparable(op.table) ? shapeOf(op.values) : undefined;
-        if (shape === undefined) await db.insert(op.table).values(op.values).execute();
-        else await named(queryShape(op.db, `${getTableName(op.table)}:insert:${shape.key}`, () => db.insert(op.table).values(shape.template).prepare())).execute(shape.params);
+        if (shape === undefined) {
+          await db.insert(op.table).values(op.values).execute();
+          return undefined;
+        }
+        const query = named(queryShape(op.db, `${getTableName(op.table)}:insert:${shape.key}`, () => db.insert(op.table).values(shape.template).prepare()));
+        const unit = units.getStore();
+        if (!op.unanswered || !unit) {
+          await query.execute(shape.params);
+          return undefined;
+        }
+        // Nothing reads it before the commit: sent without waiting (transaction-client.ts).
+        const { sql, params } = (query as unknown as PreparedPg & { getQuery(): { sql: string; params: unknown[] } }).getQuery();
+        unit.tx.send({ name: (query as unknown as PreparedPg).queryConfig.name, text: sql, values: fillPlaceholders(params, shape.params) });
         return undefined;
       }
       case 'updateReturning': {
@@ -226,8 +246,16 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       case 'lock': {
         const unit = units.getStore();
         if (!unit) throw new Error(`lock(${op.name}) outside a transaction: wrap the program in tx()`);
-        await unit.client.query(LOCK_SQL[op.mode], [op.name, op.key]);
+        await unit.tx.query(LOCK_SQL[op.mode], [op.name, op.key]);
         return undefined;
+      }
+      case 'together': {
+        // Each program's statements go out as it makes them, the others' beside them (pipeline
+        // mode on a transaction's connection; outside one, on connections of their own).
+        const outcomes = await Promise.allSettled(op.programs.map((program) => drive(program, run)));
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed) throw failed.reason;
+        return outcomes.map((o) => (o as PromiseFulfilledResult<unknown>).value);
       }
       case 'batched':
         // Inside a transaction its statements go to the transaction's client, alone.
@@ -267,15 +295,14 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
   async function transaction(body: () => Program<unknown>, options: TxOptions, run: RunContext): Promise<unknown> {
     const ifFree = options.ifFree === true;
     const outer = units.getStore();
-    if (outer?.restart !== undefined && !outer.changed && outer.savepoints === 0) {
+    if (outer?.restart === true && !outer.changed && outer.savepoints === 0) {
       // The first transaction of a request's unit, before anything in it changed: the unit's own.
-      const restart = outer.restart;
       outer.changed = true;
       outer.savepoints++;
       try {
         return await drive(body(), run);
       } catch (err) {
-        await outer.client.query(`ROLLBACK; ${restart}`);
+        await outer.tx.rollback();
         outer.changed = false;
         throw err;
       } finally {
@@ -285,36 +312,36 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     if (outer) {
       // Inside a transaction: a savepoint, as on SQLite (a request's write joins its unit).
       const name = `sp${++outer.savepoints}`;
-      await outer.client.query(`SAVEPOINT ${name}`);
+      await outer.tx.query(`SAVEPOINT ${name}`);
       try {
         const result = await drive(body(), run);
-        await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+        await outer.tx.query(`RELEASE SAVEPOINT ${name}`);
         return result;
       } catch (err) {
-        await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        await outer.tx.rollbackTo(name);
         throw err;
       } finally {
         outer.savepoints--;
       }
     }
     const client = await pool.connect();
+    const opening = ['BEGIN'];
+    // Write now or not at all: give up on a lock at once (lock_timeout 0 would mean never).
+    if (ifFree) opening.push("SET LOCAL lock_timeout = '1ms'");
+    // Book-keeping whose loss only repeats work: the commit need not wait for the WAL flush.
+    if (options.unsynced) opening.push('SET LOCAL synchronous_commit = off');
+    // Begun by its first statement (transaction-client.ts).
+    const transaction = new TransactionClient(client, opening.join('; '));
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const settings: string[] = [];
-      // Write now or not at all: give up on a lock at once (lock_timeout 0 would mean never).
-      if (ifFree) settings.push("SET LOCAL lock_timeout = '1ms'");
-      // Book-keeping whose loss only repeats work: the commit need not wait for the WAL flush.
-      if (options.unsynced) settings.push('SET LOCAL synchronous_commit = off');
-      if (settings.length > 0) await client.query(settings.join('; '));
-      const result = await units.run({ client, savepoints: 0 }, () => drive(body(), run));
-      await client.query('COMMIT');
+      const result = await units.run({ tx: transaction, savepoints: 0 }, () => drive(body(), run));
+      await transaction.commit();
       // What this transaction wrote is newer than the stamp taken before it: the next read of the
       // run (or of the request) takes a new one, so that it never finds its own write's old value.
       forgetStamps(run);
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+      await transaction.rollback().catch((failed: Error) => (broken = failed));
       if (ifFree && sqlState(err) === LOCK_NOT_AVAILABLE) return BUSY;
       throw err;
     } finally {
@@ -345,7 +372,7 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
     db,
     run: (program) => drive(program),
     inTransaction: () => units.getStore() !== undefined,
-    enter: (client, fn, restart) => units.run({ client, savepoints: 0, restart }, fn),
+    enter: (tx, fn, restart) => units.run({ tx, savepoints: 0, restart }, fn),
     readScope: (scope, fn) => reads.run(scope, fn),
   };
 }

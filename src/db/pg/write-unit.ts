@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PgRunner } from './run.js';
+import { TransactionClient } from './transaction-client.js';
 
 // One PostgreSQL transaction per write request (docs/postgres-plan.md §3.4): what SQLite's group
 // commit gives each request, here on a client of its own. http/database.ts begins the unit before
@@ -8,6 +9,8 @@ import type { PgRunner } from './run.js';
 // failure is. A repository's own transaction inside the unit rolls back alone when it fails, as
 // on SQLite: a savepoint, or, for the first one before anything else in the unit changed, the
 // unit rolled back and begun again (run.ts). READ COMMITTED, with the named locks of §3.5.
+// BEGIN is sent with the unit's first statement (transaction-client.ts): a request that asks
+// nothing of the database (refused by validation, say) sends nothing.
 
 export interface RequestUnit {
   /** Runs `fn` (the handler and what it starts) inside the unit. */
@@ -30,22 +33,25 @@ export interface RequestUnits {
 /** An idle transaction left by a stuck request is ended by the server after this long. */
 const IDLE_IN_TRANSACTION_MS = 30_000;
 
+const BEGIN = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`;
+
 export function createRequestUnits(pool: pg.Pool, runner: Pick<PgRunner, 'enter'>): RequestUnits {
   return {
     open: () => undefined,
     async begin() {
       const client = await pool.connect();
+      const transaction = new TransactionClient(client, BEGIN);
       let finished = false;
-      const finish = async (statement: 'COMMIT' | 'ROLLBACK') => {
+      const finish = async (end: 'commit' | 'rollback') => {
         if (finished) return;
         finished = true;
         let broken: Error | undefined;
         try {
-          await client.query(statement);
+          await transaction[end]();
         } catch (err) {
           broken = err as Error;
-          if (statement === 'COMMIT') {
-            await client.query('ROLLBACK').catch(() => {});
+          if (end === 'commit') {
+            await transaction.rollback().catch(() => {});
             throw err;
           }
         } finally {
@@ -53,17 +59,10 @@ export function createRequestUnits(pool: pg.Pool, runner: Pick<PgRunner, 'enter'
           client.release(broken);
         }
       };
-      const begin = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`;
-      try {
-        await client.query(begin);
-      } catch (err) {
-        client.release(err as Error);
-        throw err;
-      }
       return {
-        enter: (fn) => runner.enter(client, fn, begin),
-        commit: () => finish('COMMIT'),
-        rollback: () => finish('ROLLBACK'),
+        enter: (fn) => runner.enter(transaction, fn, true),
+        commit: () => finish('commit'),
+        rollback: () => finish('rollback'),
       };
     },
   };

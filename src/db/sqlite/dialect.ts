@@ -17,6 +17,7 @@ export const sqliteDialect: Dialect = {
   idIn: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${ids}))`,
   idList: (ids) => JSON.stringify(ids),
   skipLocked: (select) => select,
+  lockedForUpdate: (select) => select,
   // Each word a quoted FTS5 prefix term, so user text is never FTS5 syntax (db/sqlite/search.ts).
   searchTerms: (words) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' '),
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,

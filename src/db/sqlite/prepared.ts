@@ -3,6 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.js';
 import { clientOf } from './connection.js';
 import { decoderOfSql, type Decoder } from './drizzle-internals.js';
+import type { Computed } from '../program.js';
 import { shapeOf, writesPreparable } from '../write-shapes.js';
 
 // Hot-path helpers over drizzle. Building a query's SQL and mapping its rows through drizzle's
@@ -22,14 +23,29 @@ export function preparedQuery<T>(db: Connection, key: string, build: () => T): T
   return clientOf(db).shape(key, build);
 }
 
-/** Inserts a row and returns it exactly as `db.insert(table).values(values).returning().get()` does. */
-export function insertReturning<T extends SQLiteTable>(db: Connection, table: T, values: T['$inferInsert']): T['$inferSelect'] {
-  const shape = writesPreparable(table) ? shapeOf(values as Row) : undefined;
-  if (shape === undefined) return db.insert(table).values(values).returning().get() as T['$inferSelect'];
-  const query = preparedQuery(db, `${getTableName(table)}:insert-returning:${shape.key}`, () =>
-    db.insert(table).values(shape.template as never).returning().prepare(),
-  );
-  return tableRowMapper(table)((query.values(shape.params) as unknown[][])[0]!);
+/**
+ * Inserts a row and returns it exactly as `db.insert(table).values(values).returning().get()` does.
+ * With `unlessTaken` (the columns of a unique index), a row those columns' values are taken by
+ * already is not inserted (ON CONFLICT DO NOTHING): undefined.
+ */
+export function insertReturning<T extends SQLiteTable>(db: Connection, table: T, values: T['$inferInsert']): T['$inferSelect'];
+export function insertReturning<T extends SQLiteTable>(
+  db: Connection, table: T, values: T['$inferInsert'], unlessTaken?: readonly SQLiteColumn[], computed?: Computed,
+): T['$inferSelect'] | undefined;
+export function insertReturning<T extends SQLiteTable>(
+  db: Connection, table: T, values: T['$inferInsert'], unlessTaken?: readonly SQLiteColumn[], computed?: Computed,
+): T['$inferSelect'] | undefined {
+  const shape = writesPreparable(table) ? shapeOf(values as Row, computed?.values) : undefined;
+  if (computed && shape === undefined) throw new Error(`an insert into ${getTableName(table)} with computed columns must be preparable`);
+  const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
+  const insert = (v: unknown) => {
+    const builder = db.insert(table).values(v as never);
+    return unlessTaken ? builder.onConflictDoNothing({ target: [...unlessTaken] }) : builder;
+  };
+  if (shape === undefined) return insert(values).returning().get() as T['$inferSelect'] | undefined;
+  const query = preparedQuery(db, `${getTableName(table)}:insert-returning:${shape.key}${unless}`, () => insert(shape.template).returning().prepare());
+  const [row] = query.values(computed ? { ...shape.params, ...computed.params } : shape.params) as unknown[][];
+  return row === undefined ? undefined : tableRowMapper(table)(row);
 }
 
 /** Inserts a row, as `db.insert(table).values(values).run()` does. */

@@ -31,7 +31,7 @@ function execute(db: Db, op: Op): unknown {
     case 'rowById':
       return rowById(op.db, op.table, op.id);
     case 'insertReturning':
-      return insertReturning(op.db, op.table, op.values);
+      return insertReturning(op.db, op.table, op.values, op.unlessTaken, op.computed);
     case 'insertRow':
       return insertRow(op.db, op.table, op.values);
     case 'updateReturning':
@@ -55,6 +55,20 @@ function execute(db: Db, op: Op): unknown {
       return undefined;
     case 'stamp':
       return op.source.stamp();
+    case 'together': {
+      // Synchronous: one after the other, the first failure thrown once all have run (as on PostgreSQL).
+      let failure: { error: unknown } | undefined;
+      const results = op.programs.map((program) => {
+        try {
+          return runSqlite(db, program);
+        } catch (error) {
+          failure ??= { error };
+          return undefined;
+        }
+      });
+      if (failure) throw failure.error;
+      return results;
+    }
     case 'batched':
       // Synchronous: nothing else runs meanwhile to share the read with.
       return runSqlite(db, op.reads.one(op.key));

@@ -320,16 +320,24 @@ export interface ActionForWrite {
   timezone: string;
 }
 
+/**
+ * The action a write is about to change, as a read gives it and as stored, inside the write's
+ * transaction. Its row stays locked to the commit (PostgreSQL: FOR UPDATE OF actions), so that two
+ * writes of one action judge it one after the other: the second sees the first's version, and an
+ * If-Match both were given is met by one only (412 for the other), not by both.
+ */
 export function actionForWriteStatements(db: Db) {
   return function* actionForWrite(reader: Reader, id: number): Program<ActionForWrite | undefined> {
     const statement = preparedQuery(db, `actions:for-write:${readerShape(reader)}`, () =>
-      db
-        .select(writeColumns())
-        .from(actions)
-        .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
-        .innerJoin(committees, eq(committees.id, actions.committeeId))
-        .where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader)))
-        .prepare(),
+      dialect.lockedForUpdate(
+        db
+          .select(writeColumns())
+          .from(actions)
+          .leftJoin(dueMeeting(), eq(dueMeeting().id, actions.dueMeetingId))
+          .innerJoin(committees, eq(committees.id, actions.committeeId))
+          .where(and(eq(actions.id, sql.placeholder('id')), actionsVisibleTo(reader))),
+        actions,
+      ).prepare(),
     );
     const [raw] = yield* values(statement, { id });
     if (raw === undefined) return undefined;

@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { run, values, type Program } from '../../db/program.js';
+import { run, together, values, type Computed, type Program } from '../../db/program.js';
 import { preparedQuery } from '../../db/shapes.js';
-import { actions, committees, dialect, referenceCounters } from '../../db/tables.js';
+import { actions, committees, dialect, perSchema, referenceCounters } from '../../db/tables.js';
 import { municipalYearOf } from '../../domain/municipal-year.js';
-import { defaultReferencePrefix, formatReference, parseReference } from '../../domain/reference.js';
+import { defaultReferencePrefix, parseReference } from '../../domain/reference.js';
 import { ConflictError } from '../../errors.js';
 
 // An action's reference, inside the write's transaction (DESIGN.md "References"). A generated
@@ -94,15 +94,41 @@ export function* claimReference(db: Db, committeeId: number, reference: string, 
 }
 
 /**
- * The next reference of the committee for an action raised at a meeting held on `meetingDate`
- * (its local date). A number whose reference is held already — given by a caller, or written
- * with an earlier prefix — is passed over.
+ * The reference domain/reference.ts formatReference() writes ("CYPF (24/25) 07"), written in SQL
+ * from the committee's counter as it stands in the transaction: a value the insert computes
+ * (db/program.ts Computed) once takeNumber() has moved the counter. The same SQL on both engines;
+ * test/modules/action-references.test.ts holds it to formatReference() across 9, 10, 99 and 100.
  */
-export function* nextReference(db: Db, committeeId: number, meetingDate: string, committee?: PrefixSource): Program<string> {
+const referenceFromCounter = perSchema(() => {
+  const n = referenceCounters.lastNumber;
+  return sql`(SELECT CAST(${sql.placeholder('referencePrefix')} AS TEXT) || ' (' || CAST(${sql.placeholder('referenceYear')} AS TEXT) || ') ' || CASE WHEN ${n} < 10 THEN '0' ELSE '' END || CAST(${n} AS TEXT) FROM ${referenceCounters} WHERE ${referenceCounters.committeeId} = ${sql.placeholder('referenceCommitteeId')} AND ${referenceCounters.municipalYear} = ${sql.placeholder('referenceYear')})`;
+});
+
+/**
+ * What `insert` makes with the next reference of the committee for an action raised at a meeting
+ * held on `meetingDate` (its local date). A number whose reference is held already — given by a
+ * caller, or written with an earlier prefix — is passed over: `insert` answers undefined when the
+ * reference is taken (its insert met the unique (reference, committee_id) index: db/program.ts
+ * insertUnlessTaken), and the next number is tried. The index answers in the insert itself, where
+ * a read of it first cost a statement on every create.
+ *
+ * The counter's row is locked from its move to the commit, so creates in one committee and year
+ * wait for each other: the less happens in between, the more of them a second. So the insert does
+ * not wait for the number: it is sent with the counter's move, in the same round trip (together(),
+ * started in order, run in order in the transaction), and writes the reference from the counter
+ * itself (`computed`, referenceFromCounter).
+ */
+export function* withNextReference<T>(
+  db: Db, committeeId: number, meetingDate: string, committee: PrefixSource | undefined, insert: (reference: Computed) => Program<T | undefined>,
+): Program<T> {
   const prefix = yield* prefixOf(db, committeeId, committee);
   const municipalYear = municipalYearOf(meetingDate);
+  const reference: Computed = {
+    values: { reference: referenceFromCounter() },
+    params: { referencePrefix: prefix, referenceYear: municipalYear, referenceCommitteeId: committeeId },
+  };
   for (;;) {
-    const reference = formatReference(prefix, municipalYear, yield* takeNumber(db, committeeId, municipalYear));
-    if ((yield* holderOf(db, committeeId, reference)) === undefined) return reference;
+    const [, made] = yield* together(takeNumber(db, committeeId, municipalYear), insert(reference));
+    if (made !== undefined) return made;
   }
 }

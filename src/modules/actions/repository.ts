@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { encodeCursor, parseSort, toPage, type Page } from '../../db/keyset.js';
-import { all, first, rowById, tx, type Program } from '../../db/program.js';
+import { all, attempt, first, nothing, outcome, rowById, together, tx, type Program } from '../../db/program.js';
 import { preparedQuery } from '../../db/shapes.js';
 import { actions, actionUpdates, committees, meetings } from '../../db/tables.js';
 import { assertTransition, requiresNewDue } from '../../domain/action-lifecycle.js';
@@ -10,14 +10,15 @@ import { responseDueOn } from '../../domain/executive-response.js';
 import { isOverdue } from '../../domain/overdue.js';
 import { isVisibleTo, ownVisibilityAfter, ownVisibilityAtCreation, seesCommittee } from '../../domain/visibility.js';
 import { invalidField, NotFoundError } from '../../errors.js';
-import type { Outbox } from '../webhooks/outbox.js';
-import { insertAudited, updateAudited } from '../shared/audited.js';
+import type { DueMeeting } from '../../domain/due.js';
+import type { Outbox, Subscriptions } from '../webhooks/outbox.js';
+import { insertAudited, insertAuditedUnlessTaken, updateAudited } from '../shared/audited.js';
 import { listActionsStatements } from './list-query.js';
 import { actionByIdStatements, actionForWriteStatements, actionsByIdsStatement, rowAfterInsert, rowAfterUpdate, type ActionForWrite, type ActionRow } from './query.js';
 import type { Action, CreateAction, CreateActionUpdate, ListActionsQuery, UpdateAction } from './schemas.js';
 import type { ActionDays, JudgedOn } from './today.js';
-import { claimReference, nextReference } from './reference.js';
-import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueAt, dueOf, origin } from './write-checks.js';
+import { claimReference, withNextReference } from './reference.js';
+import { checkMeetingOfCommittee, checkPerson, checkVisibility, dueAt, dueOf, needsSchedule, origin, scheduleFrom } from './write-checks.js';
 
 // Actions as rows, and every write to them. What the API sends for a read is rendered around
 // these rows by read-model.ts; nothing here knows it exists. Programs (db/program.ts):
@@ -69,29 +70,33 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
 
   /** For callers that create actions as part of a larger write (the minutes import). */
   function* createIn(actor: Actor, input: CreateAction): Program<Action & { version: number }> {
-    // The meeting with its committee (the reference's prefix, the day the action is judged on).
-    const raisedAt = yield* first(meetingWithCommittee(), { id: input.meetingId });
+    // What the checks read, read together (on PostgreSQL one round trip, db/program.ts together):
+    // the meeting with its committee (the reference's prefix, the day the action is judged on),
+    // the item or resolution it hangs from, the committee's meetings for its due, and what the
+    // webhooks want (read before the reference: a generated one holds the committee's counter
+    // row to the commit). The checks then judge in their own order, so that an input with several
+    // faults is refused for the same one as before; nothing read is shown before its check.
+    const [raisedAt, placement, schedule, subscriptions] = yield* together(
+      first(meetingWithCommittee(), { id: input.meetingId }),
+      attempt(origin(db, actor, input.meetingId, input.itemId, input.resolutionId)),
+      needsSchedule(input) ? scheduleFrom(db, input.meetingId) : nothing<DueMeeting[]>([]),
+      events ? events.subscriptions() : nothing<Subscriptions>(),
+    );
     // Another council's meeting, to a key limited to a council, answers as a missing one.
     if (!raisedAt || !seesCommittee(actor, raisedAt.meeting.committeeId)) throw invalidField('meetingId', `meeting ${input.meetingId} does not exist`);
     const { meeting, committee } = raisedAt;
     if (input.committeeId !== undefined && input.committeeId !== meeting.committeeId) {
       throw invalidField('committeeId', `meeting ${meeting.id} is a meeting of committee ${meeting.committeeId}`);
     }
-    const { itemId, itemVisibility } = yield* origin(db, actor, meeting.id, input.itemId, input.resolutionId);
+    const { itemId, itemVisibility } = outcome(placement);
     checkVisibility(actor, input.visibility, itemVisibility);
     yield* checkPerson(db, 'requestedById', input.requestedById);
     yield* checkPerson(db, 'ownerId', input.ownerId);
     yield* checkMeetingOfCommittee(db, 'dueMeetingId', input.dueMeetingId, meeting.committeeId);
-    const { columns: due, effectiveDueDate } = yield* dueAt(db, meeting, input);
-    // Before the reference: a generated one holds the committee's counter row to the commit.
-    const subscriptions = events ? yield* events.subscriptions() : undefined;
-    const reference = input.reference !== undefined
-      ? yield* claimReference(db, meeting.committeeId, input.reference, undefined, committee)
-      : yield* nextReference(db, meeting.committeeId, meeting.localDate, committee);
+    const { columns: due, effectiveDueDate } = yield* dueAt(db, meeting, input, schedule);
     const isRecommendation = input.kind === 'recommendation';
-    const row = yield* insertAudited(db, actor, 'action', actions, {
+    const values = {
       ...input,
-      reference,
       committeeId: meeting.committeeId,
       itemId,
       ...due,
@@ -99,7 +104,13 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
       itemVisibility: itemId == null ? null : itemVisibility,
       executiveResponse: input.executiveResponse ?? (isRecommendation ? 'pending' : null),
       responseDueOn: input.receivedOn ? responseDueOn(input.receivedOn, input.noticeOn) : null,
-    });
+    };
+    // A given reference is checked first (409 when taken); a generated one is the first free
+    // number, the unique index saying in the insert whether it is free.
+    const row = input.reference !== undefined
+      ? yield* insertAudited(db, actor, 'action', actions, { ...values, reference: yield* claimReference(db, meeting.committeeId, input.reference, undefined, committee) })
+      : yield* withNextReference(db, meeting.committeeId, meeting.localDate, committee, (reference) =>
+        insertAuditedUnlessTaken(db, actor, 'action', actions, values, [actions.reference, actions.committeeId], reference));
     // As a read would give it, without the read (the caller sees it, or it reads as missing).
     const known = rowAfterInsert(row, effectiveDueDate);
     const read = isVisibleTo(actor, known.visibility) ? known : yield* findVisible(actor, row.id);
@@ -110,7 +121,9 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
 
   /** For callers that change actions as part of a larger write (the spreadsheet import). */
   function* updateIn(actor: Actor, id: number, input: UpdateAction, check: (row: { id: number; version: number }) => void): Program<Action & { version: number }> {
-    const { current, stored: before, timezone } = yield* findForWrite(actor, id);
+    // The action, and what the webhooks want, read together (on PostgreSQL one round trip).
+    const [found, subscriptions] = yield* together(findForWrite(actor, id), events ? events.subscriptions() : nothing<Subscriptions>());
+    const { current, stored: before, timezone } = found;
     check(current);
     const changes: Partial<typeof actions.$inferInsert> = { ...input };
     const status = input.status ?? before.status;
@@ -166,8 +179,8 @@ export function createActionRepository(db: Db, { days, events }: Deps) {
     const operation = status === 'withdrawn' && before.status !== 'withdrawn' ? 'withdraw' : 'update';
     const after = yield* updateAudited(db, actor, 'action', actions, before, changes, operation);
     const updated = present(rowAfterUpdate(current, after, changes) ?? (yield* findVisible(actor, id)), days.in(timezone));
-    if (events) yield* events.action('action.updated', updated);
-    if (events && updated.status === 'responded' && before.status !== 'responded') yield* events.action('action.responded', updated);
+    if (events) yield* events.action('action.updated', updated, subscriptions);
+    if (events && updated.status === 'responded' && before.status !== 'responded') yield* events.action('action.responded', updated, subscriptions);
     return updated;
   }
 

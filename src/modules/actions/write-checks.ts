@@ -2,10 +2,9 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
 import { all, rowById, values, type Program } from '../../db/program.js';
 import { preparedQuery, rowMapper } from '../../db/shapes.js';
-import { agendaItems, meetings, people, perSchema, resolutions } from '../../db/tables.js';
+import { agendaItems, dialect, meetings, people, perSchema, resolutions } from '../../db/tables.js';
 import type { Actor } from '../../domain/actor.js';
 import { MEETING_DUE_RULES, resolveDue, type DueFields, type DueMeeting } from '../../domain/due.js';
-import { addDays } from '../../domain/local-date.js';
 import { isLooser, isVisibleTo, seesCommittee, type Visibility } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import type { MeetingRow } from '../meetings/repository.js';
@@ -21,28 +20,35 @@ const scheduleFields = perSchema(() => ({
 const toScheduleRow = perSchema(() => rowMapper<DueMeeting>(scheduleFields()));
 
 /**
- * The committee's meetings that resolveDue can choose for an action raised at `raisedAtUtc`: the
- * meeting named as due, and every meeting from the day before the raising one on (the next
- * meeting is one that starts after it). A committee keeps years of meetings; reading them all
- * on every write cost more than the rest of the write. The day's margin makes this a superset
- * whatever the time part of `starts_at_utc` looks like; resolveDue still picks exactly.
+ * The meetings of its committee that resolveDue can choose for an action raised at the meeting
+ * `raisedAtId` (the meeting named as due is added by dueAt): every meeting from the raising one's
+ * UTC day on (the next meeting is one that starts after it). A committee keeps years of meetings;
+ * reading them all on every write cost more than the rest of the write. From the start of the
+ * day, a superset whatever the time part of `starts_at_utc` looks like; resolveDue still picks
+ * exactly. Found from the raising meeting's id alone, so that it can be read beside that meeting
+ * (together(), db/program.ts), not after it.
  */
-function* scheduleFor(db: Db, committeeId: number, raisedAtUtc: string, dueMeetingId: number | null | undefined): Program<DueMeeting[]> {
-  const query = preparedQuery(db, 'meetings:schedule-from', () =>
-    db
+export function* scheduleFrom(db: Db, raisedAtId: number): Program<DueMeeting[]> {
+  const query = preparedQuery(db, 'meetings:schedule-from-meeting', () => {
+    const raisedAt = dialect.alias(meetings, 'raised_at');
+    return db
       .select(scheduleFields())
       .from(meetings)
-      .where(and(eq(meetings.committeeId, sql.placeholder('committeeId')), gte(meetings.startsAtUtc, sql.placeholder('from'))))
-      .prepare(),
-  );
-  // The day before the raising meeting's UTC date (what SQLite's date(x, '-1 day') gave).
-  const from = addDays(raisedAtUtc.slice(0, 10), -1);
-  const schedule = (yield* values(query, { committeeId, from })).map(toScheduleRow());
-  if (dueMeetingId != null && !schedule.some((m) => m.id === dueMeetingId)) {
-    const named = yield* rowById(db, meetings, dueMeetingId);
-    if (named?.committeeId === committeeId) schedule.push(named);
-  }
-  return schedule;
+      .innerJoin(raisedAt, and(
+        eq(raisedAt.id, sql.placeholder('raisedAtId')),
+        eq(meetings.committeeId, raisedAt.committeeId),
+        gte(meetings.startsAtUtc, sql`substr(${raisedAt.startsAtUtc}, 1, 10)`),
+      ))
+      .prepare();
+  });
+  return (yield* values(query, { raisedAtId })).map(toScheduleRow());
+}
+
+/** Whether the due rule given needs the committee's meetings: only a named meeting or the next one. */
+export function needsSchedule(fields: DueFields): boolean {
+  // A date or a quarter alone is resolved without meetings (more than one given is refused
+  // before the meetings are looked at).
+  return fields.dueMeetingId != null || (fields.dueDate == null && fields.dueQuarter == null);
 }
 
 /** The due columns of an action raised at `raisedAt` (`committee`: its committee's row, if read already). */
@@ -53,14 +59,17 @@ export function* dueOf(db: Db, raisedAt: MeetingRow, fields: DueFields) {
 /**
  * As dueOf, with the action's effective due date as a read of it would give it (under a meeting
  * rule, the due meeting's agenda despatch date as its row has it now). No holiday calendar is
- * read: the meetings carry their despatch dates.
+ * read: the meetings carry their despatch dates. `read`: scheduleFrom(raisedAt.id), if the caller
+ * has read it already.
  */
-export function* dueAt(db: Db, raisedAt: MeetingRow, fields: DueFields) {
+export function* dueAt(db: Db, raisedAt: MeetingRow, fields: DueFields, read?: DueMeeting[]) {
   const committeeId = raisedAt.committeeId;
-  // A date or a quarter alone is resolved without meetings: only a named meeting or the next one
-  // needs the schedule (more than one given is refused before the meetings are looked at).
-  const byMeeting = fields.dueMeetingId != null || (fields.dueDate == null && fields.dueQuarter == null);
-  const schedule = byMeeting ? yield* scheduleFor(db, committeeId, raisedAt.startsAtUtc, fields.dueMeetingId) : [];
+  const schedule = needsSchedule(fields) ? [...(read ?? (yield* scheduleFrom(db, raisedAt.id)))] : [];
+  const dueMeetingId = fields.dueMeetingId;
+  if (dueMeetingId != null && !schedule.some((m) => m.id === dueMeetingId)) {
+    const named = yield* rowById(db, meetings, dueMeetingId);
+    if (named?.committeeId === committeeId) schedule.push(named);
+  }
   const due = resolveDue(fields, { raisedAt, meetings: schedule });
   const meetingRule = MEETING_DUE_RULES.includes(due.dueRule);
   // The effective date of a meeting rule is read from the meeting, so it follows reschedules.

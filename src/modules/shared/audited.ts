@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/sqlite/client.js';
 import { auditEvents } from '../../db/tables.js';
-import { first, insertReturning, insertRow, run, updateReturning, type Program } from '../../db/program.js';
+import { first, insertReturning, insertRow, insertUnlessTaken, run, updateReturning, type Computed, type Program } from '../../db/program.js';
 import { ReferencedError } from '../../errors.js';
 import type { Actor } from '../../domain/actor.js';
 import { auditRow, type Operation } from '../audit/repository.js';
@@ -14,11 +14,14 @@ import { nowIso } from './crud.js';
 
 type Versioned = SQLiteTable & { id: SQLiteColumn; version: SQLiteColumn; updatedAt: SQLiteColumn };
 
-/** Records one audit event (the insert is prepared once on SQLite). */
+/**
+ * Records one audit event (the insert is prepared once). Nothing reads it back in the write's
+ * transaction: PostgreSQL sends it without waiting for its answer (db/program.ts insertRow).
+ */
 export function* recordAudit(
   db: Db, actor: Actor, entityType: string, entityId: number | string, operation: Operation, before: unknown, after: unknown,
 ): Program<void> {
-  yield* insertRow(db, auditEvents, auditRow(actor, entityType, entityId, operation, before, after));
+  yield* insertRow(db, auditEvents, auditRow(actor, entityType, entityId, operation, before, after), { unanswered: true });
 }
 
 export function* insertAudited<T extends SQLiteTable>(
@@ -26,6 +29,18 @@ export function* insertAudited<T extends SQLiteTable>(
 ): Program<T['$inferSelect']> {
   const row = (yield* insertReturning(db, table, values)) as T['$inferSelect'] & { id: number };
   yield* recordAudit(db, actor, entityType, row.id, 'create', null, row);
+  return row;
+}
+
+/**
+ * As insertAudited, unless the values of `unique` (a unique index's columns) are taken by
+ * another row: then nothing is inserted nor audited, and the result is undefined.
+ */
+export function* insertAuditedUnlessTaken<T extends SQLiteTable>(
+  db: Db, actor: Actor, entityType: string, table: T, values: Partial<T['$inferInsert']>, unique: readonly SQLiteColumn[], computed?: Computed,
+): Program<T['$inferSelect'] | undefined> {
+  const row = (yield* insertUnlessTaken(db, table, values, unique, computed)) as (T['$inferSelect'] & { id: number }) | undefined;
+  if (row !== undefined) yield* recordAudit(db, actor, entityType, row.id, 'create', null, row);
   return row;
 }
 

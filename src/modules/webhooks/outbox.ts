@@ -42,6 +42,8 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
     .values({ type: sql.placeholder('type'), visibility: sql.placeholder('visibility'), data: sql.placeholder('data'), committeeId: sql.placeholder('committeeId'), occurredAt: sql.placeholder('occurredAt') })
     .prepare();
   const actionById = actionByIdStatements(db);
+  // Prepared: on PostgreSQL a named statement, parsed and planned once per connection.
+  const enabledHooks = db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)).prepare();
   const listeners: (() => void)[] = [];
 
   // What the enabled webhooks want: for each event type, the visibilities some subscriber may
@@ -55,7 +57,7 @@ export function createOutbox(db: Db, { changes, clock = systemClock }: Deps) {
     const key = `${generation}:${changes.others()}`;
     if (key !== readUnder) {
       const next = new Map<string, Set<Visibility>>();
-      for (const hook of yield* all(db.select({ events: webhooks.events, scopes: webhooks.scopes }).from(webhooks).where(eq(webhooks.enabled, true)))) {
+      for (const hook of yield* all(enabledHooks)) {
         const seen = visibilitiesOfScopes(hook.scopes.split(',') as ReadScope[]);
         for (const event of hook.events.split(',')) {
           const set = next.get(event) ?? new Set<Visibility>();
