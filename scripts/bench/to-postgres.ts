@@ -1,16 +1,29 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migratePg } from '../../src/db/pg/migrate.js';
+import { MEETING_DUE_RULES } from '../../src/domain/due.js';
 import { databaseUrl, withClient } from '../test-pg.mjs';
 
 // `npm run bench -- --engine postgres`: the generated SQLite database copied into a fresh
 // PostgreSQL database, so that both engines serve the same rows (ids, keys, dates) and the
 // scenarios' fixtures hold for both. Migrated first; then each table copied in batches, with
 // foreign keys and triggers off for the copy (session_replication_role = replica: the rows are a
-// consistent copy, the derived columns come with them, the full-text column is generated), and
-// each identity moved past the largest id.
+// consistent copy, the derived columns come with them or are computed from them, DERIVED, and the
+// full-text column is generated), and each identity moved past the largest id.
 
 const BATCH_PARAMS = 30_000;
+
+/**
+ * Columns PostgreSQL keeps by triggers that SQLite does not have, as SQLite expressions over the
+ * table being copied: the copy runs without triggers. effective_due_date is query.ts
+ * effectiveDueDate (migrations/pg/0005).
+ */
+const DERIVED: Record<string, Record<string, string>> = {
+  actions: {
+    effective_due_date: `CASE WHEN due_rule IN (${MEETING_DUE_RULES.map((rule) => `'${rule}'`).join(', ')})
+      THEN (SELECT agenda_despatch_by FROM meetings WHERE meetings.id = actions.due_meeting_id) ELSE due_date END`,
+  },
+};
 
 export interface BenchPostgres {
   url: string;
@@ -88,7 +101,8 @@ async function copyInto(sqlitePath: string, serverUrl: string, name: string): Pr
         await client.query(`INSERT INTO "${table}" (${names}) VALUES ${rows.join(', ')}`, params);
         batch = [];
       };
-      const rows = source.prepare(`SELECT ${names} FROM "${table}"`).raw().iterate() as IterableIterator<unknown[]>;
+      const selected = cols.map((c) => (DERIVED[table]?.[c.name] ? `${DERIVED[table][c.name]} AS "${c.name}"` : `"${c.name}"`)).join(', ');
+      const rows = source.prepare(`SELECT ${selected} FROM "${table}"`).raw().iterate() as IterableIterator<unknown[]>;
       for (const row of rows) {
         batch.push(row.map((v, i) => (cols[i]!.boolean && v !== null ? v === 1 : v)));
         if (batch.length >= perBatch) await flush();

@@ -27,6 +27,13 @@ export interface Dialect {
   searchTerms(words: readonly string[]): string;
   /** The condition on `actions` for a full-text search (SQLite: FTS5; PostgreSQL: tsvector). */
   actionsMatching(terms: SQLWrapper): SQL;
+  /**
+   * An action's due-by date as a due-date window compares it (a list's dueAfter and dueBefore):
+   * `computed` itself (query.ts effectiveDueDate, which joins the due meeting) on SQLite; on
+   * PostgreSQL the same date kept on the row by triggers (migration 0005), whose statistics and
+   * index the planner can use.
+   */
+  actionsDueBy(computed: SQL): SQL;
   /** An aggregate: the group's non-null values of a text column joined by commas, in no set order; NULL when there are none. */
   joinedText(column: SQLWrapper): SQL;
   /** A JSON object of these keys and values, as text (`{"text":…,"rag":…}`). */

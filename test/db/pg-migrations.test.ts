@@ -79,6 +79,8 @@ t.test('migrations/pg applied to a new database', { skip }, async (t) => {
       { table: 'actions', column: 'search_vector', type: 'tsvector', notNull: false, identity: null, hasDefault: false, generated: true },
       // The count of the action's flags, kept by a trigger (migration 0004); not declared in the schema either.
       { table: 'actions', column: 'times_flagged', type: 'integer', notNull: true, identity: null, hasDefault: true, generated: false },
+      // The due-by date a due-date window compares, kept by triggers (migration 0005); not in the schema either.
+      { table: 'actions', column: 'effective_due_date', type: 'text', notNull: false, identity: null, hasDefault: false, generated: false },
     ];
     const byName = (a: { table: string; column: string }, b: { table: string; column: string }) =>
       a.table.localeCompare(b.table) || a.column.localeCompare(b.column);
@@ -113,6 +115,7 @@ t.test('migrations/pg applied to a new database', { skip }, async (t) => {
         })),
       ]),
       { table: 'actions', name: 'actions_search_idx', unique: false, primary: false, partial: false, method: 'gin', columns: ['search_vector'] },
+      { table: 'actions', name: 'actions_effective_due_idx', unique: false, primary: false, partial: false, method: 'btree', columns: ['effective_due_date'] },
       {
         table: 'actions', name: 'actions_meeting_stats_idx', unique: false, primary: false, partial: false, method: 'btree',
         columns: ['meeting_id', 'owner_id', 'owner_text', 'responded_on', 'times_flagged', 'status', 'due_rule', 'due_meeting_id', 'due_date', 'executive_response', 'response_due_on', 'visibility', 'item_visibility'],
@@ -181,6 +184,47 @@ t.test('an action’s item_visibility is its item’s, whoever writes it', { ski
   t.equal(await visibilityOf(a.id), 'public', 'and looser again');
   await pool.query(`UPDATE actions SET title = 'Renamed' WHERE id = $1`, [a.id]);
   t.equal(await visibilityOf(a.id), 'public', 'other changes leave it');
+});
+
+t.test('an action’s effective_due_date is its due-by date, whoever writes it', { skip }, async (t) => {
+  const { pool } = await testDatabase(t);
+  const one = async <T>(text: string, values: unknown[] = []) => (await pool.query(text, values)).rows[0] as T;
+  const committee = await one<{ id: number }>(`INSERT INTO committees (name, slug, kind) VALUES ('Scrutiny', 'scrutiny', 'scrutiny') RETURNING id`);
+  const meeting = async (despatch: string) =>
+    (await one<{ id: number }>(
+      `INSERT INTO meetings (committee_id, starts_at, starts_at_utc, local_date, agenda_despatch_by) VALUES ($1, 'x', 'x', 'x', $2) RETURNING id`,
+      [committee.id, despatch],
+    )).id;
+  const held = await meeting('2024-07-05');
+  const next = await meeting('2024-08-22');
+  const later = await meeting('2024-09-27');
+  const action = async (dueRule: string, dueMeetingId: number | null, dueDate: string | null) =>
+    (await one<{ id: number; effective_due_date: string | null }>(
+      `INSERT INTO actions (committee_id, meeting_id, kind, title, due_rule, due_meeting_id, due_date, effective_due_date)
+       VALUES ($1, $2, 'information', 'Report back', $3, $4, $5, '1999-01-01') RETURNING id, effective_due_date`,
+      [committee.id, held, dueRule, dueMeetingId, dueDate],
+    ));
+  const dueBy = async (id: number) => (await one<{ d: string | null }>('SELECT effective_due_date AS d FROM actions WHERE id = $1', [id])).d;
+
+  const atNext = await action('next_meeting', next, '2024-01-01');
+  t.equal(atNext.effective_due_date, '2024-08-22', 'a meeting rule: the due meeting’s despatch date, whatever was written');
+  const dated = await action('date', next, '2024-11-01');
+  t.equal(dated.effective_due_date, '2024-11-01', 'a date: the date');
+  const quarter = await action('quarter', null, null);
+  t.equal(quarter.effective_due_date, null, 'no date: null');
+  await pool.query(`UPDATE meetings SET agenda_despatch_by = '2024-08-29' WHERE id = $1`, [next]);
+  t.equal(await dueBy(atNext.id), '2024-08-29', 'the due meeting’s despatch date moved: follows');
+  t.equal(await dueBy(dated.id), '2024-11-01', 'an action due by a date stays');
+  await pool.query('UPDATE actions SET due_meeting_id = $1 WHERE id = $2', [later, atNext.id]);
+  t.equal(await dueBy(atNext.id), '2024-09-27', 'due at another meeting');
+  await pool.query(`UPDATE actions SET due_rule = 'date', due_date = '2024-10-31' WHERE id = $1`, [atNext.id]);
+  t.equal(await dueBy(atNext.id), '2024-10-31', 'due by a date instead');
+  await pool.query(`UPDATE meetings SET agenda_despatch_by = '2024-10-01' WHERE id = $1`, [later]);
+  t.equal(await dueBy(atNext.id), '2024-10-31', 'a meeting it is not due at moves without it');
+  await pool.query(`UPDATE actions SET effective_due_date = '2030-01-01' WHERE id = $1`, [dated.id]);
+  t.equal(await dueBy(dated.id), '2024-11-01', 'set by hand: still its due-by date');
+  await pool.query(`UPDATE actions SET title = 'Renamed', due_quarter = '2024-25 Q3' WHERE id = $1`, [quarter.id]);
+  t.equal(await dueBy(quarter.id), null, 'other changes leave it');
 });
 
 t.test('search_vector: prefix terms through the scrutiny configuration, diacritics and stems aside', { skip }, async (t) => {

@@ -212,6 +212,41 @@ t.test('list filters: committee, statuses, kind, owner, due window, text, overdu
   t.same(ids(await list('overdue=true&asOf=2024-10-16')), [a1.id, a2.id, a4.id]);
 });
 
+t.test('a due-date window follows the due-by date wherever it changes: the due meeting moved, the due given anew', async (t) => {
+  // On PostgreSQL the window compares a date kept on the action's row by triggers (migration pg
+  // 0005), not the date a read computes: both must move together.
+  const api = await build(t);
+  const m = await setup(api);
+  const action = await create(api, { meetingId: m.a, title: 'Home to school transport costs' }); // due at B: 2024-08-22
+  await create(api, { meetingId: m.a, title: 'Transport for the youth centre visit', dueDate: '2024-11-15' });
+  const list = async (query: string) => {
+    const res = await api.request({ method: 'GET', url: `/v1/actions?${query}` });
+    t.equal(res.statusCode, 200, query);
+    return ids(res.json());
+  };
+  const dueBy = async () => (await api.request({ method: 'GET', url: `/v1/actions/${action.id}` })).json().dueDate as string;
+  const within = (day: string) => list(`dueAfter=${day}&dueBefore=${day}`);
+  t.same(await within('2024-08-22'), [action.id]);
+
+  const moved = await api.request({ method: 'PATCH', url: `/v1/meetings/${m.b}`, payload: { startsAt: '2024-09-09T18:30:00+01:00' } });
+  t.equal(moved.statusCode, 200, moved.body);
+  const despatch = await dueBy();
+  t.not(despatch, '2024-08-22', 'the due meeting moved: so did the due-by date');
+  t.same(await within('2024-08-22'), [], 'no longer due by the old date');
+  t.same(await within(despatch), [action.id], 'due by the new one');
+  t.same(await list(`q=transport&dueAfter=${despatch}&dueBefore=2024-10-01`), [action.id], 'with a search');
+
+  t.equal((await patch(api, action.id, { dueMeetingId: m.c })).statusCode, 200);
+  t.same(await within('2024-09-27'), [action.id], 'due at another meeting');
+  t.equal((await patch(api, action.id, { dueDate: '2024-10-31' })).statusCode, 200);
+  t.equal(await dueBy(), '2024-10-31');
+  t.same(await within('2024-10-31'), [action.id], 'due by a date');
+  t.same(await within('2024-09-27'), []);
+  const c = await api.request({ method: 'PATCH', url: `/v1/meetings/${m.c}`, payload: { startsAt: '2024-10-14T18:30:00+01:00' } });
+  t.equal(c.statusCode, 200, c.body);
+  t.same(await within('2024-10-31'), [action.id], 'a meeting it is no longer due at moves without it');
+});
+
 t.test('paging over a few hundred actions returns each exactly once', async (t) => {
   const api = await build(t);
   const m = await setup(api);

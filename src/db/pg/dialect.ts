@@ -20,6 +20,8 @@ export const pgDialect: Dialect = {
   // folds case and accents as it does for the indexed column.
   searchTerms: (words) => words.map((w) => `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & '),
   actionsMatching: (terms) => sql`"actions"."search_vector" @@ to_tsquery('scrutiny', ${terms})`,
+  // Kept equal to the computed date by migrations/pg/0005's triggers (test/db/pg-migrations.test.ts).
+  actionsDueBy: () => sql`"actions"."effective_due_date"`,
   jsonObject: (entries) => sql`json_build_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})::text`,
   skipLocked: <Q extends object>(select: Q, table: object) =>
     (select as unknown as { for(strength: 'update', config: { of: PgTable; skipLocked: true }): Q }).for('update', { of: table as PgTable, skipLocked: true }),

@@ -21,6 +21,7 @@ export const sqliteDialect: Dialect = {
   // Each word a quoted FTS5 prefix term, so user text is never FTS5 syntax (db/sqlite/search.ts).
   searchTerms: (words) => words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' '),
   actionsMatching: (terms) => sql`"actions"."id" IN (SELECT rowid FROM search.actions_fts WHERE actions_fts MATCH ${terms})`,
+  actionsDueBy: (computed) => computed,
   jsonObject: (entries) => sql`json_object(${sql.join(Object.entries(entries).map(([k, v]) => sql`${quoted(k)}, ${v}`), sql`, `)})`,
   alias,
   textIn: (column, values) => sql`${column} IN (SELECT value FROM json_each(${values}))`,

@@ -8,7 +8,7 @@ import type { Reader } from '../../domain/visibility.js';
 import { invalidField } from '../../errors.js';
 import { decodeCursor, keyset, keysetAfter, type SortSpec } from '../../db/keyset.js';
 import type { BoundStatement } from '../../db/row-cursor.js';
-import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, selectExportRows, type ActionRow } from './query.js';
+import { actionColumns, actionRowMapper, overdueAsOf, selectActionKeys, selectActions, selectExportRows, windowDueDate, type ActionRow } from './query.js';
 import type { ListActionsQuery } from './schemas.js';
 import type { JudgedOn } from './today.js';
 
@@ -72,7 +72,7 @@ export function listActionsStatements(db: Db) {
   /** The list's query for this shape, unprepared; without `paged`, every matching row (the export's). */
   function selectQuery(reader: Reader, query: ListActionsQuery, sort: SortSpec, hasCursor: boolean, statusCount: number, selection: Selection, asOf: Placeholder | JudgedOn, paged = true) {
     const column = sortColumns()[sort.field as keyof ReturnType<typeof sortColumns>];
-    const dueDate = actionColumns().dueDate;
+    const dueDate = windowDueDate();
     const where: (SQL | undefined)[] = [
       actionsVisibleTo(reader),
       hasCursor ? keysetAfter(sort, column as never, actions.id, p('cursorValue'), p('cursorId')) : undefined,

@@ -25,6 +25,12 @@ export const effectiveDueDate = perSchema(
   () => sql<string | null>`CASE WHEN ${actions.dueRule} IN ${sqlList(MEETING_DUE_RULES)} THEN ${dueMeeting().agendaDespatchBy} ELSE ${actions.dueDate} END`,
 );
 
+/**
+ * effectiveDueDate as a due-date window (a list's dueAfter, dueBefore) compares it: on PostgreSQL
+ * the same date stored on the row (dialect.actionsDueBy), which the planner can estimate and index.
+ */
+export const windowDueDate = perSchema(() => dialect.actionsDueBy(effectiveDueDate()));
+
 /** domain/visibility.ts's order (public < exempt < confidential) as a number, in SQL. */
 const rank = (column: SQLWrapper) =>
   sql`CASE ${column} ${sql.raw(visibilities.map((level, i) => `WHEN '${level}' THEN ${i}`).join(' '))} ELSE 0 END`;
