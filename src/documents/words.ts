@@ -53,24 +53,18 @@ export const instantInWords = remembered((instant: string, timeZone: string): st
 const DAY_MS = 86_400_000;
 /** An instant as the database stamps it (ISO 8601 with Z or an offset), which Date.parse reads as luxon does. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-/** Per zone, its offset from UTC in minutes all through a UTC day (by day number), or null when it changes during that day. */
-const dayOffsets = new Map<string, Map<number, number | null>>();
-let rememberedOffsets = 0;
+/** A zone's offset from UTC in minutes all through a UTC day, or null when it changes during that day. */
+const dayOffsets = new Map<string, number | null>();
 
 function offsetThroughDay(timeZone: string, day: number): number | null {
-  let zone = dayOffsets.get(timeZone);
-  if (zone === undefined) dayOffsets.set(timeZone, (zone = new Map()));
-  let offset = zone.get(day);
+  const key = `${timeZone}\u0000${day}`;
+  let offset = dayOffsets.get(key);
   if (offset === undefined) {
     const start = DateTime.fromMillis(day * DAY_MS, { zone: timeZone }).offset;
     const end = DateTime.fromMillis((day + 1) * DAY_MS - 1, { zone: timeZone }).offset;
     offset = start === end ? start : null;
-    if (rememberedOffsets++ >= 10_000) {
-      dayOffsets.clear();
-      rememberedOffsets = 1;
-      dayOffsets.set(timeZone, (zone = new Map()));
-    }
-    zone.set(day, offset);
+    if (dayOffsets.size >= 10_000) dayOffsets.clear();
+    dayOffsets.set(key, offset);
   }
   return offset;
 }

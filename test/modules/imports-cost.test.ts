@@ -1,7 +1,7 @@
-import pg from 'pg';
 import t from 'tap';
 import { MAX_ACTIONS_PER_ITEM, parseMinutes, PARSE_INLINE_MAX_CHARS } from '../../src/import/index.js';
 import { build, committee, sqlRows, type TestApp } from '../helper.js';
+import { watchStatements } from '../statements.js';
 
 // A long minutes import costs the API nothing it should not (issue 19, defect 3): the text is
 // parsed off the event loop, so other requests are answered meanwhile, and a large draft is
@@ -31,39 +31,11 @@ async function minutesReads(api: TestApp, work: () => Promise<unknown>): Promise
     else if (Array.isArray(value)) value.forEach(count);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(count);
   };
-  const { engine } = api.app;
-  if (engine.kind === 'postgres') {
-    // Every statement goes through a pooled pg.Client's query (db/pg/run.ts).
-    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const query = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      const result = query.apply(this, args);
-      const config = args[0];
-      const text = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
-      if (/agenda_items/.test(text) && result instanceof Promise) result.then((r: { rows: unknown }) => count(r.rows), () => undefined);
-      return result;
-    };
-    try {
-      await work();
-    } finally {
-      client.query = query;
-    }
-    return reads;
-  }
-  const statement = Object.getPrototypeOf(engine.db.$client.prepare('SELECT 1')) as Record<'get' | 'all', (...args: unknown[]) => unknown>;
-  const original = { get: statement.get, all: statement.all };
-  for (const method of ['get', 'all'] as const) {
-    statement[method] = function (this: { source: string }, ...args: unknown[]) {
-      const result = original[method].apply(this, args);
-      if (/agenda_items/.test(this.source)) count(result);
-      return result;
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(statement, original);
-  }
+  await watchStatements(api, (sql, result) => {
+    if (!/agenda_items/.test(sql)) return;
+    if (result instanceof Promise) result.then((r: { rows: unknown }) => count(r.rows), () => undefined);
+    else count(result);
+  }, work);
   return reads;
 }
 

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import { parse } from 'csv-parse/sync';
-import pg from 'pg';
 import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { IMPORT_CSV_MAX_BYTES } from '../../src/modules/spreadsheets/routes.js';
 import { build, buildOnFile, committee, meeting, sqliteOnly, sqlRows, until, type TestApp } from '../helper.js';
 import { onPostgres } from '../pg.js';
+import { watchStatements } from '../statements.js';
 
 // Spreadsheets in and out (DESIGN.md): GET /v1/actions as CSV, POST /v1/imports/actions, and the
 // round trip between them.
@@ -293,38 +293,7 @@ t.test('from a database file the export reads a snapshot of its own, and closes 
 /** How many times a statement reading the export's rows (the only ones reading action_updates) is run while `work` runs. */
 async function exportStatementRuns(api: TestApp, work: () => Promise<unknown>): Promise<number> {
   let runs = 0;
-  const { engine } = api.app;
-  if (engine.kind === 'postgres') {
-    // Every statement goes through a pooled pg.Client's query (db/pg/run.ts, db/pg/row-cursor.ts).
-    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const query = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
-      const config = args[0];
-      const text = typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
-      if (/action_updates/.test(text)) runs++;
-      return query.apply(this, args);
-    };
-    try {
-      await work();
-    } finally {
-      client.query = query;
-    }
-    return runs;
-  }
-  // Every better-sqlite3 statement, on any connection (the export's own too), shares one prototype.
-  const statement = Object.getPrototypeOf(engine.db.$client.prepare('SELECT 1')) as Record<'all' | 'iterate', (...args: unknown[]) => unknown>;
-  const original = { all: statement.all, iterate: statement.iterate };
-  for (const method of ['all', 'iterate'] as const) {
-    statement[method] = function (this: { source: string }, ...args: unknown[]) {
-      if (/action_updates/.test(this.source)) runs++;
-      return original[method].apply(this, args);
-    };
-  }
-  try {
-    await work();
-  } finally {
-    Object.assign(statement, original);
-  }
+  await watchStatements(api, (sql) => void (/action_updates/.test(sql) && runs++), work);
   return runs;
 }
 
