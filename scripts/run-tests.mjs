@@ -62,9 +62,14 @@ function tap(tapArgs, tapEnv) {
   return new Promise((resolve) => {
     const child = spawn('npx', ['tap', ...jobs, ...tapArgs.map(compiledPath)], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
     let tail = '';
+    let partial = '';
+    const failures = [];
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString()).slice(-4000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      for (const line of lines) if (/^\s*not ok /.test(line) && failures.length < 40) failures.push(line.trimEnd());
     });
     child.on('close', (code) => {
       // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
@@ -75,6 +80,7 @@ function tap(tapArgs, tapEnv) {
         passed: field('pass'),
         failed: field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0),
         skipped: field('skip') + field('todo'),
+        failures,
       });
     });
   });
@@ -99,6 +105,9 @@ if (pgRun && wholeSuite && postgresFiles().length > 0) {
 if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
 const total = (name) => runs.reduce((n, r) => n + r[name], 0);
 if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
+// What failed, repeated just above the closing line: a CI log is often read from its tail.
+const failures = runs.flatMap((r) => r.failures);
+if (failures.length > 0) process.stdout.write(`\n# What failed (tap's "not ok" lines, innermost first):\n${failures.map((l) => `# ${l}`).join('\n')}\n`);
 const skipped = total('skipped');
 process.stdout.write(`\n${total('passed')} passed, ${total('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(runs.find((r) => r.code !== 0)?.code ?? 0);

@@ -188,6 +188,12 @@ export interface Batched<K, V> {
   one(key: K): Program<V | undefined>;
   /** Each key's value; a key without one is absent. */
   many(keys: readonly K[]): Program<ReadonlyMap<K, V>>;
+  /**
+   * The key is a stamp (or holds one) that the value is read under: a read of the key already
+   * sent was sent after that stamp was taken, so it is as fresh as one sent now, and a program
+   * asking meanwhile shares it rather than sending its own.
+   */
+  readonly joinsInFlight?: boolean;
 }
 
 /** The value of `key`, read alone or with other programs' reads of the same kind. */

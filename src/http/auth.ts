@@ -83,22 +83,38 @@ export default fp<AuthOptions>(
     // A key's use is written after the request, not during it (api-keys/repository.ts): soon, in
     // a transaction of its own or the open group commit's, and, while another process holds the
     // write lock, again a second later until it can be. Best effort: it only dates the key's use.
+    // One write at a time: until it has ended no other is scheduled (two at once would write the
+    // same rows, and on PostgreSQL the second, finding them locked, gives up and rolls back).
     let recording: NodeJS.Timeout | undefined;
+    let writing: Promise<void> | undefined;
+    let closing = false;
     const recordUseSoon = (delayMs: number) => {
-      if (recording) return;
+      if (recording || writing || closing) return;
       // On SQLite the write is made at once, in the timer's callback; on PostgreSQL it is awaited.
       recording = setTimeout(async () => {
         recording = undefined;
-        try {
-          if (!(await apiKeys.recordUse())) recordUseSoon(USE_RETRY_MS);
-        } catch (err) {
-          app.log.warn({ err }, 'could not record when API keys were last used');
-        }
+        let busy = false;
+        writing = (async () => {
+          try {
+            busy = !(await apiKeys.recordUse());
+          } catch (err) {
+            app.log.warn({ err }, 'could not record when API keys were last used');
+            busy = true;
+          }
+        })();
+        await writing;
+        writing = undefined;
+        // Use noted while it was written goes next; what could not be written (the lock held, an
+        // error) is tried again a little later.
+        if (busy) recordUseSoon(USE_RETRY_MS);
+        else if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
       }, delayMs);
       recording.unref();
     };
     app.addHook('onClose', async () => {
+      closing = true;
       clearTimeout(recording);
+      await writing;
       try {
         await apiKeys.recordUse();
       } catch {

@@ -1,7 +1,7 @@
 import type { ChangeStamp } from '../../db/sqlite/changes.js';
 import { DEFAULT_TIME_ZONE, systemClock, todayIn, type Clock } from '../../domain/clock.js';
 import type { LocalDate } from '../../domain/local-date.js';
-import { stamp, type Program } from '../../db/program.js';
+import { batched, stamp, type Batched, type Program } from '../../db/program.js';
 
 // Every "today" of the actions module — the day `overdue` is judged on when no `asOf` is given,
 // the day a response is recorded on — is today where the action's committee sits (DESIGN.md
@@ -39,8 +39,21 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
   // for them on every request. Inside a transaction (a write) the stamp says nothing: they are
   // read each time, and the one committee a write needs is read on its own. On PostgreSQL the
   // stamp is a snapshot (a statement), taken by the programs; nowIfKnown() does without.
-  let zones = new Map<number, string>();
+  let zones: ReadonlyMap<number, string> = new Map();
   let readUnder: string | undefined;
+  // Read by the stamp they are read under (db/program.ts `batched`): on PostgreSQL the requests
+  // that find them stale after a commit read them once between them, not once each.
+  const zoneReads: Batched<string, ReadonlyMap<number, string>> = {
+    joinsInFlight: true,
+    *one() {
+      return new Map((yield* committees.zones()).map((c) => [c.id, c.timezone]));
+    },
+    *many(stamps) {
+      // Sent after every one of the stamps was taken: as fresh as each needs.
+      const read = yield* zoneReads.one(stamps[0]!);
+      return new Map(stamps.map((s) => [s, read!]));
+    },
+  };
   /** The zones read under the stamp `now`, if they are what is held. */
   const heldUnder = (now: string | undefined): ReadonlyMap<number, string> | undefined =>
     now !== undefined && now === readUnder ? zones : undefined;
@@ -48,8 +61,9 @@ export function createActionDays(committees: Committees, changed: ChangeStamp, c
     const now = yield* stamp(changed);
     const held = heldUnder(now);
     if (held) return held;
-    const read = new Map((yield* committees.zones()).map((c) => [c.id, c.timezone]));
-    if (now !== undefined) [zones, readUnder] = [read, now];
+    if (now === undefined) return (yield* zoneReads.one(''))!;
+    const read = (yield* batched(zoneReads, now))!;
+    [zones, readUnder] = [read, now];
     return read;
   }
 

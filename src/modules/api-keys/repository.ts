@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/sqlite/client.js';
-import { all, BUSY, first, run, stamp, tx, txIfFree, type Program, type Ran, type StampSource } from '../../db/program.js';
-import { apiKeys } from '../../db/tables.js';
+import { all, batched, BUSY, first, run, stamp, tx, txIfFree, type Batched, type Program, type Ran, type StampSource } from '../../db/program.js';
+import { apiKeys, dialect } from '../../db/tables.js';
 import { NotFoundError } from '../../errors.js';
 import { columnsOfLimit, limitOfColumns, type CouncilLimit } from '../../domain/council-limit.js';
 import { authorities, checkLimit, manages } from '../shared/council-limits.js';
@@ -24,6 +24,9 @@ export interface ApiKeyRecord {
   /** The council the key is limited to (DESIGN.md "One deployment for many councils"); null: none. */
   limit: CouncilLimit | null;
 }
+
+/** A key's use is recorded at most this often. */
+const USE_EVERY_MS = 60_000;
 
 // 32 random bytes (256 bits) is far beyond guessing; SHA-256 without a salt is enough for
 // a secret of that entropy and keeps lookup a single indexed equality.
@@ -52,6 +55,24 @@ export function createApiKeyRepository(db: Db, changes: StampSource) {
     .from(apiKeys)
     .where(eq(apiKeys.hash, sql.placeholder('hash')))
     .prepare();
+  const byHashes = db
+    .select()
+    .from(apiKeys)
+    .where(dialect.textIn(apiKeys.hash, sql.placeholder('hashes')))
+    .prepare();
+  // A batched read (db/program.ts): on PostgreSQL the requests that authenticate together (those
+  // that shared a snapshot read, after any commit) look their keys up in one statement. Each
+  // looking its key up alone, they queued for the pool's connections one behind the other and
+  // went on to their own reads out of step, so nothing after was read together either.
+  const keyReads: Batched<string, typeof apiKeys.$inferSelect> = {
+    *one(hash) {
+      return yield* first(byHash, { hash });
+    },
+    *many(hashes) {
+      const rows = yield* all(byHashes, { hashes: dialect.textList(hashes) });
+      return new Map(rows.map((row) => [row.hash, row]));
+    },
+  };
 
   // Keys already looked up, by the secret presented: every request authenticates, and hashing
   // and reading the key each time was a tenth of a simple read's cost. An entry holds while
@@ -64,6 +85,9 @@ export function createApiKeyRepository(db: Db, changes: StampSource) {
   // read must never wait for the write lock (another process may hold it for seconds), so use is
   // noted here and written later by recordUse().
   const unrecordedUse = new Map<number, string>();
+  // When this process last noted each key's use (ms): a row read again before that use was
+  // written still holds the older date, and would have it noted (and written) again.
+  const noted = new Map<number, number>();
 
   const touch = db
     .update(apiKeys)
@@ -120,7 +144,7 @@ export function createApiKeyRepository(db: Db, changes: StampSource) {
       const now = yield* stamp(changes);
       let row = now !== undefined && checked.get(key)?.stamp === now ? checked.get(key)!.row : undefined;
       if (row === undefined) {
-        row = yield* first(byHash, { hash: hashKey(key) });
+        row = yield* batched(keyReads, hashKey(key));
         if (!row) return undefined;
         if (checked.size >= MAX_CHECKED) checked.clear();
         if (now !== undefined) checked.set(key, { row, stamp: now });
@@ -128,9 +152,11 @@ export function createApiKeyRepository(db: Db, changes: StampSource) {
       if (row.revokedAt) return undefined;
       // Record use at most once a minute per key: enough to spot stale keys, cheap on hot paths.
       const at = Date.now();
-      if (!row.lastUsedAt || at - Date.parse(row.lastUsedAt) > 60_000) {
+      if ((!row.lastUsedAt || at - Date.parse(row.lastUsedAt) > USE_EVERY_MS) && !(at - (noted.get(row.id) ?? -Infinity) <= USE_EVERY_MS)) {
         row.lastUsedAt = new Date(at).toISOString();
         unrecordedUse.set(row.id, row.lastUsedAt);
+        if (noted.size >= MAX_CHECKED) noted.clear();
+        noted.set(row.id, at);
       }
       return toRecord(row);
     },
