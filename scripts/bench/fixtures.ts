@@ -13,8 +13,8 @@ export interface Fixtures {
   coldReadIds: number[];
   /** Open or in-progress actions, for PATCH. */
   patchIds: number[];
-  /** Recently held meetings and their public items, for POST. */
-  meetings: { id: number; itemIds: number[] }[];
+  /** Recently held meetings and their public items, for POST, in id order (a committee's together). */
+  meetings: { id: number; committeeId: number; itemIds: number[] }[];
   searches: string[];
 }
 
@@ -26,9 +26,8 @@ export function loadFixtures(path: string, anchor: string): Fixtures {
     const working = db.prepare("SELECT id FROM actions WHERE status IN ('open', 'in_progress')").pluck().all() as number[];
     const committeeIds = db.prepare('SELECT id FROM committees ORDER BY id').pluck().all() as number[];
     const recent = db
-      .prepare("SELECT id FROM meetings WHERE status = 'held' AND local_date >= date(?, '-12 months') ORDER BY id")
-      .pluck()
-      .all(anchor) as number[];
+      .prepare("SELECT id, committee_id AS committeeId FROM meetings WHERE status = 'held' AND local_date >= date(?, '-12 months') ORDER BY id")
+      .all(anchor) as { id: number; committeeId: number }[];
     const items = db.prepare("SELECT id FROM agenda_items WHERE meeting_id = ? AND visibility = 'public' AND position >= 3").pluck();
     return {
       anchor,
@@ -36,7 +35,7 @@ export function loadFixtures(path: string, anchor: string): Fixtures {
       readIds: Array.from({ length: 20_000 }, () => rnd.pick(ids)),
       coldReadIds: Array.from({ length: 100_000 }, () => rnd.pick(ids)),
       patchIds: [...new Set(Array.from({ length: 6_000 }, () => rnd.pick(working)))].slice(0, 5_000),
-      meetings: recent.map((id) => ({ id, itemIds: items.all(id) as number[] })),
+      meetings: recent.map((m) => ({ ...m, itemIds: items.all(m.id) as number[] })),
       // Single words with many hits, phrases with few, and a prefix.
       searches: ['housing', 'damp mould', 'school exclusions', 'adult social care', 'potholes', 'budget', 'foster carer', 'recycl'],
     };
