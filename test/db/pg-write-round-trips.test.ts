@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import net from 'node:net';
 import pg from 'pg';
 import { build, committee, meeting, until } from '../helper.js';
 import { onPostgres, testDatabase } from '../pg.js';
@@ -34,6 +35,26 @@ function recordStatements(t: Test): Sent[] {
   return sent;
 }
 
+/**
+ * How many writes to a TCP socket are made from now until the test ends: each a system call (on
+ * PostgreSQL's connections, under inject() the only TCP sockets written). Statements written together
+ * (corked, transaction-client.ts) are one write.
+ */
+function countSocketWrites(t: Test): { count: number } {
+  const counted = { count: 0 };
+  const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+  const originals = { _write: proto._write, _writev: proto._writev };
+  for (const name of ['_write', '_writev'] as const) {
+    proto[name] = function (this: net.Socket, ...args: unknown[]) {
+      // A TCP connection (the database's); not the pipes of the test's own output.
+      if (this.remotePort !== undefined) counted.count++;
+      return originals[name].apply(this, args);
+    };
+  }
+  t.teardown(() => Object.assign(proto, originals));
+  return counted;
+}
+
 /** The statements as round trips: each line one, its statements joined by " + ". */
 const roundTrips = (sent: Sent[]) => sent.reduce<string[]>((trips, s) => (s.pipelined && trips.length > 0 ? [...trips.slice(0, -1), `${trips.at(-1)} + ${s.statement}`] : [...trips, s.statement]), []);
 
@@ -51,6 +72,7 @@ t.test('a POST and a PATCH of an action: their statements and round trips', { sk
   // a minute): written before the requests counted, so that none of its statements is among theirs.
   await until(async () => (await db.pool.query("SELECT last_used_at FROM api_keys WHERE name = 'clerk'")).rows[0]?.last_used_at != null, "the key's use recorded");
   const sent = recordStatements(t);
+  const writes = countSocketWrites(t);
   const created = await post();
   t.equal(created.statusCode, 201);
   const postTrips = roundTrips(sent);
@@ -60,14 +82,17 @@ t.test('a POST and a PATCH of an action: their statements and round trips', { sk
   t.match(postTrips[1], /^BEGIN.* \+ q_\w+ \+ q_\w+ \+ q_\w+$/, "BEGIN goes out with the checks' reads, together");
   t.match(postTrips[2], /^q_\w+ \+ q_\w+$/, "the insert goes out with the counter's move (the counter's row is locked from then to the commit)");
   t.match(postTrips[3], /^q_\w+ \+ COMMIT$/, 'the audit row goes out with COMMIT');
+  t.equal(writes.count, postTrips.length, `POST: a write to the socket per round trip (${writes.count}), not one per statement`);
 
   sent.length = 0;
+  writes.count = 0;
   const patched = await api.request({ method: 'PATCH', url: `/v1/actions/${created.json().id}`, as: key, headers: { 'if-match': created.headers.etag as string }, payload: { rag: 'red', detail: 'Progress reviewed' } });
   t.equal(patched.statusCode, 200);
   const patchTrips = roundTrips(sent);
   t.comment(`PATCH: ${sent.length} statements, ${patchTrips.length} round trips\n${patchTrips.join('\n')}`);
   t.equal(sent.length, 7, 'PATCH: key, BEGIN, the action, webhooks, update, audit, COMMIT');
   t.equal(patchTrips.length, 4, 'PATCH: the key; BEGIN with the reads; the update; the audit row with COMMIT');
+  t.equal(writes.count, patchTrips.length, `PATCH: a write to the socket per round trip (${writes.count}), not one per statement`);
   t.equal(sent.filter((s) => !/^(BEGIN|COMMIT)/.test(s.statement) && !/^q_/.test(s.statement)).length, 0, 'every other statement a named, prepared one');
 });
 

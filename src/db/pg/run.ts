@@ -251,8 +251,17 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       }
       case 'together': {
         // Each program's statements go out as it makes them, the others' beside them (pipeline
-        // mode on a transaction's connection; outside one, on connections of their own).
-        const outcomes = await Promise.allSettled(op.programs.map((program) => drive(program, run)));
+        // mode on a transaction's connection; outside one, on connections of their own). On a
+        // transaction's connection the programs' first statements, asked in this turn, are
+        // written to the socket in one write, not one each (transaction-client.ts says why).
+        const release = units.getStore()?.tx.hold();
+        let running: Promise<unknown>[];
+        try {
+          running = op.programs.map((program) => drive(program, run));
+        } finally {
+          release?.();
+        }
+        const outcomes = await Promise.allSettled(running);
         const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
         if (failed) throw failed.reason;
         return outcomes.map((o) => (o as PromiseFulfilledResult<unknown>).value);

@@ -92,10 +92,25 @@ export class TransactionClient {
     this.deferred.push([this.opening, undefined]);
   }
 
+  /**
+   * Holds back what is written to the connection until the returned function is called, then
+   * writes it at once: for statements asked one after another in the same turn (together()'s),
+   * which would otherwise be a write each. Holds may nest.
+   */
+  hold(): () => void {
+    const stream = this.stream();
+    stream?.cork?.();
+    return () => stream?.uncork?.();
+  }
+
+  private stream() {
+    return (this.client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+  }
+
   /** The deferred statements, then this one, written to the socket at once. */
   private sendWithDeferred(config: QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     if (this.deferred.length === 0) return this.client.query(config as pg.QueryConfig, values);
-    const stream = (this.client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+    const stream = this.stream();
     stream?.cork?.();
     try {
       for (const [c, v] of this.deferred.splice(0)) {
