@@ -48,7 +48,11 @@ export function createRenderedDocuments(
     const before = changes.stamp();
     const held = before === undefined ? undefined : cache.get(key);
     if (held && held.stamp === before) return held.rendered;
-    const rendered = await render();
+    const made = await render();
+    // Kept as bytes: a document written as text is a string of thousands of pieces (each row
+    // appended), which the garbage collector walks on every full collection for as long as the
+    // entry is kept; a buffer's bytes are outside its heap.
+    const rendered = typeof made.body === 'string' ? { ...made, body: Buffer.from(made.body) } : made;
     if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
     return rendered;
   }
