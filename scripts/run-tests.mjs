@@ -61,6 +61,7 @@ const env = { ...process.env, TAP_RCFILE: rcfile, ...(pgRun ? { SCRUTINY_TEST_PG
 function tap(tapArgs, tapEnv) {
   return new Promise((resolve) => {
     const child = spawn('npx', ['tap', ...jobs, ...tapArgs.map(compiledPath)], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
+    child.stdout.setEncoding('utf8');
     let tail = '';
     let partial = '';
     const failures = [];

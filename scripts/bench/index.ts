@@ -181,12 +181,10 @@ for (const [name, s] of onPostgres?.chosen ?? []) {
   // SQLite scenarios at 2,000/s) with p99 ≤ 50 ms. Offered at SQLite's 2,000/s: no target.
   const write = /^(POST|PATCH) /.test(name);
   const paced = s.rate !== undefined;
-  if (write && paced && s.rate! > 1000) {
-    rows.push({ scenario: `${PG}${name} (c=${s.connections})`, rps: m.rps, p50: m.p50, p99: m.p99, ratio: m.rps / bareRps, target: '', met: undefined, note: `${Math.round((m.rps / sqliteRps) * 100)}% of SQLite's ${Math.round(sqliteRps).toLocaleString('en-GB')} req/s` });
-    continue;
-  }
-  const target = !write ? '≥ 50% of SQLite' : paced ? `≥ ${Math.round(s.rate! * 0.97)}/s, p99 ≤ 50 ms` : '≥ 1000/s';
-  const met = !write ? m.rps >= sqliteRps / 2 : paced ? m.rps >= s.rate! * 0.97 && m.p99 <= 50 : m.rps >= 1000;
+  const untargeted = write && paced && s.rate! > 1000;
+  const target = untargeted ? '' : !write ? '≥ 50% of SQLite' : paced ? `≥ ${Math.round(s.rate! * 0.97)}/s, p99 ≤ 50 ms` : '≥ 1000/s';
+  // A failed response is counted in the rate (autocannon's), so a write with any is not met.
+  const met = untargeted ? undefined : !write ? m.rps >= sqliteRps / 2 : m.failures === 0 && (paced ? m.rps >= s.rate! * 0.97 && m.p99 <= 50 : m.rps >= 1000);
   rows.push({
     scenario: `${PG}${name} (c=${s.connections})`, rps: m.rps, p50: m.p50, p99: m.p99, ratio: m.rps / bareRps, target, met,
     note: `${Math.round((m.rps / sqliteRps) * 100)}% of SQLite's ${Math.round(sqliteRps).toLocaleString('en-GB')} req/s${m.failures > 0 ? `; ${m.failures} failed responses` : ''}${m.overranMs >= OVERRAN_MS ? `; the server went on ${(m.overranMs / 1000).toFixed(1)} s after a window` : ''}`,

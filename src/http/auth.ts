@@ -60,6 +60,8 @@ function queryKeyOf(request: FastifyRequest): unknown {
 
 /** How long recording key use waits after finding the write lock taken. */
 const USE_RETRY_MS = 1000;
+/** The longest wait between writes of keys' use that fail (the database unreachable). */
+const USE_RETRY_MAX_MS = 60_000;
 
 export interface AuthOptions {
   apiKeys: ApiKeyService;
@@ -88,25 +90,30 @@ export default fp<AuthOptions>(
     let recording: NodeJS.Timeout | undefined;
     let writing: Promise<void> | undefined;
     let closing = false;
+    /** How long after a failed write the next is tried. */
+    let failing = USE_RETRY_MS;
     const recordUseSoon = (delayMs: number) => {
       if (recording || writing || closing) return;
       // On SQLite the write is made at once, in the timer's callback; on PostgreSQL it is awaited.
       recording = setTimeout(async () => {
         recording = undefined;
-        let busy = false;
+        let retryIn = 0;
         writing = (async () => {
           try {
-            busy = !(await apiKeys.recordUse());
+            if (!(await apiKeys.recordUse())) retryIn = USE_RETRY_MS;
+            failing = USE_RETRY_MS;
           } catch (err) {
             app.log.warn({ err }, 'could not record when API keys were last used');
-            busy = true;
+            retryIn = failing;
+            failing = Math.min(failing * 2, USE_RETRY_MAX_MS);
           }
         })();
         await writing;
         writing = undefined;
-        // Use noted while it was written goes next; what could not be written (the lock held, an
-        // error) is tried again a little later.
-        if (busy) recordUseSoon(USE_RETRY_MS);
+        // Use noted while it was written goes next. What could not be written is tried again: a
+        // second later while another process holds the lock; after an error (the database gone),
+        // each time twice as long after, up to a minute, rather than a warning every second.
+        if (retryIn > 0) recordUseSoon(retryIn);
         else if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
       }, delayMs);
       recording.unref();

@@ -149,14 +149,14 @@ t.test('reads by id in flight together are one statement, each reader seeing onl
     else t.equal(res.json().id, id, `${as === api.keys.reader ? 'reader' : 'confidential key'}: its own action ${id}`);
   });
   const reads = sent.filter((text) => /from "actions"/.test(text)).length;
-  t.ok(reads < asked.length / 2, `${asked.length} reads by id at once took ${reads} statements`);
+  t.ok(reads >= 1 && reads < asked.length / 2, `${asked.length} reads by id at once took ${reads} statements`);
   // What each request read first is shared too, or the requests would come to their actions out
   // of step: their keys (two keys, looked up together) and, the snapshot having moved since the
   // actions were created, the committees' zones (read once, by those that asked meanwhile too).
   const keys = sent.filter((text) => /from "api_keys"/.test(text)).length;
-  t.ok(keys < asked.length / 2, `${asked.length} requests with two keys looked their keys up in ${keys} statements`);
+  t.ok(keys >= 1 && keys < asked.length / 2, `${asked.length} requests with two keys looked their keys up in ${keys} statements`);
   const zones = sent.filter((text) => /from "committees"/.test(text)).length;
-  t.ok(zones < asked.length / 2, `${asked.length} requests read the committees' zones in ${zones} statements`);
+  t.ok(zones >= 1 && zones < asked.length / 2, `${asked.length} requests read the committees' zones in ${zones} statements`);
 });
 
 t.test("a key used by many requests at once, before and after a commit elsewhere, has its use written once", { skip }, async (t) => {

@@ -4,6 +4,7 @@ import { stamp, type Awaitable, type Program, type ProgramRunner } from '../../d
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
+import { ownBytes } from '../../http/own-bytes.js';
 import type { ActionRow } from './query.js';
 import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
 import { present, type ActionRepository } from './repository.js';
@@ -54,16 +55,6 @@ function render(action: Action): string {
   return serialiser(action);
 }
 
-/**
- * A string as UTF-8 in a buffer of its own: Buffer.from would slice small strings out of a
- * shared 8 KB pool, and one cached action could then keep a whole pool slab alive.
- */
-function utf8(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
-  return bytes;
-}
-
 const DATA_OPEN = Buffer.from('{"data":[');
 const COMMA = Buffer.from(',');
 
@@ -82,7 +73,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
   const cache = createActionReadCache(changes, cacheEntries);
 
   const rendered = (row: ActionRow, asOf: string): CachedAction =>
-    ({ visibility: row.visibility, committeeId: row.committeeId, version: row.version, json: utf8(render(present(row, asOf))), asOf });
+    ({ visibility: row.visibility, committeeId: row.committeeId, version: row.version, json: ownBytes(render(present(row, asOf))), asOf });
 
   /** The row rendered and kept in the cache under the stamp `under`. */
   const keep = (row: ActionRow, asOf: string, under: string): CachedAction => {
@@ -102,7 +93,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
     // Committees on different days judge each action on its own day: not cached.
     if (typeof asOf !== 'string' || under === undefined) {
       const page = yield* actions.page(actor, query, asOf, on);
-      return pageJson(page.data.map((row) => utf8(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
+      return pageJson(page.data.map((row) => ownBytes(render(present(row, dayFor(asOf, row.committeeId))))), page.nextCursor);
     }
     const cached = cache.page(actor, asOf, query, under);
     if (cached.body) return cached.body;
@@ -125,7 +116,7 @@ export function createActionReadModel(actions: ActionRepository, { engine, chang
   /** The action read and rendered, not kept. */
   function* uncached(actor: Actor, id: number, asOf: JudgedOn): Program<RenderedAction> {
     const row = yield* actions.find(actor, id);
-    return { id, version: row.version, json: utf8(render(present(row, dayFor(asOf, row.committeeId)))) };
+    return { id, version: row.version, json: ownBytes(render(present(row, dayFor(asOf, row.committeeId)))) };
   }
 
   /** The action read, rendered and kept in the cache under the stamp `under`. */

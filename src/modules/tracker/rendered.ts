@@ -6,6 +6,7 @@ import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
 import { renderDocument, type DocumentFormat, type RenderedDocument } from '../../documents/formats.js';
+import { ownBytes } from '../../http/own-bytes.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import type { DocumentRepository, TrackerQuery } from './repository.js';
 
@@ -52,7 +53,7 @@ export function createRenderedDocuments(
     // Kept as bytes: a document written as text is a string of thousands of pieces (each row
     // appended), which the garbage collector walks on every full collection for as long as the
     // entry is kept; a buffer's bytes are outside its heap.
-    const rendered = typeof made.body === 'string' ? { ...made, body: Buffer.from(made.body) } : made;
+    const rendered = typeof made.body === 'string' ? { ...made, body: ownBytes(made.body) } : made;
     if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
     return rendered;
   }
