@@ -4,7 +4,7 @@ import { stamp, type Awaitable, type Program, type ProgramRunner } from '../../d
 import type { Actor } from '../../domain/actor.js';
 import { isVisibleTo, seesCommittee } from '../../domain/visibility.js';
 import { NotFoundError } from '../../errors.js';
-import { ownBytes } from '../../http/own-bytes.js';
+import { ownBytes } from '../shared/own-bytes.js';
 import type { ActionRow } from './query.js';
 import { createActionReadCache, type CachedAction, type ChangeStamp, type PageJson } from './read-cache.js';
 import { present, type ActionRepository } from './repository.js';

@@ -6,7 +6,7 @@ import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
 import { renderDocument, type DocumentFormat, type RenderedDocument } from '../../documents/formats.js';
-import { ownBytes } from '../../http/own-bytes.js';
+import { ownBytes } from '../shared/own-bytes.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import type { DocumentRepository, TrackerQuery } from './repository.js';
 
