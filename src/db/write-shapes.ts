@@ -1,4 +1,5 @@
-import { Column, getTableColumns, is, Param, Placeholder, sql, SQL, type Table } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, is, Param, Placeholder, sql, SQL, type Table } from 'drizzle-orm';
+import type { Computed } from './program.js';
 
 // Inserts and updates prepared once per table and shape of values, on either engine (SQLite's
 // sqlite/prepared.ts, PostgreSQL's pg/run.ts): building a write's SQL with drizzle costs more
@@ -58,4 +59,26 @@ export function writesPreparable(table: Table): boolean {
     preparable.set(table, ok);
   }
   return ok;
+}
+
+/**
+ * How an insert that returns its row is built and prepared, the same on both engines (sqlite/
+ * prepared.ts, pg/run.ts): `key`, the prepared statement's (undefined when these values cannot be
+ * prepared), the values to build it with, the parameters to run it with (`computed`'s too), and
+ * `onConflict`, which makes a builder insert nothing when the columns of the unique index
+ * `unlessTaken` are another row's already.
+ */
+export function insertPlan(table: Table, values: Row, unlessTaken?: readonly Column[], computed?: Computed) {
+  const shape = writesPreparable(table) ? shapeOf(values, computed?.values) : undefined;
+  if (computed && shape === undefined) throw new Error(`an insert into ${getTableName(table)} with computed columns must be preparable`);
+  const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
+  return {
+    key: shape && `${getTableName(table)}:insert-returning:${shape.key}${unless}`,
+    values: shape?.template ?? values,
+    params: shape && (computed ? { ...shape.params, ...computed.params } : shape.params),
+    onConflict<B>(builder: B): B {
+      // Either engine's insert builder, which has the method under the same name.
+      return unlessTaken ? (builder as { onConflictDoNothing(config: { target: Column[] }): B }).onConflictDoNothing({ target: [...unlessTaken] }) : builder;
+    },
+  };
 }

@@ -82,3 +82,31 @@ t.test("a batch runs in the batches' own context, not in that of the caller who 
   t.same(answers, ['one', 'two']);
   t.same(seen, [undefined], "one statement, in neither request's context");
 });
+
+t.test('a read keyed by its stamp (joinsInFlight) shares one of the same key already sent; other reads never do', async (t) => {
+  // Reads held in flight until released: what is asked meanwhile is asked while one is on its way.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const batches = createBatches(async (program) => {
+    await held;
+    return drive(program);
+  });
+  const stamped = fakeReads({ 1: 'zones under stamp 1', 2: 'zones under stamp 2' });
+  const joining = { ...(stamped.reads as Batched<number, string>), joinsInFlight: true } as Batched<unknown, unknown>;
+  const byId = fakeReads({ 1: 'action 1' });
+
+  const first = batches.read(joining, 1);
+  const firstById = batches.read(byId.reads, 1);
+  await new Promise((resolve) => setImmediate(resolve)); // flushed: both on their way
+  const joined = batches.read(joining, 1);
+  const otherStamp = batches.read(joining, 2);
+  const secondById = batches.read(byId.reads, 1);
+  release();
+  t.same(await Promise.all([first, joined, otherStamp]), ['zones under stamp 1', 'zones under stamp 1', 'zones under stamp 2']);
+  t.same(stamped.sent, [1, 2], 'stamp 1 read once, shared by the caller who asked while it was on its way; stamp 2 read on its own');
+  t.same(await Promise.all([firstById, secondById]), ['action 1', 'action 1']);
+  t.same(byId.sent, [1, 1], 'a read by id asked while one was on its way is sent again: the one on its way may be older than its stamp');
+
+  t.equal(await batches.read(joining, 1), 'zones under stamp 1');
+  t.same(stamped.sent, [1, 2, 1], 'once answered, the next read of stamp 1 is sent anew');
+});

@@ -27,13 +27,8 @@ export function createBatches(drive: <T>(program: Program<T>) => Promise<T>) {
   const outside = new AsyncResource('scrutiny:batched-read');
 
   function send(reads: Batched<unknown, unknown>, keys: unknown[]): Promise<ReadonlyMap<unknown, unknown>> {
-    try {
-      if (keys.length > 1) return drive(reads.many(keys));
-      return drive(reads.one(keys[0])).then((value) => new Map([[keys[0], value]]));
-    } catch (err) {
-      // Thrown before any statement (not by a generator, which throws when driven): its waiters' error.
-      return Promise.reject(err);
-    }
+    if (keys.length > 1) return drive(reads.many(keys));
+    return drive(reads.one(keys[0])).then((value) => new Map([[keys[0], value]]));
   }
 
   function flush(): void {

@@ -5,7 +5,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { BUSY, type Op, type Params, type Program, type TxOptions } from '../program.js';
 import { queryShape } from '../shapes.js';
-import { shapeOf, writesPreparable } from '../write-shapes.js';
+import { insertPlan, shapeOf, writesPreparable } from '../write-shapes.js';
 import { createBatches } from './batches.js';
 import { sharedRead } from './shared-read.js';
 import { TransactionClient } from './transaction-client.js';
@@ -200,17 +200,11 @@ export function createPgRunner(pool: pg.Pool): PgRunner {
       }
       case 'insertReturning': {
         const db = op.db as unknown as AnyDb;
-        const shape = writesPreparable(op.table) ? shapeOf(op.values, op.computed?.values) : undefined;
-        if (op.computed && shape === undefined) throw new Error(`an insert into ${getTableName(op.table)} with computed columns must be preparable`);
-        const unlessTaken = op.unlessTaken;
-        const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
-        const insert = (values: unknown) => {
-          const builder = db.insert(op.table).values(values);
-          return unlessTaken ? (builder as unknown as { onConflictDoNothing(c: { target: unknown[] }): typeof builder }).onConflictDoNothing({ target: [...unlessTaken] }) : builder;
-        };
-        if (shape === undefined) return ((await insert(op.values).returning().execute()) as unknown[])[0];
-        const query = queryShape(op.db, `${getTableName(op.table)}:insert-returning:${shape.key}${unless}`, () => insert(shape.template).returning().prepare());
-        return ((await named(query).execute(op.computed ? { ...shape.params, ...op.computed.params } : shape.params)) as unknown[])[0];
+        const plan = insertPlan(op.table, op.values, op.unlessTaken, op.computed);
+        const insert = () => plan.onConflict(db.insert(op.table).values(plan.values));
+        if (plan.key === undefined) return ((await insert().returning().execute()) as unknown[])[0];
+        const query = queryShape(op.db, plan.key, () => insert().returning().prepare());
+        return ((await named(query).execute(plan.params)) as unknown[])[0];
       }
       case 'insertRow': {
         const db = op.db as unknown as AnyDb;

@@ -98,20 +98,15 @@ export class TransactionClient {
    * which would otherwise be a write each. Holds may nest.
    */
   hold(): () => void {
-    const stream = this.stream();
+    const stream = (this.client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
     stream?.cork?.();
     return () => stream?.uncork?.();
-  }
-
-  private stream() {
-    return (this.client as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
   }
 
   /** The deferred statements, then this one, written to the socket at once. */
   private sendWithDeferred(config: QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     if (this.deferred.length === 0) return this.client.query(config as pg.QueryConfig, values);
-    const stream = this.stream();
-    stream?.cork?.();
+    const release = this.hold();
     try {
       for (const [c, v] of this.deferred.splice(0)) {
         this.unanswered.push(this.client.query(c as pg.QueryConfig, v).catch((err: unknown) => {
@@ -120,7 +115,7 @@ export class TransactionClient {
       }
       return this.client.query(config as pg.QueryConfig, values);
     } finally {
-      stream?.uncork?.();
+      release();
     }
   }
 

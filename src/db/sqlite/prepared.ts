@@ -4,7 +4,7 @@ import type { Db } from './client.js';
 import { clientOf } from './connection.js';
 import { decoderOfSql, type Decoder } from './drizzle-internals.js';
 import type { Computed } from '../program.js';
-import { shapeOf, writesPreparable } from '../write-shapes.js';
+import { insertPlan, shapeOf, writesPreparable } from '../write-shapes.js';
 
 // Hot-path helpers over drizzle. Building a query's SQL and mapping its rows through drizzle's
 // generic per-field checks cost several times what SQLite spends running a small query, so the
@@ -35,16 +35,11 @@ export function insertReturning<T extends SQLiteTable>(
 export function insertReturning<T extends SQLiteTable>(
   db: Connection, table: T, values: T['$inferInsert'], unlessTaken?: readonly SQLiteColumn[], computed?: Computed,
 ): T['$inferSelect'] | undefined {
-  const shape = writesPreparable(table) ? shapeOf(values as Row, computed?.values) : undefined;
-  if (computed && shape === undefined) throw new Error(`an insert into ${getTableName(table)} with computed columns must be preparable`);
-  const unless = unlessTaken ? `:unless-taken:${unlessTaken.map((c) => c.name).join(',')}` : '';
-  const insert = (v: unknown) => {
-    const builder = db.insert(table).values(v as never);
-    return unlessTaken ? builder.onConflictDoNothing({ target: [...unlessTaken] }) : builder;
-  };
-  if (shape === undefined) return insert(values).returning().get() as T['$inferSelect'] | undefined;
-  const query = preparedQuery(db, `${getTableName(table)}:insert-returning:${shape.key}${unless}`, () => insert(shape.template).returning().prepare());
-  const [row] = query.values(computed ? { ...shape.params, ...computed.params } : shape.params) as unknown[][];
+  const plan = insertPlan(table, values as Row, unlessTaken, computed);
+  const insert = () => plan.onConflict(db.insert(table).values(plan.values as never));
+  if (plan.key === undefined) return insert().returning().get() as T['$inferSelect'] | undefined;
+  const query = preparedQuery(db, plan.key, () => insert().returning().prepare());
+  const [row] = query.values(plan.params) as unknown[][];
   return row === undefined ? undefined : tableRowMapper(table)(row);
 }
 

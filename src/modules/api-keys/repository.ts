@@ -152,7 +152,9 @@ export function createApiKeyRepository(db: Db, changes: StampSource) {
       if (row.revokedAt) return undefined;
       // Record use at most once a minute per key: enough to spot stale keys, cheap on hot paths.
       const at = Date.now();
-      if ((!row.lastUsedAt || at - Date.parse(row.lastUsedAt) > USE_EVERY_MS) && !(at - (noted.get(row.id) ?? -Infinity) <= USE_EVERY_MS)) {
+      // The later of the row's date and the use this process noted (which the row may not hold yet).
+      const last = Math.max(row.lastUsedAt ? Date.parse(row.lastUsedAt) : -Infinity, noted.get(row.id) ?? -Infinity);
+      if (at - last > USE_EVERY_MS) {
         row.lastUsedAt = new Date(at).toISOString();
         unrecordedUse.set(row.id, row.lastUsedAt);
         if (noted.size >= MAX_CHECKED) noted.clear();
