@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import local from './eslint-rules/no-unused-program.js';
+import noUnusedProgram from './eslint-rules/no-unused-program.js';
+import latin1Regex from './eslint-rules/latin1-regex.js';
+
+const local = { rules: { ...noUnusedProgram.rules, 'latin1-regex': latin1Regex } };
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.tap/', '.test-build/', 'openapi/', 'migrations/'] },
@@ -20,6 +23,12 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { local },
     rules: { 'local/no-unused-program': 'error' },
+  },
+  {
+    // The server bundle's source stays Latin-1 (eslint-rules/latin1-regex.js).
+    files: ['src/**/*.ts'],
+    plugins: { local },
+    rules: { 'local/latin1-regex': 'error' },
   },
   {
     files: ['scripts/**', 'test/**'],

@@ -30,7 +30,7 @@ export const REFERENCE_MAX = 100;
  */
 export function defaultReferencePrefix(name: string): string {
   const words = name
-    .replace(/['’]/g, '')
+    .replace(/['\u2019]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word !== '' && !(CONNECTING_WORDS as readonly string[]).includes(word.toLowerCase()));
   const subject = words.filter((word) => !(BODY_WORDS as readonly string[]).includes(word.toLowerCase()));

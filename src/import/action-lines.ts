@@ -3,7 +3,7 @@
 // "ACTION: Share the audit results with the Committee – Owner: Director of Housing – Due: Next
 // meeting". A short line with no verb ("ACTION: J Saltmarsh") names who owes the request above.
 
-export const ACTION_LINE = /^(?:ACTION|Action)(?: (?:BY|by|POINT|point|OWNER|owner))? ?[:–-] ?(.*)$/;
+export const ACTION_LINE = /^(?:ACTION|Action)(?: (?:BY|by|POINT|point|OWNER|owner))? ?[:\u2013-] ?(.*)$/;
 
 export interface ActionLine {
   /** What is to be done, without the owner and due labels. */
@@ -15,7 +15,7 @@ export interface ActionLine {
   ownerOnly: boolean;
 }
 
-const LABELLED_PART = / [–—-] (Owner|Lead|Responsible|By whom|Due|Deadline|By when|Date due|Target date|Timescale): /i;
+const LABELLED_PART = / [\u2013\u2014-] (Owner|Lead|Responsible|By whom|Due|Deadline|By when|Date due|Target date|Timescale): /i;
 // An imperative opening the line is the action itself, not the name of who owes it.
 const IMPERATIVE =
   /^(?:provide|circulate|share|send|arrange|report|bring|update|check|confirm|investigate|write|contact|liaise|prepare|produce|add|include|invite|review|consider|look|seek|obtain|find|organise|forward|e-?mail|ask|request|draft|present|feed|follow|clarify)\b/i;

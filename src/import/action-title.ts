@@ -58,7 +58,7 @@ function truncate(text: string): string {
   if (text.length <= MAX_TITLE) return text;
   const cut = text.slice(0, MAX_TITLE - 1);
   const space = cut.lastIndexOf(' ');
-  return (space > 40 ? cut.slice(0, space) : cut).replace(/[,;:–-]$/, '') + '…';
+  return (space > 40 ? cut.slice(0, space) : cut).replace(/[,;:\u2013-]$/, '') + '…';
 }
 
 function capitalise(text: string): string {
@@ -77,7 +77,7 @@ function tidy(text: string): string {
 /** Cut the topic at the next clause that is about delivery, not subject matter. */
 function topicOf(rest: string): string {
   return rest
-    .split(/(?:,|;| – | — | - )\s|\s(?:be|would|will|to be|should|and (?:be|would|that)|at the next|at a future|to the (?:committee|board|panel)|to members)\b/i)[0]
+    .split(/(?:,|;| \u2013 | \u2014 | - )\s|\s(?:be|would|will|to be|should|and (?:be|would|that)|at the next|at a future|to the (?:committee|board|panel)|to members)\b/i)[0]
     ?.trim() ?? '';
 }
 

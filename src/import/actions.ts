@@ -109,7 +109,7 @@ export function discussionFollowUps(
     }
     if (cue.rule === 'request') {
       // The answer can follow in the same sentence ("…; the Manager explained that…") or after it.
-      const restOfSentence = text.slice(cue.index + 10).split(/;| – | — /).slice(1);
+      const restOfSentence = text.slice(cue.index + 10).split(/;| \u2013 | \u2014 /).slice(1);
       answered ??= answersAfter(sentences);
       if (isAnsweredInMeeting(restOfSentence, cue.answerable) || answers(answered[k]!, cue.answerable)) return;
     }

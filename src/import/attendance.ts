@@ -101,7 +101,7 @@ export function parsePerson(token: string, section: Section, inCouncillorList: b
     substituteFor = (runOnFor[1] ?? '').replace(COUNCILLOR_PREFIX, '').trim();
     text = text.slice(0, runOnFor.index);
   }
-  const dash = / [-–—] (.+)$/.exec(text);
+  const dash = / [-\u2013\u2014] (.+)$/.exec(text);
   if (dash) {
     bracket ||= (dash[1] ?? '').trim();
     text = text.slice(0, dash.index);

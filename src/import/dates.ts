@@ -79,7 +79,7 @@ function timeFromMatch(m: RegExpExecArray): string | null {
 
 /** A time at the very start of `text` (just after a date): "6.30 p.m.", ", 18:30", "at 10am". */
 export function timeAtStart(text: string): string | null {
-  const lead = /^[ ,]{0,3}(?:(?:at|commencing at|starting at|from|-|–) )?/i.exec(text)?.[0] ?? '';
+  const lead = /^[ ,]{0,3}(?:(?:at|commencing at|starting at|from|-|\u2013) )?/i.exec(text)?.[0] ?? '';
   const rest = text.slice(lead.length, lead.length + 40);
   const twelve = new RegExp(`^${TWELVE_HOUR.source}`, 'i').exec(rest);
   if (twelve) return timeFromMatch(twelve);

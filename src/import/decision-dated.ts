@@ -7,7 +7,7 @@ import { trimBlankLines, type SplitMinutes } from './raw-item.js';
 // near its top: a page listing decisions of several meetings does not say which one it is.
 
 /** "14/05/2024 - <title>": a UK numeric date, a dash, then the title. */
-export const DATED_DECISION_LINE = /^(\d{1,2}\/\d{1,2}\/\d{4}) ?[-–—] ?(\S.{0,300})$/;
+export const DATED_DECISION_LINE = /^(\d{1,2}\/\d{1,2}\/\d{4}) ?[-\u2013\u2014] ?(\S.{0,300})$/;
 const TOP_LINES = 12;
 
 /** The page split at its one dated decision line: the line is the meeting line, its title the item's. */

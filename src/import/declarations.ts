@@ -65,7 +65,7 @@ export function extractDeclarations(items: readonly ItemSentences[]): DraftDecla
       const listed = DECLARATIONS_TITLE.test(item.title) && /^(?:- )?(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Dr)\s/.exec(sentence);
       const declared = DECLARED.exec(sentence) ?? (listed ? INTEREST.exec(sentence) : null);
       if (!declared || !INTEREST.test(sentence)) continue;
-      const subject = DECLARED.test(sentence) ? sentence.slice(Math.max(0, declared.index - 200), declared.index) : sentence.split(/ [-–—] |:|,/)[0] ?? '';
+      const subject = DECLARED.test(sentence) ? sentence.slice(Math.max(0, declared.index - 200), declared.index) : sentence.split(/ [-\u2013\u2014] |:|,/)[0] ?? '';
       const names = namesIn(subject);
       if (names.length === 0) continue;
       const afterDeclared = DECLARED.test(sentence) ? sentence.slice(declared.index) : sentence;

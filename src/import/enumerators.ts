@@ -27,7 +27,7 @@ interface Candidate {
 
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
 // "a." counts only at the start of a line ("a. That …"), never after "e.g." in a sentence.
-const MARKER = /(^|[\s:;,–—])(?:\((\d{1,2}|[A-Za-z]|[ivx]{2,5})\)|(\d{1,2})([.)])|([a-z]|[ivx]{2,5})\)|([a-z])\.)(?=\s)/g;
+const MARKER = /(^|[\s:;,\u2013\u2014])(?:\((\d{1,2}|[A-Za-z]|[ivx]{2,5})\)|(\d{1,2})([.)])|([a-z]|[ivx]{2,5})\)|([a-z])\.)(?=\s)/g;
 
 function readingsFor(token: string, wrapper: string): Reading[] {
   if (/^\d+$/.test(token)) return [{ style: `${wrapper}num`, value: Number(token) }];
@@ -64,7 +64,7 @@ function candidates(text: string): Candidate[] {
 function canOpenList(text: string, c: Candidate): boolean {
   if (c.atLineStart) return true;
   const before = text.slice(0, c.start).trim();
-  return before === '' || /(?:[:–—-]|\bthat|\bTHAT|\bThat)$/.test(before) || before.length <= 12;
+  return before === '' || /(?:[:\u2013\u2014-]|\bthat|\bTHAT|\bThat)$/.test(before) || before.length <= 12;
 }
 
 export function splitEnumerated(text: string): Enumerated {

@@ -85,7 +85,7 @@ export function isTitleUnderNumber(text: string): boolean {
  * dash or colon. A Title Case heading is not split, since its dash is usually part of it.
  */
 export function splitRunOnHeading(text: string): { title: string; rest: string | null } {
-  const m = /^(.{3,200}?) ?(?: [-–—] |: )(.*)$/.exec(text);
+  const m = /^(.{3,200}?) ?(?: [-\u2013\u2014] |: )(.*)$/.exec(text);
   if (m && isUpperCaseDominant(m[1] ?? '') && /[a-z]/.test(m[2] ?? '') && !isUpperCaseDominant(m[2] ?? '')) {
     return { title: (m[1] ?? '').trim(), rest: (m[2] ?? '').trim() || null };
   }
@@ -109,7 +109,7 @@ export function seriesReadings(line: string): NumberedHeading[] {
   }
   const m = SERIES_LINE.exec(line);
   if (!m) return [];
-  const body = (m[6] ?? '').replace(/^[-–—:] ?/, '');
+  const body = (m[6] ?? '').replace(/^[-\u2013\u2014:] ?/, '');
   const { title, rest } = splitRunOnHeading(body);
   if (!isHeadingText(title)) return [];
   const letter = m[5] ?? '';
@@ -133,7 +133,7 @@ export function parseNumberedHeading(line: string): NumberedHeading | null {
   const prefix = (m[1] ?? '').toUpperCase();
   const joiner = m[2] ?? '';
   const value = Number(m[3]);
-  const body = (m[5] ?? '').replace(/^[-–—:] ?/, '');
+  const body = (m[5] ?? '').replace(/^[-\u2013\u2014:] ?/, '');
   // A year at the start of a line is a date, not a minute number.
   if (prefix === '' && value >= 1900 && value <= 2099 && !/^(?:minute|item)/i.test(line)) return null;
   // "8 January 2024" on a line of its own is a date, however much it looks like a heading.

@@ -13,7 +13,7 @@ import type { DraftMeeting } from './types.js';
 
 const WEEKDAY = '(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?';
 const MODERNGOV_LINE = new RegExp(`^(.{3,200}?) [-–—] (${WEEKDAY}\\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \\d{4}.*)$`);
-const MEETING_LINE = /^(?:decided at )?meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-–—] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
+const MEETING_LINE = /^(?:decided at )?meeting ?:? ?(\d{1,2}\/\d{1,2}\/\d{2,4}) ?[-\u2013\u2014] ?(.+?)(?: \((?:agenda )?item[^)]*\))?\.?$/i;
 const MEETING_OF = /\bmeeting of (?:the )?(.{3,150}?),?\s(?:held|which was held|convened|at |on |in )/i;
 // Welsh councils print both languages: "Amser / Time: 10.00 y.b. / 10.00 a.m.".
 const LABEL = /^(?:[\p{L}' ]{1,30} ?\/ ?)?(venue|place|location|date|time|date of meeting|meeting date|date of decision|report to|committee|decision maker|meeting) ?: ?(.*)$/iu;
@@ -37,7 +37,7 @@ function cleanName(name: string): string {
   return name
     .replace(/^(?:minutes of (?:the |a )?(?:meeting of (?:the )?)?)/i, '')
     .replace(/[.,:;]+$/, '')
-    .replace(/(?:\s[-–—:])?\s+minutes$/i, '')
+    .replace(/(?:\s[-\u2013\u2014:])?\s+minutes$/i, '')
     // "Overview and Scrutiny Committee, 12 June 2024", "Cabinet meeting": the date and the word meeting are not the name.
     .replace(/,? (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}.*$/, '')
     .replace(/(?<=\b(?:committee|sub-committee|board|panel|cabinet|council|commission|forum|executive|assembly|partnership)) meeting$/i, '')
@@ -128,7 +128,7 @@ function fromPrintedHeader(lines: readonly string[], found: Found): void {
     if (title) {
       const beforeHeld = title.split(/ held\b/i)[0] ?? title;
       // "LICENSING PANEL – 4 March 2025", also with the dash printed against the name ("PANEL– 4 March").
-      const name = cleanName(beforeHeld.replace(/ [-–—] .*$|[–—] .*$/, ''));
+      const name = cleanName(beforeHeld.replace(/ [-\u2013\u2014] .*$|[\u2013\u2014] .*$/, ''));
       if (name !== '' && !NOT_A_NAME.test(name)) found.committeeName = name;
     }
   }

@@ -130,11 +130,11 @@ export function dropDocumentLists(lines: string[]): string[] {
   return out;
 }
 
-const BULLET_CHARS = /^(?:[·•●▪◦‣⁃∙○■□➢►✓\uF0B7\uF0A7\uF076\uF0D8\uF0FC*]|o(?= [A-Za-z]))\s*/;
-const DASH_BULLET = /^[-–—](?=\s*[^\s\d-])\s*/;
+const BULLET_CHARS = /^(?:[·\u2022\u25CF\u25AA\u25E6\u2023\u2043\u2219\u25CB\u25A0\u25A1\u27A2\u25BA\u2713\uF0B7\uF0A7\uF076\uF0D8\uF0FC*]|o(?= [A-Za-z]))\s*/;
+const DASH_BULLET = /^[-\u2013\u2014](?=\s*[^\s\d-])\s*/;
 const LETTER_SPACED = /(?<![A-Za-z])(?:[A-Z] ){2,}[A-Z](?![A-Za-z])/g;
 const LETTER_SPACED_WORDS = new Set(['THAT', 'RESOLVED', 'RECOMMENDED', 'AGREED', 'NOTED', 'DECISION']);
-const TRUNCATION = / ?(?:\.{3}|…)? ?view the full minutes text for item (\S{1,12}) ?$/i;
+const TRUNCATION = / ?(?:\.{3}|\u2026)? ?view the full minutes text for item (\S{1,12}) ?$/i;
 const LINK_ONLY_LINE = /^view the (?:background to|reasons why|declarations of interest for|decision for) item\b/i;
 
 export interface LineResult {
@@ -147,14 +147,14 @@ export function normaliseLine(raw: string): LineResult {
   let line = raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw;
   line = line.replace(/\*\*|__/g, '').replace(/ {2,}/g, ' ').trim();
   line = line.replace(DOCUMENT_ICON, '').replace(DOCUMENT_SIZE, '').replace(/ {2,}/g, ' ').trim();
-  if (/^[*·•●▪◦\-–—]$/.test(line) || /^no\.? item$/i.test(line) || LINK_ONLY_LINE.test(line)) {
+  if (/^[*·\u2022\u25CF\u25AA\u25E6\-\u2013\u2014]$/.test(line) || /^no\.? item$/i.test(line) || LINK_ONLY_LINE.test(line)) {
     return { line: '' };
   }
   let truncatedItem: string | undefined;
   const cut = TRUNCATION.exec(line);
   if (cut) {
     truncatedItem = (cut[1] ?? '').replace(/\.$/, '');
-    line = line.slice(0, cut.index).replace(/(?:\.{3}|…)$/, '').trim();
+    line = line.slice(0, cut.index).replace(/(?:\.{3}|\u2026)$/, '').trim();
   }
   if (BULLET_CHARS.test(line)) line = '- ' + line.replace(BULLET_CHARS, '');
   else if (DASH_BULLET.test(line)) line = '- ' + line.replace(DASH_BULLET, '');

@@ -66,7 +66,7 @@ function split(lines: string[], layout: MinutesLayout): SplitMinutes {
   const first = lines.findIndex((l) => l !== '');
   const titled = titleOverMeetingLine(lines, first) ?? splitDatedDecision(lines);
   if (titled) return titled;
-  const headerLike = /^(?:meeting ?:|.{3,200} [-–—] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
+  const headerLike = /^(?:meeting ?:|.{3,200} [-\u2013\u2014] (?:\w+day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4})/i.test(lines[first] ?? '') || PRINTED_HEADER.test(lines[first] ?? '');
   const body = headerLike ? lines.slice(first + 1) : lines;
   const rest = trimBlankLines(body);
   // A ModernGov decision page labels its decision maker in its first lines.

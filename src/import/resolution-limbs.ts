@@ -10,7 +10,7 @@ const LIMB = /^(?:\((\d{1,2}|[a-z]|[ivx]{1,5})\)|(\d{1,2})[.)]|([a-z])[.)]|([ivx
 const DECISION_LIMB =
   /^(?:That|THAT|that)\b|^(?:Noted|Agreed|Approved|Endorsed|Requested|Recommended|Resolved|Accepted|Supported|Received|Welcomed|Deferred)\b|\bbe (?:not )?(?:\w+ly )?(?:[a-z]+ed|[a-z]+en|set up|brought|sought|made|held|kept|given|taken|done|met)\b/;
 // A list under "Decision:" or "Outcome:" is the decision, however its limbs are phrased.
-const DECISION_LABEL = /^(?:decisions?|outcome|conclusions?|resolutions?)(?: of the (?:committee|board|panel|meeting))? ?[:–-]?$/i;
+const DECISION_LABEL = /^(?:decisions?|outcome|conclusions?|resolutions?)(?: of the (?:committee|board|panel|meeting))? ?[:\u2013-]?$/i;
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
 
 interface Limb {

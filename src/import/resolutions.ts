@@ -31,7 +31,7 @@ export interface ParsedResolution {
 const OPENER_CAPITALS = /^(RESOLVED|RECOMMENDED|AGREED|DECIDED|CONCLUDED|NOTED|DECISION)(?![A-Za-z])/;
 // "The minutes … were AGREED as a correct record": the subject comes first, so the whole line is the text.
 const OPENER_PASSIVE = /\b(?:was|were|is|are) (AGREED|APPROVED|NOTED|RESOLVED|ENDORSED)\b/;
-const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided|Concluded)(?= ?[:–—,-]| (?:that|That|THAT|to|unanimously|accordingly)\b| ?\(| ?\d\.|$)|(Decision)(?= ?:))/;
+const OPENER_CAPITALISED = /^(?:(Resolved|Recommended|Agreed|Decided|Concluded)(?= ?[:\u2013\u2014,-]| (?:that|That|THAT|to|unanimously|accordingly)\b| ?\(| ?\d\.|$)|(Decision)(?= ?:))/;
 // Within a line: "it was (unanimously) resolved", "the Committee RESOLVED", "it was AGREED".
 const OPENER_INLINE =
   /\b(?:it was|the (?:committee|board|panel|sub-committee|cabinet|council|commission|forum|group|meeting)|members)(?: (?:duly|then|further|therefore|unanimously|accordingly|subsequently|also))* (resolved|RESOLVED|Resolved|AGREED|RECOMMENDED|NOTED)\b/i;
@@ -69,7 +69,7 @@ export function findOpener(line: string): { opener: string; rest: string } | nul
     const lowerCaseWord = word === word.toLowerCase() || word === 'Resolved';
     const rest = text.slice(inline.index + inline[0].length);
     // "The Committee NOTED the report": keep the verb, it is the decision.
-    const keepVerb = /^(?:NOTED|AGREED)$/.test(word) && !/^ ?(?:that|to|[:–—-])/i.test(rest);
+    const keepVerb = /^(?:NOTED|AGREED)$/.test(word) && !/^ ?(?:that|to|[:\u2013\u2014-])/i.test(rest);
     if (!lowerCaseWord || /resolved/i.test(word)) return { opener: word, rest: keepVerb ? word.toLowerCase() + rest : rest };
   }
   if (OPENER_LINE_END.test(text)) return { opener: 'RESOLVED', rest: '' };
@@ -94,7 +94,7 @@ function afterDecisionHeading(lines: readonly string[], i: number): { opener: st
 }
 
 function stripSeparators(text: string): string {
-  return text.replace(/^(?: ?(?:unanimously|accordingly))? ?[:–—,-]{0,2} ?/, '');
+  return text.replace(/^(?: ?(?:unanimously|accordingly))? ?[:\u2013\u2014,-]{0,2} ?/, '');
 }
 
 function continues(line: string, body: string, inSubList: boolean): boolean {

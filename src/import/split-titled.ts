@@ -7,7 +7,7 @@ import { trimBlankLines, type RawItem, type SplitMinutes } from './raw-item.js';
 // top), so that a pasted paragraph stays one item.
 
 const PAGE_LINE = /^(?:agenda and minutes|agenda|minutes|items|item)$/i;
-const MEETING_LINE = /^.{3,200}? [-–—] (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}\b/;
+const MEETING_LINE = /^.{3,200}? [-\u2013\u2014] (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9},? \d{4}\b/;
 // Titles nearly every agenda has, in whatever case.
 const STANDARD_TITLE =
   /^(?:apologies(?: for absence)?(?: and substitutions?)?|declarations? of (?:interests?|pecuniary interests?)|(?:confirmation of |approval of )?(?:the )?minutes(?: of (?:the )?(?:previous|last) meeting)?|public (?:questions|participation|speaking)|questions from (?:the public|members)|(?:urgent|any other) business|work ?programme|forward (?:work )?(?:plan|programme)|exclusion of (?:the )?press and public|date of (?:the )?next meeting|chair(?:man)?'s announcements)$/i;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import t from 'tap';
 import { emptyDatabase, onPostgres } from '../pg.js';
 import { getJson, processEnv, root, runCommand, seedAdminKey, seedPgAdminKey, startServer, tempDir } from './helper.js';
@@ -81,6 +81,14 @@ t.test('npm run build, then the run stage starts on a fresh database and serves'
     }
   }
   t.same([...needed].filter((name) => !(name in pkg.dependencies)), [], 'every package the server imports is a production dependency');
+
+  // V8 keeps a script's source in memory one byte a character only if no character in it is above
+  // U+00FF; one dash in one regular expression doubled the server's 4 MB of source in its heap
+  // (eslint-rules/latin1-regex.js, docs/performance.md).
+  for (const file of jsFiles(join(root, 'dist', 'server'))) {
+    const wide = [...readFileSync(file, 'utf8')].filter((c) => c.codePointAt(0)! > 0xff);
+    t.same([...new Set(wide)], [], `${relative(root, file)} is Latin-1 throughout`);
+  }
 
   // The run stage: only what the Dockerfile copies, in a directory of its own.
   const app = tempDir(t, 'scrutiny-run-stage-');
