@@ -1,6 +1,7 @@
 import { csvRows } from '../jobs/report-formats.js';
 import { CSV_COLUMNS, type DocumentModel, type DocumentSection } from './model.js';
 import type { LocalDate } from '../domain/local-date.js';
+import { textOf, type TextOut } from './utf8-writer.js';
 
 // The document as CSV: one header, then one line per row of every table, in document order.
 // Written a section at a time too, so that every committee's overdue report can be streamed a
@@ -9,15 +10,19 @@ import type { LocalDate } from '../domain/local-date.js';
 /** The header line. */
 export const documentCsvHeader = () => csvRows([CSV_COLUMNS.map(([header]) => header)]);
 
-/** The lines of one section's rows ('' when it has none). */
-export function documentSectionCsv(section: DocumentSection, asOf: LocalDate): string {
-  const lines: unknown[][] = [];
+/** The lines of one section's rows, a row at a time (nothing when it has none). */
+function writeSectionCsv(section: DocumentSection, asOf: LocalDate, out: TextOut): void {
   for (const table of section.tables) {
-    for (const row of table.rows) lines.push(CSV_COLUMNS.map(([, value]) => value(row, { asOf, section, table }) ?? ''));
+    for (const row of table.rows) out.write(csvRows([CSV_COLUMNS.map(([, value]) => value(row, { asOf, section, table }) ?? '')]));
   }
-  return lines.length === 0 ? '' : csvRows(lines);
 }
 
-export function documentCsv(model: DocumentModel): string {
-  return documentCsvHeader() + model.sections.map((section) => documentSectionCsv(section, model.asOf)).join('');
+/** The lines of one section's rows ('' when it has none). */
+export const documentSectionCsv = (section: DocumentSection, asOf: LocalDate): string => textOf((out) => writeSectionCsv(section, asOf, out));
+
+export function writeDocumentCsv(model: DocumentModel, out: TextOut): void {
+  out.write(documentCsvHeader());
+  for (const section of model.sections) writeSectionCsv(section, model.asOf, out);
 }
+
+export const documentCsv = (model: DocumentModel): string => textOf((out) => writeDocumentCsv(model, out));

@@ -8,6 +8,7 @@ import {
 import { strFromU8, unzipSync, Zip, type ZipInputFile } from 'fflate';
 import { cellText, COLUMNS, type ColumnKey, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
 import { LRUCache } from 'lru-cache';
+import { Utf8Writer } from './utf8-writer.js';
 
 // The document as Word (DOCX, through the `docx` library): landscape A4, Word's own heading
 // styles (so the navigation pane and a pack's contents page pick them up), real Word tables with
@@ -306,16 +307,15 @@ export async function documentDocx(model: DocumentModel): Promise<Buffer> {
   const now = new Date().toISOString();
   const parts = new Map(await Promise.all(filled.map(async ({ name, pieces }) => {
     const inRuns = name.startsWith('word/');
-    let xml = '';
+    const out = new Utf8Writer();
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
-      if (i % 2 === 0) xml += piece;
-      else if (piece[0] === 'r') for (const row of tables[Number(piece.slice(1))]!.rows) xml += rowXml(row);
-      else xml += (inRuns ? wordText : xmlText)(texts[Number(piece.slice(1))]!);
+      // The package's own dates are the day it is written, as docx would have stamped them.
+      if (i % 2 === 0) out.write(name === 'docProps/core.xml' ? piece.replace(/(<dcterms:(?:created|modified)[^>]*>)[^<]*/g, `$1${now}`) : piece);
+      else if (piece[0] === 'r') for (const row of tables[Number(piece.slice(1))]!.rows) out.write(rowXml(row));
+      else out.write((inRuns ? wordText : xmlText)(texts[Number(piece.slice(1))]!));
     }
-    // The package's own dates are the day it is written, as docx would have stamped them.
-    if (name === 'docProps/core.xml') xml = xml.replace(/(<dcterms:(?:created|modified)[^>]*>)[^<]*/g, `$1${now}`);
-    return [name, await deflatePart(name, Buffer.from(xml, 'utf8'))] as const;
+    return [name, await deflatePart(name, out.bytes())] as const;
   })));
   return zipOf(order.map((name) => fixed.get(name) ?? parts.get(name)!));
 }

@@ -1,8 +1,10 @@
 import { negotiateAmong } from '../jobs/report-formats.js';
-import { documentCsv } from './csv.js';
+import { writeDocumentCsv } from './csv.js';
 import { documentHtml } from './html.js';
 import { documentMarkdown } from './markdown.js';
 import type { DocumentModel } from './model.js';
+import { ownBytes } from '../modules/shared/own-bytes.js';
+import { bytesOf } from './utf8-writer.js';
 
 // The formats every agenda-pack document comes in, chosen by ?format= or Accept.
 
@@ -23,7 +25,8 @@ export const documentContentTypes: Record<DocumentFormat, string> = {
 export const extensions: Record<DocumentFormat, string> = { json: 'json', csv: 'csv', md: 'md', html: 'html', docx: 'docx' };
 
 export interface RenderedDocument {
-  body: string | Buffer;
+  /** In memory of its own: a kept document holds no more than its bytes, and none of the heap. */
+  body: Buffer;
   contentType: string;
   /** HTML only: the page's own Content-Security-Policy (its stylesheet allowed by hash). */
   contentSecurityPolicy?: string;
@@ -63,14 +66,16 @@ export function mostWordDocumentsAtOnce(): number {
 export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
   const contentType = documentContentTypes[format];
   switch (format) {
-    case 'json': return { body: JSON.stringify(model), contentType };
-    case 'csv': return { body: documentCsv(model), contentType };
-    case 'md': return { body: documentMarkdown(model), contentType };
+    // One flat string (JSON.stringify writes its result in one piece), so encoded at once.
+    case 'json': return { body: ownBytes(JSON.stringify(model)), contentType };
+    case 'csv': return { body: bytesOf((out) => writeDocumentCsv(model, out)), contentType };
+    case 'md': return { body: bytesOf((out) => documentMarkdown(model, out)), contentType };
     // The Word writer (the docx library) loads with the first Word document, not at start-up.
     case 'docx': return { body: await oneWordAtATime(async () => (await import('./docx.js')).documentDocx(model)), contentType };
     case 'html': {
-      const { html, contentSecurityPolicy } = documentHtml(model);
-      return { body: html, contentType, contentSecurityPolicy };
+      let contentSecurityPolicy = '';
+      const body = bytesOf((out) => { contentSecurityPolicy = documentHtml(model, out); });
+      return { body, contentType, contentSecurityPolicy };
     }
   }
 }

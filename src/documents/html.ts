@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cellText, COLUMNS, type DocumentModel, type DocumentRow, type DocumentTable } from './model.js';
+import type { TextOut } from './utf8-writer.js';
 
 // The document as a printable A4 page for the agenda pack. One inline stylesheet, allowed by its
 // hash in the response's Content-Security-Policy; no scripts, images, fonts or anything fetched.
@@ -15,6 +16,8 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!
 const cssString = (text: string) => `"${text.replace(/[^A-Za-z0-9 ]/g, (c) => `\\${c.codePointAt(0)!.toString(16)} `)}"`;
 
 const RAG_CLASSES = ['red', 'amber', 'green', 'none'] as const;
+
+const TABLE_HEAD = `<thead><tr>${COLUMNS.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('')}</tr></thead>`;
 
 function stylesheet(model: DocumentModel): string {
   const ragRules = model.ragKey
@@ -60,18 +63,18 @@ function cell(row: DocumentRow, key: (typeof COLUMNS)[number]['key']): string {
   return `${html}</td>`;
 }
 
-function table({ caption, rows, empty }: DocumentTable): string {
-  if (rows.length === 0) return `<table><caption>${escapeHtml(caption)}</caption><tbody><tr><td class="none">${escapeHtml(empty)}</td></tr></tbody></table>`;
-  const head = `<thead><tr>${COLUMNS.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('')}</tr></thead>`;
-  // Appended piece by piece: the engine joins the pieces once, when the page is written, where
-  // joining each row's and then the table's array copied a long tracker's text at every level.
-  let html = `<table>\n<caption>${escapeHtml(caption)}</caption>\n${head}\n<tbody>`;
-  for (const row of rows) {
-    html += '\n<tr>';
-    for (const column of COLUMNS) html += cell(row, column.key);
-    html += '</tr>';
+function table({ caption, rows, empty }: DocumentTable, out: TextOut): void {
+  if (rows.length === 0) {
+    out.write(`<table><caption>${escapeHtml(caption)}</caption><tbody><tr><td class="none">${escapeHtml(empty)}</td></tr></tbody></table>\n`);
+    return;
   }
-  return `${html}\n</tbody>\n</table>`;
+  out.write(`<table>\n<caption>${escapeHtml(caption)}</caption>\n${TABLE_HEAD}\n<tbody>`);
+  for (const row of rows) {
+    let html = '\n<tr>';
+    for (const column of COLUMNS) html += cell(row, column.key);
+    out.write(`${html}</tr>`);
+  }
+  out.write('\n</tbody>\n</table>\n');
 }
 
 function ragKey(model: DocumentModel): string {
@@ -81,25 +84,13 @@ function ragKey(model: DocumentModel): string {
   return `<table class="key">\n<caption>RAG key</caption>\n<thead><tr><th scope="col">RAG</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
-export interface HtmlDocument {
-  html: string;
-  /** The Content-Security-Policy the page needs: its own stylesheet by hash, nothing else. */
-  contentSecurityPolicy: string;
-}
-
-/** The document as an HTML page, with the policy to send it under. */
-export function documentHtml(model: DocumentModel): HtmlDocument {
+/**
+ * The document as an HTML page, written to `out`; returns the Content-Security-Policy to send it
+ * under: its own stylesheet by hash, nothing else.
+ */
+export function documentHtml(model: DocumentModel, out: TextOut): string {
   const css = stylesheet(model);
-  const sections = model.sections
-    .map((s) => [
-      '<section>',
-      s.heading ? `<h2>${escapeHtml(s.heading)}</h2>` : '',
-      ...s.lines.map((line) => `<p>${escapeHtml(line)}</p>`),
-      ...s.tables.map(table),
-      '</section>',
-    ].filter(Boolean).join('\n'))
-    .join('\n');
-  const html = `<!doctype html>
+  out.write(`<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
@@ -111,19 +102,25 @@ export function documentHtml(model: DocumentModel): HtmlDocument {
 <header class="running">${escapeHtml(model.runningHeader)}</header>
 <main>
 <h1>${escapeHtml(model.title)}</h1>
-${model.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
-${sections}
-${ragKey(model)}
+`);
+  for (const line of model.lines) out.write(`<p>${escapeHtml(line)}</p>\n`);
+  for (const s of model.sections) {
+    out.write('<section>\n');
+    if (s.heading) out.write(`<h2>${escapeHtml(s.heading)}</h2>\n`);
+    for (const line of s.lines) out.write(`<p>${escapeHtml(line)}</p>\n`);
+    for (const t of s.tables) table(t, out);
+    out.write('</section>\n');
+  }
+  out.write(`${ragKey(model)}
 </main>
 </body>
 </html>
-`;
-  const contentSecurityPolicy = [
+`);
+  return [
     "default-src 'none'",
     `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return { html, contentSecurityPolicy };
 }

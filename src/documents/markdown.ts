@@ -1,4 +1,5 @@
 import { cellText, COLUMNS, type DocumentModel, type DocumentTable } from './model.js';
+import type { TextOut } from './utf8-writer.js';
 
 // Text from users is shown as written: every character Markdown (CommonMark and GitHub's tables)
 // would act on is backslash-escaped, and a line break, which would end the table row, becomes
@@ -6,11 +7,15 @@ import { cellText, COLUMNS, type DocumentModel, type DocumentTable } from './mod
 const MARKDOWN_ACTIVE = /[\\`*_{}[\]<>#+\-!|~]/g;
 export const markdownText = (text: string) => text.replace(MARKDOWN_ACTIVE, '\\$&').replace(/\r\n?|\n/g, ' ');
 
-function table({ caption, rows, empty }: DocumentTable): string[] {
-  const out = [`### ${markdownText(caption)}`, ''];
-  if (rows.length === 0) return [...out, markdownText(empty), ''];
-  out.push(`| ${COLUMNS.map((c) => c.heading).join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`);
-  // Each row appended piece by piece (the engine joins the pieces once, when written).
+const HEADER = `| ${COLUMNS.map((c) => c.heading).join(' | ')} |\n|${COLUMNS.map(() => '---').join('|')}|\n`;
+
+function table({ caption, rows, empty }: DocumentTable, out: TextOut) {
+  out.write(`### ${markdownText(caption)}\n\n`);
+  if (rows.length === 0) {
+    out.write(`${markdownText(empty)}\n\n`);
+    return;
+  }
+  out.write(HEADER);
   for (const row of rows) {
     let line = '|';
     for (const column of COLUMNS) {
@@ -19,21 +24,20 @@ function table({ caption, rows, empty }: DocumentTable): string[] {
       for (let i = 1; i < paragraphs.length; i++) line += `<br>${markdownText(paragraphs[i]!)}`;
       line += ' |';
     }
-    out.push(line);
+    out.write(`${line}\n`);
   }
-  return [...out, ''];
+  out.write('\n');
 }
 
 /** The document as Markdown: a heading per section, a GitHub table per table, the RAG key last. */
-export function documentMarkdown(model: DocumentModel): string {
-  const out = [`# ${markdownText(model.title)}`, '', `*${markdownText(model.runningHeader)}*`, ''];
-  for (const line of model.lines) out.push(markdownText(line), '');
+export function documentMarkdown(model: DocumentModel, out: TextOut): void {
+  out.write(`# ${markdownText(model.title)}\n\n*${markdownText(model.runningHeader)}*\n\n`);
+  for (const line of model.lines) out.write(`${markdownText(line)}\n\n`);
   for (const section of model.sections) {
-    if (section.heading) out.push(`## ${markdownText(section.heading)}`, '');
-    for (const line of section.lines) out.push(markdownText(line), '');
-    for (const t of section.tables) out.push(...table(t));
+    if (section.heading) out.write(`## ${markdownText(section.heading)}\n\n`);
+    for (const line of section.lines) out.write(`${markdownText(line)}\n\n`);
+    for (const t of section.tables) table(t, out);
   }
-  out.push('## RAG key', '');
-  for (const key of model.ragKey) out.push(`- **${key.word}**: ${markdownText(key.meaning)}`);
-  return `${out.join('\n')}\n`;
+  out.write('## RAG key\n\n');
+  out.write(`${model.ragKey.map((key) => `- **${key.word}**: ${markdownText(key.meaning)}`).join('\n')}\n`);
 }

@@ -6,7 +6,6 @@ import { actions, actionUpdates, agendaItems, committees, meetings, overdueFlags
 import type { LocalDate } from '../../domain/local-date.js';
 import type { Reader } from '../../domain/visibility.js';
 import { renderDocument, type DocumentFormat, type RenderedDocument } from '../../documents/formats.js';
-import { ownBytes } from '../shared/own-bytes.js';
 import type { CommitteeRepository } from '../committees/repository.js';
 import type { DocumentRepository, TrackerQuery } from './repository.js';
 
@@ -49,11 +48,9 @@ export function createRenderedDocuments(
     const before = changes.stamp();
     const held = before === undefined ? undefined : cache.get(key);
     if (held && held.stamp === before) return held.rendered;
-    const made = await render();
-    // Kept as bytes: a document written as text is a string of thousands of pieces (each row
-    // appended), which the garbage collector walks on every full collection for as long as the
-    // entry is kept; a buffer's bytes are outside its heap.
-    const rendered = typeof made.body === 'string' ? { ...made, body: ownBytes(made.body) } : made;
+    // Kept as rendered: its body is bytes outside the heap (documents/utf8-writer.ts), which the
+    // garbage collector never walks for as long as the entry is kept.
+    const rendered = await render();
     if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
     return rendered;
   }
