@@ -138,3 +138,35 @@ export async function emptyDatabase(t: Test): Promise<{ name: string; url: strin
   t.teardown(() => withClient(current.serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
   return { name, url: databaseUrl(current.serverUrl, name) };
 }
+
+/** A statement sent through pg (recordPgStatements). */
+export interface SentStatement {
+  /** Its text ('' when sent by prepared name alone). */
+  text: string;
+  /** Its prepared name, if it has one. */
+  name: string | undefined;
+  /** Sent while an earlier statement of the same connection was still unanswered: the same round trip. */
+  pipelined: boolean;
+  /** The connection's socket it went out on. */
+  socket: unknown;
+}
+
+/** Every statement anything in this process sends through pg from now until the test ends, in order. */
+export function recordPgStatements(t: Test): SentStatement[] {
+  const sent: SentStatement[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string; name?: string } | null;
+    // pg's own book-keeping of what it has sent and not yet had answered.
+    const self = this as unknown as { connection: { stream: unknown }; _getActiveQuery(): unknown; _sentQueryQueue: unknown[]; _queryQueue: unknown[] };
+    sent.push({
+      text: typeof q === 'string' ? q : (q?.text ?? ''),
+      name: typeof q === 'string' ? undefined : q?.name,
+      pipelined: Boolean(self._getActiveQuery()) || self._sentQueryQueue.length > 0 || self._queryQueue.length > 0,
+      socket: self.connection.stream,
+    });
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  t.teardown(() => void (pg.Client.prototype.query = query));
+  return sent;
+}

@@ -1,8 +1,7 @@
-import t, { type Test } from 'tap';
-import pg from 'pg';
+import t from 'tap';
 import { scriptActor } from '../../src/domain/actor.js';
 import { build, committee, meeting } from '../helper.js';
-import { onPostgres, testDatabase } from '../pg.js';
+import { onPostgres, recordPgStatements, testDatabase } from '../pg.js';
 
 // On PostgreSQL the in-process caches (rendered actions, list pages, authenticated API keys,
 // committee time zones) are stamped with the database's snapshot (src/db/pg/run.ts): an entry is
@@ -12,19 +11,6 @@ import { onPostgres, testDatabase } from '../pg.js';
 
 // The suite's PostgreSQL run (test/on-postgres.txt): there build() opens the app on PostgreSQL.
 const skip = onPostgres() ? false : 'PostgreSQL run only';
-
-/** Every statement the app sends from now until the test ends: its text, or with `names` its prepared name. */
-function recordStatements(t: Test, { names = false } = {}): string[] {
-  const sent: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { text?: string; name?: string } | null;
-    sent.push(typeof q === 'string' ? (names ? '' : q) : ((names ? q?.name : q?.text) ?? ''));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  t.teardown(() => void (pg.Client.prototype.query = query));
-  return sent;
-}
 
 t.test('a read after a commit by another connection sees it, though the read before was cached', { skip }, async (t) => {
   const db = await testDatabase(t);
@@ -85,8 +71,8 @@ t.test('read requests in flight together share one snapshot read, and each still
   t.equal((await byId()).json().title, 'Breakdown by ward');
 
   // Every snapshot read the app sends (db/pg/run.ts names its statement).
-  const sent = recordStatements(t, { names: true });
-  const snapshots = () => sent.filter((name) => name === 'scrutiny_snapshot').length;
+  const sent = recordPgStatements(t);
+  const snapshots = () => sent.filter((s) => s.name === 'scrutiny_snapshot').length;
 
   const together = await Promise.all(Array.from({ length: 20 }, byId));
   t.ok(together.every((r) => r.json().title === 'Breakdown by ward'));
@@ -109,8 +95,8 @@ t.test("a list page on PostgreSQL reads its committee's day without a statement 
   }
 
   // What each statement the app sends reads (named or not, its text).
-  const sent = recordStatements(t);
-  const ofOneCommittee = () => sent.filter((text) => /from "committees" where/.test(text)).length;
+  const sent = recordPgStatements(t);
+  const ofOneCommittee = () => sent.filter((s) => /from "committees" where/.test(s.text)).length;
 
   // Each a new query (another day), after a commit elsewhere (which empties every cache), as a
   // dashboard paging through windows does: the snapshot, the key, every committee's zone (once a
@@ -138,7 +124,7 @@ t.test('reads by id in flight together are one statement, each reader seeing onl
   }
   const secret = ids[0]!;
 
-  const sent = recordStatements(t);
+  const sent = recordPgStatements(t);
 
   // A reader, and a key that may read confidential actions, each asking for every action at once.
   const asked = [api.keys.reader, api.keys.confidential].flatMap((as) => ids.map((id) => ({ as, id })));
@@ -148,14 +134,14 @@ t.test('reads by id in flight together are one statement, each reader seeing onl
     if (id === secret && as === api.keys.reader) t.equal(res.statusCode, 404, 'the confidential action is hidden from the reader, read with others');
     else t.equal(res.json().id, id, `${as === api.keys.reader ? 'reader' : 'confidential key'}: its own action ${id}`);
   });
-  const reads = sent.filter((text) => /from "actions"/.test(text)).length;
+  const reads = sent.filter((s) => /from "actions"/.test(s.text)).length;
   t.ok(reads >= 1 && reads < asked.length / 2, `${asked.length} reads by id at once took ${reads} statements`);
   // What each request read first is shared too, or the requests would come to their actions out
   // of step: their keys (two keys, looked up together) and, the snapshot having moved since the
   // actions were created, the committees' zones (read once, by those that asked meanwhile too).
-  const keys = sent.filter((text) => /from "api_keys"/.test(text)).length;
+  const keys = sent.filter((s) => /from "api_keys"/.test(s.text)).length;
   t.ok(keys >= 1 && keys < asked.length / 2, `${asked.length} requests with two keys looked their keys up in ${keys} statements`);
-  const zones = sent.filter((text) => /from "committees"/.test(text)).length;
+  const zones = sent.filter((s) => /from "committees"/.test(s.text)).length;
   t.ok(zones >= 1 && zones < asked.length / 2, `${asked.length} requests read the committees' zones in ${zones} statements`);
 });
 
@@ -165,7 +151,7 @@ t.test("a key used by many requests at once, before and after a commit elsewhere
   const c = await committee(api);
   const made = await api.request({ method: 'POST', url: '/v1/api-keys', payload: { name: 'dashboard', scopes: ['read'] } });
   const key = made.json().key as string;
-  const sent = recordStatements(t);
+  const sent = recordPgStatements(t);
   const readAll = () => Promise.all(Array.from({ length: 20 }, () => api.request({ method: 'GET', url: `/v1/committees/${c}`, as: key })));
 
   t.ok((await readAll()).every((res) => res.statusCode === 200));
@@ -176,7 +162,7 @@ t.test("a key used by many requests at once, before and after a commit elsewhere
   // Closing writes whatever use is still unwritten, after any write under way.
   await api.app.close();
 
-  const writes = sent.filter((text) => /^update "api_keys" set "last_used_at"/.test(text)).length;
+  const writes = sent.filter((s) => /^update "api_keys" set "last_used_at"/.test(s.text)).length;
   t.equal(writes, 1, "the key's use: one write, not one per request that read the key");
   const { rows } = await db.pool.query<{ last_used_at: string | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [made.json().id]);
   t.ok(rows[0]!.last_used_at, 'and it was written');

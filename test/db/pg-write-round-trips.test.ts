@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap';
 import net from 'node:net';
-import pg from 'pg';
 import { build, committee, meeting, until } from '../helper.js';
-import { onPostgres, testDatabase } from '../pg.js';
+import { onPostgres, recordPgStatements, testDatabase, type SentStatement } from '../pg.js';
 
 // What a write request costs PostgreSQL, in statements and in round trips (src/db/pg/
 // transaction-client.ts, db/program.ts together()): on this kind of machine each round trip (a
@@ -12,42 +11,18 @@ import { onPostgres, testDatabase } from '../pg.js';
 
 const skip = onPostgres() ? false : 'PostgreSQL run only';
 
-interface Sent {
-  /** The statement's prepared name, or its text when unnamed. */
-  statement: string;
-  /** Sent while an earlier statement of the same connection was still unanswered (the same round trip). */
-  pipelined: boolean;
-}
-
-/** Every statement the app sends from now until the test ends; the sockets they go out on into `sockets`. */
-function recordStatements(t: Test, sockets = new Set<unknown>()): Sent[] {
-  const sent: Sent[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    sockets.add((this as unknown as { connection: { stream: unknown } }).connection.stream);
-    const q = args[0] as string | { text?: string; name?: string } | null;
-    // pg's own book-keeping of what it has sent and not yet had answered.
-    const self = this as unknown as { _getActiveQuery(): unknown; _sentQueryQueue: unknown[]; _queryQueue: unknown[] };
-    const pipelined = Boolean(self._getActiveQuery()) || self._sentQueryQueue.length > 0 || self._queryQueue.length > 0;
-    sent.push({ statement: typeof q === 'string' ? q : (q?.name ?? q?.text ?? ''), pipelined });
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  t.teardown(() => void (pg.Client.prototype.query = query));
-  return sent;
-}
-
 /**
- * How many writes are made to `sockets` (the connections statements were sent on) from now until
- * the test ends: each a system call. Statements written together (corked, transaction-client.ts)
- * are one write.
+ * How many writes are made to the sockets `sent`'s statements went out on from now until the test
+ * ends: each a system call. Statements written together (corked, transaction-client.ts) are one
+ * write.
  */
-function countSocketWrites(t: Test, sockets: Set<unknown>): { count: number } {
+function countSocketWrites(t: Test, sent: SentStatement[]): { count: number } {
   const counted = { count: 0 };
   const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
   const originals = { _write: proto._write, _writev: proto._writev };
   for (const name of ['_write', '_writev'] as const) {
     proto[name] = function (this: net.Socket, ...args: unknown[]) {
-      if (sockets.has(this)) counted.count++;
+      if (sent.some((s) => s.socket === this)) counted.count++;
       return originals[name].apply(this, args);
     };
   }
@@ -55,8 +30,11 @@ function countSocketWrites(t: Test, sockets: Set<unknown>): { count: number } {
   return counted;
 }
 
+/** How a statement is shown: its prepared name, or its text. */
+const shown = (s: SentStatement) => s.name ?? s.text;
+
 /** The statements as round trips: each line one, its statements joined by " + ". */
-const roundTrips = (sent: Sent[]) => sent.reduce<string[]>((trips, s) => (s.pipelined && trips.length > 0 ? [...trips.slice(0, -1), `${trips.at(-1)} + ${s.statement}`] : [...trips, s.statement]), []);
+const roundTrips = (sent: SentStatement[]) => sent.reduce<string[]>((trips, s) => (s.pipelined && trips.length > 0 ? [...trips.slice(0, -1), `${trips.at(-1)} + ${shown(s)}`] : [...trips, shown(s)]), []);
 
 t.test('a POST and a PATCH of an action: their statements and round trips', { skip }, async (t) => {
   const db = await testDatabase(t);
@@ -71,9 +49,8 @@ t.test('a POST and a PATCH of an action: their statements and round trips', { sk
   // The key's use, written soon after its first request in a transaction of its own (at most once
   // a minute): written before the requests counted, so that none of its statements is among theirs.
   await until(async () => (await db.pool.query("SELECT last_used_at FROM api_keys WHERE name = 'clerk'")).rows[0]?.last_used_at != null, "the key's use recorded");
-  const sockets = new Set<unknown>();
-  const sent = recordStatements(t, sockets);
-  const writes = countSocketWrites(t, sockets);
+  const sent = recordPgStatements(t);
+  const writes = countSocketWrites(t, sent);
   const created = await post();
   t.equal(created.statusCode, 201);
   const postTrips = roundTrips(sent);
@@ -94,7 +71,7 @@ t.test('a POST and a PATCH of an action: their statements and round trips', { sk
   t.equal(sent.length, 7, 'PATCH: key, BEGIN, the action, webhooks, update, audit, COMMIT');
   t.equal(patchTrips.length, 4, 'PATCH: the key; BEGIN with the reads; the update; the audit row with COMMIT');
   t.equal(writes.count, patchTrips.length, `PATCH: a write to the socket per round trip (${writes.count}), not one per statement`);
-  t.equal(sent.filter((s) => !/^(BEGIN|COMMIT)/.test(s.statement) && !/^q_/.test(s.statement)).length, 0, 'every other statement a named, prepared one');
+  t.equal(sent.filter((s) => !/^(BEGIN|COMMIT)/.test(shown(s)) && !/^q_/.test(shown(s))).length, 0, 'every other statement a named, prepared one');
 });
 
 t.test('a POST whose audit row fails (sent unanswered, with COMMIT) is refused, and nothing of it is kept', { skip }, async (t) => {
