@@ -4,6 +4,7 @@ import { committeesOfLimit, type CouncilLimit } from '../domain/council-limit.js
 import type { Visibility } from '../domain/visibility.js';
 import { ForbiddenError, KeyInQueryError, QueryKeyNotReadOnlyError, UnauthorizedError } from '../errors.js';
 import { scopes as allScopes, type ApiKeyService, type Scope } from '../modules/api-keys/repository.js';
+import { keyUseRecorder } from './key-use.js';
 
 // Bearer API keys (RFC 6750). Each route declares the scope it needs in `config.scope`;
 // anonymous callers get `read` only when PUBLIC_READ is on.
@@ -58,11 +59,6 @@ function queryKeyOf(request: FastifyRequest): unknown {
   return query && typeof query === 'object' ? query.key : undefined;
 }
 
-/** How long recording key use waits after finding the write lock taken. */
-const USE_RETRY_MS = 1000;
-/** The longest wait between writes of keys' use that fail (the database unreachable). */
-const USE_RETRY_MAX_MS = 60_000;
-
 export interface AuthOptions {
   apiKeys: ApiKeyService;
   publicRead: boolean;
@@ -82,52 +78,9 @@ export default fp<AuthOptions>(
     // Requests to refuse, with the refusal: a bad key is a 401, a key where none may be sent a 400 or 403.
     const rejected = new WeakMap<FastifyRequest, Error>();
 
-    // A key's use is written after the request, not during it (api-keys/repository.ts): soon, in
-    // a transaction of its own or the open group commit's, and, while another process holds the
-    // write lock, again a second later until it can be. Best effort: it only dates the key's use.
-    // One write at a time: until it has ended no other is scheduled (two at once would write the
-    // same rows, and on PostgreSQL the second, finding them locked, gives up and rolls back).
-    let recording: NodeJS.Timeout | undefined;
-    let writing: Promise<void> | undefined;
-    let closing = false;
-    /** How long after a failed write the next is tried. */
-    let failing = USE_RETRY_MS;
-    const recordUseSoon = (delayMs: number) => {
-      if (recording || writing || closing) return;
-      // On SQLite the write is made at once, in the timer's callback; on PostgreSQL it is awaited.
-      recording = setTimeout(async () => {
-        recording = undefined;
-        let retryIn = 0;
-        writing = (async () => {
-          try {
-            if (!(await apiKeys.recordUse())) retryIn = USE_RETRY_MS;
-            failing = USE_RETRY_MS;
-          } catch (err) {
-            app.log.warn({ err }, 'could not record when API keys were last used');
-            retryIn = failing;
-            failing = Math.min(failing * 2, USE_RETRY_MAX_MS);
-          }
-        })();
-        await writing;
-        writing = undefined;
-        // Use noted while it was written goes next. What could not be written is tried again: a
-        // second later while another process holds the lock; after an error (the database gone),
-        // each time twice as long after, up to a minute, rather than a warning every second.
-        if (retryIn > 0) recordUseSoon(retryIn);
-        else if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
-      }, delayMs);
-      recording.unref();
-    };
-    app.addHook('onClose', async () => {
-      closing = true;
-      clearTimeout(recording);
-      await writing;
-      try {
-        await apiKeys.recordUse();
-      } catch {
-        // The database may already be closed (a test's own connection); the use is only a date.
-      }
-    });
+    // A key's use is written after the request, not during it (key-use.ts).
+    const keyUse = keyUseRecorder(apiKeys, (err) => app.log.warn({ err }, 'could not record when API keys were last used'));
+    app.addHook('onClose', () => keyUse.close());
 
     // Two steps. Who is calling is settled first, in onRequest, without refusing anyone: the rate
     // limit (a route-level onRequest hook, so it runs after this one) then counts the request
@@ -175,7 +128,7 @@ export default fp<AuthOptions>(
         const theirs = ofAuthority instanceof Promise ? await ofAuthority : ofAuthority;
         request.auth = { ...request.auth, limit, committeeIds: committeesOfLimit(limit, () => theirs ?? []) };
       }
-      if (apiKeys.hasUnrecordedUse()) recordUseSoon(0);
+      keyUse.used();
     });
 
     app.addHook('preParsing', (request, _reply, _payload, done) => {
