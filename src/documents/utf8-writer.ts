@@ -25,10 +25,16 @@ export class Utf8Writer implements TextOut {
     if (this.#pending.length >= PENDING) this.#flush();
   }
 
-  #flush(): void {
-    const text = this.#pending;
-    if (text === '') return;
+  #flush(end = false): void {
+    let text = this.#pending;
     this.#pending = '';
+    // A pair's first half waits for its second, which the next write may bring.
+    const last = text.charCodeAt(text.length - 1);
+    if (!end && last >= 0xd800 && last <= 0xdbff) {
+      this.#pending = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    if (text === '') return;
     // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4).
     const most = this.#length + text.length * 3;
     if (most > this.#bytes.length) {
@@ -41,7 +47,7 @@ export class Utf8Writer implements TextOut {
 
   /** Everything written, in memory of its own and exactly its length (a kept document holds nothing more). */
   bytes(): Buffer {
-    this.#flush();
+    this.#flush(true);
     const out = Buffer.allocUnsafeSlow(this.#length);
     this.#bytes.copy(out, 0, 0, this.#length);
     return out;

@@ -22,6 +22,17 @@ t.test('the bytes are the UTF-8 of everything written, in order', async (t) => {
   t.equal(new Utf8Writer().bytes().length, 0, 'nothing written: no bytes');
 });
 
+t.test('a character written in two halves is still one character', async (t) => {
+  // A surrogate pair split across two writes, the first of them ending a 16K stretch of text.
+  const out = new Utf8Writer();
+  out.write(`${'x'.repeat(16 * 1024 - 1)}\uD83D`);
+  out.write('\uDE00 and after');
+  t.ok(out.bytes().equals(Buffer.from(`${'x'.repeat(16 * 1024 - 1)}😀 and after`, 'utf8')));
+  const alone = new Utf8Writer();
+  alone.write('ends on half a pair \uD83D');
+  t.ok(alone.bytes().equals(Buffer.from('ends on half a pair \uD83D', 'utf8')), 'a half left at the end is written as what it is (U+FFFD)');
+});
+
 t.test('a document as JSON is exactly JSON.stringify of its model, as bytes of its own', async (t) => {
   const row = (n: number, text: string) => ({ id: n, title: text, rag: { value: null, colour: '#fff' }, lines: [text, 'more'] });
   const model = {
