@@ -10,7 +10,7 @@ import { textOf, type TextOut } from './utf8-writer.js';
 /** The header line. */
 export const documentCsvHeader = () => csvRows([CSV_COLUMNS.map(([header]) => header)]);
 
-/** The lines of one section's rows, a row at a time (nothing when it has none). */
+/** Each row of one section's tables as a line of CSV, in order. */
 function writeSectionCsv(section: DocumentSection, asOf: LocalDate, out: TextOut): void {
   for (const table of section.tables) {
     for (const row of table.rows) out.write(csvRows([CSV_COLUMNS.map(([, value]) => value(row, { asOf, section, table }) ?? '')]));
@@ -20,6 +20,7 @@ function writeSectionCsv(section: DocumentSection, asOf: LocalDate, out: TextOut
 /** The lines of one section's rows ('' when it has none). */
 export const documentSectionCsv = (section: DocumentSection, asOf: LocalDate): string => textOf((out) => writeSectionCsv(section, asOf, out));
 
+/** The header, then every section's lines. */
 export function writeDocumentCsv(model: DocumentModel, out: TextOut): void {
   out.write(documentCsvHeader());
   for (const section of model.sections) writeSectionCsv(section, model.asOf, out);

@@ -9,7 +9,7 @@ export const markdownText = (text: string) => text.replace(MARKDOWN_ACTIVE, '\\$
 
 const HEADER = `| ${COLUMNS.map((c) => c.heading).join(' | ')} |\n|${COLUMNS.map(() => '---').join('|')}|\n`;
 
-function table({ caption, rows, empty }: DocumentTable, out: TextOut) {
+function table({ caption, rows, empty }: DocumentTable, out: TextOut): void {
   out.write(`### ${markdownText(caption)}\n\n`);
   if (rows.length === 0) {
     out.write(`${markdownText(empty)}\n\n`);
