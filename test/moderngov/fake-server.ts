@@ -79,6 +79,9 @@ function meetingXml(m: FakeMeeting) {
 <meeting>${tag('meetingid', m.id)}${tag('meetingdate', m.date)}${tag('meetingstatus', m.status)}${tag('meetingtime', m.time)}${tag('meetinglocation', m.location ?? 'Council Chamber, Town Hall')}${tag('agendapublished', true)}${tag('decisionpublished', false)}${tag('minutepublished', (m.items ?? []).some((i) => i.minutesHtml))}<agendaitems>${items.join('\n')}</agendaitems><attendees><attendee memberid="1" name="Councillor Example" roledescription="Chair" attendance="Present"/></attendees></meeting>`;
 }
 
+/** How long a request alone waits for a second before it is answered. */
+const PAIR_WAIT_MS = 50;
+
 export async function startFakeModernGov(t: Test, committees: FakeCommittee[] = []): Promise<FakeModernGov> {
   let inFlight = 0;
   const hanging = new Set<ServerResponse>();
@@ -145,12 +148,29 @@ export async function startFakeModernGov(t: Test, committees: FakeCommittee[] = 
     res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(xml);
   };
 
+  // Latency, so that concurrent requests overlap and the in-flight cap is tested: a request is
+  // answered 2 ms after a second one arrives, or after PAIR_WAIT_MS if none does. A fixed 2 ms was
+  // not enough on a loaded machine, where opening the second connection took longer.
+  let alone: (() => void) | undefined;
   const server: Server = createServer((req, res) => {
     inFlight++;
     fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
     res.on('close', () => inFlight--);
-    // A little latency, so that concurrent requests overlap and the in-flight cap is tested.
-    setTimeout(() => answer(req, res), 2);
+    const answerSoon = () => setTimeout(() => answer(req, res), 2);
+    if (alone) {
+      alone();
+      alone = undefined;
+      answerSoon();
+      return;
+    }
+    const waiting = setTimeout(() => {
+      alone = undefined;
+      answer(req, res);
+    }, PAIR_WAIT_MS);
+    alone = () => {
+      clearTimeout(waiting);
+      answerSoon();
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
