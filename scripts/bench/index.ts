@@ -109,11 +109,11 @@ const passRounds: PassRound[] = [];
 for (let round = 1; round <= runs; round++) {
   for (const s of chosen) {
     log(`round ${round}/${runs}: ${s.name}`);
-    record(s.name, await measure(urlOf(s), s, duration, warmup, s.server === 'app' ? settleOf(app) : undefined));
+    record(s.name, await measure(urlOf(s), s, Math.max(duration, s.minDuration ?? 0), warmup, s.server === 'app' ? settleOf(app) : undefined));
     const twin = onPostgres?.chosen.get(s.name);
     if (onPostgres && twin) {
       log(`round ${round}/${runs}: ${PG}${s.name}`);
-      record(`${PG}${s.name}`, await measure(onPostgres.app.url, twin, duration, warmup, settleOf(onPostgres.app)));
+      record(`${PG}${s.name}`, await measure(onPostgres.app.url, twin, Math.max(duration, twin.minDuration ?? 0), warmup, settleOf(onPostgres.app)));
     }
   }
   if (!only || only.test(report.name)) {
@@ -165,6 +165,7 @@ for (const s of [...chosen, report, probe, idleProbe]) {
     rps: m.rps, p50: m.p50, p99: m.p99, ratio,
     target: targetOf(s.target), met: meets(s.target, m.rps, m.p99, ratio),
     note: [
+      s.minDuration !== undefined && s.minDuration > duration ? `${s.minDuration} s rounds` : '',
       m.failures > 0 ? `${m.failures} failed responses (${bad.map(([c, n]) => `${c}×${n}`).join(', ') || 'socket errors'})` : '',
       m.overranMs >= OVERRAN_MS ? `${m.cutOff} request(s) unanswered when the windows closed (not in p50/p99); the server went on with them for up to ${(m.overranMs / 1000).toFixed(1)} s, and the next scenario waited` : '',
     ].filter(Boolean).join('; ') || undefined,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `npm run bench -- [options]
   --actions N     actions in the generated database (default 200000; issue 6's large run: 1000000)
-  --duration S    seconds measured per scenario and round (default 5)
+  --duration S    seconds measured per scenario and round (default 5; the rendered tracker at least 15)
   --warmup S      seconds of warm-up before each (default 1)
   --runs N        rounds; the table shows each figure's median (default 3)
   --json FILE     also write the table as JSON
