@@ -145,6 +145,8 @@ export interface SentStatement {
   text: string;
   /** Its prepared name, if it has one. */
   name: string | undefined;
+  /** The values of its parameters. */
+  values: readonly unknown[];
   /** Sent while an earlier statement of the same connection was still unanswered: the same round trip. */
   pipelined: boolean;
   /** The connection's socket it went out on. */
@@ -156,12 +158,13 @@ export function recordPgStatements(t: Test): SentStatement[] {
   const sent: SentStatement[] = [];
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { text?: string; name?: string } | null;
+    const q = args[0] as string | { text?: string; name?: string; values?: unknown[] } | null;
     // pg's own book-keeping of what it has sent and not yet had answered.
     const self = this as unknown as { connection: { stream: unknown }; _getActiveQuery(): unknown; _sentQueryQueue: unknown[]; _queryQueue: unknown[] };
     sent.push({
       text: typeof q === 'string' ? q : (q?.text ?? ''),
       name: typeof q === 'string' ? undefined : q?.name,
+      values: ((typeof q === 'string' ? undefined : q?.values) ?? (args[1] as unknown[] | undefined)) ?? [],
       pipelined: Boolean(self._getActiveQuery()) || self._sentQueryQueue.length > 0 || self._queryQueue.length > 0,
       socket: self.connection.stream,
     });
