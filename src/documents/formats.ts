@@ -66,16 +66,15 @@ export function mostWordDocumentsAtOnce(): number {
 export async function renderDocument(model: DocumentModel, format: DocumentFormat): Promise<RenderedDocument> {
   const contentType = documentContentTypes[format];
   switch (format) {
-    // One flat string (JSON.stringify writes its result in one piece), so encoded at once.
+    // JSON.stringify's result, encoded once: written a row at a time it was no faster (docs/performance.md).
     case 'json': return { body: ownBytes(JSON.stringify(model)), contentType };
     case 'csv': return { body: bytesOf((out) => writeDocumentCsv(model, out)), contentType };
     case 'md': return { body: bytesOf((out) => documentMarkdown(model, out)), contentType };
     // The Word writer (the docx library) loads with the first Word document, not at start-up.
     case 'docx': return { body: await oneWordAtATime(async () => (await import('./docx.js')).documentDocx(model)), contentType };
     case 'html': {
-      let contentSecurityPolicy = '';
-      const body = bytesOf((out) => { contentSecurityPolicy = documentHtml(model, out); });
-      return { body, contentType, contentSecurityPolicy };
+      const page = documentHtml(model);
+      return { body: bytesOf(page.write), contentType, contentSecurityPolicy: page.contentSecurityPolicy };
     }
   }
 }

@@ -84,12 +84,27 @@ function ragKey(model: DocumentModel): string {
   return `<table class="key">\n<caption>RAG key</caption>\n<thead><tr><th scope="col">RAG</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
-/**
- * The document as an HTML page, written to `out`; returns the Content-Security-Policy to send it
- * under: its own stylesheet by hash, nothing else.
- */
-export function documentHtml(model: DocumentModel, out: TextOut): string {
+export interface HtmlDocument {
+  /** Writes the page. */
+  write(out: TextOut): void;
+  /** The Content-Security-Policy the page needs: its own stylesheet by hash, nothing else. */
+  contentSecurityPolicy: string;
+}
+
+/** The document as an HTML page, with the policy to send it under. */
+export function documentHtml(model: DocumentModel): HtmlDocument {
   const css = stylesheet(model);
+  const contentSecurityPolicy = [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { write: (out) => writePage(model, css, out), contentSecurityPolicy };
+}
+
+function writePage(model: DocumentModel, css: string, out: TextOut): void {
   out.write(`<!doctype html>
 <html lang="en-GB">
 <head>
@@ -116,11 +131,4 @@ export function documentHtml(model: DocumentModel, out: TextOut): string {
 </body>
 </html>
 `);
-  return [
-    "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 }
