@@ -8,11 +8,13 @@
 // a symbolic link to the original.
 import { build } from 'esbuild';
 import { performance } from 'node:perf_hooks';
-import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const TEST_BUILD = '.test-build';
+/** Where the PostgreSQL twins of test/on-postgres.txt's files are written, under TEST_BUILD. */
+export const ON_POSTGRES = 'on-postgres';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function filesUnder(dir) {
@@ -51,7 +53,29 @@ export async function buildTests() {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(join(root, file), link);
   }
+  writePostgresTwins(out);
   return typescript.length;
+}
+
+/** The test files test/on-postgres.txt lists, to be run a second time on PostgreSQL. */
+export function postgresFiles() {
+  return readFileSync(join(root, 'test/on-postgres.txt'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean);
+}
+
+// A PostgreSQL twin of each such file: it sets SCRUTINY_TEST_ENGINE=postgres (what test/pg.ts's
+// onPostgres reads; a child process the test starts inherits it) and then loads the compiled
+// test. The twins run in the same tap run as the SQLite files, so that the two engines' runs
+// share the processors rather than each ending in a tail of its own slowest files.
+function writePostgresTwins(out) {
+  for (const file of postgresFiles()) {
+    const twin = join(out, ON_POSTGRES, file.replace(/\.ts$/, '.js'));
+    const compiled = join(out, file.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(twin), { recursive: true });
+    writeFileSync(twin, `// ${file} on PostgreSQL (scripts/build-tests.mjs).\nprocess.env.SCRUTINY_TEST_ENGINE = 'postgres';\nawait import(${JSON.stringify(`./${relative(dirname(twin), compiled)}`)});\n`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

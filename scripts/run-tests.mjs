@@ -1,45 +1,55 @@
-// Runs the tap suite and ends with the line CI reads: "N passed, N failed".
+// Runs the test suite and ends with the line CI reads: "N passed, N failed".
+//
+//   node scripts/run-tests.mjs                       every test file (and its PostgreSQL twin)
+//   node scripts/run-tests.mjs test/x.test.ts …      those files (on PostgreSQL with SCRUTINY_TEST_ENGINE=postgres)
+//   node scripts/run-tests.mjs --jobs=4 …            files side by side (default: processors + 1)
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTests, TEST_BUILD } from './build-tests.mjs';
+import { buildTests, ON_POSTGRES, TEST_BUILD } from './build-tests.mjs';
 import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+
 // Test files run side by side, one more than there are processors: much of a file's time is
-// spent waiting (for a child process, a worker thread, an fsync), and tap's own default leaves
-// one processor idle. Files share no port (servers listen on port 0), no database and no
-// directory (each makes its own temporary one), so any two can run at once.
+// spent waiting (for a child process, a worker thread, an fsync, PostgreSQL). Files share no port
+// (servers listen on port 0), no database and no directory (each makes its own temporary one), so
+// any two can run at once.
 const args = process.argv.slice(2);
-const jobs = args.some((a) => /^(-j|--jobs)/.test(a)) ? [] : [`--jobs=${availableParallelism() + 1}`];
+let jobs = availableParallelism() + 1;
+const named = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
+  const jobsArg = /^(?:-j|--jobs=?)(\d*)$/.exec(arg);
+  if (jobsArg) jobs = Number(jobsArg[1] || args[++i]);
+  else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
+  else named.push(arg);
+}
+if (!Number.isInteger(jobs) || jobs < 1) usage('--jobs takes a whole number of files at once, at least 1');
+
+function usage(problem) {
+  process.stderr.write(`${problem}\nusage: node scripts/run-tests.mjs [--jobs=N] [test/file.test.ts …]\n`);
+  process.exit(2);
+}
 
 // The suite runs compiled: src/, scripts/ and test/ are compiled once into .test-build/
-// (scripts/build-tests.mjs), and tap runs the compiled test files with package.json's tap
-// settings less tsx (a config file of its own, TAP_RCFILE). Loading every module through tsx's
-// hooks cost each test process about 1.5 s of processor time, a third of the whole run. Test
-// files named on the command line (test/x.test.ts) run as their compiled twins; `npx tap
+// (scripts/build-tests.mjs), and each compiled test file runs as a node process of its own.
+// Loading every module through tsx's hooks cost each test process about 1.5 s of processor time.
+// Test files named on the command line (test/x.test.ts) run as their compiled twins; `npx tap
 // test/x.test.ts` still runs one through tsx.
-const root = fileURLToPath(new URL('..', import.meta.url));
 const started = performance.now();
 const compiledModules = await buildTests();
 process.stderr.write(`compiled ${compiledModules} modules into ${TEST_BUILD}/ in ${Math.round(performance.now() - started)} ms\n`);
-const tapSettings = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).tap;
-const rcfile = join(root, TEST_BUILD, '.taprc');
-writeFileSync(rcfile, `${JSON.stringify({
-  ...tapSettings,
-  'node-arg': [...tapSettings['node-arg'].filter((a) => !a.includes('tsx')), '--enable-source-maps'],
-  include: [`${TEST_BUILD}/test/**/*.test.js`],
-}, null, 2)}\n`);
 const compiledPath = (file) => (/^test\/.*\.ts$/.test(file) ? `${TEST_BUILD}/${file.replace(/\.ts$/, '.js')}` : file);
+for (const file of named) if (!existsSync(join(root, compiledPath(file)))) usage(`no test file ${file}`);
 
 // tap is installed built with its default plugins; package.json drops two: @tapjs/typescript
 // (tsx compiles, and the suite runs compiled) and @tapjs/mock (no test mocks a module; its
-// loader hooks would see every module every test process loads). tap notices and rebuilds itself
-// on its first run, but only after its runner has fixed the loaders every test process starts
-// with: on a fresh install the whole first run would load ts-node and the mock hooks in each of
-// its ~220 processes. Rebuilt first instead.
+// loader hooks would see every module every test process loads). tap rebuilds itself when it
+// notices, but only in its own runner, which this script does not use: rebuilt here.
 const built = readFileSync(new URL('../node_modules/@tapjs/test/test-built/dist/esm/index.js', import.meta.url), 'utf8');
 if (built.includes('@tapjs/typescript') || built.includes('@tapjs/mock')) {
   const rebuilt = spawnSync('npx', ['tap', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -55,60 +65,111 @@ if (server) {
   await sweepOld(server);
   pgRun = await createTemplate(server);
 }
-const env = { ...process.env, TAP_RCFILE: rcfile, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
 
-// Runs tap and passes its output through; resolves with its exit code and summary counts.
-function tap(tapArgs, tapEnv) {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['tap', ...jobs, ...tapArgs.map(compiledPath)], { stdio: ['ignore', 'pipe', 'inherit'], env: tapEnv });
-    child.stdout.setEncoding('utf8');
-    let tail = '';
-    let partial = '';
-    const failures = [];
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop();
-      for (const line of lines) if (/^\s*not ok /.test(line) && failures.length < 40) failures.push(line.trimEnd());
-    });
-    child.on('close', (code) => {
-      // tap's summary line looks like: # { total: 83, pass: 81, fail: 2, skip: 0 }
-      const summary = [...tail.matchAll(/# \{ ([^}]*)\}/g)].pop()?.[1] ?? '';
-      const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(summary)?.[1] ?? 0);
-      resolve({
-        code: code ?? 1,
-        passed: field('pass'),
-        failed: field('fail') + (code !== 0 && field('fail') === 0 ? 1 : 0),
-        skipped: field('skip') + field('todo'),
-        failures,
-      });
-    });
-  });
+// The whole suite (no files named) is every test file on SQLite and, with PostgreSQL reachable,
+// the PostgreSQL twins of test/on-postgres.txt's files (scripts/build-tests.mjs), whose apps
+// (test/helper.ts) open a fresh PostgreSQL database each: one run, so that the two engines share
+// the processors rather than each ending in a tail of its own. The files of test/run-first.txt,
+// the slowest, start first, so that the run does not end waiting on one of them; the rest follow
+// in path order.
+function wholeSuiteFiles() {
+  const compiled = (dir) => readdirSync(join(root, TEST_BUILD, dir), { recursive: true })
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => `${TEST_BUILD}/${dir}/${f}`)
+    .sort();
+  const files = [...compiled('test'), ...(pgRun ? compiled(ON_POSTGRES) : [])];
+  const first = listed('test/run-first.txt')
+    .flatMap((f) => [compiledPath(f), `${TEST_BUILD}/${ON_POSTGRES}/${f.replace(/\.ts$/, '.js')}`])
+    .filter((f) => files.includes(f));
+  return [...first, ...files.filter((f) => !first.includes(f))];
 }
 
-// The second run, on PostgreSQL (issue 18): the test files listed in test/on-postgres.txt, whose
-// apps (test/helper.ts) then open a fresh PostgreSQL database each. Only for the whole suite (no
-// files named on the command line) and with PostgreSQL reachable.
-function postgresFiles() {
-  return readFileSync(new URL('../test/on-postgres.txt', import.meta.url), 'utf8')
+function listed(path) {
+  return readFileSync(join(root, path), 'utf8')
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
 }
 
-const runs = [await tap(args, env)];
-const wholeSuite = !args.some((a) => !a.startsWith('-'));
-if (pgRun && wholeSuite && postgresFiles().length > 0) {
-  process.stdout.write('\n# The same tests on PostgreSQL (test/on-postgres.txt)\n');
-  runs.push(await tap([...args, ...postgresFiles()], { ...env, SCRUTINY_TEST_ENGINE: 'postgres' }));
+// Each file is a node process of its own, started the way tap's runner starts one but for its
+// process-info hooks (@tapjs/processinfo: coverage and `tap --changed` bookkeeping, about 2 s of
+// processor time in every test process and every worker thread it starts, a quarter of the
+// suite's). tap inside the process enforces the timeout (TAP_TIMEOUT, seconds) and prints the
+// file's counts last ("# { total: 92, pass: 92 }"); a process still running a minute after its
+// timeout is killed here. Output is printed a file at a time, when the file ends.
+const TIMEOUT_S = 600;
+
+function runFile(file, env) {
+  return new Promise((resolve) => {
+    const fileStarted = performance.now();
+    const child = spawn(process.execPath, ['--enable-source-maps', join(root, file)], {
+      cwd: root,
+      env: { ...env, TAP_TIMEOUT: String(TIMEOUT_S) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), (TIMEOUT_S + 60) * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      const counts = [...output.matchAll(/^# \{ ([^}]*)\}$/gm)].pop()?.[1];
+      const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(counts ?? '')?.[1] ?? 0);
+      const failed = field('fail');
+      const ok = code === 0 && counts !== undefined && failed === 0;
+      resolve({
+        file,
+        output,
+        ok,
+        ms: performance.now() - fileStarted,
+        passed: field('pass'),
+        // A process that failed without a failing assertion (it crashed, or never printed its
+        // counts) is one failure.
+        failed: failed + (ok || failed > 0 ? 0 : 1),
+        skipped: field('skip') + field('todo'),
+        exit: signal ? `killed by ${signal}` : `exit code ${code}`,
+        failures: output.split('\n').filter((line) => /^\s*not ok /.test(line)).map((line) => line.trimEnd()),
+      });
+    });
+  });
 }
-if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
-const total = (name) => runs.reduce((n, r) => n + r[name], 0);
+
+async function runFiles(files, env) {
+  const results = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const result = await runFile(files[next++], env);
+      results.push(result);
+      const n = results.length;
+      const indented = result.output.replace(/\n$/, '').replace(/^(?=.)/gm, '    ');
+      const status = result.ok ? 'ok' : 'not ok';
+      const why = result.ok || result.failed > 1 || result.failures.length > 0 ? '' : ` (${result.exit})`;
+      process.stdout.write(`# Subtest: ${result.file}\n${indented}\n${status} ${n} - ${result.file}${why} # time=${result.ms.toFixed(0)}ms\n\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+  process.stdout.write(`1..${results.length}\n`);
+  return results;
+}
+
+const env = { ...process.env, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
+const files = named.length > 0 ? named.map(compiledPath) : wholeSuiteFiles();
+let results;
+try {
+  results = await runFiles(files, env);
+} finally {
+  if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
+}
+const total = (name) => results.reduce((n, r) => n + r[name], 0);
 if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
 // What failed, repeated just above the closing line: a CI log is often read from its tail.
-const failures = runs.flatMap((r) => r.failures);
-if (failures.length > 0) process.stdout.write(`\n# What failed (tap's "not ok" lines, innermost first):\n${failures.map((l) => `# ${l}`).join('\n')}\n`);
+const failedFiles = results.filter((r) => !r.ok);
+if (failedFiles.length > 0) {
+  const lines = failedFiles.flatMap((r) => [`${r.file}: ${r.exit}`, ...r.failures.slice(0, 40).map((l) => `  ${l}`)]);
+  process.stdout.write(`\n# What failed (each file's "not ok" lines, innermost first):\n${lines.map((l) => `# ${l}`).join('\n')}\n`);
+}
 const skipped = total('skipped');
+const seconds = Math.round((performance.now() - started) / 1000);
+process.stdout.write(`\n# ${results.length} file${results.length === 1 ? "" : "s"} in ${seconds} s, ${jobs} at a time\n`);
 process.stdout.write(`\n${total('passed')} passed, ${total('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(runs.find((r) => r.code !== 0)?.code ?? 0);
+process.exit(failedFiles.length > 0 ? 1 : 0);

@@ -46,7 +46,7 @@ export async function build(t: Test, config: Partial<Config> = {}, options: Pick
   const settings = { ...defaultConfig, scheduler: false, scanOnStart: false, rateLimitPerMinute: 100000, ...config };
   let app: FastifyInstance;
   if (onPostgres() && config.databasePath === undefined) {
-    // The suite's second run (scripts/run-tests.mjs): a fresh PostgreSQL database per app, unless
+    // On PostgreSQL (SCRUTINY_TEST_ENGINE=postgres, test/pg.ts): a fresh PostgreSQL database per app, unless
     // `config.databaseUrl` names one (a restart: a second app on the first's database).
     const url = config.databaseUrl ?? (await testDatabase(t)).url;
     app = await buildApp({ ...settings, databaseUrl: url }, { logger: false, ...options });

@@ -11,8 +11,8 @@ import { migratePg } from '../src/db/pg/migrate.js';
 // (scripts/test-pg.mjs). Every database a process made is dropped when its tests end.
 
 /**
- * Whether this test process runs the suite on PostgreSQL (scripts/run-tests.mjs's second run
- * sets SCRUTINY_TEST_ENGINE=postgres): test/helper.ts's apps then open a fresh database each.
+ * Whether this test process runs on PostgreSQL (the PostgreSQL twins scripts/run-tests.mjs runs
+ * set SCRUTINY_TEST_ENGINE=postgres, scripts/build-tests.mjs): test/helper.ts's apps then open a fresh database each.
  */
 export const onPostgres = (): boolean => process.env.SCRUTINY_TEST_ENGINE === 'postgres';
 

@@ -12,7 +12,7 @@ import { onPostgres, testDatabase } from '../pg.js';
 import { receiver } from './webhooks/receiver.js';
 
 // Pending deliveries are rows: they survive the app being closed and built again on the same
-// database (file, or PostgreSQL database in the suite's second run), and a delivery whose attempt was cut short (the process stopped or died while
+// database (file, or PostgreSQL database in the suite's PostgreSQL twin), and a delivery whose attempt was cut short (the process stopped or died while
 // waiting for the receiver) is sent again once its claim runs out.
 
 /** Where the apps keep their data: a database file, or in the suite's PostgreSQL run a test database. */
