@@ -29,15 +29,26 @@ export function trackerKey(committeeId: number, query: TrackerQuery & { asOf: Lo
   return JSON.stringify(['tracker', committeeId, query.asOf, query.status ?? 'open', query.since ?? null, [...reader.visibilities].sort(), format]);
 }
 
-export function createRenderedDocuments(
-  changes: ChangeStamp,
-  { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<Ran<CommitteeRepository>, 'todayFor'> },
-  maxBytes = 32 * 1024 * 1024,
-) {
-  const cache = new LRUCache<string, { stamp: string; rendered: RenderedDocument }>({
+/**
+ * How many rendered documents are remembered as asked for, without being kept: a document is kept
+ * only when it is asked for a second time under the same state of the data.
+ */
+const REMEMBERED_KEYS = 4096;
+
+/**
+ * The documents kept, up to `maxBytes` of their bodies. A document is kept the second time it is
+ * rendered under the same state of the data, not the first: one asked for once (a tracker as of a
+ * past day, say, or each day of a year in turn by a script) would otherwise push out the ones
+ * asked for again and again, and a cache full of documents nobody asks for twice holds tens of
+ * megabytes for nothing. The first render of a key is remembered (the key and the state it was
+ * made under, a few dozen bytes), not kept.
+ */
+export function renderedCache(changes: ChangeStamp, maxBytes = 32 * 1024 * 1024) {
+  const kept = new LRUCache<string, { stamp: string; rendered: RenderedDocument }>({
     maxSize: maxBytes,
     sizeCalculation: (entry) => Math.max(1, entry.rendered.body.length),
   });
+  const asked = new LRUCache<string, string>({ max: REMEMBERED_KEYS });
 
   /**
    * The document under `key`, rendered by `render` unless an entry from the current state of
@@ -46,14 +57,34 @@ export function createRenderedDocuments(
    */
   async function get(key: string, render: () => Promise<RenderedDocument>): Promise<RenderedDocument> {
     const before = changes.stamp();
-    const held = before === undefined ? undefined : cache.get(key);
-    if (held && held.stamp === before) return held.rendered;
+    const held = before === undefined ? undefined : kept.get(key);
+    if (held) {
+      if (held.stamp === before) return held.rendered;
+      kept.delete(key); // rendered before the data last changed
+    }
     // Kept as rendered: its body is bytes outside the heap (documents/utf8-writer.ts), which the
     // garbage collector never walks for as long as the entry is kept.
     const rendered = await render();
-    if (before !== undefined && changes.stamp() === before) cache.set(key, { stamp: before, rendered });
+    if (before !== undefined && changes.stamp() === before) {
+      if (asked.get(key) === before) {
+        kept.set(key, { stamp: before, rendered });
+        asked.delete(key);
+      } else {
+        asked.set(key, before);
+      }
+    }
     return rendered;
   }
+
+  return { get };
+}
+
+export function createRenderedDocuments(
+  changes: ChangeStamp,
+  { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<Ran<CommitteeRepository>, 'todayFor'> },
+  maxBytes?: number,
+) {
+  const { get } = renderedCache(changes, maxBytes);
 
   return {
     /** GET /v1/committees/{id}/tracker in `format`, as the reader may see it. */
