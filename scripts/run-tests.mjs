@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTests, ON_POSTGRES, TEST_BUILD } from './build-tests.mjs';
 import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
@@ -25,8 +25,9 @@ for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   const jobsArg = /^(?:-j|--jobs=?)(\d*)$/.exec(arg);
   if (jobsArg) jobs = Number(jobsArg[1] || args[++i]);
-  else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
-  else named.push(arg);
+  else if (arg.startsWith('-')) usage(`unknown option ${arg} (tap's own options: npx tap)`);
+  // As a path from the project's root, so that ./test/x.test.ts and an absolute path work too.
+  else if (!named.includes(relative(root, resolve(arg)))) named.push(relative(root, resolve(arg)));
 }
 if (!Number.isInteger(jobs) || jobs < 1) usage('--jobs takes a whole number of files at once, at least 1');
 
@@ -73,12 +74,12 @@ if (server) {
 // the slowest, start first, so that the run does not end waiting on one of them; the rest follow
 // in path order.
 function wholeSuiteFiles() {
-  const compiled = (dir) => readdirSync(join(root, TEST_BUILD, dir), { recursive: true })
+  const compiled = (dir) => (existsSync(join(root, TEST_BUILD, dir)) ? readdirSync(join(root, TEST_BUILD, dir), { recursive: true }) : [])
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => `${TEST_BUILD}/${dir}/${f}`)
     .sort();
   const files = [...compiled('test'), ...(pgRun ? compiled(ON_POSTGRES) : [])];
-  const first = listed('test/run-first.txt')
+  const first = [...new Set(listed('test/run-first.txt'))]
     .flatMap((f) => [compiledPath(f), `${TEST_BUILD}/${ON_POSTGRES}/${f.replace(/\.ts$/, '.js')}`])
     .filter((f) => files.includes(f));
   return [...first, ...files.filter((f) => !first.includes(f))];
@@ -99,22 +100,43 @@ function listed(path) {
 // timeout is killed here. Output is printed a file at a time, when the file ends.
 const TIMEOUT_S = 600;
 
+/** What tap writes to stderr, not into the counts, when a test asserts after it has ended. */
+const LATE_ASSERTION = /test assertion after (?:Promise resolution|end\(\) was called)/;
+
 function runFile(file, env) {
   return new Promise((resolve) => {
     const fileStarted = performance.now();
     const child = spawn(process.execPath, ['--enable-source-maps', join(root, file)], {
       cwd: root,
       env: { ...env, TAP_TIMEOUT: String(TIMEOUT_S) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let output = '';
+    let late = false;
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    const killer = setTimeout(() => child.kill('SIGKILL'), (TIMEOUT_S + 60) * 1000);
-    child.on('close', (code, signal) => {
+    // Passed through as it comes; watched for an assertion made after its test ended, which tap
+    // reports only here, leaving the counts and the exit code as if it had passed.
+    let stderrTail = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      process.stderr.write(chunk);
+      if (LATE_ASSERTION.test(stderrTail + chunk)) late = true;
+      stderrTail = chunk.slice(-100);
+    });
+    const killer = setTimeout(() => {
+      child.kill('SIGKILL');
+      // A process the test started may still hold the pipes: they are closed after a grace.
+      setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); }, 5000).unref();
+    }, (TIMEOUT_S + 60) * 1000);
+    let ended = false;
+    const end = (code, signal, error) => {
+      if (ended) return;
+      ended = true;
       clearTimeout(killer);
+      running.delete(child);
       const counts = [...output.matchAll(/^# \{ ([^}]*)\}$/gm)].pop()?.[1];
       const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(counts ?? '')?.[1] ?? 0);
-      const failed = field('fail');
+      const failed = field('fail') + (late ? 1 : 0);
       const ok = code === 0 && counts !== undefined && failed === 0;
       resolve({
         file,
@@ -126,10 +148,12 @@ function runFile(file, env) {
         // counts) is one failure.
         failed: failed + (ok || failed > 0 ? 0 : 1),
         skipped: field('skip') + field('todo'),
-        exit: signal ? `killed by ${signal}` : `exit code ${code}`,
-        failures: output.split('\n').filter((line) => /^\s*not ok /.test(line)).map((line) => line.trimEnd()),
+        exit: error ? `not started: ${error.message}` : late ? 'an assertion after its test had ended (on stderr above)' : signal ? `killed by ${signal}` : `exit code ${code}`,
+        failures: output.split('\n').filter((line) => /^\s*not ok /.test(line) && !/# TODO/.test(line)).map((line) => line.trimEnd()),
       });
-    });
+    };
+    child.on('error', (error) => end(null, null, error));
+    child.on('close', (code, signal) => end(code, signal));
   });
 }
 
@@ -143,7 +167,7 @@ async function runFiles(files, env) {
       const n = results.length;
       const indented = result.output.replace(/\n$/, '').replace(/^(?=.)/gm, '    ');
       const status = result.ok ? 'ok' : 'not ok';
-      const why = result.ok || result.failed > 1 || result.failures.length > 0 ? '' : ` (${result.exit})`;
+      const why = result.ok || result.failures.length > 0 ? '' : ` (${result.exit})`;
       process.stdout.write(`# Subtest: ${result.file}\n${indented}\n${status} ${n} - ${result.file}${why} # time=${result.ms.toFixed(0)}ms\n\n`);
     }
   };
@@ -152,14 +176,32 @@ async function runFiles(files, env) {
   return results;
 }
 
-const env = { ...process.env, ...(pgRun ? { SCRUTINY_TEST_PG: pgRun.url } : {}) };
-const files = named.length > 0 ? named.map(compiledPath) : wholeSuiteFiles();
+// The test processes' environment: none of a tap run's own settings (an exported TAP_GREP or
+// TAP_ONLY would turn tests into skips), and, for the whole suite, no SCRUTINY_TEST_ENGINE: the
+// PostgreSQL twins set it, and the SQLite files must not inherit it.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) =>
+  !/^(TAP|_TAPJS_)/.test(name) && !(named.length === 0 && name === 'SCRUTINY_TEST_ENGINE')));
+if (pgRun) env.SCRUTINY_TEST_PG = pgRun.url;
+
+/** The test processes running now: ended with the runner if it is interrupted. */
+const running = new Set();
 let results;
-try {
-  results = await runFiles(files, env);
-} finally {
-  if (pgRun) await dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`));
+const dropDatabases = () => (pgRun ? dropRun(server, pgRun.runId).catch((err) => process.stderr.write(`test databases not dropped: ${err.message}\n`)) : undefined);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    for (const child of running) child.kill('SIGKILL');
+    await dropDatabases();
+    process.exit(130);
+  });
 }
+try {
+  const files = named.length > 0 ? named.map(compiledPath) : wholeSuiteFiles();
+  if (files.length === 0) process.stderr.write('no test files to run\n');
+  else results = await runFiles(files, env);
+} finally {
+  await dropDatabases();
+}
+if (!results) process.exit(2);
 const total = (name) => results.reduce((n, r) => n + r[name], 0);
 if (!server) process.stdout.write('\nPostgreSQL tests skipped: no PostgreSQL reachable\n');
 // What failed, repeated just above the closing line: a CI log is often read from its tail.
