@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import t from 'tap';
 import { build } from '../helper.js';
+import { onPostgres } from '../pg.js';
 import { AS_OF, EXEMPT_TITLE, LONG_TITLE, seedDocuments } from '../documents/fixture.js';
 
 // The tracker's HTML in a real browser: Debian's chromium driven by playwright-core (skipped,
@@ -12,6 +13,8 @@ import { AS_OF, EXEMPT_TITLE, LONG_TITLE, seedDocuments } from '../documents/fix
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = resolve(process.env.TEST_OUTPUT_DIR ?? join(import.meta.dirname, '..', '..', '.tap', 'test-output'));
+/** The kept files' names: this file and its PostgreSQL twin may run at the same time. */
+const KEPT = onPostgres() ? 'tracker-postgres' : 'tracker';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`;
 
 t.test('the tracker prints to A4 in headless Chromium, styled, with its structure intact', { skip }, async (t) => {
@@ -63,14 +66,14 @@ t.test('the tracker prints to A4 in headless Chromium, styled, with its structur
   t.same(styles, { red: 'rgb(212, 53, 28)', redText: 'Red', captionWeight: '700', collapse: 'collapse', pageRules: 1 });
 
   mkdirSync(OUTPUT, { recursive: true });
-  const screenshot = join(OUTPUT, 'tracker.png');
+  const screenshot = join(OUTPUT, `${KEPT}.png`);
   await page.screenshot({ path: screenshot, fullPage: false });
   t.ok(existsSync(screenshot), `screenshot kept: ${screenshot}`);
 
   await page.emulateMedia({ media: 'print' });
   t.equal(await page.evaluate(`getComputedStyle(document.querySelector('header.running')).display`), 'none', 'the on-screen header gives way to the running header');
   const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
-  const pdfPath = join(OUTPUT, 'tracker.pdf');
+  const pdfPath = join(OUTPUT, `${KEPT}.pdf`);
   writeFileSync(pdfPath, pdf);
   t.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   const text = pdf.toString('latin1');
