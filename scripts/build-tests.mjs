@@ -53,28 +53,32 @@ export async function buildTests() {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(join(root, file), link);
   }
-  writePostgresTwins(out);
+  writePostgresTwins();
   return typescript.length;
 }
 
-/** The test files test/on-postgres.txt lists, to be run a second time on PostgreSQL. */
-export function postgresFiles() {
-  return readFileSync(join(root, 'test/on-postgres.txt'), 'utf8')
+/** The test files a list like test/on-postgres.txt names: a path a line, `#` starting a comment. */
+export function listedFiles(path) {
+  return readFileSync(join(root, path), 'utf8')
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
 }
 
-// A PostgreSQL twin of each such file: it sets SCRUTINY_TEST_ENGINE=postgres (what test/pg.ts's
-// onPostgres reads; a child process the test starts inherits it) and then loads the compiled
-// test. The twins run in the same tap run as the SQLite files, so that the two engines' runs
-// share the processors rather than each ending in a tail of its own slowest files.
-function writePostgresTwins(out) {
-  for (const file of postgresFiles()) {
-    const twin = join(out, ON_POSTGRES, file.replace(/\.ts$/, '.js'));
-    const compiled = join(out, file.replace(/\.ts$/, '.js'));
+/** Where test/x.test.ts is compiled to, from the project's root. */
+export const compiledTestPath = (file) => `${TEST_BUILD}/${file.replace(/\.ts$/, '.js')}`;
+/** Where its PostgreSQL twin is written, from the project's root. */
+export const postgresTwinPath = (file) => `${TEST_BUILD}/${ON_POSTGRES}/${file.replace(/\.ts$/, '.js')}`;
+
+// A PostgreSQL twin of each file test/on-postgres.txt names: it sets SCRUTINY_TEST_ENGINE=postgres
+// (what test/pg.ts's onPostgres reads; a child process the test starts inherits it) and then loads
+// the compiled test. scripts/run-tests.mjs runs the twins beside the SQLite files, so that the two
+// engines share the processors rather than each ending in a tail of its own slowest files.
+function writePostgresTwins() {
+  for (const file of listedFiles('test/on-postgres.txt')) {
+    const twin = join(root, postgresTwinPath(file));
     mkdirSync(dirname(twin), { recursive: true });
-    writeFileSync(twin, `// ${file} on PostgreSQL (scripts/build-tests.mjs).\nprocess.env.SCRUTINY_TEST_ENGINE = 'postgres';\nawait import(${JSON.stringify(`./${relative(dirname(twin), compiled)}`)});\n`);
+    writeFileSync(twin, `// ${file} on PostgreSQL (scripts/build-tests.mjs).\nprocess.env.SCRUTINY_TEST_ENGINE = 'postgres';\nawait import(${JSON.stringify(`./${relative(dirname(twin), join(root, compiledTestPath(file)))}`)});\n`);
   }
 }
 

@@ -3,14 +3,15 @@
 //   node scripts/run-tests.mjs                       every test file (and its PostgreSQL twin)
 //   node scripts/run-tests.mjs test/x.test.ts …      those files (on PostgreSQL with SCRUTINY_TEST_ENGINE=postgres)
 //   node scripts/run-tests.mjs --jobs=4 …            files side by side (default: processors + 1)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTests, ON_POSTGRES, TEST_BUILD } from './build-tests.mjs';
+import { buildTests, compiledTestPath, listedFiles, ON_POSTGRES, postgresTwinPath, TEST_BUILD } from './build-tests.mjs';
 import { createTemplate, dropRun, findTestPostgres, sweepOld } from './test-pg.mjs';
+import { runTestFile } from './test-process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,7 +45,7 @@ function usage(problem) {
 const started = performance.now();
 const compiledModules = await buildTests();
 process.stderr.write(`compiled ${compiledModules} modules into ${TEST_BUILD}/ in ${Math.round(performance.now() - started)} ms\n`);
-const compiledPath = (file) => (/^test\/.*\.ts$/.test(file) ? `${TEST_BUILD}/${file.replace(/\.ts$/, '.js')}` : file);
+const compiledPath = (file) => (/^test\/.*\.ts$/.test(file) ? compiledTestPath(file) : file);
 for (const file of named) if (!existsSync(join(root, compiledPath(file)))) usage(`no test file ${file}`);
 
 // tap is installed built with its default plugins; package.json drops two: @tapjs/typescript
@@ -79,90 +80,23 @@ function wholeSuiteFiles() {
     .map((f) => `${TEST_BUILD}/${dir}/${f}`)
     .sort();
   const files = [...compiled('test'), ...(pgRun ? compiled(ON_POSTGRES) : [])];
-  const first = [...new Set(listed('test/run-first.txt'))]
-    .flatMap((f) => [compiledPath(f), `${TEST_BUILD}/${ON_POSTGRES}/${f.replace(/\.ts$/, '.js')}`])
+  const first = [...new Set(listedFiles('test/run-first.txt'))]
+    .flatMap((f) => [compiledTestPath(f), postgresTwinPath(f)])
     .filter((f) => files.includes(f));
   return [...first, ...files.filter((f) => !first.includes(f))];
 }
 
-function listed(path) {
-  return readFileSync(join(root, path), 'utf8')
-    .split('\n')
-    .map((line) => line.replace(/#.*/, '').trim())
-    .filter(Boolean);
-}
-
-// Each file is a node process of its own, started the way tap's runner starts one but for its
-// process-info hooks (@tapjs/processinfo: coverage and `tap --changed` bookkeeping, about 2 s of
-// processor time in every test process and every worker thread it starts, a quarter of the
-// suite's). tap inside the process enforces the timeout (TAP_TIMEOUT, seconds) and prints the
-// file's counts last ("# { total: 92, pass: 92 }"); a process still running a minute after its
-// timeout is killed here. Output is printed a file at a time, when the file ends.
+// Each file is a node process of its own (scripts/test-process.mjs); a file's output is printed
+// when the file ends.
 const TIMEOUT_S = 600;
-
-/** What tap writes to stderr, not into the counts, when a test asserts after it has ended. */
-const LATE_ASSERTION = /test assertion after (?:Promise resolution|end\(\) was called)/;
-
-function runFile(file, env) {
-  return new Promise((resolve) => {
-    const fileStarted = performance.now();
-    const child = spawn(process.execPath, ['--enable-source-maps', join(root, file)], {
-      cwd: root,
-      env: { ...env, TAP_TIMEOUT: String(TIMEOUT_S) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let output = '';
-    let late = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    // Passed through as it comes; watched for an assertion made after its test ended, which tap
-    // reports only here, leaving the counts and the exit code as if it had passed.
-    let stderrTail = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      process.stderr.write(chunk);
-      if (LATE_ASSERTION.test(stderrTail + chunk)) late = true;
-      stderrTail = chunk.slice(-100);
-    });
-    const killer = setTimeout(() => {
-      child.kill('SIGKILL');
-      // A process the test started may still hold the pipes: they are closed after a grace.
-      setTimeout(() => { child.stdout.destroy(); child.stderr.destroy(); }, 5000).unref();
-    }, (TIMEOUT_S + 60) * 1000);
-    let ended = false;
-    const end = (code, signal, error) => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(killer);
-      running.delete(child);
-      const counts = [...output.matchAll(/^# \{ ([^}]*)\}$/gm)].pop()?.[1];
-      const field = (name) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(counts ?? '')?.[1] ?? 0);
-      const failed = field('fail') + (late ? 1 : 0);
-      const ok = code === 0 && counts !== undefined && failed === 0;
-      resolve({
-        file,
-        output,
-        ok,
-        ms: performance.now() - fileStarted,
-        passed: field('pass'),
-        // A process that failed without a failing assertion (it crashed, or never printed its
-        // counts) is one failure.
-        failed: failed + (ok || failed > 0 ? 0 : 1),
-        skipped: field('skip') + field('todo'),
-        exit: error ? `not started: ${error.message}` : late ? 'an assertion after its test had ended (on stderr above)' : signal ? `killed by ${signal}` : `exit code ${code}`,
-        failures: output.split('\n').filter((line) => /^\s*not ok /.test(line) && !/# TODO/.test(line)).map((line) => line.trimEnd()),
-      });
-    };
-    child.on('error', (error) => end(null, null, error));
-    child.on('close', (code, signal) => end(code, signal));
-  });
-}
 
 async function runFiles(files, env) {
   const results = [];
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
-      const result = await runFile(files[next++], env);
+      const file = files[next++];
+      const result = { file, ...(await runTestFile(join(root, file), { cwd: root, env, timeoutS: TIMEOUT_S, running })) };
       results.push(result);
       const n = results.length;
       const indented = result.output.replace(/\n$/, '').replace(/^(?=.)/gm, '    ');

@@ -58,8 +58,8 @@ export async function tableChecksums(app: FastifyInstance): Promise<Checksums> {
   const sums: Checksums = {};
   const tables = await selectsOf(app);
   if (app.engine.kind === 'postgres') {
-    // One statement for every table, hashed by PostgreSQL: a statement a table cost a round trip
-    // each, some thirty per request checked.
+    // Every table in one statement, hashed by PostgreSQL: a statement per table was some thirty
+    // round trips for each request checked.
     const rows = await sqlRows<{ name: string; n: number; hash: string }>(app, tables.map(([table, select]) =>
       `SELECT ${literal(table)} AS name, CAST(count(*) AS integer) AS n,
               md5(coalesce(string_agg(r, E'\\n' ORDER BY r COLLATE "C"), '')) AS hash

@@ -82,9 +82,8 @@ export function renderedCache(changes: ChangeStamp, maxBytes = 32 * 1024 * 1024)
 export function createRenderedDocuments(
   changes: ChangeStamp,
   { documents, committees: committeeRepository }: { documents: Pick<Ran<DocumentRepository>, 'tracker'>; committees: Pick<Ran<CommitteeRepository>, 'todayFor'> },
-  maxBytes?: number,
 ) {
-  const { get } = renderedCache(changes, maxBytes);
+  const { get } = renderedCache(changes);
 
   return {
     /** GET /v1/committees/{id}/tracker in `format`, as the reader may see it. */
