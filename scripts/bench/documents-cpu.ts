@@ -14,7 +14,7 @@ import { plusDays } from './random.js';
 // straight from its model. The garbage collector's work is in these figures, and it depends on
 // V8's heap settings: run it with `npm start`'s (the young generation above all), as below.
 //
-//   node --max-semi-space-size=16 --max-old-space-size=160 --no-allocation-site-pretenuring --import tsx \
+//   node --max-semi-space-size=16 --max-old-space-size=160 --heap-growing-percent=100 --no-allocation-site-pretenuring --import tsx \
 //     scripts/bench/documents-cpu.ts --db "$TMPDIR/scrutiny-bench/actions-1000000-…sqlite" --anchor 2026-12-15
 
 const { values } = parseArgs({

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { DOCUMENT_FORMATS, renderDocument } from '../../src/documents/formats.js';
+import { scriptActor } from '../../src/domain/actor.js';
+import { plusDays } from './random.js';
+
+// The garbage collector under tracker requests, in this one process: N requests one after the
+// other (a committee's model, then one format; the committees and formats in turn, each as of a
+// different day, so nothing is reused), timed by the wall clock, with the full collections
+// (mark-compact) and scavenges V8 ran meanwhile counted. It shows how V8's heap flags change how
+// often a request has a full collection in it, which a five-second HTTP round cannot tell apart
+// from the machine's noise. Run it with `npm start`'s heap flags, then change one:
+//
+//   node --max-semi-space-size=16 --max-old-space-size=160 --heap-growing-percent=100 --no-allocation-site-pretenuring \
+//     --import tsx scripts/bench/tracker-gc.ts --db "$TMPDIR/scrutiny-bench/actions-1000000-…sqlite"
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    anchor: { type: 'string', default: '2026-12-15' },
+    requests: { type: 'string', default: '300' },
+  },
+});
+if (!values.db) throw new Error('--db <bench database> is required');
+const requests = Number(values.requests);
+
+const app = await buildApp({ ...loadConfig({ DATABASE_PATH: values.db, SCAN_ON_START: 'false', LOG_LEVEL: 'silent' }) }, { logger: false });
+const actor = scriptActor('bench');
+const list = new Database(values.db, { readonly: true });
+const committeeIds = list.prepare('SELECT id FROM committees ORDER BY id').pluck().all() as number[];
+list.close();
+
+const collections = { full: 0, fullMs: 0, scavenges: 0, scavengeMs: 0 };
+/** The kind of collection a `gc` performance entry reports (Node 20 keeps it in `detail`). */
+const kindOf = (entry: PerformanceEntry) => ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind;
+const observer = new PerformanceObserver((found) => {
+  for (const entry of found.getEntries()) {
+    if (kindOf(entry) === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      collections.full++;
+      collections.fullMs += entry.duration;
+    } else if (kindOf(entry) === constants.NODE_PERFORMANCE_GC_MINOR) {
+      collections.scavenges++;
+      collections.scavengeMs += entry.duration;
+    }
+  }
+});
+observer.observe({ entryTypes: ['gc'] });
+
+// Twenty requests to warm up (code compiled, caches of shapes filled), then the measured ones.
+const times: number[] = [];
+for (let i = -20; i < requests; i++) {
+  const n = i + 20;
+  const started = performance.now();
+  const model = await app.services.documents.tracker(actor, committeeIds[n % committeeIds.length]!, { asOf: plusDays(values.anchor!, -(n + 1)) });
+  await renderDocument(model, DOCUMENT_FORMATS[n % DOCUMENT_FORMATS.length]!);
+  if (i === 0) Object.assign(collections, { full: 0, fullMs: 0, scavenges: 0, scavengeMs: 0 });
+  if (i >= 0) times.push(performance.now() - started);
+  // Let the platform's tasks (V8's own GC tasks among them) run between requests, as a server's event loop would.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+observer.disconnect();
+
+times.sort((a, b) => a - b);
+const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+const heapFlags = process.execArgv.filter((flag) => /space|growing|pretenuring/.test(flag)).join(' ');
+process.stdout.write(
+  `${heapFlags || '(V8 defaults)'}\n` +
+  `  ${requests} requests: p50 ${at(0.5)} ms, p90 ${at(0.9)}, p99 ${at(0.99)}, slowest ${times.at(-1)!.toFixed(1)}\n` +
+  `  full collections ${collections.full} (${collections.fullMs.toFixed(0)} ms), scavenges ${collections.scavenges} (${collections.scavengeMs.toFixed(0)} ms)\n` +
+  `  resident memory at the end ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB\n`,
+);
+await app.close();
