@@ -35,9 +35,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
 # semi-spaces: an agenda-pack document of a thousand rows lives through a 4 MB one's
 # collections and was copied, then promoted, by each (40 ms of processor time a tracker, not 22).
 # A 160 MB old generation: the live heap is 30-45 MB and a 6 MB minutes import parses in ~46 MB;
-# raise it with IMPORT_BODY_LIMIT_BYTES (past it the process stops rather than slows). Below
-# 256 MB V8 lets the old generation grow to 1.3 times its live size before a full collection,
-# and it starts marking as soon as the room left is less than the young generation's 16 MB:
-# with a live heap of 45 MB that was always, and a full collection fell in one request in
-# thirty. Room of the live heap's size again (--heap-growing-percent=100) keeps them rare.
+# raise it with IMPORT_BODY_LIMIT_BYTES (past it the process stops rather than slows). Below a
+# 256 MB maximum V8 lets the old generation grow by at most 0.3 times its live size before it
+# starts marking for the next full collection: ~13 MB at a 45 MB live heap, which the tracker's
+# requests add within some tens of them, so a full collection fell in one request in 25-40.
+# --heap-growing-percent=100 lets it grow by the live size again (docs/performance.md).
 CMD ["node", "--enable-source-maps", "--max-semi-space-size=16", "--max-old-space-size=160", "--heap-growing-percent=100", "--no-allocation-site-pretenuring", "dist/server/server.js"]
