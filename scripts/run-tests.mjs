@@ -110,11 +110,10 @@ async function runFiles(files, env) {
   return results;
 }
 
-// The test processes' environment: none of a tap run's own settings (an exported TAP_GREP or
-// TAP_ONLY would turn tests into skips), and, for the whole suite, no SCRUTINY_TEST_ENGINE: the
-// PostgreSQL twins set it, and the SQLite files must not inherit it.
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) =>
-  !/^(TAP|_TAPJS_)/.test(name) && !(named.length === 0 && name === 'SCRUTINY_TEST_ENGINE')));
+// The test processes' environment (runTestFile leaves out tap's own settings): for the whole
+// suite, no SCRUTINY_TEST_ENGINE: the PostgreSQL twins set it, and the SQLite files must not
+// inherit it.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(named.length === 0 && name === 'SCRUTINY_TEST_ENGINE')));
 if (pgRun) env.SCRUTINY_TEST_PG = pgRun.url;
 
 /** The test processes running now: ended with the runner if it is interrupted. */

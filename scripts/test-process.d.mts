@@ -11,7 +11,13 @@ export interface TestFileResult {
   failures: string[];
 }
 
-export function runTestFile(
-  path: string,
-  options?: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutS?: number; stderr?: { write(chunk: string): unknown }; running?: Set<ChildProcess> },
-): Promise<TestFileResult>;
+export interface RunTestFileOptions {
+  cwd?: string;
+  /** The process's environment (default process.env), less tap's own settings (TAP*, _TAPJS_*). */
+  env?: NodeJS.ProcessEnv;
+  timeoutS?: number;
+  stderr?: { write(chunk: string): unknown };
+  running?: Set<ChildProcess>;
+}
+
+export function runTestFile(path: string, options?: RunTestFileOptions): Promise<TestFileResult>;

@@ -13,16 +13,23 @@ import { performance } from 'node:perf_hooks';
 const LATE_ASSERTION = /test assertion after (?:Promise resolution|end\(\) was called)/;
 
 /**
- * Runs `path` (absolute, or from `cwd`) and resolves with what it showed: `ok` only when it
- * exited 0, printed its counts and failed nothing. Its stdout is kept in `output`; its stderr is
- * passed through to `stderr`. `running` (if given) holds the process while it runs.
+ * `env` without a tap run's own settings: an exported TAP_GREP or TAP_ONLY would turn the file's
+ * tests into skips, and tap's runner's _TAPJS_ variables are not for a process it did not start.
  */
-export function runTestFile(path, { cwd, env, timeoutS = 600, stderr = process.stderr, running } = {}) {
+const withoutTapSettings = (env) => Object.fromEntries(Object.entries(env).filter(([name]) => !/^(TAP|_TAPJS_)/.test(name)));
+
+/**
+ * Runs `path` (absolute, or from `cwd`) with `env` (less tap's own settings) and resolves with
+ * what it showed: `ok` only when it exited 0, printed its counts and failed nothing. Its stdout is
+ * kept in `output`; its stderr is passed through to `stderr`. `running` (if given) holds the
+ * process while it runs.
+ */
+export function runTestFile(path, { cwd, env = process.env, timeoutS = 600, stderr = process.stderr, running } = {}) {
   return new Promise((resolve) => {
     const fileStarted = performance.now();
     const child = spawn(process.execPath, ['--enable-source-maps', path], {
       cwd,
-      env: { ...env, TAP_TIMEOUT: String(timeoutS) },
+      env: { ...withoutTapSettings(env), TAP_TIMEOUT: String(timeoutS) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running?.add(child);
