@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { renderDocument, DOCUMENT_FORMATS } from '../../src/documents/formats.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { committeeIdsIn, inProcessApp } from './in-process.js';
 import { plusDays } from './random.js';
 
 // CPU time, in this one process, of a committee's tracker (the model, then each format rendered
@@ -30,7 +28,7 @@ if (!values.db) throw new Error('--db <bench database> is required');
 const runs = Number(values.runs);
 const only = new RegExp(values.only!);
 
-const app = await buildApp({ ...loadConfig({ DATABASE_PATH: values.db, SCAN_ON_START: 'false', LOG_LEVEL: 'silent' }) }, { logger: false });
+const app = await inProcessApp({ DATABASE_PATH: values.db });
 const { documents, stats } = app.services;
 const actor = scriptActor('bench');
 
@@ -45,9 +43,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const samples = new Map<string, number[]>();
 const note = (name: string, ms: number) => samples.set(name, [...(samples.get(name) ?? []), ms]);
 
-const list = new Database(values.db, { readonly: true });
-const committeeIds = list.prepare('SELECT id FROM committees ORDER BY id').pluck().all() as number[];
-list.close();
+const committeeIds = committeeIdsIn(values.db);
 // One warm-up of each, then the runs: a different committee and day each time.
 for (let i = -1; i < runs; i++) {
   if (only.test('tracker')) {

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { inProcessApp } from './in-process.js';
 import { benchTracker } from './spreadsheets.js';
 
 // CPU time, in this one process, of the CSV export and of a 10,000-row import, through the real
@@ -30,8 +29,8 @@ const { values } = parseArgs({
 });
 if (!values.db && !values.url) throw new Error('--db <a copy of a bench database> or --url <a PostgreSQL copy of one> is required');
 
-const database = values.url ? { DATABASE_URL: values.url } : { DATABASE_PATH: values.db };
-const app = await buildApp(loadConfig({ ...database, SCAN_ON_START: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000000' }), { logger: false });
+const database = values.url ? { DATABASE_URL: values.url } : { DATABASE_PATH: values.db! };
+const app = await inProcessApp(database);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const { port } = app.server.address() as { port: number };
 const key = (await app.services.apiKeys.create(scriptActor('bench'), `bench-${process.pid}`, ['admin'])).key;

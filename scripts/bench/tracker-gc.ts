@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { DOCUMENT_FORMATS, renderDocument } from '../../src/documents/formats.js';
 import { scriptActor } from '../../src/domain/actor.js';
+import { committeeIdsIn, inProcessApp } from './in-process.js';
 import { plusDays } from './random.js';
 
 // The garbage collector under tracker requests, in this one process: N requests one after the
@@ -27,11 +25,9 @@ const { values } = parseArgs({
 if (!values.db) throw new Error('--db <bench database> is required');
 const requests = Number(values.requests);
 
-const app = await buildApp({ ...loadConfig({ DATABASE_PATH: values.db, SCAN_ON_START: 'false', LOG_LEVEL: 'silent' }) }, { logger: false });
+const app = await inProcessApp({ DATABASE_PATH: values.db });
 const actor = scriptActor('bench');
-const list = new Database(values.db, { readonly: true });
-const committeeIds = list.prepare('SELECT id FROM committees ORDER BY id').pluck().all() as number[];
-list.close();
+const committeeIds = committeeIdsIn(values.db);
 
 /** The kind of collection a `gc` performance entry reports (Node 20 keeps it in `detail`). */
 const kindOf = (entry: PerformanceEntry) => ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind;
